@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole suite: lint, type-check, unit and integration tests against real engines.
+# Engines that are not answering are started and, at the end, stopped again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+npx eslint .
+npx tsc -p tsconfig.json --noEmit
+mkdir -p .local
+before=$(cat .local/started-engines 2>/dev/null || true)
+bash scripts/engines/up.sh
+cleanup() {
+  # Stop only what this run started.
+  if [ -z "$before" ]; then bash scripts/engines/down.sh; fi
+}
+trap cleanup EXIT
+npx tap "$@"

@@ -1,0 +1,176 @@
+import { type Scope, SCOPES } from '../auth/scopes.ts'
+import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
+
+/** The whole service configuration, shared by the API and the worker. */
+export interface Config {
+  port: number
+  host: string
+  elasticsearchUrl: string
+  redisUrl: string
+  logLevel: string
+  indexPrefix: string
+  queuePrefix: string
+  indexReplicas: number
+  apiKeys: ApiKeyConfig[]
+  defaultTenant: string
+  bodyLimitBytes: number
+  maxBatch: number
+  queueMaxJobs: number
+  maxFutureSkewMs: number
+  bulkMaxDocs: number
+  bulkFlushMs: number
+  workerConcurrency: number
+  workerLockMs: number
+  retentionDays: Record<RetentionClass, number>
+  retentionSweepMs: number
+  geoCacheSize: number
+  uaCacheSize: number
+}
+
+export interface ApiKeyConfig {
+  key: string
+  scopes: Scope[]
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const DEFAULT_RETENTION: Record<RetentionClass, number> = {
+  financial: 1825,
+  security: 730,
+  activity: 365,
+  interaction: 180
+}
+
+/** Reads and validates the environment; every bad value is reported at once. */
+export function loadConfig (env: Env = process.env): Config {
+  const problems: string[] = []
+  const read = new EnvReader(env, problems)
+  const config: Config = {
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '127.0.0.1'),
+    elasticsearchUrl: read.url('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:']),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    logLevel: read.oneOf('SILLAGE_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    indexPrefix: read.name('SILLAGE_INDEX_PREFIX', 'sillage'),
+    queuePrefix: read.name('SILLAGE_QUEUE_PREFIX', 'sillage'),
+    indexReplicas: read.int('SILLAGE_INDEX_REPLICAS', 0, 0, 5),
+    apiKeys: parseApiKeys(env.SILLAGE_API_KEYS, problems),
+    defaultTenant: read.name('SILLAGE_DEFAULT_TENANT', 'default'),
+    bodyLimitBytes: read.int('SILLAGE_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxBatch: read.int('SILLAGE_MAX_BATCH', 1000, 1, 1000),
+    queueMaxJobs: read.int('SILLAGE_QUEUE_MAX_JOBS', 20000, 1, 10_000_000),
+    maxFutureSkewMs: read.int('SILLAGE_MAX_FUTURE_SKEW_MS', 5 * 60_000, 0, 24 * 3600_000),
+    bulkMaxDocs: read.int('SILLAGE_BULK_MAX_DOCS', 2000, 1, 50_000),
+    bulkFlushMs: read.int('SILLAGE_BULK_FLUSH_MS', 20, 0, 10_000),
+    workerConcurrency: read.int('SILLAGE_WORKER_CONCURRENCY', 16, 1, 1000),
+    workerLockMs: read.int('SILLAGE_WORKER_LOCK_MS', 30_000, 1000, 3600_000),
+    retentionDays: parseRetention(env.SILLAGE_RETENTION_DAYS, problems),
+    retentionSweepMs: read.int('SILLAGE_RETENTION_SWEEP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
+    geoCacheSize: read.int('SILLAGE_GEO_CACHE_SIZE', 50_000, 0, 10_000_000),
+    uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return config
+}
+
+class EnvReader {
+  constructor (private readonly env: Env, private readonly problems: string[]) {}
+
+  private raw (name: string): string | undefined {
+    const value = this.env[name]
+    return value === undefined || value.trim() === '' ? undefined : value.trim()
+  }
+
+  string (name: string, fallback: string): string {
+    return this.raw(name) ?? fallback
+  }
+
+  int (name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    const n = Number(value)
+    if (!/^-?\d+$/.test(value) || n < min || n > max) {
+      this.problems.push(`${name}="${value}" must be an integer between ${min} and ${max}`)
+      return fallback
+    }
+    return n
+  }
+
+  url (name: string, fallback: string, protocols: string[]): string {
+    const value = this.raw(name) ?? fallback
+    try {
+      const url = new URL(value)
+      if (!protocols.includes(url.protocol)) throw new Error('protocol')
+    } catch {
+      this.problems.push(`${name}="${value}" must be a URL starting with ${protocols.map(p => `${p}//`).join(' or ')}`)
+    }
+    return value
+  }
+
+  oneOf<T extends string> (name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name)
+    if (value === undefined) return fallback
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name}="${value}" must be one of ${allowed.join(', ')}`)
+      return fallback
+    }
+    return value as T
+  }
+
+  /** Names become parts of index and queue names, so they are kept to a safe alphabet. */
+  name (name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback
+    if (!/^[a-z0-9][a-z0-9_-]{0,39}$/.test(value)) {
+      this.problems.push(`${name}="${value}" must be 1-40 lowercase letters, digits, "_" or "-", starting with a letter or digit`)
+    }
+    return value
+  }
+}
+
+/** `SILLAGE_API_KEYS=key1:ingest,key2:read+admin` — scopes joined by "+". */
+export function parseApiKeys (raw: string | undefined, problems: string[]): ApiKeyConfig[] {
+  if (raw === undefined || raw.trim() === '') {
+    problems.push('SILLAGE_API_KEYS is required: comma-separated "<key>:<scope>+<scope>" entries, scopes among ' + SCOPES.join(', '))
+    return []
+  }
+  const keys: ApiKeyConfig[] = []
+  raw.split(',').map(s => s.trim()).filter(Boolean).forEach((entry, i) => {
+    const sep = entry.lastIndexOf(':')
+    const key = sep > 0 ? entry.slice(0, sep) : ''
+    const scopes = sep > 0 ? entry.slice(sep + 1).split('+').map(s => s.trim()) : []
+    if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
+      problems.push(`SILLAGE_API_KEYS entry ${i + 1}: the key must be at least 16 printable characters without spaces`)
+      return
+    }
+    const bad = scopes.filter(s => !(SCOPES as readonly string[]).includes(s))
+    if (scopes.length === 0 || bad.length > 0) {
+      problems.push(`SILLAGE_API_KEYS entry ${i + 1}: unknown scope(s) "${bad.join('", "')}"; allowed: ${SCOPES.join(', ')}`)
+      return
+    }
+    keys.push({ key, scopes: scopes as Scope[] })
+  })
+  return keys
+}
+
+/** `SILLAGE_RETENTION_DAYS=financial=2555,interaction=90` overrides the defaults per class. */
+export function parseRetention (raw: string | undefined, problems: string[]): Record<RetentionClass, number> {
+  const result = { ...DEFAULT_RETENTION }
+  if (raw === undefined || raw.trim() === '') return result
+  for (const entry of raw.split(',').map(s => s.trim()).filter(Boolean)) {
+    const [name, days] = entry.split('=')
+    if (!(RETENTION_CLASSES as readonly string[]).includes(name ?? '')) {
+      problems.push(`SILLAGE_RETENTION_DAYS: unknown class "${name}"; classes: ${RETENTION_CLASSES.join(', ')}`)
+    } else if (!/^\d+$/.test(days ?? '') || Number(days) < 1 || Number(days) > 36500) {
+      problems.push(`SILLAGE_RETENTION_DAYS: "${entry}" needs a whole number of days between 1 and 36500`)
+    } else {
+      result[name as RetentionClass] = Number(days)
+    }
+  }
+  return result
+}

@@ -1,0 +1,51 @@
+import geoip from 'geoip-lite'
+import { Lru } from './lru.ts'
+import { ipScope, unmapIp, type IpScope } from './ip-scope.ts'
+
+export interface GeoFields {
+  country_iso_code: string
+  country_name?: string
+  region_iso_code?: string
+  city_name?: string
+  timezone?: string
+  location?: { lat: number, lon: number }
+}
+
+export interface GeoResult { scope: IpScope, geo?: GeoFields }
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' })
+
+function locate (ip: string): GeoFields | undefined {
+  const hit = geoip.lookup(ip)
+  if (hit === null || hit.country === '') return undefined
+  const geo: GeoFields = { country_iso_code: hit.country }
+  const name = countryNames.of(hit.country)
+  if (name !== undefined && name !== hit.country) geo.country_name = name
+  if (hit.region !== '') geo.region_iso_code = `${hit.country}-${hit.region}`
+  if (hit.city !== '') geo.city_name = hit.city
+  if (hit.timezone !== '') geo.timezone = hit.timezone
+  const [lat, lon] = hit.ll
+  if (lat !== undefined && lon !== undefined && (lat !== 0 || lon !== 0)) geo.location = { lat, lon }
+  return geo
+}
+
+/** Geolocates public addresses only: private, loopback and reserved ones are labelled, never guessed. */
+export class GeoEnricher {
+  private readonly cache: Lru<GeoFields | undefined>
+
+  constructor (cacheSize: number) {
+    this.cache = new Lru(cacheSize)
+  }
+
+  lookup (ip: string): GeoResult | undefined {
+    const scope = ipScope(ip)
+    if (scope === undefined) return undefined
+    if (scope !== 'public') return { scope }
+    const geo = this.cache.get(unmapIp(ip), locate)
+    return geo === undefined ? { scope } : { scope, geo }
+  }
+
+  get stats (): { hits: number, misses: number, size: number } {
+    return { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size }
+  }
+}

@@ -1,0 +1,25 @@
+import type { FieldError } from './events/validate.ts'
+
+/** The request is wrong; `errors` say where and why. Nothing of it was accepted. */
+export class ValidationError extends Error {
+  readonly statusCode = 400
+  constructor (readonly errors: FieldError[], message = 'the request has invalid events; nothing was accepted') {
+    super(message)
+  }
+}
+
+/** The queue is deeper than its bound: the client should come back later. */
+export class BackpressureError extends Error {
+  readonly statusCode = 429
+  constructor (readonly retryAfterSeconds: number, readonly depth: number) {
+    super(`the ingest queue holds ${depth} batches, above its bound; retry after ${retryAfterSeconds} s`)
+  }
+}
+
+/** A dependency (queue, store) cannot take the request now; nothing was accepted. */
+export class UnavailableError extends Error {
+  readonly statusCode = 503
+  constructor (message: string, readonly retryAfterSeconds = 5) {
+    super(message)
+  }
+}

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from '../config/config.ts'
+import type { IngestService } from '../ingest/ingest-service.ts'
+import { ApiKeys } from '../auth/api-keys.ts'
+import { installAuth } from './plugins/auth.ts'
+import { installErrorHandler } from './plugins/errors.ts'
+import { installOpenApi } from './plugins/openapi.ts'
+import { ErrorResponse } from './schemas.ts'
+import { eventRoutes } from './routes/events.ts'
+import { healthRoutes, type HealthChecks } from './routes/health.ts'
+
+export interface AppServices {
+  ingest: IngestService
+  health: HealthChecks
+}
+
+export const API_VERSION = '0.1.0'
+
+/** The whole HTTP application; the server entry point and the tests build it the same way. */
+export async function buildApp (config: Config, services: AppServices, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger === undefined ? { logger: false } : { loggerInstance: logger }),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addSchema(ErrorResponse)
+  installErrorHandler(app)
+  installAuth(app, new ApiKeys(config.apiKeys))
+  await installOpenApi(app, API_VERSION)
+  await app.register(healthRoutes, { checks: services.health })
+  await app.register(eventRoutes, { ingest: services.ingest })
+  return app
+}

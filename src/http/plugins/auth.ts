@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify'
+import type { ApiKeys, Principal } from '../../auth/api-keys.ts'
+import type { Scope } from '../../auth/scopes.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a route needs. A route with neither `scope` nor `public: true` is refused to everyone. */
+    scope?: Scope
+    public?: boolean
+  }
+  interface FastifyRequest {
+    principal?: Principal
+  }
+}
+
+/** Checks the API key on every route before anything else runs; deny by default. */
+export function installAuth (app: FastifyInstance, keys: ApiKeys): void {
+  app.decorateRequest('principal', undefined)
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config
+    if (config.public === true) return
+    if (request.routeOptions.url === undefined) return // 404s carry no data
+    if (config.scope === undefined) {
+      return await reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'this route has no access rule' })
+    }
+    const result = keys.check(request.headers.authorization, config.scope)
+    if (!result.ok) {
+      return await reply.code(result.status).send({ statusCode: result.status, error: result.status === 401 ? 'Unauthorized' : 'Forbidden', message: result.message })
+    }
+    request.principal = result.principal
+  })
+}

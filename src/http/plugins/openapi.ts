@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+
+export async function installOpenApi (app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Sillage audit trail API',
+        version,
+        description: 'Record what users and operators did, when, from where and with what result; search and prove it.'
+      },
+      components: {
+        securitySchemes: {
+          ApiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `Authorization: ApiKey <key>`.' }
+        }
+      },
+      security: [{ ApiKey: [] }],
+      tags: [
+        { name: 'events', description: 'Recording audit events' },
+        { name: 'health', description: 'Liveness and readiness' }
+      ]
+    }
+  })
+  // The documentation holds no data: its pages are public.
+  app.addHook('onRoute', route => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+}

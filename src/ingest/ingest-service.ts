@@ -1,0 +1,77 @@
+import type { StoredEvent } from '../events/schema.ts'
+import { checkShape, type FieldError } from '../events/validate.ts'
+import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
+import type { EventInput } from '../events/schema.ts'
+import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
+import { BackpressureError, UnavailableError, ValidationError } from '../errors.ts'
+import { splitBody } from './parse-batch.ts'
+
+export interface IngestOptions {
+  maxBatch: number
+  queueMaxJobs: number
+  /** How long a measured queue depth is trusted, so a burst of requests costs one Redis round trip. */
+  depthCacheMs?: number
+}
+
+export type EnrichContext = Omit<NormalizeContext, 'now'>
+
+export interface Clock { now: () => number }
+
+/** Validates, enriches and queues events; answers only once the queue holds them. */
+export class IngestService {
+  private depth = { value: 0, at: -Infinity }
+
+  constructor (
+    private readonly queue: EventsQueue,
+    private readonly enrich: EnrichContext,
+    private readonly options: IngestOptions,
+    private readonly clock: Clock = Date
+  ) {}
+
+  /** Pure part: every event checked and enriched, or every problem listed. */
+  prepare (body: unknown): StoredEvent[] {
+    const split = splitBody(body, this.options.maxBatch)
+    if ('errors' in split) throw new ValidationError(split.errors)
+    const ctx: NormalizeContext = { ...this.enrich, now: this.clock.now() }
+    const errors: FieldError[] = []
+    const events: StoredEvent[] = []
+    const firstIndexOf = new Map<string, number>()
+    split.items.forEach((item, index) => {
+      const shape = checkShape(item, index)
+      if (shape.length > 0) { errors.push(...shape); return }
+      const result = normalizeEvent(item as EventInput, index, ctx)
+      if ('errors' in result) { errors.push(...result.errors); return }
+      const first = firstIndexOf.get(result.event.event.id)
+      if (first !== undefined) errors.push({ index, path: '/event/id', message: `repeats the id of event ${first} in the same request` })
+      else firstIndexOf.set(result.event.event.id, index)
+      events.push(result.event)
+    })
+    if (errors.length > 0) throw new ValidationError(errors)
+    return events
+  }
+
+  async ingest (body: unknown): Promise<{ ids: string[] }> {
+    const events = this.prepare(body)
+    await this.checkBackpressure()
+    try {
+      await this.queue.add('index', { events })
+    } catch (err) {
+      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
+    }
+    return { ids: events.map(e => e.event.id) }
+  }
+
+  private async checkBackpressure (): Promise<void> {
+    const now = this.clock.now()
+    if (now - this.depth.at > (this.options.depthCacheMs ?? 250)) {
+      try {
+        this.depth = { value: await queueDepth(this.queue), at: now }
+      } catch (err) {
+        throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
+      }
+    }
+    if (this.depth.value >= this.options.queueMaxJobs) {
+      throw new BackpressureError(Math.min(60, Math.max(1, Math.ceil(this.depth.value / this.options.queueMaxJobs * 5))), this.depth.value)
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import type { Es } from './elasticsearch.ts'
+
+export interface BulkDoc { index: string, id: string, doc: object }
+
+export interface BulkItemResult { status: number, errorType?: string, reason?: string }
+
+/** One `_bulk` of `create` operations; returns one result per document, in order. */
+export async function bulkCreate (es: Es, docs: readonly BulkDoc[], refresh: boolean = false): Promise<BulkItemResult[]> {
+  const operations: object[] = []
+  for (const d of docs) operations.push({ create: { _index: d.index, _id: d.id } }, d.doc)
+  const response = await es.bulk({ operations, refresh })
+  return response.items.map(item => {
+    const op = item.create ?? Object.values(item)[0]
+    if (op === undefined) return { status: 500, errorType: 'missing_item', reason: 'bulk response had no item' }
+    const error = op.error
+    return error === undefined || error === null
+      ? { status: op.status }
+      : { status: op.status, errorType: error.type, reason: error.reason ?? error.type }
+  })
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from './elasticsearch.ts'
+import type { Capabilities } from './capabilities.ts'
+import { RETENTION_CLASSES, type RetentionClass } from './retention-classes.ts'
+import { classAlias, classPattern, deadLetterIndex, eventsAlias } from './index-names.ts'
+import { deleteAfterDays } from './retention.ts'
+
+const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
+const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(MAPPINGS_DIR + name, 'utf8')) as Record<string, unknown>
+
+export interface StoreLayout {
+  prefix: string
+  replicas: number
+  retentionDays: Record<RetentionClass, number>
+}
+
+export const policyName = (prefix: string, cls: RetentionClass): string => `${prefix}-events-${cls}`
+
+/** The lifecycle policy body of one class, from mappings/lifecycle-policy.json. */
+export function lifecyclePolicy (retentionDays: number): estypes.IlmPolicy {
+  const policy = readJson('lifecycle-policy.json') as unknown as estypes.IlmPolicy & { phases: { delete: estypes.IlmPhase } }
+  policy.phases.delete.min_age = `${deleteAfterDays(retentionDays)}d`
+  return policy
+}
+
+/** The composable index template of one retention class. */
+export function eventsTemplate (layout: StoreLayout, cls: RetentionClass, ilm: boolean): Record<string, unknown> {
+  const settings: Record<string, unknown> = { ...readJson('events-settings.json'), number_of_replicas: layout.replicas }
+  if (ilm) {
+    settings['lifecycle.name'] = policyName(layout.prefix, cls)
+    settings['lifecycle.parse_origination_date'] = true
+  }
+  return {
+    index_patterns: [classPattern(layout.prefix, cls)],
+    priority: 200,
+    composed_of: [`${layout.prefix}-events-mappings`],
+    template: {
+      settings: { index: settings },
+      aliases: { [eventsAlias(layout.prefix)]: {}, [classAlias(layout.prefix, cls)]: {} }
+    },
+    _meta: { managed_by: 'sillage', retention_class: cls, retention_days: layout.retentionDays[cls] }
+  }
+}
+
+/** Installs mappings, templates, policies (where ILM exists) and the dead-letter index. Safe to run on every start. */
+export async function installTemplates (es: Es, layout: StoreLayout, caps: Capabilities): Promise<void> {
+  await es.cluster.putComponentTemplate({ name: `${layout.prefix}-events-mappings`, template: { mappings: readJson('events-mappings.json') } })
+  for (const cls of RETENTION_CLASSES) {
+    if (caps.ilm) {
+      await es.ilm.putLifecycle({ name: policyName(layout.prefix, cls), policy: lifecyclePolicy(layout.retentionDays[cls]) })
+    }
+    await es.indices.putIndexTemplate({ name: `${layout.prefix}-events-${cls}`, ...eventsTemplate(layout, cls, caps.ilm) })
+  }
+  const dead = deadLetterIndex(layout.prefix)
+  await es.indices.putIndexTemplate({
+    name: dead,
+    index_patterns: [dead],
+    priority: 200,
+    template: { settings: { index: { number_of_shards: 1, number_of_replicas: layout.replicas } }, mappings: readJson('deadletter-mappings.json') }
+  })
+  if (!(await es.indices.exists({ index: dead }))) {
+    await es.indices.create({ index: dead }, { ignore: [400] })
+  }
+}

@@ -1,0 +1,40 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../../src/config/config.ts'
+
+const KEYS = 'ingest-key-1234567890:ingest,admin-key-12345678901:admin+read'
+
+t.test('defaults follow the ecosystem names', async t => {
+  const c = loadConfig({ SILLAGE_API_KEYS: KEYS })
+  t.equal(c.elasticsearchUrl, 'http://127.0.0.1:9200')
+  t.equal(c.redisUrl, 'redis://127.0.0.1:6379')
+  t.equal(c.port, 3000)
+  t.same(c.apiKeys, [{ key: 'ingest-key-1234567890', scopes: ['ingest'] }, { key: 'admin-key-12345678901', scopes: ['admin', 'read'] }])
+  t.equal(c.retentionDays.financial, 1825)
+})
+
+t.test('every bad value is reported at once, by name', async t => {
+  const err = t.throws(() => loadConfig({
+    SILLAGE_API_KEYS: 'short:ingest,long-enough-key-123456:write',
+    PORT: '70000',
+    ELASTICSEARCH_URL: 'ftp://x',
+    SILLAGE_INDEX_PREFIX: 'Bad Prefix',
+    SILLAGE_RETENTION_DAYS: 'financial=0,forever=10'
+  })) as ConfigError
+  t.ok(err instanceof ConfigError)
+  const text = err.problems.join('\n')
+  for (const needle of ['PORT="70000"', 'ELASTICSEARCH_URL="ftp://x"', 'SILLAGE_INDEX_PREFIX', 'entry 1: the key', 'unknown scope(s) "write"', 'financial=0', 'unknown class "forever"']) {
+    t.match(text, needle)
+  }
+  t.equal(err.problems.length, 7)
+})
+
+t.test('API keys are required', async t => {
+  t.throws(() => loadConfig({}), /SILLAGE_API_KEYS is required/)
+})
+
+t.test('retention overrides apply per class', async t => {
+  const c = loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_RETENTION_DAYS: 'interaction=90, financial=2555' })
+  t.equal(c.retentionDays.interaction, 90)
+  t.equal(c.retentionDays.financial, 2555)
+  t.equal(c.retentionDays.security, 730)
+})
