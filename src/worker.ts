@@ -1,46 +1,12 @@
-import { createLogger, loadConfigOrExit, onShutdown, openStore } from './runtime.ts'
-import { connectRedis, createRedis } from './queue/redis.ts'
-import { createEventsWorker } from './indexer/events-worker.ts'
-import { startMaintenance } from './indexer/maintenance-worker.ts'
-import { BulkBatcher } from './indexer/bulk-batcher.ts'
-import { bulkCreate } from './store/bulk.ts'
-import { writeDeadLetters } from './store/dead-letters.ts'
-import { partitionIndex } from './store/index-names.ts'
-import { sweepRetention } from './store/retention-sweep.ts'
+import { createLogger, loadConfigOrExit, onShutdown, openStore } from './compose/runtime.ts'
+import { composeIndexer } from './compose/indexer.ts'
 
 const config = loadConfigOrExit()
 const log = createLogger(config, 'sillage-worker')
 const { es, caps } = await openStore(config, log)
-const redis = createRedis(config.redisUrl, 'worker')
-await connectRedis(redis, config.redisUrl)
-
-const prefix = config.indexPrefix
-const batcher = new BulkBatcher({
-  indexOf: e => partitionIndex(prefix, e.audit.retention, e['@timestamp']),
-  write: async docs => await bulkCreate(es, docs),
-  deadLetter: async letters => {
-    log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused by Elasticsearch, dead-lettered')
-    await writeDeadLetters(es, prefix, letters)
-  }
-}, { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 })
-
-const worker = createEventsWorker(redis, batcher, { prefix: config.queuePrefix, concurrency: config.workerConcurrency, lockMs: config.workerLockMs })
-worker.on('error', err => log.error({ err }, 'worker error'))
-worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed, will retry'))
-
-const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, async () => {
-  if (caps.ilm) return { skipped: 'ILM manages retention' }
-  const result = await sweepRetention(es, prefix, config.retentionDays, Date.now())
-  if (result.deleted.length > 0) log.info(result, 'retention sweep deleted expired partitions')
-  return result
-})
-log.info({ concurrency: config.workerConcurrency }, 'worker started')
+const indexer = await composeIndexer(config, es, caps, log)
 
 onShutdown(log, async () => {
-  // close() lets active jobs finish (their events are flushed by the batcher) and takes no new ones.
-  await worker.close()
-  await batcher.drain()
-  await maintenance.close()
-  redis.disconnect()
+  await indexer.close()
   await es.close()
 })

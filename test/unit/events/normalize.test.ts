@@ -51,8 +51,8 @@ t.test('a full event is enriched with geo, device, category, importance', async 
 })
 
 t.test('private and reserved addresses are labelled, never located', async t => {
-  for (const [ip, scope] of [['10.1.2.3', 'private'], ['127.0.0.1', 'loopback'], ['203.0.113.9', 'reserved'], ['fd00::1', 'private']]) {
-    const e = ok({ event: { action: 'login' }, user: { id: 'u' }, source: { ip: ip as string } })
+  for (const [ip, scope] of [['10.1.2.3', 'private'], ['127.0.0.1', 'loopback'], ['203.0.113.9', 'reserved'], ['fd00::1', 'private']] as const) {
+    const e = ok({ event: { action: 'login' }, user: { id: 'u' }, source: { ip } })
     t.equal(e.audit.ip_scope, scope, ip)
     t.equal(e.source?.geo, undefined, `${ip} has no geo`)
   }

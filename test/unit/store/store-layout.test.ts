@@ -25,17 +25,22 @@ t.test('a partition expires once its newest possible event is past retention', a
   t.same(expiredPartitions([p, money], RETENTION, expiry), [p], 'financial kept longer')
 })
 
+interface TemplateBody {
+  index_patterns: string[]
+  template: { settings: { index: Record<string, unknown> }, aliases: Record<string, object> }
+}
+
 t.test('lifecycle policy and template bodies', async t => {
   const policy = lifecyclePolicy(730) as { phases: Record<string, { min_age: string, actions: object }> }
   t.equal(policy.phases.delete?.min_age, '761d')
   t.ok('delete' in (policy.phases.delete?.actions ?? {}))
   t.same(Object.keys(policy.phases), ['hot', 'warm', 'delete'])
-  const withIlm = eventsTemplate({ prefix: 'p', replicas: 1, retentionDays: RETENTION }, 'security', true) as any
+  const withIlm = eventsTemplate({ prefix: 'p', replicas: 1, retentionDays: RETENTION }, 'security', true) as unknown as TemplateBody
   t.same(withIlm.index_patterns, ['p-events-security-*'])
   t.equal(withIlm.template.settings.index['lifecycle.name'], 'p-events-security')
   t.equal(withIlm.template.settings.index['lifecycle.parse_origination_date'], true)
   t.same(Object.keys(withIlm.template.aliases), ['p-events', 'p-events-security'])
-  const bare = eventsTemplate({ prefix: 'p', replicas: 0, retentionDays: RETENTION }, 'security', false) as any
+  const bare = eventsTemplate({ prefix: 'p', replicas: 0, retentionDays: RETENTION }, 'security', false) as unknown as TemplateBody
   t.equal(bare.template.settings.index['lifecycle.name'], undefined, 'no ILM settings where ILM is absent')
   t.equal(bare.template.settings.index.number_of_replicas, 0)
 })

@@ -1,12 +1,12 @@
 import { pino, type Logger } from 'pino'
-import { ConfigError, loadConfig, type Config } from './config/config.ts'
-import { createEs, pingEs, type Es } from './store/elasticsearch.ts'
-import { detectCapabilities, type Capabilities } from './store/capabilities.ts'
-import { installTemplates } from './store/templates.ts'
-import { GeoEnricher } from './enrich/geo.ts'
-import { DeviceEnricher } from './enrich/device.ts'
-import { DEFAULT_IMPORTANCE_RULES } from './events/importance-rules.ts'
-import type { EnrichContext } from './ingest/ingest-service.ts'
+import { ConfigError, loadConfig, type Config } from '../config/config.ts'
+import { createEs, pingEs, type Es } from '../store/elasticsearch.ts'
+import { detectCapabilities, type Capabilities } from '../store/capabilities.ts'
+import { installTemplates } from '../store/templates.ts'
+import { GeoEnricher } from '../enrich/geo.ts'
+import { DeviceEnricher } from '../enrich/device.ts'
+import { DEFAULT_IMPORTANCE_RULES } from '../events/importance-rules.ts'
+import type { EnrichContext } from '../ingest/ingest-service.ts'
 
 /** Shared start-up of both processes: configuration, logger, store. */
 export function loadConfigOrExit (): Config {

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pino } from 'pino'
+import { Redis } from 'ioredis'
+import type { Test } from 'tap'
+import { loadConfig, type Config } from '../../src/config/config.ts'
+import { createEs, type Es } from '../../src/store/elasticsearch.ts'
+import { detectCapabilities, type Capabilities } from '../../src/store/capabilities.ts'
+import { installTemplates } from '../../src/store/templates.ts'
+import { composeApi, type Api } from '../../src/compose/api.ts'
+import { composeIndexer, type Indexer } from '../../src/compose/indexer.ts'
+import { eventsAlias } from '../../src/store/index-names.ts'
+
+export const KEYS = {
+  ingest: 'test-ingest-key-000001',
+  read: 'test-read-key-0000001',
+  admin: 'test-admin-key-000001'
+}
+
+/** Environment of a test stack: its own index and queue prefixes, so test files never meet. */
+export function testEnv (overrides: Record<string, string> = {}): Record<string, string> {
+  const prefix = `t${randomBytes(4).toString('hex')}`
+  return {
+    ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    SILLAGE_API_KEYS: `${KEYS.ingest}:ingest,${KEYS.read}:read,${KEYS.admin}:admin`,
+    SILLAGE_INDEX_PREFIX: prefix,
+    SILLAGE_QUEUE_PREFIX: prefix,
+    SILLAGE_LOG_LEVEL: 'warn',
+    ...overrides
+  }
+}
+
+export interface Stack {
+  config: Config
+  es: Es
+  caps: Capabilities
+  api: Api
+  indexer?: Indexer
+  /** Waits until `expected` events are searchable through the read alias. */
+  waitForCount: (expected: number, timeoutMs?: number) => Promise<number>
+}
+
+/**
+ * A real stack on the real engines: templates installed, API built (used through inject), and an in-process
+ * indexer unless `worker: false`. Everything it made is removed in teardown. Engines that do not answer fail the test.
+ */
+export async function startStack (t: Test, options: { worker?: boolean, env?: Record<string, string> } = {}): Promise<Stack> {
+  const config = loadConfig(testEnv(options.env))
+  const log = pino({ level: config.logLevel })
+  const es = createEs(config.elasticsearchUrl)
+  const caps = await detectCapabilities(es).catch((err: Error) => {
+    throw new Error(`Elasticsearch at ${config.elasticsearchUrl} must be running for integration tests (npm test starts it): ${err.message}`)
+  })
+  await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
+  const api = await composeApi(config, es)
+  const indexer = options.worker === false ? undefined : await composeIndexer(config, es, caps, log)
+
+  t.teardown(async () => {
+    await indexer?.close()
+    await api.close()
+    await cleanup(es, config)
+    await es.close()
+  })
+
+  const waitForCount = async (expected: number, timeoutMs = 60_000): Promise<number> => {
+    const deadline = Date.now() + timeoutMs
+    let count = -1
+    while (Date.now() < deadline) {
+      await es.indices.refresh({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })
+      count = (await es.count({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })).count
+      if (count >= expected) return count
+      await sleep(200)
+    }
+    return count
+  }
+  return { config, es, caps, api, ...(indexer === undefined ? {} : { indexer }), waitForCount }
+}
+
+/** Deletes the indices, templates, policies and queue keys of one test prefix. */
+export async function cleanup (es: Es, config: Config): Promise<void> {
+  const p = config.indexPrefix
+  // Deletes need exact names (action.destructive_requires_name), so the prefix's indices are listed first.
+  const indices = await es.cat.indices({ index: `${p}-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
+  for (const { index } of indices) if (index !== undefined) await es.indices.delete({ index }, { ignore: [404] })
+  await es.indices.deleteIndexTemplate({ name: `${p}-*` }, { ignore: [404] })
+  await es.cluster.deleteComponentTemplate({ name: `${p}-*` }, { ignore: [404] })
+  const redis = new Redis(config.redisUrl)
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000)
+      if (keys.length > 0) await redis.del(...keys)
+      cursor = next
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
+
+export const auth = (key: string): Record<string, string> => ({ authorization: `ApiKey ${key}` })
