@@ -1,0 +1,112 @@
+/**
+ * Ingest benchmark: HTTP ingest rate (202s), end-to-end rate (posted → searchable) through the real API and
+ * worker processes, and, in the same run, the raw `_bulk` rate of the same documents into the same
+ * Elasticsearch, as a baseline. Usage: npm run bench -- [events=100000] [concurrency=4]
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { loadConfig } from '../../src/config/config.ts'
+import { createEs } from '../../src/store/elasticsearch.ts'
+import { detectCapabilities } from '../../src/store/capabilities.ts'
+import { installTemplates } from '../../src/store/templates.ts'
+import { bulkCreate } from '../../src/store/bulk.ts'
+import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
+import { IngestService } from '../../src/ingest/ingest-service.ts'
+import { enrichContext } from '../../src/compose/runtime.ts'
+import type { EventsQueue } from '../../src/queue/events-queue.ts'
+import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
+import { makeBatch } from '../../test/helpers/events.ts'
+
+const TOTAL = Number(process.argv[2] ?? 100_000)
+const CONCURRENCY = Number(process.argv[3] ?? 4)
+const BATCH = 1000
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const PORT = 3900 + Math.floor(Math.random() * 90)
+
+const env = testEnv({ PORT: String(PORT), SILLAGE_QUEUE_MAX_JOBS: '1000000' })
+const config = loadConfig(env)
+const es = createEs(config.elasticsearchUrl)
+const run = `b${Date.now().toString(36)}`
+const bodies = Array.from({ length: Math.ceil(TOTAL / BATCH) }, (_, b) => makeBatch(run, b * BATCH, Math.min(BATCH, TOTAL - b * BATCH)))
+
+function start (entry: string): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+async function count (index: string): Promise<number> {
+  await es.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true })
+  return (await es.count({ index, ignore_unavailable: true, allow_no_indices: true })).count
+}
+
+async function pool<T> (items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await work(items[next++] as T)
+  }))
+}
+
+async function httpAndEndToEnd (): Promise<{ httpRate: number, e2eRate: number }> {
+  const worker = start('src/worker.ts')
+  const api = start('src/server.ts')
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(r => r.ok, () => false)
+      if (ok) break
+      if (i > 300) throw new Error('the API did not become ready')
+      await sleep(100)
+    }
+    await sleep(1000) // the worker connects in parallel; give it its start-up
+    const t0 = performance.now()
+    await pool(bodies, CONCURRENCY, async body => {
+      const res = await fetch(`http://127.0.0.1:${PORT}/v1/events`, {
+        method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `ApiKey ${KEYS.ingest}` }
+      })
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
+      await res.arrayBuffer()
+    })
+    const accepted = performance.now()
+    const alias = eventsAlias(config.indexPrefix)
+    while (await count(alias) < TOTAL) await sleep(100)
+    const searchable = performance.now()
+    return { httpRate: TOTAL / ((accepted - t0) / 1000), e2eRate: TOTAL / ((searchable - t0) / 1000) }
+  } finally {
+    api.kill('SIGTERM')
+    worker.kill('SIGTERM')
+  }
+}
+
+/** The same enriched documents, written straight to `_bulk` with the batch size the worker uses. */
+async function rawBulk (): Promise<number> {
+  const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(config), { maxBatch: BATCH, queueMaxJobs: 1 })
+  const prefix = `${config.indexPrefix}raw`
+  const docs = bodies.flatMap(b => prepare.prepare(b)).map(e => ({ index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), id: e.event.id, doc: e }))
+  const chunks: Array<typeof docs> = []
+  for (let i = 0; i < docs.length; i += config.bulkMaxDocs) chunks.push(docs.slice(i, i + config.bulkMaxDocs))
+  const t0 = performance.now()
+  await pool(chunks, 2, async chunk => {
+    const results = await bulkCreate(es, chunk)
+    if (results.some(r => r.status !== 201)) throw new Error('raw bulk refused documents')
+  })
+  while (await count(`${prefix}-events-*`) < TOTAL) await sleep(100)
+  return TOTAL / ((performance.now() - t0) / 1000)
+}
+
+const caps = await detectCapabilities(es)
+const layout = { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }
+await installTemplates(es, layout, caps)
+await installTemplates(es, { ...layout, prefix: `${config.indexPrefix}raw` }, caps)
+try {
+  console.log(`Elasticsearch ${caps.version}; ${TOTAL} events in batches of ${BATCH}, ${CONCURRENCY} concurrent requests`)
+  const raw = await rawBulk()
+  const { httpRate, e2eRate } = await httpAndEndToEnd()
+  const f = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`
+  console.log(`raw _bulk (baseline, same documents):  ${f(raw)}`)
+  console.log(`HTTP ingest (202 received):           ${f(httpRate)}`)
+  console.log(`end to end (posted → searchable):     ${f(e2eRate)}`)
+  console.log(`end to end / raw _bulk:               ${(e2eRate / raw).toFixed(2)}`)
+} finally {
+  await cleanup(es, config)
+  await cleanup(es, { ...config, indexPrefix: `${config.indexPrefix}raw` })
+  await es.close()
+}
