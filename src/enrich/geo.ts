@@ -29,20 +29,25 @@ function locate (ip: string): GeoFields | undefined {
   return geo
 }
 
-/** Geolocates public addresses only: private, loopback and reserved ones are labelled, never guessed. */
+/** Private, loopback and reserved addresses are labelled, never guessed; public ones are located. */
+function resolve (ip: string): GeoResult | undefined {
+  const scope = ipScope(ip)
+  if (scope === undefined) return undefined
+  if (scope !== 'public') return { scope }
+  const geo = locate(unmapIp(ip))
+  return geo === undefined ? { scope } : { scope, geo }
+}
+
+/** Both the scope check and the lookup are cached: the scope check alone allocates several objects per call. */
 export class GeoEnricher {
-  private readonly cache: Lru<GeoFields | undefined>
+  private readonly cache: Lru<GeoResult | undefined>
 
   constructor (cacheSize: number) {
     this.cache = new Lru(cacheSize)
   }
 
   lookup (ip: string): GeoResult | undefined {
-    const scope = ipScope(ip)
-    if (scope === undefined) return undefined
-    if (scope !== 'public') return { scope }
-    const geo = this.cache.get(unmapIp(ip), locate)
-    return geo === undefined ? { scope } : { scope, geo }
+    return this.cache.get(ip, resolve)
   }
 
   get stats (): { hits: number, misses: number, size: number } {

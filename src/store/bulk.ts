@@ -8,7 +8,8 @@ export interface BulkItemResult { status: number, errorType?: string, reason?: s
 export async function bulkCreate (es: Es, docs: readonly BulkDoc[], refresh: boolean = false): Promise<BulkItemResult[]> {
   const operations: object[] = []
   for (const d of docs) operations.push({ create: { _index: d.index, _id: d.id } }, d.doc)
-  const response = await es.bulk({ operations, refresh })
+  // Only status and error are read: a full response is ~200 bytes per item to send, parse and collect.
+  const response = await es.bulk({ operations, refresh, filter_path: ['errors', 'items.*.status', 'items.*.error.type', 'items.*.error.reason'] })
   return response.items.map(item => {
     const op = item.create ?? Object.values(item)[0]
     if (op === undefined) return { status: 500, errorType: 'missing_item', reason: 'bulk response had no item' }
