@@ -15,7 +15,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const redis = createRedis(config.redisUrl, 'producer')
   await connectRedis(redis, config.redisUrl)
   const queue = createEventsQueue(redis, config.queuePrefix)
-  const ingest = new IngestService(queue, enrichContext(config), { maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs })
+  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs })
   const app = await buildApp(config, { ingest, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
   return {
     app,

@@ -8,7 +8,6 @@ import { startMaintenance } from '../indexer/maintenance-worker.ts'
 import { BulkBatcher } from '../indexer/bulk-batcher.ts'
 import { bulkCreate } from '../store/bulk.ts'
 import { writeDeadLetters } from '../store/dead-letters.ts'
-import { partitionIndex } from '../store/index-names.ts'
 import { sweepRetention } from '../store/retention-sweep.ts'
 
 export interface Indexer { close: () => Promise<void> }
@@ -19,7 +18,6 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   await connectRedis(redis, config.redisUrl)
   const prefix = config.indexPrefix
   const batcher = new BulkBatcher({
-    indexOf: e => partitionIndex(prefix, e.audit.retention, e['@timestamp']),
     write: async docs => await bulkCreate(es, docs),
     deadLetter: async letters => {
       log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused by Elasticsearch, dead-lettered')

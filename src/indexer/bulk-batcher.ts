@@ -1,13 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { StoredEvent } from '../events/schema.ts'
+import type { QueuedEvent } from '../queue/events-queue.ts'
 import type { BulkDoc, BulkItemResult } from '../store/bulk.ts'
 import { itemOutcome } from './item-outcome.ts'
 
-export interface DeadLetter { event: StoredEvent, index: string, status: number, errorType: string, reason: string }
+export interface DeadLetter { event: QueuedEvent, status: number, errorType: string, reason: string }
 
 export interface BatcherIo {
-  /** Where an event goes (its partition). */
-  indexOf: (event: StoredEvent) => string
   write: (docs: BulkDoc[]) => Promise<BulkItemResult[]>
   deadLetter: (letters: DeadLetter[]) => Promise<void>
 }
@@ -22,7 +20,7 @@ export interface BatcherOptions {
 
 export interface SubmitResult { written: number, duplicates: number, deadLettered: number }
 
-interface Pending { events: StoredEvent[], resolve: (r: SubmitResult) => void, reject: (e: Error) => void }
+interface Pending { events: QueuedEvent[], resolve: (r: SubmitResult) => void, reject: (e: Error) => void }
 
 /**
  * Gathers the events of concurrent queue jobs into shared `_bulk` requests. A job's promise settles once
@@ -37,7 +35,7 @@ export class BulkBatcher {
 
   constructor (private readonly io: BatcherIo, private readonly options: BatcherOptions) {}
 
-  submit (events: StoredEvent[]): Promise<SubmitResult> {
+  submit (events: QueuedEvent[]): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ events, resolve, reject })
       this.pendingDocs += events.length
@@ -65,13 +63,14 @@ export class BulkBatcher {
 
   private async write (batch: Pending[]): Promise<void> {
     const owners: number[] = []
-    const docs: BulkDoc[] = []
+    const events: QueuedEvent[] = []
     batch.forEach((p, owner) => {
       for (const event of p.events) {
         owners.push(owner)
-        docs.push({ index: this.io.indexOf(event), id: event.event.id, doc: event })
+        events.push(event)
       }
     })
+    const docs: BulkDoc[] = events.map(e => ({ index: e.index, id: e.id, doc: e.json }))
     const results = batch.map<SubmitResult>(() => ({ written: 0, duplicates: 0, deadLettered: 0 }))
     const letters: DeadLetter[] = []
     const letterOwners: number[] = []
@@ -98,8 +97,7 @@ export class BulkBatcher {
           case 'duplicate': result.duplicates++; break
           case 'retry': retry.push(i); lastError = `${item.status} ${item.errorType ?? ''}`; break
           case 'reject': {
-            const doc = docs[i] as BulkDoc
-            letters.push({ event: doc.doc as StoredEvent, index: doc.index, status: item.status, errorType: item.errorType ?? 'unknown', reason: item.reason ?? '' })
+            letters.push({ event: events[i] as QueuedEvent, status: item.status, errorType: item.errorType ?? 'unknown', reason: item.reason ?? '' })
             letterOwners.push(owner)
             result.deadLettered++
           }

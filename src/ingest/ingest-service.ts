@@ -3,10 +3,12 @@ import { checkShape, type FieldError } from '../events/validate.ts'
 import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
 import type { EventInput } from '../events/schema.ts'
 import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
+import { partitionIndex } from '../store/index-names.ts'
 import { BackpressureError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
 
 export interface IngestOptions {
+  indexPrefix: string
   maxBatch: number
   queueMaxJobs: number
   /** How long a measured queue depth is trusted, so a burst of requests costs one Redis round trip. */
@@ -54,7 +56,10 @@ export class IngestService {
     const events = this.prepare(body)
     await this.checkBackpressure()
     try {
-      await this.queue.add('index', { events })
+      const prefix = this.options.indexPrefix
+      await this.queue.add('index', {
+        events: events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), json: JSON.stringify(e) }))
+      })
     } catch (err) {
       throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
     }

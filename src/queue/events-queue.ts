@@ -1,9 +1,19 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { StoredEvent } from '../events/schema.ts'
 import { QUEUES } from './policy.ts'
 
-export interface EventsJob { events: StoredEvent[] }
+/**
+ * An accepted event on its way to the store. The document is serialised once, at ingest: the worker forwards
+ * it to `_bulk` as it is, and only parses it back if Elasticsearch refuses it (for the dead letter).
+ */
+export interface QueuedEvent {
+  id: string
+  /** The partition it belongs to, from its own time and retention class. */
+  index: string
+  json: string
+}
+
+export interface EventsJob { events: QueuedEvent[] }
 
 export type EventsQueue = Queue<EventsJob, unknown, 'index'>
 

@@ -2,9 +2,9 @@ import t from 'tap'
 import { BulkBatcher, type BatcherIo, type DeadLetter } from '../../../src/indexer/bulk-batcher.ts'
 import { itemOutcome } from '../../../src/indexer/item-outcome.ts'
 import type { BulkDoc, BulkItemResult } from '../../../src/store/bulk.ts'
-import type { StoredEvent } from '../../../src/events/schema.ts'
+import type { QueuedEvent } from '../../../src/queue/events-queue.ts'
 
-const ev = (id: string) => ({ event: { id }, audit: { retention: 'security' } }) as unknown as StoredEvent
+const ev = (id: string): QueuedEvent => ({ id, index: 'idx', json: JSON.stringify({ event: { id } }) })
 
 /** A scripted store: answers each write with statuses chosen per id and attempt. */
 function fakeIo (status: (id: string, attempt: number) => number, deadLetterFails = false) {
@@ -12,7 +12,6 @@ function fakeIo (status: (id: string, attempt: number) => number, deadLetterFail
   const writes: string[][] = []
   const letters: DeadLetter[] = []
   const io: BatcherIo = {
-    indexOf: () => 'idx',
     write: async (docs: BulkDoc[]): Promise<BulkItemResult[]> => {
       writes.push(docs.map(d => d.id))
       return docs.map(d => {
@@ -72,7 +71,6 @@ t.test('items still failing after the retries fail their job only', async t => {
 t.test('a failing bulk request is retried as a whole', async t => {
   let calls = 0
   const io: BatcherIo = {
-    indexOf: () => 'idx',
     write: async docs => { if (++calls === 1) throw new Error('socket hang up'); return docs.map(() => ({ status: 201 })) },
     deadLetter: async () => {}
   }
@@ -85,7 +83,7 @@ t.test('refused documents are dead-lettered with the reason', async t => {
   const r = await new BulkBatcher(io, opts).submit([ev('ok'), ev('bad')])
   t.same(r, { written: 1, duplicates: 0, deadLettered: 1 })
   t.equal(letters.length, 1)
-  t.match(letters[0], { status: 400, errorType: 'document_parsing_exception', index: 'idx', event: { event: { id: 'bad' } } })
+  t.match(letters[0], { status: 400, errorType: 'document_parsing_exception', event: { id: 'bad', index: 'idx' } })
 })
 
 t.test('if the dead letter cannot be written, the job fails rather than lose the event', async t => {
