@@ -23,3 +23,13 @@ export class UnavailableError extends Error {
     super(message)
   }
 }
+
+/** The thing asked for does not exist (or is not visible to the caller). */
+export class NotFoundError extends Error {
+  readonly statusCode = 404
+}
+
+/** A cursor whose point in time has expired: the search must start again. */
+export class GoneError extends Error {
+  readonly statusCode = 410
+}

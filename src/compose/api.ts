@@ -7,6 +7,10 @@ import { createEventsQueue } from '../queue/events-queue.ts'
 import { IngestService } from '../ingest/ingest-service.ts'
 import { buildApp } from '../http/app.ts'
 import { enrichContext } from './runtime.ts'
+import { randomBytes } from 'node:crypto'
+import { SearchService } from '../query/search-service.ts'
+import { CursorCodec } from '../query/cursor.ts'
+import { EventsReader } from '../store/events-read.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -16,7 +20,10 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await connectRedis(redis, config.redisUrl)
   const queue = createEventsQueue(redis, config.queuePrefix)
   const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs })
-  const app = await buildApp(config, { ingest, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
+  if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are signed with a per-process key and only work on this instance')
+  const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
+  const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
+  const app = await buildApp(config, { ingest, search, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
   return {
     app,
     close: async () => {

@@ -23,6 +23,8 @@ export interface Config {
   workerLockMs: number
   retentionDays: Record<RetentionClass, number>
   retentionSweepMs: number
+  /** Signs search cursors; every API instance behind one load balancer needs the same value. */
+  cursorSecret: string | undefined
   geoCacheSize: number
   uaCacheSize: number
 }
@@ -72,6 +74,7 @@ export function loadConfig (env: Env = process.env): Config {
     workerLockMs: read.int('SILLAGE_WORKER_LOCK_MS', 30_000, 1000, 3600_000),
     retentionDays: parseRetention(env.SILLAGE_RETENTION_DAYS, problems),
     retentionSweepMs: read.int('SILLAGE_RETENTION_SWEEP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
+    cursorSecret: read.secret('SILLAGE_CURSOR_SECRET'),
     geoCacheSize: read.int('SILLAGE_GEO_CACHE_SIZE', 50_000, 0, 10_000_000),
     uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000)
   }
@@ -121,6 +124,12 @@ class EnvReader {
       return fallback
     }
     return value as T
+  }
+
+  secret (name: string): string | undefined {
+    const value = this.raw(name)
+    if (value !== undefined && value.length < 32) this.problems.push(`${name} must be at least 32 characters`)
+    return value
   }
 
   /** Names become parts of index and queue names, so they are kept to a safe alphabet. */

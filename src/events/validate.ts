@@ -1,25 +1,36 @@
+import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
 import { EventInput } from './schema.ts'
 import { registerFormats } from './formats.ts'
 
 registerFormats()
-const checker = TypeCompiler.Compile(EventInput)
 
 /** One problem with one event: which event (index in the batch), which field (JSON pointer), why. */
 export interface FieldError {
   index: number
   path: string
   message: string
+  /** Character offset in a query string, for query syntax errors. */
+  position?: number
 }
 
 const MAX_ERRORS_PER_EVENT = 20
 
-/** Structural validation against the schema; returns every problem found, at most 20 per event. */
-export function checkShape (value: unknown, index: number): FieldError[] {
-  if (checker.Check(value)) return []
+export type ShapeChecker = (value: unknown, index: number) => FieldError[]
+
+/** A compiled validator for a schema: every problem found, at most 20 per value, one per path. */
+export function compileChecker (schema: TSchema): ShapeChecker {
+  const checker = TypeCompiler.Compile(schema)
+  return (value, index) => checker.Check(value) ? [] : collectErrors(checker.Errors(value), index)
+}
+
+/** Structural validation of one event against the event schema. */
+export const checkShape: ShapeChecker = compileChecker(EventInput)
+
+function collectErrors (found: Iterable<ValueError>, index: number): FieldError[] {
   const errors: FieldError[] = []
   const seen = new Set<string>()
-  for (const e of checker.Errors(value)) {
+  for (const e of found) {
     const path = e.path === '' ? '/' : e.path
     // A union reports once per branch; one message per path is enough to act on.
     if (seen.has(path)) continue

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config/config.ts'
 import type { IngestService } from '../ingest/ingest-service.ts'
+import type { SearchService } from '../query/search-service.ts'
 import { ApiKeys } from '../auth/api-keys.ts'
 import { installAuth } from './plugins/auth.ts'
 import { installErrorHandler } from './plugins/errors.ts'
@@ -9,9 +10,11 @@ import { installOpenApi } from './plugins/openapi.ts'
 import { ErrorResponse } from './schemas.ts'
 import { eventRoutes } from './routes/events.ts'
 import { healthRoutes, type HealthChecks } from './routes/health.ts'
+import { searchRoutes } from './routes/search.ts'
 
 export interface AppServices {
   ingest: IngestService
+  search: SearchService
   health: HealthChecks
 }
 
@@ -32,5 +35,6 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await installOpenApi(app, API_VERSION)
   await app.register(healthRoutes, { checks: services.health })
   await app.register(eventRoutes, { ingest: services.ingest })
+  await app.register(searchRoutes, { search: services.search })
   return app
 }

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox'
 export const FieldErrorSchema = Type.Object({
   index: Type.Integer({ description: 'Position of the event in the batch (0 for a single event).' }),
   path: Type.String({ description: 'JSON pointer to the field, such as /source/ip.' }),
-  message: Type.String()
+  message: Type.String(),
+  position: Type.Optional(Type.Integer({ description: 'Character offset (0-based) in the query string' }))
 })
 
 export const ErrorResponse = Type.Object({

@@ -158,14 +158,3 @@ t.test('a document Elasticsearch refuses goes to the dead-letter index with the 
   t.match(letter?.error_type, /parsing_exception|mapper/)
   t.equal(letter?.raw.user.id, 'not-a-number', 'the raw event is kept whole')
 })
-
-t.test('the OpenAPI document describes the ingest route', async t => {
-  const stack = await startStack(t, { worker: false })
-  const res = await stack.api.app.inject({ method: 'GET', url: '/openapi.json' })
-  t.equal(res.statusCode, 200)
-  const doc = res.json()
-  t.equal(doc.openapi, '3.0.3')
-  t.ok(doc.paths['/v1/events'].post.requestBody, 'request body documented')
-  t.same(Object.keys(doc.paths['/v1/events'].post.responses).sort(), ['202', '400', '401', '403', '413', '429', '503'])
-  t.ok(doc.components.securitySchemes.ApiKey)
-})

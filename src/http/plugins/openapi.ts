@@ -19,6 +19,7 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
       security: [{ ApiKey: [] }],
       tags: [
         { name: 'events', description: 'Recording audit events' },
+        { name: 'search', description: 'Finding events: filters, KQL, cursors' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
     }

@@ -1,0 +1,33 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { FieldError } from '../events/validate.ts'
+import { checkFilters, compileFilters } from './filters.ts'
+import { isTimeZone } from './date-math.ts'
+import { kqlToQuery, KqlError } from './kql/index.ts'
+import type { SearchRequest } from './search-request.ts'
+
+/** Filters and KQL of a request as one bool query; every problem is collected, with the KQL position. */
+export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, errors: FieldError[]): estypes.QueryDslQueryContainer {
+  const filter: estypes.QueryDslQueryContainer[] = []
+  const must: estypes.QueryDslQueryContainer[] = []
+  if (req.filters !== undefined) {
+    const problems = checkFilters(req.filters)
+    errors.push(...problems)
+    if (problems.length === 0) {
+      const compiled = compileFilters(req.filters)
+      filter.push(...compiled.filter)
+      must.push(...compiled.must)
+    }
+  }
+  if (req.timeZone !== undefined && !isTimeZone(req.timeZone)) {
+    errors.push({ index: 0, path: '/timeZone', message: 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00' })
+  } else if (req.query !== undefined && req.query.trim() !== '') {
+    try {
+      must.push(kqlToQuery(req.query, req.timeZone === undefined ? {} : { timeZone: req.timeZone }))
+    } catch (err) {
+      if (!(err instanceof KqlError)) throw err
+      errors.push({ index: 0, path: '/query', message: `${err.message} (at character ${err.position + 1})`, position: err.position })
+    }
+  }
+  if (filter.length === 0 && must.length === 0) return { match_all: {} }
+  return { bool: { ...(filter.length === 0 ? {} : { filter }), ...(must.length === 0 ? {} : { must }) } }
+}

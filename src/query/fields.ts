@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export type FieldType = 'keyword' | 'text' | 'ip' | 'date' | 'number' | 'geo_point' | 'flattened'
+
+/** A field a client may name in a query, a sort, a projection or a grouping. */
+export interface FieldInfo {
+  name: string
+  type: FieldType
+  /** Leading wildcards scan every term of a field: allowed only on short, low-cardinality keyword fields. */
+  leadingWildcard: boolean
+}
+
+// Keyword fields with few distinct, short values, where `*suffix` patterns stay cheap.
+const SMALL_KEYWORDS = new Set([
+  'event.action', 'event.outcome', 'event.kind', 'audit.category', 'audit.retention', 'audit.actor.type',
+  'audit.importance.level', 'audit.importance.rule', 'audit.device.type', 'audit.ip_scope', 'audit.money.currency',
+  'audit.money.direction', 'audit.tenant', 'audit.change.field', 'audit.game.provider', 'audit.tags',
+  'source.geo.country_iso_code', 'source.geo.country_name', 'source.geo.region_iso_code', 'source.geo.city_name',
+  'source.geo.timezone', 'user_agent.name', 'user_agent.version', 'user_agent.os.name', 'user_agent.os.version', 'user_agent.device.name'
+])
+
+const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float'])
+
+interface MappingNode { type?: string, properties?: Record<string, MappingNode>, fields?: Record<string, MappingNode> }
+
+function typeOf (mappingType: string): FieldType | undefined {
+  if (mappingType === 'keyword' || mappingType === 'text' || mappingType === 'ip' || mappingType === 'date' ||
+      mappingType === 'geo_point' || mappingType === 'flattened') return mappingType
+  return NUMERIC.has(mappingType) ? 'number' : undefined
+}
+
+/** Every leaf of the events mapping, with its multi-fields: the mapping is the allowlist. */
+export function fieldsOfMapping (mapping: MappingNode): Map<string, FieldInfo> {
+  const out = new Map<string, FieldInfo>()
+  const add = (name: string, node: MappingNode): void => {
+    const type = node.type === undefined ? undefined : typeOf(node.type)
+    if (type !== undefined) out.set(name, { name, type, leadingWildcard: type === 'keyword' && SMALL_KEYWORDS.has(name) })
+    for (const [sub, child] of Object.entries(node.fields ?? {})) add(`${name}.${sub}`, child)
+    for (const [key, child] of Object.entries(node.properties ?? {})) add(name === '' ? key : `${name}.${key}`, child)
+  }
+  add('', mapping)
+  return out
+}
+
+const MAPPING = JSON.parse(readFileSync(fileURLToPath(new URL('../../mappings/events-mappings.json', import.meta.url)), 'utf8')) as MappingNode
+
+/** The searchable fields of stored events. */
+export const EVENT_FIELDS: ReadonlyMap<string, FieldInfo> = fieldsOfMapping(MAPPING)
+
+const DETAIL_KEY = /^audit\.details\.[a-z][a-z0-9_]{0,63}$/
+
+/** Looks a field up; `audit.details.<key>` reaches one key of the flattened details. */
+export function lookupField (name: string): FieldInfo | undefined {
+  const known = EVENT_FIELDS.get(name)
+  if (known !== undefined) return known
+  if (DETAIL_KEY.test(name)) return { name, type: 'keyword', leadingWildcard: false }
+  return undefined
+}
+
+/** Fields free text searches, with the analysed text first. */
+export const FREE_TEXT_FIELDS = ['message', 'event.reason'] as const

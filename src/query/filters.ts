@@ -1,0 +1,105 @@
+import { type Static, Type } from '@sinclair/typebox'
+import type { estypes } from '@elastic/elasticsearch'
+import { CATEGORIES } from '../events/taxonomy.ts'
+import { ACTOR_TYPES, DEVICE_TYPES, LEVELS, OUTCOMES, type Level } from '../events/schema.ts'
+import type { FieldError } from '../events/validate.ts'
+import { isDateMath, isTimeZone } from './date-math.ts'
+import { isIpOrCidr } from './ip-match.ts'
+import { FREE_TEXT_FIELDS } from './fields.ts'
+
+type Query = estypes.QueryDslQueryContainer
+
+const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxItems = 100) => Type.Optional(Type.Array(item, { minItems: 1, maxItems }))
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map(v => Type.Literal(v)))
+const Id = Type.String({ minLength: 1, maxLength: 128 })
+
+/** Structured filters: every one optional, all combined with AND; values inside one filter combine with OR. */
+export const Filters = Type.Object({
+  tenant: list(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$' })),
+  category: list(literals(CATEGORIES)),
+  action: list(Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$' })),
+  period: Type.Optional(Type.Object({
+    from: Type.Optional(Type.String({ maxLength: 64, description: 'ISO time or Kibana date math (now-7d/d); inclusive' })),
+    to: Type.Optional(Type.String({ maxLength: 64, description: 'ISO time or date math (now); inclusive' })),
+    timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'Zone for date math rounding and dates without offset, such as Europe/Paris' }))
+  }, { additionalProperties: false })),
+  ip: list(Type.String({ maxLength: 64, description: 'Address or CIDR block, IPv4 or IPv6' }), 50),
+  sessionId: list(Id),
+  userId: list(Id),
+  operatorId: list(Id),
+  actorType: list(literals(ACTOR_TYPES)),
+  outcome: list(literals(OUTCOMES)),
+  importance: Type.Optional(Type.Object({
+    levels: list(literals(LEVELS)),
+    min: Type.Optional(literals(LEVELS))
+  }, { additionalProperties: false })),
+  country: list(Type.String({ pattern: '^[A-Z]{2}$' })),
+  deviceType: list(literals(DEVICE_TYPES)),
+  browser: list(Type.String({ minLength: 1, maxLength: 64 })),
+  os: list(Type.String({ minLength: 1, maxLength: 64 })),
+  amount: Type.Optional(Type.Object({ gte: Type.Optional(Type.Number()), lte: Type.Optional(Type.Number()) }, { additionalProperties: false })),
+  currency: list(Type.String({ pattern: '^[A-Z0-9]{2,10}$' })),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Free text over the message and reason, and exact values of details' }))
+}, { additionalProperties: false, $id: 'Filters' })
+export type Filters = Static<typeof Filters>
+
+export function levelsFrom (min: Level): Level[] {
+  return LEVELS.slice(LEVELS.indexOf(min))
+}
+
+const terms = (field: string, values: readonly (string | number)[] | undefined): Query[] =>
+  values === undefined ? [] : [values.length === 1 ? { term: { [field]: values[0] as string } } : { terms: { [field]: [...values] } }]
+
+/** The checks a schema cannot make: date math, zones, addresses, ordered bounds. */
+export function checkFilters (f: Filters, path = '/filters'): FieldError[] {
+  const errors: FieldError[] = []
+  const fail = (p: string, message: string): void => { errors.push({ index: 0, path: `${path}${p}`, message }) }
+  for (const key of ['from', 'to'] as const) {
+    const v = f.period?.[key]
+    if (v !== undefined && !isDateMath(v)) fail(`/period/${key}`, 'must be an ISO date or time, or date math such as now-7d/d')
+  }
+  if (f.period?.timeZone !== undefined && !isTimeZone(f.period.timeZone)) fail('/period/timeZone', 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00')
+  f.ip?.forEach((ip, i) => { if (!isIpOrCidr(ip)) fail(`/ip/${i}`, 'must be an IPv4 or IPv6 address or CIDR block') })
+  if (f.amount?.gte !== undefined && f.amount.lte !== undefined && f.amount.gte > f.amount.lte) fail('/amount', 'gte is above lte')
+  return errors
+}
+
+/** Compiles checked filters into bool clauses: exact filters (cached, unscored) and free text (scored, highlighted). */
+export function compileFilters (f: Filters): { filter: Query[], must: Query[] } {
+  const filter: Query[] = [
+    ...terms('audit.tenant', f.tenant),
+    ...terms('audit.category', f.category),
+    ...terms('event.action', f.action),
+    ...terms('audit.session.id', f.sessionId),
+    ...terms('user.id', f.userId),
+    ...terms('audit.actor.type', f.actorType),
+    ...terms('event.outcome', f.outcome),
+    ...terms('source.geo.country_iso_code', f.country),
+    ...terms('audit.device.type', f.deviceType),
+    ...terms('user_agent.name', f.browser),
+    ...terms('user_agent.os.name', f.os),
+    ...terms('audit.money.currency', f.currency)
+  ]
+  if (f.operatorId !== undefined) filter.push({ term: { 'audit.actor.type': 'operator' } }, ...terms('audit.actor.id', f.operatorId))
+  if (f.ip !== undefined) {
+    filter.push(f.ip.length === 1 ? { term: { 'source.ip': f.ip[0] as string } } : { bool: { should: f.ip.map(ip => ({ term: { 'source.ip': ip } })), minimum_should_match: 1 } })
+  }
+  if (f.period?.from !== undefined || f.period?.to !== undefined) {
+    filter.push({ range: { '@timestamp': {
+      ...(f.period.from === undefined ? {} : { gte: f.period.from }),
+      ...(f.period.to === undefined ? {} : { lte: f.period.to }),
+      ...(f.period.timeZone === undefined ? {} : { time_zone: f.period.timeZone })
+    } } })
+  }
+  // Both importance filters may be given: they combine with AND like every other filter.
+  filter.push(...terms('audit.importance.level', f.importance?.levels))
+  if (f.importance?.min !== undefined) filter.push(...terms('audit.importance.level', levelsFrom(f.importance.min)))
+  if (f.amount !== undefined) filter.push({ range: { 'audit.money.amount': { ...(f.amount.gte === undefined ? {} : { gte: f.amount.gte }), ...(f.amount.lte === undefined ? {} : { lte: f.amount.lte }) } } })
+  const must: Query[] = f.text === undefined
+    ? []
+    : [{ bool: { should: [
+        { multi_match: { query: f.text, fields: [...FREE_TEXT_FIELDS], type: 'best_fields', operator: 'and' } },
+        { term: { 'audit.details': f.text } }
+      ], minimum_should_match: 1 } }]
+  return { filter, must }
+}

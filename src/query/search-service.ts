@@ -1,0 +1,89 @@
+import type { estypes } from '@elastic/elasticsearch'
+import { compileChecker, type FieldError } from '../events/validate.ts'
+import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
+import type { EventsReader, Page } from '../store/events-read.ts'
+import { buildQuery } from './build-query.ts'
+import type { CursorCodec, CursorState } from './cursor.ts'
+import { EVENT_FIELDS, FREE_TEXT_FIELDS } from './fields.ts'
+import { SearchRequest, type SearchResponse } from './search-request.ts'
+import { checkProjection, compileSort } from './sort.ts'
+
+const HIGHLIGHT: estypes.SearchHighlight = {
+  // html encoding escapes the stored text around the marks: the snippets are safe to show as they are.
+  encoder: 'html',
+  pre_tags: ['<mark>'],
+  post_tags: ['</mark>'],
+  fields: Object.fromEntries(FREE_TEXT_FIELDS.map(f => [f, { number_of_fragments: 3 }]))
+}
+
+const checkRequest = compileChecker(SearchRequest)
+
+/** Searches over a point in time: every page of one search sees the same events, each exactly once. */
+export class SearchService {
+  constructor (private readonly reader: EventsReader, private readonly cursors: CursorCodec) {}
+
+  async search (req: SearchRequest): Promise<SearchResponse> {
+    const shape = checkRequest(req, 0)
+    if (shape.length > 0) throw new ValidationError(shape, 'the search is invalid')
+    const resumed = req.cursor === undefined ? undefined : this.resume(req)
+    const request = resumed?.request ?? req
+    const errors: FieldError[] = []
+    const query = buildQuery(request, errors)
+    const sort = compileSort(request.sort, errors)
+    const source = checkProjection(request.fields, EVENT_FIELDS.keys(), errors)
+    if (errors.length > 0) throw new ValidationError(errors, 'the search is invalid')
+    const size = request.size ?? 50
+
+    const pit = resumed?.pit ?? await this.reader.openPit()
+    let page: Page
+    try {
+      page = await this.reader.page(pit, {
+        query, sort, size, trackTotal: resumed === undefined,
+        ...(source === undefined ? {} : { source }),
+        ...(request.highlight === true ? { highlight: HIGHLIGHT } : {}),
+        ...(resumed === undefined ? {} : { after: resumed.after })
+      })
+    } catch (err) {
+      if (resumed === undefined) await this.reader.closePit(pit)
+      else if (isExpired(err)) throw new GoneError('the cursor has expired (more than 2 minutes between pages); start the search again')
+      throw err
+    }
+    const total = resumed?.total ?? page.total
+    const last = page.hits.at(-1)
+    let cursor: string | null = null
+    if (page.hits.length < size || last === undefined) await this.reader.closePit(page.pit)
+    else cursor = this.cursors.encode({ request: withoutCursor(request), pit: page.pit, after: last.sort, total })
+    return {
+      total,
+      events: page.hits.map(h => ({ id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) })),
+      cursor,
+      took_ms: page.tookMs
+    }
+  }
+
+  async get (id: string): Promise<Record<string, unknown>> {
+    const found = await this.reader.byId(id)
+    if (found === undefined) throw new NotFoundError(`no event with id "${id}"`)
+    return found
+  }
+
+  private resume (req: SearchRequest): CursorState {
+    const others = Object.keys(req).filter(k => k !== 'cursor')
+    if (others.length > 0) {
+      throw new ValidationError(others.map(k => ({ index: 0, path: `/${k}`, message: 'must not be sent with a cursor: the search it continues is inside the cursor' })), 'the search is invalid')
+    }
+    const state = this.cursors.decode(req.cursor as string)
+    if (state === undefined) throw new ValidationError([{ index: 0, path: '/cursor', message: 'is not a cursor issued by this service' }], 'the search is invalid')
+    return state
+  }
+}
+
+function withoutCursor (req: SearchRequest): Omit<SearchRequest, 'cursor'> {
+  const { cursor: _cursor, ...rest } = req
+  return rest
+}
+
+function isExpired (err: unknown): boolean {
+  const e = err as { meta?: { statusCode?: number }, message?: string }
+  return e.meta?.statusCode === 404 || /search_context_missing|No search context found|point in time/i.test(e.message ?? '')
+}
