@@ -10,6 +10,7 @@ import { EventsReader } from '../../src/store/events-read.ts'
 import { buildQuery } from '../../src/query/build-query.ts'
 import { compileSort } from '../../src/query/sort.ts'
 import type { SearchRequest } from '../../src/query/search-request.ts'
+import { HIGHLIGHT } from '../../src/query/search-service.ts'
 import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
 
@@ -51,7 +52,7 @@ async function direct (req: SearchRequest): Promise<number> {
   const query = buildQuery(req, [])
   const sort = compileSort(req.sort, [])
   const pit = await reader.openPit()
-  const page = await reader.page(pit, { query, sort, size: 50, trackTotal: true, ...(req.highlight === true ? { highlight: { fields: { message: {} } } } : {}) })
+  const page = await reader.page(pit, { query, sort, size: 50, trackTotal: true, ...(req.highlight === true ? { highlight: HIGHLIGHT } : {}) })
   if (page.hits.length < 50) await reader.closePit(page.pit)
   return performance.now() - t0
 }

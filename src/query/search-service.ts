@@ -8,7 +8,7 @@ import { EVENT_FIELDS, FREE_TEXT_FIELDS } from './fields.ts'
 import { SearchRequest, type SearchResponse } from './search-request.ts'
 import { checkProjection, compileSort } from './sort.ts'
 
-const HIGHLIGHT: estypes.SearchHighlight = {
+export const HIGHLIGHT: estypes.SearchHighlight = {
   // html encoding escapes the stored text around the marks: the snippets are safe to show as they are.
   encoder: 'html',
   pre_tags: ['<mark>'],
