@@ -10,6 +10,7 @@ import { EventsReader } from '../../src/store/events-read.ts'
 import { buildQuery } from '../../src/query/build-query.ts'
 import { compileSort } from '../../src/query/sort.ts'
 import type { SearchRequest } from '../../src/query/search-request.ts'
+import { PLATFORM_SCOPE } from '../../src/auth/read-scope.ts'
 import { HIGHLIGHT } from '../../src/query/search-service.ts'
 import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
@@ -49,7 +50,7 @@ async function viaApi (req: SearchRequest): Promise<number> {
 
 async function direct (req: SearchRequest): Promise<number> {
   const t0 = performance.now()
-  const query = buildQuery(req, [])
+  const query = buildQuery(req, PLATFORM_SCOPE, [])
   const sort = compileSort(req.sort, [])
   const pit = await reader.openPit()
   const page = await reader.page(pit, { query, sort, size: 50, trackTotal: true, ...(req.highlight === true ? { highlight: HIGHLIGHT } : {}) })

@@ -2,7 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { ApiKeyConfig } from '../config/config.ts'
 import { grants, type Scope } from './scopes.ts'
 
-export interface Principal { keyId: string, scopes: Scope[] }
+export interface Principal {
+  keyId: string
+  scopes: Scope[]
+  /** The tenant the key belongs to; null for platform keys, which see every tenant. */
+  tenant: string | null
+}
 
 export type AuthResult = { ok: true, principal: Principal } | { ok: false, status: 401 | 403, message: string }
 
@@ -16,7 +21,7 @@ export class ApiKeys {
     this.keys = config.map(k => ({
       digest: digest(k.key),
       // The id shown in logs is a digest prefix, never the key.
-      principal: { keyId: digest(k.key).toString('hex').slice(0, 12), scopes: k.scopes }
+      principal: { keyId: digest(k.key).toString('hex').slice(0, 12), scopes: k.scopes, tenant: null }
     }))
   }
 

@@ -78,7 +78,7 @@ export function normalizeEvent (input: EventInput, index: number, ctx: Normalize
       retention,
       actor,
       importance,
-      device: { type: 'unknown' },
+      device: audit.device === undefined ? { type: 'unknown' } : { type: 'unknown', id: audit.device.id },
       ...pick(audit, ['session', 'game', 'change', 'reference', 'tags', 'details']),
       ...(audit.money === undefined ? {} : { money: direction === undefined ? audit.money : { ...audit.money, direction } })
     }

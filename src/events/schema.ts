@@ -46,6 +46,9 @@ export const EventInput = Type.Object({
       name: Type.Optional(text(200))
     }, strict)),
     session: Type.Optional(Type.Object({ id: Id }, strict)),
+    device: Type.Optional(Type.Object({
+      id: Type.String({ ...Id, description: 'A stable device identifier (fingerprint) from the client, used to link accounts sharing a device.' })
+    }, strict)),
     money: Type.Optional(Type.Object({
       amount: Type.Number({ minimum: 0, maximum: 1e15 }),
       currency: Type.String({ pattern: '^[A-Z0-9]{2,10}$', description: 'ISO 4217 code or a token symbol.' })
@@ -126,7 +129,7 @@ export const StoredEvent = Type.Object({
     tags: Type.Optional(Type.Array(Type.String())),
     details: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
     importance: Type.Object({ level: Type.Union(LEVELS.map(l => Type.Literal(l))), score: Type.Integer(), rule: Type.String() }),
-    device: Type.Object({ type: Type.Union(DEVICE_TYPES.map(d => Type.Literal(d))) }),
+    device: Type.Object({ type: Type.Union(DEVICE_TYPES.map(d => Type.Literal(d))), id: Type.Optional(Type.String()) }),
     ip_scope: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('loopback'), Type.Literal('reserved')]))
   })
 }, { $id: 'StoredEvent' })

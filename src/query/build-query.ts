@@ -4,10 +4,14 @@ import { checkFilters, compileFilters } from './filters.ts'
 import { isTimeZone } from './date-math.ts'
 import { kqlToQuery, KqlError } from './kql/index.ts'
 import type { SearchRequest } from './search-request.ts'
+import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
 
-/** Filters and KQL of a request as one bool query; every problem is collected, with the KQL position. */
-export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, errors: FieldError[]): estypes.QueryDslQueryContainer {
-  const filter: estypes.QueryDslQueryContainer[] = []
+/**
+ * Filters and KQL of a request as one bool query, always confined to the caller's tenant; every problem is
+ * collected, with the KQL position.
+ */
+export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope, errors: FieldError[]): estypes.QueryDslQueryContainer {
+  const filter: estypes.QueryDslQueryContainer[] = [...tenantClauses(scope)]
   const must: estypes.QueryDslQueryContainer[] = []
   if (req.filters !== undefined) {
     const problems = checkFilters(req.filters)

@@ -6,6 +6,7 @@ import { buildQuery } from './build-query.ts'
 import type { CursorCodec, CursorState } from './cursor.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS } from './fields.ts'
 import { SearchRequest, type SearchResponse } from './search-request.ts'
+import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
 import { checkProjection, compileSort } from './sort.ts'
 
 export const HIGHLIGHT: estypes.SearchHighlight = {
@@ -22,13 +23,13 @@ const checkRequest = compileChecker(SearchRequest)
 export class SearchService {
   constructor (private readonly reader: EventsReader, private readonly cursors: CursorCodec) {}
 
-  async search (req: SearchRequest): Promise<SearchResponse> {
+  async search (req: SearchRequest, scope: ReadScope): Promise<SearchResponse> {
     const shape = checkRequest(req, 0)
     if (shape.length > 0) throw new ValidationError(shape, 'the search is invalid')
     const resumed = req.cursor === undefined ? undefined : this.resume(req)
     const request = resumed?.request ?? req
     const errors: FieldError[] = []
-    const query = buildQuery(request, errors)
+    const query = buildQuery(request, scope, errors)
     const sort = compileSort(request.sort, errors)
     const source = checkProjection(request.fields, EVENT_FIELDS.keys(), errors)
     if (errors.length > 0) throw new ValidationError(errors, 'the search is invalid')
@@ -61,8 +62,8 @@ export class SearchService {
     }
   }
 
-  async get (id: string): Promise<Record<string, unknown>> {
-    const found = await this.reader.byId(id)
+  async get (id: string, scope: ReadScope): Promise<Record<string, unknown>> {
+    const found = await this.reader.byId(id, tenantClauses(scope))
     if (found === undefined) throw new NotFoundError(`no event with id "${id}"`)
     return found
   }

@@ -59,8 +59,10 @@ export class EventsReader {
     }
   }
 
-  async byId (id: string): Promise<Record<string, unknown> | undefined> {
-    const r = await this.es.search<Record<string, unknown>>({ index: eventsAlias(this.prefix), ignore_unavailable: true, size: 1, query: { term: { 'event.id': id } } })
+  async byId (id: string, filter: estypes.QueryDslQueryContainer[]): Promise<Record<string, unknown> | undefined> {
+    const r = await this.es.search<Record<string, unknown>>({
+      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 1, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
+    })
     return r.hits.hits[0]?._source
   }
 }

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ApiKeys, Principal } from '../../auth/api-keys.ts'
 import type { Scope } from '../../auth/scopes.ts'
+import type { ReadScope } from '../../auth/read-scope.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,4 +30,11 @@ export function installAuth (app: FastifyInstance, keys: ApiKeys): void {
     }
     request.principal = result.principal
   })
+}
+
+/** What the authenticated caller may read. */
+export function readScopeOf (request: FastifyRequest): ReadScope {
+  const p = request.principal
+  if (p === undefined) throw new Error('readScopeOf called on a route without authentication')
+  return { tenant: p.tenant, masked: false }
 }

@@ -4,6 +4,7 @@ import type { SearchService } from '../../query/search-service.ts'
 import { SearchRequest, SearchResponse } from '../../query/search-request.ts'
 import { SearchParams, paramsToRequest } from '../../query/search-params.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { readScopeOf } from '../plugins/auth.ts'
 
 const errors = {
   400: Type.Ref(ErrorResponse, { description: 'Invalid filters or KQL; each problem with its path (and position in the query)' }),
@@ -30,7 +31,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       body: { ...SearchRequest, examples: [example, { cursor: '<cursor from the previous page>' }] },
       response: { 200: SearchResponse, ...errors }
     }
-  }, async request => await search.search(request.body))
+  }, async request => await search.search(request.body, readScopeOf(request)))
 
   app.get('/v1/events', {
     config: { scope: 'read' },
@@ -40,7 +41,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       querystring: SearchParams,
       response: { 200: SearchResponse, ...errors }
     }
-  }, async request => await search.search(paramsToRequest(request.query)))
+  }, async request => await search.search(paramsToRequest(request.query), readScopeOf(request)))
 
   app.get('/v1/events/:id', {
     config: { scope: 'read' },
@@ -50,7 +51,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       params: Type.Object({ id: Id }),
       response: { 200: Type.Record(Type.String(), Type.Unknown()), ...authErrors, 404: Type.Ref(ErrorResponse) }
     }
-  }, async request => await search.get(request.params.id))
+  }, async request => await search.get(request.params.id, readScopeOf(request)))
 
   app.get('/v1/users/:id/timeline', {
     config: { scope: 'read' },
@@ -61,7 +62,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       querystring: SearchParams,
       response: { 200: SearchResponse, ...errors }
     }
-  }, async request => await search.search(paramsToRequest(request.query, { userId: [request.params.id] })))
+  }, async request => await search.search(paramsToRequest(request.query, { userId: [request.params.id] }), readScopeOf(request)))
 
   app.get('/v1/sessions/:id/events', {
     config: { scope: 'read' },
@@ -75,6 +76,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   }, async request => {
     const req = paramsToRequest(request.query, { sessionId: [request.params.id] })
     if (req.sort === undefined && req.cursor === undefined) req.sort = [{ field: 'time', order: 'asc' }]
-    return await search.search(req)
+    return await search.search(req, readScopeOf(request))
   })
 }
