@@ -1,0 +1,46 @@
+import { isIP } from 'node:net'
+
+/** Fields holding personal data: a masked reader sees them masked in events, groups and exports alike. */
+export const MASKED_FIELDS = new Set(['user.email', 'user.name', 'source.ip', 'related.ip', 'audit.actor.name', 'audit.change.before', 'audit.change.after'])
+
+const EMAIL = /^([^@\s])[^@\s]*(@[^@\s]+)$/
+
+/** `john@example.com` → `j***@example.com` */
+export function maskEmail (value: string): string {
+  const m = EMAIL.exec(value)
+  return m === null ? '***' : `${m[1]}***${m[2]}`
+}
+
+/** `203.0.113.7` → `203.0.113.x`; IPv6 keeps its first three groups: `2a01:e0a:1::x`. */
+export function maskIp (value: string): string {
+  const v = isIP(value)
+  if (v === 4) return value.replace(/\.\d+$/, '.x')
+  if (v === 6) return `${value.split(':').slice(0, 3).join(':')}::x`
+  return '***'
+}
+
+/** `Ana María` → `A*** M***` */
+export function maskName (value: string): string {
+  return value.split(/\s+/).filter(Boolean).map(w => `${[...w][0] ?? ''}***`).join(' ')
+}
+
+/** Masks one value of a personal field; other fields pass unchanged. */
+export function maskValue (field: string, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(v => maskValue(field, v))
+  if (typeof value !== 'string' || !MASKED_FIELDS.has(field)) return value
+  if (field.endsWith('.ip')) return maskIp(value)
+  if (field === 'user.email' || EMAIL.test(value)) return maskEmail(value)
+  if (field.startsWith('audit.change.')) return '***'
+  return maskName(value)
+}
+
+/** A copy of a stored event (or part of one) with every personal field masked. */
+export function maskEvent<T> (doc: T, prefix = ''): T {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(doc)) {
+    const path = prefix === '' ? k : `${prefix}.${k}`
+    out[k] = MASKED_FIELDS.has(path) ? maskValue(path, v) : maskEvent(v, path)
+  }
+  return out as T
+}
