@@ -33,3 +33,11 @@ export class NotFoundError extends Error {
 export class GoneError extends Error {
   readonly statusCode = 410
 }
+
+/** Authenticated, but this action is not the caller's to take. */
+export class ForbiddenError extends Error {
+  readonly statusCode = 403
+  constructor (message: string, readonly errors?: FieldError[]) {
+    super(message)
+  }
+}

@@ -34,13 +34,24 @@ export function maskValue (field: string, value: unknown): unknown {
   return maskName(value)
 }
 
+// Free text may quote an address or an email; those are masked in place, the rest of the text stays readable.
+const FREE_TEXT = new Set(['message', 'event.reason'])
+const EMAIL_IN_TEXT = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
+const IPV4_IN_TEXT = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g
+
+export function maskText (text: string): string {
+  return text.replace(EMAIL_IN_TEXT, '$1***$2').replace(IPV4_IN_TEXT, '$1.x')
+}
+
 /** A copy of a stored event (or part of one) with every personal field masked. */
 export function maskEvent<T> (doc: T, prefix = ''): T {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(doc)) {
     const path = prefix === '' ? k : `${prefix}.${k}`
-    out[k] = MASKED_FIELDS.has(path) ? maskValue(path, v) : maskEvent(v, path)
+    out[k] = MASKED_FIELDS.has(path)
+      ? maskValue(path, v)
+      : FREE_TEXT.has(path) && typeof v === 'string' ? maskText(v) : maskEvent(v, path)
   }
   return out as T
 }

@@ -4,6 +4,8 @@
  *   replay-failed      move failed ingest jobs (accepted events not yet stored) back to waiting
  *   retention-sweep    delete expired partitions now (clusters without ILM)
  *   capabilities       what the Elasticsearch cluster offers
+ *   keys create --name N --scopes read,export [--tenant T]    create an API key (printed once)
+ *   keys list [--tenant T] | keys revoke ID | keys rotate ID
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -11,6 +13,10 @@ import { detectCapabilities } from '../store/capabilities.ts'
 import { sweepRetention } from '../store/retention-sweep.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsQueue } from '../queue/events-queue.ts'
+import { KeysStore } from '../store/keys-store.ts'
+import { KeyService } from '../auth/key-service.ts'
+import { SCOPES, type Scope } from '../auth/scopes.ts'
+import type { Principal } from '../auth/api-keys.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -27,7 +33,43 @@ async function withEs (work: (es: ReturnType<typeof createEs>) => Promise<void>)
   try { await work(es) } finally { await es.close() }
 }
 
+/** `--name value` options after the sub-command. */
+function option (name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? undefined : process.argv[i + 1]
+}
+
+// The command line acts as the platform operator who runs it.
+const OPERATOR: Principal = { keyId: 'cli', scopes: ['admin'], tenant: null }
+
+async function keysCommand (es: ReturnType<typeof createEs>): Promise<void> {
+  const store = new KeysStore(es, config.indexPrefix)
+  await store.install()
+  const keys = new KeyService(store)
+  const [sub, arg] = [process.argv[3], process.argv[4]]
+  if (sub === 'create') {
+    const scopes = (option('scopes') ?? '').split(',').filter(Boolean)
+    const bad = scopes.filter(s => !(SCOPES as readonly string[]).includes(s))
+    const name = option('name')
+    if (name === undefined || scopes.length === 0 || bad.length > 0) throw new Error(`keys create --name <name> --scopes <${SCOPES.join('|')},...> [--tenant <tenant>]${bad.length > 0 ? ` (unknown: ${bad.join(', ')})` : ''}`)
+    const created = await keys.create({ name, scopes: scopes as Scope[], tenant: option('tenant') ?? null }, OPERATOR)
+    console.log(`key (shown once, store it now): ${created.key}`)
+    console.log(JSON.stringify(created.info, null, 2))
+  } else if (sub === 'list') {
+    const tenant = option('tenant')
+    const all = await keys.list(OPERATOR)
+    console.log(JSON.stringify(tenant === undefined ? all : all.filter(k => k.tenant === tenant), null, 2))
+  } else if ((sub === 'revoke' || sub === 'rotate') && arg !== undefined) {
+    const result = sub === 'revoke' ? await keys.revoke(arg, OPERATOR) : await keys.rotate(arg, OPERATOR)
+    if ('key' in result) console.log(`new key (shown once): ${result.key}`)
+    console.log(JSON.stringify('info' in result ? result.info : result, null, 2))
+  } else {
+    throw new Error('keys create|list|revoke <id>|rotate <id>')
+  }
+}
+
 const commands: Record<string, () => Promise<void>> = {
+  keys: () => withEs(keysCommand),
   'queue-stats': () => withQueue(async queue => {
     console.log(JSON.stringify(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), null, 2))
   }),

@@ -11,6 +11,10 @@ import { randomBytes } from 'node:crypto'
 import { SearchService } from '../query/search-service.ts'
 import { CursorCodec } from '../query/cursor.ts'
 import { EventsReader } from '../store/events-read.ts'
+import { KeysStore } from '../store/keys-store.ts'
+import { KeyService } from '../auth/key-service.ts'
+import { RateLimiter } from '../auth/rate-limiter.ts'
+import { AccessLog } from '../store/access-log.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -23,11 +27,18 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are signed with a per-process key and only work on this instance')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
-  const app = await buildApp(config, { ingest, search, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
+  const keysStore = new KeysStore(es, config.indexPrefix)
+  await keysStore.install()
+  const keys = new KeyService(keysStore)
+  const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
+  const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
+  await accessLog.install()
+  const app = await buildApp(config, { ingest, search, keys, rateLimiter, accessLog, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
   return {
     app,
     close: async () => {
       await app.close()
+      await accessLog.flush()
       await queue.close()
       redis.disconnect()
     }

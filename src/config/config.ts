@@ -16,6 +16,7 @@ export interface Config {
   bodyLimitBytes: number
   maxBatch: number
   queueMaxJobs: number
+  rateLimitPerMinute: number
   maxFutureSkewMs: number
   bulkMaxDocs: number
   bulkFlushMs: number
@@ -32,6 +33,8 @@ export interface Config {
 export interface ApiKeyConfig {
   key: string
   scopes: Scope[]
+  /** null: a platform key, which sees and writes every tenant. */
+  tenant: string | null
 }
 
 export class ConfigError extends Error {
@@ -67,6 +70,7 @@ export function loadConfig (env: Env = process.env): Config {
     bodyLimitBytes: read.int('SILLAGE_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxBatch: read.int('SILLAGE_MAX_BATCH', 1000, 1, 1000),
     queueMaxJobs: read.int('SILLAGE_QUEUE_MAX_JOBS', 20000, 1, 10_000_000),
+    rateLimitPerMinute: read.int('SILLAGE_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     maxFutureSkewMs: read.int('SILLAGE_MAX_FUTURE_SKEW_MS', 5 * 60_000, 0, 24 * 3600_000),
     bulkMaxDocs: read.int('SILLAGE_BULK_MAX_DOCS', 2000, 1, 50_000),
     bulkFlushMs: read.int('SILLAGE_BULK_FLUSH_MS', 20, 0, 10_000),
@@ -142,19 +146,23 @@ class EnvReader {
   }
 }
 
-/** `SILLAGE_API_KEYS=key1:ingest,key2:read+admin` — scopes joined by "+". */
+/**
+ * `SILLAGE_API_KEYS=key1:ingest,key2:read+export@brand-a` — scopes joined by "+", an optional tenant after "@".
+ * These are the bootstrap keys; the others are managed through the API and stored hashed.
+ */
 export function parseApiKeys (raw: string | undefined, problems: string[]): ApiKeyConfig[] {
   if (raw === undefined || raw.trim() === '') {
-    problems.push('SILLAGE_API_KEYS is required: comma-separated "<key>:<scope>+<scope>" entries, scopes among ' + SCOPES.join(', '))
+    problems.push('SILLAGE_API_KEYS is required: comma-separated "<key>:<scope>+<scope>[@tenant]" entries, scopes among ' + SCOPES.join(', '))
     return []
   }
   const keys: ApiKeyConfig[] = []
   raw.split(',').map(s => s.trim()).filter(Boolean).forEach((entry, i) => {
-    const sep = entry.lastIndexOf(':')
+    const sep = entry.indexOf(':')
     const key = sep > 0 ? entry.slice(0, sep) : ''
-    const scopes = sep > 0 ? entry.slice(sep + 1).split('+').map(s => s.trim()) : []
+    const [scopePart = '', tenant] = sep > 0 ? entry.slice(sep + 1).split('@') : []
+    const scopes = scopePart.split('+').map(s => s.trim()).filter(Boolean)
     if (key.length < 16 || !/^[\x21-\x7e]+$/.test(key)) {
-      problems.push(`SILLAGE_API_KEYS entry ${i + 1}: the key must be at least 16 printable characters without spaces`)
+      problems.push(`SILLAGE_API_KEYS entry ${i + 1}: the key must be at least 16 printable characters without spaces, ":" or ","`)
       return
     }
     const bad = scopes.filter(s => !(SCOPES as readonly string[]).includes(s))
@@ -162,7 +170,11 @@ export function parseApiKeys (raw: string | undefined, problems: string[]): ApiK
       problems.push(`SILLAGE_API_KEYS entry ${i + 1}: unknown scope(s) "${bad.join('", "')}"; allowed: ${SCOPES.join(', ')}`)
       return
     }
-    keys.push({ key, scopes: scopes as Scope[] })
+    if (tenant !== undefined && !/^[a-z0-9][a-z0-9_-]{0,39}$/.test(tenant)) {
+      problems.push(`SILLAGE_API_KEYS entry ${i + 1}: tenant "${tenant}" must be 1-40 lowercase letters, digits, "_" or "-"`)
+      return
+    }
+    keys.push({ key, scopes: scopes as Scope[], tenant: tenant ?? null })
   })
   return keys
 }

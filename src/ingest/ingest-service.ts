@@ -4,7 +4,7 @@ import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
 import type { EventInput } from '../events/schema.ts'
 import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
 import { partitionIndex } from '../store/index-names.ts'
-import { BackpressureError, UnavailableError, ValidationError } from '../errors.ts'
+import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
 
 export interface IngestOptions {
@@ -31,16 +31,26 @@ export class IngestService {
   ) {}
 
   /** Pure part: every event checked and enriched, or every problem listed. */
-  prepare (body: unknown): StoredEvent[] {
+  /**
+   * A tenant-bound writer (`writerTenant`) records events for its own tenant only: events without a tenant
+   * get it, events naming another are refused (403). Platform writers (null) may name any tenant.
+   */
+  prepare (body: unknown, writerTenant: string | null = null): StoredEvent[] {
     const split = splitBody(body, this.options.maxBatch)
     if ('errors' in split) throw new ValidationError(split.errors)
-    const ctx: NormalizeContext = { ...this.enrich, now: this.clock.now() }
+    const ctx: NormalizeContext = { ...this.enrich, now: this.clock.now(), ...(writerTenant === null ? {} : { defaultTenant: writerTenant }) }
+    const foreign: FieldError[] = []
     const errors: FieldError[] = []
     const events: StoredEvent[] = []
     const firstIndexOf = new Map<string, number>()
     split.items.forEach((item, index) => {
       const shape = checkShape(item, index)
       if (shape.length > 0) { errors.push(...shape); return }
+      const tenant = (item as EventInput).audit?.tenant
+      if (writerTenant !== null && tenant !== undefined && tenant !== writerTenant) {
+        foreign.push({ index, path: '/audit/tenant', message: `this API key records events for tenant "${writerTenant}" only` })
+        return
+      }
       const result = normalizeEvent(item as EventInput, index, ctx)
       if ('errors' in result) { errors.push(...result.errors); return }
       const first = firstIndexOf.get(result.event.event.id)
@@ -49,11 +59,12 @@ export class IngestService {
       events.push(result.event)
     })
     if (errors.length > 0) throw new ValidationError(errors)
+    if (foreign.length > 0) throw new ForbiddenError('events for another tenant; nothing was accepted', foreign)
     return events
   }
 
-  async ingest (body: unknown): Promise<{ ids: string[] }> {
-    const events = this.prepare(body)
+  async ingest (body: unknown, writerTenant: string | null = null): Promise<{ ids: string[] }> {
+    const events = this.prepare(body, writerTenant)
     await this.checkBackpressure()
     try {
       const prefix = this.options.indexPrefix

@@ -7,6 +7,7 @@ import type { CursorCodec, CursorState } from './cursor.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS } from './fields.ts'
 import { SearchRequest, type SearchResponse } from './search-request.ts'
 import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
+import { maskEvent, maskText } from '../auth/masking.ts'
 import { checkProjection, compileSort } from './sort.ts'
 
 export const HIGHLIGHT: estypes.SearchHighlight = {
@@ -56,7 +57,7 @@ export class SearchService {
     else cursor = this.cursors.encode({ request: withoutCursor(request), pit: page.pit, after: last.sort, total })
     return {
       total,
-      events: page.hits.map(h => ({ id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) })),
+      events: page.hits.map(h => scope.masked ? maskHit(h) : { id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) }),
       cursor,
       took_ms: page.tookMs
     }
@@ -65,7 +66,7 @@ export class SearchService {
   async get (id: string, scope: ReadScope): Promise<Record<string, unknown>> {
     const found = await this.reader.byId(id, tenantClauses(scope))
     if (found === undefined) throw new NotFoundError(`no event with id "${id}"`)
-    return found
+    return scope.masked ? maskEvent(found) : found
   }
 
   private resume (req: SearchRequest): CursorState {
@@ -77,6 +78,11 @@ export class SearchService {
     if (state === undefined) throw new ValidationError([{ index: 0, path: '/cursor', message: 'is not a cursor issued by this service' }], 'the search is invalid')
     return state
   }
+}
+
+function maskHit (h: Page['hits'][number]): SearchResponse['events'][number] {
+  const highlight = h.highlight === undefined ? undefined : Object.fromEntries(Object.entries(h.highlight).map(([f, frags]) => [f, frags.map(maskText)]))
+  return { id: h.id, event: maskEvent(h.source), ...(highlight === undefined ? {} : { highlight }) }
 }
 
 function withoutCursor (req: SearchRequest): Omit<SearchRequest, 'cursor'> {

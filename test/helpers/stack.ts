@@ -14,8 +14,20 @@ import { eventsAlias } from '../../src/store/index-names.ts'
 export const KEYS = {
   ingest: 'test-ingest-key-000001',
   read: 'test-read-key-0000001',
-  admin: 'test-admin-key-000001'
+  admin: 'test-admin-key-000001',
+  // Keys bound to tenants, for isolation and masking tests.
+  aIngest: 'test-a-ingest-key-0001',
+  aRead: 'test-a-read-key-000001',
+  aMasked: 'test-a-masked-key-0001',
+  aAdmin: 'test-a-admin-key-00001',
+  bRead: 'test-b-read-key-000001'
 }
+
+const KEY_ENV = [
+  `${KEYS.ingest}:ingest`, `${KEYS.read}:read`, `${KEYS.admin}:admin`,
+  `${KEYS.aIngest}:ingest@brand-a`, `${KEYS.aRead}:read+export@brand-a`, `${KEYS.aMasked}:read:masked@brand-a`,
+  `${KEYS.aAdmin}:admin@brand-a`, `${KEYS.bRead}:read+export@brand-b`
+].join(',')
 
 /** Environment of a test stack: its own index and queue prefixes, so test files never meet. */
 export function testEnv (overrides: Record<string, string> = {}): Record<string, string> {
@@ -23,7 +35,7 @@ export function testEnv (overrides: Record<string, string> = {}): Record<string,
   return {
     ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    SILLAGE_API_KEYS: `${KEYS.ingest}:ingest,${KEYS.read}:read,${KEYS.admin}:admin`,
+    SILLAGE_API_KEYS: KEY_ENV,
     SILLAGE_INDEX_PREFIX: prefix,
     SILLAGE_QUEUE_PREFIX: prefix,
     SILLAGE_LOG_LEVEL: 'warn',

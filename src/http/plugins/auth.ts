@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ApiKeys, Principal } from '../../auth/api-keys.ts'
-import type { Scope } from '../../auth/scopes.ts'
+import type { Authenticator, Principal } from '../../auth/api-keys.ts'
+import { seesMasked, type RouteScope } from '../../auth/scopes.ts'
 import type { ReadScope } from '../../auth/read-scope.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs. A route with neither `scope` nor `public: true` is refused to everyone. */
-    scope?: Scope
+    scope?: RouteScope
     public?: boolean
   }
   interface FastifyRequest {
@@ -15,7 +15,7 @@ declare module 'fastify' {
 }
 
 /** Checks the API key on every route before anything else runs; deny by default. */
-export function installAuth (app: FastifyInstance, keys: ApiKeys): void {
+export function installAuth (app: FastifyInstance, keys: Authenticator): void {
   app.decorateRequest('principal', undefined)
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
@@ -24,7 +24,7 @@ export function installAuth (app: FastifyInstance, keys: ApiKeys): void {
     if (config.scope === undefined) {
       return await reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'this route has no access rule' })
     }
-    const result = keys.check(request.headers.authorization, config.scope)
+    const result = await keys.check(request.headers.authorization, config.scope)
     if (!result.ok) {
       return await reply.code(result.status).send({ statusCode: result.status, error: result.status === 401 ? 'Unauthorized' : 'Forbidden', message: result.message })
     }
@@ -36,5 +36,5 @@ export function installAuth (app: FastifyInstance, keys: ApiKeys): void {
 export function readScopeOf (request: FastifyRequest): ReadScope {
   const p = request.principal
   if (p === undefined) throw new Error('readScopeOf called on a route without authentication')
-  return { tenant: p.tenant, masked: false }
+  return { tenant: p.tenant, masked: seesMasked(p.scopes) }
 }

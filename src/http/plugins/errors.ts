@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
-import { BackpressureError, UnavailableError, ValidationError } from '../../errors.ts'
+import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../../errors.ts'
 
 /** One error handler: 4xx say exactly what is wrong, 5xx are logged with the request and say nothing internal. */
 export function installErrorHandler (app: FastifyInstance): void {
@@ -10,6 +10,9 @@ export function installErrorHandler (app: FastifyInstance): void {
 
     if (err instanceof ValidationError) {
       return reply.code(400).send(body(400, err.message, { errors: err.errors }))
+    }
+    if (err instanceof ForbiddenError) {
+      return reply.code(403).send(body(403, err.message, err.errors === undefined ? {} : { errors: err.errors }))
     }
     if (err instanceof BackpressureError || err instanceof UnavailableError) {
       request.log.warn({ err: err.message }, 'request refused for now')

@@ -36,5 +36,5 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
         503: Type.Ref(ErrorResponse, { description: 'The queue is unavailable; nothing was accepted' })
       }
     }
-  }, async (request, reply) => reply.code(202).send(await ingest.ingest(request.body)))
+  }, async (request, reply) => reply.code(202).send(await ingest.ingest(request.body, request.principal?.tenant ?? null)))
 }

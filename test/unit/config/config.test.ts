@@ -8,7 +8,7 @@ t.test('defaults follow the ecosystem names', async t => {
   t.equal(c.elasticsearchUrl, 'http://127.0.0.1:9200')
   t.equal(c.redisUrl, 'redis://127.0.0.1:6379')
   t.equal(c.port, 3000)
-  t.same(c.apiKeys, [{ key: 'ingest-key-1234567890', scopes: ['ingest'] }, { key: 'admin-key-12345678901', scopes: ['admin', 'read'] }])
+  t.same(c.apiKeys, [{ key: 'ingest-key-1234567890', scopes: ['ingest'], tenant: null }, { key: 'admin-key-12345678901', scopes: ['admin', 'read'], tenant: null }])
   t.equal(c.retentionDays.financial, 1825)
 })
 
@@ -26,6 +26,12 @@ t.test('every bad value is reported at once, by name', async t => {
     t.match(text, needle)
   }
   t.equal(err.problems.length, 7)
+})
+
+t.test('bootstrap keys may belong to a tenant and hold read:masked', async t => {
+  const c = loadConfig({ SILLAGE_API_KEYS: 'brand-a-reader-00001:read:masked+export@brand-a' })
+  t.same(c.apiKeys, [{ key: 'brand-a-reader-00001', scopes: ['read:masked', 'export'], tenant: 'brand-a' }])
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: 'brand-a-reader-00001:read@Brand A' }), /tenant "Brand A"/)
 })
 
 t.test('API keys are required', async t => {

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { AccessLog } from '../../store/access-log.ts'
+import { authErrors } from '../schemas.ts'
+import { readScopeOf } from '../plugins/auth.ts'
+
+const Entry = Type.Object({
+  '@timestamp': Type.String(),
+  key_id: Type.String(),
+  tenant: Type.Union([Type.String(), Type.Null()]),
+  method: Type.String(),
+  route: Type.String(),
+  url: Type.String(),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  request: Type.Optional(Type.String()),
+  status: Type.Integer(),
+  results: Type.Optional(Type.Integer()),
+  took_ms: Type.Number()
+})
+
+export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }> = async (app, { accessLog }) => {
+  app.get('/v1/access-log', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['keys'],
+      summary: 'Who read the audit trail: every search, aggregation, export and saved-search run, newest first',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        key: Type.Optional(Type.String({ maxLength: 64 })),
+        size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ entries: Type.Array(Entry) }), ...authErrors }
+    }
+  }, async request => {
+    const q = request.query
+    return {
+      entries: await accessLog.search({
+        tenant: readScopeOf(request).tenant, size: q.size ?? 100,
+        ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }), ...(q.key === undefined ? {} : { keyId: q.key })
+      })
+    }
+  })
+}
