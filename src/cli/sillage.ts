@@ -6,6 +6,7 @@
  *   capabilities       what the Elasticsearch cluster offers
  *   keys create --name N --scopes read,export [--tenant T]    create an API key (printed once)
  *   keys list [--tenant T] | keys revoke ID | keys rotate ID
+ *   pseudonym FIELD VALUE   the pseudonym stored for a value (to search for it when the field is pseudonymised)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -17,6 +18,7 @@ import { KeysStore } from '../store/keys-store.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { SCOPES, type Scope } from '../auth/scopes.ts'
 import type { Principal } from '../auth/api-keys.ts'
+import { pseudonym } from '../events/pseudonymise.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -70,6 +72,11 @@ async function keysCommand (es: ReturnType<typeof createEs>): Promise<void> {
 
 const commands: Record<string, () => Promise<void>> = {
   keys: () => withEs(keysCommand),
+  pseudonym: async () => {
+    const [field, value] = [process.argv[3], process.argv[4]]
+    if (config.pseudonymise === undefined || field === undefined || value === undefined) throw new Error('pseudonym <field> <value>, with SILLAGE_PSEUDONYMISE and SILLAGE_PSEUDONYM_KEY set')
+    console.log(pseudonym(config.pseudonymise.key, field, value))
+  },
   'queue-stats': () => withQueue(async queue => {
     console.log(JSON.stringify(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), null, 2))
   }),

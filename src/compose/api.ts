@@ -15,6 +15,15 @@ import { KeysStore } from '../store/keys-store.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { RateLimiter } from '../auth/rate-limiter.ts'
 import { AccessLog } from '../store/access-log.ts'
+import { EventsAggregator } from '../store/events-aggregate.ts'
+import { RulesStore } from '../store/rules-store.ts'
+import { AggregateService } from '../analytics/aggregate-service.ts'
+import { SummariesService } from '../analytics/summaries-service.ts'
+import { RankingService } from '../analytics/ranking-service.ts'
+import { LiveRules, RulesService, tableOf } from '../analytics/rules-service.ts'
+import { EventsScanner } from '../store/events-scan.ts'
+import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
+import { SignalsService } from '../analytics/signals/signals-service.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -23,7 +32,11 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const redis = createRedis(config.redisUrl, 'producer')
   await connectRedis(redis, config.redisUrl)
   const queue = createEventsQueue(redis, config.queuePrefix)
-  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs })
+  const rulesStore = new RulesStore(es, config.indexPrefix)
+  await rulesStore.install(config.indexReplicas)
+  const liveRules = new LiveRules(async () => tableOf((await rulesStore.read())?.doc), 5000, err => log?.warn({ err }, 'importance rules refresh failed; the last table read stays in force'))
+  await liveRules.start()
+  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, rules: () => liveRules.current(), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are signed with a per-process key and only work on this instance')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
@@ -33,10 +46,16 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install()
-  const app = await buildApp(config, { ingest, search, keys, rateLimiter, accessLog, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
+  const aggregator = new EventsAggregator(es, config.indexPrefix)
+  const analytics = { aggregate: new AggregateService(aggregator), summaries: new SummariesService(aggregator), ranking: new RankingService(aggregator), rules: new RulesService(rulesStore, liveRules) }
+  const scanner = new EventsScanner(es, config.indexPrefix)
+  const behaviour = new BehaviourService(scanner)
+  const signals = new SignalsService(scanner)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
   return {
     app,
     close: async () => {
+      liveRules.stop()
       await app.close()
       await accessLog.flush()
       await queue.close()

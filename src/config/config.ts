@@ -1,5 +1,6 @@
 import { type Scope, SCOPES } from '../auth/scopes.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
+import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 
 /** The whole service configuration, shared by the API and the worker. */
 export interface Config {
@@ -17,6 +18,7 @@ export interface Config {
   maxBatch: number
   queueMaxJobs: number
   rateLimitPerMinute: number
+  pseudonymise: { fields: PseudonymField[], key: Buffer } | undefined
   maxFutureSkewMs: number
   bulkMaxDocs: number
   bulkFlushMs: number
@@ -71,6 +73,7 @@ export function loadConfig (env: Env = process.env): Config {
     maxBatch: read.int('SILLAGE_MAX_BATCH', 1000, 1, 1000),
     queueMaxJobs: read.int('SILLAGE_QUEUE_MAX_JOBS', 20000, 1, 10_000_000),
     rateLimitPerMinute: read.int('SILLAGE_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
+    pseudonymise: parsePseudonymise(env.SILLAGE_PSEUDONYMISE, read.secret('SILLAGE_PSEUDONYM_KEY'), problems),
     maxFutureSkewMs: read.int('SILLAGE_MAX_FUTURE_SKEW_MS', 5 * 60_000, 0, 24 * 3600_000),
     bulkMaxDocs: read.int('SILLAGE_BULK_MAX_DOCS', 2000, 1, 50_000),
     bulkFlushMs: read.int('SILLAGE_BULK_FLUSH_MS', 20, 0, 10_000),
@@ -194,4 +197,14 @@ export function parseRetention (raw: string | undefined, problems: string[]): Re
     }
   }
   return result
+}
+
+/** `SILLAGE_PSEUDONYMISE=user.email,user.name` with `SILLAGE_PSEUDONYM_KEY` (at least 32 characters). */
+function parsePseudonymise (raw: string | undefined, key: string | undefined, problems: string[]): { fields: PseudonymField[], key: Buffer } | undefined {
+  const fields = (raw ?? '').split(',').map(s => s.trim()).filter(Boolean)
+  if (fields.length === 0) return undefined
+  const bad = fields.filter(f => !(PSEUDONYMISABLE as readonly string[]).includes(f))
+  if (bad.length > 0) problems.push(`SILLAGE_PSEUDONYMISE: "${bad.join('", "')}" cannot be pseudonymised; choose among ${PSEUDONYMISABLE.join(', ')}`)
+  if (key === undefined) problems.push('SILLAGE_PSEUDONYMISE needs SILLAGE_PSEUDONYM_KEY (at least 32 characters), the secret of the keyed hash')
+  return { fields: fields as PseudonymField[], key: Buffer.from(key ?? '') }
 }

@@ -4,6 +4,7 @@ import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
 import type { EventInput } from '../events/schema.ts'
 import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
 import { partitionIndex } from '../store/index-names.ts'
+import { pseudonymiseEvent, type PseudonymField } from '../events/pseudonymise.ts'
 import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
 
@@ -11,8 +12,12 @@ export interface IngestOptions {
   indexPrefix: string
   maxBatch: number
   queueMaxJobs: number
+  /** Fields replaced by a keyed hash before anything is queued. */
+  pseudonymise?: { fields: readonly PseudonymField[], key: Buffer }
   /** How long a measured queue depth is trusted, so a burst of requests costs one Redis round trip. */
   depthCacheMs?: number
+  /** The importance rules in force now; when absent, the fixed table of the enrich context. */
+  rules?: () => NormalizeContext['rules']
 }
 
 export type EnrichContext = Omit<NormalizeContext, 'now'>
@@ -38,7 +43,7 @@ export class IngestService {
   prepare (body: unknown, writerTenant: string | null = null): StoredEvent[] {
     const split = splitBody(body, this.options.maxBatch)
     if ('errors' in split) throw new ValidationError(split.errors)
-    const ctx: NormalizeContext = { ...this.enrich, now: this.clock.now(), ...(writerTenant === null ? {} : { defaultTenant: writerTenant }) }
+    const ctx: NormalizeContext = { ...this.enrich, ...(this.options.rules === undefined ? {} : { rules: this.options.rules() }), now: this.clock.now(), ...(writerTenant === null ? {} : { defaultTenant: writerTenant }) }
     const foreign: FieldError[] = []
     const errors: FieldError[] = []
     const events: StoredEvent[] = []
@@ -56,6 +61,8 @@ export class IngestService {
       const first = firstIndexOf.get(result.event.event.id)
       if (first !== undefined) errors.push({ index, path: '/event/id', message: `repeats the id of event ${first} in the same request` })
       else firstIndexOf.set(result.event.event.id, index)
+      const pseudo = this.options.pseudonymise
+      if (pseudo !== undefined) pseudonymiseEvent(result.event, pseudo.fields, pseudo.key)
       events.push(result.event)
     })
     if (errors.length > 0) throw new ValidationError(errors)

@@ -147,3 +147,18 @@ t.test('oversized inputs get clear errors', async t => {
   t.match((await post(KEYS.ingest, { ...event('big', undefined, 'u'), message: 'x'.repeat(2001) })).json().errors, [{ path: '/message' }])
   t.match((await post(KEYS.ingest, { ...event('tags', undefined, 'u'), audit: { tags: Array(21).fill('t') } })).json().errors, [{ path: '/audit/tags' }])
 })
+
+t.test('pseudonymised fields are stored as keyed hashes and still link events', async t => {
+  const key = 'p'.repeat(40)
+  const ps = await startStack(t, { env: { SILLAGE_PSEUDONYMISE: 'user.id,user.email', SILLAGE_PSEUDONYM_KEY: key } })
+  const res = await ps.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: [event('p-1', undefined, 'carla'), event('p-2', undefined, 'carla')] } })
+  t.equal(res.statusCode, 202)
+  await ps.waitForCount(2)
+  const raw = await ps.es.search<{ user: object, related: object }>({ index: `${ps.config.indexPrefix}-events`, size: 10 })
+  // Free text is the client's to keep clean: only the chosen fields are replaced.
+  t.notMatch(JSON.stringify(raw.hits.hits.map(h => [h._source?.user, h._source?.related])), /carla/, 'the clear values are stored in no chosen field')
+  const { pseudonym } = await import('../../src/events/pseudonymise.ts')
+  const id = pseudonym(Buffer.from(key), 'user.id', 'carla')
+  const timeline = await ps.api.app.inject({ method: 'GET', url: `/v1/users/${id}/timeline`, headers: auth(KEYS.read) })
+  t.same(timeline.json().events.map((e: { id: string }) => e.id).sort(), ['p-1', 'p-2'], 'the pseudonym links the user\'s events')
+})
