@@ -41,3 +41,8 @@ export class ForbiddenError extends Error {
     super(message)
   }
 }
+
+/** The request is based on a stale version of the resource. */
+export class ConflictError extends Error {
+  readonly statusCode = 409
+}

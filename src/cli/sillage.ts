@@ -7,6 +7,7 @@
  *   keys create --name N --scopes read,export [--tenant T]    create an API key (printed once)
  *   keys list [--tenant T] | keys revoke ID | keys rotate ID
  *   pseudonym FIELD VALUE   the pseudonym stored for a value (to search for it when the field is pseudonymised)
+ *   verify --tenant T [--from N --to M]   recompute a tenant's integrity log; exits 1 if anything is wrong
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -19,6 +20,11 @@ import { KeyService } from '../auth/key-service.ts'
 import { SCOPES, type Scope } from '../auth/scopes.ts'
 import type { Principal } from '../auth/api-keys.ts'
 import { pseudonym } from '../events/pseudonymise.ts'
+import { IntegrityService } from '../integrity/integrity-service.ts'
+import { IntegrityStore } from '../store/integrity-store.ts'
+import { CheckpointFile } from '../integrity/checkpoint-file.ts'
+import { signingKeyFor } from '../integrity/signing-key.ts'
+import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -70,7 +76,24 @@ async function keysCommand (es: ReturnType<typeof createEs>): Promise<void> {
   }
 }
 
+async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
+  const tenant = option('tenant')
+  const seq = (name: string): number | undefined => {
+    const value = option(name)
+    if (value !== undefined && !/^\d+$/.test(value)) throw new Error(`--${name} must be a sequence number`)
+    return value === undefined ? undefined : Number(value)
+  }
+  const [from, to] = [seq('from'), seq('to')]
+  if (tenant === undefined) throw new Error('verify --tenant <tenant> [--from <seq>] [--to <seq>]')
+  const key = await signingKeyFor(config.signingKey, config.checkpointFile, (_details, message) => console.error(message))
+  const service = new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), key)
+  const report = await service.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, PLATFORM_SCOPE)
+  console.log(JSON.stringify(report, null, 2))
+  if (!report.ok) process.exitCode = 1
+}
+
 const commands: Record<string, () => Promise<void>> = {
+  verify: () => withEs(verifyCommand),
   keys: () => withEs(keysCommand),
   pseudonym: async () => {
     const [field, value] = [process.argv[3], process.argv[4]]

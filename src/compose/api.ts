@@ -15,6 +15,9 @@ import { KeysStore } from '../store/keys-store.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { RateLimiter } from '../auth/rate-limiter.ts'
 import { AccessLog } from '../store/access-log.ts'
+import { SavedSearchesStore } from '../store/saved-searches-store.ts'
+import { SavedSearchService } from '../saved/saved-search-service.ts'
+import { KibanaExchange } from '../saved/kibana-exchange.ts'
 import { EventsAggregator } from '../store/events-aggregate.ts'
 import { RulesStore } from '../store/rules-store.ts'
 import { AggregateService } from '../analytics/aggregate-service.ts'
@@ -24,6 +27,14 @@ import { LiveRules, RulesService, tableOf } from '../analytics/rules-service.ts'
 import { EventsScanner } from '../store/events-scan.ts'
 import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
+import { IntegrityService } from '../integrity/integrity-service.ts'
+import { IntegrityStore } from '../store/integrity-store.ts'
+import { CheckpointFile } from '../integrity/checkpoint-file.ts'
+import { signingKeyFor } from '../integrity/signing-key.ts'
+import { ExportService } from '../export/export-service.ts'
+import { EventsExportReader } from '../store/events-export.ts'
+import { ExportFiles } from '../store/export-files.ts'
+import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-jobs.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -46,12 +57,22 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install()
+  const savedStore = new SavedSearchesStore(es, config.indexPrefix)
+  await savedStore.install()
+  const saved = new SavedSearchService(savedStore, search)
+  const kibana = new KibanaExchange(saved, config.indexPrefix)
   const aggregator = new EventsAggregator(es, config.indexPrefix)
   const analytics = { aggregate: new AggregateService(aggregator), summaries: new SummariesService(aggregator), ranking: new RankingService(aggregator), rules: new RulesService(rulesStore, liveRules) }
   const scanner = new EventsScanner(es, config.indexPrefix)
   const behaviour = new BehaviourService(scanner)
   const signals = new SignalsService(scanner)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() } }, log)
+  const integrity = config.integrity
+    ? new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log?.warn(details, message)))
+    : undefined
+  const exportsQueue = createExportsQueue(redis, config.queuePrefix)
+  const exportsReader = new EventsExportReader(es, config.indexPrefix)
+  const exports = new ExportService({ open: async () => await exportsReader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(exportsQueue), ...(integrity === undefined ? {} : { proofs: integrity }) }, config.exports)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }) }, log)
   return {
     app,
     close: async () => {
@@ -59,6 +80,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
       await app.close()
       await accessLog.flush()
       await queue.close()
+      await exportsQueue.close()
       redis.disconnect()
     }
   }

@@ -5,25 +5,55 @@ import type { Capabilities } from '../store/capabilities.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsWorker } from '../indexer/events-worker.ts'
 import { startMaintenance } from '../indexer/maintenance-worker.ts'
-import { BulkBatcher } from '../indexer/bulk-batcher.ts'
+import { BulkBatcher, type BatcherIo, type BatcherOptions } from '../indexer/bulk-batcher.ts'
 import { bulkCreate } from '../store/bulk.ts'
 import { writeDeadLetters } from '../store/dead-letters.ts'
 import { sweepRetention } from '../store/retention-sweep.ts'
+import { IntegrityStore } from '../store/integrity-store.ts'
+import { SealingBatcher } from '../indexer/sealer-batcher.ts'
+import { Sealer } from '../indexer/sealer.ts'
+import { startSealing, type Sealing } from '../indexer/sealer-worker.ts'
+import { CheckpointFile } from '../integrity/checkpoint-file.ts'
+import { signingKeyFor } from '../integrity/signing-key.ts'
+import { IntegrityService } from '../integrity/integrity-service.ts'
+import { ExportService } from '../export/export-service.ts'
+import { EventsExportReader } from '../store/events-export.ts'
+import { ExportFiles } from '../store/export-files.ts'
+import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-jobs.ts'
+import { startExportWorker } from '../indexer/export-worker.ts'
 
-export interface Indexer { close: () => Promise<void> }
+export interface Indexer {
+  close: () => Promise<void>
+  /** The integrity sealer; absent with SILLAGE_INTEGRITY=off. */
+  sealing?: Sealing
+}
 
 /** Wires the worker process: events consumer with its bulk batcher, and the scheduled retention sweep. */
 export async function composeIndexer (config: Config, es: Es, caps: Capabilities, log: Logger): Promise<Indexer> {
   const redis = createRedis(config.redisUrl, 'worker')
   await connectRedis(redis, config.redisUrl)
   const prefix = config.indexPrefix
-  const batcher = new BulkBatcher({
+  const batcherIo: BatcherIo = {
     write: async docs => await bulkCreate(es, docs),
     deadLetter: async letters => {
       log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused by Elasticsearch, dead-lettered')
       await writeDeadLetters(es, prefix, letters)
     }
-  }, { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 })
+  }
+  const batcherOptions: BatcherOptions = { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 }
+  let sealing: Sealing | undefined
+  let batcher: BulkBatcher
+  if (config.integrity) {
+    // Stored events go to the seal queue before their ingest job completes (see SealingBatcher).
+    const store = new IntegrityStore(es, prefix)
+    const signingKey = await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log.warn(details, message))
+    const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })
+    const started = await startSealing(redis, sealer, { prefix: config.queuePrefix, checkpointMs: config.checkpointMs, lockMs: config.workerLockMs }, log)
+    sealing = started
+    batcher = new SealingBatcher(batcherIo, batcherOptions, { stored: async refs => await store.events(refs), enqueue: async entries => await started.enqueue(entries) })
+  } else {
+    batcher = new BulkBatcher(batcherIo, batcherOptions)
+  }
 
   const worker = createEventsWorker(redis, batcher, { prefix: config.queuePrefix, concurrency: config.workerConcurrency, lockMs: config.workerLockMs })
   worker.on('error', err => log.error({ err }, 'worker error'))
@@ -35,14 +65,28 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     if (result.deleted.length > 0) log.info(result, 'retention sweep deleted expired partitions')
     return result
   })
-  log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm }, 'indexer started')
+  // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
+  const exportsQueue = createExportsQueue(redis, config.queuePrefix)
+  const exportsReader = new EventsExportReader(es, prefix)
+  const proofs = config.integrity
+    ? new IntegrityService(new IntegrityStore(es, prefix), new CheckpointFile(config.checkpointFile, prefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log.warn(details, message)))
+    : undefined
+  const exports = new ExportService({ open: async () => await exportsReader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(exportsQueue), ...(proofs === undefined ? {} : { proofs }) }, config.exports)
+  const exportWorker = await startExportWorker(redis, exportsQueue, exports, { prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })
+  exportWorker.on('error', err => log.error({ err }, 'export worker error'))
+  exportWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'export failed'))
+  log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm, integrity: config.integrity }, 'indexer started')
 
   return {
+    ...(sealing === undefined ? {} : { sealing }),
     close: async () => {
       // close() lets active jobs finish (the batcher flushes their events) and takes no new ones.
       await worker.close()
       await batcher.drain()
+      await sealing?.close()
       await maintenance.close()
+      await exportWorker.close()
+      await exportsQueue.close()
       redis.disconnect()
     }
   }

@@ -1,6 +1,7 @@
 import { type Scope, SCOPES } from '../auth/scopes.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
+import { parseSigningKey } from '../integrity/signing-key.ts'
 
 /** The whole service configuration, shared by the API and the worker. */
 export interface Config {
@@ -30,6 +31,28 @@ export interface Config {
   cursorSecret: string | undefined
   geoCacheSize: number
   uaCacheSize: number
+  exports: ExportConfig
+  /** The integrity chain (sealing and checkpoints); off only to measure what it costs. */
+  integrity: boolean
+  checkpointMs: number
+  /** Append-only copy of every signed checkpoint, outside Elasticsearch. */
+  checkpointFile: string
+  /** Ed25519 key that signs checkpoints (PKCS#8 PEM or base64 seed); unset, a development key is made and kept beside the checkpoint file. */
+  signingKey: string | undefined
+}
+
+/** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
+export interface ExportConfig {
+  /** Exports of at most this many events stream in the answer; larger ones become background jobs. */
+  syncMax: number
+  /** Directory of background export files, shared by the API (downloads) and the worker (writes). */
+  dir: string
+  ttlHours: number
+  /** Most events in a PDF report or an evidence pack. */
+  reportMax: number
+  /** Background exports a worker runs at once. */
+  concurrency: number
+  cleanupMs: number
 }
 
 export interface ApiKeyConfig {
@@ -83,7 +106,19 @@ export function loadConfig (env: Env = process.env): Config {
     retentionSweepMs: read.int('SILLAGE_RETENTION_SWEEP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
     cursorSecret: read.secret('SILLAGE_CURSOR_SECRET'),
     geoCacheSize: read.int('SILLAGE_GEO_CACHE_SIZE', 50_000, 0, 10_000_000),
-    uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000)
+    uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000),
+    exports: {
+      syncMax: read.int('SILLAGE_EXPORT_SYNC_MAX', 10_000, 0, 10_000_000),
+      dir: read.string('SILLAGE_EXPORT_DIR', '.local/exports'),
+      ttlHours: read.int('SILLAGE_EXPORT_TTL_HOURS', 24, 1, 24 * 365),
+      reportMax: read.int('SILLAGE_EXPORT_REPORT_MAX', 100_000, 1, 1_000_000),
+      concurrency: read.int('SILLAGE_EXPORT_CONCURRENCY', 2, 1, 64),
+      cleanupMs: read.int('SILLAGE_EXPORT_CLEANUP_MS', 600_000, 1000, 24 * 3600_000)
+    },
+    integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
+    checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
+    checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),
+    signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
@@ -207,4 +242,17 @@ function parsePseudonymise (raw: string | undefined, key: string | undefined, pr
   if (bad.length > 0) problems.push(`SILLAGE_PSEUDONYMISE: "${bad.join('", "')}" cannot be pseudonymised; choose among ${PSEUDONYMISABLE.join(', ')}`)
   if (key === undefined) problems.push('SILLAGE_PSEUDONYMISE needs SILLAGE_PSEUDONYM_KEY (at least 32 characters), the secret of the keyed hash')
   return { fields: fields as PseudonymField[], key: Buffer.from(key ?? '') }
+}
+
+/** `SILLAGE_SIGNING_KEY` is checked at start, so a bad key stops the process rather than the first checkpoint. */
+export function parseSigningKeyEnv (raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined
+  try {
+    parseSigningKey(raw)
+    return raw
+  } catch (err) {
+    // The value is a secret: the message gives the reason, never the value.
+    problems.push(`SILLAGE_SIGNING_KEY ${(err as Error).message}`)
+    return undefined
+  }
 }

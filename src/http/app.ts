@@ -11,6 +11,9 @@ import { installRateLimit } from './plugins/rate-limit.ts'
 import { installAccessAudit } from './plugins/access-audit.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { accessLogRoutes } from './routes/access-log.ts'
+import { savedSearchRoutes } from './routes/saved-searches.ts'
+import type { SavedSearchService } from '../saved/saved-search-service.ts'
+import type { KibanaExchange } from '../saved/kibana-exchange.ts'
 import { installAuth } from './plugins/auth.ts'
 import { installErrorHandler } from './plugins/errors.ts'
 import { installOpenApi } from './plugins/openapi.ts'
@@ -18,14 +21,32 @@ import { ErrorResponse } from './schemas.ts'
 import { eventRoutes } from './routes/events.ts'
 import { healthRoutes, type HealthChecks } from './routes/health.ts'
 import { searchRoutes } from './routes/search.ts'
+import { exportRoutes } from './routes/exports.ts'
+import type { ExportService } from '../export/export-service.ts'
+import { integrityRoutes } from './routes/integrity.ts'
+import type { IntegrityService } from '../integrity/integrity-service.ts'
+import { analyticsRoutes, type AnalyticsServices } from './routes/analytics.ts'
+import { rulesRoutes } from './routes/rules.ts'
+import { behaviourRoutes } from './routes/behaviour.ts'
+import { signalsRoutes } from './routes/signals.ts'
+import type { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
+import type { SignalsService } from '../analytics/signals/signals-service.ts'
 
 export interface AppServices {
   ingest: IngestService
   search: SearchService
+  analytics: AnalyticsServices
+  behaviour: BehaviourService
+  signals: SignalsService
   keys: KeyService
   rateLimiter: RateLimiter
   accessLog: AccessLog
+  saved: SavedSearchService
+  kibana: KibanaExchange
   health: HealthChecks
+  exports: ExportService
+  /** Proofs and verification; absent with SILLAGE_INTEGRITY=off. */
+  integrity?: IntegrityService
 }
 
 export const API_VERSION = '0.1.0'
@@ -48,7 +69,14 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(healthRoutes, { checks: services.health })
   await app.register(eventRoutes, { ingest: services.ingest })
   await app.register(searchRoutes, { search: services.search })
+  await app.register(exportRoutes, { exports: services.exports })
+  if (services.integrity !== undefined) await app.register(integrityRoutes, { integrity: services.integrity })
+  await app.register(analyticsRoutes, { services: services.analytics })
+  await app.register(rulesRoutes, { rules: services.analytics.rules })
+  await app.register(behaviourRoutes, { behaviour: services.behaviour })
+  await app.register(signalsRoutes, { signals: services.signals })
   await app.register(apiKeyRoutes, { keys: services.keys })
   await app.register(accessLogRoutes, { accessLog: services.accessLog })
+  await app.register(savedSearchRoutes, { saved: services.saved, kibana: services.kibana })
   return app
 }

@@ -13,9 +13,33 @@ export const QUEUES = {
       removeOnFail: false
     } satisfies JobsOptions
   },
+  seal: {
+    name: 'seal',
+    // One seal or checkpoint job at a time across all workers: a log is appended by a single writer.
+    globalConcurrency: 1,
+    job: {
+      // Sealing retries as long as indexing does; failed jobs are kept, they hold stored events not yet in the log.
+      attempts: 60,
+      backoff: { type: 'capped-exponential' },
+      removeOnComplete: true,
+      removeOnFail: false
+    } satisfies JobsOptions,
+    checkpoint: { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 100 } satisfies JobsOptions
+  },
   maintenance: {
     name: 'maintenance',
     job: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: 100, removeOnFail: 100 } satisfies JobsOptions
+  },
+  exports: {
+    name: 'exports',
+    job: {
+      // An export is rewritten from nothing when retried, so a few attempts are safe.
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 10_000 },
+      // Kept until they expire: the status, the owner and the file go together; the expiry sweep removes them.
+      removeOnComplete: false,
+      removeOnFail: false
+    } satisfies JobsOptions
   }
 } as const
 

@@ -1,4 +1,5 @@
 import type { Es } from './elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
 
 /** One read of the audit trail: who, what, with which filters, how many results. */
 export interface AccessRecord {
@@ -50,8 +51,7 @@ export class AccessLog {
   }
 
   async install (): Promise<void> {
-    if (await this.es.indices.exists({ index: this.index })) return
-    await this.es.indices.create({ index: this.index, settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: MAPPING }, { ignore: [400] })
+    await ensureIndex(this.es, this.index, MAPPING, false)
   }
 
   record (r: AccessRecord): void {

@@ -1,4 +1,5 @@
 import type { Es } from './elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
 import type { Scope } from '../auth/scopes.ts'
 
 /** A managed API key as stored: never the key itself, only its SHA-256. */
@@ -40,8 +41,7 @@ export class KeysStore {
   }
 
   async install (): Promise<void> {
-    if (await this.es.indices.exists({ index: this.index })) return
-    await this.es.indices.create({ index: this.index, settings: { number_of_shards: 1, number_of_replicas: 0, 'index.hidden': true }, mappings: MAPPING }, { ignore: [400] })
+    await ensureIndex(this.es, this.index, MAPPING)
   }
 
   async create (record: KeyRecord): Promise<void> {

@@ -6,6 +6,7 @@ import type { Capabilities } from './capabilities.ts'
 import { RETENTION_CLASSES, type RetentionClass } from './retention-classes.ts'
 import { classAlias, classPattern, deadLetterIndex, eventsAlias } from './index-names.ts'
 import { deleteAfterDays } from './retention.ts'
+import { installIntegrityIndices } from './integrity-store.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
 const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(MAPPINGS_DIR + name, 'utf8')) as Record<string, unknown>
@@ -44,7 +45,7 @@ export function eventsTemplate (layout: StoreLayout, cls: RetentionClass, ilm: b
   }
 }
 
-/** Installs mappings, templates, policies (where ILM exists) and the dead-letter index. Safe to run on every start. */
+/** Installs mappings, templates, policies (where ILM exists), the dead-letter and integrity indices. Safe to run on every start. */
 export async function installTemplates (es: Es, layout: StoreLayout, caps: Capabilities): Promise<void> {
   await es.cluster.putComponentTemplate({ name: `${layout.prefix}-events-mappings`, template: { mappings: readJson('events-mappings.json') } })
   for (const cls of RETENTION_CLASSES) {
@@ -63,4 +64,5 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
   if (!(await es.indices.exists({ index: dead }))) {
     await es.indices.create({ index: dead }, { ignore: [400] })
   }
+  await installIntegrityIndices(es, layout.prefix, layout.replicas)
 }

@@ -20,6 +20,14 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'events', description: 'Recording audit events' },
         { name: 'search', description: 'Finding events: filters, KQL, cursors' },
+        { name: 'exports', description: 'CSV, NDJSON, JSON and PDF exports, background export jobs, evidence packs' },
+        { name: 'analytics', description: 'Grouping, summaries and importance ranking of events' },
+        { name: 'rules', description: 'The importance rule table' },
+        { name: 'behaviour', description: 'Funnels, next actions, session statistics, retention cohorts' },
+        { name: 'signals', description: 'Fraud and security signals: failed sign-in bursts, impossible travel, shared devices and addresses, change then withdraw' },
+        { name: 'saved searches', description: 'Kibana-style saved searches, runnable and exchangeable with Kibana' },
+        { name: 'keys', description: 'API keys and the access log (admin)' },
+        { name: 'integrity', description: 'Proving the trail was not altered: signed checkpoints, inclusion proofs, verification' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
     }

@@ -1,0 +1,108 @@
+import type { ReadScope } from '../../auth/read-scope.ts'
+import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
+import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'
+import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
+import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS, type BurstFigure } from './failed-logins.ts'
+import { ImpossibleTravelRequest, LOCATED_SIGN_IN, pointOf, TravelDetector, type TravelFigure } from './impossible-travel.ts'
+import { SHARED_FIELDS, SharedKeysRequest, sharedKeysAggs, sharedSignals, type SharedFigure } from './shared-keys.ts'
+import { CHANGE_ACTIONS, ChangeWithdrawDetector, ChangeWithdrawRequest, MAX_CHANGE_WINDOW_MS, type ChangeWithdrawFigure } from './change-withdraw.ts'
+
+const INVALID = 'the request is invalid'
+const checkFailed = requestChecker<FailedLoginsRequest>(FailedLoginsRequest, INVALID)
+const checkTravel = requestChecker<ImpossibleTravelRequest>(ImpossibleTravelRequest, INVALID)
+const checkShared = requestChecker<SharedKeysRequest>(SharedKeysRequest, INVALID)
+const checkChange = requestChecker<ChangeWithdrawRequest>(ChangeWithdrawRequest, INVALID)
+
+export interface Signals<F> { signals: Array<Signal<F>>, found: number, bounds: Bounds }
+
+const ID_BATCH = 5000
+
+/**
+ * Fraud and security signals over the events a search would return. Sequences are found by streaming the few
+ * events they are made of, in key order; shared devices and addresses come from aggregations.
+ */
+export class SignalsService {
+  constructor (private readonly scanner: EventsScanner) {}
+
+  /**
+   * The answer, with the evidence completed: scans read only the fields their rule needs, and the few events
+   * shown as evidence (at most size × 20) are read in full afterwards.
+   */
+  private async answer<F> (query: Query, top: TopN<Signal<F>>, bounds: Bounds, scope: ReadScope, keyIsIp = false): Promise<Signals<F>> {
+    const signals = top.list()
+    const ids = [...new Set(signals.flatMap(s => s.evidence.map(e => e.id)))]
+    const requests = []
+    for (let i = 0; i < ids.length; i += ID_BATCH) requests.push({ query: and(query, { terms: { 'event.id': ids.slice(i, i + ID_BATCH) } }), size: ID_BATCH })
+    const found = new Map((await this.scanner.samples(requests, EVIDENCE_FIELDS)).flat().map(h => [h.id, h]))
+    for (const s of signals) {
+      s.evidence = s.evidence.map(e => {
+        const h = found.get(e.id)
+        return h === undefined ? e : evidenceOf(h.id, h.time, h.fields)
+      })
+    }
+    return { signals: scope.masked ? signals.map(s => maskSignal(s, keyIsIp)) : signals, found: top.found, bounds }
+  }
+
+  async failedLogins (body: unknown, scope: ReadScope): Promise<Signals<BurstFigure>> {
+    let windowMs = 0
+    const { req, query } = checkFailed(body, scope, (r, errors) => { windowMs = durationOf(r.window ?? '10m', '/window', MAX_BURST_WINDOW_MS, '1d', errors) })
+    const byIp = req.by === 'ip'
+    const top = new TopN<Signal<BurstFigure>>(req.size ?? 100)
+    const detector = new BurstDetector(req.threshold ?? 5, windowMs, s => top.add(s, s.figure.failures))
+    const bounds = await this.scanner.scan({
+      query: and(query, FAILED_SIGN_IN, ...(byIp ? [{ exists: { field: 'source.ip' } }] : [])),
+      keys: [byIp ? 'source.ip' : 'user.id'], fields: byIp ? ['user.id'] : [], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
+    }, events => {
+      for (const e of events) detector.push(e.keys[0] ?? '', e.time, byIp ? str(e.fields['user.id']) ?? '' : e.keys[0] ?? '', evidenceOfScanned(e))
+    })
+    detector.finish()
+    return await this.answer(query, top, bounds, scope, byIp)
+  }
+
+  async impossibleTravel (body: unknown, scope: ReadScope): Promise<Signals<TravelFigure>> {
+    const { req, query } = checkTravel(body, scope)
+    const top = new TopN<Signal<TravelFigure>>(req.size ?? 100)
+    const detector = new TravelDetector(req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100, (s, speed) => top.add(s, speed))
+    const bounds = await this.scanner.scan({
+      query: and(query, ...LOCATED_SIGN_IN), keys: ['user.id'], fields: ['source.geo.location'], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
+    }, events => {
+      for (const e of events) {
+        const at = pointOf(e.fields['source.geo.location'])
+        if (at !== undefined) detector.push(e.keys[0] ?? '', e.time, at, evidenceOfScanned(e))
+      }
+    })
+    return await this.answer(query, top, bounds, scope)
+  }
+
+  async sharedKeys (body: unknown, scope: ReadScope): Promise<Signals<SharedFigure>> {
+    const { req, query } = checkShared(body, scope)
+    const field = SHARED_FIELDS[req.by ?? 'device']
+    const minUsers = req.minUsers ?? 3
+    const size = req.size ?? 100
+    const aggs = await this.scanner.aggregate(query, sharedKeysAggs(field, minUsers, size))
+    const { signals, bounds } = sharedSignals(aggs, minUsers, size)
+    // Evidence: the first event of each of the key's first users (one search per signal, in one round trip).
+    const samples = await this.scanner.samples(signals.map(s => ({ query: and(query, { term: { [field]: s.key } }), size: MAX_EVIDENCE, collapse: 'user.id' })), [])
+    signals.forEach((s, i) => {
+      s.evidence = (samples[i] ?? []).map(h => evidenceOf(h.id, h.time, h.fields))
+    })
+    const top = new TopN<Signal<SharedFigure>>(size)
+    for (const s of signals) top.add(s, s.figure.users)
+    return await this.answer(query, top, bounds, scope, req.by === 'ip')
+  }
+
+  async changeThenWithdraw (body: unknown, scope: ReadScope): Promise<Signals<ChangeWithdrawFigure>> {
+    let windowMs = 0
+    const { req, query } = checkChange(body, scope, (r, errors) => { windowMs = durationOf(r.window ?? '24h', '/window', MAX_CHANGE_WINDOW_MS, '30d', errors) })
+    const top = new TopN<Signal<ChangeWithdrawFigure>>(req.size ?? 100)
+    // The quickest withdrawals after a change rank first.
+    const detector = new ChangeWithdrawDetector(windowMs, (s, elapsed) => top.add(s, -elapsed))
+    const bounds = await this.scanner.scan({
+      query: and(query, { terms: { 'event.action': [...CHANGE_ACTIONS, 'withdrawal'] } }), keys: ['user.id'], fields: ['event.action', 'event.outcome', 'audit.money.amount', 'audit.money.currency'], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
+    }, events => {
+      for (const e of events) detector.push(e.keys[0] ?? '', e.time, evidenceOfScanned(e))
+    })
+    detector.finish()
+    return await this.answer(query, top, bounds, scope)
+  }
+}

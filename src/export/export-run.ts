@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto'
+import type { estypes } from '@elastic/elasticsearch'
+import { maskEvent } from '../auth/masking.ts'
+import type { ReadScope } from '../auth/read-scope.ts'
+import { csvChunks } from './csv.ts'
+import { zipPack, type PackSource, type PackedFile } from './evidence-pack.ts'
+import type { ExportPlan } from './export-plan.ts'
+import type { Requester } from './jobs.ts'
+import { jsonArrayChunks, ndjsonChunks } from './ndjson.ts'
+import { pdfReport, type ReportMeta, type ReportResult } from './pdf-report.ts'
+import { proofOf, type ProofProvider } from './proofs.ts'
+import { SUMMARY_AGGS, summaryOf, type Summary } from './summary.ts'
+
+/** The frozen view an export reads (a point in time in the store). */
+export interface Snapshot {
+  count: (query: estypes.QueryDslQueryContainer) => Promise<number>
+  aggregate: (query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>) => Promise<Record<string, estypes.AggregationsAggregate>>
+  pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<Array<{ id: string, source: Record<string, unknown> }>>
+  close: () => Promise<void>
+}
+
+export interface RunContext {
+  snapshot: Snapshot
+  plan: ExportPlan
+  requester: Requester
+  exportedAt: string
+  /** Reports and packs only: the summary of the same snapshot. */
+  summary?: Summary
+  proofs?: ProofProvider
+  /** Called as events are handed to the writer (progress). */
+  onRows?: (rows: number) => void
+}
+
+/** Known once the output has been read to its end. */
+export interface RunOutcome { rows: number, bytes: number, sha256: string, eventsSha256?: string }
+
+export const needsSummary = (plan: ExportPlan): boolean => plan.format === 'pdf' || plan.format === 'zip'
+
+export async function summarise (snapshot: Snapshot, plan: ExportPlan, total: number): Promise<Summary> {
+  return summaryOf(total, await snapshot.aggregate(plan.query, SUMMARY_AGGS))
+}
+
+type Docs = AsyncGenerator<Array<Record<string, unknown>>>
+
+async function * events (ctx: RunContext, counted: (n: number) => void, source?: readonly string[]): Docs {
+  const pages = ctx.snapshot.pages({ query: ctx.plan.query, sort: ctx.plan.sort, ...(source === undefined ? {} : { source }) })
+  for await (const page of pages) {
+    const docs = ctx.requester.masked ? page.map(h => maskEvent(h.source)) : page.map(h => h.source)
+    counted(docs.length)
+    yield docs
+  }
+}
+
+function meta (ctx: RunContext): ReportMeta {
+  const s = ctx.plan.selection
+  return {
+    title: ctx.plan.title, exportedAt: ctx.exportedAt, keyId: ctx.requester.keyId, tenant: ctx.requester.tenant, masked: ctx.requester.masked,
+    sort: ctx.plan.sortLabel,
+    ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }), ...(s.timeZone === undefined ? {} : { timeZone: s.timeZone })
+  }
+}
+
+async function * sha256Of (chunks: AsyncIterable<string | Buffer>, done: (hex: string) => void): AsyncGenerator<string | Buffer> {
+  const hash = createHash('sha256')
+  for await (const c of chunks) { hash.update(c); yield c }
+  done(hash.digest('hex'))
+}
+
+async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: Array<{ event_id: string, reason: string }>): AsyncGenerator<string> {
+  const scope: ReadScope = { tenant: ctx.requester.tenant, masked: ctx.requester.masked }
+  for await (const page of events(ctx, () => undefined, ['event.id'])) {
+    let chunk = ''
+    // A few proofs at a time: each one reads the log, and a pack may hold thousands.
+    for (let i = 0; i < page.length; i += 8) {
+      const ids = page.slice(i, i + 8).map(d => String((d.event as { id?: unknown } | undefined)?.id))
+      const outcomes = await Promise.all(ids.map(id => proofOf(provider, id, scope)))
+      outcomes.forEach((o, k) => {
+        const id = ids[k] as string
+        if ('proof' in o) chunk += JSON.stringify({ event_id: id, proof: o.proof }) + '\n'
+        else missing.push({ event_id: id, reason: o.missing })
+      })
+    }
+    yield chunk
+  }
+}
+
+function pack (ctx: RunContext, summary: Summary, outcome: RunOutcome): AsyncIterable<Buffer> {
+  const report: ReportResult = { rows: 0, eventsSha256: '' }
+  const missing: Array<{ event_id: string, reason: string }> = []
+  const provider = ctx.proofs
+  const sources: PackSource[] = [
+    { path: 'summary.json', chunks: () => [JSON.stringify({ title: ctx.plan.title, generated_at: ctx.exportedAt, selection: ctx.plan.selection, ...summary }, null, 2) + '\n'] },
+    { path: 'events.ndjson', chunks: () => sha256Of(ndjsonChunks(events(ctx, n => { outcome.rows += n; ctx.onRows?.(outcome.rows) })), hex => { outcome.eventsSha256 = hex }) },
+    { path: 'report.pdf', chunks: () => pdfReport(meta(ctx), summary, events(ctx, () => undefined), report) },
+    ...(provider === undefined ? [] : [{ path: 'integrity/proofs.ndjson', chunks: () => proofLines(ctx, provider, missing) }]),
+    ...(provider?.publicKey === undefined ? [] : [{ path: 'integrity/public-key.json', chunks: () => [JSON.stringify(provider.publicKey?.(), null, 2) + '\n'] }])
+  ]
+  const manifest = (files: PackedFile[]): unknown => ({
+    format: 'sillage-evidence-pack/1',
+    title: ctx.plan.title,
+    created_at: ctx.exportedAt,
+    created_by: { key_id: ctx.requester.keyId, tenant: ctx.requester.tenant },
+    masked: ctx.requester.masked,
+    selection: ctx.plan.selection,
+    order: ctx.plan.sortLabel,
+    events: outcome.rows,
+    period: summary.period,
+    files,
+    events_sha256: outcome.eventsSha256,
+    report_events_sha256: report.eventsSha256,
+    integrity: provider === undefined
+      ? { proofs: 0, events_without_proof: outcome.rows, note: 'no integrity service was available: no event of this pack has a proof' }
+      : {
+          proofs: outcome.rows - missing.length,
+          events_without_proof: missing.length,
+          missing,
+          note: 'each line of integrity/proofs.ndjson is the RFC 6962 inclusion proof of one event in its tenant\'s log, with the signed checkpoint it leads to' +
+            (ctx.requester.masked ? '; leaves are hashes of the stored events, which this masked pack does not hold in clear' : '')
+        },
+    verify: [
+      'sha256sum every file and compare with files[].sha256',
+      'report.pdf states on its last page the SHA-256 of the events it lists: it equals events_sha256, the digest of events.ndjson',
+      'for each proof: recompute the root from leaf, seq, treeSize and auditPath (RFC 6962 section 2.1.1), compare it with the checkpoint root, and verify the checkpoint signature with the public key'
+    ]
+  })
+  return zipPack(sources, manifest, new Date(ctx.exportedAt))
+}
+
+/**
+ * The bytes of an export, produced as they are read: nothing but the current page (and, for a pack, the file
+ * being archived) is held. `outcome` is complete once the stream has been read to its end.
+ */
+export async function * produce (ctx: RunContext, outcome: RunOutcome): AsyncGenerator<Buffer> {
+  const plan = ctx.plan
+  const count = (n: number): void => { outcome.rows += n; ctx.onRows?.(outcome.rows) }
+  let chunks: AsyncIterable<string | Buffer>
+  const report: ReportResult = { rows: 0, eventsSha256: '' }
+  switch (plan.format) {
+    case 'csv': chunks = csvChunks(events(ctx, count, plan.source), plan.columns ?? [], { bom: plan.bom }); break
+    case 'ndjson': chunks = ndjsonChunks(events(ctx, count)); break
+    case 'json': chunks = jsonArrayChunks(events(ctx, count)); break
+    case 'pdf': chunks = pdfReport(meta(ctx), ctx.summary as Summary, events(ctx, count), report); break
+    case 'zip': chunks = pack(ctx, ctx.summary as Summary, outcome); break
+  }
+  const hash = createHash('sha256')
+  for await (const chunk of chunks) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    hash.update(buf)
+    outcome.bytes += buf.length
+    yield buf
+  }
+  outcome.sha256 = hash.digest('hex')
+  if (plan.format === 'ndjson') outcome.eventsSha256 = outcome.sha256
+  if (plan.format === 'pdf') outcome.eventsSha256 = report.eventsSha256
+}

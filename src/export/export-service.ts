@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
+import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
+import type { ExportFiles } from '../store/export-files.ts'
+import { needsSummary, produce, summarise, type RunOutcome, type Snapshot } from './export-run.ts'
+import { planExport, planPack, type ExportPlan } from './export-plan.ts'
+import type { ExportJobView } from './export-request.ts'
+import { CONTENT_TYPES, downloadName, formatOf, type ExportJobData, type ExportJobRecord, type ExportJobResult, type ExportJobs, type Requester } from './jobs.ts'
+import type { ProofProvider } from './proofs.ts'
+import type { Summary } from './summary.ts'
+
+export interface ExportLimits {
+  /** Exports of at most this many events stream in the answer; larger ones run as background jobs. */
+  syncMax: number
+  /** Reports (PDF, evidence packs) hold at most this many events. */
+  reportMax: number
+  ttlHours: number
+}
+
+export interface ExportDeps {
+  open: () => Promise<Snapshot>
+  files: ExportFiles
+  jobs: ExportJobs
+  proofs?: ProofProvider
+  now?: () => number
+}
+
+/** An export streaming in the answer, or the job that will write it. */
+export type Started =
+  | { mode: 'stream', total: number, contentType: string, filename: string, body: Readable }
+  | { mode: 'job', total: number, job: ExportJobView }
+
+/** The export is asked for before it is ready: 409. */
+export class NotReadyError extends Error {
+  readonly statusCode = 409
+}
+
+const fileOf = (id: string, data: ExportJobData): string => `${id}.${formatOf(data)}`
+
+/** Exports and evidence packs: validation, the choice between streaming and a background job, downloads, expiry. */
+export class ExportService {
+  private readonly now: () => number
+
+  constructor (private readonly deps: ExportDeps, private readonly limits: ExportLimits) {
+    this.now = deps.now ?? Date.now
+  }
+
+  async startExport (body: unknown, who: Requester): Promise<Started> {
+    return await this.start(planExport(body, who), body as ExportJobData['request'], who)
+  }
+
+  async startPack (body: unknown, who: Requester): Promise<Started> {
+    return await this.start(planPack(body, who), body as ExportJobData['request'], who)
+  }
+
+  private async start (plan: ExportPlan, request: ExportJobData['request'], who: Requester): Promise<Started> {
+    const snapshot = await this.deps.open()
+    let handedOver = false
+    try {
+      const total = await snapshot.count(plan.query)
+      this.checkReportSize(plan, total)
+      const exportedAt = new Date(this.now()).toISOString()
+      if (total > this.limits.syncMax) {
+        const data = { kind: plan.kind, request, owner: who, createdAt: exportedAt, expiresAt: new Date(this.now() + this.limits.ttlHours * 3600_000).toISOString(), estimated: total } as ExportJobData
+        const id = randomUUID()
+        await this.deps.jobs.enqueue(id, data)
+        return { mode: 'job', total, job: this.view({ id, data, state: 'queued', progress: { rows: 0, total } }) }
+      }
+      const summary = needsSummary(plan) ? await summarise(snapshot, plan, total) : undefined
+      const outcome: RunOutcome = { rows: 0, bytes: 0, sha256: '' }
+      const chunks = produce({ snapshot, plan, requester: who, exportedAt, ...(summary === undefined ? {} : { summary }), ...(this.deps.proofs === undefined ? {} : { proofs: this.deps.proofs }) }, outcome)
+      handedOver = true
+      return {
+        mode: 'stream', total, contentType: CONTENT_TYPES[plan.format], filename: downloadName(plan.kind, plan.format, exportedAt),
+        body: Readable.from(closing(chunks, snapshot))
+      }
+    } finally {
+      if (!handedOver) await snapshot.close()
+    }
+  }
+
+  private checkReportSize (plan: ExportPlan, total: number): void {
+    if (needsSummary(plan) && total > this.limits.reportMax) {
+      throw new ValidationError([{ index: 0, path: '/', message: `a report holds at most ${this.limits.reportMax} events and this one would hold ${total}: narrow the filters, or export CSV or NDJSON` }], `the ${plan.kind === 'export' ? 'export' : 'evidence pack'} request is invalid`)
+    }
+  }
+
+  /** The status of a background export; another tenant's job (or an unmasked one, for a masked caller) is not found. */
+  async status (id: string, who: Requester): Promise<ExportJobView> {
+    return this.view(await this.owned(id, who))
+  }
+
+  async download (id: string, who: Requester): Promise<{ body: Readable, bytes: number, rows: number, contentType: string, filename: string }> {
+    const record = await this.owned(id, who)
+    const view = this.view(record)
+    if (view.status === 'expired') throw new GoneError(`export ${id} expired at ${view.expires_at}`)
+    if (record.state !== 'completed' || record.result === undefined) throw new NotReadyError(`export ${id} is ${view.status}; download it once its status is completed`)
+    const file = await this.deps.files.open(record.result.file)
+    if (file === undefined) throw new GoneError(`the file of export ${id} is no longer kept`)
+    const format = formatOf(record.data)
+    return { body: file.stream, bytes: file.bytes, rows: record.result.rows, contentType: CONTENT_TYPES[format], filename: downloadName(record.data.kind, format, record.data.createdAt) }
+  }
+
+  /** Runs a background job (in the worker) with its owner's tenant and masking, writing the file. */
+  async runJob (id: string, data: ExportJobData, progress: (rows: number, total: number) => void): Promise<ExportJobResult> {
+    const plan = data.kind === 'export' ? planExport(data.request, data.owner) : planPack(data.request, data.owner)
+    const snapshot = await this.deps.open()
+    try {
+      const total = await snapshot.count(plan.query)
+      this.checkReportSize(plan, total)
+      progress(0, total)
+      const summary: Summary | undefined = needsSummary(plan) ? await summarise(snapshot, plan, total) : undefined
+      const outcome: RunOutcome = { rows: 0, bytes: 0, sha256: '' }
+      const file = fileOf(id, data)
+      await this.deps.files.write(file, produce({
+        snapshot, plan, requester: data.owner, exportedAt: data.createdAt, onRows: rows => progress(rows, total),
+        ...(summary === undefined ? {} : { summary }), ...(this.deps.proofs === undefined ? {} : { proofs: this.deps.proofs })
+      }, outcome))
+      return { file, rows: outcome.rows, bytes: outcome.bytes, sha256: outcome.sha256, ...(outcome.eventsSha256 === undefined ? {} : { eventsSha256: outcome.eventsSha256 }), completedAt: new Date(this.now()).toISOString() }
+    } finally {
+      await snapshot.close()
+    }
+  }
+
+  /** Deletes expired jobs with their files, and files no job accounts for any more (older than the expiry). */
+  async cleanup (): Promise<{ jobs: number, files: number }> {
+    const now = this.now()
+    let jobs = 0
+    for (const record of await this.deps.jobs.finished()) {
+      if (Date.parse(record.data.expiresAt) > now) continue
+      await this.deps.files.remove(fileOf(record.id, record.data))
+      await this.deps.jobs.remove(record.id)
+      jobs++
+    }
+    const files = await this.deps.files.sweep(now - this.limits.ttlHours * 3600_000)
+    return { jobs, files: files.length }
+  }
+
+  private async owned (id: string, who: Requester): Promise<ExportJobRecord> {
+    const record = await this.deps.jobs.get(id)
+    const owner = record?.data.owner
+    // Masked data may be shared with an unmasked colleague, never the other way round.
+    if (record === undefined || owner === undefined || owner.tenant !== who.tenant || (who.masked && !owner.masked)) {
+      throw new NotFoundError(`no export with id "${id}"`)
+    }
+    return record
+  }
+
+  private view (r: ExportJobRecord): ExportJobView {
+    const expired = Date.parse(r.data.expiresAt) <= this.now()
+    const status = expired ? 'expired' : r.state
+    return {
+      id: r.id,
+      kind: r.data.kind,
+      format: formatOf(r.data),
+      status,
+      progress: r.progress,
+      created_at: r.data.createdAt,
+      expires_at: r.data.expiresAt,
+      requested_by: r.data.owner.keyId,
+      ...(r.result === undefined
+        ? {}
+        : { completed_at: r.result.completedAt, rows: r.result.rows, bytes: r.result.bytes, sha256: r.result.sha256, ...(r.result.eventsSha256 === undefined ? {} : { events_sha256: r.result.eventsSha256 }) }),
+      ...(r.error === undefined ? {} : { error: r.error }),
+      ...(status === 'completed' ? { download_url: `/v1/exports/${r.id}/download` } : {})
+    }
+  }
+}
+
+async function * closing (chunks: AsyncGenerator<Buffer>, snapshot: Snapshot): AsyncGenerator<Buffer> {
+  try {
+    yield * chunks
+  } finally {
+    await snapshot.close()
+  }
+}

@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import type { ExportService, Started } from '../../export/export-service.ts'
+import { EvidencePackRequest, ExportJobView, ExportRequest } from '../../export/export-request.ts'
+import type { Requester } from '../../export/jobs.ts'
+import { authErrors, ErrorResponse } from '../schemas.ts'
+import { readScopeOf } from '../plugins/auth.ts'
+
+const file = (types: string[], description: string): object => ({
+  description,
+  content: Object.fromEntries(types.map(t => [t, { schema: { type: 'string', format: 'binary' } }]))
+})
+const EXPORT_TYPES = ['text/csv', 'application/x-ndjson', 'application/json', 'application/pdf']
+const errors = {
+  400: Type.Ref(ErrorResponse, { description: 'Invalid filters, KQL, columns or sort, each with its path; or a report above its size limit' }),
+  ...authErrors
+}
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+const accepted = { ...ExportJobView, description: 'Too large to stream: a background job was queued; follow it at /v1/exports/{id}' }
+
+const exportExample = {
+  format: 'csv', bom: true,
+  filters: { period: { from: 'now-30d/d', to: 'now', timeZone: 'Europe/Paris' }, category: ['money'] },
+  query: 'audit.money.amount >= 1000',
+  columns: ['@timestamp', 'event.action', 'user.id', 'audit.money', 'source.geo.country_iso_code', 'message']
+}
+
+function requester (request: FastifyRequest): Requester {
+  return { keyId: request.principal?.keyId ?? '', ...readScopeOf(request) }
+}
+
+async function answer (request: FastifyRequest, reply: FastifyReply, started: Started): Promise<unknown> {
+  request.resultCount = started.total
+  if (started.mode === 'job') return await reply.code(202).header('location', `/v1/exports/${started.job.id}`).send(started.job)
+  return await reply.code(200)
+    .type(started.contentType)
+    .header('content-disposition', `attachment; filename="${started.filename}"`)
+    .header('x-export-total', String(started.total))
+    .send(started.body)
+}
+
+export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService }> = async (app, { exports }) => {
+  app.post('/v1/exports', {
+    config: { scope: 'export' },
+    // The service validates the body itself so that schema, filter, KQL and column problems come back together.
+    validatorCompiler: () => () => true,
+    schema: {
+      tags: ['exports'],
+      summary: 'Export the events of a search as CSV, NDJSON, JSON or a PDF report',
+      description: 'Small exports stream in the answer (200, with X-Export-Total); larger ones answer 202 with a background job.',
+      body: { ...ExportRequest, examples: [exportExample, { format: 'ndjson', filters: { userId: ['u-1001'] } }, { format: 'pdf', query: 'audit.importance.level >= high' }] },
+      response: { 200: file(EXPORT_TYPES, 'The export, streamed'), 202: accepted, ...errors }
+    }
+  }, async (request, reply) => await answer(request, reply, await exports.startExport(request.body, requester(request))))
+
+  app.post('/v1/evidence-packs', {
+    config: { scope: 'export' },
+    validatorCompiler: () => () => true,
+    schema: {
+      tags: ['exports'],
+      summary: 'An evidence pack (zip): events.ndjson, summary.json, report.pdf, inclusion proofs and a manifest of SHA-256 digests',
+      body: { ...EvidencePackRequest, examples: [{ userId: 'u-1001', filters: { period: { from: 'now-90d/d' } }, title: 'Dispute 2026-118' }, { sessionId: 's-42' }] },
+      response: { 200: file(['application/zip'], 'The pack, streamed'), 202: accepted, ...errors }
+    }
+  }, async (request, reply) => await answer(request, reply, await exports.startPack(request.body, requester(request))))
+
+  app.get('/v1/exports/:id', {
+    config: { scope: 'export' },
+    schema: {
+      tags: ['exports'],
+      summary: 'Status and progress of a background export',
+      params: Id,
+      response: { 200: ExportJobView, ...authErrors, 404: Type.Ref(ErrorResponse, { description: 'No such export for this tenant' }) }
+    }
+  }, async request => await exports.status(request.params.id, requester(request)))
+
+  app.get('/v1/exports/:id/download', {
+    config: { scope: 'export' },
+    schema: {
+      tags: ['exports'],
+      summary: 'Download a finished background export',
+      params: Id,
+      response: {
+        200: file([...EXPORT_TYPES, 'application/zip'], 'The file'),
+        ...authErrors,
+        404: Type.Ref(ErrorResponse, { description: 'No such export for this tenant' }),
+        409: Type.Ref(ErrorResponse, { description: 'Not finished yet' }),
+        410: Type.Ref(ErrorResponse, { description: 'Expired and deleted' })
+      }
+    }
+  }, async (request, reply) => {
+    const found = await exports.download(request.params.id, requester(request))
+    request.resultCount = found.rows
+    return await reply.type(found.contentType)
+      .header('content-disposition', `attachment; filename="${found.filename}"`)
+      .header('content-length', String(found.bytes))
+      .send(found.body)
+  })
+}

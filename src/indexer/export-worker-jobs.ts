@@ -1,0 +1,61 @@
+import { Job, Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { QUEUES } from '../queue/policy.ts'
+import type { ExportJobData, ExportJobRecord, ExportJobResult, ExportJobs } from '../export/jobs.ts'
+
+/** Job name of exports on the queue; the expiry sweep shares the queue under its own name. */
+export const EXPORT_JOB = 'export'
+export const CLEANUP_JOB = 'cleanup'
+
+export type ExportsQueue = Queue<ExportJobData, ExportJobResult, string>
+
+export function createExportsQueue (connection: Redis, prefix: string): ExportsQueue {
+  return new Queue<ExportJobData, ExportJobResult, string>(QUEUES.exports.name, { connection, prefix, defaultJobOptions: QUEUES.exports.job })
+}
+
+const STATES: Record<string, ExportJobRecord['state']> = { active: 'running', completed: 'completed', failed: 'failed' }
+
+async function recordOf (job: Job<ExportJobData, ExportJobResult, string>): Promise<ExportJobRecord | undefined> {
+  if (job.name !== EXPORT_JOB || job.id === undefined) return undefined
+  const state = STATES[await job.getState()] ?? 'queued'
+  const p = job.progress as { rows?: number, total?: number } | number
+  const progress = typeof p === 'object' && p !== null ? { rows: p.rows ?? 0, total: p.total ?? job.data.estimated } : { rows: 0, total: job.data.estimated }
+  return {
+    id: job.id,
+    data: job.data,
+    state,
+    progress,
+    ...(state === 'completed' && job.returnvalue !== null && job.returnvalue !== undefined ? { result: job.returnvalue } : {}),
+    ...(state === 'failed' ? { error: job.failedReason } : {})
+  }
+}
+
+/** The export job ledger on BullMQ: job data holds the request and its owner, progress and result the rest. */
+export class BullExportJobs implements ExportJobs {
+  constructor (private readonly queue: ExportsQueue) {}
+
+  async enqueue (id: string, data: ExportJobData): Promise<void> {
+    await this.queue.add(EXPORT_JOB, data, { jobId: id })
+  }
+
+  async get (id: string): Promise<ExportJobRecord | undefined> {
+    const job = await Job.fromId<ExportJobData, ExportJobResult, string>(this.queue, id)
+    return job === undefined ? undefined : await recordOf(job)
+  }
+
+  async finished (): Promise<ExportJobRecord[]> {
+    const out: ExportJobRecord[] = []
+    for (let start = 0; ; start += 1000) {
+      const jobs = await this.queue.getJobs(['completed', 'failed'], start, start + 999, true)
+      for (const job of jobs) {
+        const record = await recordOf(job as Job<ExportJobData, ExportJobResult, string>)
+        if (record !== undefined) out.push(record)
+      }
+      if (jobs.length < 1000) return out
+    }
+  }
+
+  async remove (id: string): Promise<void> {
+    await this.queue.remove(id)
+  }
+}

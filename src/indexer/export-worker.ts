@@ -1,0 +1,43 @@
+import { Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { QUEUES } from '../queue/policy.ts'
+import type { ExportService } from '../export/export-service.ts'
+import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
+import { CLEANUP_JOB, type ExportsQueue } from './export-worker-jobs.ts'
+
+export interface ExportWorkerOptions {
+  prefix: string
+  concurrency: number
+  lockMs: number
+  cleanupMs: number
+}
+
+const PROGRESS_EVERY_MS = 500
+
+/**
+ * Runs background exports and, on a schedule shared by every worker, deletes expired ones. Progress is
+ * written at most twice a second, and once more at the end.
+ */
+export async function startExportWorker (connection: Redis, queue: ExportsQueue, service: ExportService, options: ExportWorkerOptions): Promise<Worker<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>> {
+  await queue.upsertJobScheduler('exports-cleanup', { every: options.cleanupMs }, { name: CLEANUP_JOB, opts: { removeOnComplete: true, removeOnFail: 10 } })
+  return new Worker<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>(QUEUES.exports.name, async (job: Job<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>) => {
+    if (job.name === CLEANUP_JOB) return await service.cleanup()
+    let last = 0
+    let latest = { rows: 0, total: job.data.estimated }
+    const result = await service.runJob(job.id as string, job.data, (rows, total) => {
+      latest = { rows, total }
+      if (Date.now() - last < PROGRESS_EVERY_MS && rows !== 0) return
+      last = Date.now()
+      job.updateProgress(latest).catch(() => undefined)
+    })
+    await job.updateProgress({ rows: result.rows, total: latest.total })
+    return result
+  }, {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    // The lock is renewed while an export runs; a dead worker's export starts again elsewhere after lockMs.
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs
+  })
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Queue, Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { QUEUES, cappedExponentialBackoff } from '../queue/policy.ts'
+import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
+import type { SealEntry } from '../integrity/types.ts'
+import type { Sealer, SealResult } from './sealer.ts'
+
+export interface SealJobData { entries?: SealEntry[] }
+type SealJobName = 'seal' | 'checkpoint'
+type SealQueue = Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>
+
+export interface SealerOptions {
+  prefix: string
+  checkpointMs: number
+  lockMs: number
+}
+
+export interface Sealing {
+  /** Puts stored events on the seal queue; resolves once Redis holds them. */
+  enqueue: (entries: SealEntry[]) => Promise<void>
+  /** Makes checkpoints now (after the seal jobs already queued) and returns them. */
+  checkpointNow: (timeoutMs?: number) => Promise<SignedCheckpoint[]>
+  close: () => Promise<void>
+}
+
+/** Entries per seal job: one `_bulk` of leaves, a few hundred kilobytes in Redis. */
+const MAX_ENTRIES_PER_JOB = 5000
+
+/**
+ * The seal queue and its consumer: one job at a time across every worker process (global concurrency 1),
+ * checkpoints on a job scheduler in the same queue, so they are ordered with the seals.
+ */
+export async function startSealing (connection: Redis, sealer: Sealer, options: SealerOptions, log: Logger): Promise<Sealing> {
+  const queue: SealQueue = new Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, { connection, prefix: options.prefix, defaultJobOptions: QUEUES.seal.job })
+  await queue.setGlobalConcurrency(QUEUES.seal.globalConcurrency)
+  await queue.upsertJobScheduler('checkpoint', { every: options.checkpointMs }, { name: 'checkpoint', data: {}, opts: QUEUES.seal.checkpoint })
+
+  // The last process to seal leaves its token: another one's token means this process's view of the logs is stale.
+  const ownerKey = `${options.prefix}:integrity:sealer`
+  const token = randomUUID()
+  const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
+    const previous = await connection.set(ownerKey, token, 'GET')
+    if (previous !== token) sealer.invalidate()
+    return job.name === 'checkpoint' ? await sealer.checkpoint() : await sealer.seal(job.data.entries ?? [])
+  }, {
+    connection,
+    prefix: options.prefix,
+    concurrency: 1,
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs,
+    maxStalledCount: 1000,
+    settings: { backoffStrategy: cappedExponentialBackoff }
+  })
+  worker.on('error', err => log.error({ err }, 'seal worker error'))
+  worker.on('failed', (job, err) => log.warn({ job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'seal job failed, will retry'))
+
+  const enqueuer = new SealEnqueuer(queue)
+  return {
+    enqueue: async entries => await enqueuer.add(entries),
+    checkpointNow: async (timeoutMs = 60_000) => {
+      const job = await queue.add('checkpoint', {}, QUEUES.seal.checkpoint)
+      const deadline = Date.now() + timeoutMs
+      while (Date.now() < deadline) {
+        const state = await job.getState()
+        if (state === 'completed') return ((await queue.getJob(job.id as string))?.returnvalue ?? []) as SignedCheckpoint[]
+        if (state === 'failed') throw new Error(`checkpoint failed: ${(await queue.getJob(job.id as string))?.failedReason ?? 'unknown'}`)
+        await sleep(50)
+      }
+      throw new Error(`no checkpoint within ${timeoutMs} ms`)
+    },
+    close: async () => {
+      await enqueuer.flushed()
+      await worker.close()
+      await queue.close()
+    }
+  }
+}
+
+/**
+ * Gathers the entries of the events jobs that finish together (a bulk settles many jobs at once) into few
+ * seal jobs, so the single sealer writes large bulks of leaves.
+ */
+class SealEnqueuer {
+  private pending: Array<{ entries: SealEntry[], resolve: () => void, reject: (err: Error) => void }> = []
+  private scheduled = false
+  private readonly inFlight = new Set<Promise<void>>()
+
+  constructor (private readonly queue: SealQueue) {}
+
+  add (entries: SealEntry[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entries, resolve, reject })
+      if (this.scheduled) return
+      this.scheduled = true
+      setImmediate(() => this.flush())
+    })
+  }
+
+  async flushed (): Promise<void> {
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  private flush (): void {
+    const batch = this.pending
+    this.pending = []
+    this.scheduled = false
+    const entries = batch.flatMap(p => p.entries)
+    const jobs: Array<{ name: SealJobName, data: SealJobData }> = []
+    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_JOB) jobs.push({ name: 'seal', data: { entries: entries.slice(i, i + MAX_ENTRIES_PER_JOB) } })
+    const run = this.queue.addBulk(jobs).then(
+      () => { for (const p of batch) p.resolve() },
+      (err: Error) => { for (const p of batch) p.reject(err) }
+    ).finally(() => this.inFlight.delete(run))
+    this.inFlight.add(run)
+  }
+}

@@ -1,0 +1,78 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import type { ReadScope } from '../auth/read-scope.ts'
+import type { IntegrityStore } from '../store/integrity-store.ts'
+import type { CheckpointFile } from './checkpoint-file.ts'
+import { keyIdOf, rawPublicKey } from './checkpoint.ts'
+import { auditPathSpans, rootFromAuditPath } from './merkle.ts'
+import type { InclusionProof, PublicKey, VerifyReport } from './schemas.ts'
+import { spanHashes } from './tree-reader.ts'
+import { verifyLog } from './verifier.ts'
+
+/** The stored log contradicts its signed checkpoint: an answer would not verify. */
+export class IntegrityConflictError extends Error {
+  readonly statusCode = 409
+}
+
+/** Proofs and verification of the per-tenant logs, for the API, the CLI and evidence exports. */
+export class IntegrityService {
+  private readonly publicKeyObject: KeyObject
+
+  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, signingKey: KeyObject) {
+    this.publicKeyObject = createPublicKey(signingKey)
+  }
+
+  publicKey (): PublicKey {
+    return {
+      algorithm: 'Ed25519',
+      keyId: keyIdOf(this.publicKeyObject),
+      publicKey: rawPublicKey(this.publicKeyObject).toString('base64'),
+      pem: this.publicKeyObject.export({ format: 'pem', type: 'spki' }).toString()
+    }
+  }
+
+  /**
+   * The RFC 6962 inclusion proof of an event in its tenant's log, against the latest checkpoint: with the stored
+   * event and the public key, anyone can check it without this service.
+   */
+  async proofFor (eventId: string, scope: ReadScope): Promise<InclusionProof> {
+    await this.store.refresh()
+    const leaf = scope.tenant === null ? await this.store.findLeaf(eventId) : await this.store.leafOf(scope.tenant, eventId)
+    if (leaf === undefined) throw new NotFoundError(`event "${eventId}" is not in the integrity log (unknown, or not sealed yet)`)
+    const checkpoint = await this.store.latestCheckpoint(leaf.tenant)
+    if (checkpoint === undefined || checkpoint.size <= leaf.seq) {
+      throw new NotFoundError(`event "${eventId}" is sealed at seq ${leaf.seq} but no checkpoint covers it yet; retry after the next checkpoint`)
+    }
+    let path: Buffer[]
+    try {
+      path = await spanHashes(this.store, leaf.tenant, auditPathSpans(leaf.seq, checkpoint.size))
+    } catch (err) {
+      throw new IntegrityConflictError(`the log of tenant "${leaf.tenant}" cannot prove this event (${(err as Error).message}); run a verification`)
+    }
+    const root = rootFromAuditPath(Buffer.from(leaf.leaf, 'hex'), leaf.seq, checkpoint.size, path)
+    if (root?.toString('hex') !== checkpoint.root) {
+      throw new IntegrityConflictError(`the stored log of tenant "${leaf.tenant}" does not lead to its signed root; run a verification`)
+    }
+    return {
+      tenant: leaf.tenant,
+      eventId: leaf.eventId,
+      eventIndex: leaf.eventIndex,
+      seq: leaf.seq,
+      leaf: leaf.leaf,
+      treeSize: checkpoint.size,
+      auditPath: path.map(h => h.toString('hex')),
+      root: checkpoint.root,
+      checkpoint: { ...checkpoint, publicKey: this.publicKey().publicKey }
+    }
+  }
+
+  /** Verifies a range of a tenant's log; a tenant-bound caller may only verify its own tenant. */
+  async verify (tenant: string | undefined, range: { from?: number, to?: number }, scope: ReadScope): Promise<VerifyReport> {
+    const target = tenant ?? scope.tenant
+    if (target === undefined || target === null) {
+      throw new ValidationError([{ index: 0, path: '/querystring/tenant', message: 'is required for platform keys' }], 'the verification request is invalid')
+    }
+    if (scope.tenant !== null && scope.tenant !== target) throw new ForbiddenError(`this API key may only verify tenant "${scope.tenant}"`)
+    return await verifyLog({ store: this.store, file: this.file, publicKey: this.publicKeyObject }, target, range)
+  }
+}

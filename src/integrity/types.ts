@@ -1,0 +1,20 @@
+/** An event now stored in Elasticsearch, to be appended to its tenant's log. */
+export interface SealEntry {
+  tenant: string
+  /** Event id, which is also the document `_id`. */
+  id: string
+  /** The partition index holding the document. */
+  index: string
+  /** Leaf hash (hex) of the stored document's canonical form. */
+  leaf: string
+}
+
+/** One leaf of a tenant's log, as kept in `<prefix>-integrity-leaves`. */
+export interface LeafRecord {
+  tenant: string
+  seq: number
+  eventId: string
+  eventIndex: string
+  leaf: string
+  sealedAt: string
+}

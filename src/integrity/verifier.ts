@@ -1,0 +1,125 @@
+import type { KeyObject } from 'node:crypto'
+import { ValidationError } from '../errors.ts'
+import type { IntegrityStore } from '../store/integrity-store.ts'
+import type { CheckpointFile } from './checkpoint-file.ts'
+import { verifyCheckpoint, type SignedCheckpoint } from './checkpoint.ts'
+import { type Frontier, nodeEnd, nodeStart, perfectBlocks } from './frontier.ts'
+import { eventLeaf } from './leaf.ts'
+import type { Problem, VerifyReport } from './schemas.ts'
+import { loadFrontier, spanHashes } from './tree-reader.ts'
+import { checkCheckpoints, classifyMismatches, compareContents, insertions, SequenceCheck, type Mismatch } from './verify-diff.ts'
+
+/** Most leaves one verification rehashes; longer logs are verified in ranges. */
+export const MAX_VERIFY_RANGE = 1_000_000
+const MAX_LISTED = 1000
+
+export interface VerifyDeps { store: IntegrityStore, file: CheckpointFile, publicKey: KeyObject }
+
+/**
+ * Recomputes a range of a tenant's log: every leaf against the event stored under its id, the signed root
+ * against the stored leaves, the checkpoint against its copy in the file, and the tenant's stored events
+ * (ingested up to the checkpoint) against the log, to find insertions.
+ */
+export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from?: number, to?: number }): Promise<VerifyReport> {
+  const { store } = deps
+  await store.refresh()
+  const last = await store.lastSeq(tenant)
+  const from = range.from ?? 0
+  const to = range.to ?? Math.max(from - 1, Math.min(last, from + MAX_VERIFY_RANGE - 1))
+  if (to < from - 1 || to - from + 1 > MAX_VERIFY_RANGE) {
+    throw new ValidationError([{ index: 0, path: '/querystring/to', message: `must be from ${from - 1} to ${from + MAX_VERIFY_RANGE - 1}: at most ${MAX_VERIFY_RANGE} leaves per verification` }], 'the verification range is invalid')
+  }
+  const esCheckpoint = await store.latestCheckpoint(tenant)
+  const fileLines = await deps.file.find(tenant, esCheckpoint)
+  const checked = checkCheckpoints(esCheckpoint, fileLines, cp => verifyCheckpoint(cp, deps.publicKey))
+  const anchor = checked.anchor
+  const problems: Problem[] = [...checked.problems]
+
+  const end = Math.min(to, last) + 1
+  const sequence = new SequenceCheck(from)
+  let tree: Frontier | undefined
+  if (anchor !== undefined) {
+    try {
+      tree = (await loadFrontier(store, tenant, Math.min(from, anchor.size))).frontier
+    } catch (err) {
+      problems.push({ kind: 'leaf_log_altered', size: anchor.size, detail: `the root of size ${anchor.size} cannot be recomputed: ${(err as Error).message}` })
+    }
+  }
+  const mismatches: Mismatch[] = []
+  let count = 0
+  let minIngested: string | undefined
+  let maxIngested: string | undefined
+  for await (const page of store.leafPages(tenant, from, end)) {
+    const leaves = page.filter(leaf => sequence.accept(leaf))
+    const events = await store.events(leaves.map(l => ({ index: l.eventIndex, id: l.eventId })))
+    const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
+    const diff = compareContents(leaves, stored)
+    problems.push(...diff.deleted)
+    mismatches.push(...diff.mismatches)
+    count += leaves.length
+    for (const e of events) {
+      const ingested = (e?.event as { ingested?: unknown } | undefined)?.ingested
+      if (typeof ingested !== 'string') continue
+      if (minIngested === undefined || ingested < minIngested) minIngested = ingested
+      if (maxIngested === undefined || ingested > maxIngested) maxIngested = ingested
+    }
+    if (tree !== undefined && anchor !== undefined) {
+      for (const leaf of leaves) if (leaf.seq === tree.size && leaf.seq < anchor.size) tree.append(Buffer.from(leaf.leaf, 'hex'))
+    }
+  }
+  sequence.finish(end)
+  problems.push(...sequence.problems)
+
+  const byLeaf = new Map((await store.leavesByHash(tenant, mismatches.map(m => m.found))).map(l => [l.leaf, l.seq]))
+  problems.push(...classifyMismatches(mismatches, byLeaf))
+
+  if (anchor !== undefined && tree !== undefined) problems.push(...await checkRoot(deps, tenant, anchor, tree))
+  let scanned = 0
+  if (anchor !== undefined) {
+    // The window the range's events were ingested in, closed by the checkpoint: later events may not be sealed yet.
+    const window = {
+      ...(from > 0 && minIngested !== undefined ? { gte: minIngested } : {}),
+      lte: end <= last && maxIngested !== undefined && maxIngested < anchor.time ? maxIngested : anchor.time
+    }
+    for await (const page of store.eventPages(tenant, window)) {
+      const leaves = await store.leavesByEventId(tenant, page.map(e => e.id))
+      problems.push(...insertions(page, leaves))
+      scanned += page.length
+      if (scanned >= 2 * MAX_VERIFY_RANGE) break
+    }
+  }
+
+  problems.sort(byPosition)
+  return {
+    ok: problems.length === 0,
+    tenant,
+    from,
+    to: end - 1,
+    checked: count,
+    checkpoint: anchor ?? null,
+    insertionsScanned: scanned,
+    problems: problems.slice(0, MAX_LISTED),
+    omitted: Math.max(0, problems.length - MAX_LISTED)
+  }
+}
+
+/** Completes the tree up to the checkpoint size and compares its root with the signed one. */
+async function checkRoot (deps: VerifyDeps, tenant: string, anchor: SignedCheckpoint, tree: Frontier): Promise<Problem[]> {
+  const altered = (detail: string): Problem[] => [{ kind: 'leaf_log_altered', size: anchor.size, detail }]
+  try {
+    const rest = perfectBlocks(tree.size, anchor.size)
+    const hashes = await spanHashes(deps.store, tenant, rest.map(b => [nodeStart(b.level, b.index), nodeEnd(b.level, b.index)] as const))
+    rest.forEach((b, i) => tree.push(b.level, hashes[i] as Buffer))
+  } catch (err) {
+    return altered(`the root of size ${anchor.size} cannot be recomputed: ${(err as Error).message}`)
+  }
+  return tree.root().toString('hex') === anchor.root
+    ? []
+    : altered(`the stored leaves lead to root ${tree.root().toString('hex')}, not to the signed root ${anchor.root} of size ${anchor.size}`)
+}
+
+const KIND_ORDER: Record<Problem['kind'], number> = { bad_signature: 0, checkpoint_mismatch: 1, leaf_log_altered: 2, modified: 3, deleted: 3, reordered: 3, inserted: 4 }
+
+function byPosition (a: Problem, b: Problem): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.seq ?? -1) - (b.seq ?? -1) || (a.eventId ?? '').localeCompare(b.eventId ?? '')
+}

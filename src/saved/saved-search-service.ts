@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto'
+import type { Principal } from '../auth/api-keys.ts'
+import type { ReadScope } from '../auth/read-scope.ts'
+import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { compileChecker, type FieldError } from '../events/validate.ts'
+import { buildQuery } from '../query/build-query.ts'
+import { isDateMath, isTimeZone } from '../query/date-math.ts'
+import { EVENT_FIELDS } from '../query/fields.ts'
+import type { SearchRequest, SearchResponse } from '../query/search-request.ts'
+import type { SearchService } from '../query/search-service.ts'
+import { checkProjection, compileSort } from '../query/sort.ts'
+import { SavedSearchesStore, VersionConflict } from '../store/saved-searches-store.ts'
+import { SavedSearchInput, type SavedSearch, type StoredSavedSearch } from './schema.ts'
+
+const checkInput = compileChecker(SavedSearchInput)
+
+export interface RunOverrides {
+  timeRange?: { from: string, to?: string, timeZone?: string }
+  size?: number
+}
+
+/** Saved searches: private or shared within a tenant, changed only by their owner, with compare-and-set updates. */
+export class SavedSearchService {
+  constructor (private readonly store: SavedSearchesStore, private readonly search: SearchService, private readonly clock: { now: () => number } = Date) {}
+
+  async create (input: unknown, who: Principal): Promise<SavedSearch> {
+    const valid = this.validate(input)
+    const now = new Date(this.clock.now()).toISOString()
+    return await this.store.create(randomUUID(), { ...valid, shared: valid.shared ?? false, owner: who.keyId, tenant: who.tenant, created_at: now, updated_at: now })
+  }
+
+  async list (who: Principal): Promise<SavedSearch[]> {
+    return await this.store.visible(who.tenant, who.keyId)
+  }
+
+  async get (id: string, who: Principal): Promise<SavedSearch> {
+    const s = await this.store.get(id)
+    // Another tenant's, or someone else's private search, does not exist for this caller.
+    if (s === undefined || s.tenant !== who.tenant || (!s.shared && s.owner !== who.keyId)) throw new NotFoundError(`no saved search ${id}`)
+    return s
+  }
+
+  async update (id: string, input: unknown, version: string, who: Principal): Promise<SavedSearch> {
+    const current = await this.owned(id, who)
+    const valid = this.validate(input)
+    const doc: StoredSavedSearch = { ...valid, shared: valid.shared ?? false, owner: current.owner, tenant: current.tenant, created_at: current.created_at, updated_at: new Date(this.clock.now()).toISOString() }
+    try {
+      return await this.store.replace(id, doc, version)
+    } catch (err) {
+      if (err instanceof VersionConflict) throw new ConflictError(`${err.message}; read it again (current version ${current.version}) and reapply your change`)
+      throw err
+    }
+  }
+
+  async delete (id: string, version: string | undefined, who: Principal): Promise<void> {
+    await this.owned(id, who)
+    try {
+      await this.store.delete(id, version)
+    } catch (err) {
+      if (err instanceof VersionConflict) throw new ConflictError(err.message)
+      throw err
+    }
+  }
+
+  /** Runs the saved search as a search, with the time range optionally replaced; pages continue with the cursor. */
+  async run (id: string, overrides: RunOverrides, who: Principal, scope: ReadScope): Promise<SearchResponse> {
+    const s = await this.get(id, who)
+    return await this.search.search(toSearchRequest(s, overrides), scope)
+  }
+
+  private async owned (id: string, who: Principal): Promise<SavedSearch> {
+    const s = await this.get(id, who)
+    if (s.owner !== who.keyId && !who.scopes.includes('admin')) throw new ForbiddenError('only its owner (or an admin of the tenant) changes a saved search')
+    return s
+  }
+
+  /** The same checks a search makes, so a saved search that is accepted always runs. */
+  validate (input: unknown): SavedSearchInput {
+    const errors = checkInput(input, 0)
+    if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
+    const s = input as SavedSearchInput
+    buildQuery({ ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }) }, PLATFORM_SCOPE, errors)
+    compileSort(s.sort, errors)
+    checkProjection(s.columns?.map(c => c), EVENT_FIELDS.keys(), errors)
+    errors.push(...checkTimeRange(s.timeRange))
+    for (const e of errors) if (e.path === '/fields' || e.path.startsWith('/fields/')) e.path = e.path.replace('/fields', '/columns')
+    if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
+    return s
+  }
+}
+
+function checkTimeRange (r: SavedSearchInput['timeRange']): FieldError[] {
+  const errors: FieldError[] = []
+  if (r === undefined) return errors
+  if (!isDateMath(r.from)) errors.push({ index: 0, path: '/timeRange/from', message: 'must be an ISO date or time, or date math such as now-30d' })
+  if (r.to !== undefined && !isDateMath(r.to)) errors.push({ index: 0, path: '/timeRange/to', message: 'must be an ISO date or time, or date math such as now' })
+  if (r.timeZone !== undefined && !isTimeZone(r.timeZone)) errors.push({ index: 0, path: '/timeRange/timeZone', message: 'must be an IANA zone or an offset' })
+  return errors
+}
+
+export function toSearchRequest (s: SavedSearch, o: RunOverrides = {}): SearchRequest {
+  const range = o.timeRange ?? s.timeRange
+  const filters = { ...(s.filters ?? {}), ...(range === undefined ? {} : { period: { from: range.from, to: range.to ?? 'now', ...(range.timeZone === undefined ? {} : { timeZone: range.timeZone }) } }) }
+  return {
+    ...(Object.keys(filters).length === 0 ? {} : { filters }),
+    ...(s.query === undefined ? {} : { query: s.query }),
+    ...(range?.timeZone === undefined ? {} : { timeZone: range.timeZone }),
+    ...(s.sort === undefined ? {} : { sort: s.sort }),
+    ...(s.columns === undefined ? {} : { fields: s.columns }),
+    size: o.size ?? 50
+  }
+}

@@ -1,0 +1,372 @@
+import t from 'tap'
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { pino } from 'pino'
+import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { makeEvent } from '../helpers/events.ts'
+import { IntegrityStore, integrityIndex } from '../../src/store/integrity-store.ts'
+import { Sealer } from '../../src/indexer/sealer.ts'
+import { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
+import { parseSigningKey } from '../../src/integrity/signing-key.ts'
+import { leafHash, treeHash } from '../../src/integrity/merkle.ts'
+import type { LeafRecord } from '../../src/integrity/types.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const SEED = randomBytes(32).toString('base64')
+const A = 40
+const B = 30
+
+// An independent RFC 6962 check, from the recursive definition of PATH(m, D[n]) rather than the iterative algorithm.
+const sha = (...parts: Buffer[]): Buffer => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest()
+const canon = (v: unknown): string => Array.isArray(v)
+  ? `[${v.map(canon).join(',')}]`
+  : v !== null && typeof v === 'object'
+    ? `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`
+    : JSON.stringify(v)
+function rootFromPath (index: number, size: number, leaf: Buffer, path: Buffer[]): Buffer {
+  if (size === 1) { if (path.length !== 0) throw new Error('path too long'); return leaf }
+  let k = 1
+  while (k * 2 < size) k *= 2
+  const sibling = path[path.length - 1]
+  if (sibling === undefined) throw new Error('path too short')
+  const rest = path.slice(0, -1)
+  return index < k
+    ? sha(Buffer.from([1]), rootFromPath(index, k, leaf, rest), sibling)
+    : sha(Buffer.from([1]), sibling, rootFromPath(index - k, size - k, leaf, rest))
+}
+
+interface Proof { tenant: string, seq: number, leaf: string, treeSize: number, auditPath: string[], root: string, checkpoint: { tenant: string, size: number, root: string, time: string, keyId: string, signature: string, publicKey: string } }
+
+/** What a third party does with an event, its proof and the public key. */
+function thirdPartyVerifies (event: unknown, proof: Proof, publicKeyB64: string): boolean {
+  const leaf = sha(Buffer.from([0]), Buffer.from(canon(event)))
+  if (leaf.toString('hex') !== proof.leaf) return false
+  const root = rootFromPath(proof.seq, proof.treeSize, leaf, proof.auditPath.map(h => Buffer.from(h, 'hex')))
+  const cp = proof.checkpoint
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyB64, 'base64').toString('base64url') }, format: 'jwk' })
+  const signed = Buffer.from(JSON.stringify({ root: cp.root, size: cp.size, tenant: cp.tenant, time: cp.time }))
+  return root.toString('hex') === cp.root && cp.size === proof.treeSize && verify(null, signed, key, Buffer.from(cp.signature, 'base64'))
+}
+
+let stack: Stack
+let dir: string
+let file: string
+const get = async (key: string | undefined, url: string) => await stack.api.app.inject({ method: 'GET', url, headers: key === undefined ? {} : auth(key) })
+const tenantEvent = (tenant: string, i: number): Record<string, unknown> => {
+  const e = makeEvent(tenant, i)
+  return { ...e, audit: { ...(e.audit as object), tenant } }
+}
+
+async function leavesOf (tenant: string): Promise<LeafRecord[]> {
+  const store = new IntegrityStore(stack.es, stack.config.indexPrefix)
+  await store.refresh()
+  const out: LeafRecord[] = []
+  for await (const page of store.leafPages(tenant, 0, 1e9)) out.push(...page)
+  return out
+}
+
+async function waitForLeaves (expected: number): Promise<void> {
+  const index = integrityIndex(stack.config.indexPrefix, 'leaves')
+  for (let i = 0; i < 300; i++) {
+    await stack.es.indices.refresh({ index })
+    if ((await stack.es.count({ index })).count >= expected) return
+    await sleep(100)
+  }
+  throw new Error(`fewer than ${expected} leaves sealed`)
+}
+
+const verifyTenant = async (tenant: string, query = '') => (await get(KEYS.admin, `/v1/integrity/verify?tenant=${tenant}${query}`)).json()
+
+t.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sillage-integrity-'))
+  file = join(dir, 'checkpoints.ndjson')
+  stack = await startStack(t, { env: { SILLAGE_CHECKPOINT_FILE: file, SILLAGE_SIGNING_KEY: SEED, SILLAGE_CHECKPOINT_MS: '3600000' } })
+  // Interleaved tenants, several requests: the logs grow across many seal jobs.
+  for (let from = 0; from < A; from += 10) {
+    const events = [...Array.from({ length: 10 }, (_, k) => tenantEvent('brand-a', from + k)), ...(from < B ? Array.from({ length: 10 }, (_, k) => tenantEvent('brand-b', from + k)) : [])]
+    const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })
+    if (res.statusCode !== 202) throw new Error(res.body)
+  }
+  // A client retry of the first request: duplicates are sealed once.
+  await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: Array.from({ length: 10 }, (_, k) => tenantEvent('brand-a', k)) } })
+  await stack.waitForCount(A + B)
+  await waitForLeaves(A + B)
+  const made = await stack.indexer?.sealing?.checkpointNow()
+  if (made?.length !== 2) throw new Error(`expected two checkpoints, got ${JSON.stringify(made)}`)
+})
+t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+
+t.test('each tenant has its own log, numbered 0, 1, 2, … with each event once', async t => {
+  const a = await leavesOf('brand-a')
+  const b = await leavesOf('brand-b')
+  t.same(a.map(l => l.seq), Array.from({ length: A }, (_, i) => i))
+  t.same(b.map(l => l.seq), Array.from({ length: B }, (_, i) => i))
+  t.same(new Set(a.map(l => l.eventId)).size, A)
+  t.ok(b.every(l => l.eventId.startsWith('brand-b-')))
+  const doc = await stack.es.get({ index: integrityIndex(stack.config.indexPrefix, 'leaves'), id: `brand-a:${a[0]?.eventId}` })
+  t.match(doc._source, { tenant: 'brand-a', seq: 0, event_id: a[0]?.eventId, event_index: a[0]?.eventIndex, leaf: /^[0-9a-f]{64}$/, sealed_at: /Z$/ })
+})
+
+t.test('an untouched log verifies; checkpoints are signed, in the index and in the file', async t => {
+  const report = await verifyTenant('brand-a')
+  t.same({ ok: report.ok, checked: report.checked, from: report.from, to: report.to, problems: report.problems, size: report.checkpoint.size }, { ok: true, checked: A, from: 0, to: A - 1, problems: [], size: A })
+  t.equal((await verifyTenant('brand-b')).ok, true)
+  const part = await verifyTenant('brand-a', '&from=5&to=9')
+  t.same({ ok: part.ok, checked: part.checked, from: part.from, to: part.to }, { ok: true, checked: 5, from: 5, to: 9 })
+  t.equal((await get(KEYS.admin, '/v1/integrity/verify?tenant=brand-a&from=0&to=1000000')).statusCode, 400, 'more than 1,000,000 leaves at once')
+
+  const key = (await get(KEYS.read, '/v1/integrity/public-key')).json()
+  t.match(key, { algorithm: 'Ed25519', keyId: /^[0-9a-f]{16}$/, publicKey: String, pem: /BEGIN PUBLIC KEY/ })
+  t.equal(key.publicKey, createPublicKey(parseSigningKey(SEED)).export({ format: 'jwk' }).x?.replace(/-/g, '+').replace(/_/g, '/') + '=')
+  const lines = (await readFile(file, 'utf8')).trim().split('\n').map(l => JSON.parse(l))
+  t.same(lines.map(l => `${l.log}/${l.tenant}/${l.size}`), [`${stack.config.indexPrefix}/brand-a/${A}`, `${stack.config.indexPrefix}/brand-b/${B}`])
+  const publicKey = createPublicKey(key.pem)
+  for (const line of lines) {
+    t.equal(line.keyId, key.keyId, 'the file line names the key')
+    t.ok(verify(null, Buffer.from(JSON.stringify({ root: line.root, size: line.size, tenant: line.tenant, time: line.time })), publicKey, Buffer.from(line.signature, 'base64')), `signature of ${line.tenant}`)
+  }
+  const stored = await stack.es.get<Record<string, unknown>>({ index: integrityIndex(stack.config.indexPrefix, 'checkpoints'), id: `brand-b:${B}` })
+  t.match(stored._source, { tenant: 'brand-b', size: B, root: lines[1].root, time: lines[1].time, key_id: key.keyId, signature: lines[1].signature })
+  t.same(await stack.indexer?.sealing?.checkpointNow(), [], 'no new leaves, no new checkpoint')
+
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/sillage.ts', 'verify', '--tenant', 'brand-b'], {
+    cwd: ROOT, env: { ...process.env, ...stackEnv() }, stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let out = ''
+  cli.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  const code = await new Promise(resolve => cli.once('exit', resolve))
+  t.equal(code, 0, 'the CLI exits 0 on a sound log')
+  t.match(JSON.parse(out), { ok: true, tenant: 'brand-b', checked: B })
+})
+
+t.test('an inclusion proof verifies with RFC 6962 alone, and fails for a changed byte', async t => {
+  const key = (await get(KEYS.read, '/v1/integrity/public-key')).json()
+  for (const id of ['brand-a-0', 'brand-a-17', 'brand-a-39', 'brand-b-29']) {
+    const res = await get(KEYS.read, `/v1/integrity/proof/${id}`)
+    t.equal(res.statusCode, 200, res.body)
+    const proof = res.json() as Proof
+    const event = (await get(KEYS.read, `/v1/events/${id}`)).json()
+    t.ok(thirdPartyVerifies(event, proof, key.publicKey), `proof of ${id} (seq ${proof.seq} of ${proof.treeSize})`)
+    t.equal(proof.checkpoint.publicKey, key.publicKey)
+    const changed = { ...event, message: `${String(event.message)}.` }
+    t.notOk(thirdPartyVerifies(changed, proof, key.publicKey), 'one byte more in the event')
+    const forged = { ...proof, checkpoint: { ...proof.checkpoint, size: proof.checkpoint.size + 1 } }
+    t.notOk(thirdPartyVerifies(event, forged, key.publicKey), 'a checkpoint field changed')
+  }
+  t.equal(leafHash(canon({ b: 1, a: [true, null] })).toString('hex'), sha(Buffer.from([0]), Buffer.from('{"a":[true,null],"b":1}')).toString('hex'))
+})
+
+t.test('routes: 401 without a key, 403 without the scope, tenants confined', async t => {
+  for (const url of ['/v1/integrity/public-key', '/v1/integrity/verify?tenant=brand-a', '/v1/integrity/proof/brand-a-1']) {
+    t.equal((await get(undefined, url)).statusCode, 401, url)
+  }
+  t.equal((await get(KEYS.read, '/v1/integrity/verify?tenant=brand-a')).statusCode, 403, 'verifying needs admin')
+  t.equal((await get(KEYS.ingest, '/v1/integrity/proof/brand-a-1')).statusCode, 403, 'proofs need read')
+  t.equal((await get(KEYS.aRead, '/v1/integrity/proof/brand-a-1')).statusCode, 200, 'a tenant key proves its own events')
+  const foreign = await get(KEYS.aRead, '/v1/integrity/proof/brand-b-1')
+  t.equal(foreign.statusCode, 404, 'another tenant\'s event does not exist for it')
+  t.equal((await get(KEYS.aAdmin, '/v1/integrity/verify?tenant=brand-b')).statusCode, 403, 'a tenant admin verifies its own tenant only')
+  const own = await get(KEYS.aAdmin, '/v1/integrity/verify')
+  t.equal(own.statusCode, 200)
+  t.match(own.json(), { tenant: 'brand-a', ok: true })
+  t.equal((await get(KEYS.admin, '/v1/integrity/verify')).statusCode, 400, 'a platform key names the tenant')
+  t.equal((await get(KEYS.read, '/v1/integrity/proof/no-such-event')).statusCode, 404)
+})
+
+t.test('an event sealed after the last checkpoint has no proof yet', async t => {
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: tenantEvent('brand-c', 0) })
+  t.equal(res.statusCode, 202)
+  await waitForLeaves(A + B + 1)
+  const early = await get(KEYS.read, '/v1/integrity/proof/brand-c-0')
+  t.equal(early.statusCode, 404)
+  t.match(early.json().message, /sealed at seq 0 but no checkpoint covers it yet/)
+  t.match(await stack.indexer?.sealing?.checkpointNow(), [{ tenant: 'brand-c', size: 1 }])
+  t.equal((await get(KEYS.read, '/v1/integrity/proof/brand-c-0')).statusCode, 200)
+})
+
+t.test('edited, deleted, inserted and swapped events are each named with their kind and position', async t => {
+  const leaves = await leavesOf('brand-a')
+  const docOf = async (l: LeafRecord) => (await stack.es.get<Record<string, unknown>>({ index: l.eventIndex, id: l.eventId }))._source as Record<string, unknown>
+  const at = (seq: number) => leaves[seq] as LeafRecord
+  const [edited, gone] = [at(3), at(7)]
+  const pair = leaves.filter(l => l.seq > 7).find((l, _, all) => all.some(o => o.seq > l.seq && o.eventIndex === l.eventIndex)) as LeafRecord
+  const other = leaves.find(o => o.seq > pair.seq && o.eventIndex === pair.eventIndex) as LeafRecord
+  const es = stack.es
+
+  const before = await docOf(edited)
+  await es.index({ index: edited.eventIndex, id: edited.eventId, document: { ...before, message: 'nothing to see here' }, refresh: true })
+  await es.delete({ index: gone.eventIndex, id: gone.eventId, refresh: true })
+  const [x, y] = [await docOf(pair), await docOf(other)]
+  await es.index({ index: pair.eventIndex, id: pair.eventId, document: y, refresh: true })
+  await es.index({ index: other.eventIndex, id: other.eventId, document: x, refresh: true })
+  const template = await docOf(at(20))
+  const old = new Date(Date.now() - 3600_000).toISOString()
+  await es.index({ index: at(20).eventIndex, id: 'intruder-1', document: { ...template, event: { ...(template.event as object), id: 'intruder-1', ingested: old } }, refresh: true })
+
+  const report = await verifyTenant('brand-a')
+  t.equal(report.ok, false)
+  t.equal(report.checked, A)
+  const seen = report.problems.map((p: { kind: string, seq?: number, eventId?: string, foundSeq?: number, index?: string }) => [p.kind, p.seq, p.eventId, p.foundSeq, p.index])
+  t.same(seen, [
+    ['modified', 3, edited.eventId, undefined, edited.eventIndex],
+    ['deleted', 7, gone.eventId, undefined, gone.eventIndex],
+    ['reordered', pair.seq, pair.eventId, other.seq, pair.eventIndex],
+    ['reordered', other.seq, other.eventId, pair.seq, other.eventIndex],
+    ['inserted', undefined, 'intruder-1', undefined, at(20).eventIndex]
+  ])
+  const b = await verifyTenant('brand-b')
+  t.same({ ok: b.ok, problems: b.problems }, { ok: true, problems: [] }, 'the other tenant is unaffected')
+  const part = await verifyTenant('brand-a', '&from=0&to=5')
+  t.same(part.problems.filter((p: { kind: string }) => p.kind !== 'inserted').map((p: { kind: string, seq: number }) => `${p.kind}@${p.seq}`), ['modified@3'], 'a range reports what is in it')
+
+  // The proof still stands for the sealed event; the edited document no longer matches it.
+  const key = (await get(KEYS.read, '/v1/integrity/public-key')).json()
+  const proof = (await get(KEYS.read, `/v1/integrity/proof/${edited.eventId}`)).json() as Proof
+  t.notOk(thirdPartyVerifies((await get(KEYS.read, `/v1/events/${edited.eventId}`)).json(), proof, key.publicKey))
+  t.ok(thirdPartyVerifies(before, proof, key.publicKey), 'the original verifies')
+})
+
+t.test('altered checkpoints and leaves are reported', async t => {
+  const es = stack.es
+  const cpIndex = integrityIndex(stack.config.indexPrefix, 'checkpoints')
+  const leafIndex = integrityIndex(stack.config.indexPrefix, 'leaves')
+  const kinds = (r: { problems: Array<{ kind: string, source?: string, seq?: number }> }): string[] => r.problems.map(p => `${p.kind}${p.source === undefined ? '' : `/${p.source}`}${p.seq === undefined ? '' : `@${p.seq}`}`)
+  const original = (await es.get<Record<string, unknown>>({ index: cpIndex, id: `brand-b:${B}` }))._source as Record<string, unknown>
+
+  await es.index({ index: cpIndex, id: `brand-b:${B}`, document: { ...original, root: 'f'.repeat(64) }, refresh: true })
+  t.same(kinds(await verifyTenant('brand-b')), ['bad_signature/index', 'checkpoint_mismatch/file'], 'root changed in the index')
+  await es.index({ index: cpIndex, id: `brand-b:${B}`, document: original, refresh: true })
+
+  const text = await readFile(file, 'utf8')
+  await writeFile(file, text.replace(`"tenant":"brand-b","size":${B},"root":"`, `"tenant":"brand-b","size":${B},"root":"0`))
+  t.same(kinds(await verifyTenant('brand-b')), ['bad_signature/file', 'checkpoint_mismatch/file'], 'root changed in the file')
+  await writeFile(file, text.replace(/^.*"tenant":"brand-b".*\n/m, ''))
+  t.same(kinds(await verifyTenant('brand-b')), ['checkpoint_mismatch/file'], 'line removed from the file')
+  await writeFile(file, text)
+  t.equal((await verifyTenant('brand-b')).ok, true, 'restored')
+
+  const leaves = await leavesOf('brand-b')
+  const five = leaves[5] as LeafRecord
+  const eight = leaves[8] as LeafRecord
+  const source = async (l: LeafRecord) => (await es.get<Record<string, unknown>>({ index: leafIndex, id: `brand-b:${l.eventId}` }))._source as Record<string, unknown>
+  const [src5, src8] = [await source(five), await source(eight)]
+  await es.index({ index: leafIndex, id: `brand-b:${five.eventId}`, document: { ...src5, leaf: leafHash('forged').toString('hex') }, refresh: true })
+  t.same(kinds(await verifyTenant('brand-b')), ['leaf_log_altered', 'modified@5'], 'a leaf rewritten: its event no longer matches and the root breaks')
+  await es.index({ index: leafIndex, id: `brand-b:${five.eventId}`, document: src5, refresh: true })
+  await es.delete({ index: leafIndex, id: `brand-b:${eight.eventId}`, refresh: true })
+  const r = await verifyTenant('brand-b')
+  t.same(kinds(r), ['leaf_log_altered', 'leaf_log_altered@8', 'inserted'], 'a leaf removed: a hole, no root, and its event is outside the log')
+  t.equal(r.problems[2].eventId, eight.eventId)
+  await es.index({ index: leafIndex, id: `brand-b:${eight.eventId}`, document: src8, refresh: true })
+  t.equal((await verifyTenant('brand-b')).ok, true, 'restored')
+})
+
+t.test('the sealer never reuses nor skips a number: retries, another sealer, an interrupted seal, lost subtree hashes', async t => {
+  const store = new IntegrityStore(stack.es, stack.config.indexPrefix)
+  const deps = { store, file: new CheckpointFile(join(dir, 'z.ndjson'), stack.config.indexPrefix), signingKey: parseSigningKey(SEED), log: pino({ level: 'silent' }) }
+  const entry = (i: number) => ({ tenant: 'brand-z', id: `z-${i}`, index: 'somewhere', leaf: leafHash(`z${i}`).toString('hex') })
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => entry(from + k))
+  const sealer = new Sealer(deps)
+  t.same(await sealer.seal(range(0, 300)), { sealed: 300, skipped: 0 })
+  t.same(await sealer.seal([...range(250, 350), entry(349)]), { sealed: 50, skipped: 51 }, 'a retried job and a duplicate inside a job')
+  t.same(await new Sealer(deps).seal(range(350, 400)), { sealed: 50, skipped: 0 }, 'another process sealed in between')
+  sealer.invalidate() // what the owner token makes this process do
+  const [cp] = (await sealer.checkpoint()).filter(c => c.tenant === 'brand-z')
+  t.equal(cp?.size, 400)
+  await sealer.seal(range(400, 410))
+  // A seal interrupted after the checkpoint: leaf 405 never stored, later ones were.
+  await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'leaves'), id: 'brand-z:z-405', refresh: true })
+  sealer.invalidate()
+  await sealer.seal(range(410, 412))
+  await sealer.seal(range(400, 410)) // the interrupted job, retried
+  const leaves = await leavesOf('brand-z')
+  t.same(leaves.map(l => l.seq), Array.from({ length: 412 }, (_, i) => i), '0 … 411, no hole, no repeat')
+  t.equal(new Set(leaves.map(l => l.eventId)).size, 412, 'each event once')
+  t.same(leaves.slice(400).map(l => l.eventId), ['z-400', 'z-401', 'z-402', 'z-403', 'z-404', 'z-410', 'z-411', 'z-405', 'z-406', 'z-407', 'z-408', 'z-409'])
+
+  await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0', refresh: true })
+  const fresh = new Sealer(deps)
+  const [last] = (await fresh.checkpoint()).filter(c => c.tenant === 'brand-z')
+  t.equal(last?.size, 412)
+  t.equal(last?.root, treeHash(leaves.map(l => Buffer.from(l.leaf, 'hex'))).toString('hex'), 'the signed root is the RFC 6962 root of the leaves')
+  t.ok((await stack.es.get({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0' })).found, 'a lost subtree hash is rebuilt')
+})
+
+t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event is sealed once, in a log that verifies', async t => {
+  const TOTAL = 12_000
+  const crashFile = join(dir, 'crash.ndjson')
+  const crash = await startStack(t, { worker: false, env: { SILLAGE_CHECKPOINT_FILE: crashFile, SILLAGE_SIGNING_KEY: SEED } })
+  const env = {
+    ELASTICSEARCH_URL: crash.config.elasticsearchUrl,
+    REDIS_URL: crash.config.redisUrl,
+    SILLAGE_API_KEYS: `${KEYS.ingest}:ingest`,
+    SILLAGE_INDEX_PREFIX: crash.config.indexPrefix,
+    SILLAGE_QUEUE_PREFIX: crash.config.queuePrefix,
+    SILLAGE_CHECKPOINT_FILE: crashFile,
+    SILLAGE_SIGNING_KEY: SEED,
+    SILLAGE_CHECKPOINT_MS: '1000',
+    SILLAGE_LOG_LEVEL: 'error',
+    SILLAGE_BULK_MAX_DOCS: '500',
+    SILLAGE_WORKER_CONCURRENCY: '4',
+    SILLAGE_WORKER_LOCK_MS: '3000'
+  }
+  for (let from = 0; from < TOTAL; from += 500) {
+    const events = Array.from({ length: 500 }, (_, k) => tenantEvent((from + k) % 3 === 0 ? 'brand-x' : 'brand-y', from + k))
+    const res = await crash.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })
+    if (res.statusCode !== 202) t.fail(res.body)
+  }
+  const start = () => spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const leaves = integrityIndex(crash.config.indexPrefix, 'leaves')
+  const sealed = async (): Promise<number> => {
+    await crash.es.indices.refresh({ index: leaves })
+    return (await crash.es.count({ index: leaves })).count
+  }
+  const first = start()
+  let atKill = 0
+  while (atKill < 2000 && first.exitCode === null) {
+    await sleep(50)
+    atKill = await sealed()
+  }
+  first.kill('SIGKILL')
+  await new Promise(resolve => first.exitCode !== null ? resolve(null) : first.once('exit', resolve))
+  t.ok(atKill < TOTAL, `killed with ${atKill} of ${TOTAL} sealed`)
+
+  const second = start()
+  t.teardown(() => { second.kill('SIGKILL') })
+  t.equal(await crash.waitForCount(TOTAL, 180_000), TOTAL, 'every event stored')
+  for (let i = 0; i < 1200 && await sealed() < TOTAL; i++) await sleep(100)
+  t.equal(await sealed(), TOTAL, 'every stored event sealed exactly once')
+  const sizes = { 'brand-x': TOTAL / 3, 'brand-y': TOTAL * 2 / 3 }
+  const cpIndex = integrityIndex(crash.config.indexPrefix, 'checkpoints')
+  for (let i = 0; i < 300; i++) {
+    await crash.es.indices.refresh({ index: cpIndex })
+    const found = await crash.es.count({ index: cpIndex, query: { bool: { should: Object.entries(sizes).map(([tenant, size]) => ({ bool: { filter: [{ term: { tenant } }, { term: { size } }] } })) } } })
+    if (found.count === 2) break
+    await sleep(100)
+  }
+  for (const [tenant, size] of Object.entries(sizes)) {
+    const r = (await crash.api.app.inject({ method: 'GET', url: `/v1/integrity/verify?tenant=${tenant}`, headers: auth(KEYS.admin) })).json()
+    t.same({ ok: r.ok, checked: r.checked, size: r.checkpoint?.size, problems: r.problems }, { ok: true, checked: size, size, problems: [] }, `${tenant}: ${size} events, one leaf each, numbered without gaps, root signed`)
+  }
+  second.kill('SIGTERM')
+  t.equal(await new Promise(resolve => second.exitCode !== null ? resolve(second.exitCode) : second.once('exit', resolve)), 0, 'clean shutdown')
+})
+
+function stackEnv (): Record<string, string> {
+  return {
+    ELASTICSEARCH_URL: stack.config.elasticsearchUrl,
+    REDIS_URL: stack.config.redisUrl,
+    SILLAGE_API_KEYS: `${KEYS.admin}:admin`,
+    SILLAGE_INDEX_PREFIX: stack.config.indexPrefix,
+    SILLAGE_QUEUE_PREFIX: stack.config.queuePrefix,
+    SILLAGE_CHECKPOINT_FILE: file,
+    SILLAGE_SIGNING_KEY: SEED,
+    SILLAGE_LOG_LEVEL: 'warn'
+  }
+}
+

@@ -1,0 +1,157 @@
+import t from 'tap'
+import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { seedEvents, type Seeded } from '../helpers/seed.ts'
+
+const N = 300
+const base = Date.now() - 60_000
+const seeded = seedEvents('sv', N, base)
+const DAY = 86_400_000
+let stack: Stack
+
+t.before(async () => {
+  stack = await startStack(t)
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: seeded.map(s => s.body) } })
+  if (res.statusCode !== 202) throw new Error(res.body)
+  await stack.waitForCount(N)
+})
+
+const call = async (key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object | string, headers: Record<string, string> = {}) =>
+  await stack.api.app.inject({ method, url, headers: { ...auth(key), ...headers }, ...(payload === undefined ? {} : { payload }) })
+
+async function runAll (id: string, key = KEYS.read, body: object = {}): Promise<string[]> {
+  const ids: string[] = []
+  let page = (await call(key, 'POST', `/v1/saved-searches/${id}/run`, { size: 1000, ...body })).json()
+  ids.push(...page.events.map((e: { id: string }) => e.id))
+  while (page.cursor !== null) {
+    page = (await call(key, 'POST', '/v1/events/search', { cursor: page.cursor })).json()
+    ids.push(...page.events.map((e: { id: string }) => e.id))
+  }
+  return ids.sort()
+}
+const expected = (pred: (s: Seeded) => boolean) => seeded.filter(pred).map(s => s.id).sort()
+
+const input = {
+  name: 'Large money movements from FR or DE',
+  description: 'for the weekly review',
+  query: 'event.action:(deposit or withdrawal)',
+  filters: { country: ['FR', 'DE'], amount: { gte: 500 } },
+  timeRange: { from: 'now-7d', to: 'now' },
+  columns: ['@timestamp', 'user.id', 'audit.money.amount'],
+  sort: [{ field: 'amount', order: 'desc' }],
+  shared: true
+}
+const truth = (s: Seeded) => ['deposit', 'withdrawal'].includes(s.action) && ['FR', 'DE'].includes(s.country ?? '') && (s.amount ?? 0) >= 500 && s.time >= Date.now() - 7 * DAY
+
+t.test('create, read, run, update with versions, delete', async t => {
+  const created = await call(KEYS.read, 'POST', '/v1/saved-searches', input)
+  t.equal(created.statusCode, 201, created.body)
+  const s = created.json()
+  t.match(s, { name: input.name, shared: true, tenant: null, owner: /^config-/ })
+  t.ok(s.created_at && s.updated_at && s.version)
+  t.equal(created.headers.etag, `"${s.version}"`)
+
+  const got = await call(KEYS.read, 'GET', `/v1/saved-searches/${s.id}`)
+  t.same(got.json(), s)
+  const ids = await runAll(s.id)
+  t.ok(ids.length > 0)
+  t.same(ids, expected(truth), 'running gives exactly the matching events')
+  const page = (await call(KEYS.read, 'POST', `/v1/saved-searches/${s.id}/run`, { size: 3 })).json()
+  t.same(Object.keys(page.events[0].event).sort(), ['@timestamp', 'audit', 'event', 'user'], 'the columns are the projection')
+  const amounts = page.events.map((e: { event: { audit: { money: { amount: number } } } }) => e.event.audit.money.amount)
+  t.same(amounts, [...amounts].sort((a: number, b: number) => b - a), 'the saved sort applies')
+
+  const override = await runAll(s.id, KEYS.read, { timeRange: { from: new Date(base - 2 * DAY).toISOString(), to: new Date(base).toISOString() } })
+  t.same(override, expected(x => truth({ ...x, time: Date.now() }) && x.time >= base - 2 * DAY), 'the time range can be overridden')
+
+  const updated = await call(KEYS.read, 'PUT', `/v1/saved-searches/${s.id}`, { ...input, name: 'Renamed' }, { 'if-match': got.headers.etag as string })
+  t.equal(updated.statusCode, 200, updated.body)
+  t.equal(updated.json().name, 'Renamed')
+  t.not(updated.json().version, s.version)
+  const stale = await call(KEYS.read, 'PUT', `/v1/saved-searches/${s.id}`, { ...input, name: 'Lost update' }, { 'if-match': got.headers.etag as string })
+  t.equal(stale.statusCode, 409, 'a stale version is refused, never silently overwritten')
+  t.equal((await call(KEYS.read, 'GET', `/v1/saved-searches/${s.id}`)).json().name, 'Renamed')
+  t.equal((await call(KEYS.read, 'PUT', `/v1/saved-searches/${s.id}`, input)).statusCode, 400, 'If-Match is required')
+
+  t.equal((await call(KEYS.read, 'DELETE', `/v1/saved-searches/${s.id}`, undefined, { 'if-match': `"${updated.json().version}"` })).statusCode, 204)
+  t.equal((await call(KEYS.read, 'GET', `/v1/saved-searches/${s.id}`)).statusCode, 404)
+})
+
+t.test('bad saved searches get precise 400s', async t => {
+  for (const [body, path] of [
+    [{ ...input, query: 'event.action:(login or' }, '/query'],
+    [{ ...input, filters: { ip: ['nope'] } }, '/filters/ip/0'],
+    [{ ...input, columns: ['no.such.field'] }, '/columns/0'],
+    [{ ...input, sort: [{ field: 'message' }] }, '/sort/0/field'],
+    [{ ...input, timeRange: { from: 'last week' } }, '/timeRange/from'],
+    [{ ...input, name: '' }, '/name'],
+    [{ ...input, owner: 'me' }, '/owner']
+  ] as const) {
+    const res = await call(KEYS.read, 'POST', '/v1/saved-searches', body)
+    t.equal(res.statusCode, 400, JSON.stringify(body).slice(0, 60))
+    t.equal(res.json().errors?.[0]?.path, path)
+  }
+})
+
+t.test('private, shared, and other tenants', async t => {
+  const priv = (await call(KEYS.aRead, 'POST', '/v1/saved-searches', { name: 'mine', query: 'event.action:login', shared: false })).json()
+  const shared = (await call(KEYS.aRead, 'POST', '/v1/saved-searches', { name: 'ours', query: 'event.action:login', shared: true })).json()
+  t.equal(priv.tenant, 'brand-a')
+  const names = (key: string) => call(key, 'GET', '/v1/saved-searches').then(r => r.json().savedSearches.map((s: { name: string }) => s.name).sort())
+  t.same(await names(KEYS.aRead), ['mine', 'ours'])
+  t.same(await names(KEYS.aMasked), ['ours'], 'another reader of the tenant sees the shared one only')
+  t.same(await names(KEYS.bRead), [], 'another tenant sees none')
+  t.equal((await call(KEYS.bRead, 'GET', `/v1/saved-searches/${shared.id}`)).statusCode, 404)
+  t.equal((await call(KEYS.bRead, 'POST', `/v1/saved-searches/${shared.id}/run`, {})).statusCode, 404)
+  t.equal((await call(KEYS.aMasked, 'PUT', `/v1/saved-searches/${shared.id}`, { name: 'x' }, { 'if-match': shared.version })).statusCode, 403, 'only the owner changes it')
+  t.equal((await call(KEYS.aAdmin, 'PUT', `/v1/saved-searches/${shared.id}`, { name: 'fixed by admin', shared: true }, { 'if-match': shared.version })).statusCode, 200, 'or an admin of the tenant')
+  const masked = (await call(KEYS.aMasked, 'POST', `/v1/saved-searches/${shared.id}/run`, {})).json()
+  t.equal(masked.total, 0, 'the run is confined to the tenant (the seed is in the default tenant)')
+})
+
+t.test('Kibana saved objects: export, import, round trip keeps the meaning', async t => {
+  const created = (await call(KEYS.read, 'POST', '/v1/saved-searches', { ...input, name: 'round trip' })).json()
+  const exported = await call(KEYS.read, 'GET', '/v1/saved-searches/kibana')
+  t.equal(exported.statusCode, 200)
+  t.match(exported.headers['content-type'], /application\/x-ndjson/)
+  const lines = exported.body.trim().split('\n').map(l => JSON.parse(l))
+  t.equal(lines[0].type, 'index-pattern')
+  t.equal(lines[0].attributes.title, `${stack.config.indexPrefix}-events`)
+  const obj = lines.find(l => l.id === created.id)
+  t.equal(obj.type, 'search')
+  t.equal(JSON.parse(obj.attributes.kibanaSavedObjectMeta.searchSourceJSON).query.language, 'kuery')
+  t.match(lines.at(-1), { exportedCount: lines.length - 1 })
+
+  const imported = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', exported.body, { 'content-type': 'application/x-ndjson' })
+  t.equal(imported.statusCode, 200, imported.body)
+  const report = imported.json()
+  const back = report.imported.find((i: { sourceId: string }) => i.sourceId === created.id)
+  t.ok(back, 'the search came back')
+  t.match(report.skipped, [{ type: 'index-pattern' }])
+  t.same(await runAll(back.id), await runAll(created.id), 'the imported search finds exactly the same events')
+  t.same(await runAll(back.id), expected(truth))
+})
+
+t.test('a Kibana export with what cannot be translated: reported per object, never dropped silently', async t => {
+  const source = (query: object, filter: object[] = []) => JSON.stringify({ query, filter, indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index' })
+  const ndjson = [
+    { id: 'dv1', type: 'index-pattern', attributes: { title: 'logs-*' }, references: [] },
+    { id: 's-ok', type: 'search', attributes: { title: 'Failed logins, not FR', columns: ['user.id'], sort: [['@timestamp', 'desc']], timeRestore: true, timeRange: { from: 'now-30d', to: 'now' },
+      kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'event.action:login', language: 'kuery' }, [
+        { meta: { type: 'phrase', key: 'event.outcome', params: { query: 'failure' } } },
+        { meta: { type: 'phrase', key: 'source.geo.country_iso_code', params: { query: 'FR' }, negate: true } }
+      ]) } }, references: [] },
+    { id: 's-lucene', type: 'search', attributes: { title: 'Lucene', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'user.id:u* AND NOT x', language: 'lucene' }) } }, references: [] },
+    { id: 's-dsl', type: 'search', attributes: { title: 'Custom DSL', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: '', language: 'kuery' }, [{ meta: { type: 'custom' }, query: { regexp: { 'user.id': '.*' } } }]) } }, references: [] },
+    { id: 's-field', type: 'search', attributes: { title: 'Unknown field', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'host.name:web-1', language: 'kuery' }) } }, references: [] },
+    { exportedCount: 5, missingRefCount: 0, missingReferences: [] }
+  ].map(o => JSON.stringify(o)).join('\n')
+  const res = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', ndjson, { 'content-type': 'application/x-ndjson' })
+  t.equal(res.statusCode, 200, res.body)
+  const r = res.json()
+  t.same(r.imported.map((i: { sourceId: string }) => i.sourceId), ['s-ok'])
+  t.same(r.refused.map((i: { sourceId: string }) => i.sourceId), ['s-lucene', 's-dsl', 's-field'])
+  t.match(r.refused[2].problems, [/unknown field "host.name"/])
+  t.same(r.skipped.map((i: { sourceId: string }) => i.sourceId), ['dv1'])
+  const ok = r.imported[0].id
+  t.same(await runAll(ok), expected(s => s.action === 'login' && s.outcome === 'failure' && s.country !== 'FR' && s.time >= Date.now() - 30 * DAY))
+})
