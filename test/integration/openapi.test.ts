@@ -1,7 +1,7 @@
 import t from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import type { OpenAPIV3 } from 'openapi-types'
-import { startStack } from '../helpers/stack.ts'
+import { auth, KEYS, startStack } from '../helpers/stack.ts'
 
 t.test('the OpenAPI document is valid OpenAPI 3 and complete', async t => {
   const stack = await startStack(t, { worker: false })
@@ -47,4 +47,27 @@ t.test('the OpenAPI document is valid OpenAPI 3 and complete', async t => {
   t.ok(doc.components?.securitySchemes?.ApiKey, 'API key scheme')
   const docs = await stack.api.app.inject({ method: 'GET', url: '/docs' })
   t.equal(docs.statusCode, 200, 'the browsable documentation is served')
+})
+
+t.test('every documented operation enforces its scope: 401 without a key, 403 with a key lacking it', async t => {
+  const stack = await startStack(t, { worker: false })
+  const doc = (await stack.api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenAPIV3.Document
+  // A key that holds some scope, but not the one named.
+  const lacking: Record<string, string> = { ingest: KEYS.read, read: KEYS.ingest, export: KEYS.read, admin: KEYS.read }
+  let checked = 0
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, OpenAPIV3.OperationObject & { 'x-required-scope'?: string }>)) {
+      const scope = op['x-required-scope']
+      t.ok(scope, `${method.toUpperCase()} ${path} states its scope`)
+      if (scope === undefined || scope === 'public') continue
+      t.match(op.description, `Scope: \`${scope}\``, 'and says it in its description')
+      const url = path.replace(/\{[^}]+\}/g, '0123456789abcdef')
+      const request = { method: method.toUpperCase() as 'GET', url, ...(method === 'get' || method === 'delete' ? {} : { payload: {} }) }
+      t.equal((await stack.api.app.inject(request)).statusCode, 401, `${method.toUpperCase()} ${path} without a key`)
+      const wrong = await stack.api.app.inject({ ...request, headers: auth(lacking[scope] as string) })
+      t.equal(wrong.statusCode, 403, `${method.toUpperCase()} ${path} with a key lacking "${scope}"`)
+      checked++
+    }
+  }
+  t.ok(checked >= 20, `${checked} operations checked`)
 })

@@ -30,6 +30,14 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
         { name: 'integrity', description: 'Proving the trail was not altered: signed checkpoints, inclusion proofs, verification' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
+    },
+    // Each operation states the scope it needs, from the same route config the access check reads.
+    transform: ({ schema, url, route }) => {
+      const config = (route as { config?: { scope?: string, public?: boolean } }).config
+      const access = config?.public === true ? 'Public.' : config?.scope === undefined ? undefined : `Scope: \`${config.scope}\`.`
+      if (access === undefined || schema === undefined) return { schema, url }
+      const description = (schema as { description?: string }).description
+      return { schema: { ...schema, description: description === undefined ? access : `${access} ${description}`, 'x-required-scope': config?.scope ?? 'public' } as typeof schema, url }
     }
   })
   // The documentation holds no data: its pages are public.
