@@ -22,9 +22,9 @@ export const GroupSpec = Type.Object({
   timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'For `date`: zone of the buckets; default the request\'s timeZone, then the period\'s, then UTC' })),
   size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEVEL_SIZE, description: 'Top-N groups at this level (default 10); dates list every bucket of the period' })),
   order: Type.Optional(Type.Object({
-    by: Type.Union(ORDER_BY.map(o => Type.Literal(o)), { default: 'count' }),
+    by: Type.Union(ORDER_BY.map(o => Type.Literal(o))),
     direction: Type.Optional(Direction)
-  }, { additionalProperties: false, description: 'Default: count descending (dates: key ascending); ties by key' }))
+  }, { additionalProperties: false, description: 'Default: count descending; dates, and every level when paging, key ascending; ties by key' }))
 }, { additionalProperties: false })
 export type GroupSpec = Static<typeof GroupSpec>
 

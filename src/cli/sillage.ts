@@ -86,7 +86,7 @@ async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
   const [from, to] = [seq('from'), seq('to')]
   if (tenant === undefined) throw new Error('verify --tenant <tenant> [--from <seq>] [--to <seq>]')
   const key = await signingKeyFor(config.signingKey, config.checkpointFile, (_details, message) => console.error(message))
-  const service = new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), key)
+  const service = new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), key, { prefix: config.indexPrefix, days: config.retentionDays })
   const report = await service.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, PLATFORM_SCOPE)
   console.log(JSON.stringify(report, null, 2))
   if (!report.ok) process.exitCode = 1

@@ -67,7 +67,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const behaviour = new BehaviourService(scanner)
   const signals = new SignalsService(scanner)
   const integrity = config.integrity
-    ? new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log?.warn(details, message)))
+    ? new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log?.warn(details, message)), { prefix: config.indexPrefix, days: config.retentionDays })
     : undefined
   const exportsQueue = createExportsQueue(redis, config.queuePrefix)
   const exportsReader = new EventsExportReader(es, config.indexPrefix)

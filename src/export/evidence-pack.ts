@@ -35,7 +35,7 @@ export function zipPack (sources: readonly PackSource[], manifest: (files: Packe
   const out = zip.outputStream as PassThrough
   for (const source of sources) {
     zip.addReadStreamLazy(source.path, { mtime }, cb => {
-      const stream = Readable.from(hashed(source.chunks(), source.path, f => files.push(f)))
+      const stream = Readable.from(hashed(source.chunks(), source.path, f => files.push(f)), { objectMode: false })
       stream.on('error', err => out.destroy(err))
       cb(null, stream)
     })

@@ -37,6 +37,9 @@ export class NotReadyError extends Error {
 
 const fileOf = (id: string, data: ExportJobData): string => `${id}.${formatOf(data)}`
 
+// A byte stream, not an object stream: it reads ahead one chunk (one page of events), not sixteen.
+const BYTES = { objectMode: false }
+
 /** Exports and evidence packs: validation, the choice between streaming and a background job, downloads, expiry. */
 export class ExportService {
   private readonly now: () => number
@@ -72,7 +75,7 @@ export class ExportService {
       handedOver = true
       return {
         mode: 'stream', total, contentType: CONTENT_TYPES[plan.format], filename: downloadName(plan.kind, plan.format, exportedAt),
-        body: Readable.from(closing(chunks, snapshot))
+        body: Readable.from(closing(chunks, snapshot), BYTES)
       }
     } finally {
       if (!handedOver) await snapshot.close()

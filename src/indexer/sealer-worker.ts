@@ -28,6 +28,8 @@ export interface Sealing {
 
 /** Entries per seal job: one `_bulk` of leaves, a few hundred kilobytes in Redis. */
 const MAX_ENTRIES_PER_JOB = 5000
+/** Most entries one seal takes in at once, the job it runs and the seal jobs waiting behind it together. */
+const MAX_ENTRIES_PER_SEAL = 20_000
 
 /**
  * The seal queue and its consumer: one job at a time across every worker process (global concurrency 1),
@@ -44,7 +46,14 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
     const previous = await connection.set(ownerKey, token, 'GET')
     if (previous !== token) sealer.invalidate()
-    return job.name === 'checkpoint' ? await sealer.checkpoint() : await sealer.seal(job.data.entries ?? [])
+    if (job.name === 'checkpoint') return await sealer.checkpoint()
+    // Group commit: the seal jobs waiting behind this one are sealed with it, in one bulk. No other sealer can
+    // take them meanwhile (one active job at most); if this process dies before removing them, they run
+    // again and their entries, already in the log, are skipped.
+    const merged = await waitingSeals(queue, (job.data.entries ?? []).length)
+    const result = await sealer.seal([job, ...merged].flatMap(j => j.data.entries ?? []))
+    await Promise.allSettled(merged.map(async j => { await j.remove() }))
+    return result
   }, {
     connection,
     prefix: options.prefix,
@@ -77,6 +86,21 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
       await queue.close()
     }
   }
+}
+
+/** Seal jobs waiting in the queue, oldest first, up to MAX_ENTRIES_PER_SEAL entries with the running one. */
+async function waitingSeals (queue: SealQueue, running: number): Promise<Array<Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>>> {
+  // Oldest first; a few more jobs than MAX_ENTRIES_PER_SEAL needs with full jobs, since each is read whole.
+  const waiting = (await queue.getJobs(['waiting'], 0, Math.ceil(MAX_ENTRIES_PER_SEAL / MAX_ENTRIES_PER_JOB) * 4, true)).filter(j => j.name === 'seal')
+  const taken: typeof waiting = []
+  let entries = running
+  for (const job of waiting) {
+    const size = (job.data.entries ?? []).length
+    if (entries + size > MAX_ENTRIES_PER_SEAL) break
+    taken.push(job)
+    entries += size
+  }
+  return taken
 }
 
 /**

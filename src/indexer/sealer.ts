@@ -29,6 +29,8 @@ const LEAF_HEX = /^[0-9a-f]{64}$/
  */
 export class Sealer {
   private readonly logs = new Map<string, TenantLog>()
+  /** Subtree hashes completed by the last seal, stored with the next one (or at the next checkpoint). */
+  private pendingNodes: Array<{ tenant: string, node: Node }> = []
   private readonly now: () => number
 
   constructor (private readonly deps: SealerDeps) {
@@ -38,6 +40,8 @@ export class Sealer {
   /** Forgets every log's state; each is reloaded from Elasticsearch when next needed. */
   invalidate (): void {
     this.logs.clear()
+    // They are a cache: ones never stored are rebuilt from the leaves when needed.
+    this.pendingNodes = []
   }
 
   /** Appends the entries in order; entries already in the log (retries, duplicates) are skipped. */
@@ -66,38 +70,62 @@ export class Sealer {
       const id = leafId(e.tenant, e.id)
       if (!unique.has(id)) unique.set(id, e)
     }
-    // Numbers are given only to entries not yet in the log, so an already sealed event never leaves a hole.
-    const existing = await this.deps.store.existingLeafIds([...unique.keys()])
-    const fresh = [...unique].filter(([id]) => !existing.has(id)).map(([, e]) => e)
-    if (fresh.length === 0) return { sealed: 0, skipped: entries.length }
+    // Most entries are new: write them straight away. If some were already in the log (a retried job, a
+    // re-sent event), the 409s leave holes in the numbering: that write is undone and done again without them.
+    const sealed = await this.write([...unique.values()], false) ?? await this.write(await this.notInLog(unique), true) ?? 0
+    return { sealed, skipped: entries.length - sealed }
+  }
 
+  private async notInLog (unique: Map<string, SealEntry>): Promise<SealEntry[]> {
+    const existing = await this.deps.store.existingLeafIds([...unique.keys()])
+    return [...unique].filter(([id]) => !existing.has(id)).map(([, e]) => e)
+  }
+
+  /**
+   * Numbers the entries from each tenant's next sequence number and stores their leaves, then the subtree
+   * hashes they complete. Returns how many were sealed, or undefined when some were already in the log and
+   * the write was undone (only when `checked` is false: entries known to be new never conflict).
+   */
+  private async write (fresh: SealEntry[], checked: boolean): Promise<number | undefined> {
+    if (fresh.length === 0) return 0
     const next = new Map<string, Frontier>()
     for (const tenant of new Set(fresh.map(e => e.tenant))) next.set(tenant, (await this.logOf(tenant)).frontier.clone())
     const sealedAt = new Date(this.now()).toISOString()
     const leaves: LeafRecord[] = []
-    const nodes = new Map<string, Node[]>()
+    const completed: Array<{ tenant: string, node: Node }> = []
     for (const e of fresh) {
       const tree = next.get(e.tenant) as Frontier
       leaves.push({ tenant: e.tenant, seq: tree.size, eventId: e.id, eventIndex: e.index, leaf: e.leaf, sealedAt })
-      const completed = tree.append(Buffer.from(e.leaf, 'hex'))
-      if (completed.length > 0) nodes.set(e.tenant, [...(nodes.get(e.tenant) ?? []), ...completed])
+      for (const node of tree.append(Buffer.from(e.leaf, 'hex'))) completed.push({ tenant: e.tenant, node })
     }
 
-    const results = await this.deps.store.createLeaves(leaves)
-    const failed = results.findIndex(r => r.status < 200 || r.status >= 300)
+    // Subtree hashes go only with a later write than their leaves': a hash is never stored for leaves that
+    // might not be. The previous seal's leaves are stored, so its hashes ride along with this bulk.
+    const { leaves: results, nodesFailed } = await this.deps.store.createLeaves(leaves, this.pendingNodes)
+    this.pendingNodes = []
+    if (nodesFailed > 0) this.deps.log.warn({ nodesFailed }, 'subtree hashes not stored; they are rebuilt from the leaves when needed')
+    const failed = results.findIndex(r => r.status !== 409 && (r.status < 200 || r.status >= 300))
     if (failed >= 0) {
       const leaf = leaves[failed] as LeafRecord
       const r = results[failed]
       throw new Error(`leaf ${leaf.tenant}#${leaf.seq} not stored (${r?.status} ${r?.reason ?? ''}); the log is reloaded before the next seal`)
     }
-    // Subtree hashes only after their leaves: a crash in between leaves them missing, and missing ones are rebuilt.
-    for (const [tenant, completed] of nodes) await this.deps.store.createNodes(tenant, completed)
+    if (results.some(r => r.status === 409)) {
+      if (checked) throw new Error('a leaf appeared in the log while sealing: is another sealer running?')
+      // Nothing of this write was committed to memory: once its leaves are gone, the known state holds.
+      await this.deps.store.deleteLeaves(leaves.filter((_, i) => results[i]?.status !== 409))
+      return undefined
+    }
+    this.pendingNodes = completed
     for (const [tenant, tree] of next) (this.logs.get(tenant) as TenantLog).frontier = tree
-    return { sealed: fresh.length, skipped: entries.length - fresh.length }
+    return fresh.length
   }
 
   private async checkpointAll (): Promise<SignedCheckpoint[]> {
     const { store, file, signingKey } = this.deps
+    const pending = this.pendingNodes
+    this.pendingNodes = []
+    for (const tenant of new Set(pending.map(p => p.tenant))) await store.createNodes(tenant, pending.filter(p => p.tenant === tenant).map(p => p.node))
     await store.refresh()
     const lastSeqs = await store.lastSeqByTenant()
     const checkpointed = await store.checkpointedByTenant()

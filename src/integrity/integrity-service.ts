@@ -8,6 +8,12 @@ import { auditPathSpans, rootFromAuditPath } from './merkle.ts'
 import type { InclusionProof, PublicKey, VerifyReport } from './schemas.ts'
 import { spanHashes } from './tree-reader.ts'
 import { verifyLog } from './verifier.ts'
+import { parsePartition } from '../store/index-names.ts'
+import { expiredPartitions } from '../store/retention.ts'
+import type { RetentionClass } from '../store/retention-classes.ts'
+
+/** Where events live and how long each class is kept: an event removed by retention is not a deletion. */
+export interface Retention { prefix: string, days: Record<RetentionClass, number> }
 
 /** The stored log contradicts its signed checkpoint: an answer would not verify. */
 export class IntegrityConflictError extends Error {
@@ -18,7 +24,7 @@ export class IntegrityConflictError extends Error {
 export class IntegrityService {
   private readonly publicKeyObject: KeyObject
 
-  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, signingKey: KeyObject) {
+  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, signingKey: KeyObject, private readonly retention?: Retention, private readonly clock: { now: () => number } = Date) {
     this.publicKeyObject = createPublicKey(signingKey)
   }
 
@@ -73,6 +79,12 @@ export class IntegrityService {
       throw new ValidationError([{ index: 0, path: '/querystring/tenant', message: 'is required for platform keys' }], 'the verification request is invalid')
     }
     if (scope.tenant !== null && scope.tenant !== target) throw new ForbiddenError(`this API key may only verify tenant "${scope.tenant}"`)
-    return await verifyLog({ store: this.store, file: this.file, publicKey: this.publicKeyObject }, target, range)
+    const now = this.clock.now()
+    const retention = this.retention
+    const retired = (index: string): boolean => {
+      const partition = retention === undefined ? undefined : parsePartition(retention.prefix, index)
+      return partition !== undefined && retention !== undefined && expiredPartitions([partition], retention.days, now).length > 0
+    }
+    return await verifyLog({ store: this.store, file: this.file, publicKey: this.publicKeyObject, retired }, target, range)
   }
 }

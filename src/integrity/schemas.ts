@@ -39,6 +39,7 @@ export const VerifyReport = Type.Object({
   from: Type.Integer(),
   to: Type.Integer({ description: 'Last sequence number checked (from - 1 when the range is empty)' }),
   checked: Type.Integer({ description: 'Leaves whose events were fetched and rehashed' }),
+  expired: Type.Integer({ description: 'Leaves whose events retention has removed with their partition (not a problem)' }),
   checkpoint: Type.Union([Checkpoint, Type.Null()], { description: 'The signed checkpoint the root was checked against' }),
   insertionsScanned: Type.Integer({ description: 'Stored events of the tenant looked up in the log' }),
   problems: Type.Array(Problem),

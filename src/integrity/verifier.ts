@@ -13,7 +13,13 @@ import { checkCheckpoints, classifyMismatches, compareContents, insertions, Sequ
 export const MAX_VERIFY_RANGE = 1_000_000
 const MAX_LISTED = 1000
 
-export interface VerifyDeps { store: IntegrityStore, file: CheckpointFile, publicKey: KeyObject }
+export interface VerifyDeps {
+  store: IntegrityStore
+  file: CheckpointFile
+  publicKey: KeyObject
+  /** Partitions retention has removed (their events are expected to be gone). */
+  retired: (index: string) => boolean
+}
 
 /**
  * Recomputes a range of a tenant's log: every leaf against the event stored under its id, the signed root
@@ -47,15 +53,17 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   }
   const mismatches: Mismatch[] = []
   let count = 0
+  let expired = 0
   let minIngested: string | undefined
   let maxIngested: string | undefined
   for await (const page of store.leafPages(tenant, from, end)) {
     const leaves = page.filter(leaf => sequence.accept(leaf))
     const events = await store.events(leaves.map(l => ({ index: l.eventIndex, id: l.eventId })))
     const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
-    const diff = compareContents(leaves, stored)
+    const diff = compareContents(leaves, stored, deps.retired)
     problems.push(...diff.deleted)
     mismatches.push(...diff.mismatches)
+    expired += diff.expired
     count += leaves.length
     for (const e of events) {
       const ingested = (e?.event as { ingested?: unknown } | undefined)?.ingested
@@ -96,6 +104,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
     from,
     to: end - 1,
     checked: count,
+    expired,
     checkpoint: anchor ?? null,
     insertionsScanned: scanned,
     problems: problems.slice(0, MAX_LISTED),

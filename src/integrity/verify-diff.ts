@@ -6,19 +6,25 @@ import type { LeafRecord } from './types.ts'
 /** A leaf whose event no longer hashes to it; `found` is the leaf hash of what is stored now. */
 export interface Mismatch { seq: number, eventId: string, index: string, found: string }
 
-/** Compares each leaf with the leaf hash of what is stored under its event id (undefined: nothing is). */
-export function compareContents (leaves: readonly LeafRecord[], stored: ReadonlyArray<string | undefined>): { deleted: Problem[], mismatches: Mismatch[] } {
+/**
+ * Compares each leaf with the leaf hash of what is stored under its event id (undefined: nothing is). An event
+ * whose partition retention has removed is expected to be gone: it is counted, not reported.
+ */
+export function compareContents (leaves: readonly LeafRecord[], stored: ReadonlyArray<string | undefined>, retired: (index: string) => boolean = () => false): { deleted: Problem[], mismatches: Mismatch[], expired: number } {
   const deleted: Problem[] = []
   const mismatches: Mismatch[] = []
+  let expired = 0
   leaves.forEach((leaf, i) => {
     const found = stored[i]
-    if (found === undefined) {
+    if (found === undefined && retired(leaf.eventIndex)) {
+      expired++
+    } else if (found === undefined) {
       deleted.push({ kind: 'deleted', seq: leaf.seq, eventId: leaf.eventId, index: leaf.eventIndex, detail: `event ${leaf.eventId} (seq ${leaf.seq}) is no longer in ${leaf.eventIndex}` })
     } else if (found !== leaf.leaf) {
       mismatches.push({ seq: leaf.seq, eventId: leaf.eventId, index: leaf.eventIndex, found })
     }
   })
-  return { deleted, mismatches }
+  return { deleted, mismatches, expired }
 }
 
 /**

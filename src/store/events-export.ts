@@ -40,25 +40,48 @@ export class ExportSnapshot {
     return r.aggregations ?? {}
   }
 
+  /** First and last event time under a query, and how many events; undefined when none matches. */
+  async timeBounds (query: estypes.QueryDslQueryContainer): Promise<{ min: number, max: number, count: number } | undefined> {
+    const r = await this.es.search({ pit: this.keep(), query, size: 0, track_total_hits: true, aggs: { min: { min: { field: '@timestamp' } }, max: { max: { field: '@timestamp' } } } })
+    this.pit = r.pit_id ?? this.pit
+    const value = (name: string): number | null | undefined => (r.aggregations?.[name] as { value?: number | null } | undefined)?.value
+    const min = value('min')
+    const max = value('max')
+    const count = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
+    return min === null || min === undefined || max === null || max === undefined ? undefined : { min, max, count }
+  }
+
   /**
    * Pages of events in sort order. The next page is requested before the current one is handed over, so
    * Elasticsearch and the writer work at the same time; at most two pages are held.
+   *
+   * When the order starts with the time, each request is also bounded to a window of time just past the last
+   * event read, sized from the pace of the previous page: partitions outside it are skipped and each shard
+   * ranks only the events in the window, not every remaining one (several times faster on large exports).
+   * The window only narrows the request; `search_after` alone decides what comes next, so nothing is missed
+   * or repeated: a short page widens the window until it passes the first (or last) matching event.
    */
   async * pages (opts: WalkOptions): AsyncGenerator<ExportedHit[]> {
     const size = opts.pageSize ?? EXPORT_PAGE
+    const order = timeOrderOf(opts.sort)
+    const bounds = order === undefined ? undefined : await this.timeBounds(opts.query)
+    if (order !== undefined && bounds === undefined) return
+    const walk = bounds === undefined || order === undefined ? undefined : new TimeWindows(order, bounds, size)
     const fetch = (after: estypes.SortResults | undefined): Promise<estypes.SearchResponse<Record<string, unknown>>> => this.es.search<Record<string, unknown>>({
-      pit: this.keep(), query: opts.query, sort: opts.sort, size, track_total_hits: false,
+      pit: this.keep(), query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false,
       ...(opts.source === undefined ? {} : { _source: { includes: [...opts.source] } }),
       ...(after === undefined ? {} : { search_after: after })
     })
+    let after: estypes.SortResults | undefined
     let pending: Promise<estypes.SearchResponse<Record<string, unknown>>> | undefined = fetch(undefined)
     try {
       while (pending !== undefined) {
         const r: estypes.SearchResponse<Record<string, unknown>> = await pending
         this.pit = r.pit_id ?? this.pit
         const hits = r.hits.hits
-        const last = hits.at(-1)
-        pending = hits.length === size && last?.sort !== undefined ? fetch(last.sort) : undefined
+        after = hits.at(-1)?.sort ?? after
+        const more = walk === undefined ? hits.length === size : walk.next(hits.length, hits.at(-1)?.sort?.[0])
+        pending = more ? fetch(after) : undefined
         // If the consumer stops on this page, the prefetch must not become an unhandled rejection.
         pending?.catch(() => undefined)
         if (hits.length > 0) yield hits.map(h => ({ id: h._id as string, source: h._source ?? {} }))
@@ -76,6 +99,53 @@ export class ExportSnapshot {
 
   private keep (): estypes.SearchPointInTimeReference {
     return { id: this.pit, keep_alive: EXPORT_KEEP_ALIVE }
+  }
+}
+
+function timeOrderOf (sort: estypes.SortCombinations[]): 'asc' | 'desc' | undefined {
+  const first = sort[0] as Record<string, { order?: string }> | undefined
+  const spec = first?.['@timestamp']
+  if (spec === undefined || Object.keys(first ?? {}).length !== 1) return undefined
+  return spec.order === 'asc' ? 'asc' : 'desc'
+}
+
+/**
+ * The window of time of the next request of a time-ordered walk: from the last event read (inclusive: ties
+ * at that millisecond may remain) to an edge `width` ms further, widened when a page comes back short.
+ */
+export class TimeWindows {
+  private cursor: number
+  private width: number
+
+  constructor (private readonly order: 'asc' | 'desc', private readonly bounds: { min: number, max: number, count: number }, private readonly size: number) {
+    this.cursor = order === 'desc' ? bounds.max : bounds.min
+    // Wide enough for about one and a half pages if events were spread evenly.
+    this.width = Math.max(1, Math.ceil((bounds.max - bounds.min + 1) * size * 1.5 / Math.max(1, bounds.count)))
+  }
+
+  private edge (): number {
+    return this.order === 'desc' ? this.cursor - this.width : this.cursor + this.width
+  }
+
+  range (): estypes.QueryDslQueryContainer {
+    const [gte, lte] = this.order === 'desc' ? [this.edge(), this.cursor] : [this.cursor, this.edge()]
+    return { range: { '@timestamp': { gte, lte, format: 'epoch_millis' } } }
+  }
+
+  /** After a page of `hits` events, the last at time `last`: whether another request is needed. */
+  next (hits: number, last: unknown): boolean {
+    const lastTime = typeof last === 'number' ? last : undefined
+    if (hits === this.size && lastTime !== undefined) {
+      // A full page: the next window starts at its last event, sized from the time this page spanned.
+      this.width = Math.max(1, Math.ceil(Math.abs(this.cursor - lastTime) * 1.5))
+      this.cursor = lastTime
+      return true
+    }
+    // A short page: the window is exhausted; stop once it reaches past the first (or last) event.
+    if (this.order === 'desc' ? this.edge() <= this.bounds.min : this.edge() >= this.bounds.max) return false
+    if (lastTime !== undefined) this.cursor = lastTime
+    this.width *= 2
+    return true
   }
 }
 

@@ -28,7 +28,7 @@ export class ExportFiles {
     const part = target + PART
     const out = createWriteStream(part)
     try {
-      await pipeline(Readable.from(chunks), out)
+      await pipeline(Readable.from(chunks, { objectMode: false }), out)
     } catch (err) {
       await rm(part, { force: true })
       throw err

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
-import { bulkCreate, type BulkItemResult } from './bulk.ts'
+import { bulkCreate, type BulkDoc, type BulkItemResult } from './bulk.ts'
 import { eventsAlias } from './index-names.ts'
 import type { LeafRecord } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
@@ -57,22 +57,36 @@ export class IntegrityStore {
     return found
   }
 
-  async createLeaves (leaves: readonly LeafRecord[]): Promise<BulkItemResult[]> {
-    return await bulkCreate(this.es, leaves.map(l => ({
-      index: this.leaves,
-      id: leafId(l.tenant, l.eventId),
-      doc: { tenant: l.tenant, seq: l.seq, event_id: l.eventId, event_index: l.eventIndex, leaf: l.leaf, sealed_at: l.sealedAt } satisfies LeafSource
-    })))
+  /** Creates leaves, and in the same bulk subtree hashes of leaves already stored; one result per leaf. */
+  async createLeaves (leaves: readonly LeafRecord[], nodes: ReadonlyArray<{ tenant: string, node: Node }> = []): Promise<{ leaves: BulkItemResult[], nodesFailed: number }> {
+    const results = await bulkCreate(this.es, [
+      ...leaves.map(l => ({
+        index: this.leaves,
+        id: leafId(l.tenant, l.eventId),
+        doc: { tenant: l.tenant, seq: l.seq, event_id: l.eventId, event_index: l.eventIndex, leaf: l.leaf, sealed_at: l.sealedAt } satisfies LeafSource
+      })),
+      ...nodes.map(({ tenant, node }) => this.nodeDoc(tenant, node))
+    ])
+    const nodesFailed = results.slice(leaves.length).filter(r => r.status !== 409 && (r.status < 200 || r.status >= 300)).length
+    return { leaves: results.slice(0, leaves.length), nodesFailed }
+  }
+
+  private nodeDoc (tenant: string, n: Node): BulkDoc {
+    return { index: this.nodes, id: `${tenant}:${nodeKey(n.level, n.index)}`, doc: { tenant, level: n.level, index: n.index, end: nodeEnd(n.level, n.index), hash: n.hash.toString('hex') } }
+  }
+
+  /** Removes leaves just written by a seal that is being undone (visible at once). */
+  async deleteLeaves (leaves: readonly LeafRecord[]): Promise<void> {
+    if (leaves.length === 0) return
+    const r = await this.es.bulk({ refresh: true, operations: leaves.map(l => ({ delete: { _index: this.leaves, _id: leafId(l.tenant, l.eventId) } })), filter_path: ['errors', 'items.*.status'] })
+    const failed = r.items.find(item => { const status = Object.values(item)[0]?.status ?? 500; return status !== 404 && (status < 200 || status >= 300) })
+    if (failed !== undefined) throw new Error('leaves of an undone seal could not be removed; the log is checked for holes when reloaded')
   }
 
   /** Stores subtree hashes; one already there (409) is the same hash of the same leaves. */
   async createNodes (tenant: string, nodes: readonly Node[]): Promise<void> {
     if (nodes.length === 0) return
-    const results = await bulkCreate(this.es, nodes.map(n => ({
-      index: this.nodes,
-      id: `${tenant}:${nodeKey(n.level, n.index)}`,
-      doc: { tenant, level: n.level, index: n.index, end: nodeEnd(n.level, n.index), hash: n.hash.toString('hex') }
-    })))
+    const results = await bulkCreate(this.es, nodes.map(n => this.nodeDoc(tenant, n)))
     const failed = results.find(r => r.status !== 409 && (r.status < 200 || r.status >= 300))
     if (failed !== undefined) throw new Error(`subtree hashes not stored: ${failed.status} ${failed.reason ?? ''}`)
   }
@@ -129,7 +143,7 @@ export class IntegrityStore {
     return r.found && r._source !== undefined ? toLeaf(r._source) : undefined
   }
 
-  /** The leaf of an event in whichever tenant's log holds it (for platform callers, who name no tenant). */
+  /** The leaf of an event in whichever tenant's log holds it (for platform callers, who name no tenant), as of the last refresh. */
   async findLeaf (eventId: string): Promise<LeafRecord | undefined> {
     const r = await this.es.search<LeafSource>({ index: this.leaves, size: 1, query: { term: { event_id: eventId } }, sort: [{ tenant: 'asc' }] })
     const s = r.hits.hits[0]?._source

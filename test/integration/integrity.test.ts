@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto'
+import { createPublicKey, randomBytes, verify } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,43 +15,12 @@ import { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
 import { parseSigningKey } from '../../src/integrity/signing-key.ts'
 import { leafHash, treeHash } from '../../src/integrity/merkle.ts'
 import type { LeafRecord } from '../../src/integrity/types.ts'
+import { canon, sha, thirdPartyVerifies, type Proof } from '../unit/integrity/reference.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const SEED = randomBytes(32).toString('base64')
 const A = 40
 const B = 30
-
-// An independent RFC 6962 check, from the recursive definition of PATH(m, D[n]) rather than the iterative algorithm.
-const sha = (...parts: Buffer[]): Buffer => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest()
-const canon = (v: unknown): string => Array.isArray(v)
-  ? `[${v.map(canon).join(',')}]`
-  : v !== null && typeof v === 'object'
-    ? `{${Object.keys(v).sort().map(k => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`
-    : JSON.stringify(v)
-function rootFromPath (index: number, size: number, leaf: Buffer, path: Buffer[]): Buffer {
-  if (size === 1) { if (path.length !== 0) throw new Error('path too long'); return leaf }
-  let k = 1
-  while (k * 2 < size) k *= 2
-  const sibling = path[path.length - 1]
-  if (sibling === undefined) throw new Error('path too short')
-  const rest = path.slice(0, -1)
-  return index < k
-    ? sha(Buffer.from([1]), rootFromPath(index, k, leaf, rest), sibling)
-    : sha(Buffer.from([1]), sibling, rootFromPath(index - k, size - k, leaf, rest))
-}
-
-interface Proof { tenant: string, seq: number, leaf: string, treeSize: number, auditPath: string[], root: string, checkpoint: { tenant: string, size: number, root: string, time: string, keyId: string, signature: string, publicKey: string } }
-
-/** What a third party does with an event, its proof and the public key. */
-function thirdPartyVerifies (event: unknown, proof: Proof, publicKeyB64: string): boolean {
-  const leaf = sha(Buffer.from([0]), Buffer.from(canon(event)))
-  if (leaf.toString('hex') !== proof.leaf) return false
-  const root = rootFromPath(proof.seq, proof.treeSize, leaf, proof.auditPath.map(h => Buffer.from(h, 'hex')))
-  const cp = proof.checkpoint
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyB64, 'base64').toString('base64url') }, format: 'jwk' })
-  const signed = Buffer.from(JSON.stringify({ root: cp.root, size: cp.size, tenant: cp.tenant, time: cp.time }))
-  return root.toString('hex') === cp.root && cp.size === proof.treeSize && verify(null, signed, key, Buffer.from(cp.signature, 'base64'))
-}
 
 let stack: Stack
 let dir: string

@@ -65,7 +65,7 @@ export class BehaviourService {
   async cohorts (body: unknown, scope: ReadScope): Promise<CohortsResponse> {
     const { req, query } = checkCohorts(body, scope)
     const weeks = req.weeks ?? 8
-    const timeZone = req.timeZone ?? 'UTC'
+    const timeZone = req.timeZone ?? req.filters?.period?.timeZone ?? 'UTC'
     const table = new CohortTable(weeks)
     // Buckets come by user, then week: a user's first bucket is the week they were first seen.
     const bounds = await this.scanner.composite({

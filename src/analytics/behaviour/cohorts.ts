@@ -5,7 +5,7 @@ export const MAX_COHORT_WEEKS = 26
 
 export const CohortsRequest = Type.Object({
   ...selection,
-  timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'Zone of the weeks (they start at midnight on Monday there) and of dates in the KQL query; default UTC' })),
+  timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'Zone of the weeks (they start at midnight on Monday there) and of dates in the KQL query; default the period\'s zone, then UTC' })),
   weeks: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_COHORT_WEEKS, default: 8, description: 'Weeks followed after the first-seen week' })),
   scanLimit: scanLimit('user-weeks (one per user and week with activity)')
 }, { additionalProperties: false, $id: 'CohortsRequest' })

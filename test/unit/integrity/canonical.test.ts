@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { canonicalize } from '../../../src/integrity/canonical.ts'
+import { canonicalize, canonicalText } from '../../../src/integrity/canonical.ts'
 
 /** Equality of JSON values: numbers by value (0 and -0 are one JSON number), objects whatever their key order. */
 function jsonEqual (a: unknown, b: unknown): boolean {
@@ -63,4 +63,12 @@ t.test('different values have different canonical forms', async t => {
   t.not(canonicalize({ a: '1' }), canonicalize({ a: 1 }))
   t.not(canonicalize({ a: [1, 2] }), canonicalize({ a: [2, 1] }))
   t.not(canonicalize({ 'a,"b":1': 1 }), canonicalize({ a: 1, b: 1 }))
+})
+
+t.test('the fast path writes exactly the recursive definition', async t => {
+  fc.assert(fc.property(fc.jsonValue(), value => canonicalize(value) === canonicalText(value)), { numRuns: 1000 })
+  const tricky = JSON.parse('{"__proto__":{"b":1,"a":2},"10":1,"9":2,"z":[{"y":1,"x":2}]}') as unknown
+  t.equal(canonicalize(tricky), '{"10":1,"9":2,"__proto__":{"a":2,"b":1},"z":[{"x":2,"y":1}]}', 'index-like keys sort as text; "__proto__" is a key like any other')
+  t.equal(canonicalize(JSON.parse('{"__proto__":{"b":1,"a":2},"c":0}')), '{"__proto__":{"a":2,"b":1},"c":0}')
+  t.throws(() => canonicalize(undefined))
 })

@@ -1,0 +1,180 @@
+/**
+ * What the integrity chain costs: the end-to-end measure of scripts/bench/ingest.ts (posted over HTTP →
+ * searchable, through the real API and worker processes), run with sealing off and on in the same run, each
+ * on fresh indices, plus the time until every event is sealed. With rounds ≥ 2 the order alternates
+ * (off, on, on, off, …) so JIT warm-up and merges do not favour one side.
+ * Usage: node --import tsx scripts/bench/chain.ts [events=100000] [concurrency=4] [rounds=1] (engines running: npm run engines:up)
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { loadConfig } from '../../src/config/config.ts'
+import { createEs } from '../../src/store/elasticsearch.ts'
+import { detectCapabilities } from '../../src/store/capabilities.ts'
+import { installTemplates } from '../../src/store/templates.ts'
+import { bulkCreate } from '../../src/store/bulk.ts'
+import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
+import { integrityIndex } from '../../src/store/integrity-store.ts'
+import { IngestService } from '../../src/ingest/ingest-service.ts'
+import { enrichContext } from '../../src/compose/runtime.ts'
+import { queuedLeaf } from '../../src/integrity/leaf.ts'
+import type { EventsQueue } from '../../src/queue/events-queue.ts'
+import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
+import { makeBatch } from '../../test/helpers/events.ts'
+
+const TOTAL = Number(process.argv[2] ?? 100_000)
+const CONCURRENCY = Number(process.argv[3] ?? 4)
+const ROUNDS = Number(process.argv[4] ?? 1)
+const BATCH = 1000
+const WARM = 5
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const PORT = 3900 + Math.floor(Math.random() * 90)
+const dir = await mkdtemp(join(tmpdir(), 'sillage-chain-'))
+const seed = randomBytes(32).toString('base64')
+const base = loadConfig(testEnv())
+const es = createEs(base.elasticsearchUrl)
+const caps = await detectCapabilities(es)
+const made: Array<ReturnType<typeof loadConfig>> = []
+
+type Body = ReturnType<typeof makeBatch>
+
+function start (entry: string, env: Record<string, string>): ChildProcess {
+  const profile = process.env.BENCH_PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+  return spawn(process.execPath, [...profile, '--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+async function count (index: string): Promise<number> {
+  try {
+    await es.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true })
+    return (await es.count({ index, ignore_unavailable: true, allow_no_indices: true })).count
+  } catch {
+    return -1 // a partition just created may have no started shard yet: ask again
+  }
+}
+
+async function pool<T> (items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await work(items[next++] as T)
+  }))
+}
+
+async function postAll (batches: Body[]): Promise<void> {
+  await pool(batches, CONCURRENCY, async body => {
+    const res = await fetch(`http://127.0.0.1:${PORT}/v1/events`, {
+      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `ApiKey ${KEYS.ingest}` }
+    })
+    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
+    await res.arrayBuffer()
+  })
+}
+
+/** CPU time of a process so far (Linux), in ms: what it cost, whatever else runs on the machine. */
+async function cpuMs (pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10 // utime + stime, in clock ticks of 10 ms
+}
+
+async function esCpuMs (): Promise<number> {
+  const stats = await es.nodes.stats({ metric: 'process' })
+  return Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
+}
+
+interface RunResult { e2e: number, sealed?: number, cpu: { api: number, worker: number, es: number } }
+
+/** One end-to-end run on fresh indices: API and worker started and warmed, then TOTAL events posted → searchable (→ sealed). */
+async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
+  const env = testEnv({ PORT: String(PORT), SILLAGE_QUEUE_MAX_JOBS: '1000000', SILLAGE_INTEGRITY: integrity, SILLAGE_CHECKPOINT_FILE: join(dir, `${tag}.ndjson`), SILLAGE_SIGNING_KEY: seed, SILLAGE_LOG_LEVEL: 'error' })
+  const config = loadConfig(env)
+  made.push(config)
+  await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
+  const api = start('src/server.ts', env)
+  const worker = start('src/worker.ts', env)
+  const alias = eventsAlias(config.indexPrefix)
+  const leaves = integrityIndex(config.indexPrefix, 'leaves')
+  try {
+    for (let i = 0; !(await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(r => r.ok, () => false)); i++) {
+      if (i > 300) throw new Error('the API did not become ready')
+      await sleep(100)
+    }
+    await postAll(Array.from({ length: WARM }, (_, b) => makeBatch(`${tag}w`, b * BATCH, BATCH)))
+    while (await count(alias) < WARM * BATCH) await sleep(100)
+    const bodies = Array.from({ length: Math.ceil(TOTAL / BATCH) }, (_, b) => makeBatch(tag, b * BATCH, Math.min(BATCH, TOTAL - b * BATCH)))
+    const cpu0 = { api: await cpuMs(api.pid), worker: await cpuMs(worker.pid), es: await esCpuMs() }
+    const t0 = performance.now()
+    await postAll(bodies)
+    while (await count(alias) < WARM * BATCH + TOTAL) await sleep(100)
+    const searchable = performance.now()
+    let sealed: number | undefined
+    if (integrity === 'on') {
+      while (await count(leaves) < WARM * BATCH + TOTAL) await sleep(100)
+      sealed = TOTAL / ((performance.now() - t0) / 1000)
+    }
+    const perEvent = async (before: number, now: Promise<number>): Promise<number> => (await now - before) * 1000 / TOTAL
+    const cpu = { api: await perEvent(cpu0.api, cpuMs(api.pid)), worker: await perEvent(cpu0.worker, cpuMs(worker.pid)), es: await perEvent(cpu0.es, esCpuMs()) }
+    return { e2e: TOTAL / ((searchable - t0) / 1000), ...(sealed === undefined ? {} : { sealed }), cpu }
+  } finally {
+    api.kill('SIGTERM')
+    worker.kill('SIGTERM')
+    await Promise.all([api, worker].map(p => new Promise(resolve => p.exitCode !== null ? resolve(null) : p.once('exit', resolve))))
+  }
+}
+
+/** The worker's extra CPU per event: parse the queued JSON, canonicalise, hash. */
+function leafCost (): number {
+  const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(base), { indexPrefix: 'x', maxBatch: BATCH, queueMaxJobs: 1 })
+  const jsons = Array.from({ length: 20 }, (_, b) => prepare.prepare(makeBatch('cost', b * BATCH, BATCH))).flat().map(e => JSON.stringify(e))
+  let best = Infinity
+  for (let round = 0; round < 5; round++) {
+    const t0 = performance.now()
+    for (const json of jsons) queuedLeaf(json)
+    best = Math.min(best, (performance.now() - t0) * 1000 / jsons.length)
+  }
+  return best
+}
+
+try {
+  console.log(`Elasticsearch ${caps.version}; ${TOTAL} events in batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} round(s)`)
+  // A cold JVM indexes at a third of its speed: warm it before the first measured run.
+  const warm = `${base.indexPrefix}warm`
+  await installTemplates(es, { prefix: warm, replicas: 0, retentionDays: base.retentionDays }, caps)
+  made.push({ ...base, indexPrefix: warm })
+  const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(base), { indexPrefix: warm, maxBatch: BATCH, queueMaxJobs: 1 })
+  for (let b = 0; b < 30; b++) {
+    const docs = prepare.prepare(makeBatch('warm', b * BATCH, BATCH)).map(e => ({ index: partitionIndex(warm, e.audit.retention, e['@timestamp']), id: e.event.id, doc: JSON.stringify(e) }))
+    await bulkCreate(es, docs)
+  }
+  const results: Record<'on' | 'off', RunResult[]> = { on: [], off: [] }
+  for (let r = 0; r < ROUNDS; r++) {
+    const order: Array<'on' | 'off'> = r % 2 === 0 ? ['off', 'on'] : ['on', 'off']
+    for (const mode of order) {
+      const res = await run(mode, `c${Date.now().toString(36)}${mode}`)
+      results[mode].push(res)
+      console.log(`round ${r + 1}, sealing ${mode.padEnd(3)}: end to end ${Math.round(res.e2e).toLocaleString('en-US')} events/s${res.sealed === undefined ? '' : `; posted → sealed ${Math.round(res.sealed).toLocaleString('en-US')} events/s`}` +
+        `; CPU per event: API ${res.cpu.api.toFixed(0)} µs, worker ${res.cpu.worker.toFixed(0)} µs, Elasticsearch ${res.cpu.es.toFixed(0)} µs`)
+    }
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+  const off = mean(results.off.map(r => r.e2e))
+  const on = mean(results.on.map(r => r.e2e))
+  const sealed = mean(results.on.map(r => r.sealed ?? 0))
+  const f = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`
+  console.log(`leaf hash in the worker (parse, canonical form, SHA-256): ${leafCost().toFixed(1)} µs/event`)
+  console.log(`end to end, sealing off (posted → searchable): ${f(off)}`)
+  console.log(`end to end, sealing on  (posted → searchable): ${f(on)}`)
+  console.log(`sealing on, posted → sealed:                  ${f(sealed)}`)
+  console.log(`on / off (searchable):                        ${(on / off).toFixed(3)}`)
+  console.log(`on sealed / off searchable:                   ${(sealed / off).toFixed(3)}`)
+  for (const part of ['api', 'worker', 'es'] as const) {
+    console.log(`CPU per event, ${part.padEnd(6)} off → on:              ${mean(results.off.map(r => r.cpu[part])).toFixed(0)} → ${mean(results.on.map(r => r.cpu[part])).toFixed(0)} µs`)
+  }
+} finally {
+  for (const config of made) await cleanup(es, config)
+  await es.close()
+  await rm(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,71 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { parse } from 'csv-parse/sync'
+import { BOM, csvChunks, csvField, csvHeader, csvRow, neutralise, quote } from '../../../src/export/csv.ts'
+import { expandColumns } from '../../../src/export/columns.ts'
+
+async function text (chunks: AsyncIterable<string>): Promise<string> {
+  let out = ''
+  for await (const c of chunks) out += c
+  return out
+}
+async function * pages<T> (...ps: T[][]): AsyncGenerator<T[]> { for (const p of ps) yield p }
+
+t.test('RFC 4180 quoting', async t => {
+  t.equal(quote('plain'), 'plain')
+  t.equal(quote('a,b'), '"a,b"')
+  t.equal(quote('say "hi"'), '"say ""hi"""')
+  t.equal(quote('two\nlines'), '"two\nlines"')
+  t.equal(quote('cr\rhere'), '"cr\rhere"')
+  t.equal(quote(''), '')
+})
+
+t.test('formula injection is neutralised with a leading quote', async t => {
+  for (const s of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")']) t.equal(neutralise(s), `'${s}`, JSON.stringify(s))
+  for (const s of ['1+1', 'a=b', ' =1', 'x-1', "'quoted"]) t.equal(neutralise(s), s, `${JSON.stringify(s)} unchanged`)
+  t.equal(csvField('=HYPERLINK("http://x","y")'), '"\'=HYPERLINK(""http://x"",""y"")"', 'neutralised, then quoted')
+  t.equal(csvField('\rx'), '"\'\rx"')
+  t.equal(csvField('\tx'), "'\tx", 'a tab alone needs no quotes')
+})
+
+t.test('values: numbers stay numbers, arrays joined, objects as JSON, missing empty', async t => {
+  t.equal(csvField(-5), '-5', 'a negative number is not neutralised')
+  t.equal(csvField(1234.5), '1234.5')
+  t.equal(csvField(Number.NaN), '')
+  t.equal(csvField(true), 'true')
+  t.equal(csvField(undefined), '')
+  t.equal(csvField(null), '')
+  t.equal(csvField(['a', 'b']), 'a;b')
+  t.equal(csvField(['-1', 'b']), "'-1;b", 'the joined text is checked')
+  t.equal(csvField(['1.2.3.4', null, '5.6.7.8']), '1.2.3.4;5.6.7.8')
+  t.equal(csvField({ channel: 'app', n: 'x,y' }), '"{""channel"":""app"",""n"":""x,y""}"')
+  t.equal(csvField('Zoë Müller, Ελένη'), '"Zoë Müller, Ελένη"')
+})
+
+t.test('rows follow the columns; nested fields become dotted headers', async t => {
+  const errors: never[] = []
+  const columns = expandColumns(['event.id', 'source.geo.location', 'audit.details.channel', 'related.ip'], errors)
+  t.same(errors, [])
+  t.equal(csvHeader(columns), 'event.id,source.geo.location.lat,source.geo.location.lon,audit.details.channel,related.ip\r\n')
+  const doc = { event: { id: 'e-1' }, source: { geo: { location: { lat: 48.85, lon: 2.35 } } }, audit: { details: { channel: '+app' } }, related: { ip: ['1.1.1.1', '2.2.2.2'] } }
+  t.equal(csvRow(doc, columns), "e-1,48.85,2.35,'+app,1.1.1.1;2.2.2.2\r\n")
+  t.equal(csvRow({}, columns), ',,,,\r\n')
+  t.equal(csvHeader(expandColumns(['@timestamp'], [])), "'@timestamp\r\n", 'headers are checked like any field')
+})
+
+t.test('chunks: optional BOM, header first, one chunk per page, CRLF records', async t => {
+  const columns = expandColumns(['event.id', 'message'], [])
+  const body = await text(csvChunks(pages([{ event: { id: 'a' }, message: 'x' }], [{ event: { id: 'b' }, message: 'y,z' }]), columns, { bom: true }))
+  t.equal(body, `${BOM}event.id,message\r\na,x\r\nb,"y,z"\r\n`)
+  t.equal(await text(csvChunks(pages(), columns)), 'event.id,message\r\n', 'an empty export is its header')
+})
+
+t.test('any text parses back with a standard parser, neutralised and nothing else', async t => {
+  const columns = expandColumns(['event.id', 'message'], [])
+  await fc.assert(fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }), { minLength: 1, maxLength: 20 }), async messages => {
+    const docs = messages.map((m, i) => ({ event: { id: `e${i}` }, message: m }))
+    const rows = parse(await text(csvChunks(pages(docs), columns)), { relax_column_count: false }) as string[][]
+    const expected = messages.map((m, i) => [`e${i}`, /^[=+\-@\t\r]/.test(m) ? `'${m}` : m])
+    return JSON.stringify(rows.slice(1)) === JSON.stringify(expected)
+  }), { numRuns: 300 })
+})

@@ -1,0 +1,97 @@
+import t from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ExportService } from '../../../src/export/export-service.ts'
+import type { Snapshot } from '../../../src/export/export-run.ts'
+import type { ExportJobData, ExportJobRecord, ExportJobs, Requester } from '../../../src/export/jobs.ts'
+import { ExportFiles } from '../../../src/store/export-files.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'export-service-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+const events = Array.from({ length: 7 }, (_, i) => ({ id: `e${i}`, source: { event: { id: `e${i}` }, user: { email: `user${i}@example.com` }, audit: { tenant: 'brand-a' } } }))
+
+/** A snapshot over fixed events that records what it was asked and whether it was closed. */
+function snapshotOf (log: string[]): Snapshot {
+  return {
+    count: async () => events.length,
+    aggregate: async () => ({}),
+    async * pages () { log.push('walk'); yield events.slice(0, 4); yield events.slice(4) },
+    close: async () => { log.push('closed') }
+  }
+}
+
+class MemoryJobs implements ExportJobs {
+  readonly jobs = new Map<string, ExportJobRecord>()
+  async enqueue (id: string, data: ExportJobData): Promise<void> { this.jobs.set(id, { id, data, state: 'queued', progress: { rows: 0, total: data.estimated } }) }
+  async get (id: string): Promise<ExportJobRecord | undefined> { return this.jobs.get(id) }
+  async finished (): Promise<ExportJobRecord[]> { return [...this.jobs.values()].filter(j => j.state === 'completed' || j.state === 'failed') }
+  async remove (id: string): Promise<void> { this.jobs.delete(id) }
+}
+
+const owner: Requester = { keyId: 'k-a', tenant: 'brand-a', masked: false }
+let now = Date.parse('2026-11-26T15:00:00Z')
+const setup = (syncMax: number): { service: ExportService, jobs: MemoryJobs, log: string[] } => {
+  const log: string[] = []
+  const jobs = new MemoryJobs()
+  const service = new ExportService({ open: async () => snapshotOf(log), files: new ExportFiles(dir), jobs, now: () => now }, { syncMax, reportMax: 100, ttlHours: 24 })
+  return { service, jobs, log }
+}
+const read = async (s: NodeJS.ReadableStream): Promise<string> => { let out = ''; for await (const c of s) out += String(c); return out }
+
+t.test('small exports stream; the snapshot is closed once read', async t => {
+  const { service, log } = setup(10)
+  const started = await service.startExport({ format: 'ndjson' }, owner)
+  if (started.mode !== 'stream') throw new Error('expected a stream')
+  t.equal(started.total, 7)
+  t.equal(started.contentType, 'application/x-ndjson; charset=utf-8')
+  t.equal(started.filename, 'sillage-export-20261126T150000Z.ndjson')
+  t.same(log, [], 'nothing is read before the answer is read')
+  t.equal((await read(started.body)).split('\n').length, 8)
+  t.same(log, ['walk', 'closed'])
+  const masked = await setup(10).service.startExport({ format: 'csv', columns: ['user.email'] }, { ...owner, masked: true })
+  if (masked.mode !== 'stream') throw new Error('expected a stream')
+  t.match(await read(masked.body), /^user\.email\r\nu\*\*\*@example\.com\r\n/)
+})
+
+t.test('large exports become jobs, visible to their tenant only, downloadable once done, then expired', async t => {
+  const { service, jobs, log } = setup(5)
+  const started = await service.startExport({ format: 'csv', columns: ['event.id'] }, owner)
+  if (started.mode !== 'job') throw new Error('expected a job')
+  t.same(log, ['closed'], 'the API reads nothing more')
+  const id = started.job.id
+  t.match(started.job, { status: 'queued', progress: { rows: 0, total: 7 }, created_at: '2026-11-26T15:00:00.000Z', expires_at: '2026-11-27T15:00:00.000Z', requested_by: 'k-a' })
+  for (const who of [{ ...owner, tenant: 'brand-b' }, { ...owner, tenant: null }, { ...owner, masked: true }]) {
+    await t.rejects(service.status(id, who), { statusCode: 404 }, JSON.stringify(who))
+  }
+  t.equal((await service.status(id, { ...owner, keyId: 'colleague' })).status, 'queued', 'a colleague of the same tenant may follow it')
+  await t.rejects(service.download(id, owner), { statusCode: 409 })
+
+  const record = jobs.jobs.get(id) as ExportJobRecord
+  const progress: number[] = []
+  const result = await service.runJob(id, record.data, rows => progress.push(rows))
+  t.same(progress, [0, 4, 7])
+  t.match(result, { file: `${id}.csv`, rows: 7, completedAt: '2026-11-26T15:00:00.000Z' })
+  jobs.jobs.set(id, { ...record, state: 'completed', progress: { rows: 7, total: 7 }, result })
+  const view = await service.status(id, owner)
+  t.match(view, { status: 'completed', rows: 7, sha256: result.sha256, download_url: `/v1/exports/${id}/download` })
+  const file = await service.download(id, owner)
+  t.equal(await read(file.body), 'event.id\r\ne0\r\ne1\r\ne2\r\ne3\r\ne4\r\ne5\r\ne6\r\n')
+  t.equal(file.filename, 'sillage-export-20261126T150000Z.csv')
+
+  now += 25 * 3600_000
+  t.equal((await service.status(id, owner)).status, 'expired')
+  await t.rejects(service.download(id, owner), { statusCode: 410 })
+  t.same(await service.cleanup(), { jobs: 1, files: 0 })
+  await t.rejects(service.status(id, owner), { statusCode: 404 })
+})
+
+t.test('reports are bounded', async t => {
+  const { service, log } = setup(100)
+  const small = new ExportService({ open: async () => snapshotOf(log), files: new ExportFiles(dir), jobs: new MemoryJobs() }, { syncMax: 100, reportMax: 5, ttlHours: 24 })
+  await t.rejects(small.startExport({ format: 'pdf' }, owner), { statusCode: 400, errors: [{ path: '/', message: /at most 5 events and this one would hold 7/ }] })
+  await t.rejects(small.startPack({ userId: 'u-1' }, owner), { statusCode: 400 })
+  t.same(log, ['closed', 'closed'])
+  await t.rejects(service.startExport({ format: 'csv', columns: ['nope'] }, owner), { statusCode: 400 })
+})
