@@ -69,7 +69,8 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   const exportsQueue = createExportsQueue(redis, config.queuePrefix)
   const exportsReader = new EventsExportReader(es, prefix)
   const proofs = config.integrity
-    ? new IntegrityService(new IntegrityStore(es, prefix), new CheckpointFile(config.checkpointFile, prefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log.warn(details, message)))
+    // The sealer above already warned about a development signing key; the same key is read again, quietly.
+    ? new IntegrityService(new IntegrityStore(es, prefix), new CheckpointFile(config.checkpointFile, prefix), await signingKeyFor(config.signingKey, config.checkpointFile, () => undefined))
     : undefined
   const exports = new ExportService({ open: async () => await exportsReader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(exportsQueue), ...(proofs === undefined ? {} : { proofs }) }, config.exports)
   const exportWorker = await startExportWorker(redis, exportsQueue, exports, { prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })

@@ -23,9 +23,11 @@ export class SealingBatcher extends BulkBatcher {
   }
 
   override async submit (events: QueuedEvent[]): Promise<SubmitResult> {
-    const queued = events.map(e => ({ id: e.id, index: e.index, ...queuedLeaf(e.json) }))
+    // Hashed after the write, so storing events never depends on sealing them.
     const result = await super.submit(events)
-    const entries = result.duplicates === 0 && result.deadLettered === 0 ? queued : await this.storedEntries(events)
+    const entries = result.duplicates === 0 && result.deadLettered === 0
+      ? events.map(e => ({ id: e.id, index: e.index, ...queuedLeaf(e) }))
+      : await this.storedEntries(events)
     if (entries.length > 0) await this.hook.enqueue(entries)
     return result
   }

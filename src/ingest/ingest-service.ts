@@ -4,6 +4,7 @@ import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
 import type { EventInput } from '../events/schema.ts'
 import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
 import { partitionIndex } from '../store/index-names.ts'
+import { canonicalize } from '../integrity/canonical.ts'
 import { pseudonymiseEvent, type PseudonymField } from '../events/pseudonymise.ts'
 import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
@@ -76,7 +77,7 @@ export class IngestService {
     try {
       const prefix = this.options.indexPrefix
       await this.queue.add('index', {
-        events: events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), json: JSON.stringify(e) }))
+        events: events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))
       })
     } catch (err) {
       throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)

@@ -6,10 +6,12 @@ export function eventLeaf (source: unknown): Buffer {
   return leafHash(canonicalize(source))
 }
 
-/** Tenant and leaf of an event as queued (the JSON sent to `_bulk`, which Elasticsearch keeps as the source). */
-export function queuedLeaf (json: string): { tenant: string, leaf: string } {
-  const event = JSON.parse(json) as { audit?: { tenant?: unknown } }
-  return { tenant: tenantOf(event), leaf: eventLeaf(event).toString('hex') }
+/**
+ * Tenant and leaf of an event as queued: the queued JSON is already canonical and is what Elasticsearch keeps
+ * as the source, so it is hashed as it is, without parsing it again.
+ */
+export function queuedLeaf (event: { tenant: string, json: string }): { tenant: string, leaf: string } {
+  return { tenant: event.tenant, leaf: leafHash(event.json).toString('hex') }
 }
 
 export function tenantOf (event: unknown): string {

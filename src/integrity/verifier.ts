@@ -54,6 +54,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   const mismatches: Mismatch[] = []
   let count = 0
   let expired = 0
+  let omitted = 0
   let minIngested: string | undefined
   let maxIngested: string | undefined
   for await (const page of store.leafPages(tenant, from, end)) {
@@ -62,8 +63,10 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
     const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
     const diff = compareContents(leaves, stored, deps.retired)
     problems.push(...diff.deleted)
-    mismatches.push(...diff.mismatches)
+    mismatches.push(...diff.mismatches.slice(0, Math.max(0, 10 * MAX_LISTED - mismatches.length)))
+    omitted += Math.max(0, diff.mismatches.length - (10 * MAX_LISTED - mismatches.length))
     expired += diff.expired
+    omitted += trim(problems)
     count += leaves.length
     for (const e of events) {
       const ingested = (e?.event as { ingested?: unknown } | undefined)?.ingested
@@ -92,12 +95,13 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
     for await (const page of store.eventPages(tenant, window)) {
       const leaves = await store.leavesByEventId(tenant, page.map(e => e.id))
       problems.push(...insertions(page, leaves))
+      omitted += trim(problems)
       scanned += page.length
       if (scanned >= 2 * MAX_VERIFY_RANGE) break
     }
   }
 
-  problems.sort(byPosition)
+  omitted += keepFirst(problems)
   return {
     ok: problems.length === 0,
     tenant,
@@ -107,8 +111,8 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
     expired,
     checkpoint: anchor ?? null,
     insertionsScanned: scanned,
-    problems: problems.slice(0, MAX_LISTED),
-    omitted: Math.max(0, problems.length - MAX_LISTED)
+    problems,
+    omitted
   }
 }
 
@@ -126,6 +130,17 @@ async function checkRoot (deps: VerifyDeps, tenant: string, anchor: SignedCheckp
     ? []
     : altered(`the stored leaves lead to root ${tree.root().toString('hex')}, not to the signed root ${anchor.root} of size ${anchor.size}`)
 }
+
+/** Sorts problems into report order and keeps the first MAX_LISTED; returns how many were dropped. */
+function keepFirst (problems: Problem[]): number {
+  problems.sort(byPosition)
+  const dropped = Math.max(0, problems.length - MAX_LISTED)
+  problems.length -= dropped
+  return dropped
+}
+
+/** Bounds memory on a badly damaged log: past a point, only the first problems are kept, the rest counted. */
+const trim = (problems: Problem[]): number => problems.length > 10 * MAX_LISTED ? keepFirst(problems) : 0
 
 const KIND_ORDER: Record<Problem['kind'], number> = { bad_signature: 0, checkpoint_mismatch: 1, leaf_log_altered: 2, modified: 3, deleted: 3, reordered: 3, inserted: 4 }
 

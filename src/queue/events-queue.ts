@@ -10,6 +10,8 @@ export interface QueuedEvent {
   id: string
   /** The partition it belongs to, from its own time and retention class. */
   index: string
+  tenant: string
+  /** The event in canonical JSON (sorted keys, no whitespace): what is stored, and what its integrity leaf hashes. */
   json: string
 }
 

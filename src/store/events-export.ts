@@ -63,7 +63,10 @@ export class ExportSnapshot {
    */
   async * pages (opts: WalkOptions): AsyncGenerator<ExportedHit[]> {
     const size = opts.pageSize ?? EXPORT_PAGE
-    const order = timeOrderOf(opts.sort)
+    // Ties are broken by the sort's own event id, never by the point in time's `_shard_doc`: shards skipped
+    // by a time window renumber it from one request to the next.
+    const ownTieBreak = opts.sort.some(x => typeof x === 'object' && 'event.id' in x)
+    const order = ownTieBreak ? timeOrderOf(opts.sort) : undefined
     const bounds = order === undefined ? undefined : await this.timeBounds(opts.query)
     if (order !== undefined && bounds === undefined) return
     const walk = bounds === undefined || order === undefined ? undefined : new TimeWindows(order, bounds, size)
@@ -79,7 +82,8 @@ export class ExportSnapshot {
         const r: estypes.SearchResponse<Record<string, unknown>> = await pending
         this.pit = r.pit_id ?? this.pit
         const hits = r.hits.hits
-        after = hits.at(-1)?.sort ?? after
+        const lastSort = hits.at(-1)?.sort
+        if (lastSort !== undefined) after = ownTieBreak ? lastSort.slice(0, opts.sort.length) : lastSort
         const more = walk === undefined ? hits.length === size : walk.next(hits.length, hits.at(-1)?.sort?.[0])
         pending = more ? fetch(after) : undefined
         // If the consumer stops on this page, the prefetch must not become an unhandled rejection.

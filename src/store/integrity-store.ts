@@ -160,10 +160,15 @@ export class IntegrityStore {
     return out
   }
 
+  /** Leaves of the tenant with these hashes (a scan of doc values: the leaf hash is not indexed). */
   async leavesByHash (tenant: string, hashes: readonly string[]): Promise<LeafRecord[]> {
-    if (hashes.length === 0) return []
-    const r = await this.es.search<LeafSource>({ index: this.leaves, size: Math.min(10_000, hashes.length * 2), query: { bool: { filter: [{ term: { tenant } }, { terms: { leaf: [...hashes] } }] } } })
-    return r.hits.hits.map(h => toLeaf(h._source as LeafSource))
+    const out: LeafRecord[] = []
+    for (let i = 0; i < hashes.length; i += 1000) {
+      const chunk = hashes.slice(i, i + 1000)
+      const r = await this.es.search<LeafSource>({ index: this.leaves, size: chunk.length * 2, query: { bool: { filter: [{ term: { tenant } }, { terms: { leaf: chunk } }] } } })
+      out.push(...r.hits.hits.map(h => toLeaf(h._source as LeafSource)))
+    }
+    return out
   }
 
   /** Last sequence number per tenant with leaves. */

@@ -13,6 +13,7 @@ import { eventsAlias } from '../../src/store/index-names.ts'
 import { ExportService } from '../../src/export/export-service.ts'
 import { ExportFiles } from '../../src/store/export-files.ts'
 import { BullExportJobs, createExportsQueue } from '../../src/indexer/export-worker-jobs.ts'
+import { EventsExportReader } from '../../src/store/events-export.ts'
 
 type Doc = Record<string, unknown>
 const dir = mkdtempSync(join(tmpdir(), 'sillage-exports-'))
@@ -30,9 +31,10 @@ const formulas = FORMULAS.map((message, i) => ({
   '@timestamp': at(10 + i), event: { id: `formula-${i}`, action: 'ticket_created', outcome: 'success' }, message,
   user: { id: `u-f-${i}` }, audit: { tenant: 'brand-a', session: { id: 's-formula' } }
 }))
-const others = Array.from({ length: 5 }, (_, i) => ({ '@timestamp': at(20 + i), event: { id: `b-${i}`, action: 'login' }, user: { id: `u-b-${i}` }, audit: { tenant: 'brand-b' } }))
+// Brand B's events include three at the same millisecond: ties are broken by event id.
+const others = Array.from({ length: 8 }, (_, i) => ({ '@timestamp': at(i < 3 ? 20 : 20 + i), event: { id: `b-${7 - i}`, action: 'login' }, user: { id: `u-b-${i}` }, audit: { tenant: 'brand-b' } }))
 const TENANT_A = seeded.length + named.length + formulas.length
-const ORDER = [{ '@timestamp': { order: 'desc' as const } }, { 'event.id': { order: 'asc' as const } }]
+const ORDER: Array<Record<string, { order: 'asc' | 'desc' }>> = [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'asc' } }]
 
 let stack: Stack
 let small: Stack
@@ -298,6 +300,29 @@ t.test('evidence packs: events, summary, report, proofs and a manifest of digest
   t.match(status, { status: 'completed', kind: 'evidence-pack', format: 'zip', rows: seeded.filter(s => ['money', 'gaming'].includes(s.category)).length })
   const packed = await unzip((await get(status.download_url, KEYS.aRead, small)).rawPayload)
   t.ok(packed.has('manifest.json') && packed.has('report.pdf'))
+})
+
+t.test('small pages over time windows read every event once, in order', async t => {
+  const snapshot = await new EventsExportReader(stack.es, stack.config.indexPrefix).open()
+  try {
+    const sorts: Array<Array<Record<string, { order: 'asc' | 'desc' }>>> = [
+      ORDER,
+      [{ '@timestamp': { order: 'asc' as const } }, { 'event.id': { order: 'asc' as const } }],
+      [{ 'audit.money.amount': { order: 'asc' as const } }, { 'event.id': { order: 'asc' as const } }]
+    ]
+    for (const query of [{ match_all: {} }, tenantA({ term: { 'audit.category': 'money' } })]) {
+      for (const sort of sorts) {
+        const ids: string[] = []
+        for await (const page of snapshot.pages({ query, sort, pageSize: 7 })) ids.push(...page.map(h => h.id))
+        t.same(ids, (await stored(query, sort)).map(d => (d.event as Doc).id), `${JSON.stringify(sort[0])} over ${JSON.stringify(query).slice(0, 60)}`)
+      }
+    }
+    const none: string[] = []
+    for await (const page of snapshot.pages({ query: { term: { 'event.id': 'none' } }, sort: ORDER })) none.push(...page.map(h => h.id))
+    t.same(none, [])
+  } finally {
+    await snapshot.close()
+  }
 })
 
 t.test('limits, validation and access', async t => {

@@ -60,7 +60,7 @@ t.test('chunks: optional BOM, header first, one chunk per page, CRLF records', a
   t.equal(await text(csvChunks(pages(), columns)), 'event.id,message\r\n', 'an empty export is its header')
 })
 
-t.test('any text parses back with a standard parser, neutralised and nothing else', async t => {
+t.test('any text parses back with a standard parser, neutralised and nothing else', async () => {
   const columns = expandColumns(['event.id', 'message'], [])
   await fc.assert(fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }), { minLength: 1, maxLength: 20 }), async messages => {
     const docs = messages.map((m, i) => ({ event: { id: `e${i}` }, message: m }))

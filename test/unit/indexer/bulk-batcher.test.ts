@@ -4,7 +4,7 @@ import { itemOutcome } from '../../../src/indexer/item-outcome.ts'
 import type { BulkDoc, BulkItemResult } from '../../../src/store/bulk.ts'
 import type { QueuedEvent } from '../../../src/queue/events-queue.ts'
 
-const ev = (id: string): QueuedEvent => ({ id, index: 'idx', json: JSON.stringify({ event: { id } }) })
+const ev = (id: string): QueuedEvent => ({ id, index: 'idx', tenant: 't', json: JSON.stringify({ event: { id } }) })
 
 /** A scripted store: answers each write with statuses chosen per id and attempt. */
 function fakeIo (status: (id: string, attempt: number) => number, deadLetterFails = false) {
