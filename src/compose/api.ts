@@ -59,10 +59,10 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await accessLog.install()
   const savedStore = new SavedSearchesStore(es, config.indexPrefix)
   await savedStore.install()
-  const saved = new SavedSearchService(savedStore, search)
-  const kibana = new KibanaExchange(saved, config.indexPrefix)
   const aggregator = new EventsAggregator(es, config.indexPrefix)
   const analytics = { aggregate: new AggregateService(aggregator), summaries: new SummariesService(aggregator), ranking: new RankingService(aggregator), rules: new RulesService(rulesStore, liveRules) }
+  const saved = new SavedSearchService(savedStore, search, analytics.aggregate)
+  const kibana = new KibanaExchange(saved, config.indexPrefix)
   const scanner = new EventsScanner(es, config.indexPrefix)
   const behaviour = new BehaviourService(scanner)
   const signals = new SignalsService(scanner)

@@ -12,6 +12,8 @@ import type { SearchService } from '../query/search-service.ts'
 import { checkProjection, compileSort } from '../query/sort.ts'
 import { SavedSearchesStore, VersionConflict } from '../store/saved-searches-store.ts'
 import { SavedSearchInput, type SavedSearch, type StoredSavedSearch } from './schema.ts'
+import type { AggregateService } from '../analytics/aggregate-service.ts'
+import type { AggregateResponse } from '../analytics/aggregate-schema.ts'
 
 const checkInput = compileChecker(SavedSearchInput)
 
@@ -22,7 +24,12 @@ export interface RunOverrides {
 
 /** Saved searches: private or shared within a tenant, changed only by their owner, with compare-and-set updates. */
 export class SavedSearchService {
-  constructor (private readonly store: SavedSearchesStore, private readonly search: SearchService, private readonly clock: { now: () => number } = Date) {}
+  constructor (
+    private readonly store: SavedSearchesStore,
+    private readonly search: SearchService,
+    private readonly aggregator?: Pick<AggregateService, 'aggregate'>,
+    private readonly clock: { now: () => number } = Date
+  ) {}
 
   async create (input: unknown, who: Principal): Promise<SavedSearch> {
     const valid = this.validate(input)
@@ -67,6 +74,19 @@ export class SavedSearchService {
   async run (id: string, overrides: RunOverrides, who: Principal, scope: ReadScope): Promise<SearchResponse> {
     const s = await this.get(id, who)
     return await this.search.search(toSearchRequest(s, overrides), scope)
+  }
+
+  /** Runs the saved search's grouping (or the one given) over its events. */
+  async groups (id: string, overrides: RunOverrides & { grouping?: SavedSearch['grouping'] }, who: Principal, scope: ReadScope): Promise<AggregateResponse> {
+    if (this.aggregator === undefined) throw new Error('grouping is not wired')
+    const s = await this.get(id, who)
+    const grouping = overrides.grouping ?? s.grouping
+    if (grouping === undefined) throw new ValidationError([{ index: 0, path: '/grouping', message: 'this saved search has no grouping: send one' }])
+    const { filters, query, timeZone } = toSearchRequest(s, overrides)
+    return await this.aggregator.aggregate({
+      ...(filters === undefined ? {} : { filters }), ...(query === undefined ? {} : { query }), ...(timeZone === undefined ? {} : { timeZone }),
+      groupBy: [{ field: grouping.by, ...(grouping.interval === undefined ? {} : { interval: grouping.interval }) }]
+    }, scope)
   }
 
   private async owned (id: string, who: Principal): Promise<SavedSearch> {

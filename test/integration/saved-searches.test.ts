@@ -155,3 +155,17 @@ t.test('a Kibana export with what cannot be translated: reported per object, nev
   const ok = r.imported[0].id
   t.same(await runAll(ok), expected(s => s.action === 'login' && s.outcome === 'failure' && s.country !== 'FR' && s.time >= Date.now() - 30 * DAY))
 })
+
+t.test('a saved search runs its grouping', async t => {
+  const s = (await call(KEYS.read, 'POST', '/v1/saved-searches', { name: 'by country', query: 'audit.category:money', grouping: { by: 'country' }, timeRange: { from: 'now-30d' } })).json()
+  const res = await call(KEYS.read, 'POST', `/v1/saved-searches/${s.id}/groups`, {})
+  t.equal(res.statusCode, 200, res.body)
+  const counts: Record<string, number> = {}
+  for (const x of seeded) if (x.category === 'money' && x.country !== undefined && x.time >= Date.now() - 30 * DAY) counts[x.country] = (counts[x.country] ?? 0) + 1
+  const got = Object.fromEntries(res.json().groups.map((g: { key: string, count: number }) => [g.key, g.count]))
+  t.same(got, counts, 'group counts match the seed')
+  const byAction = await call(KEYS.read, 'POST', `/v1/saved-searches/${s.id}/groups`, { grouping: { by: 'action' } })
+  t.same(byAction.json().groups.map((g: { key: string }) => g.key).sort(), ['deposit', 'withdrawal'])
+  const none = (await call(KEYS.read, 'POST', '/v1/saved-searches', { name: 'no grouping' })).json()
+  t.equal((await call(KEYS.read, 'POST', `/v1/saved-searches/${none.id}/groups`, {})).statusCode, 400)
+})

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { SavedSearchService } from '../../saved/saved-search-service.ts'
 import type { KibanaExchange } from '../../saved/kibana-exchange.ts'
-import { SavedSearch, SavedSearchInput, TimeRange } from '../../saved/schema.ts'
+import { Grouping, SavedSearch, SavedSearchInput, TimeRange } from '../../saved/schema.ts'
+import { AggregateResponse } from '../../analytics/aggregate-schema.ts'
 import { SearchResponse } from '../../query/search-request.ts'
 import { ValidationError } from '../../errors.ts'
 import type { Principal } from '../../auth/api-keys.ts'
@@ -77,6 +78,16 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
       response: { 200: SearchResponse, ...errors }
     }
   }, async request => await saved.run(request.params.id, request.body ?? {}, who(request), readScopeOf(request)))
+
+  app.post('/v1/saved-searches/:id/groups', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['saved searches'], summary: 'Run the saved search\'s grouping (or the one sent) over its events, as POST /v1/events/aggregate',
+      params: Id,
+      body: Type.Optional(Type.Object({ timeRange: Type.Optional(TimeRange), grouping: Type.Optional(Grouping) }, { additionalProperties: false })),
+      response: { 200: AggregateResponse, ...errors }
+    }
+  }, async request => await saved.groups(request.params.id, request.body ?? {}, who(request), readScopeOf(request)))
 
   app.get('/v1/saved-searches/kibana', {
     config: { scope: 'read' },
