@@ -14,6 +14,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY mappings ./mappings
+# Volumes mounted here (checkpoints, exports) must be writable by the unprivileged user.
+RUN mkdir -p /var/lib/sillage/checkpoints /var/lib/sillage/exports && chown -R node:node /var/lib/sillage
 USER node
 EXPOSE 3000
 CMD ["node", "dist/server.js"]

@@ -18,7 +18,6 @@ import { EventsExportReader } from '../../src/store/events-export.ts'
 import { ExportFiles } from '../../src/store/export-files.ts'
 import { ExportService } from '../../src/export/export-service.ts'
 import type { ExportJobs } from '../../src/export/jobs.ts'
-import { testEnv } from '../../test/helpers/stack.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
@@ -28,8 +27,17 @@ import type { Config } from '../../src/config/config.ts'
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const FORMATS = (process.argv[3] ?? 'csv,ndjson').split(',') as Array<'csv' | 'ndjson' | 'json'>
-const config = loadConfig(testEnv({ SILLAGE_INDEX_PREFIX: `bench${TOTAL}`, SILLAGE_LOG_LEVEL: 'warn' }))
-const ordered = loadConfig(testEnv({ SILLAGE_INDEX_PREFIX: `bench${TOTAL}t`, SILLAGE_LOG_LEVEL: 'warn' }))
+// The environment is built here rather than with the test helpers: those load the whole service (geoip-lite's
+// tables among it), which would count in this process's memory.
+const env = (prefix: string): Record<string, string> => ({
+  ELASTICSEARCH_URL: process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  SILLAGE_API_KEYS: 'bench-export-key-0001:read+export',
+  SILLAGE_INDEX_PREFIX: prefix,
+  SILLAGE_LOG_LEVEL: 'warn'
+})
+const config = loadConfig(env(`bench${TOTAL}`))
+const ordered = loadConfig(env(`bench${TOTAL}t`))
 const es = createEs(config.elasticsearchUrl)
 
 const noJobs: ExportJobs = {
