@@ -165,7 +165,7 @@ try {
   const on = mean(results.on.map(r => r.e2e))
   const sealed = mean(results.on.map(r => r.sealed ?? 0))
   const f = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`
-  console.log(`leaf hash in the worker (parse, canonical form, SHA-256): ${leafCost().toFixed(1)} µs/event`)
+  console.log(`leaf hash in the worker (SHA-256 of the queued canonical JSON): ${leafCost().toFixed(1)} µs/event`)
   console.log(`end to end, sealing off (posted → searchable): ${f(off)}`)
   console.log(`end to end, sealing on  (posted → searchable): ${f(on)}`)
   console.log(`sealing on, posted → sealed:                  ${f(sealed)}`)

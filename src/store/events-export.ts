@@ -7,7 +7,7 @@ import { eventsAlias } from './index-names.ts'
  * must outlive the longest pause between two pages.
  */
 export const EXPORT_KEEP_ALIVE = '10m'
-export const EXPORT_PAGE = 1500
+export const EXPORT_PAGE = 2500
 
 export interface ExportedHit { id: string, source: Record<string, unknown> }
 
