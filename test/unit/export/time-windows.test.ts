@@ -1,7 +1,10 @@
 import t from 'tap'
 import { TimeWindows } from '../../../src/store/events-export.ts'
 
-const rangeOf = (w: TimeWindows): { gte: number, lte: number } => (w.range() as { range: { '@timestamp': { gte: number, lte: number } } }).range['@timestamp']
+const rangeOf = (w: TimeWindows): { gte: number, lte: number } => {
+  const { gte, lte } = (w.range() as { range: { '@timestamp': { gte: number, lte: number } } }).range['@timestamp']
+  return { gte, lte }
+}
 
 t.test('newest first: windows follow the last event read and widen on short pages', async t => {
   const w = new TimeWindows('desc', { min: 0, max: 10_000, count: 1000 }, 100)
