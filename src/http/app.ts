@@ -69,7 +69,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(healthRoutes, { checks: services.health })
   await app.register(eventRoutes, { ingest: services.ingest })
   await app.register(searchRoutes, { search: services.search })
-  await app.register(exportRoutes, { exports: services.exports })
+  await app.register(exportRoutes, { exports: services.exports, saved: services.saved })
   if (services.integrity !== undefined) await app.register(integrityRoutes, { integrity: services.integrity })
   await app.register(analyticsRoutes, { services: services.analytics })
   await app.register(rulesRoutes, { rules: services.analytics.rules })

@@ -6,6 +6,9 @@ import { EvidencePackRequest, ExportJobView, ExportRequest } from '../../export/
 import type { Requester } from '../../export/jobs.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import type { Principal } from '../../auth/api-keys.ts'
+import { toSearchRequest, type SavedSearchService } from '../../saved/saved-search-service.ts'
+import { TimeRange } from '../../saved/schema.ts'
 
 const file = (types: string[], description: string): object => ({
   description,
@@ -40,7 +43,27 @@ async function answer (request: FastifyRequest, reply: FastifyReply, started: St
     .send(started.body)
 }
 
-export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService }> = async (app, { exports }) => {
+export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService, saved: SavedSearchService }> = async (app, { exports, saved }) => {
+  app.post('/v1/saved-searches/:id/export', {
+    config: { scope: 'export' },
+    schema: {
+      tags: ['exports', 'saved searches'],
+      summary: 'Export the events of a saved search (its filters, KQL, time range, sort and columns), as POST /v1/exports',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({
+        format: ExportRequest.properties.format,
+        bom: Type.Optional(Type.Boolean()),
+        timeRange: Type.Optional(TimeRange)
+      }, { additionalProperties: false }),
+      response: { 200: file(EXPORT_TYPES, 'The export, streamed'), 202: accepted, ...errors, 404: Type.Ref(ErrorResponse) }
+    }
+  }, async (request, reply) => {
+    const s = await saved.get(request.params.id, request.principal as Principal)
+    const { fields, size: _size, cursor: _cursor, highlight: _highlight, ...search } = toSearchRequest(s, request.body.timeRange === undefined ? {} : { timeRange: request.body.timeRange })
+    const body = { ...search, format: request.body.format, ...(request.body.bom === undefined ? {} : { bom: request.body.bom }), ...(fields === undefined ? {} : { columns: fields }) }
+    return await answer(request, reply, await exports.startExport(body, requester(request)))
+  })
+
   app.post('/v1/exports', {
     config: { scope: 'export' },
     // The service validates the body itself so that schema, filter, KQL and column problems come back together.
