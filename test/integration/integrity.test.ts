@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
+import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pino } from 'pino'
@@ -270,26 +271,13 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
   const TOTAL = 12_000
   const crashFile = join(dir, 'crash.ndjson')
   const crash = await startStack(t, { worker: false, env: { SILLAGE_CHECKPOINT_FILE: crashFile, SILLAGE_SIGNING_KEY: SEED } })
-  const env = {
-    ELASTICSEARCH_URL: crash.config.elasticsearchUrl,
-    REDIS_URL: crash.config.redisUrl,
-    SILLAGE_API_KEYS: `${KEYS.ingest}:ingest`,
-    SILLAGE_INDEX_PREFIX: crash.config.indexPrefix,
-    SILLAGE_QUEUE_PREFIX: crash.config.queuePrefix,
-    SILLAGE_CHECKPOINT_FILE: crashFile,
-    SILLAGE_SIGNING_KEY: SEED,
-    SILLAGE_CHECKPOINT_MS: '1000',
-    SILLAGE_LOG_LEVEL: 'error',
-    SILLAGE_BULK_MAX_DOCS: '500',
-    SILLAGE_WORKER_CONCURRENCY: '4',
-    SILLAGE_WORKER_LOCK_MS: '3000'
-  }
+  const env = workerEnv(crash.config, { SILLAGE_CHECKPOINT_FILE: crashFile, SILLAGE_SIGNING_KEY: SEED, SILLAGE_CHECKPOINT_MS: '1000' })
   for (let from = 0; from < TOTAL; from += 500) {
     const events = Array.from({ length: 500 }, (_, k) => tenantEvent((from + k) % 3 === 0 ? 'brand-x' : 'brand-y', from + k))
     const res = await crash.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })
     if (res.statusCode !== 202) t.fail(res.body)
   }
-  const start = () => spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const start = () => startWorker(env)
   const leaves = integrityIndex(crash.config.indexPrefix, 'leaves')
   const sealed = async (): Promise<number> => {
     await crash.es.indices.refresh({ index: leaves })
@@ -302,7 +290,7 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
     atKill = await sealed()
   }
   first.kill('SIGKILL')
-  await new Promise(resolve => first.exitCode !== null ? resolve(null) : first.once('exit', resolve))
+  await exited(first)
   t.ok(atKill < TOTAL, `killed with ${atKill} of ${TOTAL} sealed`)
 
   const second = start()
@@ -323,7 +311,7 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
     t.same({ ok: r.ok, checked: r.checked, size: r.checkpoint?.size, problems: r.problems }, { ok: true, checked: size, size, problems: [] }, `${tenant}: ${size} events, one leaf each, numbered without gaps, root signed`)
   }
   second.kill('SIGTERM')
-  t.equal(await new Promise(resolve => second.exitCode !== null ? resolve(second.exitCode) : second.once('exit', resolve)), 0, 'clean shutdown')
+  t.equal(await exited(second), 0, 'clean shutdown')
 })
 
 function stackEnv (): Record<string, string> {
