@@ -7,6 +7,7 @@ import { createEventsQueue } from '../queue/events-queue.ts'
 import { IngestService } from '../ingest/ingest-service.ts'
 import { buildApp } from '../http/app.ts'
 import { enrichContext } from './runtime.ts'
+import { exportServiceFor, integrityServiceFor, loadSigningKey } from './shared.ts'
 import { randomBytes } from 'node:crypto'
 import { SearchService } from '../query/search-service.ts'
 import { CursorCodec } from '../query/cursor.ts'
@@ -27,14 +28,6 @@ import { LiveRules, RulesService, tableOf } from '../analytics/rules-service.ts'
 import { EventsScanner } from '../store/events-scan.ts'
 import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
-import { IntegrityService } from '../integrity/integrity-service.ts'
-import { IntegrityStore } from '../store/integrity-store.ts'
-import { CheckpointFile } from '../integrity/checkpoint-file.ts'
-import { signingKeyFor } from '../integrity/signing-key.ts'
-import { ExportService } from '../export/export-service.ts'
-import { EventsExportReader } from '../store/events-export.ts'
-import { ExportFiles } from '../store/export-files.ts'
-import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-jobs.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -66,12 +59,8 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const scanner = new EventsScanner(es, config.indexPrefix)
   const behaviour = new BehaviourService(scanner)
   const signals = new SignalsService(scanner)
-  const integrity = config.integrity
-    ? new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log?.warn(details, message)), { prefix: config.indexPrefix, days: config.retentionDays })
-    : undefined
-  const exportsQueue = createExportsQueue(redis, config.queuePrefix)
-  const exportsReader = new EventsExportReader(es, config.indexPrefix)
-  const exports = new ExportService({ open: async () => await exportsReader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(exportsQueue), ...(integrity === undefined ? {} : { proofs: integrity }) }, config.exports)
+  const integrity = config.integrity ? integrityServiceFor(config, es, await loadSigningKey(config, log)) : undefined
+  const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, integrity)
   const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }) }, log)
   return {
     app,

@@ -13,14 +13,10 @@ import { IntegrityStore } from '../store/integrity-store.ts'
 import { SealingBatcher } from '../indexer/sealer-batcher.ts'
 import { Sealer } from '../indexer/sealer.ts'
 import { startSealing, type Sealing } from '../indexer/sealer-worker.ts'
-import { CheckpointFile } from '../integrity/checkpoint-file.ts'
-import { signingKeyFor } from '../integrity/signing-key.ts'
-import { IntegrityService } from '../integrity/integrity-service.ts'
-import { ExportService } from '../export/export-service.ts'
-import { EventsExportReader } from '../store/events-export.ts'
-import { ExportFiles } from '../store/export-files.ts'
-import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-jobs.ts'
 import { startExportWorker } from '../indexer/export-worker.ts'
+import { CheckpointFile } from '../integrity/checkpoint-file.ts'
+import type { IntegrityService } from '../integrity/integrity-service.ts'
+import { exportServiceFor, integrityServiceFor, loadSigningKey } from './shared.ts'
 
 export interface Indexer {
   close: () => Promise<void>
@@ -42,11 +38,13 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   }
   const batcherOptions: BatcherOptions = { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 }
   let sealing: Sealing | undefined
+  let proofs: IntegrityService | undefined
   let batcher: BulkBatcher
   if (config.integrity) {
     // Stored events go to the seal queue before their ingest job completes (see SealingBatcher).
     const store = new IntegrityStore(es, prefix)
-    const signingKey = await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log.warn(details, message))
+    const signingKey = await loadSigningKey(config, log)
+    proofs = integrityServiceFor(config, es, signingKey)
     const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })
     const started = await startSealing(redis, sealer, { prefix: config.queuePrefix, checkpointMs: config.checkpointMs, lockMs: config.workerLockMs }, log)
     sealing = started
@@ -66,13 +64,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     return result
   })
   // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
-  const exportsQueue = createExportsQueue(redis, config.queuePrefix)
-  const exportsReader = new EventsExportReader(es, prefix)
-  const proofs = config.integrity
-    // The sealer above already warned about a development signing key; the same key is read again, quietly.
-    ? new IntegrityService(new IntegrityStore(es, prefix), new CheckpointFile(config.checkpointFile, prefix), await signingKeyFor(config.signingKey, config.checkpointFile, () => undefined))
-    : undefined
-  const exports = new ExportService({ open: async () => await exportsReader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(exportsQueue), ...(proofs === undefined ? {} : { proofs }) }, config.exports)
+  const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, proofs)
   const exportWorker = await startExportWorker(redis, exportsQueue, exports, { prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })
   exportWorker.on('error', err => log.error({ err }, 'export worker error'))
   exportWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'export failed'))
