@@ -296,16 +296,17 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
   const second = start()
   t.teardown(() => { second.kill('SIGKILL') })
   t.equal(await crash.waitForCount(TOTAL, 180_000), TOTAL, 'every event stored')
-  for (let i = 0; i < 1200 && await sealed() < TOTAL; i++) await sleep(100)
-  t.equal(await sealed(), TOTAL, 'every stored event sealed exactly once')
+  // Wait for checkpoints covering every event, not for a leaf count: a restarted sealer may first cut a tail
+  // left with a hole by the kill (the count dips) and seal it again.
   const sizes = { 'brand-x': TOTAL / 3, 'brand-y': TOTAL * 2 / 3 }
   const cpIndex = integrityIndex(crash.config.indexPrefix, 'checkpoints')
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     await crash.es.indices.refresh({ index: cpIndex })
     const found = await crash.es.count({ index: cpIndex, query: { bool: { should: Object.entries(sizes).map(([tenant, size]) => ({ bool: { filter: [{ term: { tenant } }, { term: { size } }] } })) } } })
     if (found.count === 2) break
     await sleep(100)
   }
+  t.equal(await sealed(), TOTAL, 'every stored event sealed exactly once')
   for (const [tenant, size] of Object.entries(sizes)) {
     const r = (await crash.api.app.inject({ method: 'GET', url: `/v1/integrity/verify?tenant=${tenant}`, headers: auth(KEYS.admin) })).json()
     t.same({ ok: r.ok, checked: r.checked, size: r.checkpoint?.size, problems: r.problems }, { ok: true, checked: size, size, problems: [] }, `${tenant}: ${size} events, one leaf each, numbered without gaps, root signed`)
