@@ -52,7 +52,7 @@ const OPERATOR: Principal = { keyId: 'cli', scopes: ['admin'], tenant: null }
 
 async function keysCommand (es: ReturnType<typeof createEs>): Promise<void> {
   const store = new KeysStore(es, config.indexPrefix)
-  await store.install()
+  await store.install(config.indexReplicas)
   const keys = new KeyService(store)
   const [sub, arg] = [process.argv[3], process.argv[4]]
   if (sub === 'create') {

@@ -50,8 +50,8 @@ export class AccessLog {
     this.index = accessIndex(prefix)
   }
 
-  async install (): Promise<void> {
-    await ensureIndex(this.es, this.index, MAPPING, false)
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
   }
 
   record (r: AccessRecord): void {

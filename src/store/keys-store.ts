@@ -40,8 +40,8 @@ export class KeysStore {
     this.index = keysIndex(prefix)
   }
 
-  async install (): Promise<void> {
-    await ensureIndex(this.es, this.index, MAPPING)
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
   async create (record: KeyRecord): Promise<void> {

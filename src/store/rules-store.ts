@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs'
+import type { estypes } from '@elastic/elasticsearch'
 import { fileURLToPath } from 'node:url'
 import type { Es } from './elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
 import type { ImportanceRule } from '../events/importance-rules.ts'
 
 export const rulesIndex = (prefix: string): string => `${prefix}-system-rules`
 const DOC_ID = 'importance'
-const MAPPING = JSON.parse(readFileSync(fileURLToPath(new URL('../../mappings/rules-mappings.json', import.meta.url)), 'utf8')) as Record<string, unknown>
+const MAPPING = JSON.parse(readFileSync(fileURLToPath(new URL('../../mappings/rules-mappings.json', import.meta.url)), 'utf8')) as estypes.MappingTypeMapping
 
 export interface StoredRules {
   version: number
@@ -18,16 +20,8 @@ export interface StoredRules {
 export class RulesStore {
   constructor (private readonly es: Es, private readonly prefix: string) {}
 
-  /** Creates the index when missing; safe on every start and between racing processes. */
   async install (replicas: number): Promise<void> {
-    const index = rulesIndex(this.prefix)
-    if (await this.es.indices.exists({ index })) return
-    try {
-      await this.es.indices.create({ index, settings: { index: { number_of_shards: 1, number_of_replicas: replicas } }, mappings: MAPPING })
-    } catch (err) {
-      // Another process created it in between: that is the index wanted.
-      if (!/resource_already_exists_exception/.test(String((err as { message?: string }).message))) throw err
-    }
+    await ensureIndex(this.es, rulesIndex(this.prefix), MAPPING, { replicas, hidden: false })
   }
 
   async read (): Promise<{ doc: StoredRules, seqNo: number, primaryTerm: number } | undefined> {

@@ -33,8 +33,8 @@ export class SavedSearchesStore {
     this.index = savedIndex(prefix)
   }
 
-  async install (): Promise<void> {
-    await ensureIndex(this.es, this.index, MAPPING)
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
   async create (id: string, doc: StoredSavedSearch): Promise<SavedSearch> {
