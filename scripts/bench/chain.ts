@@ -19,7 +19,7 @@ import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
-import { integrityIndex } from '../../src/store/integrity-store.ts'
+import { IntegrityStore } from '../../src/store/integrity-store.ts'
 import { IngestService } from '../../src/ingest/ingest-service.ts'
 import { enrichContext } from '../../src/compose/runtime.ts'
 import { queuedLeaf } from '../../src/integrity/leaf.ts'
@@ -97,7 +97,7 @@ async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
   const api = start('src/server.ts', env)
   const worker = start('src/worker.ts', env)
   const alias = eventsAlias(config.indexPrefix)
-  const leaves = integrityIndex(config.indexPrefix, 'leaves')
+  const log = new IntegrityStore(es, config.indexPrefix)
   try {
     for (let i = 0; !(await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(r => r.ok, () => false)); i++) {
       if (i > 300) throw new Error('the API did not become ready')
@@ -113,7 +113,7 @@ async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
     const searchable = performance.now()
     let sealed: number | undefined
     if (integrity === 'on') {
-      while (await count(leaves) < WARM * BATCH + TOTAL) await sleep(100)
+      while (await log.refresh().then(async () => await log.leafCount(), () => -1) < WARM * BATCH + TOTAL) await sleep(100)
       sealed = TOTAL / ((performance.now() - t0) / 1000)
     }
     const perEvent = async (before: number, now: Promise<number>): Promise<number> => (await now - before) * 1000 / TOTAL

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { Logger } from 'pino'
-import { leafId, type IntegrityStore } from '../store/integrity-store.ts'
+import type { IntegrityStore } from '../store/integrity-store.ts'
 import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { Frontier, Node } from '../integrity/frontier.ts'
@@ -64,29 +64,32 @@ export class Sealer {
   }
 
   private async append (entries: readonly SealEntry[]): Promise<SealResult> {
-    const unique = new Map<string, SealEntry>()
+    const byTenant = new Map<string, Map<string, SealEntry>>()
     for (const e of entries) {
       if (!LEAF_HEX.test(e.leaf)) throw new Error(`seal entry for ${e.tenant}/${e.id} has no valid leaf hash`)
-      const id = leafId(e.tenant, e.id)
-      if (!unique.has(id)) unique.set(id, e)
+      let unique = byTenant.get(e.tenant)
+      if (unique === undefined) byTenant.set(e.tenant, unique = new Map())
+      if (!unique.has(e.id)) unique.set(e.id, e)
     }
-    // Most entries are new: write them straight away. If some were already in the log (a retried job, a
-    // re-sent event), the 409s leave holes in the numbering: that write is undone and done again without them.
-    const sealed = await this.write([...unique.values()], false) ?? await this.write(await this.notInLog(unique), true) ?? 0
+    // Entries already in the log (a retried job, a re-sent event) are left out before numbering: one lookup
+    // of the event ids, after a refresh that makes every earlier seal visible.
+    await this.deps.store.refresh()
+    // Grouped by tenant, so each tenant's part of this seal is stored as few blocks.
+    const fresh: SealEntry[] = []
+    for (const [tenant, unique] of byTenant) {
+      const sealed = await this.deps.store.sealedIds(tenant, [...unique.keys()])
+      for (const [id, e] of unique) if (!sealed.has(id)) fresh.push(e)
+    }
+    const sealed = await this.write(fresh)
     return { sealed, skipped: entries.length - sealed }
-  }
-
-  private async notInLog (unique: Map<string, SealEntry>): Promise<SealEntry[]> {
-    const existing = await this.deps.store.existingLeafIds([...unique.keys()])
-    return [...unique].filter(([id]) => !existing.has(id)).map(([, e]) => e)
   }
 
   /**
    * Numbers the entries from each tenant's next sequence number and stores their leaves, then the subtree
-   * hashes they complete. Returns how many were sealed, or undefined when some were already in the log and
-   * the write was undone (only when `checked` is false: entries known to be new never conflict).
+   * hashes they complete. A block refused (409: another sealer took the position; or any error) fails the
+   * seal: the log is reloaded before the next one, and the job is retried.
    */
-  private async write (fresh: SealEntry[], checked: boolean): Promise<number | undefined> {
+  private async write (fresh: SealEntry[]): Promise<number> {
     if (fresh.length === 0) return 0
     const next = new Map<string, Frontier>()
     for (const tenant of new Set(fresh.map(e => e.tenant))) next.set(tenant, (await this.logOf(tenant)).frontier.clone())
@@ -101,20 +104,13 @@ export class Sealer {
 
     // Subtree hashes go only with a later write than their leaves': a hash is never stored for leaves that
     // might not be. The previous seal's leaves are stored, so its hashes ride along with this bulk.
-    const { leaves: results, nodesFailed } = await this.deps.store.createLeaves(leaves, this.pendingNodes)
+    const { blocks, nodesFailed } = await this.deps.store.createLeaves(leaves, this.pendingNodes)
     this.pendingNodes = []
     if (nodesFailed > 0) this.deps.log.warn({ nodesFailed }, 'subtree hashes not stored; they are rebuilt from the leaves when needed')
-    const failed = results.findIndex(r => r.status !== 409 && (r.status < 200 || r.status >= 300))
-    if (failed >= 0) {
-      const leaf = leaves[failed] as LeafRecord
-      const r = results[failed]
-      throw new Error(`leaf ${leaf.tenant}#${leaf.seq} not stored (${r?.status} ${r?.reason ?? ''}); the log is reloaded before the next seal`)
-    }
-    if (results.some(r => r.status === 409)) {
-      if (checked) throw new Error('a leaf appeared in the log while sealing: is another sealer running?')
-      // Nothing of this write was committed to memory: once its leaves are gone, the known state holds.
-      await this.deps.store.deleteLeaves(leaves.filter((_, i) => results[i]?.status !== 409))
-      return undefined
+    const failed = blocks.find(b => b.status < 200 || b.status >= 300)
+    if (failed !== undefined) {
+      const why = failed.status === 409 ? 'another sealer already wrote there' : `${failed.status} ${failed.reason ?? ''}`
+      throw new Error(`leaves ${failed.tenant}#${failed.start}-${failed.end - 1} not stored (${why}); the log is reloaded before the next seal`)
     }
     this.pendingNodes = completed
     for (const [tenant, tree] of next) (this.logs.get(tenant) as TenantLog).frontier = tree
@@ -127,11 +123,11 @@ export class Sealer {
     this.pendingNodes = []
     for (const tenant of new Set(pending.map(p => p.tenant))) await store.createNodes(tenant, pending.filter(p => p.tenant === tenant).map(p => p.node))
     await store.refresh()
-    const lastSeqs = await store.lastSeqByTenant()
+    const ends = await store.endByTenant()
     const checkpointed = await store.checkpointedByTenant()
     const made: SignedCheckpoint[] = []
-    for (const [tenant, last] of [...lastSeqs].sort(([a], [b]) => a.localeCompare(b))) {
-      if (last + 1 <= (checkpointed.get(tenant) ?? 0)) continue
+    for (const [tenant, end] of [...ends].sort(([a], [b]) => a.localeCompare(b))) {
+      if (end <= (checkpointed.get(tenant) ?? 0)) continue
       const log = await this.logOf(tenant)
       if (log.frontier.size <= log.checkpointed) continue
       const cp = signCheckpoint({ tenant, size: log.frontier.size, root: log.frontier.root().toString('hex'), time: new Date(this.now()).toISOString() }, signingKey)
@@ -151,11 +147,11 @@ export class Sealer {
     if (known !== undefined) return known
     const { store, log } = this.deps
     await store.refresh()
-    let size = (await store.lastSeq(tenant)) + 1
+    const extent = await store.extent(tenant)
+    let size = extent.end
     const checkpointed = (await store.latestCheckpoint(tenant))?.size ?? 0
-    const count = await store.countLeaves(tenant)
-    if (count < size) {
-      const gap = await this.firstGap(tenant, size)
+    if (extent.leaves < size) {
+      const gap = await store.firstGap(tenant, size)
       if (gap >= checkpointed) {
         // Leaves past a hole come from a seal that failed midway and will be retried: no checkpoint covers them.
         log.warn({ tenant, gap, size }, 'integrity log has a hole past its last checkpoint (interrupted seal); truncating it there')
@@ -164,25 +160,13 @@ export class Sealer {
       } else {
         log.error({ tenant, gap, checkpointed }, 'integrity log lost leaves covered by a signed checkpoint: it was altered; verification reports it')
       }
-    } else if (count > size) {
-      log.error({ tenant, count, size }, 'integrity log holds two leaves with one sequence number: it was altered or two sealers ran; verification reports it')
+    } else if (extent.leaves > size) {
+      log.error({ tenant, leaves: extent.leaves, size }, 'integrity log holds two leaves with one sequence number: it was altered or two sealers ran; verification reports it')
     }
     const { frontier, rebuilt } = await loadFrontier(store, tenant, size)
     if (rebuilt.length > 0) await store.createNodes(tenant, rebuilt)
     const loaded = { frontier, checkpointed }
     this.logs.set(tenant, loaded)
     return loaded
-  }
-
-  /** The first sequence number below `size` that no leaf holds (binary search on counts). */
-  private async firstGap (tenant: string, size: number): Promise<number> {
-    let lo = 0
-    let hi = size
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2)
-      if (await this.deps.store.countLeaves(tenant, mid) === mid) lo = mid
-      else hi = mid
-    }
-    return lo
   }
 }

@@ -43,7 +43,7 @@ export class IntegrityService {
    */
   async proofFor (eventId: string, scope: ReadScope): Promise<InclusionProof> {
     await this.store.refresh()
-    const leaf = scope.tenant === null ? await this.store.findLeaf(eventId) : await this.store.leafOf(scope.tenant, eventId)
+    const leaf = await this.store.leafOf(scope.tenant, eventId)
     if (leaf === undefined) throw new NotFoundError(`event "${eventId}" is not in the integrity log (unknown, or not sealed yet)`)
     const checkpoint = await this.store.latestCheckpoint(leaf.tenant)
     if (checkpoint === undefined || checkpoint.size <= leaf.seq) {

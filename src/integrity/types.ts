@@ -9,7 +9,7 @@ export interface SealEntry {
   leaf: string
 }
 
-/** One leaf of a tenant's log, as kept in `<prefix>-integrity-leaves`. */
+/** One leaf of a tenant's log (stored in blocks of consecutive leaves in `<prefix>-integrity-blocks`). */
 export interface LeafRecord {
   tenant: string
   seq: number

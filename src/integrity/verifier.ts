@@ -29,7 +29,7 @@ export interface VerifyDeps {
 export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from?: number, to?: number }): Promise<VerifyReport> {
   const { store } = deps
   await store.refresh()
-  const last = await store.lastSeq(tenant)
+  const last = (await store.extent(tenant)).end - 1
   const from = range.from ?? 0
   const to = range.to ?? Math.max(from - 1, Math.min(last, from + MAX_VERIFY_RANGE - 1))
   if (to < from - 1 || to - from + 1 > MAX_VERIFY_RANGE) {
@@ -81,7 +81,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   sequence.finish(end)
   problems.push(...sequence.problems)
 
-  const byLeaf = new Map((await store.leavesByHash(tenant, mismatches.map(m => m.found))).map(l => [l.leaf, l.seq]))
+  const byLeaf = mismatches.length === 0 ? new Map<string, number>() : await positionsOf(store, tenant, new Set(mismatches.map(m => m.found)), last + 1)
   problems.push(...classifyMismatches(mismatches, byLeaf))
 
   if (anchor !== undefined && tree !== undefined) problems.push(...await checkRoot(deps, tenant, anchor, tree))
@@ -114,6 +114,19 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
     problems,
     omitted
   }
+}
+
+/**
+ * Where in the whole log leaves with these hashes sit: a changed event whose content is another leaf's was
+ * moved, not edited. Leaf hashes are not indexed (the log is written far more than it is read), so this walks
+ * the log; only a verification that found changes does.
+ */
+async function positionsOf (store: IntegrityStore, tenant: string, hashes: ReadonlySet<string>, end: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for await (const page of store.leafPages(tenant, 0, end)) {
+    for (const leaf of page) if (hashes.has(leaf.leaf) && !out.has(leaf.leaf)) out.set(leaf.leaf, leaf.seq)
+  }
+  return out
 }
 
 /** Completes the tree up to the checkpoint size and compares its root with the signed one. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
-import { bulkCreate, type BulkDoc, type BulkItemResult } from './bulk.ts'
+import { bulkCreate, type BulkDoc } from './bulk.ts'
 import { eventsAlias } from './index-names.ts'
 import type { LeafRecord } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
@@ -10,7 +10,7 @@ import { nodeEnd, type Node } from '../integrity/frontier.ts'
 import { nodeKey } from '../integrity/span-hash.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
-const KINDS = ['leaves', 'nodes', 'checkpoints'] as const
+const KINDS = ['blocks', 'nodes', 'checkpoints'] as const
 export const integrityIndex = (prefix: string, kind: typeof KINDS[number]): string => `${prefix}-integrity-${kind}`
 
 /** Templates and indices of the integrity logs; one shard each, so a log's writes apply in order. Idempotent. */
@@ -23,64 +23,106 @@ export async function installIntegrityIndices (es: Es, prefix: string, replicas:
   }
 }
 
-interface LeafSource { tenant: string, seq: number, event_id: string, event_index: string, leaf: string, sealed_at: string }
+/**
+ * Consecutive leaves of one tenant's log written by one seal; leaf i is seq start + i. A block rather than a
+ * document per leaf: the log costs Elasticsearch one small document per thousand events, not one per event.
+ */
+interface BlockSource {
+  tenant: string
+  start: number
+  end: number
+  count: number
+  event_ids: string[]
+  /** Distinct partitions of the block's events; partition_of[i] points into it. */
+  partitions: string[]
+  partition_of: number[]
+  leaves: string[]
+  sealed_at: string
+}
 interface CheckpointSource { tenant: string, size: number, root: string, time: string, key_id: string, signature: string }
 
-const toLeaf = (s: LeafSource): LeafRecord => ({ tenant: s.tenant, seq: s.seq, eventId: s.event_id, eventIndex: s.event_index, leaf: s.leaf, sealedAt: s.sealed_at })
+/** Most leaves in one block (about 110 kB of source). */
+export const BLOCK_LEAVES = 1024
+const blockId = (tenant: string, start: number): string => `${tenant}:${start}`
 const toCheckpoint = (s: CheckpointSource): SignedCheckpoint => ({ tenant: s.tenant, size: s.size, root: s.root, time: s.time, keyId: s.key_id, signature: s.signature })
-export const leafId = (tenant: string, eventId: string): string => `${tenant}:${eventId}`
 const MGET_CHUNK = 5000
+/** Event ids per terms lookup, and blocks per page of a walk. */
+const TERMS_CHUNK = 5000
+const BLOCKS_PER_PAGE = 8
+
+/** The leaves a block holds, numbered from its start (a block altered to hold more or fewer shows as holes or repeats). */
+function leavesOf (b: BlockSource): LeafRecord[] {
+  return b.leaves.map((leaf, i) => ({
+    tenant: b.tenant, seq: b.start + i, eventId: b.event_ids[i] ?? '', eventIndex: b.partitions[b.partition_of[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
+  }))
+}
+
+/** Splits leaves, in log order, into blocks: a new one at each change of tenant, gap in seq, or every BLOCK_LEAVES. */
+function toBlocks (leaves: readonly LeafRecord[]): BlockSource[] {
+  const blocks: BlockSource[] = []
+  let block: BlockSource | undefined
+  for (const l of leaves) {
+    if (block === undefined || block.tenant !== l.tenant || block.end !== l.seq || block.count === BLOCK_LEAVES) {
+      block = { tenant: l.tenant, start: l.seq, end: l.seq, count: 0, event_ids: [], partitions: [], partition_of: [], leaves: [], sealed_at: l.sealedAt }
+      blocks.push(block)
+    }
+    let p = block.partitions.indexOf(l.eventIndex)
+    if (p < 0) p = block.partitions.push(l.eventIndex) - 1
+    block.event_ids.push(l.eventId)
+    block.partition_of.push(p)
+    block.leaves.push(l.leaf)
+    block.end++
+    block.count++
+  }
+  return blocks
+}
+
+export interface BlockResult { tenant: string, start: number, end: number, status: number, reason?: string }
 
 /** Every Elasticsearch request of the integrity logs, and the reads of events that verification needs. */
 export class IntegrityStore {
-  readonly leaves: string
+  readonly blocks: string
   readonly nodes: string
   readonly checkpoints: string
 
   constructor (private readonly es: Es, private readonly prefix: string) {
-    this.leaves = integrityIndex(prefix, 'leaves')
+    this.blocks = integrityIndex(prefix, 'blocks')
     this.nodes = integrityIndex(prefix, 'nodes')
     this.checkpoints = integrityIndex(prefix, 'checkpoints')
   }
 
   async refresh (): Promise<void> {
-    await this.es.indices.refresh({ index: [this.leaves, this.checkpoints] })
+    await this.es.indices.refresh({ index: [this.blocks, this.checkpoints] })
   }
 
-  /** Which of these `<tenant>:<event id>` leaves exist (realtime: sees writes not yet refreshed). */
-  async existingLeafIds (ids: string[]): Promise<Set<string>> {
+  /** Which of these event ids each tenant's log already holds, as of the last refresh. */
+  async sealedIds (tenant: string, eventIds: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>()
-    for (let i = 0; i < ids.length; i += MGET_CHUNK) {
-      const r = await this.es.mget({ index: this.leaves, ids: ids.slice(i, i + MGET_CHUNK), _source: false })
-      for (const d of r.docs) if ('found' in d && d.found) found.add(d._id)
+    for (const block of await this.blocksWithEvents(tenant, eventIds, ['event_ids'])) {
+      for (const id of block.event_ids) found.add(id)
     }
-    return found
+    return new Set(eventIds.filter(id => found.has(id)))
   }
 
-  /** Creates leaves, and in the same bulk subtree hashes of leaves already stored; one result per leaf. */
-  async createLeaves (leaves: readonly LeafRecord[], nodes: ReadonlyArray<{ tenant: string, node: Node }> = []): Promise<{ leaves: BulkItemResult[], nodesFailed: number }> {
+  /**
+   * Creates the leaves, in blocks (a new block per tenant and every BLOCK_LEAVES), and in the same bulk subtree
+   * hashes of leaves already stored. One result per block; 409 means another writer took that position.
+   */
+  async createLeaves (leaves: readonly LeafRecord[], nodes: ReadonlyArray<{ tenant: string, node: Node }> = []): Promise<{ blocks: BlockResult[], nodesFailed: number }> {
+    const blocks = toBlocks(leaves)
     const results = await bulkCreate(this.es, [
-      ...leaves.map(l => ({
-        index: this.leaves,
-        id: leafId(l.tenant, l.eventId),
-        doc: { tenant: l.tenant, seq: l.seq, event_id: l.eventId, event_index: l.eventIndex, leaf: l.leaf, sealed_at: l.sealedAt } satisfies LeafSource
-      })),
+      ...blocks.map(b => ({ index: this.blocks, id: blockId(b.tenant, b.start), doc: b })),
       ...nodes.map(({ tenant, node }) => this.nodeDoc(tenant, node))
     ])
-    const nodesFailed = results.slice(leaves.length).filter(r => r.status !== 409 && (r.status < 200 || r.status >= 300)).length
-    return { leaves: results.slice(0, leaves.length), nodesFailed }
+    const nodesFailed = results.slice(blocks.length).filter(r => r.status !== 409 && (r.status < 200 || r.status >= 300)).length
+    return {
+      blocks: blocks.map((b, i) => ({ tenant: b.tenant, start: b.start, end: b.end, status: results[i]?.status ?? 500, ...(results[i]?.reason === undefined ? {} : { reason: results[i]?.reason }) })),
+      nodesFailed
+    }
   }
 
   private nodeDoc (tenant: string, n: Node): BulkDoc {
     return { index: this.nodes, id: `${tenant}:${nodeKey(n.level, n.index)}`, doc: { tenant, level: n.level, index: n.index, end: nodeEnd(n.level, n.index), hash: n.hash.toString('hex') } }
-  }
-
-  /** Removes leaves just written by a seal that is being undone (visible at once). */
-  async deleteLeaves (leaves: readonly LeafRecord[]): Promise<void> {
-    if (leaves.length === 0) return
-    const r = await this.es.bulk({ refresh: true, operations: leaves.map(l => ({ delete: { _index: this.leaves, _id: leafId(l.tenant, l.eventId) } })), filter_path: ['errors', 'items.*.status'] })
-    const failed = r.items.find(item => { const status = Object.values(item)[0]?.status ?? 500; return status !== 404 && (status < 200 || status >= 300) })
-    if (failed !== undefined) throw new Error('leaves of an undone seal could not be removed; the log is checked for holes when reloaded')
   }
 
   /** Stores subtree hashes; one already there (409) is the same hash of the same leaves. */
@@ -102,78 +144,96 @@ export class IntegrityStore {
     return out
   }
 
-  /** The highest sequence number of the tenant's log (-1 when empty), as of the last refresh. */
-  async lastSeq (tenant: string): Promise<number> {
-    const r = await this.es.search<LeafSource>({ index: this.leaves, size: 1, query: { term: { tenant } }, sort: [{ seq: 'desc' }], _source: ['seq'] })
-    return r.hits.hits[0]?._source?.seq ?? -1
+  /** Where the tenant's log ends (its highest seq + 1) and how many leaves it holds, as of the last refresh. */
+  async extent (tenant: string): Promise<{ end: number, leaves: number }> {
+    const r = await this.es.search({ index: this.blocks, size: 0, query: { term: { tenant } }, aggs: { end: { max: { field: 'end' } }, leaves: { sum: { field: 'count' } } } })
+    const value = (name: string): number => (r.aggregations?.[name] as { value?: number | null } | undefined)?.value ?? 0
+    return { end: value('end'), leaves: value('leaves') }
   }
 
-  async countLeaves (tenant: string, belowSeq?: number): Promise<number> {
-    const filter: estypes.QueryDslQueryContainer[] = [{ term: { tenant } }]
-    if (belowSeq !== undefined) filter.push({ range: { seq: { lt: belowSeq } } })
-    return (await this.es.count({ index: this.leaves, query: { bool: { filter } } })).count
+  /** Leaves of every log, or of one tenant's (for monitoring and tests). */
+  async leafCount (tenant?: string): Promise<number> {
+    const r = await this.es.search({ index: this.blocks, size: 0, ...(tenant === undefined ? {} : { query: { term: { tenant } } }), aggs: { leaves: { sum: { field: 'count' } } } })
+    return (r.aggregations?.leaves as { value?: number } | undefined)?.value ?? 0
   }
 
-  /** Removes leaves from `seq` on, and the subtree hashes that cover them. */
+  /** The first position of the tenant's log below `end` not held by exactly one block, walking block bounds in order. */
+  async firstGap (tenant: string, end: number): Promise<number> {
+    let at = 0
+    for await (const page of this.blockPages(tenant, 0, end, ['start', 'end'], 1000)) {
+      for (const b of page) {
+        if (b.start !== at) return at
+        at = b.end
+      }
+    }
+    return at
+  }
+
+  /** Removes the blocks from `seq` on (seq is a block start: the end of the log's first gap), and the subtree hashes that cover them. */
   async truncate (tenant: string, seq: number): Promise<void> {
-    await this.es.deleteByQuery({ index: this.leaves, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { seq: { gte: seq } } }] } } })
+    await this.es.deleteByQuery({ index: this.blocks, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { start: { gte: seq } } }] } } })
     await this.es.deleteByQuery({ index: this.nodes, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { end: { gt: seq } } }] } } })
   }
 
-  /** Leaves with from ≤ seq < to, in order, a page at a time. */
-  async * leafPages (tenant: string, from: number, to: number, pageSize = 5000): AsyncGenerator<LeafRecord[]> {
+  /** Leaves with from ≤ seq < to, in order, a few blocks at a time. */
+  async * leafPages (tenant: string, from: number, to: number): AsyncGenerator<LeafRecord[]> {
+    for await (const page of this.blockPages(tenant, from, to)) {
+      const leaves = page.flatMap(leavesOf).filter(l => l.seq >= from && l.seq < to)
+      if (leaves.length > 0) yield leaves
+    }
+  }
+
+  /** Blocks overlapping [from, to), by start. */
+  private async * blockPages (tenant: string, from: number, to: number, source?: string[], size = BLOCKS_PER_PAGE): AsyncGenerator<BlockSource[]> {
     let after: estypes.SortResults | undefined
     for (;;) {
-      const r = await this.es.search<LeafSource>({
-        index: this.leaves,
-        size: pageSize,
-        query: { bool: { filter: [{ term: { tenant } }, { range: { seq: { gte: from, lt: to } } }] } },
-        sort: [{ seq: 'asc' }, { event_id: 'asc' }],
+      const r = await this.es.search<BlockSource>({
+        index: this.blocks,
+        size,
+        query: { bool: { filter: [{ term: { tenant } }, { range: { start: { lt: to } } }, { range: { end: { gt: from } } }] } },
+        sort: [{ start: 'asc' }, { end: 'asc' }],
+        ...(source === undefined ? {} : { _source: source }),
         ...(after === undefined ? {} : { search_after: after })
       })
       const hits = r.hits.hits
-      if (hits.length > 0) yield hits.map(h => toLeaf(h._source as LeafSource))
-      if (hits.length < pageSize) return
+      if (hits.length > 0) yield hits.map(h => h._source as BlockSource)
+      if (hits.length < size) return
       after = hits[hits.length - 1]?.sort
     }
   }
 
-  async leafOf (tenant: string, eventId: string): Promise<LeafRecord | undefined> {
-    const r = await this.es.get<LeafSource>({ index: this.leaves, id: leafId(tenant, eventId) }, { ignore: [404] })
-    return r.found && r._source !== undefined ? toLeaf(r._source) : undefined
+  /** Blocks of the tenant holding any of these events (chunked terms lookups), as of the last refresh. */
+  private async blocksWithEvents (tenant: string | undefined, eventIds: readonly string[], source?: string[]): Promise<BlockSource[]> {
+    const out: BlockSource[] = []
+    for (let i = 0; i < eventIds.length; i += TERMS_CHUNK) {
+      const chunk = eventIds.slice(i, i + TERMS_CHUNK)
+      const filter: estypes.QueryDslQueryContainer[] = [{ terms: { event_ids: chunk } }]
+      if (tenant !== undefined) filter.push({ term: { tenant } })
+      const r = await this.es.search<BlockSource>({ index: this.blocks, size: 10_000, query: { bool: { filter } }, sort: [{ tenant: 'asc' }, { start: 'asc' }], ...(source === undefined ? {} : { _source: source }) })
+      out.push(...r.hits.hits.map(h => h._source as BlockSource))
+    }
+    return out
   }
 
-  /** The leaf of an event in whichever tenant's log holds it (for platform callers, who name no tenant), as of the last refresh. */
-  async findLeaf (eventId: string): Promise<LeafRecord | undefined> {
-    const r = await this.es.search<LeafSource>({ index: this.leaves, size: 1, query: { term: { event_id: eventId } }, sort: [{ tenant: 'asc' }] })
-    const s = r.hits.hits[0]?._source
-    return s === undefined ? undefined : toLeaf(s)
+  /** The leaf of an event in the tenant's log (or, for platform callers, in whichever log holds it), as of the last refresh. */
+  async leafOf (tenant: string | null, eventId: string): Promise<LeafRecord | undefined> {
+    const [block] = await this.blocksWithEvents(tenant ?? undefined, [eventId])
+    return block === undefined ? undefined : leavesOf(block).find(l => l.eventId === eventId)
   }
 
-  /** Leaves of the tenant by event id (realtime). */
+  /** Leaves of the tenant by event id, as of the last refresh. */
   async leavesByEventId (tenant: string, eventIds: readonly string[]): Promise<Map<string, LeafRecord>> {
+    const wanted = new Set(eventIds)
     const out = new Map<string, LeafRecord>()
-    for (let i = 0; i < eventIds.length; i += MGET_CHUNK) {
-      const r = await this.es.mget<LeafSource>({ index: this.leaves, ids: eventIds.slice(i, i + MGET_CHUNK).map(id => leafId(tenant, id)) })
-      for (const d of r.docs) if ('found' in d && d.found && d._source !== undefined) out.set(d._source.event_id, toLeaf(d._source))
+    for (const block of await this.blocksWithEvents(tenant, eventIds)) {
+      for (const leaf of leavesOf(block)) if (wanted.has(leaf.eventId) && !out.has(leaf.eventId)) out.set(leaf.eventId, leaf)
     }
     return out
   }
 
-  /** Leaves of the tenant with these hashes (a scan of doc values: the leaf hash is not indexed). */
-  async leavesByHash (tenant: string, hashes: readonly string[]): Promise<LeafRecord[]> {
-    const out: LeafRecord[] = []
-    for (let i = 0; i < hashes.length; i += 1000) {
-      const chunk = hashes.slice(i, i + 1000)
-      const r = await this.es.search<LeafSource>({ index: this.leaves, size: chunk.length * 2, query: { bool: { filter: [{ term: { tenant } }, { terms: { leaf: chunk } }] } } })
-      out.push(...r.hits.hits.map(h => toLeaf(h._source as LeafSource)))
-    }
-    return out
-  }
-
-  /** Last sequence number per tenant with leaves. */
-  async lastSeqByTenant (): Promise<Map<string, number>> {
-    return await this.maxByTenant(this.leaves, 'seq')
+  /** Where each log ends (highest seq + 1), per tenant with leaves. */
+  async endByTenant (): Promise<Map<string, number>> {
+    return await this.maxByTenant(this.blocks, 'end')
   }
 
   /** Size of the latest checkpoint per tenant. */

@@ -41,13 +41,21 @@ async function leavesOf (tenant: string): Promise<LeafRecord[]> {
 }
 
 async function waitForLeaves (expected: number): Promise<void> {
-  const index = integrityIndex(stack.config.indexPrefix, 'leaves')
+  const store = new IntegrityStore(stack.es, stack.config.indexPrefix)
   for (let i = 0; i < 300; i++) {
-    await stack.es.indices.refresh({ index })
-    if ((await stack.es.count({ index })).count >= expected) return
+    await store.refresh()
+    if (await store.leafCount() >= expected) return
     await sleep(100)
   }
   throw new Error(`fewer than ${expected} leaves sealed`)
+}
+
+/** The stored block holding a leaf, to alter it as someone with write access to Elasticsearch could. */
+async function blockOf (tenant: string, seq: number): Promise<{ id: string, source: Record<string, unknown> & { leaves: string[], event_ids: string[], partition_of: number[] } }> {
+  const r = await stack.es.search({ index: integrityIndex(stack.config.indexPrefix, 'blocks'), query: { bool: { filter: [{ term: { tenant } }, { range: { start: { lte: seq } } }, { range: { end: { gt: seq } } }] } } })
+  const hit = r.hits.hits[0]
+  if (hit === undefined) throw new Error(`no block holds ${tenant}#${seq}`)
+  return { id: hit._id as string, source: hit._source as never }
 }
 
 const verifyTenant = async (tenant: string, query = '') => (await get(KEYS.admin, `/v1/integrity/verify?tenant=${tenant}${query}`)).json()
@@ -78,8 +86,9 @@ t.test('each tenant has its own log, numbered 0, 1, 2, … with each event once'
   t.same(b.map(l => l.seq), Array.from({ length: B }, (_, i) => i))
   t.same(new Set(a.map(l => l.eventId)).size, A)
   t.ok(b.every(l => l.eventId.startsWith('brand-b-')))
-  const doc = await stack.es.get({ index: integrityIndex(stack.config.indexPrefix, 'leaves'), id: `brand-a:${a[0]?.eventId}` })
-  t.match(doc._source, { tenant: 'brand-a', seq: 0, event_id: a[0]?.eventId, event_index: a[0]?.eventIndex, leaf: /^[0-9a-f]{64}$/, sealed_at: /Z$/ })
+  const first = await stack.es.get<Record<string, unknown>>({ index: integrityIndex(stack.config.indexPrefix, 'blocks'), id: 'brand-a:0' })
+  t.match(first._source, { tenant: 'brand-a', start: 0, end: Number, count: Number, event_ids: [a[0]?.eventId], partitions: [a[0]?.eventIndex], partition_of: [0], leaves: [a[0]?.leaf], sealed_at: /Z$/ })
+  t.ok(a.every(l => /^[0-9a-f]{64}$/.test(l.leaf) && l.eventIndex.startsWith(`${stack.config.indexPrefix}-events-`)), 'each leaf names its hash and partition')
 })
 
 t.test('an untouched log verifies; checkpoints are signed, in the index and in the file', async t => {
@@ -204,7 +213,7 @@ t.test('edited, deleted, inserted and swapped events are each named with their k
 t.test('altered checkpoints and leaves are reported', async t => {
   const es = stack.es
   const cpIndex = integrityIndex(stack.config.indexPrefix, 'checkpoints')
-  const leafIndex = integrityIndex(stack.config.indexPrefix, 'leaves')
+  const leafIndex = integrityIndex(stack.config.indexPrefix, 'blocks')
   const kinds = (r: { problems: Array<{ kind: string, source?: string, seq?: number }> }): string[] => r.problems.map(p => `${p.kind}${p.source === undefined ? '' : `/${p.source}`}${p.seq === undefined ? '' : `@${p.seq}`}`)
   const original = (await es.get<Record<string, unknown>>({ index: cpIndex, id: `brand-b:${B}` }))._source as Record<string, unknown>
 
@@ -220,19 +229,27 @@ t.test('altered checkpoints and leaves are reported', async t => {
   await writeFile(file, text)
   t.equal((await verifyTenant('brand-b')).ok, true, 'restored')
 
-  const leaves = await leavesOf('brand-b')
-  const five = leaves[5] as LeafRecord
-  const eight = leaves[8] as LeafRecord
-  const source = async (l: LeafRecord) => (await es.get<Record<string, unknown>>({ index: leafIndex, id: `brand-b:${l.eventId}` }))._source as Record<string, unknown>
-  const [src5, src8] = [await source(five), await source(eight)]
-  await es.index({ index: leafIndex, id: `brand-b:${five.eventId}`, document: { ...src5, leaf: leafHash('forged').toString('hex') }, refresh: true })
+  // Blocks altered in place: a leaf hash rewritten, then a leaf taken out (the rest of its block moves up one).
+  const five = await blockOf('brand-b', 5)
+  const offset = 5 - (five.source.start as number)
+  const forged = five.source.leaves.map((l, i) => i === offset ? leafHash('forged').toString('hex') : l)
+  await es.index({ index: leafIndex, id: five.id, document: { ...five.source, leaves: forged }, refresh: true })
   t.same(kinds(await verifyTenant('brand-b')), ['leaf_log_altered', 'modified@5'], 'a leaf rewritten: its event no longer matches and the root breaks')
-  await es.index({ index: leafIndex, id: `brand-b:${five.eventId}`, document: src5, refresh: true })
-  await es.delete({ index: leafIndex, id: `brand-b:${eight.eventId}`, refresh: true })
+  await es.index({ index: leafIndex, id: five.id, document: five.source, refresh: true })
+  const eight = await blockOf('brand-b', 8)
+  const at = 8 - (eight.source.start as number)
+  const without = <T>(list: T[]): T[] => list.filter((_, i) => i !== at)
+  const removed = eight.source.event_ids[at]
+  await es.index({
+    index: leafIndex, id: eight.id, refresh: true,
+    document: { ...eight.source, end: (eight.source.end as number) - 1, count: (eight.source.count as number) - 1, leaves: without(eight.source.leaves), event_ids: without(eight.source.event_ids), partition_of: without(eight.source.partition_of) }
+  })
   const r = await verifyTenant('brand-b')
-  t.same(kinds(r), ['leaf_log_altered', 'leaf_log_altered@8', 'inserted'], 'a leaf removed: a hole, no root, and its event is outside the log')
-  t.equal(r.problems[2].eventId, eight.eventId)
-  await es.index({ index: leafIndex, id: `brand-b:${eight.eventId}`, document: src8, refresh: true })
+  // Unless its block was the log's last, the block now ends one short of the next: a hole there too.
+  const hole = eight.source.end === B ? [] : [`leaf_log_altered@${(eight.source.end as number) - 1}`]
+  t.same(kinds(r), ['leaf_log_altered', ...hole, 'inserted'], 'a leaf removed: the root breaks, and its event is outside the log')
+  t.equal(r.problems.at(-1).eventId, removed)
+  await es.index({ index: leafIndex, id: eight.id, document: eight.source, refresh: true })
   t.equal((await verifyTenant('brand-b')).ok, true, 'restored')
 })
 
@@ -248,22 +265,31 @@ t.test('the sealer never reuses nor skips a number: retries, another sealer, an 
   sealer.invalidate() // what the owner token makes this process do
   const [cp] = (await sealer.checkpoint()).filter(c => c.tenant === 'brand-z')
   t.equal(cp?.size, 400)
-  await sealer.seal(range(400, 410))
-  // A seal interrupted after the checkpoint: leaf 405 never stored, later ones were.
-  await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'leaves'), id: 'brand-z:z-405', refresh: true })
-  sealer.invalidate()
+  await sealer.seal(range(400, 405))
+  await sealer.seal(range(405, 410))
   await sealer.seal(range(410, 412))
-  await sealer.seal(range(400, 410)) // the interrupted job, retried
+  // A seal interrupted after the checkpoint: the block of 405-409 never stored, the one after it was.
+  await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'blocks'), id: 'brand-z:405', refresh: true })
+  sealer.invalidate()
+  t.same(await sealer.seal(range(412, 414)), { sealed: 2, skipped: 0 }, 'sealed after cutting the log at its hole')
+  await sealer.seal(range(405, 410)) // the interrupted job, retried
+  await sealer.seal(range(410, 412)) // and the one cut off behind it
   const leaves = await leavesOf('brand-z')
-  t.same(leaves.map(l => l.seq), Array.from({ length: 412 }, (_, i) => i), '0 … 411, no hole, no repeat')
-  t.equal(new Set(leaves.map(l => l.eventId)).size, 412, 'each event once')
-  t.same(leaves.slice(400).map(l => l.eventId), ['z-400', 'z-401', 'z-402', 'z-403', 'z-404', 'z-410', 'z-411', 'z-405', 'z-406', 'z-407', 'z-408', 'z-409'])
+  t.same(leaves.map(l => l.seq), Array.from({ length: 414 }, (_, i) => i), '0 … 413, no hole, no repeat')
+  t.equal(new Set(leaves.map(l => l.eventId)).size, 414, 'each event once')
+  t.same(leaves.slice(400).map(l => l.eventId), ['z-400', 'z-401', 'z-402', 'z-403', 'z-404', 'z-412', 'z-413', 'z-405', 'z-406', 'z-407', 'z-408', 'z-409', 'z-410', 'z-411'])
+
+  // Two sealers at once (the queue's lock lost to a long pause): the one with the stale view is refused.
+  await sealer.seal([entry(414)])
+  await new Sealer(deps).seal([entry(415)])
+  await t.rejects(sealer.seal([entry(416)]), /another sealer already wrote there/, 'a stale sealer cannot write over a position taken')
+  t.same(await sealer.seal([entry(416)]), { sealed: 1, skipped: 0 }, 'its retry reloads the log and appends')
 
   await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0', refresh: true })
   const fresh = new Sealer(deps)
   const [last] = (await fresh.checkpoint()).filter(c => c.tenant === 'brand-z')
-  t.equal(last?.size, 412)
-  t.equal(last?.root, treeHash(leaves.map(l => Buffer.from(l.leaf, 'hex'))).toString('hex'), 'the signed root is the RFC 6962 root of the leaves')
+  t.equal(last?.size, 417)
+  t.equal(last?.root, treeHash((await leavesOf('brand-z')).map(l => Buffer.from(l.leaf, 'hex'))).toString('hex'), 'the signed root is the RFC 6962 root of the leaves')
   t.ok((await stack.es.get({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0' })).found, 'a lost subtree hash is rebuilt')
 })
 
@@ -278,10 +304,10 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
     if (res.statusCode !== 202) t.fail(res.body)
   }
   const start = () => startWorker(env)
-  const leaves = integrityIndex(crash.config.indexPrefix, 'leaves')
+  const log = new IntegrityStore(crash.es, crash.config.indexPrefix)
   const sealed = async (): Promise<number> => {
-    await crash.es.indices.refresh({ index: leaves })
-    return (await crash.es.count({ index: leaves })).count
+    await log.refresh()
+    return await log.leafCount()
   }
   const first = start()
   let atKill = 0
