@@ -15,7 +15,8 @@ export interface SealHook {
  * worker that dies in between has its job retried, and the retry (all duplicates by then) enqueues them.
  * Events written now are sealed with the hash of the queued JSON (what Elasticsearch keeps as the source).
  * When some came back as duplicates or were dead-lettered, what is stored may differ (an earlier event with
- * the same id, or nothing): the job's leaves are then taken from the stored documents.
+ * the same id, or nothing): the job's leaves are then taken from the stored documents, and marked to be
+ * looked up in the log (a duplicate may have been sealed already). Events created now cannot have been.
  */
 export class SealingBatcher extends BulkBatcher {
   constructor (io: BatcherIo, options: BatcherOptions, private readonly hook: SealHook) {
@@ -37,7 +38,7 @@ export class SealingBatcher extends BulkBatcher {
     const entries: SealEntry[] = []
     events.forEach((e, i) => {
       const doc = docs[i]
-      if (doc !== undefined) entries.push({ tenant: tenantOf(doc), id: e.id, index: e.index, leaf: eventLeaf(doc).toString('hex') })
+      if (doc !== undefined) entries.push({ tenant: tenantOf(doc), id: e.id, index: e.index, leaf: eventLeaf(doc).toString('hex'), recheck: true })
     })
     return entries
   }

@@ -30,6 +30,7 @@ export interface Sealing {
 const MAX_ENTRIES_PER_JOB = 5000
 /** Most entries one seal takes in at once, the job it runs and the seal jobs waiting behind it together. */
 const MAX_ENTRIES_PER_SEAL = 20_000
+const JOBS_PER_READ = 4
 
 /**
  * The seal queue and its consumer: one job at a time across every worker process (global concurrency 1),
@@ -43,16 +44,23 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   // The last process to seal leaves its token: another one's token means this process's view of the logs is stale.
   const ownerKey = `${options.prefix}:integrity:sealer`
   const token = randomUUID()
+  const takenKey = `${options.prefix}:integrity:seal-taken`
   const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
     const previous = await connection.set(ownerKey, token, 'GET')
     if (previous !== token) sealer.invalidate()
     if (job.name === 'checkpoint') return await sealer.checkpoint()
     // Group commit: the seal jobs waiting behind this one are sealed with it, in one bulk. No other sealer can
-    // take them meanwhile (one active job at most); if this process dies before removing them, they run
-    // again and their entries, already in the log, are skipped.
+    // take them meanwhile (one active job at most); if this process dies before removing them, they run again.
     const merged = await waitingSeals(queue, (job.data.entries ?? []).length)
-    const result = await sealer.seal([job, ...merged].flatMap(j => j.data.entries ?? []))
+    const jobs = [job, ...merged]
+    const ids = jobs.map(j => j.id as string)
+    // A job taken before (it failed, or its process died mid-seal) may have had its entries sealed: they are
+    // then looked up in the log. Jobs leave the set once completed or removed.
+    const replay = job.attemptsMade > 0 || (await connection.smismember(takenKey, ...ids)).includes(1)
+    await connection.sadd(takenKey, ...ids)
+    const result = await sealer.seal(jobs.flatMap(j => j.data.entries ?? []), replay)
     await Promise.allSettled(merged.map(async j => { await j.remove() }))
+    if (merged.length > 0) await connection.srem(takenKey, ...merged.map(j => j.id as string))
     return result
   }, {
     connection,
@@ -63,6 +71,7 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
     maxStalledCount: 1000,
     settings: { backoffStrategy: cappedExponentialBackoff }
   })
+  worker.on('completed', job => { if (job.name === 'seal') connection.srem(takenKey, job.id as string).catch(() => undefined) })
   worker.on('error', err => log.error({ err }, 'seal worker error'))
   worker.on('failed', (job, err) => log.warn({ job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'seal job failed, will retry'))
 
@@ -90,17 +99,20 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
 
 /** Seal jobs waiting in the queue, oldest first, up to MAX_ENTRIES_PER_SEAL entries with the running one. */
 async function waitingSeals (queue: SealQueue, running: number): Promise<Array<Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>>> {
-  // Oldest first; a few more jobs than MAX_ENTRIES_PER_SEAL needs with full jobs, since each is read whole.
-  const waiting = (await queue.getJobs(['waiting'], 0, Math.ceil(MAX_ENTRIES_PER_SEAL / MAX_ENTRIES_PER_JOB) * 4, true)).filter(j => j.name === 'seal')
-  const taken: typeof waiting = []
+  const taken: Array<Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>> = []
   let entries = running
-  for (const job of waiting) {
-    const size = (job.data.entries ?? []).length
-    if (entries + size > MAX_ENTRIES_PER_SEAL) break
-    taken.push(job)
-    entries += size
+  // Read a few jobs at a time: each is read whole, and most of a long queue would not fit in this seal.
+  for (let from = 0; ; from += JOBS_PER_READ) {
+    const waiting = await queue.getJobs(['waiting'], from, from + JOBS_PER_READ - 1, true)
+    for (const job of waiting) {
+      if (job.name !== 'seal') continue
+      const size = (job.data.entries ?? []).length
+      if (entries + size > MAX_ENTRIES_PER_SEAL) return taken
+      taken.push(job)
+      entries += size
+    }
+    if (waiting.length < JOBS_PER_READ) return taken
   }
-  return taken
 }
 
 /**

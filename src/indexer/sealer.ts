@@ -44,9 +44,12 @@ export class Sealer {
     this.pendingNodes = []
   }
 
-  /** Appends the entries in order; entries already in the log (retries, duplicates) are skipped. */
-  async seal (entries: readonly SealEntry[]): Promise<SealResult> {
-    return await this.guard(async () => await this.append(entries))
+  /**
+   * Appends the entries in order. Entries already in the log are skipped: those marked `recheck`, or all of
+   * them with `recheckAll` (a seal job run again), are looked up first; the others are known to be new.
+   */
+  async seal (entries: readonly SealEntry[], recheckAll = false): Promise<SealResult> {
+    return await this.guard(async () => await this.append(entries, recheckAll))
   }
 
   /** Signs a checkpoint for every tenant whose log grew since its last one; written to the file, then to the index. */
@@ -63,23 +66,32 @@ export class Sealer {
     }
   }
 
-  private async append (entries: readonly SealEntry[]): Promise<SealResult> {
+  private async append (entries: readonly SealEntry[], recheckAll: boolean): Promise<SealResult> {
     const byTenant = new Map<string, Map<string, SealEntry>>()
+    const recheck = new Map<string, string[]>()
     for (const e of entries) {
       if (!LEAF_HEX.test(e.leaf)) throw new Error(`seal entry for ${e.tenant}/${e.id} has no valid leaf hash`)
       let unique = byTenant.get(e.tenant)
       if (unique === undefined) byTenant.set(e.tenant, unique = new Map())
-      if (!unique.has(e.id)) unique.set(e.id, e)
+      if (unique.has(e.id)) continue
+      unique.set(e.id, e)
+      if (recheckAll || e.recheck === true) {
+        const ids = recheck.get(e.tenant)
+        if (ids === undefined) recheck.set(e.tenant, [e.id])
+        else ids.push(e.id)
+      }
     }
-    // Entries already in the log (a retried job, a re-sent event) are left out before numbering: one lookup
-    // of the event ids, after a refresh that makes every earlier seal visible.
-    await this.deps.store.refresh()
+    // Entries that may be in the log already (a retried job, a re-sent event) are looked up by event id,
+    // after a refresh that makes every earlier seal visible, and left out before numbering.
+    if (recheck.size > 0) {
+      await this.deps.store.refresh()
+      for (const [tenant, ids] of recheck) {
+        const unique = byTenant.get(tenant) as Map<string, SealEntry>
+        for (const id of await this.deps.store.sealedIds(tenant, ids)) unique.delete(id)
+      }
+    }
     // Grouped by tenant, so each tenant's part of this seal is stored as few blocks.
-    const fresh: SealEntry[] = []
-    for (const [tenant, unique] of byTenant) {
-      const sealed = await this.deps.store.sealedIds(tenant, [...unique.keys()])
-      for (const [id, e] of unique) if (!sealed.has(id)) fresh.push(e)
-    }
+    const fresh = [...byTenant.values()].flatMap(unique => [...unique.values()])
     const sealed = await this.write(fresh)
     return { sealed, skipped: entries.length - sealed }
   }

@@ -7,6 +7,8 @@ export interface SealEntry {
   index: string
   /** Leaf hash (hex) of the stored document's canonical form. */
   leaf: string
+  /** The event may be in the log already (it was stored before this attempt): the sealer looks before appending. */
+  recheck?: true
 }
 
 /** One leaf of a tenant's log (stored in blocks of consecutive leaves in `<prefix>-integrity-blocks`). */

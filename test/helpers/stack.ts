@@ -79,8 +79,13 @@ export async function startStack (t: Test, options: { worker?: boolean, env?: Re
     const deadline = Date.now() + timeoutMs
     let count = -1
     while (Date.now() < deadline) {
-      await es.indices.refresh({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })
-      count = (await es.count({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })).count
+      try {
+        await es.indices.refresh({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })
+        count = (await es.count({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true })).count
+      } catch (err) {
+        // A partition the worker is creating right now has no started shard for a moment: ask again.
+        if (!String((err as Error).message).includes('no_shard_available_action_exception')) throw err
+      }
       if (count >= expected) return count
       await sleep(200)
     }
