@@ -20,10 +20,7 @@ import { KeyService } from '../auth/key-service.ts'
 import { SCOPES, type Scope } from '../auth/scopes.ts'
 import type { Principal } from '../auth/api-keys.ts'
 import { pseudonym } from '../events/pseudonymise.ts'
-import { IntegrityService } from '../integrity/integrity-service.ts'
-import { IntegrityStore } from '../store/integrity-store.ts'
-import { CheckpointFile } from '../integrity/checkpoint-file.ts'
-import { signingKeyFor } from '../integrity/signing-key.ts'
+import { integrityServiceFor, trustedKeysFor } from '../compose/shared.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 
 const command = process.argv[2]
@@ -85,8 +82,7 @@ async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
   }
   const [from, to] = [seq('from'), seq('to')]
   if (tenant === undefined) throw new Error('verify --tenant <tenant> [--from <seq>] [--to <seq>]')
-  const key = await signingKeyFor(config.signingKey, config.checkpointFile, (_details, message) => console.error(message))
-  const service = new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), key, { prefix: config.indexPrefix, days: config.retentionDays })
+  const service = integrityServiceFor(config, es, await trustedKeysFor(config, { warn: (_details, message) => { console.error(message) } }))
   const report = await service.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, PLATFORM_SCOPE)
   console.log(JSON.stringify(report, null, 2))
   if (!report.ok) process.exitCode = 1

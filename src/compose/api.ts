@@ -7,7 +7,7 @@ import { createEventsQueue } from '../queue/events-queue.ts'
 import { IngestService } from '../ingest/ingest-service.ts'
 import { buildApp } from '../http/app.ts'
 import { enrichContext } from './runtime.ts'
-import { exportServiceFor, integrityServiceFor, loadSigningKey } from './shared.ts'
+import { exportServiceFor, integrityServiceFor, trustedKeysFor } from './shared.ts'
 import { randomBytes } from 'node:crypto'
 import { SearchService } from '../query/search-service.ts'
 import { CursorCodec } from '../query/cursor.ts'
@@ -59,7 +59,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const scanner = new EventsScanner(es, config.indexPrefix)
   const behaviour = new BehaviourService(scanner)
   const signals = new SignalsService(scanner)
-  const integrity = config.integrity ? integrityServiceFor(config, es, await loadSigningKey(config, log)) : undefined
+  const integrity = config.integrity ? integrityServiceFor(config, es, await trustedKeysFor(config, log)) : undefined
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, integrity)
   const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }) }, log)
   return {

@@ -16,7 +16,7 @@ import { startSealing, type Sealing } from '../indexer/sealer-worker.ts'
 import { startExportWorker } from '../indexer/export-worker.ts'
 import { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import type { IntegrityService } from '../integrity/integrity-service.ts'
-import { exportServiceFor, integrityServiceFor, loadSigningKey } from './shared.ts'
+import { exportServiceFor, integrityServiceFor, loadSigningKey, trustedKeysFor } from './shared.ts'
 
 export interface Indexer {
   close: () => Promise<void>
@@ -44,7 +44,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     // Stored events go to the seal queue before their ingest job completes (see SealingBatcher).
     const store = new IntegrityStore(es, prefix)
     const signingKey = await loadSigningKey(config, log)
-    proofs = integrityServiceFor(config, es, signingKey)
+    proofs = integrityServiceFor(config, es, await trustedKeysFor(config, log, signingKey))
     const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })
     const started = await startSealing(redis, sealer, { prefix: config.queuePrefix, checkpointMs: config.checkpointMs, lockMs: config.workerLockMs }, log)
     sealing = started

@@ -1,12 +1,12 @@
-import type { KeyObject } from 'node:crypto'
+import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { Logger } from 'pino'
 import type { Config } from '../config/config.ts'
 import type { Es } from '../store/elasticsearch.ts'
 import { IntegrityService } from '../integrity/integrity-service.ts'
 import { IntegrityStore } from '../store/integrity-store.ts'
 import { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signingKeyFor } from '../integrity/signing-key.ts'
+import { parsePublicKey, TrustedKeys } from '../integrity/trusted-keys.ts'
 import { ExportService } from '../export/export-service.ts'
 import { EventsExportReader } from '../store/events-export.ts'
 import { ExportFiles } from '../store/export-files.ts'
@@ -14,12 +14,23 @@ import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-job
 
 /** The pieces the API and the worker build alike, built in one place so both see the same ones. */
 
-export async function loadSigningKey (config: Config, log?: Logger): Promise<KeyObject> {
+/** Where a development key's warning goes (a logger, or the CLI's standard error). */
+export interface Warn { warn: (details: object, message: string) => void }
+
+export async function loadSigningKey (config: Config, log?: Warn): Promise<KeyObject> {
   return await signingKeyFor(config.signingKey, config.checkpointFile, (details, message) => log?.warn(details, message))
 }
 
-export function integrityServiceFor (config: Config, es: Es, signingKey: KeyObject): IntegrityService {
-  return new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), signingKey, { prefix: config.indexPrefix, days: config.retentionDays })
+/** The signing key's public key, or with none configured and SILLAGE_VERIFY_KEYS set, the first of those: a reader needs no private key. */
+export async function trustedKeysFor (config: Config, log?: Warn, signingKey?: KeyObject): Promise<TrustedKeys> {
+  const verify = config.verifyKeys.map(parsePublicKey)
+  const [first, ...rest] = verify
+  if (signingKey === undefined && config.signingKey === undefined && first !== undefined) return new TrustedKeys(first, rest)
+  return new TrustedKeys(createPublicKey(signingKey ?? await loadSigningKey(config, log)), verify)
+}
+
+export function integrityServiceFor (config: Config, es: Es, keys: TrustedKeys): IntegrityService {
+  return new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), keys, { prefix: config.indexPrefix, days: config.retentionDays })
 }
 
 /** Exports read through their own point-in-time reader and hand large jobs to the `exports` queue. */

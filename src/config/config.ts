@@ -2,6 +2,7 @@ import { type Scope, SCOPES } from '../auth/scopes.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'
+import { parsePublicKey } from '../integrity/trusted-keys.ts'
 
 /** The whole service configuration, shared by the API and the worker. */
 export interface Config {
@@ -39,6 +40,11 @@ export interface Config {
   checkpointFile: string
   /** Ed25519 key that signs checkpoints (PKCS#8 PEM or base64 seed); unset, a development key is made and kept beside the checkpoint file. */
   signingKey: string | undefined
+  /**
+   * Public keys (raw base64 or PEM) whose checkpoints verify besides the signing key's: earlier keys after a
+   * rotation. An API given these and no signing key holds no private key: the first is then the current one.
+   */
+  verifyKeys: string[]
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -118,7 +124,8 @@ export function loadConfig (env: Env = process.env): Config {
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
     checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),
-    signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems)
+    signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
+    verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
@@ -255,4 +262,17 @@ export function parseSigningKeyEnv (raw: string | undefined, problems: string[])
     problems.push(`SILLAGE_SIGNING_KEY ${(err as Error).message}`)
     return undefined
   }
+}
+
+/** `SILLAGE_VERIFY_KEYS`: comma-separated public keys (raw base64; PEM keys separated by commas too). */
+export function parseVerifyKeysEnv (raw: string | undefined, problems: string[]): string[] {
+  const keys = (raw ?? '').split(',').map(k => k.trim()).filter(k => k !== '')
+  keys.forEach((key, i) => {
+    try {
+      parsePublicKey(key)
+    } catch (err) {
+      problems.push(`SILLAGE_VERIFY_KEYS key ${i + 1} ${(err as Error).message}`)
+    }
+  })
+  return keys
 }

@@ -1,9 +1,10 @@
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import { createPublicKey } from 'node:crypto'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import type { IntegrityStore } from '../store/integrity-store.ts'
 import type { CheckpointFile } from './checkpoint-file.ts'
 import { keyIdOf, rawPublicKey } from './checkpoint.ts'
+import type { TrustedKeys } from './trusted-keys.ts'
 import { auditPathSpans, rootFromAuditPath } from './merkle.ts'
 import type { InclusionProof, PublicKey, VerifyReport } from './schemas.ts'
 import { spanHashes } from './tree-reader.ts'
@@ -22,18 +23,17 @@ export class IntegrityConflictError extends Error {
 
 /** Proofs and verification of the per-tenant logs, for the API, the CLI and evidence exports. */
 export class IntegrityService {
-  private readonly publicKeyObject: KeyObject
+  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, private readonly keys: TrustedKeys, private readonly retention?: Retention, private readonly clock: { now: () => number } = Date) {}
 
-  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, signingKey: KeyObject, private readonly retention?: Retention, private readonly clock: { now: () => number } = Date) {
-    this.publicKeyObject = createPublicKey(signingKey)
-  }
-
+  /** The key new checkpoints are signed with, and every key whose checkpoints verify here. */
   publicKey (): PublicKey {
+    const current = createPublicKey(this.keys.current)
     return {
       algorithm: 'Ed25519',
-      keyId: keyIdOf(this.publicKeyObject),
-      publicKey: rawPublicKey(this.publicKeyObject).toString('base64'),
-      pem: this.publicKeyObject.export({ format: 'pem', type: 'spki' }).toString()
+      keyId: keyIdOf(current),
+      publicKey: rawPublicKey(current).toString('base64'),
+      pem: current.export({ format: 'pem', type: 'spki' }).toString(),
+      trusted: this.keys.list()
     }
   }
 
@@ -68,7 +68,7 @@ export class IntegrityService {
       treeSize: checkpoint.size,
       auditPath: path.map(h => h.toString('hex')),
       root: checkpoint.root,
-      checkpoint: { ...checkpoint, publicKey: this.publicKey().publicKey }
+      checkpoint: { ...checkpoint, publicKey: rawPublicKey(this.keys.keyFor(checkpoint.keyId) ?? this.keys.current).toString('base64') }
     }
   }
 
@@ -85,6 +85,6 @@ export class IntegrityService {
       const partition = retention === undefined ? undefined : parsePartition(retention.prefix, index)
       return partition !== undefined && retention !== undefined && expiredPartitions([partition], retention.days, now).length > 0
     }
-    return await verifyLog({ store: this.store, file: this.file, publicKey: this.publicKeyObject, retired }, target, range)
+    return await verifyLog({ store: this.store, file: this.file, keys: this.keys, retired }, target, range)
   }
 }

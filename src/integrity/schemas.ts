@@ -64,6 +64,7 @@ export const PublicKey = Type.Object({
   algorithm: Type.Literal('Ed25519'),
   keyId: Type.String(),
   publicKey: Type.String({ description: 'Raw 32-byte public key, base64' }),
-  pem: Type.String({ description: 'The same key as SubjectPublicKeyInfo PEM' })
+  pem: Type.String({ description: 'The same key as SubjectPublicKeyInfo PEM' }),
+  trusted: Type.Array(Type.Object({ keyId: Type.String(), publicKey: Type.String() }), { description: 'Every key whose checkpoints verify here: the current one and earlier ones kept after a rotation (SILLAGE_VERIFY_KEYS)' })
 })
 export type PublicKey = Static<typeof PublicKey>

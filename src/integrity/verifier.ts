@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto'
 import { ValidationError } from '../errors.ts'
 import type { IntegrityStore } from '../store/integrity-store.ts'
 import type { CheckpointFile } from './checkpoint-file.ts'
-import { verifyCheckpoint, type SignedCheckpoint } from './checkpoint.ts'
+import type { SignedCheckpoint } from './checkpoint.ts'
+import type { TrustedKeys } from './trusted-keys.ts'
 import { type Frontier, nodeEnd, nodeStart, perfectBlocks } from './frontier.ts'
 import { eventLeaf } from './leaf.ts'
 import type { Problem, VerifyReport } from './schemas.ts'
@@ -16,7 +16,7 @@ const MAX_LISTED = 1000
 export interface VerifyDeps {
   store: IntegrityStore
   file: CheckpointFile
-  publicKey: KeyObject
+  keys: TrustedKeys
   /** Partitions retention has removed (their events are expected to be gone). */
   retired: (index: string) => boolean
 }
@@ -37,7 +37,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   }
   const esCheckpoint = await store.latestCheckpoint(tenant)
   const fileLines = await deps.file.find(tenant, esCheckpoint)
-  const checked = checkCheckpoints(esCheckpoint, fileLines, cp => verifyCheckpoint(cp, deps.publicKey))
+  const checked = checkCheckpoints(esCheckpoint, fileLines, cp => deps.keys.verifies(cp))
   const anchor = checked.anchor
   const problems: Problem[] = [...checked.problems]
 

@@ -74,7 +74,7 @@ export class SequenceCheck {
 export function checkCheckpoints (es: SignedCheckpoint | undefined, file: TenantLines | undefined, verifies: (cp: SignedCheckpoint) => boolean): { problems: Problem[], anchor?: SignedCheckpoint } {
   const problems: Problem[] = []
   const bad = (cp: SignedCheckpoint, source: 'index' | 'file'): void => {
-    problems.push({ kind: 'bad_signature', source, size: cp.size, detail: `the checkpoint of size ${cp.size} in the ${source === 'index' ? 'index' : 'file'} does not verify with key ${cp.keyId}` })
+    problems.push({ kind: 'bad_signature', source, size: cp.size, detail: `the checkpoint of size ${cp.size} in the ${source === 'index' ? 'index' : 'file'} does not verify with key ${cp.keyId} (altered, or signed by a key not trusted here)` })
   }
   const mismatch = (source: 'index' | 'file', size: number, detail: string): void => { problems.push({ kind: 'checkpoint_mismatch', source, size, detail }) }
 

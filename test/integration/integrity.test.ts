@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createPublicKey, randomBytes, verify } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +14,9 @@ import { IntegrityStore, integrityIndex } from '../../src/store/integrity-store.
 import { Sealer } from '../../src/indexer/sealer.ts'
 import { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
 import { parseSigningKey } from '../../src/integrity/signing-key.ts'
+import { TrustedKeys } from '../../src/integrity/trusted-keys.ts'
+import { IntegrityService } from '../../src/integrity/integrity-service.ts'
+import { PLATFORM_SCOPE } from '../../src/auth/read-scope.ts'
 import { leafHash, treeHash } from '../../src/integrity/merkle.ts'
 import type { LeafRecord } from '../../src/integrity/types.ts'
 import { canon, sha, thirdPartyVerifies, type Proof } from '../unit/integrity/reference.ts'
@@ -251,6 +254,18 @@ t.test('altered checkpoints and leaves are reported', async t => {
   t.equal(r.problems.at(-1).eventId, removed)
   await es.index({ index: leafIndex, id: eight.id, document: eight.source, refresh: true })
   t.equal((await verifyTenant('brand-b')).ok, true, 'restored')
+})
+
+t.test('after a signing-key rotation, earlier checkpoints verify while their key is trusted', async t => {
+  const store = new IntegrityStore(stack.es, stack.config.indexPrefix)
+  const checkpoints = new CheckpointFile(file, stack.config.indexPrefix)
+  const earlier = createPublicKey(parseSigningKey(SEED))
+  const next = generateKeyPairSync('ed25519').publicKey
+  const verifyWith = async (keys: TrustedKeys) => await new IntegrityService(store, checkpoints, keys).verify('brand-b', {}, PLATFORM_SCOPE)
+  const kept = await verifyWith(new TrustedKeys(next, [earlier]))
+  t.same({ ok: kept.ok, problems: kept.problems, size: kept.checkpoint?.size }, { ok: true, problems: [], size: B }, 'the earlier key in SILLAGE_VERIFY_KEYS')
+  const dropped = await verifyWith(new TrustedKeys(next))
+  t.same(dropped.problems.map(p => `${p.kind}/${p.source ?? ''}`), ['bad_signature/index', 'bad_signature/file'], 'the earlier key forgotten: its checkpoints are not trusted')
 })
 
 t.test('the sealer never reuses nor skips a number: retries, another sealer, an interrupted seal, lost subtree hashes', async t => {

@@ -1,0 +1,48 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { keyIdOf, rawPublicKey, verifyCheckpoint, type SignedCheckpoint } from './checkpoint.ts'
+
+/**
+ * An Ed25519 public key from configuration: the base64 of the raw 32 bytes (as `GET /v1/integrity/public-key`
+ * gives it) or a SubjectPublicKeyInfo PEM. Throws with the reason.
+ */
+export function parsePublicKey (text: string): KeyObject {
+  const trimmed = text.trim()
+  let key: KeyObject
+  if (trimmed.startsWith('-----BEGIN')) {
+    key = createPublicKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
+  } else {
+    const raw = Buffer.from(trimmed, 'base64')
+    if (raw.length !== 32 || raw.toString('base64').replace(/=+$/, '') !== trimmed.replace(/=+$/, '')) {
+      throw new Error('must be a public key PEM or the base64 of a raw 32-byte Ed25519 public key')
+    }
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' })
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`)
+  return key
+}
+
+/**
+ * The public keys whose checkpoints are accepted: the current signing key's, and earlier ones kept after a
+ * rotation. Each checkpoint names its key by id, so a log signed across rotations still verifies.
+ */
+export class TrustedKeys {
+  private readonly byId = new Map<string, KeyObject>()
+
+  constructor (readonly current: KeyObject, earlier: readonly KeyObject[] = []) {
+    for (const key of [current, ...earlier]) this.byId.set(keyIdOf(key), key.type === 'public' ? key : createPublicKey(key))
+  }
+
+  keyFor (keyId: string): KeyObject | undefined {
+    return this.byId.get(keyId)
+  }
+
+  /** True when a trusted key with the checkpoint's key id signed exactly these fields. */
+  verifies (cp: SignedCheckpoint): boolean {
+    const key = this.byId.get(cp.keyId)
+    return key !== undefined && verifyCheckpoint(cp, key)
+  }
+
+  list (): Array<{ keyId: string, publicKey: string }> {
+    return [...this.byId].map(([keyId, key]) => ({ keyId, publicKey: rawPublicKey(key).toString('base64') }))
+  }
+}

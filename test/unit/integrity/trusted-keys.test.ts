@@ -1,0 +1,47 @@
+import t from 'tap'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { generateKeyPairSync } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parsePublicKey, TrustedKeys } from '../../../src/integrity/trusted-keys.ts'
+import { keyIdOf, rawPublicKey, signCheckpoint } from '../../../src/integrity/checkpoint.ts'
+import { devKeyPath } from '../../../src/integrity/signing-key.ts'
+import { loadConfig } from '../../../src/config/config.ts'
+import { trustedKeysFor } from '../../../src/compose/shared.ts'
+
+const body = { tenant: 'brand-a', size: 10, root: 'ab'.repeat(32), time: '2026-11-26T10:00:00.000Z' }
+const [oldKey, newKey] = [generateKeyPairSync('ed25519'), generateKeyPairSync('ed25519')]
+
+t.test('public keys parse from raw base64 and from PEM, and nothing else', async t => {
+  const raw = rawPublicKey(oldKey.publicKey).toString('base64')
+  t.equal(keyIdOf(parsePublicKey(raw)), keyIdOf(oldKey.publicKey))
+  t.equal(keyIdOf(parsePublicKey(oldKey.publicKey.export({ format: 'pem', type: 'spki' }).toString())), keyIdOf(oldKey.publicKey))
+  t.throws(() => parsePublicKey('c2hvcnQ='), /raw 32-byte Ed25519 public key/)
+  t.throws(() => parsePublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString()), /must be an Ed25519 key/)
+})
+
+t.test('a checkpoint verifies with the trusted key its id names, and with no other', async t => {
+  const before = signCheckpoint(body, oldKey.privateKey)
+  const after = signCheckpoint(body, newKey.privateKey)
+  const rotated = new TrustedKeys(newKey.publicKey, [oldKey.publicKey])
+  t.ok(rotated.verifies(before), 'signed before the rotation')
+  t.ok(rotated.verifies(after), 'signed after it')
+  t.notOk(new TrustedKeys(newKey.publicKey).verifies(before), 'the earlier key no longer trusted')
+  t.notOk(rotated.verifies({ ...before, keyId: after.keyId }), 'a signature presented under another key id')
+  t.notOk(rotated.verifies({ ...after, size: 11 }), 'a field changed')
+  t.same(rotated.list().map(k => k.keyId), [keyIdOf(newKey.publicKey), keyIdOf(oldKey.publicKey)])
+})
+
+t.test('a reader given only public keys needs no signing key and makes none', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'sillage-keys-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const [current, earlier] = [newKey, oldKey].map(k => rawPublicKey(k.publicKey).toString('base64'))
+  const config = loadConfig({ SILLAGE_API_KEYS: 'reader-key-000000001:read', SILLAGE_CHECKPOINT_FILE: join(dir, 'cp.ndjson'), SILLAGE_VERIFY_KEYS: `${current}, ${earlier}` })
+  const keys = await trustedKeysFor(config)
+  t.equal(keyIdOf(keys.current), keyIdOf(newKey.publicKey), 'the first public key is the current one')
+  t.equal(keys.current.type, 'public')
+  t.ok(keys.verifies(signCheckpoint(body, oldKey.privateKey)))
+  t.notOk(existsSync(devKeyPath(config.checkpointFile)), 'no development key was made')
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: 'reader-key-000000001:read', SILLAGE_VERIFY_KEYS: `${current},bm9wZQ==` }), /SILLAGE_VERIFY_KEYS key 2 must be/)
+})
