@@ -1,5 +1,5 @@
 import { canonicalize } from './canonical.ts'
-import { leafHash } from './merkle.ts'
+import { leafHash, leafHashHex } from './merkle.ts'
 
 /** The leaf hash of a stored event: SHA-256(0x00 || canonical JSON of the document as Elasticsearch keeps it). */
 export function eventLeaf (source: unknown): Buffer {
@@ -11,7 +11,7 @@ export function eventLeaf (source: unknown): Buffer {
  * as the source, so it is hashed as it is, without parsing it again.
  */
 export function queuedLeaf (event: { tenant: string, json: string }): { tenant: string, leaf: string } {
-  return { tenant: event.tenant, leaf: leafHash(event.json).toString('hex') }
+  return { tenant: event.tenant, leaf: leafHashHex(event.json) }
 }
 
 export function tenantOf (event: unknown): string {

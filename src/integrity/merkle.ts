@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 
 /**
  * Merkle tree hashing of RFC 6962 §2.1 (the Certificate Transparency log): leaves and internal nodes are
@@ -18,8 +18,14 @@ export function leafHash (data: Buffer | string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest()
 }
 
+/** leafHash of a string, in hex: one-shot hashing, about twice as fast for the sealing of every event. */
+export function leafHashHex (text: string): string {
+  // U+0000 encodes as the single byte 0x00 in UTF-8: the leaf prefix.
+  return hash('sha256', '\u0000' + text, 'hex')
+}
+
 export function nodeHash (left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right], 1 + left.length + right.length), 'buffer')
 }
 
 /** The largest power of two strictly below n (n ≥ 2): where RFC 6962 splits a tree of n leaves. */

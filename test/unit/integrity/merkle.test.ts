@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import {
-  auditPath, consistencyProof, EMPTY_ROOT, leafHash, nodeHash, rootFromAuditPath, treeHash, verifyConsistency, verifyInclusion
+  auditPath, consistencyProof, EMPTY_ROOT, leafHash, leafHashHex, nodeHash, rootFromAuditPath, treeHash, verifyConsistency, verifyInclusion
 } from '../../../src/integrity/merkle.ts'
 import { rootFromPath, sha } from './reference.ts'
 
@@ -25,6 +25,7 @@ const leavesOf = (n: number, salt = 0): Buffer[] => Array.from({ length: n }, (_
 t.test('hashes follow RFC 6962: domain separation and the reference vectors', async t => {
   t.equal(hex(EMPTY_ROOT), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'the empty tree is SHA-256 of nothing')
   t.same(leafHash('abc'), sha(Buffer.from([0]), Buffer.from('abc')))
+  for (const text of ['', 'abc', '{"é":"Ж\\u0000"}', '\u{1F600}']) t.equal(leafHashHex(text), sha(Buffer.from([0]), Buffer.from(text, 'utf8')).toString('hex'), `one-shot leaf hash of ${JSON.stringify(text)}`)
   t.same(nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2)), sha(Buffer.from([1]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)))
   const leaves = VECTOR_INPUTS.map(d => leafHash(d))
   VECTOR_ROOTS.forEach((root, i) => t.equal(hex(treeHash(leaves.slice(0, i + 1))), root, `root of ${i + 1} leaves`))
