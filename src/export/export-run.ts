@@ -6,7 +6,7 @@ import { csvChunks } from './csv.ts'
 import { zipPack, type PackSource, type PackedFile } from './evidence-pack.ts'
 import type { ExportPlan } from './export-plan.ts'
 import type { Requester } from './jobs.ts'
-import { jsonArrayChunks, ndjsonChunks } from './ndjson.ts'
+import { jsonArrayChunks, ndjsonChunks, serialised } from './ndjson.ts'
 import { pdfReport, type ReportMeta, type ReportResult } from './pdf-report.ts'
 import { proofOf, type ProofProvider } from './proofs.ts'
 import { SUMMARY_AGGS, summaryOf, type Summary } from './summary.ts'
@@ -16,6 +16,8 @@ export interface Snapshot {
   count: (query: estypes.QueryDslQueryContainer) => Promise<number>
   aggregate: (query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>) => Promise<Record<string, estypes.AggregationsAggregate>>
   pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<Array<{ id: string, source: Record<string, unknown> }>>
+  /** Whole stored documents as the JSON text the store returns, never parsed. */
+  sourcePages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[] }) => AsyncIterable<string[]>
   close: () => Promise<void>
 }
 
@@ -48,6 +50,18 @@ async function * events (ctx: RunContext, counted: (n: number) => void, source?:
     const docs = ctx.requester.masked ? page.map(h => maskEvent(h.source)) : page.map(h => h.source)
     counted(docs.length)
     yield docs
+  }
+}
+
+/** Whole documents as JSON text: as stored (never parsed) unless they must be masked. */
+async function * documents (ctx: RunContext, counted: (n: number) => void): AsyncGenerator<string[]> {
+  if (ctx.requester.masked) {
+    yield * serialised(events(ctx, counted))
+    return
+  }
+  for await (const page of ctx.snapshot.sourcePages({ query: ctx.plan.query, sort: ctx.plan.sort })) {
+    counted(page.length)
+    yield page
   }
 }
 
@@ -90,7 +104,7 @@ function pack (ctx: RunContext, summary: Summary, outcome: RunOutcome): AsyncIte
   const provider = ctx.proofs
   const sources: PackSource[] = [
     { path: 'summary.json', chunks: () => [JSON.stringify({ title: ctx.plan.title, generated_at: ctx.exportedAt, selection: ctx.plan.selection, ...summary }, null, 2) + '\n'] },
-    { path: 'events.ndjson', chunks: () => sha256Of(ndjsonChunks(events(ctx, n => { outcome.rows += n; ctx.onRows?.(outcome.rows) })), hex => { outcome.eventsSha256 = hex }) },
+    { path: 'events.ndjson', chunks: () => sha256Of(ndjsonChunks(serialised(events(ctx, n => { outcome.rows += n; ctx.onRows?.(outcome.rows) }))), hex => { outcome.eventsSha256 = hex }) },
     { path: 'report.pdf', chunks: () => pdfReport(meta(ctx), summary, events(ctx, () => undefined), report) },
     ...(provider === undefined ? [] : [{ path: 'integrity/proofs.ndjson', chunks: () => proofLines(ctx, provider, missing) }]),
     ...(provider?.publicKey === undefined ? [] : [{ path: 'integrity/public-key.json', chunks: () => [JSON.stringify(provider.publicKey?.(), null, 2) + '\n'] }])
@@ -137,8 +151,8 @@ export async function * produce (ctx: RunContext, outcome: RunOutcome): AsyncGen
   const report: ReportResult = { rows: 0, eventsSha256: '' }
   switch (plan.format) {
     case 'csv': chunks = csvChunks(events(ctx, count, plan.source), plan.columns ?? [], { bom: plan.bom }); break
-    case 'ndjson': chunks = ndjsonChunks(events(ctx, count)); break
-    case 'json': chunks = jsonArrayChunks(events(ctx, count)); break
+    case 'ndjson': chunks = ndjsonChunks(documents(ctx, count)); break
+    case 'json': chunks = jsonArrayChunks(documents(ctx, count)); break
     case 'pdf': chunks = pdfReport(meta(ctx), ctx.summary as Summary, events(ctx, count), report); break
     case 'zip': chunks = pack(ctx, ctx.summary as Summary, outcome); break
   }

@@ -1,4 +1,4 @@
-type Pages = AsyncIterable<ReadonlyArray<Record<string, unknown>>>
+type TextPages = AsyncIterable<readonly string[]>
 
 /**
  * One event as exported: its stored document, serialised as JSON with nothing added or reordered, and a line
@@ -8,26 +8,24 @@ export function eventLine (doc: Record<string, unknown>): string {
   return JSON.stringify(doc) + '\n'
 }
 
+/** Pages of documents as JSON text: for documents that were parsed (masked, or read for a report). */
+export async function * serialised (pages: AsyncIterable<ReadonlyArray<Record<string, unknown>>>): AsyncGenerator<string[]> {
+  for await (const page of pages) yield page.map(doc => JSON.stringify(doc))
+}
+
 /** NDJSON (one document per line), one chunk per page. */
-export async function * ndjsonChunks (pages: Pages): AsyncGenerator<string> {
-  for await (const page of pages) {
-    let chunk = ''
-    for (const doc of page) chunk += eventLine(doc)
-    yield chunk
-  }
+export async function * ndjsonChunks (pages: TextPages): AsyncGenerator<string> {
+  for await (const page of pages) if (page.length > 0) yield page.join('\n') + '\n'
 }
 
 /** One JSON array of the documents, written as it is read: `[`, one document per line, `]`. */
-export async function * jsonArrayChunks (pages: Pages): AsyncGenerator<string> {
+export async function * jsonArrayChunks (pages: TextPages): AsyncGenerator<string> {
   let first = true
   yield '['
   for await (const page of pages) {
-    let chunk = ''
-    for (const doc of page) {
-      chunk += (first ? '\n' : ',\n') + JSON.stringify(doc)
-      first = false
-    }
-    yield chunk
+    if (page.length === 0) continue
+    yield (first ? '\n' : ',\n') + page.join(',\n')
+    first = false
   }
   yield first ? ']\n' : '\n]\n'
 }

@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import type { IntegrityStore } from '../store/integrity-store.ts'
@@ -27,7 +26,7 @@ export class IntegrityService {
 
   /** The key new checkpoints are signed with, and every key whose checkpoints verify here. */
   publicKey (): PublicKey {
-    const current = createPublicKey(this.keys.current)
+    const current = this.keys.current
     return {
       algorithm: 'Ed25519',
       keyId: keyIdOf(current),

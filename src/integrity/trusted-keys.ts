@@ -27,9 +27,13 @@ export function parsePublicKey (text: string): KeyObject {
  */
 export class TrustedKeys {
   private readonly byId = new Map<string, KeyObject>()
+  /** The public key of the current signing key. */
+  readonly current: KeyObject
 
-  constructor (readonly current: KeyObject, earlier: readonly KeyObject[] = []) {
-    for (const key of [current, ...earlier]) this.byId.set(keyIdOf(key), key.type === 'public' ? key : createPublicKey(key))
+  constructor (current: KeyObject, earlier: readonly KeyObject[] = []) {
+    const publicOf = (key: KeyObject): KeyObject => key.type === 'public' ? key : createPublicKey(key)
+    this.current = publicOf(current)
+    for (const key of [this.current, ...earlier.map(publicOf)]) this.byId.set(keyIdOf(key), key)
   }
 
   keyFor (keyId: string): KeyObject | undefined {

@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
+import { splitHits } from './raw-hits.ts'
 
 /**
  * Exports read far more slowly than searches when the client (or the PDF writer) is slow: the point in time
@@ -10,6 +11,9 @@ export const EXPORT_KEEP_ALIVE = '10m'
 export const EXPORT_PAGE = 2500
 
 export interface ExportedHit { id: string, source: Record<string, unknown> }
+
+/** One page of a walk: its items, the sort values of its last hit, the point in time's latest id. */
+interface Page<T> { items: T[], lastSort: estypes.SortResults | undefined, pitId: string | undefined }
 
 export interface WalkOptions {
   query: estypes.QueryDslQueryContainer
@@ -51,9 +55,33 @@ export class ExportSnapshot {
     return min === null || min === undefined || max === null || max === undefined ? undefined : { min, max, count }
   }
 
+  /** Pages of events in sort order, parsed (see `walk`). */
+  async * pages (opts: WalkOptions): AsyncGenerator<ExportedHit[]> {
+    yield * this.walk(opts, async request => {
+      const r = await this.es.search<Record<string, unknown>>(request)
+      return { items: r.hits.hits.map(h => ({ id: h._id as string, source: h._source ?? {} })), lastSort: r.hits.hits.at(-1)?.sort, pitId: r.pit_id }
+    })
+  }
+
   /**
-   * Pages of events in sort order. The next page is requested before the current one is handed over, so
-   * Elasticsearch and the writer work at the same time; at most two pages are held.
+   * Pages of whole stored documents as the JSON text Elasticsearch returns (the bytes that were indexed), in
+   * sort order, never parsed: the NDJSON and JSON exports write them as they are.
+   */
+  async * sourcePages (opts: Omit<WalkOptions, 'source'>): AsyncGenerator<string[]> {
+    yield * this.walk(opts, async request => {
+      const r = await this.es.search(request, { asStream: true, meta: true })
+      const chunks: Buffer[] = []
+      for await (const chunk of r.body as unknown as AsyncIterable<Buffer>) chunks.push(chunk)
+      const text = Buffer.concat(chunks).toString('utf8')
+      if (r.statusCode !== 200) throw new Error(`export page refused by Elasticsearch (${r.statusCode ?? 'no status'}): ${text.slice(0, 500)}`)
+      const raw = splitHits(text)
+      return { items: raw.sources, lastSort: raw.lastSort, pitId: raw.pitId }
+    })
+  }
+
+  /**
+   * Pages in sort order. The next page is requested before the current one is handed over, so Elasticsearch
+   * and the writer work at the same time; at most two pages are held.
    *
    * When the order starts with the time, each request is also bounded to a window of time just past the last
    * event read, sized from the pace of the previous page: partitions outside it are skipped and each shard
@@ -61,7 +89,7 @@ export class ExportSnapshot {
    * The window only narrows the request; `search_after` alone decides what comes next, so nothing is missed
    * or repeated: a short page widens the window until it passes the first (or last) matching event.
    */
-  async * pages (opts: WalkOptions): AsyncGenerator<ExportedHit[]> {
+  private async * walk<T> (opts: WalkOptions, fetchPage: (request: estypes.SearchRequest) => Promise<Page<T>>): AsyncGenerator<T[]> {
     const size = opts.pageSize ?? EXPORT_PAGE
     // Ties are broken by the sort's own event id, never by the point in time's `_shard_doc`: shards skipped
     // by a time window renumber it from one request to the next.
@@ -70,25 +98,24 @@ export class ExportSnapshot {
     const bounds = order === undefined ? undefined : await this.timeBounds(opts.query)
     if (order !== undefined && bounds === undefined) return
     const walk = bounds === undefined || order === undefined ? undefined : new TimeWindows(order, bounds, size)
-    const fetch = (after: estypes.SortResults | undefined): Promise<estypes.SearchResponse<Record<string, unknown>>> => this.es.search<Record<string, unknown>>({
+    const fetch = async (after: estypes.SortResults | undefined): Promise<Page<T>> => await fetchPage({
       pit: this.keep(), query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false,
       ...(opts.source === undefined ? {} : { _source: { includes: [...opts.source] } }),
       ...(after === undefined ? {} : { search_after: after })
     })
     let after: estypes.SortResults | undefined
-    let pending: Promise<estypes.SearchResponse<Record<string, unknown>>> | undefined = fetch(undefined)
+    let pending: Promise<Page<T>> | undefined = fetch(undefined)
     try {
       while (pending !== undefined) {
-        const r: estypes.SearchResponse<Record<string, unknown>> = await pending
-        this.pit = r.pit_id ?? this.pit
-        const hits = r.hits.hits
-        const lastSort = hits.at(-1)?.sort
+        const page: Page<T> = await pending
+        this.pit = page.pitId ?? this.pit
+        const lastSort = page.lastSort
         if (lastSort !== undefined) after = ownTieBreak ? lastSort.slice(0, opts.sort.length) : lastSort
-        const more = walk === undefined ? hits.length === size : walk.next(hits.length, hits.at(-1)?.sort?.[0])
+        const more = walk === undefined ? page.items.length === size : walk.next(page.items.length, lastSort?.[0])
         pending = more ? fetch(after) : undefined
         // If the consumer stops on this page, the prefetch must not become an unhandled rejection.
         pending?.catch(() => undefined)
-        if (hits.length > 0) yield hits.map(h => ({ id: h._id as string, source: h._source ?? {} }))
+        if (page.items.length > 0) yield page.items
       }
     } finally {
       await pending?.catch(() => undefined)

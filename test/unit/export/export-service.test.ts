@@ -18,6 +18,7 @@ function snapshotOf (log: string[]): Snapshot {
     count: async () => events.length,
     aggregate: async () => ({}),
     async * pages () { log.push('walk'); yield events.slice(0, 4); yield events.slice(4) },
+    async * sourcePages () { log.push('walk'); yield events.slice(0, 4).map(e => JSON.stringify(e.source)); yield events.slice(4).map(e => JSON.stringify(e.source)) },
     close: async () => { log.push('closed') }
   }
 }

@@ -9,6 +9,9 @@ import { keyIdOf, rawPublicKey, signCheckpoint } from '../../../src/integrity/ch
 import { devKeyPath } from '../../../src/integrity/signing-key.ts'
 import { loadConfig } from '../../../src/config/config.ts'
 import { trustedKeysFor } from '../../../src/compose/shared.ts'
+import { IntegrityService } from '../../../src/integrity/integrity-service.ts'
+import type { IntegrityStore } from '../../../src/store/integrity-store.ts'
+import type { CheckpointFile } from '../../../src/integrity/checkpoint-file.ts'
 
 const body = { tenant: 'brand-a', size: 10, root: 'ab'.repeat(32), time: '2026-11-26T10:00:00.000Z' }
 const [oldKey, newKey] = [generateKeyPairSync('ed25519'), generateKeyPairSync('ed25519')]
@@ -43,5 +46,7 @@ t.test('a reader given only public keys needs no signing key and makes none', as
   t.equal(keys.current.type, 'public')
   t.ok(keys.verifies(signCheckpoint(body, oldKey.privateKey)))
   t.notOk(existsSync(devKeyPath(config.checkpointFile)), 'no development key was made')
+  const served = new IntegrityService({} as IntegrityStore, {} as CheckpointFile, keys).publicKey()
+  t.match(served, { keyId: keyIdOf(newKey.publicKey), publicKey: current, pem: /BEGIN PUBLIC KEY/, trusted: [{ publicKey: current }, { publicKey: earlier }] }, 'the public-key route serves them')
   t.throws(() => loadConfig({ SILLAGE_API_KEYS: 'reader-key-000000001:read', SILLAGE_VERIFY_KEYS: `${current},bm9wZQ==` }), /SILLAGE_VERIFY_KEYS key 2 must be/)
 })
