@@ -15,9 +15,9 @@ import { SUMMARY_AGGS, summaryOf, type Summary } from './summary.ts'
 export interface Snapshot {
   count: (query: estypes.QueryDslQueryContainer) => Promise<number>
   aggregate: (query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>) => Promise<Record<string, estypes.AggregationsAggregate>>
-  pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<Array<{ id: string, source: Record<string, unknown> }>>
-  /** Whole stored documents as the JSON text the store returns, never parsed. */
-  sourcePages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[] }) => AsyncIterable<string[]>
+  pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<Array<Record<string, unknown>>>
+  /** Whole stored documents as the JSON bytes the store returns, never parsed. */
+  sourcePages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[] }) => AsyncIterable<Buffer[]>
   close: () => Promise<void>
 }
 
@@ -47,14 +47,14 @@ type Docs = AsyncGenerator<Array<Record<string, unknown>>>
 async function * events (ctx: RunContext, counted: (n: number) => void, source?: readonly string[]): Docs {
   const pages = ctx.snapshot.pages({ query: ctx.plan.query, sort: ctx.plan.sort, ...(source === undefined ? {} : { source }) })
   for await (const page of pages) {
-    const docs = ctx.requester.masked ? page.map(h => maskEvent(h.source)) : page.map(h => h.source)
+    const docs = ctx.requester.masked ? page.map(doc => maskEvent(doc)) : page
     counted(docs.length)
     yield docs
   }
 }
 
 /** Whole documents as JSON text: as stored (never parsed) unless they must be masked. */
-async function * documents (ctx: RunContext, counted: (n: number) => void): AsyncGenerator<string[]> {
+async function * documents (ctx: RunContext, counted: (n: number) => void): AsyncGenerator<ReadonlyArray<string | Buffer>> {
   if (ctx.requester.masked) {
     yield * serialised(events(ctx, counted))
     return

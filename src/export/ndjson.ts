@@ -1,4 +1,5 @@
-type TextPages = AsyncIterable<readonly string[]>
+/** Pages of documents already serialised: JSON text, or the bytes the store returned. */
+type TextPages = AsyncIterable<ReadonlyArray<string | Buffer>>
 
 /**
  * One event as exported: its stored document, serialised as JSON with nothing added or reordered, and a line
@@ -13,18 +14,32 @@ export async function * serialised (pages: AsyncIterable<ReadonlyArray<Record<st
   for await (const page of pages) yield page.map(doc => JSON.stringify(doc))
 }
 
+const NEWLINE = Buffer.from('\n')
+const COMMA_NEWLINE = Buffer.from(',\n')
+
+/** The documents of a page joined by `separator` (and ending with `end`), as one buffer. */
+function joined (page: ReadonlyArray<string | Buffer>, separator: Buffer, end: Buffer | undefined, start?: Buffer): Buffer {
+  const parts: Buffer[] = start === undefined ? [] : [start]
+  page.forEach((doc, i) => {
+    if (i > 0) parts.push(separator)
+    parts.push(typeof doc === 'string' ? Buffer.from(doc) : doc)
+  })
+  if (end !== undefined) parts.push(end)
+  return Buffer.concat(parts)
+}
+
 /** NDJSON (one document per line), one chunk per page. */
-export async function * ndjsonChunks (pages: TextPages): AsyncGenerator<string> {
-  for await (const page of pages) if (page.length > 0) yield page.join('\n') + '\n'
+export async function * ndjsonChunks (pages: TextPages): AsyncGenerator<Buffer> {
+  for await (const page of pages) if (page.length > 0) yield joined(page, NEWLINE, NEWLINE)
 }
 
 /** One JSON array of the documents, written as it is read: `[`, one document per line, `]`. */
-export async function * jsonArrayChunks (pages: TextPages): AsyncGenerator<string> {
+export async function * jsonArrayChunks (pages: TextPages): AsyncGenerator<Buffer | string> {
   let first = true
   yield '['
   for await (const page of pages) {
     if (page.length === 0) continue
-    yield (first ? '\n' : ',\n') + page.join(',\n')
+    yield joined(page, COMMA_NEWLINE, undefined, first ? NEWLINE : COMMA_NEWLINE)
     first = false
   }
   yield first ? ']\n' : '\n]\n'

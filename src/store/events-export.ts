@@ -10,8 +10,6 @@ import { splitHits } from './raw-hits.ts'
 export const EXPORT_KEEP_ALIVE = '10m'
 export const EXPORT_PAGE = 2500
 
-export interface ExportedHit { id: string, source: Record<string, unknown> }
-
 /** One page of a walk: its items, the sort values of its last hit, the point in time's latest id. */
 interface Page<T> { items: T[], lastSort: estypes.SortResults | undefined, pitId: string | undefined }
 
@@ -55,26 +53,23 @@ export class ExportSnapshot {
     return min === null || min === undefined || max === null || max === undefined ? undefined : { min, max, count }
   }
 
-  /** Pages of events in sort order, parsed (see `walk`). */
-  async * pages (opts: WalkOptions): AsyncGenerator<ExportedHit[]> {
-    yield * this.walk(opts, async request => {
-      const r = await this.es.search<Record<string, unknown>>(request)
-      return { items: r.hits.hits.map(h => ({ id: h._id as string, source: h._source ?? {} })), lastSort: r.hits.hits.at(-1)?.sort, pitId: r.pit_id }
-    })
+  /** Pages of documents in sort order, each parsed on its own (see `walk`). */
+  async * pages (opts: WalkOptions): AsyncGenerator<Array<Record<string, unknown>>> {
+    for await (const page of this.sourcePages(opts)) yield page.map(doc => JSON.parse(doc.toString('utf8')) as Record<string, unknown>)
   }
 
   /**
-   * Pages of whole stored documents as the JSON text Elasticsearch returns (the bytes that were indexed), in
-   * sort order, never parsed: the NDJSON and JSON exports write them as they are.
+   * Pages of documents in sort order as the JSON bytes Elasticsearch returns (with no `source` paths, the bytes
+   * that were indexed), never parsed: the NDJSON and JSON exports write them as they are.
    */
-  async * sourcePages (opts: Omit<WalkOptions, 'source'>): AsyncGenerator<string[]> {
+  async * sourcePages (opts: WalkOptions): AsyncGenerator<Buffer[]> {
     yield * this.walk(opts, async request => {
       const r = await this.es.search(request, { asStream: true, meta: true })
       const chunks: Buffer[] = []
       for await (const chunk of r.body as unknown as AsyncIterable<Buffer>) chunks.push(chunk)
-      const text = Buffer.concat(chunks).toString('utf8')
-      if (r.statusCode !== 200) throw new Error(`export page refused by Elasticsearch (${r.statusCode ?? 'no status'}): ${text.slice(0, 500)}`)
-      const raw = splitHits(text)
+      const bytes = Buffer.concat(chunks)
+      if (r.statusCode !== 200) throw new Error(`export page refused by Elasticsearch (${r.statusCode ?? 'no status'}): ${bytes.toString('utf8', 0, 500)}`)
+      const raw = splitHits(bytes)
       return { items: raw.sources, lastSort: raw.lastSort, pitId: raw.pitId }
     })
   }

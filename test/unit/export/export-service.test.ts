@@ -17,8 +17,8 @@ function snapshotOf (log: string[]): Snapshot {
   return {
     count: async () => events.length,
     aggregate: async () => ({}),
-    async * pages () { log.push('walk'); yield events.slice(0, 4); yield events.slice(4) },
-    async * sourcePages () { log.push('walk'); yield events.slice(0, 4).map(e => JSON.stringify(e.source)); yield events.slice(4).map(e => JSON.stringify(e.source)) },
+    async * pages () { log.push('walk'); yield events.slice(0, 4).map(e => e.source); yield events.slice(4).map(e => e.source) },
+    async * sourcePages () { log.push('walk'); yield events.slice(0, 4).map(e => Buffer.from(JSON.stringify(e.source))); yield events.slice(4).map(e => Buffer.from(JSON.stringify(e.source))) },
     close: async () => { log.push('closed') }
   }
 }

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { eventLine, jsonArrayChunks, ndjsonChunks, serialised } from '../../../src/export/ndjson.ts'
 
-async function text (chunks: AsyncIterable<string>): Promise<string> {
+async function text (chunks: AsyncIterable<string | Buffer>): Promise<string> {
   let out = ''
-  for await (const c of chunks) out += c
+  for await (const c of chunks) out += c.toString()
   return out
 }
 async function * docs (...ps: Array<Array<Record<string, unknown>>>): AsyncGenerator<Array<Record<string, unknown>>> { for (const p of ps) yield p }
@@ -18,7 +18,7 @@ t.test('NDJSON: one document per line, as stored', async t => {
   t.equal(body, `${JSON.stringify(a)}\n${JSON.stringify(b)}\n`)
   t.same(body.trimEnd().split('\n').map(l => JSON.parse(l)), [a, b], 'a newline inside a value is escaped')
   t.equal(await text(ndjsonChunks(pages())), '')
-  async function * stored (): AsyncGenerator<string[]> { yield ['{"b":1,  "a":2}', '{"x":"\\u00e9"}'] }
+  async function * stored (): AsyncGenerator<Buffer[]> { yield [Buffer.from('{"b":1,  "a":2}'), Buffer.from('{"x":"\\u00e9"}')] }
   t.equal(await text(ndjsonChunks(stored())), '{"b":1,  "a":2}\n{"x":"\\u00e9"}\n', 'stored text is written byte for byte, never re-serialised')
 })
 

@@ -16,8 +16,8 @@ t.test('documents come out as the exact text returned, whatever they hold', asyn
   const tricky = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('"_source":', '","sort":[1]', '\\', '\\"', '}]}', '{"_source":{}}', '"pit_id":"x"'))
   const doc = fc.dictionary(tricky, fc.oneof(tricky, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tricky), fc.dictionary(tricky, tricky)))
   fc.assert(fc.property(fc.array(doc, { maxLength: 8 }), fc.boolean(), (docs, pitAtEnd) => {
-    const raw = splitHits(response(docs, { pit: 'pit=+/"x', pitAtEnd }))
-    t.same(raw.sources, docs.map(d => JSON.stringify(d)))
+    const raw = splitHits(Buffer.from(response(docs, { pit: 'pit=+/"x', pitAtEnd })))
+    t.same(raw.sources.map(b => b.toString('utf8')), docs.map(d => JSON.stringify(d)))
     t.same(raw.lastSort, docs.length === 0 ? undefined : [1764000000000 - docs.length + 1, `e"${docs.length - 1}`])
     t.equal(raw.pitId, 'pit=+/"x')
   }), { numRuns: 300, seed: 20261126 })
@@ -25,14 +25,17 @@ t.test('documents come out as the exact text returned, whatever they hold', asyn
 
 t.test('a response without a point in time, and without sort values', async t => {
   const text = '{"took":1,"hits":{"hits":[{"_index":"i","_id":"a","_score":1.0,"_source":{"a":[1,{"b":"]"}]}}]}}'
-  t.same(splitHits(text), { sources: ['{"a":[1,{"b":"]"}]}'] })
-  t.throws(() => splitHits('{"took":1}'), /without hits/)
-  t.throws(() => splitHits('{"hits":{"hits":[{"_source":{"a":"unterminated'), /unterminated/)
+  const raw = splitHits(Buffer.from(text))
+  t.same({ sources: raw.sources.map(b => b.toString()), lastSort: raw.lastSort, pitId: raw.pitId }, { sources: ['{"a":[1,{"b":"]"}]}'], lastSort: undefined, pitId: undefined })
+  t.throws(() => splitHits(Buffer.from('{"took":1}')), /without hits/)
+  t.throws(() => splitHits(Buffer.from('{"hits":{"hits":[{"_source":{"a":"unterminated')), /unterminated/)
 })
 
 t.test('values are skipped by structure', async t => {
-  t.equal(skipValue('"a\\\\"x', 0), 5, 'an escaped backslash ends before the quote')
-  t.equal(skipValue('"a\\"b"x', 0), 6, 'an escaped quote does not end the string')
-  t.equal(skipValue('-12.5e3,', 0), 7)
-  t.equal(skipValue('[{"]":"["},[]]x', 0), 14)
+  const skip = (text: string): number => skipValue(Buffer.from(text), 0)
+  t.equal(skip('"a\\\\"x'), 5, 'an escaped backslash ends at the next quote')
+  t.equal(skip('"a\\"b"x'), 6, 'an escaped quote does not end the string')
+  t.equal(skip('-12.5e3,'), 7)
+  t.equal(skip('[{"]":"["},[]]x'), 14)
+  t.equal(skip('"Жé\\"€"x'), Buffer.byteLength('"Жé\\"€"'), 'positions are in bytes, multi-byte characters included')
 })
