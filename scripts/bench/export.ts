@@ -9,11 +9,13 @@
  * (index.sort), so a time-ordered read is sequential whatever the order events arrived in.
  * Usage: npm run bench:export -- [events=1000000] [formats=csv,ndjson]
  */
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
 import { createWriteStream } from 'node:fs'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
-import { EventsExportReader, type WalkOptions } from '../../src/store/events-export.ts'
+import { EXPORT_PAGE, EventsExportReader, type WalkOptions } from '../../src/store/events-export.ts'
 import { ExportFiles } from '../../src/store/export-files.ts'
 import { ExportService } from '../../src/export/export-service.ts'
 import type { ExportJobs } from '../../src/export/jobs.ts'
@@ -107,20 +109,33 @@ async function run (service: ExportService, format: 'csv' | 'ndjson' | 'json'): 
   report(`export ${format}`, result.rows, (performance.now() - t0) / 1000, rss, heap, `, ${(result.bytes / MB).toFixed(0)} MiB written`)
 }
 
-try {
-  // The loader enriches events: importing it holds geoip-lite's tables in memory, which are no part of an export.
-  const present = await es.count({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true }).then(r => r.count, () => 0)
-  if (present !== TOTAL) {
-    const { ensureDataset } = await import('./dataset.ts')
-    await ensureDataset(es, config, TOTAL, s => console.log(s))
-    console.log('the data set was loaded in this run: memory figures include the loader; run again to measure exports alone')
-  }
+/** One measurement in this process (a child of the main run): a fresh heap, so each peak is its own. */
+async function measureOne (kind: string): Promise<void> {
   const m = process.memoryUsage()
-  console.log(`export of ${TOTAL.toLocaleString('en-US')} events, newest first, into /dev/null, in process (Node ${process.version}); ` +
-    `before the first export: RSS ${(m.rss / MB).toFixed(0)} MiB, heap used ${(m.heapUsed / MB).toFixed(0)} MiB`)
-  await pagesAlone('parsed')
-  await pagesAlone('raw')
-  for (const format of FORMATS) await run(serviceOf(config.indexPrefix), format)
+  console.log(`  (process before: RSS ${(m.rss / MB).toFixed(0)} MiB, heap used ${(m.heapUsed / MB).toFixed(0)} MiB)`)
+  if (kind === 'parsed' || kind === 'raw') await pagesAlone(kind)
+  else await run(serviceOf(config.indexPrefix), kind as 'csv' | 'ndjson' | 'json')
+}
+
+async function child (kind: string): Promise<void> {
+  const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(TOTAL), kind], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_EXPORT_ONE: '1' } })
+  const [code] = await once(proc, 'exit') as [number | null]
+  if (code !== 0) throw new Error(`the ${kind} measurement exited with ${code}`)
+}
+
+try {
+  if (process.env.BENCH_EXPORT_ONE === '1') {
+    await measureOne(process.argv[3] ?? 'raw')
+  } else {
+    // The loader enriches events: importing it holds geoip-lite's tables in memory, which are no part of an export.
+    const present = await es.count({ index: eventsAlias(config.indexPrefix), ignore_unavailable: true, allow_no_indices: true }).then(r => r.count, () => 0)
+    if (present !== TOTAL) {
+      const { ensureDataset } = await import('./dataset.ts')
+      await ensureDataset(es, config, TOTAL, s => console.log(s))
+    }
+    console.log(`export of ${TOTAL.toLocaleString('en-US')} events, newest first, into /dev/null, each measure in a fresh process (Node ${process.version}, page ${EXPORT_PAGE})`)
+    for (const kind of ['parsed', 'raw', ...FORMATS]) await child(kind)
+  }
 } finally {
   await es.close()
 }

@@ -59,7 +59,7 @@ export function csvRow (doc: Record<string, unknown>, columns: readonly Column[]
 }
 
 /** The CSV text of pages of documents, one chunk per page, the header (and BOM) first. */
-export async function * csvChunks (pages: AsyncIterable<ReadonlyArray<Record<string, unknown>>>, columns: readonly Column[], options: { bom?: boolean } = {}): AsyncGenerator<string> {
+export async function * csvChunks (pages: AsyncIterable<Iterable<Record<string, unknown>>>, columns: readonly Column[], options: { bom?: boolean } = {}): AsyncGenerator<string> {
   yield (options.bom === true ? BOM : '') + csvHeader(columns)
   for await (const page of pages) {
     let chunk = ''

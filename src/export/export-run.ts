@@ -5,6 +5,7 @@ import type { ReadScope } from '../auth/read-scope.ts'
 import { csvChunks } from './csv.ts'
 import { zipPack, type PackSource, type PackedFile } from './evidence-pack.ts'
 import type { ExportPlan } from './export-plan.ts'
+import { LazyDocs, type DocPage } from '../store/events-export.ts'
 import type { Requester } from './jobs.ts'
 import { jsonArrayChunks, ndjsonChunks, serialised } from './ndjson.ts'
 import { pdfReport, type ReportMeta, type ReportResult } from './pdf-report.ts'
@@ -15,7 +16,8 @@ import { SUMMARY_AGGS, summaryOf, type Summary } from './summary.ts'
 export interface Snapshot {
   count: (query: estypes.QueryDslQueryContainer) => Promise<number>
   aggregate: (query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>) => Promise<Record<string, estypes.AggregationsAggregate>>
-  pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<Array<Record<string, unknown>>>
+  /** Documents parsed as each page is iterated (a page is iterated once). */
+  pages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[], source?: readonly string[] }) => AsyncIterable<DocPage>
   /** Whole stored documents as the JSON bytes the store returns, never parsed. */
   sourcePages: (opts: { query: estypes.QueryDslQueryContainer, sort: estypes.SortCombinations[] }) => AsyncIterable<Buffer[]>
   close: () => Promise<void>
@@ -42,15 +44,19 @@ export async function summarise (snapshot: Snapshot, plan: ExportPlan, total: nu
   return summaryOf(total, await snapshot.aggregate(plan.query, SUMMARY_AGGS))
 }
 
-type Docs = AsyncGenerator<Array<Record<string, unknown>>>
+type Docs = AsyncGenerator<DocPage>
 
 async function * events (ctx: RunContext, counted: (n: number) => void, source?: readonly string[]): Docs {
   const pages = ctx.snapshot.pages({ query: ctx.plan.query, sort: ctx.plan.sort, ...(source === undefined ? {} : { source }) })
   for await (const page of pages) {
-    const docs = ctx.requester.masked ? page.map(doc => maskEvent(doc)) : page
-    counted(docs.length)
-    yield docs
+    counted(page.length)
+    yield ctx.requester.masked ? masked(page) : page
   }
+}
+
+/** Masks each document as the page is iterated. */
+function masked (page: DocPage): DocPage {
+  return page instanceof LazyDocs ? page.mapped(doc => maskEvent(doc)) : [...page].map(doc => maskEvent(doc))
 }
 
 /** Whole documents as JSON text: as stored (never parsed) unless they must be masked. */
@@ -85,8 +91,9 @@ async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: 
   for await (const page of events(ctx, () => undefined, ['event.id'])) {
     let chunk = ''
     // A few proofs at a time: each one reads the log, and a pack may hold thousands.
-    for (let i = 0; i < page.length; i += 8) {
-      const ids = page.slice(i, i + 8).map(d => String((d.event as { id?: unknown } | undefined)?.id))
+    const docs = [...page]
+    for (let i = 0; i < docs.length; i += 8) {
+      const ids = docs.slice(i, i + 8).map(d => String((d.event as { id?: unknown } | undefined)?.id))
       const outcomes = await Promise.all(ids.map(id => proofOf(provider, id, scope)))
       outcomes.forEach((o, k) => {
         const id = ids[k] as string

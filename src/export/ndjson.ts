@@ -10,8 +10,12 @@ export function eventLine (doc: Record<string, unknown>): string {
 }
 
 /** Pages of documents as JSON text: for documents that were parsed (masked, or read for a report). */
-export async function * serialised (pages: AsyncIterable<ReadonlyArray<Record<string, unknown>>>): AsyncGenerator<string[]> {
-  for await (const page of pages) yield page.map(doc => JSON.stringify(doc))
+export async function * serialised (pages: AsyncIterable<Iterable<Record<string, unknown>>>): AsyncGenerator<string[]> {
+  for await (const page of pages) {
+    const texts: string[] = []
+    for (const doc of page) texts.push(JSON.stringify(doc))
+    yield texts
+  }
 }
 
 const NEWLINE = Buffer.from('\n')

@@ -168,7 +168,7 @@ function integrityPage (doc: Doc, rows: number, sha256: string): void {
  * numbers known in advance from the snapshot's count) and the integrity page. Pages are handed over as
  * they are finished, so memory does not grow with the number of events.
  */
-export async function * pdfReport (meta: ReportMeta, summary: Summary, pages: AsyncIterable<ReadonlyArray<Record<string, unknown>>>, result: ReportResult): AsyncGenerator<Buffer> {
+export async function * pdfReport (meta: ReportMeta, summary: Summary, pages: AsyncIterable<Iterable<Record<string, unknown>>>, result: ReportResult): AsyncGenerator<Buffer> {
   const f = loadFonts()
   const doc = new PDFDocument({
     size: [PAGE.width, PAGE.height], margin: PAGE.margin, font: FONT_FILES.regular, bufferPages: false,

@@ -10,6 +10,28 @@ import { splitHits } from './raw-hits.ts'
 export const EXPORT_KEEP_ALIVE = '10m'
 export const EXPORT_PAGE = 2500
 
+/** A page of documents to iterate once, in order. */
+export type DocPage = Iterable<Record<string, unknown>> & { readonly length: number }
+
+/**
+ * Documents parsed one at a time as the page is iterated: a writer that turns each into a row drops it at
+ * once, so parsed documents die young instead of a whole page of them outliving collections.
+ */
+export class LazyDocs implements DocPage {
+  constructor (private readonly raw: readonly Buffer[], private readonly map: (doc: Record<string, unknown>) => Record<string, unknown> = doc => doc) {}
+
+  get length (): number { return this.raw.length }
+
+  * [Symbol.iterator] (): Iterator<Record<string, unknown>> {
+    for (const bytes of this.raw) yield this.map(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)
+  }
+
+  /** The same page, each document passed through `f` as it is parsed. */
+  mapped (f: (doc: Record<string, unknown>) => Record<string, unknown>): LazyDocs {
+    return new LazyDocs(this.raw, doc => f(this.map(doc)))
+  }
+}
+
 /** One page of a walk: its items, the sort values of its last hit, the point in time's latest id. */
 interface Page<T> { items: T[], lastSort: estypes.SortResults | undefined, pitId: string | undefined }
 
@@ -53,9 +75,9 @@ export class ExportSnapshot {
     return min === null || min === undefined || max === null || max === undefined ? undefined : { min, max, count }
   }
 
-  /** Pages of documents in sort order, each parsed on its own (see `walk`). */
-  async * pages (opts: WalkOptions): AsyncGenerator<Array<Record<string, unknown>>> {
-    for await (const page of this.sourcePages(opts)) yield page.map(doc => JSON.parse(doc.toString('utf8')) as Record<string, unknown>)
+  /** Pages of documents in sort order, each parsed only when the page is iterated to it (see `walk`). */
+  async * pages (opts: WalkOptions): AsyncGenerator<DocPage> {
+    for await (const page of this.sourcePages(opts)) yield new LazyDocs(page)
   }
 
   /**

@@ -313,12 +313,12 @@ t.test('small pages over time windows read every event once, in order', async t 
     for (const query of [{ match_all: {} }, tenantA({ term: { 'audit.category': 'money' } })]) {
       for (const sort of sorts) {
         const ids: string[] = []
-        for await (const page of snapshot.pages({ query, sort, pageSize: 7 })) ids.push(...page.map(d => String((d.event as Doc).id)))
+        for await (const page of snapshot.pages({ query, sort, pageSize: 7 })) ids.push(...[...page].map(d => String((d.event as Doc).id)))
         t.same(ids, (await stored(query, sort)).map(d => (d.event as Doc).id), `${JSON.stringify(sort[0])} over ${JSON.stringify(query).slice(0, 60)}`)
       }
     }
     const none: string[] = []
-    for await (const page of snapshot.pages({ query: { term: { 'event.id': 'none' } }, sort: ORDER })) none.push(...page.map(d => String((d.event as Doc).id)))
+    for await (const page of snapshot.pages({ query: { term: { 'event.id': 'none' } }, sort: ORDER })) none.push(...[...page].map(d => String((d.event as Doc).id)))
     t.same(none, [])
   } finally {
     await snapshot.close()
