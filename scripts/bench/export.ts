@@ -82,7 +82,9 @@ async function pagesAlone (kind: 'parsed' | 'raw'): Promise<void> {
     const snapshot = await new EventsExportReader(es, config.indexPrefix).open()
     let n = 0
     try {
-      for await (const page of kind === 'parsed' ? snapshot.pages(walk) : snapshot.sourcePages(walk)) n += page.length
+      if (kind === 'raw') for await (const page of snapshot.sourcePages(walk)) n += page.length
+      // Parsed pages are lazy: each document is parsed as it is reached.
+      else for await (const page of snapshot.pages(walk)) for (const doc of page) if (doc !== undefined) n++
     } finally {
       await snapshot.close()
     }

@@ -1,4 +1,5 @@
 import { type Column, valueAt } from './columns.ts'
+import { Utf8Sink } from './utf8-sink.ts'
 
 /**
  * CSV of RFC 4180, for spreadsheets first:
@@ -59,11 +60,11 @@ export function csvRow (doc: Record<string, unknown>, columns: readonly Column[]
 }
 
 /** The CSV text of pages of documents, one chunk per page, the header (and BOM) first. */
-export async function * csvChunks (pages: AsyncIterable<Iterable<Record<string, unknown>>>, columns: readonly Column[], options: { bom?: boolean } = {}): AsyncGenerator<string> {
+export async function * csvChunks (pages: AsyncIterable<Iterable<Record<string, unknown>>>, columns: readonly Column[], options: { bom?: boolean } = {}): AsyncGenerator<string | Buffer> {
   yield (options.bom === true ? BOM : '') + csvHeader(columns)
+  const sink = new Utf8Sink()
   for await (const page of pages) {
-    let chunk = ''
-    for (const doc of page) chunk += csvRow(doc, columns)
-    yield chunk
+    for (const doc of page) sink.write(csvRow(doc, columns))
+    yield sink.take()
   }
 }

@@ -1,12 +1,13 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { parse } from 'csv-parse/sync'
+import { Utf8Sink } from '../../../src/export/utf8-sink.ts'
 import { BOM, csvChunks, csvField, csvHeader, csvRow, neutralise, quote } from '../../../src/export/csv.ts'
 import { expandColumns } from '../../../src/export/columns.ts'
 
-async function text (chunks: AsyncIterable<string>): Promise<string> {
+async function text (chunks: AsyncIterable<string | Buffer>): Promise<string> {
   let out = ''
-  for await (const c of chunks) out += c
+  for await (const c of chunks) out += c.toString()
   return out
 }
 async function * pages<T> (...ps: T[][]): AsyncGenerator<T[]> { for (const p of ps) yield p }
@@ -68,4 +69,14 @@ t.test('any text parses back with a standard parser, neutralised and nothing els
     const expected = messages.map((m, i) => [`e${i}`, /^[=+\-@\t\r]/.test(m) ? `'${m}` : m])
     return JSON.stringify(rows.slice(1)) === JSON.stringify(expected)
   }), { numRuns: 300 })
+})
+
+t.test('rows are written as UTF-8 into a buffer that grows as needed', async t => {
+  const sink = new Utf8Sink(8)
+  const parts = ['a', 'Ελένη,Zoë;', '😀'.repeat(50), '', 'Ж'.repeat(1000)]
+  for (const p of parts) sink.write(p)
+  t.equal(sink.take().toString('utf8'), parts.join(''))
+  t.equal(sink.take().length, 0, 'taking empties the sink')
+  sink.write('next')
+  t.equal(sink.take().toString('utf8'), 'next')
 })
