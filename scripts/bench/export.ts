@@ -67,9 +67,13 @@ async function peakMemory<T> (work: () => Promise<T>): Promise<{ result: T, rss:
 }
 
 const report = (label: string, rows: number, seconds: number, rss: number, heap: number, extra = ''): void => {
+  // CPU time of this process against the wall time: near 100 % means the exporter, not Elasticsearch, is the limit.
+  const cpu = process.cpuUsage()
+  const busy = (cpu.user + cpu.system) / 1e6 / ((performance.now() - started) / 1000)
   console.log(`${label.padEnd(28)} ${rows.toLocaleString('en-US')} rows in ${seconds.toFixed(1)} s: ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s${extra}; ` +
-    `peak RSS ${(rss / MB).toFixed(0)} MiB, peak heap used ${(heap / MB).toFixed(0)} MiB`)
+    `peak RSS ${(rss / MB).toFixed(0)} MiB, peak heap used ${(heap / MB).toFixed(0)} MiB; process CPU ${(busy * 100).toFixed(0)} % of wall time`)
 }
+const started = performance.now()
 
 /**
  * The baselines: the export's walk (same point in time, order, page size) read and dropped, with each hit's
