@@ -42,7 +42,8 @@ async function layout (prefix: string, sorted: boolean): Promise<void> {
   for (const cls of RETENTION_CLASSES) {
     const name = `${prefix}-events-${cls}`
     const [template] = (await es.indices.getIndexTemplate({ name })).index_templates
-    const body = template?.index_template as estypes.IndicesIndexTemplate
+    // Dates the system keeps on a stored template cannot be sent back.
+    const { created_date: _c, created_date_millis: _cm, modified_date: _m, modified_date_millis: _mm, ...body } = template?.index_template as estypes.IndicesIndexTemplate & Record<string, unknown>
     const settings = body.template?.settings as { index?: Record<string, unknown> }
     delete settings.index?.sort
     await es.indices.putIndexTemplate({ name, ...body } as estypes.IndicesPutIndexTemplateRequest)

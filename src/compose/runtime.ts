@@ -28,7 +28,7 @@ export async function openStore (config: Config, log: Logger): Promise<{ es: Es,
   const es = createEs(config.elasticsearchUrl)
   await pingEs(es, config.elasticsearchUrl)
   const caps = await detectCapabilities(es)
-  await installTemplates(es, { prefix: config.indexPrefix, replicas: config.indexReplicas, retentionDays: config.retentionDays }, caps)
+  await installTemplates(es, { prefix: config.indexPrefix, replicas: config.indexReplicas, retentionDays: config.retentionDays, timeSort: config.indexTimeSort }, caps)
   log.info({ version: caps.version, ilm: caps.ilm }, caps.ilm
     ? 'Elasticsearch ready; lifecycle policies installed'
     : 'Elasticsearch ready; no ILM on this cluster, the worker enforces retention itself')

@@ -14,6 +14,8 @@ export interface Config {
   indexPrefix: string
   queuePrefix: string
   indexReplicas: number
+  /** New event partitions sorted by time on disk: time-ordered reads stay sequential whatever the arrival order, at some indexing cost. */
+  indexTimeSort: boolean
   apiKeys: ApiKeyConfig[]
   defaultTenant: string
   bodyLimitBytes: number
@@ -96,6 +98,7 @@ export function loadConfig (env: Env = process.env): Config {
     indexPrefix: read.name('SILLAGE_INDEX_PREFIX', 'sillage'),
     queuePrefix: read.name('SILLAGE_QUEUE_PREFIX', 'sillage'),
     indexReplicas: read.int('SILLAGE_INDEX_REPLICAS', 0, 0, 5),
+    indexTimeSort: read.oneOf('SILLAGE_INDEX_TIME_SORT', 'on', ['on', 'off']) === 'on',
     apiKeys: parseApiKeys(env.SILLAGE_API_KEYS, problems),
     defaultTenant: read.name('SILLAGE_DEFAULT_TENANT', 'default'),
     bodyLimitBytes: read.int('SILLAGE_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),

@@ -15,6 +15,8 @@ export interface StoreLayout {
   prefix: string
   replicas: number
   retentionDays: Record<RetentionClass, number>
+  /** Partitions sorted by time on disk (events-settings.json); false leaves documents in arrival order. Default true. */
+  timeSort?: boolean
 }
 
 export const policyName = (prefix: string, cls: RetentionClass): string => `${prefix}-events-${cls}`
@@ -29,6 +31,7 @@ export function lifecyclePolicy (retentionDays: number): estypes.IlmPolicy {
 /** The composable index template of one retention class. */
 export function eventsTemplate (layout: StoreLayout, cls: RetentionClass, ilm: boolean): Record<string, unknown> {
   const settings: Record<string, unknown> = { ...readJson('events-settings.json'), number_of_replicas: layout.replicas }
+  if (layout.timeSort === false) delete settings.sort
   if (ilm) {
     settings['lifecycle.name'] = policyName(layout.prefix, cls)
     settings['lifecycle.parse_origination_date'] = true

@@ -34,6 +34,8 @@ t.test('events posted over HTTP are searchable, enriched, and written once', asy
   const marker = await app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: makeEvent('marker', 0) })
   t.equal(marker.statusCode, 202)
   t.equal(await stack.waitForCount(202), 202, 'duplicates are written once')
+  const settings = await stack.es.indices.getSettings({ index: eventsAlias(stack.config.indexPrefix), name: 'index.sort.*', flat_settings: true })
+  t.ok(Object.values(settings).length > 0 && Object.values(settings).every(s => s.settings?.['index.sort.field'] === '@timestamp' && s.settings?.['index.sort.order'] === 'desc'), 'partitions are created sorted by time on disk')
 
   const found = await stack.es.search<StoredEvent>({ index: alias, query: { term: { 'event.id': 'evt-login-1' } } })
   t.equal(found.hits.hits.length, 1)

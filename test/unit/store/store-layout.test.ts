@@ -43,4 +43,7 @@ t.test('lifecycle policy and template bodies', async t => {
   const bare = eventsTemplate({ prefix: 'p', replicas: 0, retentionDays: RETENTION }, 'security', false) as unknown as TemplateBody
   t.equal(bare.template.settings.index['lifecycle.name'], undefined, 'no ILM settings where ILM is absent')
   t.equal(bare.template.settings.index.number_of_replicas, 0)
+  t.same(bare.template.settings.index.sort, { field: '@timestamp', order: 'desc' }, 'partitions sorted by time on disk by default')
+  const arrival = eventsTemplate({ prefix: 'p', replicas: 0, retentionDays: RETENTION, timeSort: false }, 'security', false) as unknown as TemplateBody
+  t.equal(arrival.template.settings.index.sort, undefined, 'SILLAGE_INDEX_TIME_SORT=off keeps arrival order')
 })
