@@ -8,6 +8,7 @@
  *   keys list [--tenant T] | keys revoke ID | keys rotate ID
  *   pseudonym FIELD VALUE   the pseudonym stored for a value (to search for it when the field is pseudonymised)
  *   verify --tenant T [--from N --to M]   recompute a tenant's integrity log; exits 1 if anything is wrong
+ *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -21,6 +22,8 @@ import { SCOPES, type Scope } from '../auth/scopes.ts'
 import type { Principal } from '../auth/api-keys.ts'
 import { pseudonym } from '../events/pseudonymise.ts'
 import { integrityServiceFor, trustedKeysFor } from '../compose/shared.ts'
+import { installIntegrityIndices, IntegrityStore } from '../store/integrity-store.ts'
+import { legacyLeavesIndex, migrateLegacyLeaves } from '../store/integrity-legacy.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 
 const command = process.argv[2]
@@ -109,7 +112,12 @@ const commands: Record<string, () => Promise<void>> = {
     if (caps.ilm) { console.log('this cluster has ILM: its lifecycle policies enforce retention'); return }
     console.log(JSON.stringify(await sweepRetention(es, config.indexPrefix, config.retentionDays, Date.now()), null, 2))
   }),
-  capabilities: () => withEs(async es => { console.log(JSON.stringify(await detectCapabilities(es), null, 2)) })
+  capabilities: () => withEs(async es => { console.log(JSON.stringify(await detectCapabilities(es), null, 2)) }),
+  'integrity-migrate': () => withEs(async es => {
+    await installIntegrityIndices(es, config.indexPrefix, config.indexReplicas, true)
+    const moved = await migrateLegacyLeaves(es, config.indexPrefix, new IntegrityStore(es, config.indexPrefix), line => { console.error(line) })
+    console.log(moved === 0 ? 'nothing to migrate' : `${moved} leaves moved into blocks; ${legacyLeavesIndex(config.indexPrefix)} deleted`)
+  })
 }
 
 const run = command === undefined ? undefined : commands[command]

@@ -43,6 +43,10 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   if (config.integrity) {
     // Stored events go to the seal queue before their ingest job completes (see SealingBatcher).
     const store = new IntegrityStore(es, prefix)
+    if (config.signingKey === undefined && config.verifyKeys.length > 0) {
+      // Readers configured with public keys only would reject what a development key signs.
+      throw new Error('SILLAGE_VERIFY_KEYS is set but SILLAGE_SIGNING_KEY is not: the worker would sign checkpoints with a development key that readers do not trust; set SILLAGE_SIGNING_KEY')
+    }
     const signingKey = await loadSigningKey(config, log)
     proofs = integrityServiceFor(config, es, await trustedKeysFor(config, log, signingKey))
     const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })

@@ -15,6 +15,7 @@ type SealQueue = Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName
 export interface SealerOptions {
   prefix: string
   checkpointMs: number
+  /** Lock duration of the workers' jobs; entries to be looked up in the log wait this long before sealing. */
   lockMs: number
 }
 
@@ -59,8 +60,10 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
     const replay = job.attemptsMade > 0 || (await connection.smismember(takenKey, ...ids)).includes(1)
     await connection.sadd(takenKey, ...ids)
     const result = await sealer.seal(jobs.flatMap(j => j.data.entries ?? []), replay)
-    await Promise.allSettled(merged.map(async j => { await j.remove() }))
-    if (merged.length > 0) await connection.srem(takenKey, ...merged.map(j => j.id as string))
+    // A merged job that could not be removed runs again, and must then be looked up: it stays in the set.
+    const removed = await Promise.allSettled(merged.map(async j => { await j.remove() }))
+    const gone = merged.filter((_, i) => removed[i]?.status === 'fulfilled').map(j => j.id as string)
+    if (gone.length > 0) await connection.srem(takenKey, ...gone)
     return result
   }, {
     connection,
@@ -75,7 +78,7 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   worker.on('error', err => log.error({ err }, 'seal worker error'))
   worker.on('failed', (job, err) => log.warn({ job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'seal job failed, will retry'))
 
-  const enqueuer = new SealEnqueuer(queue)
+  const enqueuer = new SealEnqueuer(queue, options.lockMs)
   return {
     enqueue: async entries => await enqueuer.add(entries),
     checkpointNow: async (timeoutMs = 60_000) => {
@@ -124,7 +127,7 @@ class SealEnqueuer {
   private scheduled = false
   private readonly inFlight = new Set<Promise<void>>()
 
-  constructor (private readonly queue: SealQueue) {}
+  constructor (private readonly queue: SealQueue, private readonly recheckDelayMs: number) {}
 
   add (entries: SealEntry[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -144,8 +147,15 @@ class SealEnqueuer {
     this.pending = []
     this.scheduled = false
     const entries = batch.flatMap(p => p.entries)
-    const jobs: Array<{ name: SealJobName, data: SealJobData }> = []
-    for (let i = 0; i < entries.length; i += MAX_ENTRIES_PER_JOB) jobs.push({ name: 'seal', data: { entries: entries.slice(i, i + MAX_ENTRIES_PER_JOB) } })
+    const jobs: Array<{ name: SealJobName, data: SealJobData, opts?: { delay: number } }> = []
+    const add = (list: SealEntry[], opts?: { delay: number }): void => {
+      for (let i = 0; i < list.length; i += MAX_ENTRIES_PER_JOB) jobs.push({ name: 'seal', data: { entries: list.slice(i, i + MAX_ENTRIES_PER_JOB) }, ...(opts === undefined ? {} : { opts }) })
+    }
+    add(entries.filter(e => e.recheck !== true))
+    // An entry to look up waits out the ingest lock: the entry of the same event from the attempt that created
+    // it (not looked up) is then in the queue ahead of it, or that attempt died and never sent one. Sealed
+    // first, the looked-up one could not see it and the event would be sealed twice.
+    add(entries.filter(e => e.recheck === true), { delay: this.recheckDelayMs })
     const run = this.queue.addBulk(jobs).then(
       () => { for (const p of batch) p.resolve() },
       (err: Error) => { for (const p of batch) p.reject(err) }

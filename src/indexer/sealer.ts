@@ -82,12 +82,14 @@ export class Sealer {
       }
     }
     // Entries that may be in the log already (a retried job, a re-sent event) are looked up by event id,
-    // after a refresh that makes every earlier seal visible, and left out before numbering.
+    // after a refresh that makes every earlier seal visible, and left out before numbering. The log is loaded
+    // (and cut at a hole left by a failed write) first: only what is below its end counts as sealed.
     if (recheck.size > 0) {
       await this.deps.store.refresh()
       for (const [tenant, ids] of recheck) {
         const unique = byTenant.get(tenant) as Map<string, SealEntry>
-        for (const id of await this.deps.store.sealedIds(tenant, ids)) unique.delete(id)
+        const size = (await this.logOf(tenant)).frontier.size
+        for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
     }
     // Grouped by tenant, so each tenant's part of this seal is stored as few blocks.
@@ -121,6 +123,9 @@ export class Sealer {
     if (nodesFailed > 0) this.deps.log.warn({ nodesFailed }, 'subtree hashes not stored; they are rebuilt from the leaves when needed')
     const failed = blocks.find(b => b.status < 200 || b.status >= 300)
     if (failed !== undefined) {
+      // Undone whole: blocks of this write that did land would sit at positions the retry numbers again
+      // (or, when another sealer took a position, overlap its blocks).
+      await this.deps.store.deleteBlocks(blocks.filter(b => b.status >= 200 && b.status < 300))
       const why = failed.status === 409 ? 'another sealer already wrote there' : `${failed.status} ${failed.reason ?? ''}`
       throw new Error(`leaves ${failed.tenant}#${failed.start}-${failed.end - 1} not stored (${why}); the log is reloaded before the next seal`)
     }
@@ -162,18 +167,17 @@ export class Sealer {
     const extent = await store.extent(tenant)
     let size = extent.end
     const checkpointed = (await store.latestCheckpoint(tenant))?.size ?? 0
-    if (extent.leaves < size) {
-      const gap = await store.firstGap(tenant, size)
-      if (gap >= checkpointed) {
-        // Leaves past a hole come from a seal that failed midway and will be retried: no checkpoint covers them.
-        log.warn({ tenant, gap, size }, 'integrity log has a hole past its last checkpoint (interrupted seal); truncating it there')
-        await store.truncate(tenant, gap)
-        size = gap
+    if (extent.leaves !== size) {
+      // Not one unbroken run of blocks from seq 0: a hole, or blocks that overlap.
+      const { end, strays } = await store.chain(tenant)
+      if (end >= checkpointed && strays.every(start => start >= checkpointed)) {
+        // Debris of a seal that failed midway (and will be retried): no checkpoint covers it.
+        log.warn({ tenant, end, size, strays }, 'integrity log is broken past its last checkpoint (interrupted seal); cutting it there')
+        await store.truncate(tenant, end, strays)
+        size = end
       } else {
-        log.error({ tenant, gap, checkpointed }, 'integrity log lost leaves covered by a signed checkpoint: it was altered; verification reports it')
+        log.error({ tenant, end, strays, checkpointed }, 'integrity log is broken inside what a signed checkpoint covers: it was altered, or two sealers ran; verification reports it')
       }
-    } else if (extent.leaves > size) {
-      log.error({ tenant, leaves: extent.leaves, size }, 'integrity log holds two leaves with one sequence number: it was altered or two sealers ran; verification reports it')
     }
     const { frontier, rebuilt } = await loadFrontier(store, tenant, size)
     if (rebuilt.length > 0) await store.createNodes(tenant, rebuilt)

@@ -48,6 +48,11 @@ export class IntegrityService {
     if (checkpoint === undefined || checkpoint.size <= leaf.seq) {
       throw new NotFoundError(`event "${eventId}" is sealed at seq ${leaf.seq} but no checkpoint covers it yet; retry after the next checkpoint`)
     }
+    // A proof stands on a checkpoint whose signature holds with a key trusted here, and names that key.
+    const key = this.keys.keyFor(checkpoint.keyId)
+    if (key === undefined || !this.keys.verifies(checkpoint)) {
+      throw new IntegrityConflictError(`the latest checkpoint of tenant "${leaf.tenant}" does not verify with a trusted key (key ${checkpoint.keyId}); run a verification, or trust that key (SILLAGE_VERIFY_KEYS)`)
+    }
     let path: Buffer[]
     try {
       path = await spanHashes(this.store, leaf.tenant, auditPathSpans(leaf.seq, checkpoint.size))
@@ -67,7 +72,7 @@ export class IntegrityService {
       treeSize: checkpoint.size,
       auditPath: path.map(h => h.toString('hex')),
       root: checkpoint.root,
-      checkpoint: { ...checkpoint, publicKey: rawPublicKey(this.keys.keyFor(checkpoint.keyId) ?? this.keys.current).toString('base64') }
+      checkpoint: { ...checkpoint, publicKey: rawPublicKey(key).toString('base64') }
     }
   }
 

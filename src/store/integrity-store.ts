@@ -8,19 +8,26 @@ import type { LeafRecord } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import { nodeEnd, type Node } from '../integrity/frontier.ts'
 import { nodeKey } from '../integrity/span-hash.ts'
+import { legacyLeafCount, legacyLeavesIndex } from './integrity-legacy.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
 const KINDS = ['blocks', 'nodes', 'checkpoints'] as const
 export const integrityIndex = (prefix: string, kind: typeof KINDS[number]): string => `${prefix}-integrity-${kind}`
 
-/** Templates and indices of the integrity logs; one shard each, so a log's writes apply in order. Idempotent. */
-export async function installIntegrityIndices (es: Es, prefix: string, replicas: number): Promise<void> {
+/**
+ * Templates and indices of the integrity logs; one shard each, so a log's writes apply in order. Idempotent.
+ * Then refuses to go on over leaves in the earlier per-leaf format (unless migrating them): new logs would
+ * restart at seq 0 beside their old checkpoints and subtree hashes.
+ */
+export async function installIntegrityIndices (es: Es, prefix: string, replicas: number, migrating = false): Promise<void> {
   for (const kind of KINDS) {
     const index = integrityIndex(prefix, kind)
     const mappings = JSON.parse(readFileSync(`${MAPPINGS_DIR}integrity-${kind}.json`, 'utf8')) as estypes.MappingTypeMapping
     await es.indices.putIndexTemplate({ name: index, index_patterns: [index], priority: 200, template: { settings: { index: { number_of_shards: 1, number_of_replicas: replicas } }, mappings } })
     if (!(await es.indices.exists({ index }))) await es.indices.create({ index }, { ignore: [400] })
   }
+  const legacy = migrating ? 0 : await legacyLeafCount(es, prefix)
+  if (legacy > 0) throw new Error(`${legacyLeavesIndex(prefix)} holds ${legacy} integrity leaves in the earlier per-leaf format: stop the workers and run \`npm run cli -- integrity-migrate\` first`)
 }
 
 /**
@@ -95,11 +102,14 @@ export class IntegrityStore {
     await this.es.indices.refresh({ index: [this.blocks, this.checkpoints] })
   }
 
-  /** Which of these event ids each tenant's log already holds, as of the last refresh. */
-  async sealedIds (tenant: string, eventIds: readonly string[]): Promise<Set<string>> {
+  /**
+   * Which of these event ids the tenant's log holds below `size` (the log as the caller knows it: a block past
+   * it is debris of a failed write, not the log), as of the last refresh.
+   */
+  async sealedIds (tenant: string, eventIds: readonly string[], size: number): Promise<Set<string>> {
     const found = new Set<string>()
-    for (const block of await this.blocksWithEvents(tenant, eventIds, ['event_ids'])) {
-      for (const id of block.event_ids) found.add(id)
+    for (const block of await this.blocksWithEvents(tenant, eventIds, ['event_ids', 'end'])) {
+      if (block.end <= size) for (const id of block.event_ids) found.add(id)
     }
     return new Set(eventIds.filter(id => found.has(id)))
   }
@@ -119,6 +129,14 @@ export class IntegrityStore {
       blocks: blocks.map((b, i) => ({ tenant: b.tenant, start: b.start, end: b.end, status: results[i]?.status ?? 500, ...(results[i]?.reason === undefined ? {} : { reason: results[i]?.reason }) })),
       nodesFailed
     }
+  }
+
+  /** Removes blocks just created by a write that is being undone (visible at once); absent ones are fine. */
+  async deleteBlocks (blocks: ReadonlyArray<{ tenant: string, start: number }>): Promise<void> {
+    if (blocks.length === 0) return
+    const r = await this.es.bulk({ refresh: true, operations: blocks.map(b => ({ delete: { _index: this.blocks, _id: blockId(b.tenant, b.start) } })), filter_path: ['errors', 'items.*.status'] })
+    const failed = r.items.find(item => { const status = Object.values(item)[0]?.status ?? 500; return status !== 404 && (status < 200 || status >= 300) })
+    if (failed !== undefined) throw new Error('blocks of an undone seal could not be removed; the log is checked when reloaded')
   }
 
   private nodeDoc (tenant: string, n: Node): BulkDoc {
@@ -157,20 +175,26 @@ export class IntegrityStore {
     return (r.aggregations?.leaves as { value?: number } | undefined)?.value ?? 0
   }
 
-  /** The first position of the tenant's log below `end` not held by exactly one block, walking block bounds in order. */
-  async firstGap (tenant: string, end: number): Promise<number> {
-    let at = 0
-    for await (const page of this.blockPages(tenant, 0, end, ['start', 'end'], 1000)) {
+  /**
+   * The unbroken run of blocks from seq 0 (each starting where the previous ended): where it ends, and the
+   * blocks that overlap it (they start inside it). Past its end the log has a hole.
+   */
+  async chain (tenant: string): Promise<{ end: number, strays: number[] }> {
+    let end = 0
+    const strays: number[] = []
+    for await (const page of this.blockPages(tenant, 0, Number.MAX_SAFE_INTEGER, ['start', 'end'], 1000)) {
       for (const b of page) {
-        if (b.start !== at) return at
-        at = b.end
+        if (b.start > end) return { end, strays }
+        if (b.start === end) end = b.end
+        else strays.push(b.start)
       }
     }
-    return at
+    return { end, strays }
   }
 
-  /** Removes the blocks from `seq` on (seq is a block start: the end of the log's first gap), and the subtree hashes that cover them. */
-  async truncate (tenant: string, seq: number): Promise<void> {
+  /** Cuts the tenant's log at `seq`: removes the blocks from there on and the strays named (by start), and the subtree hashes past `seq`. */
+  async truncate (tenant: string, seq: number, strays: readonly number[] = []): Promise<void> {
+    await this.deleteBlocks(strays.map(start => ({ tenant, start })))
     await this.es.deleteByQuery({ index: this.blocks, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { start: { gte: seq } } }] } } })
     await this.es.deleteByQuery({ index: this.nodes, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { end: { gt: seq } } }] } } })
   }

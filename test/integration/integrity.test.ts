@@ -8,6 +8,8 @@ import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pino } from 'pino'
+import { Queue } from 'bullmq'
+import { QUEUES } from '../../src/queue/policy.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { IntegrityStore, integrityIndex } from '../../src/store/integrity-store.ts'
@@ -298,15 +300,40 @@ t.test('the sealer never reuses nor skips a number: retries, another sealer, an 
   // Two sealers at once (the queue's lock lost to a long pause): the one with the stale view is refused.
   await sealer.seal([entry(414)])
   await new Sealer(deps).seal([entry(415)])
-  await t.rejects(sealer.seal([entry(416)]), /another sealer already wrote there/, 'a stale sealer cannot write over a position taken')
-  t.same(await sealer.seal([entry(416)]), { sealed: 1, skipped: 0 }, 'its retry reloads the log and appends')
+  // Two blocks: the first position is taken, the second lands and must be undone.
+  await t.rejects(sealer.seal(range(1000, 2500)), /another sealer already wrote there/, 'a stale sealer cannot write over a position taken')
+  await store.refresh()
+  t.equal(await store.leafCount('brand-z'), 416, 'nothing of the refused write is left')
+  t.same(await sealer.seal(range(1000, 2500), true), { sealed: 1500, skipped: 0 }, 'its retry reloads the log and appends')
 
   await stack.es.delete({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0', refresh: true })
   const fresh = new Sealer(deps)
   const [last] = (await fresh.checkpoint()).filter(c => c.tenant === 'brand-z')
-  t.equal(last?.size, 417)
+  t.equal(last?.size, 1916)
   t.equal(last?.root, treeHash((await leavesOf('brand-z')).map(l => Buffer.from(l.leaf, 'hex'))).toString('hex'), 'the signed root is the RFC 6962 root of the leaves')
   t.ok((await stack.es.get({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), id: 'brand-z:8:0' })).found, 'a lost subtree hash is rebuilt')
+
+  // Debris of a write that failed midway past the checkpoint: a block beyond a hole. The retried entries
+  // (looked up: they were stored before) are found only there, which is not the log: they are sealed.
+  const debris = range(3000, 3010)
+  await stack.es.index({
+    index: integrityIndex(stack.config.indexPrefix, 'blocks'), id: 'brand-z:2000', refresh: true,
+    document: { tenant: 'brand-z', start: 2000, end: 2010, count: 10, event_ids: debris.map(e => e.id), partitions: ['somewhere'], partition_of: debris.map(() => 0), leaves: debris.map(e => e.leaf), sealed_at: new Date().toISOString() }
+  })
+  t.same(await new Sealer(deps).seal(debris.map(e => ({ ...e, recheck: true as const }))), { sealed: 10, skipped: 0 }, 'the log is cut at its hole before looking up')
+  const after = await leavesOf('brand-z')
+  t.same(after.slice(1916).map(l => `${l.seq}:${l.eventId}`), debris.map((e, i) => `${1916 + i}:${e.id}`), 'sealed where the log ends, the debris gone')
+})
+
+t.test('entries to be looked up wait out the ingest lock before they are sealed', async t => {
+  const queue = new Queue(QUEUES.seal.name, { connection: { url: stack.config.redisUrl }, prefix: stack.config.queuePrefix })
+  t.teardown(async () => { await queue.close() })
+  const before = await queue.getDelayedCount()
+  await stack.indexer?.sealing?.enqueue([{ tenant: 'brand-q', id: 'q-1', index: 'somewhere', leaf: leafHash('q1').toString('hex'), recheck: true }])
+  const delayed = (await queue.getJobs(['delayed'])).find(j => j.name === 'seal' && (j.data as { entries?: Array<{ id: string }> }).entries?.[0]?.id === 'q-1')
+  t.equal(await queue.getDelayedCount(), before + 1, 'held back, not waiting')
+  t.ok((delayed?.opts.delay ?? 0) >= stack.config.workerLockMs, `for at least the lock duration (${stack.config.workerLockMs} ms)`)
+  await delayed?.remove()
 })
 
 t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event is sealed once, in a log that verifies', async t => {
