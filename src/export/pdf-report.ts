@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import PDFDocument from 'pdfkit'
 import type { Summary } from './summary.ts'
 import { eventLine } from './ndjson.ts'
 import { columnBoxes, EVENT_COLUMNS, fitText, formatAmount, PAGE, pageCount, pageLabel, rowsPerPage, TABLE, utcTime } from './pdf-layout.ts'
@@ -170,6 +169,8 @@ function integrityPage (doc: Doc, rows: number, sha256: string): void {
  */
 export async function * pdfReport (meta: ReportMeta, summary: Summary, pages: AsyncIterable<Iterable<Record<string, unknown>>>, result: ReportResult): AsyncGenerator<Buffer> {
   const f = loadFonts()
+  // Loaded on the first report: a process that never writes one does not hold pdfkit.
+  const { default: PDFDocument } = await import('pdfkit')
   const doc = new PDFDocument({
     size: [PAGE.width, PAGE.height], margin: PAGE.margin, font: FONT_FILES.regular, bufferPages: false,
     info: { Title: meta.title, Author: `Sillage, API key ${meta.keyId}`, Creator: 'Sillage', CreationDate: new Date(meta.exportedAt) }

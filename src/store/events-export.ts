@@ -8,7 +8,9 @@ import { splitHits } from './raw-hits.ts'
  * must outlive the longest pause between two pages.
  */
 export const EXPORT_KEEP_ALIVE = '10m'
+/** Events per page: whole documents (about 1 kB each), or documents cut down to a few columns (CSV). */
 export const EXPORT_PAGE = 2500
+export const EXPORT_PAGE_FILTERED = 4000
 
 /** A page of documents to iterate once, in order. */
 export type DocPage = Iterable<Record<string, unknown>> & { readonly length: number }
@@ -107,7 +109,8 @@ export class ExportSnapshot {
    * or repeated: a short page widens the window until it passes the first (or last) matching event.
    */
   private async * walk<T> (opts: WalkOptions, fetchPage: (request: estypes.SearchRequest) => Promise<Page<T>>): AsyncGenerator<T[]> {
-    const size = opts.pageSize ?? EXPORT_PAGE
+    // Pages of about the same bytes whatever is fetched: fewer, larger requests when documents are cut down.
+    const size = opts.pageSize ?? (opts.source === undefined ? EXPORT_PAGE : EXPORT_PAGE_FILTERED)
     // Ties are broken by the sort's own event id, never by the point in time's `_shard_doc`: shards skipped
     // by a time window renumber it from one request to the next.
     const ownTieBreak = opts.sort.some(x => typeof x === 'object' && 'event.id' in x)
