@@ -1,0 +1,76 @@
+/**
+ * What storing the integrity log costs Elasticsearch per leaf: the same leaves written as blocks (the store's
+ * own createLeaves, up to 1,024 leaves per document) and as one document per leaf (the earlier layout), in
+ * seals of 5,000, alternating over rounds on fresh indices. Prints Elasticsearch's CPU time per leaf (node
+ * stats) and wall time. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
+ */
+import { createEs } from '../../src/store/elasticsearch.ts'
+import { IntegrityStore, installIntegrityIndices } from '../../src/store/integrity-store.ts'
+import { leafHash } from '../../src/integrity/merkle.ts'
+import { bulkCreate } from '../../src/store/bulk.ts'
+import type { LeafRecord } from '../../src/integrity/types.ts'
+
+const N = Number(process.argv[2] ?? 400_000)
+const ROUNDS = Number(process.argv[3] ?? 2)
+const SEAL = 5000
+const es = createEs(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')
+const made: string[] = []
+
+async function esCpuMs (): Promise<number> {
+  const stats = await es.nodes.stats({ metric: 'process' })
+  return Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
+}
+
+function leavesFor (prefix: string): LeafRecord[] {
+  const sealedAt = new Date().toISOString()
+  return Array.from({ length: N }, (_, seq) => ({
+    tenant: 'brand-a', seq, eventId: `evt-${seq.toString(36)}-7f3c9a2e5b1d4c68`, eventIndex: `${prefix}-events-security-2026.11.01`, leaf: leafHash(String(seq)).toString('hex'), sealedAt
+  }))
+}
+
+async function blocks (prefix: string): Promise<void> {
+  await installIntegrityIndices(es, prefix, 0)
+  const store = new IntegrityStore(es, prefix)
+  const leaves = leavesFor(prefix)
+  for (let i = 0; i < N; i += SEAL) await store.createLeaves(leaves.slice(i, i + SEAL))
+  await store.refresh()
+}
+
+async function perLeaf (prefix: string): Promise<void> {
+  const index = `${prefix}-integrity-leaves`
+  await es.indices.create({
+    index,
+    settings: { number_of_shards: 1, number_of_replicas: 0 },
+    mappings: { dynamic: 'strict', properties: { tenant: { type: 'keyword' }, seq: { type: 'long' }, event_id: { type: 'keyword' }, event_index: { type: 'keyword', index: false, doc_values: false }, leaf: { type: 'keyword', index: false }, sealed_at: { type: 'date', index: false, doc_values: false } } }
+  })
+  const leaves = leavesFor(prefix)
+  for (let i = 0; i < N; i += SEAL) {
+    await bulkCreate(es, leaves.slice(i, i + SEAL).map(l => ({ index, id: `${l.tenant}:${l.eventId}`, doc: { tenant: l.tenant, seq: l.seq, event_id: l.eventId, event_index: l.eventIndex, leaf: l.leaf, sealed_at: l.sealedAt } })))
+  }
+  await es.indices.refresh({ index })
+}
+
+async function measure (label: string, write: (prefix: string) => Promise<void>): Promise<void> {
+  const prefix = `leafbench${Date.now().toString(36)}${made.length}`
+  made.push(prefix)
+  const cpu0 = await esCpuMs()
+  const t0 = performance.now()
+  await write(prefix)
+  const wall = (performance.now() - t0) * 1000 / N
+  console.log(`${label.padEnd(26)} Elasticsearch ${((await esCpuMs() - cpu0) * 1000 / N).toFixed(1)} µs CPU per leaf, ${wall.toFixed(1)} µs wall per leaf`)
+}
+
+try {
+  console.log(`${N} leaves of one tenant, seals of ${SEAL}, ${ROUNDS} round(s)`)
+  for (let r = 0; r < ROUNDS; r++) {
+    const order: Array<[string, (prefix: string) => Promise<void>]> = [['blocks of 1,024 leaves', blocks], ['one document per leaf', perLeaf]]
+    for (const [label, write] of r % 2 === 0 ? order : order.reverse()) await measure(`round ${r + 1}, ${label}`, write)
+  }
+} finally {
+  for (const prefix of made) {
+    const indices = await es.cat.indices({ index: `${prefix}-*`, format: 'json', h: 'index' })
+    for (const { index } of indices) if (index !== undefined) await es.indices.delete({ index }, { ignore: [404] })
+    await es.indices.deleteIndexTemplate({ name: `${prefix}-*` }, { ignore: [404] })
+  }
+  await es.close()
+}
