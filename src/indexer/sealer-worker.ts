@@ -22,7 +22,7 @@ export interface SealerOptions {
 export interface Sealing {
   /** Puts stored events on the seal queue; resolves once Redis holds them. */
   enqueue: (entries: SealEntry[]) => Promise<void>
-  /** Makes checkpoints now (after the seal jobs already queued) and returns them. */
+  /** Makes checkpoints now (after the seal jobs already waiting; entries delayed for a lookup are not waited for) and returns them. */
   checkpointNow: (timeoutMs?: number) => Promise<SignedCheckpoint[]>
   close: () => Promise<void>
 }

@@ -88,6 +88,10 @@ export class Sealer {
       await this.deps.store.refresh()
       for (const [tenant, ids] of recheck) {
         const unique = byTenant.get(tenant) as Map<string, SealEntry>
+        // A write that landed late (after its request timed out) may have changed the log behind this view.
+        const extent = await this.deps.store.extent(tenant)
+        const known = this.logs.get(tenant)?.frontier.size
+        if (known !== undefined && (extent.end !== known || extent.leaves !== known)) this.logs.delete(tenant)
         const size = (await this.logOf(tenant)).frontier.size
         for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
@@ -125,9 +129,13 @@ export class Sealer {
     if (failed !== undefined) {
       // Undone whole: blocks of this write that did land would sit at positions the retry numbers again
       // (or, when another sealer took a position, overlap its blocks).
-      await this.deps.store.deleteBlocks(blocks.filter(b => b.status >= 200 && b.status < 300))
       const why = failed.status === 409 ? 'another sealer already wrote there' : `${failed.status} ${failed.reason ?? ''}`
-      throw new Error(`leaves ${failed.tenant}#${failed.start}-${failed.end - 1} not stored (${why}); the log is reloaded before the next seal`)
+      const error = new Error(`leaves ${failed.tenant}#${failed.start}-${failed.end - 1} not stored (${why}); the log is reloaded before the next seal`)
+      await this.deps.store.deleteBlocks(blocks.filter(b => b.status >= 200 && b.status < 300)).catch((err: Error) => {
+        // What is left is cut as debris past a hole, or taken into the log, when it is reloaded.
+        this.deps.log.error({ err: err.message, cause: error.message }, 'blocks of a refused seal could not be removed')
+      })
+      throw error
     }
     this.pendingNodes = completed
     for (const [tenant, tree] of next) (this.logs.get(tenant) as TenantLog).frontier = tree

@@ -64,12 +64,16 @@ function leavesOf (b: BlockSource): LeafRecord[] {
   }))
 }
 
-/** Splits leaves, in log order, into blocks: a new one at each change of tenant, gap in seq, or every BLOCK_LEAVES. */
+/**
+ * Splits leaves, in log order, into blocks: a new one at each change of tenant or gap in seq, and at every
+ * multiple of BLOCK_LEAVES. Aligned boundaries make two writes of the same positions (a stale sealer, a bulk
+ * that landed after its timeout) use the same block ids, so the second is refused (409) instead of overlapping.
+ */
 function toBlocks (leaves: readonly LeafRecord[]): BlockSource[] {
   const blocks: BlockSource[] = []
   let block: BlockSource | undefined
   for (const l of leaves) {
-    if (block === undefined || block.tenant !== l.tenant || block.end !== l.seq || block.count === BLOCK_LEAVES) {
+    if (block === undefined || block.tenant !== l.tenant || block.end !== l.seq || l.seq % BLOCK_LEAVES === 0) {
       block = { tenant: l.tenant, start: l.seq, end: l.seq, count: 0, event_ids: [], partitions: [], partition_of: [], leaves: [], sealed_at: l.sealedAt }
       blocks.push(block)
     }

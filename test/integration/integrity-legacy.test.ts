@@ -20,16 +20,23 @@ t.test('leaves of the earlier per-leaf index stop the start, and move into block
     tenant, seq, event_id: `${tenant}-e${seq}`, event_index: `${prefix}-events-security-2026.11.01`, leaf: leafHash(`${tenant}/${seq}`).toString('hex'), sealed_at: '2026-11-26T10:00:00.000Z'
   })))]
   // The earlier mapping (mappings/integrity-leaves.json of those versions).
-  await es.indices.create({
-    index: legacy,
-    mappings: { dynamic: 'strict', properties: { tenant: { type: 'keyword' }, seq: { type: 'long' }, event_id: { type: 'keyword' }, event_index: { type: 'keyword', index: false, doc_values: false }, leaf: { type: 'keyword', index: false }, sealed_at: { type: 'date', index: false, doc_values: false } } }
-  })
+  const createLegacy = async (): Promise<void> => {
+    await es.indices.create({
+      index: legacy,
+      mappings: { dynamic: 'strict', properties: { tenant: { type: 'keyword' }, seq: { type: 'long' }, event_id: { type: 'keyword' }, event_index: { type: 'keyword', index: false, doc_values: false }, leaf: { type: 'keyword', index: false }, sealed_at: { type: 'date', index: false, doc_values: false } } }
+    })
+  }
+  await createLegacy()
   await es.bulk({ refresh: true, operations: leaves.flatMap(l => [{ create: { _index: legacy, _id: `${l.tenant}:${l.event_id}` } }, l]) })
 
   await t.rejects(installIntegrityIndices(es, prefix, 0), /holds 1507 integrity leaves in the earlier per-leaf format: stop the workers and run `npm run cli -- integrity-migrate`/)
   await installIntegrityIndices(es, prefix, 0, true)
   const store = new IntegrityStore(es, prefix)
-  t.equal(await migrateLegacyLeaves(es, prefix, store, () => undefined), 1507)
+  // A migration interrupted after its first blocks: running it again starts over.
+  await store.createLeaves(leaves.slice(0, 100).map(l => ({ tenant: l.tenant, seq: l.seq, eventId: l.event_id, eventIndex: l.event_index, leaf: l.leaf, sealedAt: l.sealed_at })))
+  const said: string[] = []
+  t.equal(await migrateLegacyLeaves(es, prefix, store, line => { said.push(line) }), 1507)
+  t.match(said[0], /holds blocks of an interrupted migration: removing them/)
   t.notOk(await es.indices.exists({ index: legacy }), 'the earlier index is deleted')
   for (const tenant of ['brand-a', 'brand-b']) {
     const moved = []
@@ -38,4 +45,10 @@ t.test('leaves of the earlier per-leaf index stop the start, and move into block
   }
   await installIntegrityIndices(es, prefix, 0)
   t.equal(await migrateLegacyLeaves(es, prefix, store, () => undefined), 0, 'nothing left to migrate')
+
+  // A damaged earlier log (a hole at seq 2) is refused before anything moves.
+  await createLegacy()
+  await es.bulk({ refresh: true, operations: [0, 1, 3].flatMap(seq => [{ create: { _index: legacy, _id: `brand-c:c${seq}` } }, { tenant: 'brand-c', seq, event_id: `c${seq}`, event_index: 'x', leaf: leafHash(`c${seq}`).toString('hex'), sealed_at: '2026-11-26T10:00:00.000Z' }]) })
+  await t.rejects(migrateLegacyLeaves(es, prefix, store, () => undefined), /brand-c: seq 3 where 2 was expected.*Nothing was moved/)
+  t.equal(await store.leafCount('brand-c'), 0)
 })
