@@ -91,7 +91,10 @@ export class Sealer {
         // A write that landed late (after its request timed out) may have changed the log behind this view.
         const extent = await this.deps.store.extent(tenant)
         const known = this.logs.get(tenant)?.frontier.size
-        if (known !== undefined && (extent.end !== known || extent.leaves !== known)) this.logs.delete(tenant)
+        if (known !== undefined && (extent.end !== known || extent.leaves !== known)) {
+          this.logs.delete(tenant)
+          this.pendingNodes = this.pendingNodes.filter(p => p.tenant !== tenant)
+        }
         const size = (await this.logOf(tenant)).frontier.size
         for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
