@@ -5,7 +5,7 @@ import type { ReadScope } from '../auth/read-scope.ts'
 import { csvChunks } from './csv.ts'
 import { zipPack, type PackSource, type PackedFile } from './evidence-pack.ts'
 import type { ExportPlan } from './export-plan.ts'
-import { LazyDocs, type DocPage } from '../store/events-export.ts'
+import { mapPage, type DocPage } from '../store/events-export.ts'
 import type { Requester } from './jobs.ts'
 import { jsonArrayChunks, ndjsonChunks, serialised } from './ndjson.ts'
 import { pdfReport, type ReportMeta, type ReportResult } from './pdf-report.ts'
@@ -50,13 +50,8 @@ async function * events (ctx: RunContext, counted: (n: number) => void, source?:
   const pages = ctx.snapshot.pages({ query: ctx.plan.query, sort: ctx.plan.sort, ...(source === undefined ? {} : { source }) })
   for await (const page of pages) {
     counted(page.length)
-    yield ctx.requester.masked ? masked(page) : page
+    yield ctx.requester.masked ? mapPage(page, doc => maskEvent(doc)) : page
   }
-}
-
-/** Masks each document as the page is iterated. */
-function masked (page: DocPage): DocPage {
-  return page instanceof LazyDocs ? page.mapped(doc => maskEvent(doc)) : [...page].map(doc => maskEvent(doc))
 }
 
 /** Whole documents as JSON text: as stored (never parsed) unless they must be masked. */

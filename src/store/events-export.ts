@@ -20,18 +20,18 @@ export type DocPage = Iterable<Record<string, unknown>> & { readonly length: num
  * once, so parsed documents die young instead of a whole page of them outliving collections.
  */
 export class LazyDocs implements DocPage {
-  constructor (private readonly raw: readonly Buffer[], private readonly map: (doc: Record<string, unknown>) => Record<string, unknown> = doc => doc) {}
+  constructor (private readonly raw: readonly Buffer[]) {}
 
   get length (): number { return this.raw.length }
 
   * [Symbol.iterator] (): Iterator<Record<string, unknown>> {
-    for (const bytes of this.raw) yield this.map(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)
+    for (const bytes of this.raw) yield JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
   }
+}
 
-  /** The same page, each document passed through `f` as it is parsed. */
-  mapped (f: (doc: Record<string, unknown>) => Record<string, unknown>): LazyDocs {
-    return new LazyDocs(this.raw, doc => f(this.map(doc)))
-  }
+/** The same page, each document passed through `f` as it is reached (so it stays lazy). */
+export function mapPage (page: DocPage, f: (doc: Record<string, unknown>) => Record<string, unknown>): DocPage {
+  return { length: page.length, * [Symbol.iterator] () { for (const doc of page) yield f(doc) } }
 }
 
 /** One page of a walk: its items, the sort values of its last hit, the point in time's latest id. */

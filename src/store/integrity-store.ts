@@ -166,17 +166,19 @@ export class IntegrityStore {
     return out
   }
 
-  /** Where the tenant's log ends (its highest seq + 1) and how many leaves it holds, as of the last refresh. */
-  async extent (tenant: string): Promise<{ end: number, leaves: number }> {
-    const r = await this.es.search({ index: this.blocks, size: 0, query: { term: { tenant } }, aggs: { end: { max: { field: 'end' } }, leaves: { sum: { field: 'count' } } } })
+  /**
+   * Where the tenant's log ends (its highest seq + 1) and how many leaves it holds, as of the last refresh;
+   * without a tenant, over every log.
+   */
+  async extent (tenant?: string): Promise<{ end: number, leaves: number }> {
+    const r = await this.es.search({ index: this.blocks, size: 0, ...(tenant === undefined ? {} : { query: { term: { tenant } } }), aggs: { end: { max: { field: 'end' } }, leaves: { sum: { field: 'count' } } } })
     const value = (name: string): number => (r.aggregations?.[name] as { value?: number | null } | undefined)?.value ?? 0
     return { end: value('end'), leaves: value('leaves') }
   }
 
   /** Leaves of every log, or of one tenant's (for monitoring and tests). */
   async leafCount (tenant?: string): Promise<number> {
-    const r = await this.es.search({ index: this.blocks, size: 0, ...(tenant === undefined ? {} : { query: { term: { tenant } } }), aggs: { leaves: { sum: { field: 'count' } } } })
-    return (r.aggregations?.leaves as { value?: number } | undefined)?.value ?? 0
+    return (await this.extent(tenant)).leaves
   }
 
   /**
