@@ -6,9 +6,10 @@
  * Usage: node --import tsx scripts/bench/chain.ts [events=100000] [concurrency=4] [rounds=1] (engines running: npm run engines:up)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { Redis } from 'ioredis'
 import { canonicalize } from '../../src/integrity/canonical.ts'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +26,7 @@ import { enrichContext } from '../../src/compose/runtime.ts'
 import { queuedLeaf } from '../../src/integrity/leaf.ts'
 import type { EventsQueue } from '../../src/queue/events-queue.ts'
 import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
+import { esCpuMeter, processCpuMs as cpuMs } from './cpu.ts'
 import { makeBatch } from '../../test/helpers/events.ts'
 
 const TOTAL = Number(process.argv[2] ?? 100_000)
@@ -39,6 +41,7 @@ const seed = randomBytes(32).toString('base64')
 const base = loadConfig(testEnv())
 const es = createEs(base.elasticsearchUrl)
 const caps = await detectCapabilities(es)
+const redis = new Redis(base.redisUrl)
 const made: Array<ReturnType<typeof loadConfig>> = []
 
 type Body = ReturnType<typeof makeBatch>
@@ -74,19 +77,18 @@ async function postAll (batches: Body[]): Promise<void> {
   })
 }
 
-/** CPU time of a process so far (Linux), in ms: what it cost, whatever else runs on the machine. */
-async function cpuMs (pid: number | undefined): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10 // utime + stime, in clock ticks of 10 ms
+const esCpuMs = esCpuMeter(es)
+
+/** Redis's CPU time so far (user + system), in ms: the queues' share, which /proc of the Node processes leaves out. */
+async function redisCpuMs (): Promise<number> {
+  const info = await redis.info('cpu')
+  const field = (name: string): number => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0)
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000
 }
 
-async function esCpuMs (): Promise<number> {
-  const stats = await es.nodes.stats({ metric: 'process' })
-  return Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
-}
-
-interface RunResult { e2e: number, sealed?: number, cpu: { api: number, worker: number, es: number } }
+const PARTS = ['api', 'worker', 'es', 'redis'] as const
+type Cpu = Record<typeof PARTS[number], number>
+interface RunResult { e2e: number, sealed?: number, cpu: Cpu }
 
 /** One end-to-end run on fresh indices: API and worker started and warmed, then TOTAL events posted → searchable (→ sealed). */
 async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
@@ -106,7 +108,7 @@ async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
     await postAll(Array.from({ length: WARM }, (_, b) => makeBatch(`${tag}w`, b * BATCH, BATCH)))
     while (await count(alias) < WARM * BATCH) await sleep(100)
     const bodies = Array.from({ length: Math.ceil(TOTAL / BATCH) }, (_, b) => makeBatch(tag, b * BATCH, Math.min(BATCH, TOTAL - b * BATCH)))
-    const cpu0 = { api: await cpuMs(api.pid), worker: await cpuMs(worker.pid), es: await esCpuMs() }
+    const cpu0: Cpu = { api: await cpuMs(api.pid), worker: await cpuMs(worker.pid), es: await esCpuMs(), redis: await redisCpuMs() }
     const t0 = performance.now()
     await postAll(bodies)
     while (await count(alias) < WARM * BATCH + TOTAL) await sleep(100)
@@ -117,7 +119,7 @@ async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
       sealed = TOTAL / ((performance.now() - t0) / 1000)
     }
     const perEvent = async (before: number, now: Promise<number>): Promise<number> => (await now - before) * 1000 / TOTAL
-    const cpu = { api: await perEvent(cpu0.api, cpuMs(api.pid)), worker: await perEvent(cpu0.worker, cpuMs(worker.pid)), es: await perEvent(cpu0.es, esCpuMs()) }
+    const cpu: Cpu = { api: await perEvent(cpu0.api, cpuMs(api.pid)), worker: await perEvent(cpu0.worker, cpuMs(worker.pid)), es: await perEvent(cpu0.es, esCpuMs()), redis: await perEvent(cpu0.redis, redisCpuMs()) }
     return { e2e: TOTAL / ((searchable - t0) / 1000), ...(sealed === undefined ? {} : { sealed }), cpu }
   } finally {
     api.kill('SIGTERM')
@@ -157,7 +159,7 @@ try {
       const res = await run(mode, `c${Date.now().toString(36)}${mode}`)
       results[mode].push(res)
       console.log(`round ${r + 1}, sealing ${mode.padEnd(3)}: end to end ${Math.round(res.e2e).toLocaleString('en-US')} events/s${res.sealed === undefined ? '' : `; posted → sealed ${Math.round(res.sealed).toLocaleString('en-US')} events/s`}` +
-        `; CPU per event: API ${res.cpu.api.toFixed(0)} µs, worker ${res.cpu.worker.toFixed(0)} µs, Elasticsearch ${res.cpu.es.toFixed(0)} µs`)
+        `; CPU per event: API ${res.cpu.api.toFixed(0)} µs, worker ${res.cpu.worker.toFixed(0)} µs, Elasticsearch ${res.cpu.es.toFixed(0)} µs, Redis ${res.cpu.redis.toFixed(0)} µs`)
     }
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -171,11 +173,17 @@ try {
   console.log(`sealing on, posted → sealed:                  ${f(sealed)}`)
   console.log(`on / off (searchable):                        ${(on / off).toFixed(3)}`)
   console.log(`on sealed / off searchable:                   ${(sealed / off).toFixed(3)}`)
-  for (const part of ['api', 'worker', 'es'] as const) {
-    console.log(`CPU per event, ${part.padEnd(6)} off → on:              ${mean(results.off.map(r => r.cpu[part])).toFixed(0)} → ${mean(results.on.map(r => r.cpu[part])).toFixed(0)} µs`)
+  for (const part of PARTS) {
+    console.log(`CPU per event, ${part.padEnd(6)} off → on:              ${mean(results.off.map(r => r.cpu[part])).toFixed(1)} → ${mean(results.on.map(r => r.cpu[part])).toFixed(1)} µs`)
   }
+  // On a machine where every process shares the cores, throughput follows the CPU each event costs in total.
+  const total = (r: RunResult): number => PARTS.reduce((sum, part) => sum + r.cpu[part], 0)
+  const offTotal = mean(results.off.map(total))
+  const onTotal = mean(results.on.map(total))
+  console.log(`CPU per event, all    off → on:              ${offTotal.toFixed(1)} → ${onTotal.toFixed(1)} µs (sealing adds ${((onTotal / offTotal - 1) * 100).toFixed(1)} %)`)
 } finally {
   for (const config of made) await cleanup(es, config)
   await es.close()
+  redis.disconnect()
   await rm(dir, { recursive: true, force: true })
 }

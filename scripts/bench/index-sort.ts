@@ -8,6 +8,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
+import { esCpuMeter } from './cpu.ts'
 import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
@@ -29,10 +30,7 @@ const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(
 const events = Array.from({ length: Math.ceil(TOTAL / 1000) }, (_, b) => prepare.prepare(makeBatch('isort', b * 1000, Math.min(1000, TOTAL - b * 1000)))).flat()
 const made: string[] = []
 
-async function esCpuMs (): Promise<number> {
-  const stats = await es.nodes.stats({ metric: 'process' })
-  return Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
-}
+const esCpuMs = esCpuMeter(es)
 
 /** Templates of a fresh prefix, with or without the time sort. */
 async function layout (prefix: string, sorted: boolean): Promise<void> {

@@ -1,11 +1,13 @@
 /**
- * What storing the integrity log costs Elasticsearch per leaf: the same leaves written as blocks (the store's
- * own createLeaves, up to 1,024 leaves per document) and as one document per leaf (the earlier layout), in
- * seals of 5,000, alternating over rounds on fresh indices. Prints Elasticsearch's CPU time per leaf (node
- * stats) and wall time. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
+ * What storing the integrity log costs Elasticsearch per leaf: the same leaves written as packed blocks (the
+ * store's own createLeaves, up to 1,024 leaves per document, hashes in one base64 string), as blocks holding
+ * one array element per leaf (the layout before the packing) and as one document per leaf (the layout before
+ * blocks), in seals of 5,000, rotating the order over rounds on fresh indices. Prints Elasticsearch's CPU time
+ * per leaf and wall time. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
  */
 import { createEs } from '../../src/store/elasticsearch.ts'
-import { IntegrityStore, installIntegrityIndices } from '../../src/store/integrity-store.ts'
+import { esCpuMeter } from './cpu.ts'
+import { BLOCK_LEAVES, IntegrityStore, installIntegrityIndices, integrityIndex } from '../../src/store/integrity-store.ts'
 import { leafHash } from '../../src/integrity/merkle.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import type { LeafRecord } from '../../src/integrity/types.ts'
@@ -16,10 +18,7 @@ const SEAL = 5000
 const es = createEs(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')
 const made: string[] = []
 
-async function esCpuMs (): Promise<number> {
-  const stats = await es.nodes.stats({ metric: 'process' })
-  return Object.values(stats.nodes).reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
-}
+const esCpuMs = esCpuMeter(es)
 
 function leavesFor (prefix: string): LeafRecord[] {
   const sealedAt = new Date().toISOString()
@@ -34,6 +33,24 @@ async function blocks (prefix: string): Promise<void> {
   const leaves = leavesFor(prefix)
   for (let i = 0; i < N; i += SEAL) await store.createLeaves(leaves.slice(i, i + SEAL))
   await store.refresh()
+}
+
+/** The same blocks with one array element per leaf: hashes in hex, partition numbers. */
+async function arrayBlocks (prefix: string): Promise<void> {
+  await installIntegrityIndices(es, prefix, 0)
+  const index = integrityIndex(prefix, 'blocks')
+  const leaves = leavesFor(prefix)
+  for (let i = 0; i < N; i += SEAL) {
+    const docs = []
+    for (let start = i; start < Math.min(N, i + SEAL);) {
+      const end = Math.min(N, i + SEAL, (Math.floor(start / BLOCK_LEAVES) + 1) * BLOCK_LEAVES)
+      const part = leaves.slice(start, end)
+      docs.push({ index, id: `brand-a:${start}`, doc: { tenant: 'brand-a', start, end, count: end - start, event_ids: part.map(l => l.eventId), partitions: [part[0]?.eventIndex], partition_of: part.map(() => 0), leaves: part.map(l => l.leaf), sealed_at: part[0]?.sealedAt } })
+      start = end
+    }
+    await bulkCreate(es, docs)
+  }
+  await es.indices.refresh({ index })
 }
 
 async function perLeaf (prefix: string): Promise<void> {
@@ -63,8 +80,11 @@ async function measure (label: string, write: (prefix: string) => Promise<void>)
 try {
   console.log(`${N} leaves of one tenant, seals of ${SEAL}, ${ROUNDS} round(s)`)
   for (let r = 0; r < ROUNDS; r++) {
-    const order: Array<[string, (prefix: string) => Promise<void>]> = [['blocks of 1,024 leaves', blocks], ['one document per leaf', perLeaf]]
-    for (const [label, write] of r % 2 === 0 ? order : order.reverse()) await measure(`round ${r + 1}, ${label}`, write)
+    const layouts: Array<[string, (prefix: string) => Promise<void>]> = [['packed blocks', blocks], ['blocks of arrays', arrayBlocks], ['one document per leaf', perLeaf]]
+    for (let k = 0; k < layouts.length; k++) {
+      const [label, write] = layouts[(k + r) % layouts.length] as [string, (prefix: string) => Promise<void>]
+      await measure(`round ${r + 1}, ${label}`, write)
+    }
   }
 } finally {
   for (const prefix of made) {

@@ -7,8 +7,7 @@ import { QUEUES, cappedExponentialBackoff } from '../queue/policy.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { SealEntry } from '../integrity/types.ts'
 import type { Sealer, SealResult } from './sealer.ts'
-
-export interface SealJobData { entries?: SealEntry[] }
+import { entryCount, packEntries, unpackEntries, type SealJobData } from './seal-payload.ts'
 type SealJobName = 'seal' | 'checkpoint'
 type SealQueue = Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>
 
@@ -52,14 +51,14 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
     if (job.name === 'checkpoint') return await sealer.checkpoint()
     // Group commit: the seal jobs waiting behind this one are sealed with it, in one bulk. No other sealer can
     // take them meanwhile (one active job at most); if this process dies before removing them, they run again.
-    const merged = await waitingSeals(queue, (job.data.entries ?? []).length)
+    const merged = await waitingSeals(queue, entryCount(job.data))
     const jobs = [job, ...merged]
     const ids = jobs.map(j => j.id as string)
     // A job taken before (it failed, or its process died mid-seal) may have had its entries sealed: they are
     // then looked up in the log. Jobs leave the set once completed or removed.
     const replay = job.attemptsMade > 0 || (await connection.smismember(takenKey, ...ids)).includes(1)
     await connection.sadd(takenKey, ...ids)
-    const result = await sealer.seal(jobs.flatMap(j => j.data.entries ?? []), replay)
+    const result = await sealer.seal(jobs.flatMap(j => unpackEntries(j.data)), replay)
     // A merged job that could not be removed runs again, and must then be looked up: it stays in the set.
     const removed = await Promise.allSettled(merged.map(async j => { await j.remove() }))
     const gone = merged.filter((_, i) => removed[i]?.status === 'fulfilled').map(j => j.id as string)
@@ -109,7 +108,7 @@ async function waitingSeals (queue: SealQueue, running: number): Promise<Array<J
     const waiting = await queue.getJobs(['waiting'], from, from + JOBS_PER_READ - 1, true)
     for (const job of waiting) {
       if (job.name !== 'seal') continue
-      const size = (job.data.entries ?? []).length
+      const size = entryCount(job.data)
       if (entries + size > MAX_ENTRIES_PER_SEAL) return taken
       taken.push(job)
       entries += size
@@ -148,14 +147,16 @@ class SealEnqueuer {
     this.scheduled = false
     const entries = batch.flatMap(p => p.entries)
     const jobs: Array<{ name: SealJobName, data: SealJobData, opts?: { delay: number } }> = []
-    const add = (list: SealEntry[], opts?: { delay: number }): void => {
-      for (let i = 0; i < list.length; i += MAX_ENTRIES_PER_JOB) jobs.push({ name: 'seal', data: { entries: list.slice(i, i + MAX_ENTRIES_PER_JOB) }, ...(opts === undefined ? {} : { opts }) })
+    const add = (list: SealEntry[], recheck: boolean): void => {
+      for (let i = 0; i < list.length; i += MAX_ENTRIES_PER_JOB) {
+        // An entry to look up waits out the ingest lock: the entry of the same event from the attempt that
+        // created it (not looked up) is then in the queue ahead of it, or that attempt died and never sent one.
+        // Sealed first, the looked-up one could not see it and the event would be sealed twice.
+        jobs.push({ name: 'seal', data: packEntries(list.slice(i, i + MAX_ENTRIES_PER_JOB), recheck), ...(recheck ? { opts: { delay: this.recheckDelayMs } } : {}) })
+      }
     }
-    add(entries.filter(e => e.recheck !== true))
-    // An entry to look up waits out the ingest lock: the entry of the same event from the attempt that created
-    // it (not looked up) is then in the queue ahead of it, or that attempt died and never sent one. Sealed
-    // first, the looked-up one could not see it and the event would be sealed twice.
-    add(entries.filter(e => e.recheck === true), { delay: this.recheckDelayMs })
+    add(entries.filter(e => e.recheck !== true), false)
+    add(entries.filter(e => e.recheck === true), true)
     const run = this.queue.addBulk(jobs).then(
       () => { for (const p of batch) p.resolve() },
       (err: Error) => { for (const p of batch) p.reject(err) }

@@ -120,7 +120,7 @@ export class Sealer {
     for (const e of fresh) {
       const tree = next.get(e.tenant) as Frontier
       leaves.push({ tenant: e.tenant, seq: tree.size, eventId: e.id, eventIndex: e.index, leaf: e.leaf, sealedAt })
-      for (const node of tree.append(Buffer.from(e.leaf, 'hex'))) completed.push({ tenant: e.tenant, node })
+      for (const node of tree.append(e.leaf)) completed.push({ tenant: e.tenant, node })
     }
 
     // Subtree hashes go only with a later write than their leaves': a hash is never stored for leaves that

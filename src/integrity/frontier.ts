@@ -1,4 +1,4 @@
-import { EMPTY_ROOT, nodeHash } from './merkle.ts'
+import { EMPTY_ROOT, nodeHashHex } from './merkle.ts'
 
 /**
  * Subtrees of at least 2^NODE_MIN_LEVEL leaves are stored as nodes, so a root or a proof needs O(log n)
@@ -28,9 +28,10 @@ export function perfectBlocks (start: number, end: number): Array<{ level: numbe
 /**
  * The right edge of an append-only Merkle tree: the roots of the perfect subtrees that make up its n leaves
  * (one per bit of n). Appending costs one hash per level merged; the RFC 6962 root is these folded right to left.
+ * Hashes are kept in hex, the cheapest form to hash from and to (see nodeHashHex).
  */
 export class Frontier {
-  private constructor (private readonly stack: Array<{ level: number, hash: Buffer }>, private count: number) {}
+  private constructor (private readonly stack: Array<{ level: number, hash: string }>, private count: number) {}
 
   static empty (): Frontier { return new Frontier([], 0) }
 
@@ -47,13 +48,17 @@ export class Frontier {
 
   clone (): Frontier { return new Frontier([...this.stack], this.count) }
 
-  /** Appends one leaf hash; returns the stored-size subtrees it completed. */
-  append (leaf: Buffer): Node[] {
-    return this.push(0, leaf)
+  /** Appends one leaf hash (hex); returns the stored-size subtrees it completed. */
+  append (leaf: string): Node[] {
+    return this.add(0, leaf)
   }
 
   /** Appends a whole perfect subtree; the tree's size must be a multiple of its width. */
   push (level: number, hash: Buffer): Node[] {
+    return this.add(level, hash.toString('hex'))
+  }
+
+  private add (level: number, hash: string): Node[] {
     const width = 2 ** level
     if (this.count % width !== 0) throw new Error(`a subtree of ${width} leaves cannot start at leaf ${this.count}`)
     this.stack.push({ level, hash })
@@ -64,9 +69,9 @@ export class Frontier {
       const left = this.stack[this.stack.length - 2]
       if (right === undefined || left === undefined || left.level !== right.level) break
       this.stack.length -= 2
-      const merged = { level: left.level + 1, hash: nodeHash(left.hash, right.hash) }
+      const merged = { level: left.level + 1, hash: nodeHashHex(left.hash, right.hash) }
       this.stack.push(merged)
-      if (merged.level >= NODE_MIN_LEVEL) completed.push({ ...merged, index: this.count / 2 ** merged.level - 1 })
+      if (merged.level >= NODE_MIN_LEVEL) completed.push({ level: merged.level, index: this.count / 2 ** merged.level - 1, hash: Buffer.from(merged.hash, 'hex') })
     }
     return completed
   }
@@ -75,7 +80,7 @@ export class Frontier {
     const top = this.stack[this.stack.length - 1]
     if (top === undefined) return EMPTY_ROOT
     let r = top.hash
-    for (let i = this.stack.length - 2; i >= 0; i--) r = nodeHash((this.stack[i] as { hash: Buffer }).hash, r)
-    return r
+    for (let i = this.stack.length - 2; i >= 0; i--) r = nodeHashHex((this.stack[i] as { hash: string }).hash, r)
+    return Buffer.from(r, 'hex')
   }
 }

