@@ -3,7 +3,7 @@
  * store's own createLeaves, up to 1,024 leaves per document, hashes in one base64 string), as blocks holding
  * one array element per leaf (the layout before the packing) and as one document per leaf (the layout before
  * blocks), in seals of 5,000, rotating the order over rounds on fresh indices. Prints Elasticsearch's CPU time
- * per leaf and wall time. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
+ * per leaf, wall time, and the size on disk once merged. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
  */
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { esCpuMeter } from './cpu.ts'
@@ -74,7 +74,12 @@ async function measure (label: string, write: (prefix: string) => Promise<void>)
   const t0 = performance.now()
   await write(prefix)
   const wall = (performance.now() - t0) * 1000 / N
-  console.log(`${label.padEnd(26)} Elasticsearch ${((await esCpuMs() - cpu0) * 1000 / N).toFixed(1)} µs CPU per leaf, ${wall.toFixed(1)} µs wall per leaf`)
+  const cpu = (await esCpuMs() - cpu0) * 1000 / N
+  // On disk once merged, as the log is kept.
+  await es.indices.forcemerge({ index: `${prefix}-integrity-*`, max_num_segments: 1 })
+  const stats = await es.indices.stats({ index: `${prefix}-integrity-*`, metric: 'store' })
+  const bytes = (stats._all.primaries?.store?.size_in_bytes ?? 0) / N
+  console.log(`${label.padEnd(34)} Elasticsearch ${cpu.toFixed(1)} µs CPU per leaf, ${wall.toFixed(1)} µs wall per leaf, ${bytes.toFixed(0)} bytes per leaf on disk`)
 }
 
 try {

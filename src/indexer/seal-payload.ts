@@ -21,7 +21,6 @@ export interface PackedEntries {
 export interface SealJobData { packed?: PackedEntries, entries?: SealEntry[] }
 
 const HEX_LEAF = 64
-const HEX = /^[0-9a-f]*$/
 
 function dictionary (values: readonly string[]): { keys: string[], of: number[] } {
   const at = new Map<string, number>()
@@ -53,13 +52,16 @@ export function entryCount (data: SealJobData): number {
   return data.packed?.ids.length ?? data.entries?.length ?? 0
 }
 
-/** The entries of a seal job; a malformed job throws (it then fails and stays in Redis for inspection). */
+/**
+ * The entries of a seal job; a job whose columns do not line up throws (it then fails and stays in Redis for
+ * inspection). Each hash is checked by the sealer, as for any entry.
+ */
 export function unpackEntries (data: SealJobData): SealEntry[] {
   const p = data.packed
   if (p === undefined) return data.entries ?? []
   const n = p.ids.length
-  if (p.leaves.length !== n * HEX_LEAF || !HEX.test(p.leaves) || p.tenantOf.length !== n || p.partitionOf.length !== n) {
-    throw new Error(`seal job holds ${n} ids but ${p.leaves.length / HEX_LEAF} hashes, ${p.tenantOf.length} tenants and ${p.partitionOf.length} partitions, or a hash that is not hex`)
+  if (p.leaves.length !== n * HEX_LEAF || p.tenantOf.length !== n || p.partitionOf.length !== n) {
+    throw new Error(`seal job holds ${n} ids but ${p.leaves.length / HEX_LEAF} hashes, ${p.tenantOf.length} tenants and ${p.partitionOf.length} partitions`)
   }
   return p.ids.map((id, i) => {
     const tenant = p.tenants[p.tenantOf[i] as number]

@@ -97,8 +97,9 @@ export async function startStack (t: Test, options: { worker?: boolean, env?: Re
 /** Deletes the indices, templates, policies and queue keys of one test prefix. */
 export async function cleanup (es: Es, config: Config): Promise<void> {
   const p = config.indexPrefix
-  // Deletes need exact names (action.destructive_requires_name), so the prefix's indices are listed first.
-  const indices = await es.cat.indices({ index: `${p}-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
+  // Deletes need exact names (action.destructive_requires_name), so the prefix's indices are listed first,
+  // hidden ones too (system indices are hidden).
+  const indices = await es.cat.indices({ index: `${p}-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed', 'hidden'] })
   for (const { index } of indices) if (index !== undefined) await es.indices.delete({ index }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${p}-*` }, { ignore: [404] })
   await es.cluster.deleteComponentTemplate({ name: `${p}-*` }, { ignore: [404] })
