@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { canonicalize } from '../../src/integrity/canonical.ts'
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
+import pino from 'pino'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -20,7 +21,11 @@ import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
-import { IntegrityStore } from '../../src/store/integrity-store.ts'
+import { IntegrityStore, installIntegrityIndices } from '../../src/store/integrity-store.ts'
+import { Sealer } from '../../src/indexer/sealer.ts'
+import { packEntries, unpackEntries } from '../../src/indexer/seal-payload.ts'
+import { leafHashHex } from '../../src/integrity/merkle.ts'
+import type { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
 import { IngestService } from '../../src/ingest/ingest-service.ts'
 import { enrichContext } from '../../src/compose/runtime.ts'
 import { queuedLeaf } from '../../src/integrity/leaf.ts'
@@ -141,6 +146,27 @@ function leafCost (): number {
   return best
 }
 
+/**
+ * The single sealer's own cost, alone in this process against the real Elasticsearch: seal jobs of 5,000 packed
+ * entries parsed, unpacked and sealed four at a time, as the seal worker merges them. Its CPU per entry bounds
+ * what one sealer can keep up with, whatever the worker processes in front of it.
+ */
+async function sealerCost (): Promise<{ cpu: number, wall: number }> {
+  const prefix = `${base.indexPrefix}sealer`
+  made.push({ ...base, indexPrefix: prefix })
+  await installIntegrityIndices(es, prefix, 0)
+  const sealer = new Sealer({ store: new IntegrityStore(es, prefix), file: { append: async () => undefined } as unknown as CheckpointFile, signingKey: generateKeyPairSync('ed25519').privateKey, log: pino({ level: 'error' }) })
+  const index = partitionIndex(prefix, 'security', new Date().toISOString())
+  const jobs = Array.from({ length: Math.ceil(TOTAL / 5000) + 1 }, (_, j) => JSON.stringify(packEntries(Array.from({ length: 5000 }, (_, i) => ({ tenant: 'default', id: randomUUID(), index, leaf: leafHashHex(`${j}/${i}`) })), false)))
+  await sealer.seal(unpackEntries(JSON.parse(jobs[0] as string))) // loads the (empty) log
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  for (let j = 1; j < jobs.length; j += 4) await sealer.seal(jobs.slice(j, j + 4).flatMap(job => unpackEntries(JSON.parse(job))))
+  const cpu = process.cpuUsage(cpu0)
+  const entries = (jobs.length - 1) * 5000
+  return { cpu: (cpu.user + cpu.system) / entries, wall: (performance.now() - t0) * 1000 / entries }
+}
+
 try {
   console.log(`Elasticsearch ${caps.version}; ${TOTAL} events in batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} round(s)`)
   // A cold JVM indexes at a third of its speed: warm it before the first measured run.
@@ -168,6 +194,8 @@ try {
   const sealed = mean(results.on.map(r => r.sealed ?? 0))
   const f = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`
   console.log(`leaf hash in the worker (SHA-256 of the queued canonical JSON): ${leafCost().toFixed(1)} µs/event`)
+  const alone = await sealerCost()
+  console.log(`the single sealer alone: ${alone.cpu.toFixed(1)} µs CPU per event in its process, ${alone.wall.toFixed(1)} µs wall (keeps up with about ${Math.round(1e6 / alone.wall / 1000) * 1000} events/s)`)
   console.log(`end to end, sealing off (posted → searchable): ${f(off)}`)
   console.log(`end to end, sealing on  (posted → searchable): ${f(on)}`)
   console.log(`sealing on, posted → sealed:                  ${f(sealed)}`)
