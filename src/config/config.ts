@@ -38,6 +38,8 @@ export interface Config {
   /** The integrity chain (sealing and checkpoints); off only to measure what it costs. */
   integrity: boolean
   checkpointMs: number
+  /** How long a seal job goes on sealing its own process's new entries before it ends (0: every entry goes through Redis). */
+  sealTurnMs: number
   /** Append-only copy of every signed checkpoint, outside Elasticsearch. */
   checkpointFile: string
   /** Ed25519 key that signs checkpoints (PKCS#8 PEM or base64 seed); unset, a development key is made and kept beside the checkpoint file. */
@@ -126,6 +128,7 @@ export function loadConfig (env: Env = process.env): Config {
     },
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
+    sealTurnMs: read.int('SILLAGE_SEAL_TURN_MS', 1000, 0, 10_000),
     checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),
     signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
     verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems)

@@ -8,6 +8,7 @@ import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { SealEntry } from '../integrity/types.ts'
 import type { Sealer, SealResult } from './sealer.ts'
 import { entryCount, packEntries, unpackEntries, type SealJobData } from './seal-payload.ts'
+import { SealTurn } from './seal-turn.ts'
 type SealJobName = 'seal' | 'checkpoint'
 type SealQueue = Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>
 
@@ -16,6 +17,11 @@ export interface SealerOptions {
   checkpointMs: number
   /** Lock duration of the workers' jobs; entries to be looked up in the log wait this long before sealing. */
   lockMs: number
+  /**
+   * Longest a seal job goes on sealing the new entries of its own process (see SealTurn), so that checkpoints
+   * and other processes' seal jobs get their turn; 0 sends every entry through Redis.
+   */
+  turnMs: number
 }
 
 export interface Sealing {
@@ -45,10 +51,32 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   const ownerKey = `${options.prefix}:integrity:sealer`
   const token = randomUUID()
   const takenKey = `${options.prefix}:integrity:seal-taken`
+  const enqueuer = new SealEnqueuer(queue, options.lockMs)
+  const turn = new SealTurn({ seal: async entries => await sealer.seal(entries), queue: async entries => await enqueuer.add(entries), maxEntries: MAX_ENTRIES_PER_SEAL })
   const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
     const previous = await connection.set(ownerKey, token, 'GET')
     if (previous !== token) sealer.invalidate()
     if (job.name === 'checkpoint') return await sealer.checkpoint()
+    turn.begin()
+    try {
+      const result = await sealJobs(job)
+      // Then the entries this process stored meanwhile, for as long as the turn is still this process's.
+      await turn.drain(Date.now() + options.turnMs, async () => await connection.get(ownerKey) === token)
+      return result
+    } finally {
+      turn.end()
+    }
+  }, {
+    connection,
+    prefix: options.prefix,
+    concurrency: 1,
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs,
+    maxStalledCount: 1000,
+    settings: { backoffStrategy: cappedExponentialBackoff }
+  })
+
+  async function sealJobs (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>): Promise<SealResult> {
     // Group commit: the seal jobs waiting behind this one are sealed with it, in one bulk. No other sealer can
     // take them meanwhile (one active job at most); if this process dies before removing them, they run again.
     const merged = await waitingSeals(queue, entryCount(job.data))
@@ -64,22 +92,14 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
     const gone = merged.filter((_, i) => removed[i]?.status === 'fulfilled').map(j => j.id as string)
     if (gone.length > 0) await connection.srem(takenKey, ...gone)
     return result
-  }, {
-    connection,
-    prefix: options.prefix,
-    concurrency: 1,
-    lockDuration: options.lockMs,
-    stalledInterval: options.lockMs,
-    maxStalledCount: 1000,
-    settings: { backoffStrategy: cappedExponentialBackoff }
-  })
+  }
   worker.on('completed', job => { if (job.name === 'seal') connection.srem(takenKey, job.id as string).catch(() => undefined) })
   worker.on('error', err => log.error({ err }, 'seal worker error'))
   worker.on('failed', (job, err) => log.warn({ job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'seal job failed, will retry'))
 
-  const enqueuer = new SealEnqueuer(queue, options.lockMs)
   return {
-    enqueue: async entries => await enqueuer.add(entries),
+    // New entries stored while this process holds the seal turn are sealed in it; the others go through Redis.
+    enqueue: async entries => options.turnMs > 0 && turn.isOpen && entries.every(e => e.recheck !== true) ? await turn.hold(entries) : await enqueuer.add(entries),
     checkpointNow: async (timeoutMs = 60_000) => {
       const job = await queue.add('checkpoint', {}, QUEUES.seal.checkpoint)
       const deadline = Date.now() + timeoutMs
@@ -92,8 +112,9 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
       throw new Error(`no checkpoint within ${timeoutMs} ms`)
     },
     close: async () => {
-      await enqueuer.flushed()
+      // The active seal job ends its turn first: what it still held goes to the queue, which is then flushed.
       await worker.close()
+      await enqueuer.flushed()
       await queue.close()
     }
   }
