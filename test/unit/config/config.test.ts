@@ -10,6 +10,8 @@ t.test('defaults follow the ecosystem names', async t => {
   t.equal(c.port, 3000)
   t.same(c.apiKeys, [{ key: 'ingest-key-1234567890', scopes: ['ingest'], tenant: null }, { key: 'admin-key-12345678901', scopes: ['admin', 'read'], tenant: null }])
   t.equal(c.retentionDays.financial, 1825)
+  t.equal(c.sealTurnMs, 1000)
+  t.equal(loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_SEAL_TURN_MS: '0' }).sealTurnMs, 0, 'the seal turn can be switched off')
 })
 
 t.test('every bad value is reported at once, by name', async t => {
@@ -18,14 +20,15 @@ t.test('every bad value is reported at once, by name', async t => {
     PORT: '70000',
     ELASTICSEARCH_URL: 'ftp://x',
     SILLAGE_INDEX_PREFIX: 'Bad Prefix',
-    SILLAGE_RETENTION_DAYS: 'financial=0,forever=10'
+    SILLAGE_RETENTION_DAYS: 'financial=0,forever=10',
+    SILLAGE_SEAL_TURN_MS: '-1'
   })) as ConfigError
   t.ok(err instanceof ConfigError)
   const text = err.problems.join('\n')
-  for (const needle of ['PORT="70000"', 'ELASTICSEARCH_URL="ftp://x"', 'SILLAGE_INDEX_PREFIX', 'entry 1: the key', 'unknown scope(s) "write"', 'financial=0', 'unknown class "forever"']) {
+  for (const needle of ['PORT="70000"', 'ELASTICSEARCH_URL="ftp://x"', 'SILLAGE_INDEX_PREFIX', 'entry 1: the key', 'unknown scope(s) "write"', 'financial=0', 'unknown class "forever"', 'SILLAGE_SEAL_TURN_MS']) {
     t.match(text, needle)
   }
-  t.equal(err.problems.length, 7)
+  t.equal(err.problems.length, 8)
 })
 
 t.test('bootstrap keys may belong to a tenant and hold read:masked', async t => {
