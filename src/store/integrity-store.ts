@@ -35,8 +35,8 @@ export async function installIntegrityIndices (es: Es, prefix: string, replicas:
 /**
  * Consecutive leaves of one tenant's log written by one seal; leaf i is seq start + i. A block rather than a
  * document per leaf: the log costs Elasticsearch one small document per thousand events, not one per event.
- * Hashes and partition numbers are packed into two base64 strings: parsing one long value instead of a
- * thousand short ones costs Elasticsearch about 40 % less per leaf. Blocks written before the packing hold
+ * Hashes and partition numbers are packed into two base64 strings, one value each instead of a thousand: 55
+ * bytes per leaf on disk instead of 77, and no dearer to parse. Blocks written before the packing hold
  * `leaves` and `partition_of` arrays instead, and are read as well.
  */
 interface BlockSource {
