@@ -15,9 +15,13 @@ export function createExportsQueue (connection: Redis, prefix: string): ExportsQ
 
 const STATES: Record<string, ExportJobRecord['state']> = { active: 'running', completed: 'completed', failed: 'failed' }
 
-async function recordOf (job: Job<ExportJobData, ExportJobResult, string>): Promise<ExportJobRecord | undefined> {
+/**
+ * `queueState` is read before the job itself: a job read first may finish before its state is read, and would
+ * then show as completed without its result (row count, size, SHA-256).
+ */
+function recordOf (job: Job<ExportJobData, ExportJobResult, string>, queueState: string): ExportJobRecord | undefined {
   if (job.name !== EXPORT_JOB || job.id === undefined) return undefined
-  const state = STATES[await job.getState()] ?? 'queued'
+  const state = STATES[queueState] ?? 'queued'
   const p = job.progress as { rows?: number, total?: number } | number
   const progress = typeof p === 'object' && p !== null ? { rows: p.rows ?? 0, total: p.total ?? job.data.estimated } : { rows: 0, total: job.data.estimated }
   return {
@@ -39,8 +43,9 @@ export class BullExportJobs implements ExportJobs {
   }
 
   async get (id: string): Promise<ExportJobRecord | undefined> {
+    const state = await this.queue.getJobState(id)
     const job = await Job.fromId<ExportJobData, ExportJobResult, string>(this.queue, id)
-    return job === undefined ? undefined : await recordOf(job)
+    return job === undefined ? undefined : recordOf(job, state)
   }
 
   async finished (): Promise<ExportJobRecord[]> {
@@ -48,7 +53,8 @@ export class BullExportJobs implements ExportJobs {
     for (let start = 0; ; start += 1000) {
       const jobs = await this.queue.getJobs(['completed', 'failed'], start, start + 999, true)
       for (const job of jobs) {
-        const record = await recordOf(job as Job<ExportJobData, ExportJobResult, string>)
+        // Finished jobs stay finished: their state can be read after them.
+        const record = recordOf(job as Job<ExportJobData, ExportJobResult, string>, await job.getState())
         if (record !== undefined) out.push(record)
       }
       if (jobs.length < 1000) return out
