@@ -178,15 +178,19 @@ export class Sealer {
     const extent = await store.extent(tenant)
     let size = extent.end
     const checkpointed = (await store.latestCheckpoint(tenant))?.size ?? 0
-    if (extent.leaves !== size) {
-      // Not one unbroken run of blocks from seq 0: a hole, or blocks that overlap.
-      const { end, strays } = await store.chain(tenant)
-      if (end >= checkpointed && strays.every(start => start >= checkpointed)) {
+    // Not one unbroken run of blocks from seq 0 (a hole, or blocks that overlap) when the leaves do not add up
+    // to the end; when they do, a hole and an overlap of the same size could still hide past the last
+    // checkpoint, so that part (at most one checkpoint period of blocks) is walked anyway.
+    const whole = extent.leaves !== size
+    if (whole || size > checkpointed) {
+      const { end, strays } = await store.chain(tenant, whole ? 0 : checkpointed)
+      const broken = end !== size || strays.length > 0
+      if (broken && end >= checkpointed && strays.every(start => start >= checkpointed)) {
         // Debris of a seal that failed midway (and will be retried): no checkpoint covers it.
         log.warn({ tenant, end, size, strays }, 'integrity log is broken past its last checkpoint (interrupted seal); cutting it there')
         await store.truncate(tenant, end, strays)
         size = end
-      } else {
+      } else if (broken) {
         log.error({ tenant, end, strays, checkpointed }, 'integrity log is broken inside what a signed checkpoint covers: it was altered, or two sealers ran; verification reports it')
       }
     }

@@ -221,19 +221,27 @@ export class IntegrityStore {
 
   /**
    * The unbroken run of blocks from seq 0 (each starting where the previous ended): where it ends, and the
-   * blocks that overlap it (they start inside it). Past its end the log has a hole.
+   * blocks that overlap it (they start inside it). Past its end the log has a hole. With `from`, the run is
+   * followed from the block holding that seq, and only blocks starting at or after it count as strays.
    */
-  async chain (tenant: string): Promise<{ end: number, strays: number[] }> {
-    let end = 0
+  async chain (tenant: string, from = 0): Promise<{ end: number, strays: number[] }> {
+    let end: number | undefined = from === 0 ? 0 : undefined
     const strays: number[] = []
-    for await (const page of this.blockPages(tenant, 0, Number.MAX_SAFE_INTEGER, ['start', 'end'], 1000)) {
+    for await (const page of this.blockPages(tenant, from, Number.MAX_SAFE_INTEGER, ['start', 'end'], 1000)) {
       for (const b of page) {
-        if (b.start > end) return { end, strays }
-        if (b.start === end) end = b.end
-        else strays.push(b.start)
+        if (end === undefined) {
+          if (b.start > from) return { end: from, strays }
+          end = b.end
+        } else if (b.start > end) {
+          return { end, strays }
+        } else if (b.start === end) {
+          end = b.end
+        } else if (b.start >= from) {
+          strays.push(b.start)
+        }
       }
     }
-    return { end, strays }
+    return { end: end ?? from, strays }
   }
 
   /** Cuts the tenant's log at `seq`: removes the blocks from there on and the strays named (by start), and the subtree hashes past `seq`. */

@@ -335,6 +335,22 @@ t.test('the sealer never reuses nor skips a number: retries, another sealer, an 
   t.same(await new Sealer(deps).seal(debris.map(e => ({ ...e, recheck: true as const }))), { sealed: 10, skipped: 0 }, 'the log is cut at its hole before looking up')
   const after = await leavesOf('brand-z')
   t.same(after.slice(1916).map(l => `${l.seq}:${l.eventId}`), debris.map((e, i) => `${1916 + i}:${e.id}`), 'sealed where the log ends, the debris gone')
+
+  // A hole and an overlap of the same size past the checkpoint, which leave the leaf count equal to the end:
+  // [1916, 1921), a stray [1917, 1919), a hole [1921, 1923), then [1923, 1926).
+  const blocks = integrityIndex(stack.config.indexPrefix, 'blocks')
+  const block = (start: number, end: number): Record<string, unknown> => ({
+    tenant: 'brand-z', start, end, count: end - start, event_ids: range(start + 5000, end + 5000).map(e => e.id), partitions: ['somewhere'],
+    leaf_hashes: Buffer.concat(range(start + 5000, end + 5000).map(e => Buffer.from(e.leaf, 'hex'))).toString('base64'), leaf_partitions: Buffer.alloc(2 * (end - start)).toString('base64'), sealed_at: new Date().toISOString()
+  })
+  await stack.es.index({ index: blocks, id: 'brand-z:1916', document: block(1916, 1921) })
+  await stack.es.index({ index: blocks, id: 'brand-z:1917', document: block(1917, 1919) })
+  await stack.es.index({ index: blocks, id: 'brand-z:1923', document: block(1923, 1926), refresh: true })
+  await store.refresh()
+  t.same(await store.extent('brand-z'), { end: 1926, leaves: 1926 }, 'the leaves add up to the end')
+  t.same(await new Sealer(deps).seal(range(4000, 4003)), { sealed: 3, skipped: 0 })
+  const cut = await leavesOf('brand-z')
+  t.same(cut.slice(1916).map(l => `${l.seq}:${l.eventId}`), ['1916:z-6916', '1917:z-6917', '1918:z-6918', '1919:z-6919', '1920:z-6920', '1921:z-4000', '1922:z-4001', '1923:z-4002'], 'cut at the hole, the stray gone, sealed from there')
 })
 
 t.test('entries to be looked up wait out the ingest lock before they are sealed', async t => {
