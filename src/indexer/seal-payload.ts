@@ -54,7 +54,7 @@ export function entryCount (data: SealJobData): number {
 
 /**
  * The entries of a seal job; a job whose columns do not line up throws (it then fails and stays in Redis for
- * inspection). Each hash is checked by the sealer, as for any entry.
+ * inspection). Each hash is checked when its block is built, as for any entry.
  */
 export function unpackEntries (data: SealJobData): SealEntry[] {
   const p = data.packed

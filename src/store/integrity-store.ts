@@ -100,13 +100,19 @@ function toBlocks (leaves: readonly LeafRecord[]): BlockSource[] {
   let block: { source: BlockSource, hashes: string[], partitionOf: number[] } | undefined
   const close = (): void => {
     if (block === undefined) return
+    const { source, partitionOf } = block
     const hashes = Buffer.alloc(block.hashes.length * HASH_BYTES)
-    const partitions = Buffer.alloc(block.partitionOf.length * 2)
-    block.hashes.forEach((h, i) => hashes.write(h, i * HASH_BYTES, HASH_BYTES, 'hex'))
-    block.partitionOf.forEach((p, i) => partitions.writeUInt16LE(p, i * 2))
-    block.source.leaf_hashes = hashes.toString('base64')
-    block.source.leaf_partitions = partitions.toString('base64')
-    blocks.push(block.source)
+    const partitions = Buffer.alloc(partitionOf.length * 2)
+    block.hashes.forEach((h, i) => {
+      // Decoding stops at the first character that is not hex: a leaf is refused before anything is written.
+      if (h.length !== 2 * HASH_BYTES || hashes.write(h, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
+        throw new Error(`the leaf of ${source.tenant}/${source.event_ids[i] ?? ''} is not a SHA-256 hash in hex`)
+      }
+    })
+    partitionOf.forEach((p, i) => partitions.writeUInt16LE(p, i * 2))
+    source.leaf_hashes = hashes.toString('base64')
+    source.leaf_partitions = partitions.toString('base64')
+    blocks.push(source)
   }
   for (const l of leaves) {
     if (block === undefined || block.source.tenant !== l.tenant || block.source.end !== l.seq || l.seq % BLOCK_LEAVES === 0) {

@@ -286,7 +286,7 @@ t.test('the sealer never reuses nor skips a number: retries, another sealer, an 
   const entry = (i: number) => ({ tenant: 'brand-z', id: `z-${i}`, index: 'somewhere', leaf: leafHash(`z${i}`).toString('hex') })
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => entry(from + k))
   const sealer = new Sealer(deps)
-  await t.rejects(sealer.seal([{ ...entry(0), leaf: 'zz'.repeat(32) }]), /brand-z\/z-0 has no valid leaf hash/, 'a hash that is not 64 hex digits is refused before anything is written')
+  await t.rejects(sealer.seal([{ ...entry(0), leaf: 'zz'.repeat(32) }]), /the leaf of brand-z\/z-0 is not a SHA-256 hash in hex/, 'a hash that is not 64 hex digits is refused before anything is written')
   t.same(await sealer.seal(range(0, 300)), { sealed: 300, skipped: 0 })
   t.same(await sealer.seal([...range(250, 340), entry(339)], true), { sealed: 40, skipped: 51 }, 'a seal job run again, and a duplicate inside a job')
   t.same(await sealer.seal([...range(330, 340).map(e => ({ ...e, recheck: true as const })), ...range(340, 350)]), { sealed: 10, skipped: 10 }, 'entries of events stored before (duplicates) are looked up')
