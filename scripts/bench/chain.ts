@@ -209,6 +209,12 @@ try {
   const offTotal = mean(results.off.map(total))
   const onTotal = mean(results.on.map(total))
   console.log(`CPU per event, all    off → on:              ${offTotal.toFixed(1)} → ${onTotal.toFixed(1)} µs (sealing adds ${((onTotal / offTotal - 1) * 100).toFixed(1)} %)`)
+  // The two runs of a round are back to back: their ratio is less exposed to the machine's drift over the whole run.
+  const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2 }
+  const pairs = results.on.map((r, i) => r.e2e / (results.off[i] as RunResult).e2e)
+  const cpuPairs = results.on.map((r, i) => total(r) / total(results.off[i] as RunResult))
+  console.log(`on / off per round, end to end:               ${pairs.map(x => x.toFixed(3)).join(' ')} (median ${median(pairs).toFixed(3)})`)
+  console.log(`on / off per round, CPU per event:            ${cpuPairs.map(x => x.toFixed(3)).join(' ')} (median ${median(cpuPairs).toFixed(3)})`)
 } finally {
   for (const config of made) await cleanup(es, config)
   await es.close()
