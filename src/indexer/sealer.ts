@@ -19,7 +19,6 @@ export interface SealResult { sealed: number, skipped: number }
 
 interface TenantLog { frontier: Frontier, checkpointed: number }
 
-
 /**
  * Appends stored events to their tenant's Merkle log and signs checkpoints. Exactly one sealer runs at a time
  * (the seal queue's global concurrency is 1), so its in-memory view of each log (next sequence number and the

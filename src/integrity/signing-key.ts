@@ -2,6 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } fr
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { keyIdOf, rawPublicKey } from './checkpoint.ts'
+import { parseEd25519Text } from './key-text.ts'
 
 // PKCS#8 DER header of an Ed25519 private key (RFC 8410): the 32-byte seed follows.
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -11,20 +12,10 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
  * `openssl genpkey -algorithm ed25519` writes it) or the base64 of a 32-byte Ed25519 seed. Throws with the reason.
  */
 export function parseSigningKey (text: string): KeyObject {
-  const trimmed = text.trim()
-  let key: KeyObject
-  if (trimmed.startsWith('-----BEGIN')) {
-    // Environment variables often carry PEM with literal "\n".
-    key = createPrivateKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
-  } else {
-    const seed = Buffer.from(trimmed, 'base64')
-    if (seed.length !== 32 || seed.toString('base64').replace(/=+$/, '') !== trimmed.replace(/=+$/, '')) {
-      throw new Error('must be a PKCS#8 PEM or the base64 of a 32-byte Ed25519 seed')
-    }
-    key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' })
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`)
-  return key
+  return parseEd25519Text(text,
+    pem => createPrivateKey({ key: pem, format: 'pem' }),
+    seed => createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
+    'must be a PKCS#8 PEM or the base64 of a 32-byte Ed25519 seed')
 }
 
 /** Where a development key is kept when none is configured: beside the checkpoint file. */

@@ -1,24 +1,16 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { keyIdOf, rawPublicKey, verifyCheckpoint, type SignedCheckpoint } from './checkpoint.ts'
+import { parseEd25519Text } from './key-text.ts'
 
 /**
  * An Ed25519 public key from configuration: the base64 of the raw 32 bytes (as `GET /v1/integrity/public-key`
  * gives it) or a SubjectPublicKeyInfo PEM. Throws with the reason.
  */
 export function parsePublicKey (text: string): KeyObject {
-  const trimmed = text.trim()
-  let key: KeyObject
-  if (trimmed.startsWith('-----BEGIN')) {
-    key = createPublicKey({ key: trimmed.replace(/\\n/g, '\n'), format: 'pem' })
-  } else {
-    const raw = Buffer.from(trimmed, 'base64')
-    if (raw.length !== 32 || raw.toString('base64').replace(/=+$/, '') !== trimmed.replace(/=+$/, '')) {
-      throw new Error('must be a public key PEM or the base64 of a raw 32-byte Ed25519 public key')
-    }
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' })
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`must be an Ed25519 key, not ${key.asymmetricKeyType ?? 'unknown'}`)
-  return key
+  return parseEd25519Text(text,
+    pem => createPublicKey({ key: pem, format: 'pem' }),
+    raw => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }),
+    'must be a public key PEM or the base64 of a raw 32-byte Ed25519 public key')
 }
 
 /**

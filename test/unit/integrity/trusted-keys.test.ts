@@ -1,12 +1,12 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { generateKeyPairSync } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePublicKey, TrustedKeys } from '../../../src/integrity/trusted-keys.ts'
 import { keyIdOf, rawPublicKey, signCheckpoint } from '../../../src/integrity/checkpoint.ts'
-import { devKeyPath } from '../../../src/integrity/signing-key.ts'
+import { devKeyPath, parseSigningKey } from '../../../src/integrity/signing-key.ts'
 import { loadConfig } from '../../../src/config/config.ts'
 import { trustedKeysFor } from '../../../src/compose/shared.ts'
 import { IntegrityService } from '../../../src/integrity/integrity-service.ts'
@@ -49,4 +49,15 @@ t.test('a reader given only public keys needs no signing key and makes none', as
   const served = new IntegrityService({} as IntegrityStore, {} as CheckpointFile, keys).publicKey()
   t.match(served, { keyId: keyIdOf(newKey.publicKey), publicKey: current, pem: /BEGIN PUBLIC KEY/, trusted: [{ publicKey: current }, { publicKey: earlier }] }, 'the public-key route serves them')
   t.throws(() => loadConfig({ SILLAGE_API_KEYS: 'reader-key-000000001:read', SILLAGE_VERIFY_KEYS: `${current},bm9wZQ==` }), /SILLAGE_VERIFY_KEYS key 2 must be/)
+})
+
+t.test('signing keys parse from a 32-byte seed and from PEM (literal "\\n" too), and nothing else', async t => {
+  const pem = oldKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+  t.equal(keyIdOf(createPublicKey(parseSigningKey(pem.replace(/\n/g, '\\n')))), keyIdOf(oldKey.publicKey))
+  const seed = Buffer.alloc(32, 7).toString('base64')
+  t.equal(parseSigningKey(seed).asymmetricKeyType, 'ed25519')
+  t.equal(keyIdOf(createPublicKey(parseSigningKey(seed))), keyIdOf(createPublicKey(parseSigningKey(` ${seed}\n`))), 'surrounding space is ignored')
+  t.throws(() => parseSigningKey('c2hvcnQ='), /PKCS#8 PEM or the base64 of a 32-byte Ed25519 seed/)
+  t.throws(() => parseSigningKey(seed.slice(0, -2) + '!!'), /32-byte Ed25519 seed/, 'not strict base64')
+  t.throws(() => parseSigningKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()), /must be an Ed25519 key, not ec/)
 })
