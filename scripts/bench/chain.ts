@@ -99,7 +99,6 @@ interface RunResult { e2e: number, sealed?: number, cpu: Cpu }
 async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
   const env = testEnv({ PORT: String(PORT), SILLAGE_QUEUE_MAX_JOBS: '1000000', SILLAGE_INTEGRITY: integrity, SILLAGE_CHECKPOINT_FILE: join(dir, `${tag}.ndjson`), SILLAGE_SIGNING_KEY: seed, SILLAGE_LOG_LEVEL: 'error' })
   const config = loadConfig(env)
-  made.push(config)
   await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
   const api = start('src/server.ts', env)
   const worker = start('src/worker.ts', env)
@@ -130,6 +129,18 @@ async function run (integrity: 'on' | 'off', tag: string): Promise<RunResult> {
     api.kill('SIGTERM')
     worker.kill('SIGTERM')
     await Promise.all([api, worker].map(p => new Promise(resolve => p.exitCode !== null ? resolve(null) : p.once('exit', resolve))))
+    // Merges of this run's indices would otherwise go on into the next run and be counted there.
+    await cleanup(es, config)
+    await quiet()
+  }
+}
+
+/** Waits until Elasticsearch uses under a tenth of a core (its merges and flushes done), at most 30 s. */
+async function quiet (): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const before = await esCpuMs()
+    await sleep(500)
+    if (await esCpuMs() - before < 50) return
   }
 }
 
@@ -178,6 +189,7 @@ try {
     const docs = prepare.prepare(makeBatch('warm', b * BATCH, BATCH)).map(e => ({ index: partitionIndex(warm, e.audit.retention, e['@timestamp']), id: e.event.id, doc: JSON.stringify(e) }))
     await bulkCreate(es, docs)
   }
+  await quiet()
   const results: Record<'on' | 'off', RunResult[]> = { on: [], off: [] }
   for (let r = 0; r < ROUNDS; r++) {
     const order: Array<'on' | 'off'> = r % 2 === 0 ? ['off', 'on'] : ['on', 'off']

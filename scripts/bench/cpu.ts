@@ -14,12 +14,17 @@ export async function processCpuMs (pid: number | undefined): Promise<number> {
  * process figures only once a second, too coarse for runs of a few seconds), else from node stats.
  */
 export function esCpuMeter (es: Es): () => Promise<number> {
-  let pid: number | undefined
+  let pid: Promise<number | undefined> | undefined
   return async () => {
+    // The pid is in node info (node stats do not carry it).
+    pid ??= es.nodes.info({ metric: 'process' }).then(info => {
+      const nodes = Object.values(info.nodes)
+      return nodes.length === 1 ? nodes[0]?.process?.id : undefined
+    })
+    const local = await processCpuMs(await pid)
+    if (local > 0) return local
     const stats = await es.nodes.stats({ metric: 'process' })
     const nodes = Object.values(stats.nodes)
-    pid ??= nodes.length === 1 ? (nodes[0]?.process as { id?: number } | undefined)?.id : undefined
-    const local = await processCpuMs(pid)
-    return local > 0 ? local : nodes.reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
+    return nodes.reduce((sum, n) => sum + (n.process?.cpu?.total_in_millis ?? 0), 0)
   }
 }

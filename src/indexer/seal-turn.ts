@@ -9,6 +9,8 @@ export interface TurnOptions {
   queue: (entries: SealEntry[]) => Promise<void>
   /** Most entries sealed in one round. */
   maxEntries: number
+  /** How long an open turn waits for more entries when it has sealed all it held. */
+  idleMs: number
 }
 
 /**
@@ -21,6 +23,8 @@ export interface TurnOptions {
 export class SealTurn {
   private open = false
   private held: Held[] = []
+  /** Wakes a drain waiting for entries. */
+  private arrived: (() => void) | undefined
 
   constructor (private readonly options: TurnOptions) {}
 
@@ -28,14 +32,21 @@ export class SealTurn {
 
   /** Holds new entries (none to look up) for this turn; call only while it is open. */
   hold (entries: SealEntry[]): Promise<void> {
-    return new Promise((resolve, reject) => this.held.push({ entries, resolve, reject }))
+    return new Promise((resolve, reject) => {
+      this.held.push({ entries, resolve, reject })
+      this.arrived?.()
+    })
   }
 
   begin (): void { this.open = true }
 
-  /** Seals what is held, round after round, until nothing is left, the time is up, or the turn is no longer ours. */
+  /**
+   * Seals what is held, round after round, until the time is up, the turn is no longer ours, or nothing came
+   * for idleMs. Waiting out the gaps between bulks keeps the turn for the next ones: ended at the first gap,
+   * it would send about half of a steady stream through Redis.
+   */
   async drain (until: number, stillOurs: () => Promise<boolean>): Promise<void> {
-    while (this.held.length > 0 && Date.now() < until && await stillOurs()) {
+    while (Date.now() < until && (this.held.length > 0 || await this.arrival(Math.min(this.options.idleMs, until - Date.now()))) && await stillOurs()) {
       const round = this.take()
       const entries = round.flatMap(h => h.entries)
       try {
@@ -47,6 +58,19 @@ export class SealTurn {
       }
       for (const h of round) h.resolve()
     }
+  }
+
+  /** Whether entries are held within `ms`. */
+  private async arrival (ms: number): Promise<boolean> {
+    if (ms <= 0) return false
+    let timer: NodeJS.Timeout | undefined
+    await new Promise<void>(resolve => {
+      this.arrived = resolve
+      timer = setTimeout(resolve, ms)
+    })
+    clearTimeout(timer)
+    this.arrived = undefined
+    return this.held.length > 0
   }
 
   /** Ends the turn; what is still held goes to the queue. Nothing is held once it returns. */

@@ -1,17 +1,18 @@
 import t from 'tap'
-import { setImmediate as tick } from 'node:timers/promises'
+import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises'
 import { SealTurn } from '../../../src/indexer/seal-turn.ts'
 import type { SealEntry } from '../../../src/integrity/types.ts'
 
 const entry = (id: string): SealEntry => ({ tenant: 'brand-a', id, index: 'p', leaf: '0'.repeat(64) })
 
-function turnWith (fail = false): { turn: SealTurn, sealed: string[][], queued: SealEntry[][] } {
+function turnWith (fail = false, idleMs = 0): { turn: SealTurn, sealed: string[][], queued: SealEntry[][] } {
   const sealed: string[][] = []
   const queued: SealEntry[][] = []
   const turn = new SealTurn({
     seal: async entries => { if (fail) throw new Error('refused'); sealed.push(entries.map(e => e.id)) },
     queue: async entries => { queued.push(entries) },
-    maxEntries: 3
+    maxEntries: 3,
+    idleMs
   })
   return { turn, sealed, queued }
 }
@@ -64,9 +65,36 @@ t.test('a round that fails goes to the queue marked to be looked up, and the tur
 })
 
 t.test('a holder whose entries the queue refuses is told so', async t => {
-  const turn = new SealTurn({ seal: async () => undefined, queue: async () => { throw new Error('redis down') }, maxEntries: 10 })
+  const turn = new SealTurn({ seal: async () => undefined, queue: async () => { throw new Error('redis down') }, maxEntries: 10, idleMs: 0 })
   turn.begin()
   const held = turn.hold([entry('a')])
   turn.end()
   await t.rejects(held, /redis down/)
+})
+
+t.test('having sealed all it held, the turn waits up to idleMs for more, then ends', async t => {
+  const { turn, sealed, queued } = turnWith(false, 300)
+  turn.begin()
+  const first = turn.hold([entry('a')])
+  const t0 = Date.now()
+  const draining = turn.drain(Date.now() + 10_000, async () => true)
+  await first
+  await sleep(100)
+  const second = turn.hold([entry('b')]) // the next bulk, within the idle time
+  await second
+  t.same(sealed, [['a'], ['b']], 'sealed in the same turn, not queued')
+  await draining
+  const took = Date.now() - t0
+  t.ok(took >= 400 && took < 2000, `ends once nothing came for idleMs (${took} ms)`)
+  turn.end()
+  t.same(queued, [])
+})
+
+t.test('the idle wait stops at the end of the turn', async t => {
+  const { turn } = turnWith(false, 5000)
+  turn.begin()
+  const t0 = Date.now()
+  await turn.drain(Date.now() + 100, async () => true)
+  t.ok(Date.now() - t0 < 1000, 'the turn ends on time, not idleMs later')
+  turn.end()
 })

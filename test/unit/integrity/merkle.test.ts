@@ -25,7 +25,8 @@ const leavesOf = (n: number, salt = 0): Buffer[] => Array.from({ length: n }, (_
 t.test('hashes follow RFC 6962: domain separation and the reference vectors', async t => {
   t.equal(hex(EMPTY_ROOT), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'the empty tree is SHA-256 of nothing')
   t.same(leafHash('abc'), sha(Buffer.from([0]), Buffer.from('abc')))
-  for (const text of ['', 'abc', '{"é":"Ж\\u0000"}', '\u{1F600}']) t.equal(leafHashHex(text), sha(Buffer.from([0]), Buffer.from(text, 'utf8')).toString('hex'), `one-shot leaf hash of ${JSON.stringify(text)}`)
+  // Short texts are hashed from a reused buffer, long ones (more than 21,845 code units) as a joined string.
+  for (const text of ['', 'abc', '{"é":"Ж\\u0000"}', '\u{1F600}', 'Ж'.repeat(21_845), 'Ж'.repeat(21_846), 'a'.repeat(100_000), '\ud800x']) t.equal(leafHashHex(text), sha(Buffer.from([0]), Buffer.from(text, 'utf8')).toString('hex'), `one-shot leaf hash of ${JSON.stringify(text.slice(0, 20))} (${text.length} code units)`)
   t.same(nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2)), sha(Buffer.from([1]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)))
   const hexOf = (fill: number, length = 32): string => Buffer.alloc(length, fill).toString('hex')
   t.equal(nodeHashHex(hexOf(1), hexOf(2)), sha(Buffer.from([1]), Buffer.alloc(32, 1), Buffer.alloc(32, 2)).toString('hex'), 'hex node hash')
