@@ -5,7 +5,7 @@ import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { Frontier, Node } from '../integrity/frontier.ts'
 import { loadFrontier } from '../integrity/tree-reader.ts'
-import type { LeafRecord, SealEntry } from '../integrity/types.ts'
+import type { LeafRun, SealEntry } from '../integrity/types.ts'
 
 export interface SealerDeps {
   store: IntegrityStore
@@ -65,6 +65,14 @@ export class Sealer {
   }
 
   private async append (entries: readonly SealEntry[], recheckAll: boolean): Promise<SealResult> {
+    // Entries not to look up each stand for a document just created: distinct, and none in the log yet.
+    const fresh = recheckAll || entries.some(e => e.recheck === true) ? await this.unsealed(entries, recheckAll) : byTenant(entries)
+    const sealed = await this.write(fresh)
+    return { sealed, skipped: entries.length - sealed }
+  }
+
+  /** The entries not in the log yet, once each, grouped by tenant. */
+  private async unsealed (entries: readonly SealEntry[], recheckAll: boolean): Promise<SealEntry[]> {
     const byTenant = new Map<string, Map<string, SealEntry>>()
     const recheck = new Map<string, string[]>()
     for (const e of entries) {
@@ -96,10 +104,7 @@ export class Sealer {
         for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
     }
-    // Grouped by tenant, so each tenant's part of this seal is stored as few blocks.
-    const fresh = [...byTenant.values()].flatMap(unique => [...unique.values()])
-    const sealed = await this.write(fresh)
-    return { sealed, skipped: entries.length - sealed }
+    return [...byTenant.values()].flatMap(unique => [...unique.values()])
   }
 
   /**
@@ -107,22 +112,25 @@ export class Sealer {
    * hashes they complete. A block refused (409: another sealer took the position; or any error) fails the
    * seal: the log is reloaded before the next one, and the job is retried.
    */
-  private async write (fresh: SealEntry[]): Promise<number> {
+  private async write (fresh: readonly SealEntry[]): Promise<number> {
     if (fresh.length === 0) return 0
     const next = new Map<string, Frontier>()
-    for (const tenant of new Set(fresh.map(e => e.tenant))) next.set(tenant, (await this.logOf(tenant)).frontier.clone())
-    const sealedAt = new Date(this.now()).toISOString()
-    const leaves: LeafRecord[] = []
+    const runs: Array<LeafRun & { tree: Frontier }> = []
     const completed: Array<{ tenant: string, node: Node }> = []
+    let run: LeafRun & { tree: Frontier } | undefined
     for (const e of fresh) {
-      const tree = next.get(e.tenant) as Frontier
-      leaves.push({ tenant: e.tenant, seq: tree.size, eventId: e.id, eventIndex: e.index, leaf: e.leaf, sealedAt })
-      for (const node of tree.append(e.leaf)) completed.push({ tenant: e.tenant, node })
+      if (run?.tenant !== e.tenant) {
+        let tree = next.get(e.tenant)
+        if (tree === undefined) next.set(e.tenant, tree = (await this.logOf(e.tenant)).frontier.clone())
+        runs.push(run = { tenant: e.tenant, start: tree.size, tree, entries: [] })
+      }
+      run.entries.push(e)
+      for (const node of run.tree.append(e.leaf)) completed.push({ tenant: e.tenant, node })
     }
 
     // Subtree hashes go only with a later write than their leaves': a hash is never stored for leaves that
     // might not be. The previous seal's leaves are stored, so its hashes ride along with this bulk.
-    const { blocks, nodesFailed } = await this.deps.store.createLeaves(leaves, this.pendingNodes)
+    const { blocks, nodesFailed } = await this.deps.store.createRuns(runs, new Date(this.now()).toISOString(), this.pendingNodes)
     this.pendingNodes = []
     if (nodesFailed > 0) this.deps.log.warn({ nodesFailed }, 'subtree hashes not stored; they are rebuilt from the leaves when needed')
     const failed = blocks.find(b => b.status < 200 || b.status >= 300)
@@ -197,4 +205,17 @@ export class Sealer {
     this.logs.set(tenant, loaded)
     return loaded
   }
+}
+
+/** The entries grouped by tenant, in order within each (as they are when all are of one tenant). */
+function byTenant (entries: readonly SealEntry[]): readonly SealEntry[] {
+  const first = entries[0]?.tenant
+  if (entries.every(e => e.tenant === first)) return entries
+  const groups = new Map<string, SealEntry[]>()
+  for (const e of entries) {
+    const group = groups.get(e.tenant)
+    if (group === undefined) groups.set(e.tenant, [e])
+    else group.push(e)
+  }
+  return [...groups.values()].flat()
 }

@@ -20,3 +20,10 @@ export interface LeafRecord {
   leaf: string
   sealedAt: string
 }
+
+/** Consecutive leaves of one tenant's log: entry i is seq start + i. */
+export interface LeafRun {
+  tenant: string
+  start: number
+  entries: SealEntry[]
+}

@@ -4,7 +4,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from './bulk.ts'
 import { eventsAlias } from './index-names.ts'
-import type { LeafRecord } from '../integrity/types.ts'
+import type { LeafRecord, LeafRun, SealEntry } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import { nodeEnd, type Node } from '../integrity/frontier.ts'
 import { nodeKey } from '../integrity/span-hash.ts'
@@ -90,46 +90,64 @@ function leavesOf (b: BlockSource): LeafRecord[] {
   }))
 }
 
+/** A run of leaves as written: consecutive positions of one tenant's log, sealed at one time. */
+type StoredRun = LeafRun & { sealedAt: string }
+
 /**
- * Splits leaves, in log order, into blocks: a new one at each change of tenant or gap in seq, and at every
- * multiple of BLOCK_LEAVES. Aligned boundaries make two writes of the same positions (a stale sealer, a bulk
- * that landed after its timeout) use the same block ids, so the second is refused (409) instead of overlapping.
+ * Splits runs of leaves into blocks at every multiple of BLOCK_LEAVES. Aligned boundaries make two writes of
+ * the same positions (a stale sealer, a bulk that landed after its timeout) use the same block ids, so the
+ * second is refused (409) instead of overlapping.
  */
-function toBlocks (leaves: readonly LeafRecord[]): BlockSource[] {
+function toBlocks (runs: readonly StoredRun[]): BlockSource[] {
   const blocks: BlockSource[] = []
-  let block: { source: BlockSource, hashes: string[], partitionOf: number[] } | undefined
-  const close = (): void => {
-    if (block === undefined) return
-    const { source, partitionOf } = block
-    const hashes = Buffer.alloc(block.hashes.length * HASH_BYTES)
-    const partitions = Buffer.alloc(partitionOf.length * 2)
-    block.hashes.forEach((h, i) => {
-      // Decoding stops at the first character that is not hex: a leaf is refused before anything is written.
-      if (h.length !== 2 * HASH_BYTES || hashes.write(h, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
-        throw new Error(`the leaf of ${source.tenant}/${source.event_ids[i] ?? ''} is not a SHA-256 hash in hex`)
-      }
-    })
-    partitionOf.forEach((p, i) => partitions.writeUInt16LE(p, i * 2))
-    source.leaf_hashes = hashes.toString('base64')
-    source.leaf_partitions = partitions.toString('base64')
-    blocks.push(source)
-  }
-  for (const l of leaves) {
-    if (block === undefined || block.source.tenant !== l.tenant || block.source.end !== l.seq || l.seq % BLOCK_LEAVES === 0) {
-      close()
-      block = { source: { tenant: l.tenant, start: l.seq, end: l.seq, count: 0, event_ids: [], partitions: [], sealed_at: l.sealedAt }, hashes: [], partitionOf: [] }
+  for (const run of runs) {
+    for (let from = 0; from < run.entries.length;) {
+      const start = run.start + from
+      const count = Math.min(run.entries.length - from, BLOCK_LEAVES - start % BLOCK_LEAVES)
+      blocks.push(toBlock(run, from, count))
+      from += count
     }
-    const b = block.source
-    let p = b.partitions.indexOf(l.eventIndex)
-    if (p < 0) p = b.partitions.push(l.eventIndex) - 1
-    b.event_ids.push(l.eventId)
-    block.partitionOf.push(p)
-    block.hashes.push(l.leaf)
-    b.end++
-    b.count++
   }
-  close()
   return blocks
+}
+
+function toBlock (run: StoredRun, from: number, count: number): BlockSource {
+  const start = run.start + from
+  const hashes = Buffer.allocUnsafe(count * HASH_BYTES)
+  const partitionOf = Buffer.allocUnsafe(count * 2)
+  const ids = new Array<string>(count)
+  const partitions: string[] = []
+  let p = -1
+  for (let i = 0; i < count; i++) {
+    const e = run.entries[from + i] as SealEntry
+    ids[i] = e.id
+    // Decoding stops at the first character that is not hex: a leaf is refused before anything is written.
+    if (e.leaf.length !== 2 * HASH_BYTES || hashes.write(e.leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
+      throw new Error(`the leaf of ${run.tenant}/${e.id} is not a SHA-256 hash in hex`)
+    }
+    if (partitions[p] !== e.index) {
+      p = partitions.indexOf(e.index)
+      if (p < 0) p = partitions.push(e.index) - 1
+    }
+    partitionOf.writeUInt16LE(p, i * 2)
+  }
+  return {
+    tenant: run.tenant, start, end: start + count, count, event_ids: ids, partitions,
+    leaf_hashes: hashes.toString('base64'), leaf_partitions: partitionOf.toString('base64'), sealed_at: run.sealedAt
+  }
+}
+
+/** Leaves in log order as runs: a new one at each change of tenant or gap in seq, sealed when its first leaf was. */
+function toRuns (leaves: readonly LeafRecord[]): StoredRun[] {
+  const runs: StoredRun[] = []
+  let run: StoredRun | undefined
+  for (const l of leaves) {
+    if (run === undefined || run.tenant !== l.tenant || run.start + run.entries.length !== l.seq) {
+      runs.push(run = { tenant: l.tenant, start: l.seq, sealedAt: l.sealedAt, entries: [] })
+    }
+    run.entries.push({ tenant: l.tenant, id: l.eventId, index: l.eventIndex, leaf: l.leaf })
+  }
+  return runs
 }
 
 export interface BlockResult { tenant: string, start: number, end: number, status: number, reason?: string }
@@ -167,7 +185,15 @@ export class IntegrityStore {
    * hashes of leaves already stored. One result per block; 409 means another writer took that position.
    */
   async createLeaves (leaves: readonly LeafRecord[], nodes: ReadonlyArray<{ tenant: string, node: Node }> = []): Promise<{ blocks: BlockResult[], nodesFailed: number }> {
-    const blocks = toBlocks(leaves)
+    return await this.writeBlocks(toBlocks(toRuns(leaves)), nodes)
+  }
+
+  /** createLeaves for runs of entries sealed now, numbered from each run's start. */
+  async createRuns (runs: readonly LeafRun[], sealedAt: string, nodes: ReadonlyArray<{ tenant: string, node: Node }> = []): Promise<{ blocks: BlockResult[], nodesFailed: number }> {
+    return await this.writeBlocks(toBlocks(runs.map(r => ({ ...r, sealedAt }))), nodes)
+  }
+
+  private async writeBlocks (blocks: readonly BlockSource[], nodes: ReadonlyArray<{ tenant: string, node: Node }>): Promise<{ blocks: BlockResult[], nodesFailed: number }> {
     const results = await bulkCreate(this.es, [
       ...blocks.map(b => ({ index: this.blocks, id: blockId(b.tenant, b.start), doc: b })),
       ...nodes.map(({ tenant, node }) => this.nodeDoc(tenant, node))
