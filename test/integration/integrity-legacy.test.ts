@@ -68,6 +68,8 @@ t.test('a blocks index made before the packed layout gets its new fields, and bo
   const store = new IntegrityStore(es, old)
   const { blocks: written } = await store.createLeaves([3, 4].map(seq => ({ tenant: 'brand-u', seq, eventId: `u${seq}`, eventIndex: seq === 3 ? 'p2' : 'p3', leaf: hash(seq).toString('hex'), sealedAt: '2026-11-26T11:00:00.000Z' })))
   t.same(written.map(b => b.status), [201], 'packed blocks are accepted by the upgraded index')
+  const settings = await es.indices.getSettings({ index: blocks, name: 'index.refresh_interval' })
+  t.equal(settings[blocks]?.settings?.index?.refresh_interval, '30s', 'and refreshes as the log is read (explicitly), not every second')
   await store.refresh()
   const read = []
   for await (const page of store.leafPages('brand-u', 0, 10)) read.push(...page)
