@@ -1,6 +1,6 @@
 import type { QueuedEvent } from '../queue/events-queue.ts'
 import { BulkBatcher, type BatcherIo, type BatcherOptions, type SubmitResult } from './bulk-batcher.ts'
-import { eventLeaf, queuedLeaf, tenantOf } from '../integrity/leaf.ts'
+import { eventLeaf, queuedEntry, tenantOf } from '../integrity/leaf.ts'
 import type { SealEntry } from '../integrity/types.ts'
 
 export interface SealHook {
@@ -27,7 +27,7 @@ export class SealingBatcher extends BulkBatcher {
     // Hashed after the write, so storing events never depends on sealing them.
     const result = await super.submit(events)
     const entries = result.duplicates === 0 && result.deadLettered === 0
-      ? events.map(e => ({ id: e.id, index: e.index, ...queuedLeaf(e) }))
+      ? events.map(queuedEntry)
       : await this.storedEntries(events)
     if (entries.length > 0) await this.hook.enqueue(entries)
     return result

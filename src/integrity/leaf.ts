@@ -1,5 +1,7 @@
 import { canonicalize } from './canonical.ts'
 import { leafHash, leafHashHex } from './merkle.ts'
+import type { QueuedEvent } from '../queue/events-queue.ts'
+import type { SealEntry } from './types.ts'
 
 /** The leaf hash of a stored event: SHA-256(0x00 || canonical JSON of the document as Elasticsearch keeps it). */
 export function eventLeaf (source: unknown): Buffer {
@@ -7,11 +9,11 @@ export function eventLeaf (source: unknown): Buffer {
 }
 
 /**
- * Tenant and leaf of an event as queued: the queued JSON is already canonical and is what Elasticsearch keeps
- * as the source, so it is hashed as it is, without parsing it again.
+ * The seal entry of an event just stored as queued: the queued JSON is already canonical and is what
+ * Elasticsearch keeps as the source, so it is hashed as it is, without parsing it again.
  */
-export function queuedLeaf (event: { tenant: string, json: string }): { tenant: string, leaf: string } {
-  return { tenant: event.tenant, leaf: leafHashHex(event.json) }
+export function queuedEntry (event: QueuedEvent): SealEntry {
+  return { tenant: event.tenant, id: event.id, index: event.index, leaf: leafHashHex(event.json) }
 }
 
 export function tenantOf (event: unknown): string {
