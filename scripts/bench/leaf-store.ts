@@ -1,10 +1,12 @@
 /**
  * What storing the integrity log costs Elasticsearch per leaf: the same leaves written as packed blocks (the
- * store's own createLeaves, up to 1,024 leaves per document, hashes in one base64 string), as blocks holding
- * one array element per leaf (the layout before the packing) and as one document per leaf (the layout before
- * blocks), in seals of 5,000, rotating the order over rounds on fresh indices. Prints Elasticsearch's CPU time
+ * store's own createLeaves, up to 1,024 leaves per document, hashes in one base64 string, a 32-bit key per
+ * event indexed), as packed blocks with the event ids indexed instead (before the keys), as blocks holding
+ * one array element per leaf (before the packing) and as one document per leaf (before blocks), in seals of
+ * 5,000, rotating the order over rounds on fresh indices. Prints Elasticsearch's CPU time
  * per leaf, wall time, and the size on disk once merged. Usage: node --import tsx scripts/bench/leaf-store.ts [leaves=400000] [rounds=2]
  */
+import { randomUUID } from 'node:crypto'
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { esCpuMeter } from './cpu.ts'
 import { BLOCK_LEAVES, IntegrityStore, installIntegrityIndices, integrityIndex } from '../../src/store/integrity-store.ts'
@@ -23,7 +25,7 @@ const esCpuMs = esCpuMeter(es)
 function leavesFor (prefix: string): LeafRecord[] {
   const sealedAt = new Date().toISOString()
   return Array.from({ length: N }, (_, seq) => ({
-    tenant: 'brand-a', seq, eventId: `evt-${seq.toString(36)}-7f3c9a2e5b1d4c68`, eventIndex: `${prefix}-events-security-2026.11.01`, leaf: leafHash(String(seq)).toString('hex'), sealedAt
+    tenant: 'brand-a', seq, eventId: randomUUID(), eventIndex: `${prefix}-events-security-2026.11.01`, leaf: leafHash(String(seq)).toString('hex'), sealedAt
   }))
 }
 
@@ -35,23 +37,30 @@ async function blocks (prefix: string): Promise<void> {
   await store.refresh()
 }
 
-/** The same blocks with one array element per leaf: hashes in hex, partition numbers. */
-async function arrayBlocks (prefix: string): Promise<void> {
-  await installIntegrityIndices(es, prefix, 0)
-  const index = integrityIndex(prefix, 'blocks')
-  const leaves = leavesFor(prefix)
-  for (let i = 0; i < N; i += SEAL) {
-    const docs = []
-    for (let start = i; start < Math.min(N, i + SEAL);) {
-      const end = Math.min(N, i + SEAL, (Math.floor(start / BLOCK_LEAVES) + 1) * BLOCK_LEAVES)
-      const part = leaves.slice(start, end)
-      docs.push({ index, id: `brand-a:${start}`, doc: { tenant: 'brand-a', start, end, count: end - start, event_ids: part.map(l => l.eventId), partitions: [part[0]?.eventIndex], partition_of: part.map(() => 0), leaves: part.map(l => l.leaf), sealed_at: part[0]?.sealedAt } })
-      start = end
+/** The same blocks written by hand in an earlier layout (event ids indexed as keywords), from the leaves of a block. */
+function handBlocks (layout: (part: LeafRecord[]) => object): (prefix: string) => Promise<void> {
+  return async prefix => {
+    await installIntegrityIndices(es, prefix, 0)
+    const index = integrityIndex(prefix, 'blocks')
+    const leaves = leavesFor(prefix)
+    for (let i = 0; i < N; i += SEAL) {
+      const docs = []
+      for (let start = i; start < Math.min(N, i + SEAL);) {
+        const end = Math.min(N, i + SEAL, (Math.floor(start / BLOCK_LEAVES) + 1) * BLOCK_LEAVES)
+        const part = leaves.slice(start, end)
+        docs.push({ index, id: `brand-a:${start}`, doc: { tenant: 'brand-a', start, end, count: end - start, event_ids: part.map(l => l.eventId), partitions: [part[0]?.eventIndex], sealed_at: part[0]?.sealedAt, ...layout(part) } })
+        start = end
+      }
+      await bulkCreate(es, docs)
     }
-    await bulkCreate(es, docs)
+    await es.indices.refresh({ index })
   }
-  await es.indices.refresh({ index })
 }
+
+/** Packed hashes and partitions, event ids indexed (before the keys). */
+const packedIdBlocks = handBlocks(part => ({ leaf_hashes: Buffer.from(part.map(l => l.leaf).join(''), 'hex').toString('base64'), leaf_partitions: Buffer.alloc(2 * part.length).toString('base64') }))
+/** One array element per leaf: hashes in hex, partition numbers (before the packing). */
+const arrayBlocks = handBlocks(part => ({ partition_of: part.map(() => 0), leaves: part.map(l => l.leaf) }))
 
 async function perLeaf (prefix: string): Promise<void> {
   const index = `${prefix}-integrity-leaves`
@@ -79,13 +88,13 @@ async function measure (label: string, write: (prefix: string) => Promise<void>)
   await es.indices.forcemerge({ index: `${prefix}-integrity-*`, max_num_segments: 1 })
   const stats = await es.indices.stats({ index: `${prefix}-integrity-*`, metric: 'store' })
   const bytes = (stats._all.primaries?.store?.size_in_bytes ?? 0) / N
-  console.log(`${label.padEnd(34)} Elasticsearch ${cpu.toFixed(1)} µs CPU per leaf, ${wall.toFixed(1)} µs wall per leaf, ${bytes.toFixed(0)} bytes per leaf on disk`)
+  console.log(`${label.padEnd(38)} Elasticsearch ${cpu.toFixed(1)} µs CPU per leaf, ${wall.toFixed(1)} µs wall per leaf, ${bytes.toFixed(0)} bytes per leaf on disk`)
 }
 
 try {
   console.log(`${N} leaves of one tenant, seals of ${SEAL}, ${ROUNDS} round(s)`)
   for (let r = 0; r < ROUNDS; r++) {
-    const layouts: Array<[string, (prefix: string) => Promise<void>]> = [['packed blocks', blocks], ['blocks of arrays', arrayBlocks], ['one document per leaf', perLeaf]]
+    const layouts: Array<[string, (prefix: string) => Promise<void>]> = [['packed blocks, keys', blocks], ['packed blocks, ids indexed', packedIdBlocks], ['blocks of arrays', arrayBlocks], ['one document per leaf', perLeaf]]
     for (let k = 0; k < layouts.length; k++) {
       const [label, write] = layouts[(k + r) % layouts.length] as [string, (prefix: string) => Promise<void>]
       await measure(`round ${r + 1}, ${label}`, write)

@@ -4,6 +4,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from './bulk.ts'
 import { eventsAlias } from './index-names.ts'
+import { eventKey } from './event-key.ts'
 import type { LeafRecord, LeafRun, SealEntry } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import { nodeEnd, type Node } from '../integrity/frontier.ts'
@@ -55,7 +56,12 @@ interface BlockSource {
   start: number
   end: number
   count: number
-  event_ids: string[]
+  /** The leaves' event ids, in order (kept in the source, not indexed). */
+  leaf_events?: string[]
+  /** eventKey of each of them: indexed, to find the blocks that may hold an event. */
+  leaf_keys?: number[]
+  /** Blocks written before the keys hold their event ids here, indexed. */
+  event_ids?: string[]
   /** Distinct partitions of the block's events; each leaf points into it. */
   partitions: string[]
   /** The leaves' hashes, 32 bytes each, in order (base64). */
@@ -92,12 +98,15 @@ function unpackPartitions (packed: string): number[] {
   return Array.from({ length: bytes.length >> 1 }, (_, i) => bytes.readUInt16LE(i * 2))
 }
 
+const idsOf = (b: BlockSource): string[] => b.leaf_events ?? b.event_ids ?? []
+
 /** The leaves a block holds, numbered from its start (a block altered to hold more or fewer shows as holes or repeats). */
 function leavesOf (b: BlockSource): LeafRecord[] {
   const hashes = b.leaf_hashes === undefined ? b.leaves ?? [] : unpackHashes(b.leaf_hashes)
   const partitionOf = b.leaf_partitions === undefined ? b.partition_of ?? [] : unpackPartitions(b.leaf_partitions)
+  const ids = idsOf(b)
   return hashes.map((leaf, i) => ({
-    tenant: b.tenant, seq: b.start + i, eventId: b.event_ids[i] ?? '', eventIndex: b.partitions[partitionOf[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
+    tenant: b.tenant, seq: b.start + i, eventId: ids[i] ?? '', eventIndex: b.partitions[partitionOf[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
   }))
 }
 
@@ -127,11 +136,13 @@ function toBlock (run: StoredRun, from: number, count: number): BlockSource {
   const hashes = Buffer.allocUnsafe(count * HASH_BYTES)
   const partitionOf = Buffer.allocUnsafe(count * 2)
   const ids = new Array<string>(count)
+  const keys = new Array<number>(count)
   const partitions: string[] = []
   let p = -1
   for (let i = 0; i < count; i++) {
     const e = run.entries[from + i] as SealEntry
     ids[i] = e.id
+    keys[i] = eventKey(e.id)
     // Decoding stops at the first character that is not hex: a leaf is refused before anything is written.
     if (e.leaf.length !== 2 * HASH_BYTES || hashes.write(e.leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
       throw new Error(`the leaf of ${run.tenant}/${e.id} is not a SHA-256 hash in hex`)
@@ -143,7 +154,7 @@ function toBlock (run: StoredRun, from: number, count: number): BlockSource {
     partitionOf.writeUInt16LE(p, i * 2)
   }
   return {
-    tenant: run.tenant, start, end: start + count, count, event_ids: ids, partitions,
+    tenant: run.tenant, start, end: start + count, count, leaf_events: ids, leaf_keys: keys, partitions,
     leaf_hashes: hashes.toString('base64'), leaf_partitions: partitionOf.toString('base64'), sealed_at: run.sealedAt
   }
 }
@@ -185,8 +196,8 @@ export class IntegrityStore {
    */
   async sealedIds (tenant: string, eventIds: readonly string[], size: number): Promise<Set<string>> {
     const found = new Set<string>()
-    for (const block of await this.blocksWithEvents(tenant, eventIds, ['event_ids', 'end'])) {
-      if (block.end <= size) for (const id of block.event_ids) found.add(id)
+    for (const block of await this.blocksWithEvents(tenant, eventIds, ['leaf_events', 'event_ids', 'end'])) {
+      if (block.end <= size) for (const id of idsOf(block)) found.add(id)
     }
     return new Set(eventIds.filter(id => found.has(id)))
   }
@@ -321,12 +332,16 @@ export class IntegrityStore {
     }
   }
 
-  /** Blocks of the tenant holding any of these events (chunked terms lookups), as of the last refresh. */
+  /**
+   * Blocks of the tenant that may hold any of these events (chunked terms lookups), as of the last refresh:
+   * by key, so also blocks holding other events of the same key; callers match the ids.
+   */
   private async blocksWithEvents (tenant: string | undefined, eventIds: readonly string[], source?: string[]): Promise<BlockSource[]> {
     const out: BlockSource[] = []
     for (let i = 0; i < eventIds.length; i += TERMS_CHUNK) {
       const chunk = eventIds.slice(i, i + TERMS_CHUNK)
-      const filter: estypes.QueryDslQueryContainer[] = [{ terms: { event_ids: chunk } }]
+      const byId: estypes.QueryDslQueryContainer = { bool: { should: [{ terms: { leaf_keys: chunk.map(eventKey) } }, { terms: { event_ids: chunk } }], minimum_should_match: 1 } }
+      const filter: estypes.QueryDslQueryContainer[] = [byId]
       if (tenant !== undefined) filter.push({ term: { tenant } })
       const r = await this.es.search<BlockSource>({ index: this.blocks, size: 10_000, query: { bool: { filter } }, sort: [{ tenant: 'asc' }, { start: 'asc' }], ...(source === undefined ? {} : { _source: source }) })
       out.push(...r.hits.hits.map(h => h._source as BlockSource))
@@ -336,8 +351,11 @@ export class IntegrityStore {
 
   /** The leaf of an event in the tenant's log (or, for platform callers, in whichever log holds it), as of the last refresh. */
   async leafOf (tenant: string | null, eventId: string): Promise<LeafRecord | undefined> {
-    const [block] = await this.blocksWithEvents(tenant ?? undefined, [eventId])
-    return block === undefined ? undefined : leavesOf(block).find(l => l.eventId === eventId)
+    for (const block of await this.blocksWithEvents(tenant ?? undefined, [eventId])) {
+      const leaf = leavesOf(block).find(l => l.eventId === eventId)
+      if (leaf !== undefined) return leaf
+    }
+    return undefined
   }
 
   /** Leaves of the tenant by event id, as of the last refresh. */

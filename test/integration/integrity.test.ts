@@ -57,7 +57,7 @@ async function waitForLeaves (expected: number): Promise<void> {
 }
 
 /** The stored block holding a leaf, to alter it as someone with write access to Elasticsearch could. */
-async function blockOf (tenant: string, seq: number): Promise<{ id: string, source: Record<string, unknown> & { leaf_hashes: string, leaf_partitions: string, event_ids: string[] } }> {
+async function blockOf (tenant: string, seq: number): Promise<{ id: string, source: Record<string, unknown> & { leaf_hashes: string, leaf_partitions: string, leaf_events: string[], leaf_keys: number[] } }> {
   const r = await stack.es.search({ index: integrityIndex(stack.config.indexPrefix, 'blocks'), query: { bool: { filter: [{ term: { tenant } }, { range: { start: { lte: seq } } }, { range: { end: { gt: seq } } }] } } })
   const hit = r.hits.hits[0]
   if (hit === undefined) throw new Error(`no block holds ${tenant}#${seq}`)
@@ -99,7 +99,7 @@ t.test('each tenant has its own log, numbered 0, 1, 2, … with each event once'
   t.same(new Set(a.map(l => l.eventId)).size, A)
   t.ok(b.every(l => l.eventId.startsWith('brand-b-')))
   const first = await stack.es.get<Record<string, unknown>>({ index: integrityIndex(stack.config.indexPrefix, 'blocks'), id: 'brand-a:0' })
-  t.match(first._source, { tenant: 'brand-a', start: 0, end: Number, count: Number, event_ids: [a[0]?.eventId], partitions: [a[0]?.eventIndex], leaf_hashes: String, leaf_partitions: String, sealed_at: /Z$/ })
+  t.match(first._source, { tenant: 'brand-a', start: 0, end: Number, count: Number, leaf_events: [a[0]?.eventId], leaf_keys: [Number], partitions: [a[0]?.eventIndex], leaf_hashes: String, leaf_partitions: String, sealed_at: /Z$/ })
   const packed = first._source as { count: number, leaf_hashes: string, leaf_partitions: string }
   t.equal(Buffer.from(packed.leaf_hashes, 'base64').toString('hex', 0, 32), a[0]?.leaf, 'hashes packed 32 bytes each')
   t.equal(Buffer.from(packed.leaf_hashes, 'base64').length, packed.count * 32)
@@ -254,10 +254,10 @@ t.test('altered checkpoints and leaves are reported', async t => {
   const eight = await blockOf('brand-b', 8)
   const at = 8 - (eight.source.start as number)
   const without = <T>(list: T[]): T[] => list.filter((_, i) => i !== at)
-  const removed = eight.source.event_ids[at]
+  const removed = eight.source.leaf_events[at]
   await es.index({
     index: leafIndex, id: eight.id, refresh: true,
-    document: { ...eight.source, end: (eight.source.end as number) - 1, count: (eight.source.count as number) - 1, leaf_hashes: repack(eight.source.leaf_hashes, 32, at, null), event_ids: without(eight.source.event_ids), leaf_partitions: repack(eight.source.leaf_partitions, 2, at, null) }
+    document: { ...eight.source, end: (eight.source.end as number) - 1, count: (eight.source.count as number) - 1, leaf_hashes: repack(eight.source.leaf_hashes, 32, at, null), leaf_events: without(eight.source.leaf_events), leaf_keys: without(eight.source.leaf_keys), leaf_partitions: repack(eight.source.leaf_partitions, 2, at, null) }
   })
   const r = await verifyTenant('brand-b')
   // Unless its block was the log's last, the block now ends one short of the next: a hole there too.
