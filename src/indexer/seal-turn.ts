@@ -11,6 +11,12 @@ export interface TurnOptions {
   maxEntries: number
   /** How long an open turn waits for more entries when it has sealed all it held. */
   idleMs: number
+  /**
+   * A round waits up to gatherMs for at least minEntries: Elasticsearch and the sealer spend about half as
+   * much per entry on rounds of 5,000 as on rounds of 1,000 (fewer requests, full blocks).
+   */
+  minEntries: number
+  gatherMs: number
 }
 
 /**
@@ -47,6 +53,7 @@ export class SealTurn {
    */
   async drain (until: number, stillOurs: () => Promise<boolean>): Promise<void> {
     while (Date.now() < until && (this.held.length > 0 || await this.arrival(Math.min(this.options.idleMs, until - Date.now()))) && await stillOurs()) {
+      await this.gather(Math.min(until, Date.now() + this.options.gatherMs))
       const round = this.take()
       const entries = round.flatMap(h => h.entries)
       try {
@@ -58,6 +65,11 @@ export class SealTurn {
       }
       for (const h of round) h.resolve()
     }
+  }
+
+  /** Waits until minEntries are held, or the deadline. */
+  private async gather (deadline: number): Promise<void> {
+    while (this.held.reduce((n, h) => n + h.entries.length, 0) < this.options.minEntries && Date.now() < deadline) await this.arrival(deadline - Date.now())
   }
 
   /** Whether entries are held within `ms`. */

@@ -39,6 +39,9 @@ const MAX_ENTRIES_PER_SEAL = 20_000
 const JOBS_PER_READ = 4
 /** Longer than the gap between two bulks of a busy worker (flush interval plus an Elasticsearch round trip). */
 const TURN_IDLE_MS = 200
+/** A round of the turn gathers this many entries, waiting at most this long (which sealing latency gains). */
+const ROUND_MIN_ENTRIES = 5000
+const ROUND_GATHER_MS = 250
 
 /**
  * The seal queue and its consumer: one job at a time across every worker process (global concurrency 1),
@@ -54,7 +57,7 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   const token = randomUUID()
   const takenKey = `${options.prefix}:integrity:seal-taken`
   const enqueuer = new SealEnqueuer(queue, options.lockMs)
-  const turn = new SealTurn({ seal: async entries => await sealer.seal(entries), queue: async entries => await enqueuer.add(entries), maxEntries: MAX_ENTRIES_PER_SEAL, idleMs: TURN_IDLE_MS })
+  const turn = new SealTurn({ seal: async entries => await sealer.seal(entries), queue: async entries => await enqueuer.add(entries), maxEntries: MAX_ENTRIES_PER_SEAL, idleMs: TURN_IDLE_MS, minEntries: ROUND_MIN_ENTRIES, gatherMs: ROUND_GATHER_MS })
   const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
     const previous = await connection.set(ownerKey, token, 'GET')
     if (previous !== token) sealer.invalidate()

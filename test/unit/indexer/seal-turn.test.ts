@@ -5,14 +5,15 @@ import type { SealEntry } from '../../../src/integrity/types.ts'
 
 const entry = (id: string): SealEntry => ({ tenant: 'brand-a', id, index: 'p', leaf: '0'.repeat(64) })
 
-function turnWith (fail = false, idleMs = 0): { turn: SealTurn, sealed: string[][], queued: SealEntry[][] } {
+function turnWith (fail = false, idleMs = 0, gather = { minEntries: 0, gatherMs: 0 }): { turn: SealTurn, sealed: string[][], queued: SealEntry[][] } {
   const sealed: string[][] = []
   const queued: SealEntry[][] = []
   const turn = new SealTurn({
     seal: async entries => { if (fail) throw new Error('refused'); sealed.push(entries.map(e => e.id)) },
     queue: async entries => { queued.push(entries) },
     maxEntries: 3,
-    idleMs
+    idleMs,
+    ...gather
   })
   return { turn, sealed, queued }
 }
@@ -65,7 +66,7 @@ t.test('a round that fails goes to the queue marked to be looked up, and the tur
 })
 
 t.test('a holder whose entries the queue refuses is told so', async t => {
-  const turn = new SealTurn({ seal: async () => undefined, queue: async () => { throw new Error('redis down') }, maxEntries: 10, idleMs: 0 })
+  const turn = new SealTurn({ seal: async () => undefined, queue: async () => { throw new Error('redis down') }, maxEntries: 10, idleMs: 0, minEntries: 0, gatherMs: 0 })
   turn.begin()
   const held = turn.hold([entry('a')])
   turn.end()
@@ -96,5 +97,22 @@ t.test('the idle wait stops at the end of the turn', async t => {
   const t0 = Date.now()
   await turn.drain(Date.now() + 100, async () => true)
   t.ok(Date.now() - t0 < 1000, 'the turn ends on time, not idleMs later')
+  turn.end()
+})
+
+t.test('a round waits up to gatherMs for minEntries', async t => {
+  const { turn, sealed } = turnWith(false, 500, { minEntries: 2, gatherMs: 300 })
+  turn.begin()
+  const first = turn.hold([entry('a')])
+  const draining = turn.drain(Date.now() + 10_000, async () => true)
+  await sleep(50)
+  t.same(sealed, [], 'one entry waits for a second')
+  const second = turn.hold([entry('b')])
+  await Promise.all([first, second])
+  t.same(sealed, [['a', 'b']], 'sealed together once there are two')
+  const t0 = Date.now()
+  await Promise.all([turn.hold([entry('c')]), draining])
+  t.same(sealed, [['a', 'b'], ['c']], 'and alone once gatherMs is over')
+  t.ok(Date.now() - t0 >= 250, 'not before')
   turn.end()
 })
