@@ -2,7 +2,9 @@
  * What the integrity chain costs: the end-to-end measure of scripts/bench/ingest.ts (posted over HTTP →
  * searchable, through the real API and worker processes), run with sealing off and on in the same run, each
  * on fresh indices, plus the time until every event is sealed. With rounds ≥ 2 the order alternates
- * (off, on, on, off, …) so JIT warm-up and merges do not favour one side.
+ * (off, on, on, off, …) so JIT warm-up does not favour one side; each run's indices are deleted after it and
+ * the next waits for a quiet Elasticsearch, so no run pays for the merges of the one before. Then the single
+ * sealer alone, in rounds of 1,000 and of 5,000 entries.
  * Usage: node --import tsx scripts/bench/chain.ts [events=100000] [concurrency=4] [rounds=1] (engines running: npm run engines:up)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -23,7 +25,7 @@ import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
 import { IntegrityStore, installIntegrityIndices } from '../../src/store/integrity-store.ts'
 import { Sealer } from '../../src/indexer/sealer.ts'
-import { packEntries, unpackEntries } from '../../src/indexer/seal-payload.ts'
+import type { SealEntry } from '../../src/integrity/types.ts'
 import { leafHashHex } from '../../src/integrity/merkle.ts'
 import type { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
 import { IngestService } from '../../src/ingest/ingest-service.ts'
@@ -158,24 +160,40 @@ function leafCost (): number {
 }
 
 /**
- * The single sealer's own cost, alone in this process against the real Elasticsearch: seal jobs of 5,000 packed
- * entries parsed, unpacked and sealed four at a time, as the seal worker merges them. Its CPU per entry bounds
- * what one sealer can keep up with, whatever the worker processes in front of it.
+ * The single sealer's own cost, alone in this process against the real Elasticsearch, sealing rounds of a given
+ * size as the seal turn does (entries straight from memory): its CPU per entry bounds what one sealer keeps up
+ * with, whatever the worker processes in front of it, and Elasticsearch's CPU per entry is what storing the log
+ * costs it. Seal jobs from Redis add their parsing (about a tenth of the entries go that way).
  */
-async function sealerCost (): Promise<{ cpu: number, wall: number }> {
-  const prefix = `${base.indexPrefix}sealer`
-  made.push({ ...base, indexPrefix: prefix })
+async function sealerCost (round: number): Promise<{ cpu: number, wall: number, es: number }> {
+  const prefix = `${base.indexPrefix}sealer${round}`
+  const config = { ...base, indexPrefix: prefix }
   await installIntegrityIndices(es, prefix, 0)
   const sealer = new Sealer({ store: new IntegrityStore(es, prefix), file: { append: async () => undefined } as unknown as CheckpointFile, signingKey: generateKeyPairSync('ed25519').privateKey, log: pino({ level: 'error' }) })
   const index = partitionIndex(prefix, 'security', new Date().toISOString())
-  const jobs = Array.from({ length: Math.ceil(TOTAL / 5000) + 1 }, (_, j) => JSON.stringify(packEntries(Array.from({ length: 5000 }, (_, i) => ({ tenant: 'default', id: randomUUID(), index, leaf: leafHashHex(`${j}/${i}`) })), false)))
-  await sealer.seal(unpackEntries(JSON.parse(jobs[0] as string))) // loads the (empty) log
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  for (let j = 1; j < jobs.length; j += 4) await sealer.seal(jobs.slice(j, j + 4).flatMap(job => unpackEntries(JSON.parse(job))))
-  const cpu = process.cpuUsage(cpu0)
-  const entries = (jobs.length - 1) * 5000
-  return { cpu: (cpu.user + cpu.system) / entries, wall: (performance.now() - t0) * 1000 / entries }
+  const entries = (n: number): SealEntry[] => Array.from({ length: n }, (_, i) => ({ tenant: 'default', id: randomUUID(), index, leaf: leafHashHex(`${round}/${i}/${Math.random()}`) }))
+  try {
+    // Loads the (empty) log and warms the code up.
+    for (let r = 0; r < 20_000 / round; r++) await sealer.seal(entries(round))
+    const rounds = Math.ceil(TOTAL / round)
+    let cpu = 0
+    let wall = 0
+    const es0 = await esCpuMs()
+    for (let r = 0; r < rounds; r++) {
+      const batch = entries(round)
+      const cpu0 = process.cpuUsage()
+      const t0 = performance.now()
+      await sealer.seal(batch)
+      wall += performance.now() - t0
+      const used = process.cpuUsage(cpu0)
+      cpu += used.user + used.system
+    }
+    const esMs = await esCpuMs() - es0
+    const n = rounds * round
+    return { cpu: cpu / n, wall: wall * 1000 / n, es: esMs * 1000 / n }
+  } finally {
+    await cleanup(es, config)
+  }
 }
 
 try {
@@ -206,8 +224,10 @@ try {
   const sealed = mean(results.on.map(r => r.sealed ?? 0))
   const f = (n: number): string => `${Math.round(n).toLocaleString('en-US')} events/s`
   console.log(`leaf hash in the worker (SHA-256 of the queued canonical JSON): ${leafCost().toFixed(1)} µs/event`)
-  const alone = await sealerCost()
-  console.log(`the single sealer alone: ${alone.cpu.toFixed(1)} µs CPU per event in its process, ${alone.wall.toFixed(1)} µs wall (keeps up with about ${Math.round(1e6 / alone.wall / 1000) * 1000} events/s)`)
+  for (const round of [1000, 5000]) {
+    const alone = await sealerCost(round)
+    console.log(`the single sealer alone, rounds of ${round.toLocaleString('en-US')}: ${alone.cpu.toFixed(1)} µs CPU per entry in its process, ${alone.wall.toFixed(1)} µs wall (keeps up with about ${Math.round(1e6 / alone.wall / 1000) * 1000} events/s); Elasticsearch ${alone.es.toFixed(1)} µs CPU per entry`)
+  }
   console.log(`end to end, sealing off (posted → searchable): ${f(off)}`)
   console.log(`end to end, sealing on  (posted → searchable): ${f(on)}`)
   console.log(`sealing on, posted → sealed:                  ${f(sealed)}`)
