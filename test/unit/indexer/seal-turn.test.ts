@@ -86,7 +86,7 @@ t.test('having sealed all it held, the turn waits up to idleMs for more, then en
   t.same(sealed, [['a'], ['b']], 'sealed in the same turn, not queued')
   await draining
   const took = Date.now() - t0
-  t.ok(took >= 400 && took < 2000, `ends once nothing came for idleMs (${took} ms)`)
+  t.ok(took >= 380 && took < 2000, `ends once nothing came for idleMs (${took} ms)`)
   turn.end()
   t.same(queued, [])
 })
