@@ -52,8 +52,9 @@ export class SealTurn {
    * it would send about half of a steady stream through Redis.
    */
   async drain (until: number, stillOurs: () => Promise<boolean>): Promise<void> {
-    while (Date.now() < until && (this.held.length > 0 || await this.arrival(Math.min(this.options.idleMs, until - Date.now()))) && await stillOurs()) {
+    while (Date.now() < until && (this.held.length > 0 || await this.arrival(Math.min(this.options.idleMs, until - Date.now())))) {
       await this.gather(Math.min(until, Date.now() + this.options.gatherMs))
+      if (!await stillOurs()) return
       const round = this.take()
       const entries = round.flatMap(h => h.entries)
       try {
