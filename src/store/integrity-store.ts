@@ -84,6 +84,8 @@ const MGET_CHUNK = 5000
 /** Event ids per terms lookup, and blocks per page of a walk. */
 const TERMS_CHUNK = 5000
 const BLOCKS_PER_PAGE = 8
+/** Blocks per page of a look-up by event id. */
+const LOOKUP_PAGE = 500
 
 /** Hex of each 32-byte hash packed in a block; a cut-short tail stays a short (so mismatching) hash. */
 function unpackHashes (packed: string): string[] {
@@ -159,12 +161,12 @@ function toBlock (run: StoredRun, from: number, count: number): BlockSource {
   }
 }
 
-/** Leaves in log order as runs: a new one at each change of tenant or gap in seq, sealed when its first leaf was. */
+/** Leaves in log order as runs: a new one at each change of tenant, gap in seq or seal time. */
 function toRuns (leaves: readonly LeafRecord[]): StoredRun[] {
   const runs: StoredRun[] = []
   let run: StoredRun | undefined
   for (const l of leaves) {
-    if (run === undefined || run.tenant !== l.tenant || run.start + run.entries.length !== l.seq) {
+    if (run === undefined || run.tenant !== l.tenant || run.start + run.entries.length !== l.seq || run.sealedAt !== l.sealedAt) {
       runs.push(run = { tenant: l.tenant, start: l.seq, sealedAt: l.sealedAt, entries: [] })
     }
     run.entries.push({ tenant: l.tenant, id: l.eventId, index: l.eventIndex, leaf: l.leaf })
@@ -301,6 +303,8 @@ export class IntegrityStore {
   /** Cuts the tenant's log at `seq`: removes the blocks from there on and the strays named (by start), and the subtree hashes past `seq`. */
   async truncate (tenant: string, seq: number, strays: readonly number[] = []): Promise<void> {
     await this.deleteBlocks(strays.map(start => ({ tenant, start })))
+    // Deletes by query see only what a refresh made visible (the indices refresh every 30 s by themselves).
+    await this.es.indices.refresh({ index: [this.blocks, this.nodes] })
     await this.es.deleteByQuery({ index: this.blocks, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { start: { gte: seq } } }] } } })
     await this.es.deleteByQuery({ index: this.nodes, refresh: true, conflicts: 'proceed', query: { bool: { filter: [{ term: { tenant } }, { range: { end: { gt: seq } } }] } } })
   }
@@ -343,8 +347,22 @@ export class IntegrityStore {
       const byId: estypes.QueryDslQueryContainer = { bool: { should: [{ terms: { leaf_keys: chunk.map(eventKey) } }, { terms: { event_ids: chunk } }], minimum_should_match: 1 } }
       const filter: estypes.QueryDslQueryContainer[] = [byId]
       if (tenant !== undefined) filter.push({ term: { tenant } })
-      const r = await this.es.search<BlockSource>({ index: this.blocks, size: 10_000, query: { bool: { filter } }, sort: [{ tenant: 'asc' }, { start: 'asc' }], ...(source === undefined ? {} : { _source: source }) })
-      out.push(...r.hits.hits.map(h => h._source as BlockSource))
+      // Paged to the end: ids chosen to share keys can make a chunk match any number of blocks.
+      let after: estypes.SortResults | undefined
+      for (;;) {
+        const r = await this.es.search<BlockSource>({
+          index: this.blocks,
+          size: LOOKUP_PAGE,
+          query: { bool: { filter } },
+          sort: [{ tenant: 'asc' }, { start: 'asc' }],
+          ...(source === undefined ? {} : { _source: source }),
+          ...(after === undefined ? {} : { search_after: after })
+        })
+        const hits = r.hits.hits
+        for (const h of hits) out.push(h._source as BlockSource)
+        if (hits.length < LOOKUP_PAGE) break
+        after = hits[hits.length - 1]?.sort
+      }
     }
     return out
   }

@@ -2,6 +2,8 @@ import t from 'tap'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { installIntegrityIndices, IntegrityStore } from '../../src/store/integrity-store.ts'
+import { eventKey } from '../../src/store/event-key.ts'
+import { bulkCreate } from '../../src/store/bulk.ts'
 import { leafHash } from '../../src/integrity/merkle.ts'
 import { cleanup, testEnv } from '../helpers/stack.ts'
 
@@ -32,4 +34,27 @@ t.test('blocks are found by event key and confirmed by id: events sharing a key 
   t.same([...await store.sealedIds('brand-k', ['evt-679192', 'evt-absent'], 1026)], ['evt-679192'], 'looked up by key, confirmed by id')
   t.same([...await store.sealedIds('brand-k', ['evt-679192'], 1024)], [], 'not below the size asked for, though its key is')
   t.equal(await store.leafOf('brand-other', 'evt-1'), undefined, 'keys are looked up within the tenant')
+})
+
+t.test('a look-up pages through every block its keys match, however many', async t => {
+  const store = new IntegrityStore(es, config.indexPrefix)
+  // 600 one-leaf blocks list evt-462789; the block after them lists evt-679192, which shares its key.
+  const block = (start: number, id: string): object => ({
+    tenant: 'brand-p', start, end: start + 1, count: 1, leaf_events: [id], leaf_keys: [eventKey(id)], partitions: ['p'],
+    leaf_hashes: leafHash(id).toString('base64'), leaf_partitions: Buffer.alloc(2).toString('base64'), sealed_at: '2026-11-26T10:00:00.000Z'
+  })
+  const docs = Array.from({ length: 601 }, (_, i) => ({ index: store.blocks, id: `brand-p:${i}`, doc: block(i, i < 600 ? 'evt-462789' : 'evt-679192') }))
+  t.ok((await bulkCreate(es, docs)).every(r => r.status === 201))
+  await store.refresh()
+  t.equal((await store.leafOf('brand-p', 'evt-679192'))?.seq, 600, 'found past the first pages of blocks sharing its key')
+  t.same([...await store.sealedIds('brand-p', ['evt-679192'], 601)], ['evt-679192'])
+})
+
+t.test('cutting a log removes its subtree hashes past the cut, also those written since the last refresh', async t => {
+  const store = new IntegrityStore(es, config.indexPrefix)
+  const node = (level: number, index: number): { level: number, index: number, hash: Buffer } => ({ level, index, hash: leafHash(`${level}/${index}`) })
+  await store.createNodes('brand-c', [node(8, 0), node(8, 1), node(8, 2)]) // [0, 256), [256, 512), [512, 768)
+  await store.truncate('brand-c', 300)
+  const kept = await store.nodeHashes('brand-c', [{ level: 8, index: 0 }, { level: 8, index: 1 }, { level: 8, index: 2 }])
+  t.same([...kept.values()].map(h => h !== null), [true, false, false], 'the hashes covering leaves past 300 are gone')
 })
