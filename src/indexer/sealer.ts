@@ -73,11 +73,11 @@ export class Sealer {
 
   /** The entries not in the log yet, once each, grouped by tenant. */
   private async unsealed (entries: readonly SealEntry[], recheckAll: boolean): Promise<SealEntry[]> {
-    const byTenant = new Map<string, Map<string, SealEntry>>()
+    const uniqueByTenant = new Map<string, Map<string, SealEntry>>()
     const recheck = new Map<string, string[]>()
     for (const e of entries) {
-      let unique = byTenant.get(e.tenant)
-      if (unique === undefined) byTenant.set(e.tenant, unique = new Map())
+      let unique = uniqueByTenant.get(e.tenant)
+      if (unique === undefined) uniqueByTenant.set(e.tenant, unique = new Map())
       if (unique.has(e.id)) continue
       unique.set(e.id, e)
       if (recheckAll || e.recheck === true) {
@@ -92,7 +92,7 @@ export class Sealer {
     if (recheck.size > 0) {
       await this.deps.store.refresh()
       for (const [tenant, ids] of recheck) {
-        const unique = byTenant.get(tenant) as Map<string, SealEntry>
+        const unique = uniqueByTenant.get(tenant) as Map<string, SealEntry>
         // A write that landed late (after its request timed out) may have changed the log behind this view.
         const extent = await this.deps.store.extent(tenant)
         const known = this.logs.get(tenant)?.frontier.size
@@ -104,7 +104,7 @@ export class Sealer {
         for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
     }
-    return [...byTenant.values()].flatMap(unique => [...unique.values()])
+    return [...uniqueByTenant.values()].flatMap(unique => [...unique.values()])
   }
 
   /**

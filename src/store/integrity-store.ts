@@ -318,14 +318,20 @@ export class IntegrityStore {
   }
 
   /** Blocks overlapping [from, to), by start. */
-  private async * blockPages (tenant: string, from: number, to: number, source?: string[], size = BLOCKS_PER_PAGE): AsyncGenerator<BlockSource[]> {
+  private blockPages (tenant: string, from: number, to: number, source?: string[], size = BLOCKS_PER_PAGE): AsyncGenerator<BlockSource[]> {
+    const query = { bool: { filter: [{ term: { tenant } }, { range: { start: { lt: to } } }, { range: { end: { gt: from } } }] } }
+    return this.searchBlocks(query, [{ start: 'asc' }, { end: 'asc' }], size, source)
+  }
+
+  /** Every block the query matches, in `sort` order (which must be unique), `size` at a time. */
+  private async * searchBlocks (query: estypes.QueryDslQueryContainer, sort: estypes.Sort, size: number, source?: string[]): AsyncGenerator<BlockSource[]> {
     let after: estypes.SortResults | undefined
     for (;;) {
       const r = await this.es.search<BlockSource>({
         index: this.blocks,
         size,
-        query: { bool: { filter: [{ term: { tenant } }, { range: { start: { lt: to } } }, { range: { end: { gt: from } } }] } },
-        sort: [{ start: 'asc' }, { end: 'asc' }],
+        query,
+        sort,
         ...(source === undefined ? {} : { _source: source }),
         ...(after === undefined ? {} : { search_after: after })
       })
@@ -348,21 +354,7 @@ export class IntegrityStore {
       const filter: estypes.QueryDslQueryContainer[] = [byId]
       if (tenant !== undefined) filter.push({ term: { tenant } })
       // Paged to the end: ids chosen to share keys can make a chunk match any number of blocks.
-      let after: estypes.SortResults | undefined
-      for (;;) {
-        const r = await this.es.search<BlockSource>({
-          index: this.blocks,
-          size: LOOKUP_PAGE,
-          query: { bool: { filter } },
-          sort: [{ tenant: 'asc' }, { start: 'asc' }],
-          ...(source === undefined ? {} : { _source: source }),
-          ...(after === undefined ? {} : { search_after: after })
-        })
-        const hits = r.hits.hits
-        for (const h of hits) out.push(h._source as BlockSource)
-        if (hits.length < LOOKUP_PAGE) break
-        after = hits[hits.length - 1]?.sort
-      }
+      for await (const page of this.searchBlocks({ bool: { filter } }, [{ tenant: 'asc' }, { start: 'asc' }], LOOKUP_PAGE, source)) out.push(...page)
     }
     return out
   }
