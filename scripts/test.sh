@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The whole suite: lint, type-check, unit and integration tests against real engines.
+# The whole suite: lint, type-check, unit, integration and browser tests against real engines.
 # Engines that are not answering are started and, at the end, stopped again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 npx eslint .
 npx tsc -p tsconfig.json --noEmit
+npm run --silent typecheck --workspace console
+# The browser tests drive the built console.
+npm run --silent console:build
 mkdir -p .local
 before=$(cat .local/started-engines 2>/dev/null || true)
 bash scripts/engines/up.sh

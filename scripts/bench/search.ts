@@ -51,7 +51,7 @@ async function viaApi (req: SearchRequest): Promise<number> {
 async function direct (req: SearchRequest): Promise<number> {
   const t0 = performance.now()
   const query = buildQuery(req, PLATFORM_SCOPE, [])
-  const sort = compileSort(req.sort, [])
+  const sort = compileSort(req.sort, [], false)
   const pit = await reader.openPit()
   const page = await reader.page(pit, { query, sort, size: 50, trackTotal: true, ...(req.highlight === true ? { highlight: HIGHLIGHT } : {}) })
   if (page.hits.length < 50) await reader.closePit(page.pit)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the local engines need on a fresh Debian machine: redis-server, a JDK 21+ and Maven.
+# Installs what the local engines and the browser tests need on a fresh Debian machine: redis-server, a JDK 21+, Maven, Chromium.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v mvn >/dev/null || need+=(maven)
 command -v curl >/dev/null || need+=(curl)
+# The browser tests drive Debian's Chromium (no browser download is possible or wanted).
+command -v chromium >/dev/null || need+=(chromium)
 jdk_ok=false
 for j in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
   [ -x "$j/bin/java" ] || continue

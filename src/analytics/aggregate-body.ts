@@ -3,6 +3,7 @@ import type { FieldError } from '../events/validate.ts'
 import { lookupField } from '../query/fields.ts'
 import { isDateMath, isTimeZone } from '../query/date-math.ts'
 import { MASKED_FIELDS } from '../auth/masking.ts'
+import { maskedFieldProblem } from '../query/masked-access.ts'
 import { CALENDAR_INTERVALS, CARDINALITY_PRECISION, type AggregateRequest, type Metric } from './aggregate-schema.ts'
 import { addUnits, floorTo, resolveDateMath, toLocal, type Unit } from './aggregate-time.ts'
 
@@ -85,10 +86,14 @@ export function planAggregate (req: AggregateRequest, masked: boolean, now: numb
     const sortKey = by === 'count' ? '_count' : by === 'key' ? '_key' : by
     const order = by === 'key' ? [{ _key: direction }] : [{ [sortKey]: direction }, { _key: 'asc' as const }]
     const isMasked = MASKED_FIELDS.has(field)
-    if (paged && masked && isMasked) fail(`${at}/field`, `"${g.field}" holds personal data, masked for this key: group it without paging`)
+    // Groups of clear values, even with masked keys, would count and order what the masked form hides.
+    const hidden = masked && info !== undefined ? maskedFieldProblem(field) : undefined
+    if (hidden !== undefined) fail(`${at}/field`, hidden)
     const type = (info?.type ?? 'keyword') as Level['type']
     return { field, type, size: isDate ? 0 : g.size ?? 10, order, direction, ...(interval === undefined ? {} : { interval }), zone, masked: isMasked }
   })
+  // Distinct addresses would tell apart addresses that look the same masked.
+  if (masked && metrics.has('uniqueIps')) fail(req.metrics?.includes('uniqueIps') === true ? '/metrics' : '/groupBy', 'uniqueIps counts distinct values of field "source.ip", which is masked for this key')
   const bounds: Plan['bounds'] = {}
   const period = req.filters?.period
   for (const [key, side] of [['from', 'min'], ['to', 'max']] as const) {

@@ -61,8 +61,13 @@ export function sessionAggs (): Record<string, Agg> {
 export const counts = (t: unknown): Record<string, number> => Object.fromEntries(((t as Terms | undefined)?.buckets ?? []).map(b => [String(b.key), b.doc_count]))
 
 function distinctOf (aggs: Aggs, name: string, field: string, masked: boolean): { count: number, values: string[] } {
-  const values = ((aggs[name] as Terms | undefined)?.buckets ?? []).map(b => String(masked ? maskValue(field, b.key) : b.key))
-  return { count: (aggs[`${name}Count`] as { value: number } | undefined)?.value ?? 0, values }
+  const terms = aggs[name] as Terms | undefined
+  const count = (aggs[`${name}Count`] as { value: number } | undefined)?.value ?? 0
+  const buckets = terms?.buckets ?? []
+  if (!masked) return { count, values: buckets.map(b => String(b.key)) }
+  // Masked values that look the same are one value: listing or counting them apart would tell them apart.
+  const values = [...new Set(buckets.map(b => String(maskValue(field, b.key))))]
+  return { count: (terms?.sum_other_doc_count ?? 0) === 0 ? values.length : count, values }
 }
 
 export function readProfile (aggs: Aggs, masked: boolean): { ips: { count: number, values: string[] }, countries: { count: number, values: string[] }, devices: { types: Record<string, number>, ids: { count: number, values: string[] } }, money: MoneyRow[] } {

@@ -11,12 +11,26 @@ export function maskEmail (value: string): string {
   return m === null ? '***' : `${m[1]}***${m[2]}`
 }
 
-/** `203.0.113.7` → `203.0.113.x`; IPv6 keeps its first three groups: `2a01:e0a:1::x`. */
+/** `203.0.113.7` → `203.0.113.x`; IPv6 keeps its first three groups: `2a01:e0a:1::x`, `2a01::5` → `2a01:0:0::x`. */
 export function maskIp (value: string): string {
   const v = isIP(value)
   if (v === 4) return value.replace(/\.\d+$/, '.x')
-  if (v === 6) return `${value.split(':').slice(0, 3).join(':')}::x`
+  if (v === 6) return `${ipv6Groups(value).slice(0, 3).map(g => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::x`
   return '***'
+}
+
+// The eight groups of a valid IPv6 address, `::` expanded (its text alone would give a varying number of them).
+function ipv6Groups (value: string): string[] {
+  const [head = '', tail] = (value.split('%')[0] ?? '').split('::')
+  const groups = (text: string): string[] => text === '' ? [] : text.split(':').flatMap(g => g.includes('.') ? v4Groups(g) : [g])
+  const h = groups(head)
+  const t = tail === undefined ? [] : groups(tail)
+  return [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t]
+}
+
+function v4Groups (dotted: string): string[] {
+  const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number)
+  return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)]
 }
 
 /** `Ana María` → `A*** M***` */

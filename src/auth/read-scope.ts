@@ -1,17 +1,19 @@
 import type { estypes } from '@elastic/elasticsearch'
 
 /**
- * What a caller may see: one tenant (or every tenant, for platform administrators) and whether personal
- * data is masked. Every read of events adds `tenantClauses` to its query; there is no other way in.
+ * Who reads and what they may see: the key (cursors it opens work for it alone), one tenant (or every
+ * tenant, for platform administrators) and whether personal data is masked. Every read of events adds
+ * `tenantClauses` to its query; there is no other way in.
  */
 export interface ReadScope {
+  keyId: string
   tenant: string | null
   masked: boolean
 }
 
-/** The scope of internal jobs and platform administrators. */
-export const PLATFORM_SCOPE: ReadScope = { tenant: null, masked: false }
+/** The scope of internal jobs and platform administrators' tools; no API key has this id. */
+export const PLATFORM_SCOPE: ReadScope = { keyId: 'internal', tenant: null, masked: false }
 
-export function tenantClauses (scope: ReadScope): estypes.QueryDslQueryContainer[] {
+export function tenantClauses (scope: Pick<ReadScope, 'tenant'>): estypes.QueryDslQueryContainer[] {
   return scope.tenant === null ? [] : [{ term: { 'audit.tenant': scope.tenant } }]
 }

@@ -49,6 +49,8 @@ export interface Config {
    * rotation. An API given these and no signing key holds no private key: the first is then the current one.
    */
   verifyKeys: string[]
+  /** The built web console served at /console/ (relative paths from the working directory). */
+  consoleDir: string
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -130,6 +132,7 @@ export function loadConfig (env: Env = process.env): Config {
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
     sealTurnMs: read.int('SILLAGE_SEAL_TURN_MS', 1000, 0, 10_000),
     checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),
+    consoleDir: read.string('SILLAGE_CONSOLE_DIR', 'console/dist'),
     signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
     verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems)
   }

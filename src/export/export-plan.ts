@@ -48,13 +48,13 @@ function fail (errors: FieldError[], what: string): never {
   throw new ValidationError(errors, `the ${what} request is invalid`)
 }
 
-export function planExport (body: unknown, scope: ReadScope): ExportPlan {
+export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>): ExportPlan {
   const shape = checkExport(body ?? {}, 0)
   if (shape.length > 0) fail(shape, 'export')
   const req = body as ExportRequest
   const errors: FieldError[] = []
   const query = buildQuery(req, scope, errors)
-  const sort = withTieBreaker(compileSort(req.sort, errors))
+  const sort = withTieBreaker(compileSort(req.sort, errors, scope.masked))
   const columns = req.format === 'csv' ? expandColumns(req.columns ?? DEFAULT_COLUMNS, errors) : undefined
   if (errors.length > 0) fail(errors, 'export')
   return {
@@ -70,7 +70,7 @@ export function planExport (body: unknown, scope: ReadScope): ExportPlan {
   }
 }
 
-export function planPack (body: unknown, scope: ReadScope): ExportPlan {
+export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>): ExportPlan {
   const shape = checkPack(body ?? {}, 0)
   if (shape.length > 0) fail(shape, 'evidence pack')
   const req = body as EvidencePackRequest

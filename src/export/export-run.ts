@@ -82,7 +82,7 @@ async function * sha256Of (chunks: AsyncIterable<string | Buffer>, done: (hex: s
 }
 
 async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: Array<{ event_id: string, reason: string }>): AsyncGenerator<string> {
-  const scope: ReadScope = { tenant: ctx.requester.tenant, masked: ctx.requester.masked }
+  const scope: ReadScope = ctx.requester
   for await (const page of events(ctx, () => undefined, ['event.id'])) {
     let chunk = ''
     // A few proofs at a time: each one reads the log, and a pack may hold thousands.

@@ -1,11 +1,8 @@
+import type { ReadScope } from '../auth/read-scope.ts'
 import type { ExportFormat, ExportRequest, EvidencePackRequest, JobState } from './export-request.ts'
 
-/** Who asked: background jobs run with the requester's tenant and masking, stored with the job. */
-export interface Requester {
-  keyId: string
-  tenant: string | null
-  masked: boolean
-}
+/** Who asked: background jobs run with the requester's key, tenant and masking, stored with the job. */
+export type Requester = ReadScope
 
 export type ExportJobData =
   | { kind: 'export', request: ExportRequest, owner: Requester, createdAt: string, expiresAt: string, estimated: number }

@@ -29,6 +29,8 @@ import { analyticsRoutes, type AnalyticsServices } from './routes/analytics.ts'
 import { rulesRoutes } from './routes/rules.ts'
 import { behaviourRoutes } from './routes/behaviour.ts'
 import { signalsRoutes } from './routes/signals.ts'
+import { meRoutes } from './routes/me.ts'
+import { installConsole } from './console/console-routes.ts'
 import type { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import type { SignalsService } from '../analytics/signals/signals-service.ts'
 
@@ -78,5 +80,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(apiKeyRoutes, { keys: services.keys })
   await app.register(accessLogRoutes, { accessLog: services.accessLog })
   await app.register(savedSearchRoutes, { saved: services.saved, kibana: services.kibana })
+  await app.register(meRoutes)
+  installConsole(app, config.consoleDir)
   return app
 }

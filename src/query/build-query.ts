@@ -2,19 +2,21 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { FieldError } from '../events/validate.ts'
 import { checkFilters, compileFilters } from './filters.ts'
 import { isTimeZone } from './date-math.ts'
-import { kqlToQuery, KqlError } from './kql/index.ts'
+import { compileKql, KqlError, parseKql } from './kql/index.ts'
+import { maskedFilterProblems, maskedKqlProblems } from './masked-access.ts'
 import type { SearchRequest } from './search-request.ts'
 import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
 
 /**
- * Filters and KQL of a request as one bool query, always confined to the caller's tenant; every problem is
- * collected, with the KQL position.
+ * Filters and KQL of a request as one bool query, always confined to the caller's tenant, and for masked
+ * readers refused on the clear values of masked fields; every problem is collected, with the KQL position.
+ * Every read of events compiles its selection here: this is where the caller's scope meets the query.
  */
-export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope, errors: FieldError[]): estypes.QueryDslQueryContainer {
+export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: Pick<ReadScope, 'tenant' | 'masked'>, errors: FieldError[]): estypes.QueryDslQueryContainer {
   const filter: estypes.QueryDslQueryContainer[] = [...tenantClauses(scope)]
   const must: estypes.QueryDslQueryContainer[] = []
   if (req.filters !== undefined) {
-    const problems = checkFilters(req.filters)
+    const problems = [...checkFilters(req.filters), ...(scope.masked ? maskedFilterProblems(req.filters) : [])]
     errors.push(...problems)
     if (problems.length === 0) {
       const compiled = compileFilters(req.filters)
@@ -26,12 +28,17 @@ export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'time
     errors.push({ index: 0, path: '/timeZone', message: 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00' })
   } else if (req.query !== undefined && req.query.trim() !== '') {
     try {
-      must.push(kqlToQuery(req.query, req.timeZone === undefined ? {} : { timeZone: req.timeZone }))
+      const tree = parseKql(req.query)
+      const hidden = scope.masked ? maskedKqlProblems(tree) : []
+      hidden.forEach(err => { errors.push(kqlProblem(err)) })
+      if (hidden.length === 0) must.push(compileKql(tree, req.timeZone === undefined ? {} : { timeZone: req.timeZone }))
     } catch (err) {
       if (!(err instanceof KqlError)) throw err
-      errors.push({ index: 0, path: '/query', message: `${err.message} (at character ${err.position + 1})`, position: err.position })
+      errors.push(kqlProblem(err))
     }
   }
   if (filter.length === 0 && must.length === 0) return { match_all: {} }
   return { bool: { ...(filter.length === 0 ? {} : { filter }), ...(must.length === 0 ? {} : { must }) } }
 }
+
+const kqlProblem = (err: KqlError): FieldError => ({ index: 0, path: '/query', message: `${err.message} (at character ${err.position + 1})`, position: err.position })

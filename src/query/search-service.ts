@@ -3,7 +3,7 @@ import { compileChecker, type FieldError } from '../events/validate.ts'
 import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import type { EventsReader, Page } from '../store/events-read.ts'
 import { buildQuery } from './build-query.ts'
-import type { CursorCodec, CursorState } from './cursor.ts'
+import { openedBy, type CursorCodec, type CursorState } from './cursor.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS } from './fields.ts'
 import { SearchRequest, type SearchResponse } from './search-request.ts'
 import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
@@ -27,11 +27,12 @@ export class SearchService {
   async search (req: SearchRequest, scope: ReadScope): Promise<SearchResponse> {
     const shape = checkRequest(req, 0)
     if (shape.length > 0) throw new ValidationError(shape, 'the search is invalid')
-    const resumed = req.cursor === undefined ? undefined : this.resume(req)
+    // A cursor is checked before anything else: another key's cursor must not touch its point in time.
+    const resumed = req.cursor === undefined ? undefined : this.resume(req, scope)
     const request = resumed?.request ?? req
     const errors: FieldError[] = []
     const query = buildQuery(request, scope, errors)
-    const sort = compileSort(request.sort, errors)
+    const sort = compileSort(request.sort, errors, scope.masked)
     const source = checkProjection(request.fields, EVENT_FIELDS.keys(), errors)
     if (errors.length > 0) throw new ValidationError(errors, 'the search is invalid')
     const size = request.size ?? 50
@@ -54,7 +55,7 @@ export class SearchService {
     const last = page.hits.at(-1)
     let cursor: string | null = null
     if (page.hits.length < size || last === undefined) await this.reader.closePit(page.pit)
-    else cursor = this.cursors.encode({ request: withoutCursor(request), pit: page.pit, after: last.sort, total })
+    else cursor = this.cursors.encode({ owner: { keyId: scope.keyId, tenant: scope.tenant, masked: scope.masked }, request: withoutCursor(request), pit: page.pit, after: last.sort, total })
     return {
       total,
       events: page.hits.map(h => scope.masked ? maskHit(h) : { id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) }),
@@ -69,13 +70,14 @@ export class SearchService {
     return scope.masked ? maskEvent(found) : found
   }
 
-  private resume (req: SearchRequest): CursorState {
+  private resume (req: SearchRequest, scope: ReadScope): CursorState {
     const others = Object.keys(req).filter(k => k !== 'cursor')
     if (others.length > 0) {
       throw new ValidationError(others.map(k => ({ index: 0, path: `/${k}`, message: 'must not be sent with a cursor: the search it continues is inside the cursor' })), 'the search is invalid')
     }
     const state = this.cursors.decode(req.cursor as string)
     if (state === undefined) throw new ValidationError([{ index: 0, path: '/cursor', message: 'is not a cursor issued by this service' }], 'the search is invalid')
+    if (!openedBy(state, scope)) throw new ValidationError([{ index: 0, path: '/cursor', message: 'this cursor was opened by another API key' }], 'the search is invalid')
     return state
   }
 }

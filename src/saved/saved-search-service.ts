@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
+import { seesMasked } from '../auth/scopes.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
@@ -13,6 +14,8 @@ import { checkProjection, compileSort } from '../query/sort.ts'
 import { SavedSearchesStore, VersionConflict } from '../store/saved-searches-store.ts'
 import { SavedSearchInput, type SavedSearch, type StoredSavedSearch } from './schema.ts'
 import type { AggregateService } from '../analytics/aggregate-service.ts'
+import { NAMED_GROUPS } from '../analytics/aggregate-body.ts'
+import { maskedFieldProblem } from '../query/masked-access.ts'
 import type { AggregateResponse } from '../analytics/aggregate-schema.ts'
 
 const checkInput = compileChecker(SavedSearchInput)
@@ -32,7 +35,7 @@ export class SavedSearchService {
   ) {}
 
   async create (input: unknown, who: Principal): Promise<SavedSearch> {
-    const valid = this.validate(input)
+    const valid = this.validate(input, seesMasked(who.scopes))
     const now = new Date(this.clock.now()).toISOString()
     return await this.store.create(randomUUID(), { ...valid, shared: valid.shared ?? false, owner: who.keyId, tenant: who.tenant, created_at: now, updated_at: now })
   }
@@ -50,7 +53,7 @@ export class SavedSearchService {
 
   async update (id: string, input: unknown, version: string, who: Principal): Promise<SavedSearch> {
     const current = await this.owned(id, who)
-    const valid = this.validate(input)
+    const valid = this.validate(input, seesMasked(who.scopes))
     const doc: StoredSavedSearch = { ...valid, shared: valid.shared ?? false, owner: current.owner, tenant: current.tenant, created_at: current.created_at, updated_at: new Date(this.clock.now()).toISOString() }
     try {
       return await this.store.replace(id, doc, version)
@@ -95,13 +98,16 @@ export class SavedSearchService {
     return s
   }
 
-  /** The same checks a search makes, so a saved search that is accepted always runs. */
-  validate (input: unknown): SavedSearchInput {
+  /** The same checks a search makes (as its author would run it), so a saved search that is accepted always runs for its author. */
+  validate (input: unknown, masked: boolean): SavedSearchInput {
     const errors = checkInput(input, 0)
     if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
     const s = input as SavedSearchInput
-    buildQuery({ ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }) }, PLATFORM_SCOPE, errors)
-    compileSort(s.sort, errors)
+    buildQuery({ ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }) }, { ...PLATFORM_SCOPE, masked }, errors)
+    compileSort(s.sort, errors, masked)
+    const grouped = s.grouping === undefined ? undefined : NAMED_GROUPS[s.grouping.by] ?? s.grouping.by
+    const hidden = masked && grouped !== undefined ? maskedFieldProblem(grouped) : undefined
+    if (hidden !== undefined) errors.push({ index: 0, path: '/grouping/by', message: hidden })
     checkProjection(s.columns?.map(c => c), EVENT_FIELDS.keys(), errors)
     errors.push(...checkTimeRange(s.timeRange))
     for (const e of errors) if (e.path === '/fields' || e.path.startsWith('/fields/')) e.path = e.path.replace('/fields', '/columns')

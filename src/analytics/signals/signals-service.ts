@@ -1,4 +1,6 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
+import type { FieldError } from '../../events/validate.ts'
+import { maskedFieldProblem } from '../../query/masked-access.ts'
 import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'
 import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
@@ -16,6 +18,11 @@ const checkChange = requestChecker<ChangeWithdrawRequest>(ChangeWithdrawRequest,
 export interface Signals<F> { signals: Array<Signal<F>>, found: number, bounds: Bounds }
 
 const ID_BATCH = 5000
+
+/** Signals per address group events by clear address: refused to masked readers, like any grouping on it. */
+function checkAddressKey (scope: ReadScope, by: string | undefined, errors: FieldError[]): void {
+  if (scope.masked && by === 'ip') errors.push({ index: 0, path: '/by', message: maskedFieldProblem(SHARED_FIELDS.ip) as string })
+}
 
 /**
  * Fraud and security signals over the events a search would return. Sequences are found by streaming the few
@@ -45,7 +52,10 @@ export class SignalsService {
 
   async failedLogins (body: unknown, scope: ReadScope): Promise<Signals<BurstFigure>> {
     let windowMs = 0
-    const { req, query } = checkFailed(body, scope, (r, errors) => { windowMs = durationOf(r.window ?? '10m', '/window', MAX_BURST_WINDOW_MS, '1d', errors) })
+    const { req, query } = checkFailed(body, scope, (r, errors) => {
+      windowMs = durationOf(r.window ?? '10m', '/window', MAX_BURST_WINDOW_MS, '1d', errors)
+      checkAddressKey(scope, r.by, errors)
+    })
     const byIp = req.by === 'ip'
     const top = new TopN<Signal<BurstFigure>>(req.size ?? 100)
     const detector = new BurstDetector(req.threshold ?? 5, windowMs, s => top.add(s, s.figure.failures))
@@ -75,7 +85,7 @@ export class SignalsService {
   }
 
   async sharedKeys (body: unknown, scope: ReadScope): Promise<Signals<SharedFigure>> {
-    const { req, query } = checkShared(body, scope)
+    const { req, query } = checkShared(body, scope, (r, errors) => { checkAddressKey(scope, r.by, errors) })
     const field = SHARED_FIELDS[req.by ?? 'device']
     const minUsers = req.minUsers ?? 3
     const size = req.size ?? 100

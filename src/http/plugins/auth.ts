@@ -32,9 +32,9 @@ export function installAuth (app: FastifyInstance, keys: Authenticator): void {
   })
 }
 
-/** What the authenticated caller may read. */
+/** Who the authenticated caller is, as reads see it: its key, its tenant, and whether it sees personal data masked. */
 export function readScopeOf (request: FastifyRequest): ReadScope {
   const p = request.principal
   if (p === undefined) throw new Error('readScopeOf called on a route without authentication')
-  return { tenant: p.tenant, masked: seesMasked(p.scopes) }
+  return { keyId: p.keyId, tenant: p.tenant, masked: seesMasked(p.scopes) }
 }

@@ -30,7 +30,7 @@ const exportExample = {
 }
 
 function requester (request: FastifyRequest): Requester {
-  return { keyId: request.principal?.keyId ?? '', ...readScopeOf(request) }
+  return readScopeOf(request)
 }
 
 async function answer (request: FastifyRequest, reply: FastifyReply, started: Started): Promise<unknown> {

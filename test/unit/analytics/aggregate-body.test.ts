@@ -93,7 +93,12 @@ t.test('refusals carry the path', async t => {
     t.equal(errors[0]?.path, path, `${JSON.stringify(req)}: ${errors[0]?.message}`)
   }
   t.same(plan({ groupBy: [{ field: 'audit.details.channel' }, { field: 'source.ip' }] }).errors, [], 'detail keys and addresses group')
-  t.same(plan({ groupBy: [{ field: 'source.ip' }] }, true).errors, [], 'masked readers group personal fields without paging (keys are masked)')
+  // Groups of clear values would count and order what the masked keys hide.
+  t.match(plan({ groupBy: [{ field: 'source.ip' }] }, true).errors, [{ path: '/groupBy/0/field', message: 'field "source.ip" is masked for this key' }], 'masked readers do not group on personal fields')
+  t.match(plan({ groupBy: [{ field: 'category' }, { field: 'user.name' }] }, true).errors, [{ path: '/groupBy/1/field', message: 'field "user.name" is masked for this key' }])
+  t.match(plan({ groupBy: [{ field: 'category' }], metrics: ['uniqueIps'] }, true).errors, [{ path: '/metrics' }], 'nor count distinct addresses')
+  t.match(plan({ groupBy: [{ field: 'category', order: { by: 'uniqueIps' } }] }, true).errors, [{ path: '/groupBy' }])
+  t.same(plan({ groupBy: [{ field: 'category' }, { field: 'user.id' }], metrics: ['uniqueUsers'] }, true).errors, [], 'other fields group as before')
 })
 
 t.test('composite paging and its after key', async t => {

@@ -70,4 +70,8 @@ t.test('profile: distinct values, money in and out per currency, masking', async
     money: [{ currency: 'EUR', in: 300, out: 120.5, net: 179.5, other: 7, events: 4 }]
   })
   t.same(readProfile(a, true).ips.values, ['81.2.69.x', '2a01:e0a:1::x'])
+  // Two addresses that look the same masked are listed and counted once.
+  const twins = { ...a, ips: { buckets: [{ key: '81.2.69.142', doc_count: 3 }, { key: '81.2.69.7', doc_count: 1 }] }, ipsCount: { value: 2 } }
+  t.same(readProfile(twins, true).ips, { count: 1, values: ['81.2.69.x'] })
+  t.same(readProfile(twins, false).ips, { count: 2, values: ['81.2.69.142', '81.2.69.7'] })
 })

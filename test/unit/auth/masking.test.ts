@@ -5,6 +5,11 @@ t.test('masks', async t => {
   t.equal(maskEmail('john@example.com'), 'j***@example.com')
   t.equal(maskIp('203.0.113.7'), '203.0.113.x')
   t.equal(maskIp('2a01:e0a:1:2::5'), '2a01:e0a:1::x')
+  // A compressed address keeps three groups too, not its whole text.
+  t.equal(maskIp('2a01::5'), '2a01:0:0::x')
+  t.equal(maskIp('2A01:0E0A::1:2'), '2a01:e0a:0::x')
+  t.equal(maskIp('::ffff:81.2.69.142'), '0:0:0::x')
+  t.equal(maskIp('fe80::1%eth0'), 'fe80:0:0::x')
   t.equal(maskName('Ana María'), 'A*** M***')
   t.equal(maskName('Ζωή Παπαδοπούλου'), 'Ζ*** Π***')
   t.equal(maskValue('audit.change.before', 'old@example.com'), 'o***@example.com')

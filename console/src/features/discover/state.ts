@@ -1,0 +1,87 @@
+import type { Filters, SearchRequest } from '../../api/types.ts'
+
+/** The filters a chip can hold, with the URL parameter that carries each. */
+export const FILTER_KINDS = ['category', 'action', 'outcome', 'importance', 'ip', 'country', 'device', 'operator', 'session', 'user', 'amountMin', 'amountMax'] as const
+export type FilterKind = typeof FILTER_KINDS[number]
+
+export const DEFAULT_COLUMNS = ['@timestamp', 'event.action', 'user.id', 'source.ip', 'source.geo.country_iso_code', 'event.outcome', 'audit.importance.level', 'message']
+
+/** Everything a Discover view shows lives here, and all of it in the address, so a link reopens the same view. */
+export interface DiscoverState {
+  query: string
+  from: string
+  to: string
+  filters: Array<{ kind: FilterKind, value: string }>
+  columns: string[]
+  sort: { field: string, order: 'asc' | 'desc' }
+}
+
+export function readState (p: URLSearchParams): DiscoverState {
+  const filters: DiscoverState['filters'] = []
+  for (const kind of FILTER_KINDS) for (const value of p.getAll(kind)) if (value !== '') filters.push({ kind, value })
+  const [field, order] = (p.get('sort') ?? 'time:desc').split(':')
+  return {
+    query: p.get('q') ?? '',
+    from: p.get('from') ?? 'now-24h',
+    to: p.get('to') ?? 'now',
+    filters,
+    columns: p.get('cols')?.split(',').filter(c => c !== '') ?? DEFAULT_COLUMNS,
+    sort: { field: field === undefined || field === '' ? 'time' : field, order: order === 'asc' ? 'asc' : 'desc' }
+  }
+}
+
+export function writeState (s: DiscoverState): URLSearchParams {
+  const p = new URLSearchParams()
+  if (s.query !== '') p.set('q', s.query)
+  p.set('from', s.from)
+  p.set('to', s.to)
+  for (const f of s.filters) p.append(f.kind, f.value)
+  if (s.columns.join(',') !== DEFAULT_COLUMNS.join(',')) p.set('cols', s.columns.join(','))
+  if (!(s.sort.field === 'time' && s.sort.order === 'desc')) p.set('sort', `${s.sort.field}:${s.sort.order}`)
+  return p
+}
+
+/** The filters object of the API from the chips and the period (zone: the person's). */
+export function toFilters (s: DiscoverState, timeZone: string): Filters {
+  const f: Filters = { period: { from: s.from, to: s.to, timeZone } }
+  const add = (key: 'category' | 'action' | 'outcome' | 'ip' | 'country' | 'deviceType' | 'operatorId' | 'sessionId' | 'userId', value: string): void => {
+    const list = f[key] ?? []
+    list.push(value)
+    f[key] = list
+  }
+  for (const { kind, value } of s.filters) {
+    switch (kind) {
+      case 'importance': f.importance = { levels: [...(f.importance?.levels ?? []), value] }; break
+      case 'device': add('deviceType', value); break
+      case 'operator': add('operatorId', value); break
+      case 'session': add('sessionId', value); break
+      case 'user': add('userId', value); break
+      case 'amountMin': f.amount = { ...f.amount, gte: Number(value) }; break
+      case 'amountMax': f.amount = { ...f.amount, lte: Number(value) }; break
+      default: add(kind, value)
+    }
+  }
+  return f
+}
+
+export function toSearch (s: DiscoverState, timeZone: string, size = 100): SearchRequest {
+  return {
+    filters: toFilters(s, timeZone),
+    ...(s.query.trim() === '' ? {} : { query: s.query }),
+    timeZone,
+    sort: [{ field: s.sort.field, order: s.sort.order }],
+    size
+  }
+}
+
+/** A KQL clause matching one value exactly; quotes and backslashes escaped. */
+export function kqlClause (field: string, value: unknown, negate = false): string {
+  const text = typeof value === 'string' ? `"${value.replace(/[\\"]/g, c => `\\${c}`)}"` : String(value)
+  return `${negate ? 'not ' : ''}${field}:${text}`
+}
+
+/** Adds a clause to a query with AND. */
+export function andQuery (query: string, clause: string): string {
+  const q = query.trim()
+  return q === '' ? clause : `(${q}) and ${clause}`
+}

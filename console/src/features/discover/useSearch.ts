@@ -1,0 +1,34 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { api } from '../../api/client.ts'
+import type { Hit, SearchRequest, SearchResponse } from '../../api/types.ts'
+
+export interface Results { rows: Hit[], total: number, cursor: string | null, loading: boolean, error: Error | null, tookMs: number | null, more: () => void }
+
+/** The first page of a search, then more pages through the API's cursor as the table asks for them. */
+export function useSearch (request: SearchRequest): Results {
+  const key = JSON.stringify(request)
+  const [state, setState] = useState<Omit<Results, 'more'>>({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null })
+  const generation = useRef(0)
+  useEffect(() => {
+    const g = ++generation.current
+    const controller = new AbortController()
+    setState({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null })
+    const started = performance.now()
+    api<SearchResponse>('/v1/events/search', { body: JSON.parse(key) as SearchRequest, signal: controller.signal }).then(
+      r => { if (g === generation.current) setState({ rows: r.events, total: r.total, cursor: r.cursor, loading: false, error: null, tookMs: Math.round(performance.now() - started) }) },
+      (error: Error) => { if (g === generation.current && !controller.signal.aborted) setState(s => ({ ...s, loading: false, error })) }
+    )
+    return () => controller.abort()
+  }, [key])
+  const more = useCallback(() => {
+    const cursor = state.cursor
+    if (cursor === null || state.loading) return
+    const g = generation.current
+    setState(s => ({ ...s, loading: true }))
+    api<SearchResponse>('/v1/events/search', { body: { cursor } }).then(
+      r => { if (g === generation.current) setState(s => ({ ...s, rows: [...s.rows, ...r.events], cursor: r.cursor, loading: false })) },
+      (error: Error) => { if (g === generation.current) setState(s => ({ ...s, loading: false, error })) }
+    )
+  }, [state.cursor, state.loading])
+  return { ...state, more }
+}

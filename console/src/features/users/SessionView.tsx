@@ -1,0 +1,51 @@
+import type { ReactNode } from 'react'
+import { api } from '../../api/client.ts'
+import type { SearchResponse } from '../../api/types.ts'
+import { useApi } from '../../api/useApi.ts'
+import { href } from '../../app/router.ts'
+import { ImportanceBadge } from '../../components/Badges.tsx'
+import { Link } from '../../components/Link.tsx'
+import { Status } from '../../components/Status.tsx'
+import { useI18n } from '../../i18n/i18n.tsx'
+import { EventList } from './EventList.tsx'
+import { counts, Facts, MoneyTable } from './Facts.tsx'
+import type { SessionSummary } from './types.ts'
+
+const duration = (ms: number): string => {
+  const s = Math.round(ms / 1000)
+  return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m ${String(s % 60).padStart(2, '0')}s`
+}
+
+/** One session: its summary (duration, categories, money, places, devices, failures, highest importance), operator actions and events. */
+export function SessionView ({ id }: { id: string }): ReactNode {
+  const { t } = useI18n()
+  const path = encodeURIComponent(id)
+  const summary = useApi(id, signal => api<SessionSummary>(`/v1/sessions/${path}/summary`, { signal }))
+  const events = useApi(`${id}|events`, signal => api<SearchResponse>(`/v1/sessions/${path}/events?size=500`, { signal }))
+  return (
+    <div className="session-view">
+      <h1>{t('session.title', { id })}</h1>
+      <Status value={summary}>
+        {s => (
+          <section aria-label={t('session.title', { id })}>
+            <Facts items={[
+              [t('session.duration'), duration(s.durationMs)],
+              [t('session.users'), <>{s.users.map(u => <Link key={u} to={href(`/users/${encodeURIComponent(u)}`)}>{u}</Link>)}</>],
+              [t('session.categories'), counts(s.byCategory)],
+              [t('session.failures'), String(s.byOutcome.failure ?? 0)],
+              [t('session.countries'), s.countries.values.join(', ')],
+              [t('session.ips'), s.ips.values.join(', ')],
+              [t('session.devices'), counts(s.devices.types)],
+              [t('session.highest'), s.highestImportance === null ? '—' : <><ImportanceBadge level={s.highestImportance.level} /> {s.highestImportance.rule}</>]
+            ]} />
+            <MoneyTable rows={s.money} />
+            <h2>{t('user.operatorActions')}</h2>
+            {s.operatorActions.events.length === 0 ? <p className="muted">{t('common.none')}</p> : <EventList hits={s.operatorActions.events} label={t('user.operatorActions')} />}
+          </section>
+        )}
+      </Status>
+      <h2>{t('session.events')}</h2>
+      <Status value={events}>{r => <EventList hits={r.events} label={t('session.events')} />}</Status>
+    </div>
+  )
+}

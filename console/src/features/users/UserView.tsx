@@ -1,0 +1,82 @@
+import type { ReactNode } from 'react'
+import { api } from '../../api/client.ts'
+import type { Hit, SearchResponse } from '../../api/types.ts'
+import { useApi } from '../../api/useApi.ts'
+import { href } from '../../app/router.ts'
+import { Link } from '../../components/Link.tsx'
+import { Status } from '../../components/Status.tsx'
+import { useI18n } from '../../i18n/i18n.tsx'
+import { valueAt } from '../discover/values.ts'
+import { EventList } from './EventList.tsx'
+import { Facts, MoneyTable } from './Facts.tsx'
+import type { UserSummary } from './types.ts'
+
+/** Groups a newest-first timeline by day (in the person's zone), then by session within the day. */
+function byDayAndSession (hits: Hit[], day: (iso: string) => string): Array<{ day: string, sessions: Array<{ id: string | null, hits: Hit[] }> }> {
+  const days: Array<{ day: string, sessions: Array<{ id: string | null, hits: Hit[] }> }> = []
+  for (const h of hits) {
+    const d = day(String(valueAt(h.event, '@timestamp')))
+    let entry = days[days.length - 1]
+    if (entry?.day !== d) days.push(entry = { day: d, sessions: [] })
+    const sid = valueAt(h.event, 'audit.session.id')
+    const id = typeof sid === 'string' ? sid : null
+    let s = entry.sessions.find(x => x.id === id)
+    if (s === undefined) entry.sessions.push(s = { id, hits: [] })
+    s.hits.push(h)
+  }
+  return days
+}
+
+/** One user: summary of the last 30 days, the manual actions operators did on the account, the timeline. */
+export function UserView ({ id }: { id: string }): ReactNode {
+  const { t, timeZone, dateTime, locale } = useI18n()
+  const path = encodeURIComponent(id)
+  const summary = useApi(`${id}|${timeZone}`, signal => api<UserSummary>(`/v1/users/${path}/summary?from=now-30d&to=now&tz=${encodeURIComponent(timeZone)}`, { signal }))
+  const timeline = useApi(`${id}|timeline`, signal => api<SearchResponse>(`/v1/users/${path}/timeline?size=300&from=now-90d&to=now`, { signal }))
+  const operators = useApi(`${id}|operators`, signal => api<SearchResponse>('/v1/events/search', { body: { filters: { userId: [id], actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: 100 }, signal }))
+  const dayOf = (iso: string): string => new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'full' }).format(new Date(iso))
+  return (
+    <div className="user-view">
+      <h1>{t('user.title', { id })}</h1>
+      <p><Link to={href('/discover', { user: id, from: 'now-90d', to: 'now' })}>{t('nav.discover')}</Link></p>
+      <section aria-labelledby="user-summary">
+        <h2 id="user-summary">{t('user.summary')}</h2>
+        <Status value={summary}>
+          {s => (
+            <>
+              <Facts items={[
+                [t('user.firstSeen'), s.firstSeen === null ? '—' : dateTime(s.firstSeen)],
+                [t('user.lastSeen'), s.lastSeen === null ? '—' : dateTime(s.lastSeen)],
+                [t('common.events', { count: s.total }), s.byCategory.map(c => `${c.key} ${c.current}`).join(', ')],
+                [t('session.countries'), s.countries.values.join(', ')],
+                [t('session.ips'), s.ips.values.slice(0, 10).join(', ')],
+                [t('session.devices'), Object.entries(s.devices.types).map(([k, v]) => `${k} ${v}`).join(', ')]
+              ]} />
+              <MoneyTable rows={s.money} />
+            </>
+          )}
+        </Status>
+      </section>
+      <section aria-labelledby="user-operators">
+        <h2 id="user-operators">{t('user.operatorActions')}</h2>
+        <Status value={operators}>{r => r.events.length === 0 ? <p className="muted">{t('common.none')}</p> : <EventList hits={r.events} label={t('user.operatorActions')} />}</Status>
+      </section>
+      <section aria-labelledby="user-timeline">
+        <h2 id="user-timeline">{t('user.timeline')}</h2>
+        <Status value={timeline}>
+          {r => byDayAndSession(r.events, dayOf).map(d => (
+            <section key={d.day} className="day" aria-label={d.day}>
+              <h3>{d.day}</h3>
+              {d.sessions.map(s => (
+                <div key={s.id ?? '-'} className="session-group">
+                  <h4>{s.id === null ? t('user.noSession') : <Link to={href(`/sessions/${encodeURIComponent(s.id)}`)}>{t('user.sessionGroup', { id: s.id })}</Link>}</h4>
+                  <EventList hits={s.hits} label={s.id ?? t('user.noSession')} />
+                </div>
+              ))}
+            </section>
+          ))}
+        </Status>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,12 @@
+import { core } from './messages/core.ts'
+
+/** Every string of the console, by locale: each feature's catalogue under i18n/messages/ is merged here. */
+const parts = [core] as const
+
+type Union = typeof parts[number]['en']
+type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+export type Messages = Merge<Union>
+export type MessageKey = keyof Messages
+
+const merge = (locale: 'en' | 'fr'): Messages => Object.assign({}, ...parts.map(p => p[locale])) as Messages
+export const CATALOGUES = { en: merge('en'), fr: merge('fr') }

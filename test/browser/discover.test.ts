@@ -1,0 +1,160 @@
+import t from 'tap'
+import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
+import { seedEvents } from '../helpers/seed.ts'
+import { KEYS } from '../helpers/stack.ts'
+
+const N = 600
+const seeded = seedEvents('disc', N, Date.now() - 60_000)
+// Events of tenant brand-a, for what tenant-bound and masked keys may see.
+const brand = seedEvents('brand', 40, Date.now() - 120_000)
+const tenantA = brand.map(s => ({ ...s.body, user: { id: 'a-user', email: 'alice.smith@example.com' } }))
+// What a platform key sees: every tenant.
+const all = [...seeded, ...brand]
+
+let s: BrowserStack
+t.before(async () => {
+  s = await startBrowserStack(t)
+  await s.ingest(seeded.map(e => e.body))
+  await s.ingest(tenantA, KEYS.aIngest)
+  if (await s.waitForCount(N + tenantA.length) !== N + tenantA.length) throw new Error('seed not indexed')
+})
+
+const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} events$`)
+
+t.test('the console is served with a strict Content-Security-Policy and cache rules', async t => {
+  const page = await s.page()
+  const res = await page.goto('/console/discover')
+  const csp = res?.headers()['content-security-policy'] ?? ''
+  t.match(csp, /script-src 'self'/)
+  t.notMatch(csp, /unsafe-inline|unsafe-eval/)
+  t.equal(res?.headers()['cache-control'], 'no-cache')
+  const asset = await page.evaluate(() => (document.querySelector('script[type=module]') as HTMLScriptElement).src)
+  const assetRes = await page.request.get(asset)
+  t.match(assetRes.headers()['cache-control'], /immutable/)
+  await page.context().close()
+})
+
+t.test('a read key searches with KQL, a period and a filter chip; the key stays out of the URL and local storage', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read)
+  await page.getByRole('combobox', { name: 'Quick ranges' }).selectOption('now-30d')
+  await page.getByRole('combobox', { name: 'Search (KQL)' }).fill('event.action:login')
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
+  await page.getByLabel('Filter on').selectOption('outcome')
+  await page.getByLabel('Filter value').selectOption('failure')
+  await page.getByRole('button', { name: 'Add filter' }).click()
+  const expected = all.filter(e => e.action === 'login' && e.outcome === 'failure').length
+  await page.getByText(totalText(expected)).waitFor()
+  t.match(page.url(), /q=event\.action%3Alogin/)
+  t.match(page.url(), /outcome=failure/)
+  t.notMatch(page.url(), new RegExp(KEYS.read))
+  t.same(await page.evaluate(() => Object.keys(localStorage).filter(k => localStorage.getItem(k)?.includes('key') === true)), [])
+  t.notOk(await page.getByRole('link', { name: 'Administration' }).isVisible(), 'no admin page for a read key')
+  t.notOk(await page.getByLabel('Format').isVisible(), 'no export without the export scope')
+  t.same(await accessibilityViolations(page), [], 'no serious accessibility violation on Discover')
+  await s.screenshot(page, 'discover-search')
+  await page.context().close()
+})
+
+t.test('a KQL error is shown at its position', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?q=event.action%3A(login&from=now-30d&to=now')
+  await page.getByRole('alert').getByText(/at character \d+/).waitFor()
+  t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).getAttribute('aria-invalid'), 'true')
+  await s.screenshot(page, 'discover-kql-error')
+  await page.context().close()
+})
+
+t.test('thousands of rows scroll through the cursor while only the visible ones are in the page', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByText(totalText(all.length)).first().waitFor()
+  const body = page.locator('.grid-body')
+  for (let i = 0; i < 20 && !(await page.getByText('End of results').isVisible()); i++) {
+    await body.evaluate(el => { el.scrollTop = el.scrollHeight })
+    await page.waitForTimeout(150)
+  }
+  await page.getByText('End of results').waitFor()
+  const rendered = await page.locator('.body-row').count()
+  t.ok(rendered > 0 && rendered < 100, `${rendered} rows in the page for ${all.length} loaded`)
+  await page.context().close()
+})
+
+t.test('zooming the histogram narrows the period; opening an event and filtering on its value', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  const chart = page.getByRole('group', { name: 'Events over time' })
+  const box = await chart.boundingBox()
+  if (box === null) throw new Error('no histogram')
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 5 })
+  await page.mouse.up()
+  await page.waitForURL(/from=\d{4}-\d\d-\d\dT/)
+  const url = new URL(page.url())
+  const from = Date.parse(url.searchParams.get('from') ?? '')
+  const to = Date.parse(url.searchParams.get('to') ?? '')
+  t.ok(to > from, 'an absolute period')
+  const inPeriod = all.filter(e => e.time >= from && e.time <= to).length
+  await page.getByText(totalText(inPeriod)).first().waitFor()
+  t.ok(inPeriod > 0 && inPeriod < all.length, `${inPeriod} events in the zoomed period`)
+
+  await page.getByRole('button', { name: /^Open event / }).first().click()
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  const action = await dialog.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'event.action', exact: true }) }).getByRole('cell').first().textContent()
+  t.same(await accessibilityViolations(page), [], 'no serious accessibility violation in the flyout')
+  await s.screenshot(page, 'discover-flyout')
+  await dialog.getByRole('button', { name: 'Filter for event.action' }).click()
+  const expected = all.filter(e => e.time >= from && e.time <= to && e.action === action).length
+  await page.getByText(totalText(expected)).first().waitFor()
+  t.match(new URL(page.url()).searchParams.get('q'), `event.action:"${action}"`)
+  await page.context().close()
+})
+
+t.test('a shared link reopens the same view; back and forward work', async t => {
+  const link = `/console/discover?q=event.action%3Adeposit&from=now-30d&to=now&country=FR&cols=%40timestamp%2Cevent.action%2Caudit.money.amount`
+  const page = await s.page()
+  await signIn(page, KEYS.read, link)
+  const expected = all.filter(e => e.action === 'deposit' && e.country === 'FR').length
+  await page.getByText(totalText(expected)).first().waitFor()
+  await page.getByText('FR', { exact: true }).first().waitFor()
+  t.equal(await page.getByRole('columnheader').count(), 3)
+  await page.getByRole('combobox', { name: 'Search (KQL)' }).fill('event.action:withdrawal')
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
+  await page.getByText(totalText(all.filter(e => e.action === 'withdrawal' && e.country === 'FR').length)).first().waitFor()
+  await page.goBack()
+  await page.getByText(totalText(expected)).first().waitFor()
+  t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).inputValue(), 'event.action:deposit')
+  await page.context().close()
+})
+
+t.test('keys see only their tenant, masked keys see masked values, admin keys see administration', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.aMasked, '/console/discover?from=now-30d&to=now&cols=%40timestamp%2Cuser.id%2Cuser.email%2Csource.ip')
+  await page.getByText(totalText(tenantA.length)).first().waitFor()
+  await page.getByText('Personal data masked').waitFor()
+  t.equal(await page.getByText('alice.smith@example.com').count(), 0, 'no email in clear')
+  t.ok(await page.getByText('a***@example.com').first().isVisible(), 'the masked email is shown')
+  await s.screenshot(page, 'discover-masked')
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByLabel('API key').waitFor()
+  t.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out clears the key')
+
+  await signIn(page, KEYS.admin)
+  t.ok(await page.getByRole('link', { name: 'Administration' }).isVisible())
+  t.ok(await page.getByLabel('Format').isVisible(), 'export offered to an admin key')
+  await page.context().close()
+})
+
+t.test('the French interface formats dates and numbers in French', async t => {
+  const page = await s.page({ locale: 'fr-FR' })
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByRole('link', { name: 'Explorer' }).waitFor()
+  await page.getByText(`${all.length.toLocaleString('fr-FR')} événements`).first().waitFor()
+  t.ok(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible())
+  await s.screenshot(page, 'discover-fr')
+  await page.getByLabel('Langue').selectOption('en')
+  await page.getByRole('link', { name: 'Discover' }).waitFor()
+  await page.context().close()
+})

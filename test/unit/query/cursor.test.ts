@@ -1,0 +1,66 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { CursorCodec, openedBy, type CursorState } from '../../../src/query/cursor.ts'
+
+const codec = new CursorCodec(Buffer.alloc(32, 1))
+const state: CursorState = {
+  owner: { keyId: 'k-1', tenant: 'brand-a', masked: false },
+  request: { sort: [{ field: 'user.email', order: 'asc' }], size: 5 },
+  pit: 'pit-id',
+  after: ['alice.smith@example.com', 42],
+  total: 9
+}
+
+t.test('a cursor comes back as it was sealed', async t => {
+  t.same(codec.decode(codec.encode(state)), state)
+  t.not(codec.encode(state), codec.encode(state), 'a fresh nonce every time')
+})
+
+t.test('a cursor shows nothing of what it carries', async t => {
+  const cursor = codec.encode(state)
+  t.match(cursor, /^[A-Za-z0-9_-]+$/)
+  const readable = Buffer.from(cursor, 'base64url').toString('latin1')
+  for (const secret of ['alice', 'example.com', 'pit-id', 'brand-a', 'k-1', 'user.email', '"total"']) t.notOk(readable.includes(secret), secret)
+})
+
+t.test('changed, cut or foreign cursors are refused', async t => {
+  const cursor = codec.encode(state)
+  const raw = Buffer.from(cursor, 'base64url')
+  for (let i = 0; i < raw.length; i += 7) {
+    const tampered = Buffer.from(raw)
+    tampered[i] = (tampered[i] as number) ^ 0x01
+    t.equal(codec.decode(tampered.toString('base64url')), undefined, `byte ${i} changed`)
+  }
+  t.equal(codec.decode(cursor.slice(0, -1)), undefined, 'truncated')
+  t.equal(codec.decode(cursor.slice(0, 30)), undefined, 'truncated to less than a nonce and a tag')
+  t.equal(codec.decode(cursor + 'A'), undefined, 'lengthened')
+  t.equal(new CursorCodec(Buffer.alloc(32, 2)).decode(cursor), undefined, 'sealed under another secret')
+  t.equal(codec.decode(`${cursor}.`), undefined, 'not base64url')
+  for (const junk of ['', 'garbage', 'forged.cursor', 'x.y', '%%%%', Buffer.from(JSON.stringify(state)).toString('base64url')]) t.equal(codec.decode(junk), undefined, junk)
+})
+
+t.test('a sealed value that is not a cursor state is refused', async t => {
+  const sealed = (value: unknown): string => codec.encode(value as CursorState)
+  t.equal(codec.decode(sealed({ ...state, owner: undefined })), undefined)
+  t.equal(codec.decode(sealed({ ...state, owner: { keyId: 1, tenant: null, masked: false } })), undefined)
+  t.equal(codec.decode(sealed([1, 2])), undefined)
+  t.equal(codec.decode(sealed(null)), undefined)
+})
+
+t.test('decoding never throws, whatever it is given', async t => {
+  fc.assert(fc.property(fc.string({ maxLength: 400 }), s => { codec.decode(s) }))
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), bytes => codec.decode(Buffer.from(bytes).toString('base64url')) === undefined))
+  fc.assert(fc.property(fc.string(), fc.integer({ min: 0, max: 10_000 }), (key, total) => {
+    const s: CursorState = { ...state, owner: { keyId: key, tenant: null, masked: true }, total }
+    const back = codec.decode(codec.encode(s))
+    return back !== undefined && back.owner.keyId === key && back.total === total
+  }))
+  t.pass()
+})
+
+t.test('a cursor belongs to the key, tenant and masking that opened it', async t => {
+  t.ok(openedBy(state, { keyId: 'k-1', tenant: 'brand-a', masked: false }))
+  t.notOk(openedBy(state, { keyId: 'k-2', tenant: 'brand-a', masked: false }))
+  t.notOk(openedBy(state, { keyId: 'k-1', tenant: null, masked: false }))
+  t.notOk(openedBy(state, { keyId: 'k-1', tenant: 'brand-a', masked: true }))
+})
