@@ -34,7 +34,7 @@ export function UserView ({ id }: { id: string }): ReactNode {
   const summary = useApi(`${id}|${timeZone}`, signal => api<UserSummary>(`/v1/users/${path}/summary?from=now-30d&to=now&tz=${encodeURIComponent(timeZone)}`, { signal }))
   const timeline = useApi(`${id}|timeline`, signal => api<SearchResponse>(`/v1/users/${path}/timeline?size=300&from=now-90d&to=now`, { signal }))
   const operators = useApi(`${id}|operators`, signal => api<SearchResponse>('/v1/events/search', { body: { filters: { userId: [id], actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: 100 }, signal }))
-  const dayOf = (iso: string): string => new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'full' }).format(new Date(iso))
+  const dayOf = (iso: string): string => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full' }).format(new Date(iso))
   return (
     <div className="user-view">
       <h1>{t('user.title', { id })}</h1>
