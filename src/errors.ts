@@ -42,7 +42,10 @@ export class ForbiddenError extends Error {
   }
 }
 
-/** The request is based on a stale version of the resource. */
+/** The request contradicts what is stored (a stale version, an id already taken); `errors` may say where. */
 export class ConflictError extends Error {
   readonly statusCode = 409
+  constructor (message: string, readonly errors?: FieldError[]) {
+    super(message)
+  }
 }

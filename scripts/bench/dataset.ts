@@ -10,6 +10,7 @@ import { enrichContext } from '../../src/compose/runtime.ts'
 import type { EventsQueue } from '../../src/queue/events-queue.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
+import { eventDocId } from '../../src/store/event-doc-id.ts'
 import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { UA } from '../../test/helpers/events.ts'
@@ -66,7 +67,7 @@ export async function ensureDataset (es: Es, config: Config, total: number, log:
     const inputs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => benchEvent(from + k, now))
     const events = []
     for (let k = 0; k < inputs.length; k += 1000) events.push(...prepare.prepare({ events: inputs.slice(k, k + 1000) }))
-    const docs = events.map(e => ({ index: partitionIndex(config.indexPrefix, e.audit.retention, e['@timestamp']), id: e.event.id, doc: JSON.stringify(e) }))
+    const docs = events.map(e => ({ index: partitionIndex(config.indexPrefix, e.audit.retention, e['@timestamp']), id: eventDocId(e.audit.tenant, e.event.id), doc: JSON.stringify(e) }))
     inFlight.push(bulkCreate(es, docs).then(r => { if (r.some(x => x.status !== 201 && x.status !== 409)) throw new Error('load refused documents') }))
     if (inFlight.length >= 2) { await Promise.all(inFlight); inFlight = [] }
     if ((from / chunk) % 20 === 0) log(`loaded ${from + docs.length} / ${total}`)

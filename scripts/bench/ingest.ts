@@ -12,6 +12,7 @@ import { detectCapabilities } from '../../src/store/capabilities.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'
+import { eventDocId } from '../../src/store/event-doc-id.ts'
 import { IngestService } from '../../src/ingest/ingest-service.ts'
 import { enrichContext } from '../../src/compose/runtime.ts'
 import type { EventsQueue } from '../../src/queue/events-queue.ts'
@@ -93,7 +94,7 @@ async function httpAndEndToEnd (): Promise<{ apiOnlyRate: number, drainRate: num
 async function rawBulk (prefix: string, batches: typeof bodies): Promise<number> {
   const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(config), { indexPrefix: prefix, maxBatch: BATCH, queueMaxJobs: 1 })
   // Serialised the way the ingest service queues them, so both paths send the same bytes.
-  const docs = batches.flatMap(b => prepare.prepare(b)).map(e => ({ index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), id: e.event.id, doc: JSON.stringify(e) }))
+  const docs = batches.flatMap(b => prepare.prepare(b)).map(e => ({ index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), id: eventDocId(e.audit.tenant, e.event.id), doc: JSON.stringify(e) }))
   const chunks: Array<typeof docs> = []
   for (let i = 0; i < docs.length; i += config.bulkMaxDocs) chunks.push(docs.slice(i, i + config.bulkMaxDocs))
   const t0 = performance.now()

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import { maskEvent, maskValue } from '../auth/masking.ts'
 import type { ChangeRow, EventRef, MoneyRow, PeriodSummary } from './summaries-schema.ts'
 import type { Window } from './summaries-period.ts'
+import { eventIdOfDoc } from '../store/event-doc-id.ts'
 
 type Agg = estypes.AggregationsAggregationContainer
 interface Bucket { key: string | number, doc_count: number, [sub: string]: unknown }
@@ -89,7 +90,7 @@ export function readProfile (aggs: Aggs, masked: boolean): { ips: { count: numbe
 export const iso = (v: unknown): string | null => typeof v === 'number' ? new Date(v).toISOString() : null
 
 export function eventRef (hit: { _id?: string | null, _source?: unknown } | { id: string, source: Record<string, unknown> }, masked: boolean): EventRef {
-  const id = 'id' in hit ? hit.id : String(hit._id)
+  const id = 'id' in hit ? hit.id : eventIdOfDoc(String(hit._id))
   const source = ('source' in hit ? hit.source : hit._source ?? {}) as Record<string, unknown>
   return { id, event: masked ? maskEvent(source) : source }
 }

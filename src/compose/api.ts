@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts'
 import type { Es } from '../store/elasticsearch.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsQueue } from '../queue/events-queue.ts'
+import { ConflictMarks } from '../queue/conflict-marks.ts'
 import { IngestService } from '../ingest/ingest-service.ts'
 import { buildApp } from '../http/app.ts'
 import { enrichContext } from './runtime.ts'
@@ -40,7 +41,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await rulesStore.install(config.indexReplicas)
   const liveRules = new LiveRules(async () => tableOf((await rulesStore.read())?.doc), 5000, err => log?.warn({ err }, 'importance rules refresh failed; the last table read stays in force'))
   await liveRules.start()
-  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, rules: () => liveRules.current(), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
+  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, rules: () => liveRules.current(), conflicts: new ConflictMarks(redis, config.queuePrefix), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are sealed with a per-process key and only work on this instance')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)

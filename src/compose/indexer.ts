@@ -8,6 +8,10 @@ import { startMaintenance } from '../indexer/maintenance-worker.ts'
 import { BulkBatcher, type BatcherIo, type BatcherOptions } from '../indexer/bulk-batcher.ts'
 import { bulkCreate } from '../store/bulk.ts'
 import { writeDeadLetters } from '../store/dead-letters.ts'
+import { findCopies, getDocs } from '../store/event-copies.ts'
+import { eventDocId } from '../store/event-doc-id.ts'
+import { ConflictMarks } from '../queue/conflict-marks.ts'
+import { clientFingerprint } from '../events/same-event.ts'
 import { sweepRetention } from '../store/retention-sweep.ts'
 import { IntegrityStore } from '../store/integrity-store.ts'
 import { SealingBatcher } from '../indexer/sealer-batcher.ts'
@@ -29,11 +33,16 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   const redis = createRedis(config.redisUrl, 'worker')
   await connectRedis(redis, config.redisUrl)
   const prefix = config.indexPrefix
+  const marks = new ConflictMarks(redis, config.queuePrefix)
   const batcherIo: BatcherIo = {
     write: async docs => await bulkCreate(es, docs),
+    find: async events => await findCopies(es, prefix, events),
+    get: async refs => await getDocs(es, refs),
     deadLetter: async letters => {
-      log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused by Elasticsearch, dead-lettered')
+      log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused, dead-lettered')
       await writeDeadLetters(es, prefix, letters)
+      // Ingest refuses the same clash at once when the client sends it again.
+      await marks.add(letters.flatMap(l => l.stored === undefined ? [] : [{ key: eventDocId(l.event.tenant, l.event.id), fingerprint: clientFingerprint(l.stored.source) }]))
     }
   }
   const batcherOptions: BatcherOptions = { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 }
@@ -52,7 +61,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })
     const started = await startSealing(redis, sealer, { prefix: config.queuePrefix, checkpointMs: config.checkpointMs, lockMs: config.workerLockMs, turnMs: config.sealTurnMs }, log)
     sealing = started
-    batcher = new SealingBatcher(batcherIo, batcherOptions, { stored: async refs => await store.events(refs), enqueue: async entries => await started.enqueue(entries) })
+    batcher = new SealingBatcher(batcherIo, batcherOptions, { enqueue: async entries => await started.enqueue(entries) })
   } else {
     batcher = new BulkBatcher(batcherIo, batcherOptions)
   }

@@ -83,13 +83,16 @@ async function * sha256Of (chunks: AsyncIterable<string | Buffer>, done: (hex: s
 
 async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: Array<{ event_id: string, reason: string }>): AsyncGenerator<string> {
   const scope: ReadScope = ctx.requester
-  for await (const page of events(ctx, () => undefined, ['event.id'])) {
+  for await (const page of events(ctx, () => undefined, ['event.id', 'audit.tenant'])) {
     let chunk = ''
     // A few proofs at a time: each one reads the log, and a pack may hold thousands.
     const docs = [...page]
     for (let i = 0; i < docs.length; i += 8) {
-      const ids = docs.slice(i, i + 8).map(d => String((d.event as { id?: unknown } | undefined)?.id))
-      const outcomes = await Promise.all(ids.map(id => proofOf(provider, id, scope)))
+      const few = docs.slice(i, i + 8)
+      const ids = few.map(d => String((d.event as { id?: unknown } | undefined)?.id))
+      // Tenants may share an event id: each proof comes from the log of the event's own tenant.
+      const tenants = few.map(d => String((d.audit as { tenant?: unknown } | undefined)?.tenant))
+      const outcomes = await Promise.all(ids.map((id, k) => proofOf(provider, id, scope.tenant === null ? { ...scope, tenant: tenants[k] as string } : scope)))
       outcomes.forEach((o, k) => {
         const id = ids[k] as string
         if ('proof' in o) chunk += JSON.stringify({ event_id: id, proof: o.proof }) + '\n'

@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { QueuedEvent } from '../queue/events-queue.ts'
-import type { BulkDoc, BulkItemResult } from '../store/bulk.ts'
-import { itemOutcome } from './item-outcome.ts'
+import type { StoredCopy } from '../store/event-copies.ts'
+import { EventWriter, type EventOutcome, type WriterIo } from './event-writer.ts'
+import { RecentWrites } from './recent-writes.ts'
 
-export interface DeadLetter { event: QueuedEvent, status: number, errorType: string, reason: string }
+/** A refused event, kept whole with the reason; `stored` is the other event already stored under its id. */
+export interface DeadLetter { event: QueuedEvent, status: number, errorType: string, reason: string, stored?: StoredCopy }
 
-export interface BatcherIo {
-  write: (docs: BulkDoc[]) => Promise<BulkItemResult[]>
+export interface BatcherIo extends WriterIo {
   deadLetter: (letters: DeadLetter[]) => Promise<void>
 }
 
@@ -16,38 +16,60 @@ export interface BatcherOptions {
   /** In-process retries of 429/5xx items before the whole job is handed back to the queue. */
   retries: number
   retryBaseMs: number
+  /** How long this process remembers where it stored an event (longer than the partitions' refresh interval). */
+  recentMs?: number
 }
 
 export interface SubmitResult { written: number, duplicates: number, deadLettered: number }
 
-interface Pending { events: QueuedEvent[], resolve: (r: SubmitResult) => void, reject: (e: Error) => void }
+/** A job's result, and what became of each of its events. */
+export interface Settled { result: SubmitResult, outcomes: EventOutcome[] }
+
+interface Pending { events: QueuedEvent[], resolve: (r: Settled) => void, reject: (e: Error) => void }
+
+/** The refresh interval of event partitions is 1 s (mappings/events-settings.json). */
+const RECENT_MS = 2000
+
+/** The dead letter of an event whose id is already stored with other content. */
+export function conflictLetter (event: QueuedEvent, copy: StoredCopy, fields: readonly string[]): DeadLetter {
+  const what = fields.length === 0 ? '' : `differs in ${fields.join(', ')}; `
+  return { event, status: 409, errorType: 'id_conflict', reason: `event id "${event.id}" is already stored with different content (${what}stored in ${copy.index})`, stored: copy }
+}
 
 /**
- * Gathers the events of concurrent queue jobs into shared `_bulk` requests. A job's promise settles once
- * each of its events is stored, known as a duplicate, or dead-lettered; it rejects if any is still failing,
- * so the queue retries the job (already stored events then come back as harmless duplicates).
+ * Gathers the events of concurrent queue jobs into shared `_bulk` requests (see EventWriter). A job's promise
+ * settles once each of its events is stored, known as already stored, or dead-lettered (refused, or its id
+ * already stored with other content); it rejects if any is still failing, so the queue retries the job
+ * (events already stored then come back as duplicates).
  */
 export class BulkBatcher {
   private pending: Pending[] = []
   private pendingDocs = 0
   private timer: NodeJS.Timeout | undefined
   private readonly inFlight = new Set<Promise<void>>()
+  private readonly writer: EventWriter
 
-  constructor (private readonly io: BatcherIo, private readonly options: BatcherOptions) {}
+  constructor (private readonly io: BatcherIo, private readonly options: BatcherOptions) {
+    this.writer = new EventWriter(io, options, new RecentWrites(options.recentMs ?? RECENT_MS))
+  }
 
-  submit (events: QueuedEvent[]): Promise<SubmitResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ events, resolve, reject })
-      this.pendingDocs += events.length
-      if (this.pendingDocs >= this.options.maxDocs) this.flush()
-      else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs)
-    })
+  async submit (events: QueuedEvent[]): Promise<SubmitResult> {
+    return (await this.settle(events)).result
   }
 
   /** Sends what is gathered now; resolves when every flush started so far has settled. */
   async drain (): Promise<void> {
     this.flush()
     await Promise.allSettled([...this.inFlight])
+  }
+
+  protected settle (events: QueuedEvent[]): Promise<Settled> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, resolve, reject })
+      this.pendingDocs += events.length
+      if (this.pendingDocs >= this.options.maxDocs) this.flush()
+      else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs)
+    })
   }
 
   private flush (): void {
@@ -62,63 +84,47 @@ export class BulkBatcher {
   }
 
   private async write (batch: Pending[]): Promise<void> {
-    const owners: number[] = []
-    const events: QueuedEvent[] = []
-    batch.forEach((p, owner) => {
-      for (const event of p.events) {
-        owners.push(owner)
-        events.push(event)
-      }
-    })
-    const docs: BulkDoc[] = events.map(e => ({ index: e.index, id: e.id, doc: e.json }))
-    const results = batch.map<SubmitResult>(() => ({ written: 0, duplicates: 0, deadLettered: 0 }))
-    const letters: DeadLetter[] = []
-    const letterOwners: number[] = []
-    const failedOwners = new Set<number>()
-    let remaining = docs.map((_, i) => i)
-    let lastError = ''
-
-    for (let attempt = 0; remaining.length > 0 && attempt <= this.options.retries; attempt++) {
-      if (attempt > 0) await sleep(this.options.retryBaseMs * 4 ** (attempt - 1))
-      let items: BulkItemResult[]
-      try {
-        items = await this.io.write(remaining.map(i => docs[i] as BulkDoc))
-      } catch (err) {
-        lastError = (err as Error).message
-        continue
-      }
-      const retry: number[] = []
-      items.forEach((item, k) => {
-        const i = remaining[k] as number
-        const owner = owners[i] as number
-        const result = results[owner] as SubmitResult
-        switch (itemOutcome(item)) {
-          case 'written': result.written++; break
-          case 'duplicate': result.duplicates++; break
-          case 'retry': retry.push(i); lastError = `${item.status} ${item.errorType ?? ''}`; break
-          case 'reject': {
-            letters.push({ event: events[i] as QueuedEvent, status: item.status, errorType: item.errorType ?? 'unknown', reason: item.reason ?? '' })
-            letterOwners.push(owner)
-            result.deadLettered++
-          }
-        }
-      })
-      remaining = retry
+    const events = batch.flatMap(p => p.events)
+    let outcomes: EventOutcome[]
+    try {
+      outcomes = await this.writer.settle(events)
+    } catch (err) {
+      for (const p of batch) p.reject(new Error(`events not stored yet, will retry: ${(err as Error).message}`))
+      return
     }
-    for (const i of remaining) failedOwners.add(owners[i] as number)
-
+    const letters: DeadLetter[] = []
+    outcomes.forEach((o, i) => {
+      const event = events[i] as QueuedEvent
+      if (o.kind === 'rejected') letters.push({ event, status: o.status, errorType: o.errorType, reason: o.reason })
+      else if (o.kind === 'conflict') letters.push(conflictLetter(event, o.copy, o.fields))
+    })
+    let letterError: string | undefined
     if (letters.length > 0) {
       try {
         await this.io.deadLetter(letters)
       } catch (err) {
         // Without its dead letter a refused event would be lost: hand the jobs back to the queue instead.
-        for (const owner of letterOwners) failedOwners.add(owner)
-        lastError = `dead-letter write failed: ${(err as Error).message}`
+        letterError = `dead-letter write failed: ${(err as Error).message}`
       }
     }
-    batch.forEach((p, owner) => {
-      if (failedOwners.has(owner)) p.reject(new Error(`events not stored yet, will retry: ${lastError}`))
-      else p.resolve(results[owner] as SubmitResult)
-    })
+    let at = 0
+    for (const p of batch) {
+      const own = outcomes.slice(at, at += p.events.length)
+      const failed = own.find(o => o.kind === 'failed')
+      const lettered = own.filter(o => o.kind === 'rejected' || o.kind === 'conflict').length
+      if (failed !== undefined) p.reject(new Error(`events not stored yet, will retry: ${failed.error}`))
+      else if (lettered > 0 && letterError !== undefined) p.reject(new Error(`events not stored yet, will retry: ${letterError}`))
+      else p.resolve({ result: tally(own), outcomes: own })
+    }
   }
+}
+
+function tally (outcomes: readonly EventOutcome[]): SubmitResult {
+  const result: SubmitResult = { written: 0, duplicates: 0, deadLettered: 0 }
+  for (const o of outcomes) {
+    if (o.kind === 'written') result.written++
+    else if (o.kind === 'duplicate') result.duplicates++
+    else if (o.kind === 'rejected' || o.kind === 'conflict') result.deadLettered++
+  }
+  return result
 }

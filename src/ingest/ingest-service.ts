@@ -6,8 +6,11 @@ import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
 import { partitionIndex } from '../store/index-names.ts'
 import { canonicalize } from '../integrity/canonical.ts'
 import { pseudonymiseEvent, type PseudonymField } from '../events/pseudonymise.ts'
-import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
+import { BackpressureError, ConflictError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
+import { eventDocId } from '../store/event-doc-id.ts'
+import { clientFingerprint } from '../events/same-event.ts'
+import type { ConflictMarks } from '../queue/conflict-marks.ts'
 
 export interface IngestOptions {
   indexPrefix: string
@@ -19,6 +22,8 @@ export interface IngestOptions {
   depthCacheMs?: number
   /** The importance rules in force now; when absent, the fixed table of the enrich context. */
   rules?: () => NormalizeContext['rules']
+  /** Event ids known to be stored with other content than a send the worker refused; absent: not checked. */
+  conflicts?: Pick<ConflictMarks, 'find'>
 }
 
 export type EnrichContext = Omit<NormalizeContext, 'now'>
@@ -74,6 +79,7 @@ export class IngestService {
   async ingest (body: unknown, writerTenant: string | null = null): Promise<{ ids: string[] }> {
     const events = this.prepare(body, writerTenant)
     await this.checkBackpressure()
+    await this.checkConflicts(events)
     try {
       const prefix = this.options.indexPrefix
       await this.queue.add('index', {
@@ -83,6 +89,30 @@ export class IngestService {
       throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
     }
     return { ids: events.map(e => e.event.id) }
+  }
+
+  /**
+   * Refuses (409) events whose id the worker already found stored with other content, when they bring other
+   * content again: the first such send is only found out by the worker (it is dead-lettered), a send after
+   * that is refused here. The same content as stored is a retry and goes through.
+   */
+  private async checkConflicts (events: readonly StoredEvent[]): Promise<void> {
+    const marks = this.options.conflicts
+    if (marks === undefined) return
+    let stored: Array<string | null>
+    try {
+      stored = await marks.find(events.map(e => eventDocId(e.audit.tenant, e.event.id)))
+    } catch (err) {
+      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
+    }
+    const errors: FieldError[] = []
+    events.forEach((e, index) => {
+      const fingerprint = stored[index]
+      if (fingerprint !== null && fingerprint !== undefined && fingerprint !== clientFingerprint(e)) {
+        errors.push({ index, path: '/event/id', message: `event id "${e.event.id}" is already stored with different content; read it with GET /v1/events/${e.event.id}, and send a new event under a new id` })
+      }
+    })
+    if (errors.length > 0) throw new ConflictError('events whose ids are already stored with different content; nothing was accepted', errors)
   }
 
   private async checkBackpressure (): Promise<void> {

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import type { IntegrityStore } from '../store/integrity-store.ts'
 import type { CheckpointFile } from './checkpoint-file.ts'
@@ -40,9 +40,10 @@ export class IntegrityService {
    * The RFC 6962 inclusion proof of an event in its tenant's log, against the latest checkpoint: with the stored
    * event and the public key, anyone can check it without this service.
    */
-  async proofFor (eventId: string, scope: ReadScope): Promise<InclusionProof> {
+  async proofFor (eventId: string, scope: ReadScope, tenant?: string): Promise<InclusionProof> {
+    if (tenant !== undefined && scope.tenant !== null && tenant !== scope.tenant) throw new ForbiddenError(`this API key may only read tenant "${scope.tenant}"`)
     await this.store.refresh()
-    const leaf = await this.store.leafOf(scope.tenant, eventId)
+    const leaf = await this.store.leafOf(tenant ?? scope.tenant ?? await this.onlyTenantOf(eventId), eventId)
     if (leaf === undefined) throw new NotFoundError(`event "${eventId}" is not in the integrity log (unknown, or not sealed yet)`)
     const checkpoint = await this.store.latestCheckpoint(leaf.tenant)
     if (checkpoint === undefined || checkpoint.size <= leaf.seq) {
@@ -74,6 +75,15 @@ export class IntegrityService {
       root: checkpoint.root,
       checkpoint: { ...checkpoint, publicKey: rawPublicKey(key).toString('base64') }
     }
+  }
+
+  /** For a caller who sees every tenant: the one tenant whose log holds the event id (null: none does). */
+  private async onlyTenantOf (eventId: string): Promise<string | null> {
+    const tenants = await this.store.tenantsOf(eventId)
+    if (tenants.length > 1) {
+      throw new ConflictError(`tenants ${tenants.map(t => `"${t}"`).join(', ')} each hold an event with id "${eventId}": name one with ?tenant=`)
+    }
+    return tenants[0] ?? null
   }
 
   /** Verifies a range of a tenant's log; a tenant-bound caller may only verify its own tenant. */

@@ -1,7 +1,7 @@
 /** An event now stored in Elasticsearch, to be appended to its tenant's log. */
 export interface SealEntry {
   tenant: string
-  /** Event id, which is also the document `_id`. */
+  /** Event id, unique within the tenant (the document `_id` is `<tenant>/<id>`, or the id alone if stored by an earlier version). */
   id: string
   /** The partition index holding the document. */
   index: string

@@ -59,7 +59,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   let maxIngested: string | undefined
   for await (const page of store.leafPages(tenant, from, end)) {
     const leaves = page.filter(leaf => sequence.accept(leaf))
-    const events = await store.events(leaves.map(l => ({ index: l.eventIndex, id: l.eventId })))
+    const events = await store.events(leaves.map(l => ({ index: l.eventIndex, tenant: l.tenant, id: l.eventId })))
     const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
     const diff = compareContents(leaves, stored, deps.retired)
     problems.push(...diff.deleted)

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
+import { eventIdOfDoc } from './event-doc-id.ts'
 import { eventsAlias } from './index-names.ts'
 
 export interface AnalyticsQuery {
@@ -35,7 +36,7 @@ export class EventsAggregator {
     })
     return {
       total: typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0,
-      hits: r.hits.hits.map(h => ({ id: h._id as string, source: h._source ?? {} })),
+      hits: r.hits.hits.map(h => ({ id: eventIdOfDoc(h._id as string), source: h._source ?? {} })),
       aggregations: (r.aggregations ?? {}) as Record<string, unknown>,
       tookMs: r.took
     }

@@ -1,6 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
+import { eventIdOfDoc } from './event-doc-id.ts'
+import { ConflictError } from '../errors.ts'
 
 export const PIT_KEEP_ALIVE = '2m'
 
@@ -51,7 +53,7 @@ export class EventsReader {
       total,
       tookMs: r.took,
       hits: r.hits.hits.map(h => ({
-        id: h._id as string,
+        id: eventIdOfDoc(h._id as string),
         source: h._source ?? {},
         ...(h.highlight === undefined ? {} : { highlight: h.highlight }),
         sort: h.sort ?? []
@@ -59,10 +61,18 @@ export class EventsReader {
     }
   }
 
+  /**
+   * The event with this id among those the filter lets through (a tenant's, for a tenant's key). Tenants may
+   * share an id: a caller who sees several tenants holding it is told to choose rather than given one at random.
+   */
   async byId (id: string, filter: estypes.QueryDslQueryContainer[]): Promise<Record<string, unknown> | undefined> {
     const r = await this.es.search<Record<string, unknown>>({
-      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 1, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
+      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 2, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
     })
+    const tenants = [...new Set(r.hits.hits.map(h => String((h._source?.audit as { tenant?: unknown } | undefined)?.tenant)))].sort()
+    if (tenants.length > 1) {
+      throw new ConflictError(`tenants ${tenants.map(t => `"${t}"`).join(' and ')} both hold an event with id "${id}": search for event.id:${id} with audit.tenant, or read it with that tenant's key`)
+    }
     return r.hits.hits[0]?._source
   }
 }

@@ -5,6 +5,8 @@ import type { Es } from './elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from './bulk.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventKey } from './event-key.ts'
+import { eventDocId, eventIdOfDoc } from './event-doc-id.ts'
+import { getDocs } from './event-copies.ts'
 import type { LeafRecord, LeafRun, SealEntry } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import { nodeEnd, type Node } from '../integrity/frontier.ts'
@@ -368,6 +370,15 @@ export class IntegrityStore {
     return undefined
   }
 
+  /** The tenants whose logs hold this event id (tenants may share ids), as of the last refresh. */
+  async tenantsOf (eventId: string): Promise<string[]> {
+    const tenants = new Set<string>()
+    for (const block of await this.blocksWithEvents(undefined, [eventId], ['tenant', 'leaf_events', 'event_ids'])) {
+      if (idsOf(block).includes(eventId)) tenants.add(block.tenant)
+    }
+    return [...tenants].sort()
+  }
+
   /** Leaves of the tenant by event id, as of the last refresh. */
   async leavesByEventId (tenant: string, eventIds: readonly string[]): Promise<Map<string, LeafRecord>> {
     const wanted = new Set(eventIds)
@@ -400,13 +411,19 @@ export class IntegrityStore {
     return s === undefined ? undefined : toCheckpoint(s)
   }
 
-  /** Stored events by partition and id (realtime), in the order asked; undefined where none is stored. */
-  async events (refs: ReadonlyArray<{ index: string, id: string }>): Promise<Array<Record<string, unknown> | undefined>> {
-    const out: Array<Record<string, unknown> | undefined> = []
-    for (let i = 0; i < refs.length; i += MGET_CHUNK) {
-      const r = await this.es.mget<Record<string, unknown>>({ docs: refs.slice(i, i + MGET_CHUNK).map(ref => ({ _index: ref.index, _id: ref.id })) })
-      for (const d of r.docs) out.push('found' in d && d.found ? d._source : undefined)
-    }
+  /**
+   * Stored events of a log by partition, tenant and event id (realtime), in the order asked; undefined where
+   * none is stored. Events stored by earlier versions (`_id` = event id) are found too, if of that tenant.
+   */
+  async events (refs: ReadonlyArray<{ index: string, tenant: string, id: string }>): Promise<Array<Record<string, unknown> | undefined>> {
+    const out = await getDocs(this.es, refs.map(r => ({ index: r.index, id: eventDocId(r.tenant, r.id) })))
+    const missing = refs.flatMap((_, i) => out[i] === undefined ? [i] : [])
+    if (missing.length === 0) return out
+    const legacy = await getDocs(this.es, missing.map(i => ({ index: (refs[i] as { index: string }).index, id: (refs[i] as { id: string }).id })))
+    missing.forEach((i, k) => {
+      const doc = legacy[k]
+      if ((doc?.audit as { tenant?: unknown } | undefined)?.tenant === refs[i]?.tenant) out[i] = doc
+    })
     return out
   }
 
@@ -425,7 +442,7 @@ export class IntegrityStore {
           ...(after === undefined ? {} : { search_after: after })
         })
         const hits = r.hits.hits
-        if (hits.length > 0) yield hits.map(h => ({ id: h._id as string, index: h._index }))
+        if (hits.length > 0) yield hits.map(h => ({ id: eventIdOfDoc(h._id as string), index: h._index }))
         if (hits.length < pageSize) return
         after = hits[hits.length - 1]?.sort
       }

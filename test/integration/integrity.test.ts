@@ -13,6 +13,7 @@ import { QUEUES } from '../../src/queue/policy.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { IntegrityStore, integrityIndex } from '../../src/store/integrity-store.ts'
+import { eventDocId } from '../../src/store/event-doc-id.ts'
 import { Sealer } from '../../src/indexer/sealer.ts'
 import { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
 import { parseSigningKey } from '../../src/integrity/signing-key.ts'
@@ -186,7 +187,7 @@ t.test('an event sealed after the last checkpoint has no proof yet', async t => 
 
 t.test('edited, deleted, inserted and swapped events are each named with their kind and position', async t => {
   const leaves = await leavesOf('brand-a')
-  const docOf = async (l: LeafRecord) => (await stack.es.get<Record<string, unknown>>({ index: l.eventIndex, id: l.eventId }))._source as Record<string, unknown>
+  const docOf = async (l: LeafRecord) => (await stack.es.get<Record<string, unknown>>({ index: l.eventIndex, id: eventDocId(l.tenant, l.eventId) }))._source as Record<string, unknown>
   const at = (seq: number) => leaves[seq] as LeafRecord
   const [edited, gone] = [at(3), at(7)]
   const pair = leaves.filter(l => l.seq > 7).find((l, _, all) => all.some(o => o.seq > l.seq && o.eventIndex === l.eventIndex)) as LeafRecord
@@ -194,11 +195,11 @@ t.test('edited, deleted, inserted and swapped events are each named with their k
   const es = stack.es
 
   const before = await docOf(edited)
-  await es.index({ index: edited.eventIndex, id: edited.eventId, document: { ...before, message: 'nothing to see here' }, refresh: true })
-  await es.delete({ index: gone.eventIndex, id: gone.eventId, refresh: true })
+  await es.index({ index: edited.eventIndex, id: eventDocId(edited.tenant, edited.eventId), document: { ...before, message: 'nothing to see here' }, refresh: true })
+  await es.delete({ index: gone.eventIndex, id: eventDocId(gone.tenant, gone.eventId), refresh: true })
   const [x, y] = [await docOf(pair), await docOf(other)]
-  await es.index({ index: pair.eventIndex, id: pair.eventId, document: y, refresh: true })
-  await es.index({ index: other.eventIndex, id: other.eventId, document: x, refresh: true })
+  await es.index({ index: pair.eventIndex, id: eventDocId(pair.tenant, pair.eventId), document: y, refresh: true })
+  await es.index({ index: other.eventIndex, id: eventDocId(other.tenant, other.eventId), document: x, refresh: true })
   const template = await docOf(at(20))
   const old = new Date(Date.now() - 3600_000).toISOString()
   await es.index({ index: at(20).eventIndex, id: 'intruder-1', document: { ...template, event: { ...(template.event as object), id: 'intruder-1', ingested: old } }, refresh: true })

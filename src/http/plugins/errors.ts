@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
-import { BackpressureError, ForbiddenError, UnavailableError, ValidationError } from '../../errors.ts'
+import { BackpressureError, ConflictError, ForbiddenError, UnavailableError, ValidationError } from '../../errors.ts'
 
 /** One error handler: 4xx say exactly what is wrong, 5xx are logged with the request and say nothing internal. */
 export function installErrorHandler (app: FastifyInstance): void {
@@ -13,6 +13,9 @@ export function installErrorHandler (app: FastifyInstance): void {
     }
     if (err instanceof ForbiddenError) {
       return reply.code(403).send(body(403, err.message, err.errors === undefined ? {} : { errors: err.errors }))
+    }
+    if (err instanceof ConflictError) {
+      return reply.code(409).send(body(409, err.message, err.errors === undefined ? {} : { errors: err.errors }))
     }
     if (err instanceof BackpressureError || err instanceof UnavailableError) {
       request.log.warn({ err: err.message }, 'request refused for now')

@@ -31,6 +31,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
         202: Accepted,
         400: Type.Ref(ErrorResponse, { description: 'Invalid events, each listed by index and path; nothing was accepted' }),
         ...authErrors,
+        409: Type.Ref(ErrorResponse, { description: 'Ids already stored with other content (a clash the worker dead-lettered before), each listed by index; nothing was accepted' }),
         413: Type.Ref(ErrorResponse, { description: 'Body larger than the configured limit' }),
         429: Type.Ref(ErrorResponse, { description: 'The queue is full; retry after the Retry-After header' }),
         503: Type.Ref(ErrorResponse, { description: 'The queue is unavailable; nothing was accepted' })

@@ -38,13 +38,15 @@ export const integrityRoutes: FastifyPluginAsyncTypebox<{ integrity: IntegritySe
     schema: {
       tags: ['integrity'],
       summary: 'RFC 6962 inclusion proof of an event in its tenant\'s log, against the latest signed checkpoint',
+      description: 'Tenants may use the same event id: a platform key names the tenant when more than one holds it.',
       params: Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 128 }) }),
+      querystring: Type.Object({ tenant: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'The tenant whose log holds the event (a tenant-bound key may only name its own)' })) }),
       response: {
         200: InclusionProof,
         ...authErrors,
         404: Type.Ref(ErrorResponse, { description: 'Unknown event, not visible to this key, or not covered by a checkpoint yet' }),
-        409: Type.Ref(ErrorResponse, { description: 'The stored log does not lead to the signed root: run a verification' })
+        409: Type.Ref(ErrorResponse, { description: 'The stored log does not lead to the signed root (run a verification), or several tenants hold the id and none was named' })
       }
     }
-  }, async request => await integrity.proofFor(request.params.eventId, readScopeOf(request)))
+  }, async request => await integrity.proofFor(request.params.eventId, readScopeOf(request), request.query.tenant))
 }

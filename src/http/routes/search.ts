@@ -48,8 +48,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
     schema: {
       tags: ['search'],
       summary: 'One event by id',
+      description: 'Tenants may use the same event id: a key that sees several tenants holding it is answered 409 (search for event.id with audit.tenant instead).',
       params: Type.Object({ id: Id }),
-      response: { 200: Type.Record(Type.String(), Type.Unknown()), ...authErrors, 404: Type.Ref(ErrorResponse) }
+      response: { 200: Type.Record(Type.String(), Type.Unknown()), ...authErrors, 404: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse, { description: 'Several tenants visible to this key hold the id' }) }
     }
   }, async request => await search.get(request.params.id, readScopeOf(request)))
 
