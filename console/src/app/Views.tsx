@@ -1,5 +1,8 @@
 import type { ReactNode } from 'react'
+import { BehaviourView } from '../features/behaviour/BehaviourView.tsx'
 import { Discover } from '../features/discover/Discover.tsx'
+import { GroupsView } from '../features/groups/GroupsView.tsx'
+import { SignalsView } from '../features/signals/SignalsView.tsx'
 import { SessionView } from '../features/users/SessionView.tsx'
 import { UserView } from '../features/users/UserView.tsx'
 import { navigate, useRoute } from './router.ts'
@@ -13,6 +16,9 @@ export function Views (): ReactNode {
   switch (section) {
     case 'users': return id === undefined ? null : <UserView id={id} />
     case 'sessions': return id === undefined ? null : <SessionView id={id} />
+    case 'groups': return <GroupsView />
+    case 'behaviour': return <BehaviourView />
+    case 'signals': return <SignalsView />
     default: return <Discover />
   }
 }

@@ -1,7 +1,10 @@
+import { behaviour } from './messages/behaviour.ts'
 import { core } from './messages/core.ts'
+import { groups } from './messages/groups.ts'
+import { signals } from './messages/signals.ts'
 
 /** Every string of the console, by locale: each feature's catalogue under i18n/messages/ is merged here. */
-const parts = [core] as const
+const parts = [core, groups, behaviour, signals] as const
 
 type Union = typeof parts[number]['en']
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never

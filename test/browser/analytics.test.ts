@@ -1,0 +1,254 @@
+import t from 'tap'
+import type { Test } from 'tap'
+import type { Page } from 'playwright-core'
+import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
+import { seedEvents } from '../helpers/seed.ts'
+import { KEYS } from '../helpers/stack.ts'
+
+const M = 60_000
+const H = 60 * M
+const base = Date.now() - M
+const seeded = seedEvents('an', 600, base)
+
+// Planted signals: a burst of six failed sign-ins in eight minutes, and London then Melbourne an hour apart.
+interface Planted { id: string, user: string, time: number, action: string, outcome: string, ip: string }
+const planted: Planted[] = [
+  ...[0, 1, 2, 4, 6, 8].map((m, k) => ({ id: `burst-${k}`, user: 'burst-1', time: base - 2 * H + m * M, action: 'login_failed', outcome: 'failure', ip: '88.198.1.1' })),
+  { id: 'travel-0', user: 'tr-1', time: base - 5 * H, action: 'login', outcome: 'success', ip: '81.2.69.142' },
+  { id: 'travel-1', user: 'tr-1', time: base - 4 * H, action: 'login', outcome: 'success', ip: '203.2.218.214' }
+]
+// Funnel users: login → deposit 1 h → withdrawal 1 h later; login → deposit 3 h later; login alone; a deposit two days late.
+const funnelStart = base - 72 * H
+const funnelUsers: Array<[string, string, number]> = [
+  ['fn-1', 'login', 0], ['fn-1', 'deposit', H], ['fn-1', 'withdrawal', 2 * H],
+  ['fn-2', 'login', 0], ['fn-2', 'deposit', 3 * H],
+  ['fn-3', 'login', 0],
+  ['fn-4', 'login', 0], ['fn-4', 'deposit', 48 * H]
+]
+planted.push(...funnelUsers.map(([user, action, at], k) => ({ id: `funnel-${k}`, user, time: funnelStart + at, action, outcome: 'success', ip: '10.1.2.3' })))
+const CATEGORY: Record<string, string> = { login: 'authentication', login_failed: 'authentication', deposit: 'money', withdrawal: 'money' }
+const plantedBody = (p: Planted): object => ({
+  '@timestamp': new Date(p.time).toISOString(), event: { id: p.id, action: p.action, outcome: p.outcome }, user: { id: p.user }, source: { ip: p.ip }
+})
+const all = [
+  ...seeded.map(s => ({ id: s.id, user: s.user, time: s.time, action: s.action, category: s.category, outcome: s.outcome })),
+  ...planted.map(p => ({ ...p, category: CATEGORY[p.action] as string }))
+]
+
+const en = (n: number): string => n.toLocaleString('en-GB')
+const pct = (r: number): string => new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(r)
+const count = <T>(list: T[], key: (x: T) => string): Map<string, number> => {
+  const m = new Map<string, number>()
+  for (const x of list) m.set(key(x), (m.get(key(x)) ?? 0) + 1)
+  return m
+}
+
+/** The funnel rule of the README, computed here on its own: users reaching each step in order within the window. */
+function funnel (steps: string[], windowMs: number): number[] {
+  const reached = steps.map(() => 0)
+  const byUser = new Map<string, typeof all>()
+  for (const e of all) byUser.set(e.user, [...(byUser.get(e.user) ?? []), e])
+  for (const events of byUser.values()) {
+    events.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1))
+    const start = events.findIndex(e => e.action === steps[0])
+    if (start < 0) continue
+    const t0 = (events[start] as typeof all[number]).time
+    reached[0] = (reached[0] ?? 0) + 1
+    let at = start
+    for (let k = 1; k < steps.length; k++) {
+      const next = events.findIndex((e, i) => i > at && e.action === steps[k] && e.time <= t0 + windowMs)
+      if (next < 0) break
+      reached[k] = (reached[k] ?? 0) + 1
+      at = next
+    }
+  }
+  return reached
+}
+
+let s: BrowserStack
+t.before(async () => {
+  s = await startBrowserStack(t)
+  await s.ingest([...seeded.map(e => e.body), ...planted.map(plantedBody)])
+  if (await s.waitForCount(all.length) !== all.length) throw new Error('seed not indexed')
+})
+
+const noViolations = async (t: Test, page: Page, what: string): Promise<void> => {
+  t.same(await accessibilityViolations(page), [], `no serious accessibility violation on ${what}`)
+}
+
+t.test('Groups: a chart by category with the seeded counts, then two levels as nested rows', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/groups?by=category&from=now-30d&to=now')
+  const chart = page.getByRole('list', { name: 'Events by category' })
+  await chart.waitFor()
+  const expected = [...count(all, e => e.category)].map(([k, v]) => `${k}${en(v)}`).sort()
+  t.same((await chart.getByRole('listitem').allTextContents()).sort(), expected, 'one bar per category with its count')
+  await page.getByText(`${en(all.length)} events`).first().waitFor()
+  await noViolations(t, page, 'Groups')
+  await s.screenshot(page, 'groups-chart')
+
+  await page.getByLabel('Then by').selectOption('outcome')
+  await page.waitForURL(/then=outcome/)
+  const table = page.getByRole('table', { name: 'Events by category, then by outcome' })
+  await table.waitFor()
+  const failures = all.filter(e => e.category === 'authentication' && e.outcome === 'failure').length
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'failure', exact: true }) })
+  t.equal(await row.count(), 1, 'failures occur in one category only')
+  t.same((await row.getByRole('cell').allTextContents()).slice(0, 2), ['authentication', en(failures)], 'a nested row under its group')
+  await noViolations(t, page, 'Groups with two levels')
+  await s.screenshot(page, 'groups-two-levels')
+
+  await page.getByLabel('Then by').selectOption('')
+  await page.getByLabel('Group by').selectOption('date')
+  await page.getByLabel('Interval').selectOption('day')
+  await page.waitForURL(/by=date&interval=day/)
+  const days = page.getByRole('group', { name: 'Events by date' })
+  await days.waitFor()
+  const bars = await days.locator('title').allTextContents()
+  t.ok(bars.length >= 20 && bars.length <= 32, `${bars.length} days`)
+  t.equal(bars.reduce((sum, b) => sum + Number((b.split(': ').at(-1) ?? '').replace(/\D/g, '')), 0), all.length, 'the days add up to every event')
+  await noViolations(t, page, 'Groups by date')
+  await s.screenshot(page, 'groups-by-date')
+  await page.context().close()
+})
+
+t.test('Groups: the period summary compares the period with the one before', async t => {
+  // Absolute bounds halfway between seeded events (47 minutes apart), so the windows are certain.
+  const from = base - 105 * 47 * M - 20 * M
+  const to = base + 10 * M
+  const prevTo = from - 1
+  const prevFrom = prevTo - (to - from)
+  const money = (a: number, b: number): number => all.filter(e => e.category === 'money' && e.time >= a && e.time <= b).length
+  const current = money(from, to)
+  const previous = money(prevFrom, prevTo)
+  t.ok(current > 0 && previous > 0 && current !== previous, `${current} money events against ${previous}`)
+  const change = current - previous
+  const changePct = Math.round(change / previous * 1000) / 10
+  const page = await s.page()
+  await signIn(page, KEYS.read, `/console/groups?by=category&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`)
+  const summary = page.getByRole('table', { name: 'By category', exact: true })
+  const row = summary.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'money', exact: true }) })
+  await row.waitFor()
+  const signed = new Intl.NumberFormat('en-GB', { signDisplay: 'exceptZero', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(changePct)
+  t.same(await row.getByRole('cell').allTextContents(), [en(current), en(previous), new Intl.NumberFormat('en-GB', { signDisplay: 'exceptZero' }).format(change), `${signed}%`])
+  const total = all.filter(e => e.time >= from && e.time <= to).length
+  const totals = summary.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'All events' }) })
+  t.equal(await totals.getByRole('cell').first().textContent(), en(total), 'the period\'s total')
+  await page.getByLabel('Break down by').selectOption('byImportance')
+  await page.getByRole('table', { name: 'By importance', exact: true }).waitFor()
+  await s.screenshot(page, 'groups-period-summary')
+  await page.context().close()
+})
+
+t.test('Behaviour: a funnel built step by step, with conversions from the seeded data', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/behaviour?tab=funnel&from=now-30d&to=now')
+  await page.getByLabel('Step 1', { exact: true }).selectOption('deposit')
+  await page.getByLabel('Step 2', { exact: true }).selectOption('login')
+  await page.getByRole('button', { name: 'Add a step' }).click()
+  await page.getByLabel('Step 3', { exact: true }).selectOption('withdrawal')
+  await page.getByRole('button', { name: 'Add a step' }).click()
+  await page.getByRole('button', { name: 'Remove step 4' }).click()
+  await page.getByRole('button', { name: 'Up: move step 2 before the previous one' }).click()
+  await page.getByLabel('Conversion window').selectOption('1d')
+  await page.waitForURL(/steps=login%2Cdeposit%2Cwithdrawal&window=1d/)
+  t.equal(await page.getByLabel('Step 1', { exact: true }).inputValue(), 'login', 'reordered')
+
+  const expected = funnel(['login', 'deposit', 'withdrawal'], 24 * H)
+  t.ok((expected[0] ?? 0) > (expected[2] ?? 0) && (expected[2] ?? 0) > 0, `funnel ${expected.join(' → ')}`)
+  const table = page.getByRole('table', { name: 'Conversion per step' })
+  await table.waitFor()
+  const rows = table.getByRole('row')
+  const first = expected[0] as number
+  for (const [k, action] of ['login', 'deposit', 'withdrawal'].entries()) {
+    const users = expected[k] as number
+    const previous = expected[k - 1]
+    const cells = await rows.filter({ has: page.getByRole('rowheader', { name: `${k + 1}. ${action}` }) }).getByRole('cell').allTextContents()
+    t.same(cells.slice(0, 3), [en(users), previous === undefined ? '—' : pct(users / previous), pct(users / first)], `step ${k + 1}: ${action}`)
+  }
+  // Medians: fn-1 took 1 h and fn-2 3 h to deposit; fn-1 withdrew 1 h after its deposit.
+  t.same(await table.getByRole('row').evaluateAll(rows => rows.slice(1).map(r => r.lastElementChild?.textContent)), ['—', '2 h', '1 h'], 'median time from the previous step')
+  const bars = page.getByRole('list', { name: 'Users reaching each step' }).getByRole('listitem')
+  t.equal(await bars.count(), 3)
+  t.match(await page.getByRole('list', { name: 'Median time between steps' }).getByRole('listitem').first().textContent(), /^Step 1 → 22 h$/)
+  await noViolations(t, page, 'the funnel')
+  await s.screenshot(page, 'behaviour-funnel')
+
+  await page.getByRole('link', { name: 'Next actions' }).click()
+  await page.getByLabel('After').selectOption('deposit')
+  await page.getByLabel('Same session only').uncheck()
+  await page.getByRole('heading', { name: 'After deposit' }).waitFor()
+  await page.getByRole('list', { name: 'Next actions after deposit' }).waitFor()
+  await noViolations(t, page, 'next actions')
+  await s.screenshot(page, 'behaviour-next-actions')
+
+  await page.getByRole('link', { name: 'Retention cohorts' }).click()
+  const grid = page.getByRole('table', { name: 'Retention per cohort and week' })
+  await grid.waitFor()
+  const users = await grid.getByRole('row').filter({ has: page.getByRole('rowheader') }).evaluateAll(rows => rows.map(r => Number((r.querySelector('td')?.textContent ?? '').replace(/\D/g, ''))))
+  t.equal(users.reduce((a, b) => a + b, 0), new Set(all.map(e => e.user)).size, 'every user in exactly one cohort')
+  await noViolations(t, page, 'cohorts')
+  await s.screenshot(page, 'behaviour-cohorts')
+  await page.context().close()
+})
+
+t.test('Signals: a planted burst is found, ranked, and its evidence opens in Discover', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/signals?kind=failed-logins&from=now-1d&to=now')
+  const card = page.getByRole('article', { name: /^#1 User burst-1/ })
+  await card.waitFor()
+  await page.getByText('Found: 1; shown: 1').waitFor()
+  t.ok(await card.getByText('6 failed sign-ins within 8 min').isVisible(), 'the figure')
+  t.ok(await card.getByText('at least 5 within 10 min').isVisible(), 'the threshold')
+  const evidence = card.getByRole('table', { name: 'Evidence (6 events)' })
+  t.equal(await evidence.getByRole('row').count(), 7, 'six evidence events and the header')
+  t.equal(await card.getByRole('link', { name: 'burst-1' }).first().getAttribute('href'), '/console/users/burst-1')
+  await noViolations(t, page, 'Signals')
+  await s.screenshot(page, 'signals-failed-logins')
+
+  await card.getByRole('link', { name: /^Open evidence in Discover/ }).click()
+  await page.waitForURL(/\/console\/discover\?/)
+  const q = new URL(page.url()).searchParams.get('q') ?? ''
+  t.equal(q, `event.id:(${planted.slice(0, 6).map(p => `"${p.id}"`).join(' or ')})`)
+  await page.getByText(/^6 events$/).first().waitFor()
+  t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).inputValue(), q)
+  await s.screenshot(page, 'signals-evidence-in-discover')
+  await page.goBack()
+
+  await page.getByRole('link', { name: 'Impossible travel' }).click()
+  const travel = page.getByRole('article', { name: /^#1 User tr-1/ })
+  await travel.waitFor()
+  t.ok(await travel.getByText('above 1,000 km/h, over at least 100 km').isVisible())
+  t.equal(await travel.getByRole('table', { name: 'Evidence (2 events)' }).getByRole('row').count(), 3)
+  await page.getByLabel('Speed above (km/h)').fill('50000')
+  await page.getByRole('button', { name: 'Find signals' }).click()
+  await page.waitForURL(/maxSpeedKmh=50000/)
+  await page.getByText('No signal in this period.').waitFor()
+  // Seeded users change their email 13 events (611 minutes) before a withdrawal: twice in the last day.
+  await page.getByRole('link', { name: 'Change then withdraw' }).click()
+  await page.getByText('Found: 2; shown: 2').waitFor()
+  t.equal(await page.getByText('email_changed, then a withdrawal 10 h 11 min later').count(), 2)
+  await page.getByRole('link', { name: 'Shared devices and addresses' }).click()
+  await page.getByRole('heading', { name: 'Signals, strongest first' }).waitFor()
+  await noViolations(t, page, 'shared devices')
+  await page.getByRole('link', { name: 'Impossible travel' }).click()
+  await travel.waitFor()
+  await s.screenshot(page, 'signals-travel')
+  await page.context().close()
+})
+
+t.test('Signals in French', async t => {
+  const page = await s.page({ locale: 'fr-FR' })
+  await signIn(page, KEYS.read, '/console/signals?kind=failed-logins&from=now-1d&to=now')
+  await page.getByRole('heading', { name: 'Signaux de fraude', level: 1 }).waitFor()
+  const card = page.getByRole('article', { name: /^nº 1 Utilisateur burst-1/ })
+  await card.waitFor()
+  t.ok(await card.getByText('6 connexions échouées en 8 min').isVisible())
+  t.ok(await card.getByRole('table', { name: 'Preuves (6 événements)' }).isVisible())
+  t.ok(await card.getByRole('link', { name: /^Ouvrir les preuves dans Explorer/ }).isVisible())
+  t.ok(await page.getByRole('button', { name: 'Chercher les signaux' }).isVisible())
+  t.ok(await page.getByRole('link', { name: 'Voyages impossibles' }).isVisible())
+  await noViolations(t, page, 'Signals in French')
+  await s.screenshot(page, 'signals-fr')
+  await page.context().close()
+})
