@@ -7,6 +7,7 @@ import { can, useMe } from '../../auth/me.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { ExportMenu } from '../exports/ExportMenu.tsx'
+import { SaveSearch } from '../saved/SaveSearch.tsx'
 import { ColumnChooser } from './ColumnChooser.tsx'
 import { EventFlyout } from './EventFlyout.tsx'
 import { FilterChips } from './FilterChips.tsx'
@@ -30,6 +31,9 @@ export function Discover (): ReactNode {
   // The search changes only when the address or the zone does.
   const search = useMemo(() => toSearch(readState(new URLSearchParams(address)), timeZone), [address, timeZone])
   const results = useSearch(search)
+  const columnList = state.columns.join(',')
+  // A stable list, so rows already drawn are not drawn again while scrolling.
+  const columns = useMemo(() => columnList.split(','), [columnList])
   const [open, setOpen] = useState<Hit | null>(null)
   const [types, setTypes] = useState<FieldInfo[]>([])
   useEffect(() => { fields().then(setTypes, () => setTypes([])) }, [])
@@ -50,11 +54,12 @@ export function Discover (): ReactNode {
           {results.tookMs !== null && <span className="muted"> {t('common.took', { ms: results.tookMs })}</span>}
         </p>
         <ColumnChooser columns={state.columns} onChange={columns => set({ columns }, true)} />
+        <SaveSearch state={state} />
         {can(me, 'export') && <ExportMenu search={search} />}
       </div>
       {results.error !== null && <ErrorBox error={results.error} />}
       <ResultsTable
-        rows={results.rows} total={results.total} columns={state.columns} sort={state.sort} sortable={sortable}
+        rows={results.rows} total={results.total} columns={columns} sort={state.sort} sortable={sortable}
         hasMore={results.cursor !== null} loading={results.loading} onMore={results.more}
         onSort={field => set({ sort: { field, order: state.sort.field === field && state.sort.order === 'desc' ? 'asc' : 'desc' } })}
         onOpen={setOpen}

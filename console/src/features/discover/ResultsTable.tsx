@@ -1,11 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Hit } from '../../api/types.ts'
-import { ImportanceBadge, OperatorBadge } from '../../components/Badges.tsx'
-import { Link } from '../../components/Link.tsx'
-import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { display, valueAt } from './values.ts'
+import { ResultRow } from './ResultRow.tsx'
 
 interface Props {
   rows: Hit[]
@@ -26,25 +23,13 @@ const sortName = (column: string): string => column === '@timestamp' ? 'time' : 
 
 /** Only the rows in view are in the page (a few dozen of thousands); the next page loads near the end. */
 export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, loading, onMore, onSort, onOpen }: Props): ReactNode {
-  const { t, dateTime } = useI18n()
+  const { t } = useI18n()
   const scroller = useRef<HTMLDivElement>(null)
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
   const items = virtual.getVirtualItems()
   const last = items[items.length - 1]?.index ?? 0
   useEffect(() => { if (hasMore && !loading && last >= rows.length - 30) onMore() }, [last, hasMore, loading, rows.length, onMore])
   const template = columns.map(c => c === 'message' ? 'minmax(16rem, 3fr)' : c === '@timestamp' ? '13rem' : 'minmax(7rem, 1fr)').join(' ')
-
-  const cell = (hit: Hit, column: string): ReactNode => {
-    const v = valueAt(hit.event, column)
-    if (column === '@timestamp') return dateTime(String(v))
-    if (column === 'audit.importance.level') return <ImportanceBadge level={v} />
-    if (column === 'user.id' && typeof v === 'string') return <Link to={href(`/users/${encodeURIComponent(v)}`)}>{v}</Link>
-    if (column === 'event.action') {
-      const actor = valueAt(hit.event, 'audit.actor') as { type?: string, id?: string } | undefined
-      return <>{display(v)} {actor?.type === 'operator' && actor.id !== undefined && <OperatorBadge id={actor.id} />}</>
-    }
-    return display(v)
-  }
 
   return (
     <section className="results" aria-label={t('results.label')}>
@@ -67,19 +52,7 @@ export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, l
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map(item => {
               const hit = rows[item.index] as Hit
-              return (
-                <div
-                  role="row" key={hit.id} aria-rowindex={item.index + 2} className="grid-row body-row" tabIndex={-1}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                  onClick={e => { if (!(e.target instanceof HTMLAnchorElement)) onOpen(hit) }}
-                >
-                  {columns.map((c, i) => (
-                    <div role="cell" key={c}>
-                      {i === 0 ? <button type="button" className="link" onClick={e => { e.stopPropagation(); onOpen(hit) }} aria-label={t('results.open', { id: hit.id })}>{cell(hit, c)}</button> : cell(hit, c)}
-                    </div>
-                  ))}
-                </div>
-              )
+              return <ResultRow key={hit.id} hit={hit} index={item.index} start={item.start} height={ROW_HEIGHT} columns={columns} template={template} onOpen={onOpen} />
             })}
           </div>
         </div>

@@ -1,0 +1,51 @@
+import { memo, type ReactNode } from 'react'
+import type { Hit } from '../../api/types.ts'
+import { href } from '../../app/router.ts'
+import { ImportanceBadge, OperatorBadge } from '../../components/Badges.tsx'
+import { Link } from '../../components/Link.tsx'
+import { useI18n } from '../../i18n/i18n.tsx'
+import { display, valueAt } from './values.ts'
+
+interface Props {
+  hit: Hit
+  index: number
+  /** Offset from the top of the list, in pixels. */
+  start: number
+  height: number
+  columns: string[]
+  template: string
+  onOpen: (hit: Hit) => void
+}
+
+function Cell ({ hit, column }: { hit: Hit, column: string }): ReactNode {
+  const { dateTime } = useI18n()
+  const v = valueAt(hit.event, column)
+  if (column === '@timestamp') return dateTime(String(v))
+  if (column === 'audit.importance.level') return <ImportanceBadge level={v} />
+  if (column === 'user.id' && typeof v === 'string') return <Link to={href(`/users/${encodeURIComponent(v)}`)}>{v}</Link>
+  if (column === 'event.action') {
+    const actor = valueAt(hit.event, 'audit.actor') as { type?: string, id?: string } | undefined
+    return <>{display(v)} {actor?.type === 'operator' && actor.id !== undefined && <OperatorBadge id={actor.id} />}</>
+  }
+  return display(v)
+}
+
+/** One row of the results; memoised, so scrolling re-renders only the rows that enter the view. */
+export const ResultRow = memo(function ResultRow ({ hit, index, start, height, columns, template, onOpen }: Props): ReactNode {
+  const { t } = useI18n()
+  return (
+    <div
+      role="row" aria-rowindex={index + 2} className="grid-row body-row" tabIndex={-1}
+      style={{ gridTemplateColumns: template, transform: `translateY(${start}px)`, height }}
+      onClick={e => { if (!(e.target instanceof HTMLAnchorElement)) onOpen(hit) }}
+    >
+      {columns.map((c, i) => (
+        <div role="cell" key={c}>
+          {i === 0
+            ? <button type="button" className="link" onClick={e => { e.stopPropagation(); onOpen(hit) }} aria-label={t('results.open', { id: hit.id })}><Cell hit={hit} column={c} /></button>
+            : <Cell hit={hit} column={c} />}
+        </div>
+      ))}
+    </div>
+  )
+})
