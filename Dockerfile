@@ -1,10 +1,12 @@
-# One image, two entry points: dist/server.js (API) and dist/worker.js (worker).
+# One image, two entry points: dist/server.js (API, which also serves the console) and dist/worker.js (worker).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY console/package.json ./console/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -12,6 +14,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json ./
 COPY mappings ./mappings
 # Volumes mounted here (checkpoints, exports) must be writable by the unprivileged user.
