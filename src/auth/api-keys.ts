@@ -8,6 +8,8 @@ export interface Principal {
   scopes: Scope[]
   /** The tenant the key belongs to; null for platform keys, which see every tenant. */
   tenant: string | null
+  /** The person behind a single sign-on session (keyId is then `person:<issuer digest>:<subject>`); absent for keys. */
+  person?: { subject: string, name: string, issuer: string }
 }
 
 export type AuthResult = { ok: true, principal: Principal } | { ok: false, status: 401 | 403, message: string }

@@ -29,6 +29,7 @@ import { LiveRules, RulesService, tableOf } from '../analytics/rules-service.ts'
 import { EventsScanner } from '../store/events-scan.ts'
 import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
+import { createSso } from '../auth/sso.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -62,7 +63,8 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const signals = new SignalsService(scanner)
   const integrity = config.integrity ? integrityServiceFor(config, es, await trustedKeysFor(config, log)) : undefined
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, integrity)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }) }, log)
+  const sso = config.oidc === undefined ? undefined : createSso(config.oidc, config.session, redis, config.queuePrefix, (details, message) => log?.warn(details, message))
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

@@ -3,6 +3,7 @@ import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-class
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'
 import { parsePublicKey } from '../integrity/trusted-keys.ts'
+import { parseOidc, type OidcConfig, type SessionConfig } from './oidc-config.ts'
 
 /** The whole service configuration, shared by the API and the worker. */
 export interface Config {
@@ -51,6 +52,10 @@ export interface Config {
   verifyKeys: string[]
   /** The built web console served at /console/ (relative paths from the working directory). */
   consoleDir: string
+  /** Single sign-on for people (OpenID Connect); undefined when SILLAGE_OIDC_ISSUER is unset. */
+  oidc: OidcConfig | undefined
+  /** Lifetimes and cookie flags of single sign-on sessions. */
+  session: SessionConfig
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -134,7 +139,8 @@ export function loadConfig (env: Env = process.env): Config {
     checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),
     consoleDir: read.string('SILLAGE_CONSOLE_DIR', 'console/dist'),
     signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
-    verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems)
+    verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems),
+    ...parseOidc(env, problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

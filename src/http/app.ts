@@ -30,6 +30,9 @@ import { rulesRoutes } from './routes/rules.ts'
 import { behaviourRoutes } from './routes/behaviour.ts'
 import { signalsRoutes } from './routes/signals.ts'
 import { meRoutes } from './routes/me.ts'
+import { ssoRoutes } from './routes/auth-sso.ts'
+import { SessionAuth } from './plugins/session-auth.ts'
+import type { Sso } from '../auth/sso.ts'
 import { installConsole } from './console/console-routes.ts'
 import type { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import type { SignalsService } from '../analytics/signals/signals-service.ts'
@@ -49,6 +52,8 @@ export interface AppServices {
   exports: ExportService
   /** Proofs and verification; absent with SILLAGE_INTEGRITY=off. */
   integrity?: IntegrityService
+  /** Single sign-on for people; absent unless SILLAGE_OIDC_ISSUER is set. */
+  sso?: Sso
 }
 
 export const API_VERSION = '0.1.0'
@@ -64,7 +69,8 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
 
   app.addSchema(ErrorResponse)
   installErrorHandler(app)
-  installAuth(app, new Authenticator(config.apiKeys, services.keys))
+  SessionAuth.install(app)
+  installAuth(app, new Authenticator(config.apiKeys, services.keys), services.sso === undefined ? undefined : new SessionAuth(services.sso.sessions, services.sso.cookies))
   installRateLimit(app, services.rateLimiter, app.log)
   installAccessAudit(app, services.accessLog)
   await installOpenApi(app, API_VERSION)
@@ -81,6 +87,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(accessLogRoutes, { accessLog: services.accessLog })
   await app.register(savedSearchRoutes, { saved: services.saved, kibana: services.kibana })
   await app.register(meRoutes)
+  await app.register(ssoRoutes, { sso: services.sso })
   installConsole(app, config.consoleDir)
   return app
 }

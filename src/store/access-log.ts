@@ -5,6 +5,8 @@ import { ensureIndex } from './system-index.ts'
 export interface AccessRecord {
   '@timestamp': string
   key_id: string
+  /** Display name of the person, for reads made in a single sign-on session (key_id is then `person:…`). */
+  person?: string
   tenant: string | null
   method: string
   route: string
@@ -22,6 +24,7 @@ const MAPPING = {
   properties: {
     '@timestamp': { type: 'date' as const },
     key_id: { type: 'keyword' as const },
+    person: { type: 'keyword' as const, ignore_above: 256 },
     tenant: { type: 'keyword' as const },
     method: { type: 'keyword' as const },
     route: { type: 'keyword' as const },
@@ -52,6 +55,8 @@ export class AccessLog {
 
   async install (replicas: number): Promise<void> {
     await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
+    // Fields added since the index was made (person) join its strict mapping; adding fields is always allowed.
+    await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
   }
 
   record (r: AccessRecord): void {

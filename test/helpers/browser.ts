@@ -23,13 +23,14 @@ export interface BrowserStack extends Stack {
 
 /**
  * The real stack listening on a loopback port, with the built console, and a headless Chromium. A missing
- * build or browser fails the test loudly: a browser test that cannot run is a failed one.
+ * build or browser fails the test loudly: a browser test that cannot run is a failed one. `port` 0 takes any
+ * free one; single sign-on tests give the port their provider's redirect URL names.
  */
-export async function startBrowserStack (t: Test, env: Record<string, string> = {}): Promise<BrowserStack> {
+export async function startBrowserStack (t: Test, env: Record<string, string> = {}, port = 0): Promise<BrowserStack> {
   if (!existsSync(join(process.cwd(), 'console', 'dist', 'index.html'))) throw new Error('console/dist is missing: npm test builds it (npx vite build console)')
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: scripts/engines/install.sh installs Debian's chromium package (or set CHROMIUM_PATH)`)
   const stack = await startStack(t, { env })
-  await stack.api.app.listen({ port: 0, host: '127.0.0.1' })
+  await stack.api.app.listen({ port, host: '127.0.0.1' })
   const address = stack.api.app.server.address()
   if (address === null || typeof address === 'string') throw new Error('the API is not listening on a TCP port')
   const origin = `http://127.0.0.1:${address.port}`

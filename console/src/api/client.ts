@@ -30,7 +30,11 @@ export async function request (path: string, options: RequestOptions = {}): Prom
   if (key !== null) headers.authorization = `ApiKey ${key}`
   let body: string | undefined
   if (options.raw !== undefined) { body = options.raw.body; headers['content-type'] = options.raw.type } else if (options.body !== undefined) { body = JSON.stringify(options.body); headers['content-type'] = 'application/json' }
-  const response = await fetch(path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: options.signal, credentials: 'omit', cache: 'no-store' })
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST')
+  // Without a key, the single sign-on session's cookie authenticates; changes also carry its CSRF token.
+  const csrf = session.csrf()
+  if (key === null && csrf !== null && method !== 'GET') headers['x-csrf-token'] = csrf
+  const response = await fetch(path, { method, headers, body, signal: options.signal, credentials: key === null ? 'same-origin' : 'omit', cache: 'no-store' })
   if (response.ok) return response
   let message = `${response.status} ${response.statusText}`
   let errors: FieldError[] = []

@@ -1,7 +1,18 @@
 /** Shapes of the API answers the console reads (the OpenAPI document at /openapi.json is the reference). */
 export type Scope = 'ingest' | 'read' | 'read:masked' | 'export' | 'admin'
 
-export interface Me { keyId: string, tenant: string | null, scopes: Scope[], masked: boolean }
+export interface Me {
+  keyId: string
+  tenant: string | null
+  scopes: Scope[]
+  masked: boolean
+  /** Signed in through single sign-on: the person. */
+  person?: { subject: string, name: string, issuer: string }
+  /** A single sign-on session: its CSRF token (sent on every request other than GET) and its absolute end. */
+  session?: { csrfToken: string, expiresAt: string }
+}
+
+export interface AuthMethods { apiKey: boolean, sso: boolean }
 
 export interface FieldInfo { name: string, type: string, masked: boolean }
 

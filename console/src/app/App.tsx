@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import { api, onUnauthorised } from '../api/client.ts'
+import { api, onUnauthorised, request } from '../api/client.ts'
 import { forgetFields } from '../api/fields.ts'
 import type { Me } from '../api/types.ts'
 import { MeContext } from '../auth/me.tsx'
@@ -9,19 +9,28 @@ import { useI18n } from '../i18n/i18n.tsx'
 import { Shell } from './Shell.tsx'
 import { Views } from './Views.tsx'
 
-/** Signed in (a key in this tab's session and its identity from /v1/me) or the sign-in form. */
+/** Signed in (a key in this tab's session, or a single sign-on session, and its identity from /v1/me) or the sign-in form. */
 export function App (): ReactNode {
   const { t } = useI18n()
   const [me, setMe] = useState<Me | null>(null)
-  const [checking, setChecking] = useState(session.key() !== null)
-  const signOut = (): void => { session.signOut(); forgetFields(); setMe(null) }
-  useEffect(() => onUnauthorised(signOut), [])
+  const [checking, setChecking] = useState(true)
+  const forget = (): void => { session.signOut(); forgetFields(); setMe(null) }
+  const signedIn = (next: Me): void => {
+    if (next.session !== undefined) session.useSso(next.session.csrfToken)
+    setMe(next)
+  }
+  // A single sign-on session also ends on the server; a key is only forgotten by this tab.
+  const signOut = (): void => {
+    if (session.key() !== null) return forget()
+    request('/v1/auth/logout', { method: 'POST' }).catch(() => undefined).finally(forget)
+  }
+  useEffect(() => onUnauthorised(forget), [])
   useEffect(() => {
-    if (session.key() === null) return
-    api<Me>('/v1/me').then(setMe, () => session.signOut()).finally(() => setChecking(false))
+    // The key of this tab, or else the session cookie (which no script can see) if there is one.
+    api<Me>('/v1/me').then(signedIn, () => session.signOut()).finally(() => setChecking(false))
   }, [])
   if (checking) return <p role="status">{t('common.loading')}</p>
-  if (me === null) return <SignIn onSignedIn={setMe} />
+  if (me === null) return <SignIn onSignedIn={signedIn} />
   return (
     <MeContext.Provider value={me}>
       <Shell onSignOut={signOut}><Views /></Shell>

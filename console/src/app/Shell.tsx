@@ -30,6 +30,7 @@ export function Shell ({ children, onSignOut }: { children: ReactNode, onSignOut
           </ul>
         </nav>
         <div className="who">
+          {me.person !== undefined && <span className="person">{me.person.name}</span>}
           <span>{me.tenant === null ? t('me.platform') : t('me.tenant', { tenant: me.tenant })}</span>
           {me.masked && <span className="badge masked">{t('me.masked')}</span>}
           <label htmlFor="locale" className="sr-only">{t('nav.language')}</label>

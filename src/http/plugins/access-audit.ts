@@ -30,6 +30,7 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
     log.record({
       '@timestamp': new Date().toISOString(),
       key_id: principal.keyId,
+      ...(principal.person === undefined ? {} : { person: principal.person.name }),
       tenant: principal.tenant,
       method: request.method,
       route: request.routeOptions.url ?? request.url,

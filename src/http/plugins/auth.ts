@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Authenticator, Principal } from '../../auth/api-keys.ts'
 import { seesMasked, type RouteScope } from '../../auth/scopes.ts'
 import type { ReadScope } from '../../auth/read-scope.ts'
+import type { SessionAuth } from './session-auth.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,7 +16,7 @@ declare module 'fastify' {
 }
 
 /** Checks the API key on every route before anything else runs; deny by default. */
-export function installAuth (app: FastifyInstance, keys: Authenticator): void {
+export function installAuth (app: FastifyInstance, keys: Authenticator, sessions?: SessionAuth): void {
   app.decorateRequest('principal', undefined)
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config
@@ -24,7 +25,8 @@ export function installAuth (app: FastifyInstance, keys: Authenticator): void {
     if (config.scope === undefined) {
       return await reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'this route has no access rule' })
     }
-    const result = await keys.check(request.headers.authorization, config.scope)
+    // A single sign-on session (cookie, no Authorization header) or an API key.
+    const result = sessions?.applies(request) === true ? await sessions.check(request, config.scope) : await keys.check(request.headers.authorization, config.scope)
     if (!result.ok) {
       return await reply.code(result.status).send({ statusCode: result.status, error: result.status === 401 ? 'Unauthorized' : 'Forbidden', message: result.message })
     }

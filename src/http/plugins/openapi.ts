@@ -13,10 +13,11 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
       },
       components: {
         securitySchemes: {
-          ApiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `Authorization: ApiKey <key>`.' }
+          ApiKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Send `Authorization: ApiKey <key>`.' },
+          Session: { type: 'apiKey', in: 'cookie', name: '__Host-sillage-session', description: 'A person\'s single sign-on session (GET /v1/auth/oidc/login); requests other than GET also need `X-CSRF-Token` (csrfToken in GET /v1/me). Named `sillage-session` on plain-http loopback.' }
         }
       },
-      security: [{ ApiKey: [] }],
+      security: [{ ApiKey: [] }, { Session: [] }],
       tags: [
         { name: 'events', description: 'Recording audit events' },
         { name: 'search', description: 'Finding events: filters, KQL, cursors' },
@@ -27,6 +28,7 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
         { name: 'signals', description: 'Fraud and security signals: failed sign-in bursts, impossible travel, shared devices and addresses, change then withdraw' },
         { name: 'saved searches', description: 'Kibana-style saved searches, runnable and exchangeable with Kibana' },
         { name: 'keys', description: 'API keys and the access log (admin)' },
+        { name: 'auth', description: 'Signing in: the methods offered, single sign-on for people (OpenID Connect), sign-out' },
         { name: 'integrity', description: 'Proving the trail was not altered: signed checkpoints, inclusion proofs, verification' },
         { name: 'health', description: 'Liveness and readiness' }
       ]

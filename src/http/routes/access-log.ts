@@ -6,7 +6,8 @@ import { readScopeOf } from '../plugins/auth.ts'
 
 const Entry = Type.Object({
   '@timestamp': Type.String(),
-  key_id: Type.String(),
+  key_id: Type.String({ description: 'Key id, or person:<issuer digest>:<subject> for a person signed in through single sign-on' }),
+  person: Type.Optional(Type.String({ description: 'Display name of that person' })),
   tenant: Type.Union([Type.String(), Type.Null()]),
   method: Type.String(),
   route: Type.String(),
@@ -27,7 +28,7 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
       querystring: Type.Object({
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
-        key: Type.Optional(Type.String({ maxLength: 64 })),
+        key: Type.Optional(Type.String({ maxLength: 320, description: 'Only this key id (or person:… id)' })),
         size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ entries: Type.Array(Entry) }), ...authErrors }

@@ -9,7 +9,16 @@ const Me = Type.Object({
   keyId: Type.String({ description: 'Id of the API key (never the key itself)' }),
   tenant: Type.Union([Type.String(), Type.Null()], { description: 'The tenant the key is bound to; null for platform keys' }),
   scopes: Type.Array(Type.Union(SCOPES.map(s => Type.Literal(s)))),
-  masked: Type.Boolean({ description: 'Personal fields are masked for this key' })
+  masked: Type.Boolean({ description: 'Personal fields are masked for this key' }),
+  person: Type.Optional(Type.Object({
+    subject: Type.String({ description: 'The subject (sub) at the identity provider' }),
+    name: Type.String({ description: 'Display name (name, preferred_username or email claim)' }),
+    issuer: Type.String()
+  }, { description: 'Signed in through single sign-on: the person (absent for API keys)' })),
+  session: Type.Optional(Type.Object({
+    csrfToken: Type.String({ description: 'Send it as X-CSRF-Token on every request other than GET' }),
+    expiresAt: Type.String({ format: 'date-time', description: 'Absolute end of the session (it also ends when unused for the idle time)' })
+  }))
 })
 
 const Field = Type.Object({
@@ -22,11 +31,16 @@ const Field = Type.Object({
 export const meRoutes: FastifyPluginAsyncTypebox = async app => {
   app.get('/v1/me', {
     config: { scope: 'read' },
-    schema: { tags: ['keys'], summary: 'The calling key: its id, tenant, scopes and masking', response: { 200: Me, ...authErrors } }
+    schema: { tags: ['keys'], summary: 'The caller (a key, or a person signed in through single sign-on): id, tenant, scopes, masking', response: { 200: Me, ...authErrors } }
   }, async request => {
     const p = request.principal
     if (p === undefined) throw new Error('/v1/me reached without a principal')
-    return { keyId: p.keyId, tenant: p.tenant, scopes: p.scopes, masked: seesMasked(p.scopes) }
+    const s = request.personSession
+    return {
+      keyId: p.keyId, tenant: p.tenant, scopes: p.scopes, masked: seesMasked(p.scopes),
+      ...(p.person === undefined ? {} : { person: p.person }),
+      ...(s === undefined ? {} : { session: { csrfToken: s.csrf, expiresAt: new Date(s.expiresAt).toISOString() } })
+    }
   })
 
   app.get('/v1/fields', {

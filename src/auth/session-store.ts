@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { Principal } from './api-keys.ts'
+
+/** A person's session: who they are (a principal like a key's), its CSRF token and when it ends at the latest. */
+export interface SessionRecord {
+  principal: Principal
+  csrf: string
+  createdAt: number
+  expiresAt: number
+}
+
+export interface SessionTimes { maxSeconds: number, idleSeconds: number }
+
+/** What a login in progress keeps until the provider sends the person back (taken once). */
+export interface LoginFlow {
+  state: string
+  nonce: string
+  codeVerifier: string
+  /** Console path to land on after the sign-in. */
+  returnTo: string
+}
+
+const FLOW_TTL_MS = 10 * 60_000
+const token = (): string => randomBytes(32).toString('base64url')
+// Keys hold a digest of the id: a copy of Redis gives no session that a browser could present.
+const digest = (id: string): string => createHash('sha256').update(id).digest('hex')
+
+/**
+ * Sessions and login flows in Redis, keyed by a digest of a 256-bit random id. A session ends when unused for
+ * the idle time (the key's expiry, renewed on each use) or at its absolute end, whichever comes first.
+ */
+export class SessionStore {
+  constructor (
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly times: SessionTimes,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  private key (kind: 'session' | 'oidc-flow', id: string): string {
+    return `${this.prefix}:${kind}:${digest(id)}`
+  }
+
+  async create (principal: Principal): Promise<{ id: string, record: SessionRecord }> {
+    const id = token()
+    const createdAt = this.now()
+    const record: SessionRecord = { principal, csrf: token(), createdAt, expiresAt: createdAt + this.times.maxSeconds * 1000 }
+    await this.redis.set(this.key('session', id), JSON.stringify(record), 'PX', Math.min(this.times.idleSeconds, this.times.maxSeconds) * 1000)
+    return { id, record }
+  }
+
+  /** The live session of this id, its idle time renewed; undefined once expired, ended or unknown. */
+  async open (id: string): Promise<SessionRecord | undefined> {
+    const key = this.key('session', id)
+    const raw = await this.redis.getex(key, 'PX', this.times.idleSeconds * 1000)
+    if (raw === null) return undefined
+    const record = JSON.parse(raw) as SessionRecord
+    if (this.now() >= record.expiresAt) {
+      await this.redis.del(key)
+      return undefined
+    }
+    return record
+  }
+
+  async end (id: string): Promise<void> {
+    await this.redis.del(this.key('session', id))
+  }
+
+  async startFlow (flow: LoginFlow): Promise<string> {
+    const id = token()
+    await this.redis.set(this.key('oidc-flow', id), JSON.stringify(flow), 'PX', FLOW_TTL_MS)
+    return id
+  }
+
+  /** The flow of this id, removed as it is read: a callback can be used once. */
+  async takeFlow (id: string): Promise<LoginFlow | undefined> {
+    const raw = await this.redis.getdel(this.key('oidc-flow', id))
+    return raw === null ? undefined : JSON.parse(raw) as LoginFlow
+  }
+}
+
+export const LOGIN_FLOW_SECONDS = FLOW_TTL_MS / 1000

@@ -1,0 +1,110 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Sso } from '../../auth/sso.ts'
+import { LOGIN_FLOW_SECONDS } from '../../auth/session-store.ts'
+import { clearCookie, readCookie, setCookie } from '../../auth/session-cookie.ts'
+import { sameToken } from '../plugins/session-auth.ts'
+import { ErrorResponse } from '../schemas.ts'
+
+const Methods = Type.Object({
+  apiKey: Type.Boolean({ description: 'API keys are accepted (always)' }),
+  sso: Type.Boolean({ description: 'Single sign-on is configured: people sign in at GET /v1/auth/oidc/login' })
+})
+const error = (description: string): ReturnType<typeof Type.Ref> => Type.Ref(ErrorResponse, { description })
+const noStore = { 'cache-control': 'no-store' }
+const PAGE_HEADERS = { 'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...noStore }
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const escape = (s: string): string => s.replace(/[&<>"']/g, c => ESCAPES[c] as string)
+
+/** A refused sign-in: a short page for the browser that was redirected here, JSON for anything else. */
+async function refuse (request: FastifyRequest, reply: FastifyReply, status: 400 | 403 | 404, reason: string): Promise<FastifyReply> {
+  const title = status === 403 ? 'Sign-in refused' : 'Sign-in failed'
+  if (!/text\/html/.test(request.headers.accept ?? '')) {
+    return await reply.code(status).headers(noStore).send({ statusCode: status, error: status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request', message: reason })
+  }
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Sillage</title></head>` +
+    `<body><main><h1>${title}</h1><p>${escape(reason.charAt(0).toUpperCase() + reason.slice(1))}.</p><p><a href="/console/">Back to the console</a></p></main></body></html>`
+  return await reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page)
+}
+
+/**
+ * Single sign-on for people through OpenID Connect: the login redirect, the provider's callback (which opens a
+ * session), and logout. Thin: the flow is in auth/oidc-login.ts, the sessions in auth/session-store.ts.
+ */
+export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = async (app, { sso }) => {
+  const flowCookie = { secure: sso?.secure ?? true, sameSite: 'Lax' as const }
+  const sessionCookie = { secure: sso?.secure ?? true, sameSite: 'Strict' as const }
+
+  app.get('/v1/auth/methods', {
+    config: { public: true },
+    schema: { tags: ['auth'], summary: 'How one may sign in: API keys, and single sign-on when it is configured', response: { 200: Methods } }
+  }, async () => ({ apiKey: true, sso: sso !== undefined }))
+
+  app.get('/v1/auth/oidc/login', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'],
+      summary: 'Starts a single sign-on: redirects the browser to the identity provider (authorisation code flow with PKCE)',
+      querystring: Type.Object({
+        return_to: Type.Optional(Type.String({ pattern: '^/console/[^\\s\\\\]*$', maxLength: 2000, description: 'Console path to land on once signed in' }))
+      }, { additionalProperties: false }),
+      response: { 302: Type.Null({ description: 'To the provider; sets the short-lived login cookie' }), 404: error('Single sign-on is not configured'), 503: error('The provider cannot be reached') }
+    }
+  }, async (request, reply) => {
+    if (sso === undefined) return await refuse(request, reply, 404, 'single sign-on is not configured on this service (SILLAGE_OIDC_ISSUER)')
+    const { url, flowId } = await sso.login.start(request.query.return_to ?? '/console/')
+    return await reply.headers(noStore).header('set-cookie', setCookie(sso.cookies.flow, flowId, { ...flowCookie, maxAgeSeconds: LOGIN_FLOW_SECONDS })).redirect(url, 302)
+  })
+
+  app.get('/v1/auth/oidc/callback', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'],
+      summary: 'Where the identity provider sends the browser back: opens a session and redirects to the console',
+      querystring: Type.Object({ code: Type.Optional(Type.String()), state: Type.Optional(Type.String()), error: Type.Optional(Type.String()) }),
+      response: {
+        303: Type.Null({ description: 'Signed in: the session cookie is set; to the console' }),
+        400: error('The sign-in could not be completed (expired, replayed, or refused by the provider)'),
+        403: error('The person holds no mapped role or names no tenant; no session (an HTML page for browsers)'),
+        404: error('Single sign-on is not configured'),
+        503: error('The provider cannot be reached')
+      }
+    }
+  }, async (request, reply) => {
+    if (sso === undefined) return await refuse(request, reply, 404, 'single sign-on is not configured on this service (SILLAGE_OIDC_ISSUER)')
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+    reply.header('set-cookie', clearCookie(sso.cookies.flow, flowCookie))
+    const result = await sso.login.finish(readCookie(request.headers.cookie, sso.cookies.flow), search)
+    if (!result.ok) {
+      request.log.warn({ reason: result.reason }, 'single sign-on refused')
+      return await refuse(request, reply, result.status, result.reason)
+    }
+    const previous = readCookie(request.headers.cookie, sso.cookies.session)
+    if (previous !== undefined) await sso.sessions.end(previous)
+    const { id } = await sso.sessions.create(result.principal)
+    // Recorded in the access log as this person's sign-in.
+    request.principal = result.principal
+    request.log.info({ person: result.principal.keyId, tenant: result.principal.tenant, scopes: result.principal.scopes }, 'person signed in')
+    return await reply.headers(noStore).header('set-cookie', setCookie(sso.cookies.session, id, sessionCookie)).redirect(result.returnTo, 303)
+  })
+
+  app.post('/v1/auth/logout', {
+    config: { public: true },
+    schema: {
+      tags: ['auth'],
+      summary: 'Ends the single sign-on session of this browser (needs its X-CSRF-Token); nothing to do for API keys',
+      response: { 204: Type.Null({ description: 'Signed out; the session cookie is cleared' }), 403: error('The session\'s X-CSRF-Token header is missing or wrong') }
+    }
+  }, async (request, reply) => {
+    const id = sso === undefined ? undefined : readCookie(request.headers.cookie, sso.cookies.session)
+    if (sso === undefined || id === undefined) return await reply.code(204).send(null)
+    const record = await sso.sessions.open(id)
+    if (record !== undefined && !sameToken(request.headers['x-csrf-token'], record.csrf)) {
+      return await reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'signing out needs the session\'s X-CSRF-Token header (csrfToken in GET /v1/me)' })
+    }
+    await sso.sessions.end(id)
+    if (record !== undefined) request.principal = record.principal
+    return await reply.code(204).header('set-cookie', clearCookie(sso.cookies.session, sessionCookie)).send(null)
+  })
+}

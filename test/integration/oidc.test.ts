@@ -1,0 +1,160 @@
+import t, { type Test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { freePort, oidcEnv, startTestProvider, type TestProvider } from '../helpers/oidc-provider.ts'
+import { personId } from '../../src/auth/person.ts'
+
+const event = (id: string, tenant: string) => ({
+  event: { id, action: 'login', outcome: 'success' },
+  user: { id: `u-${id}`, email: `${id}@example.com` },
+  audit: { session: { id: `s-${id}` }, tenant }
+})
+
+interface Site { stack: Stack, provider: TestProvider, origin: string }
+
+/** Sillage listening on a loopback port, with single sign-on at its own test provider. */
+async function startSite (t: Test, extra: Record<string, string> = {}, worker = true): Promise<Site> {
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const provider = await startTestProvider(`${origin}/v1/auth/oidc/callback`)
+  t.teardown(provider.close)
+  const stack = await startStack(t, { worker, env: oidcEnv(provider, `${origin}/v1/auth/oidc/callback`, extra) })
+  await stack.api.app.listen({ port, host: '127.0.0.1' })
+  return { stack, provider, origin }
+}
+
+const cookiesOf = (res: Response): string[] => res.headers.getSetCookie()
+const pair = (setCookie: string | undefined): string => (setCookie ?? '').split(';')[0] as string
+
+/** The browser's part of a sign-in: login, the provider's forms, the callback with the login cookie. */
+async function signIn (site: Site, login: string): Promise<{ callback: Response, session?: string, setCookies: string[] }> {
+  const start = await fetch(`${site.origin}/v1/auth/oidc/login?return_to=/console/discover`, { redirect: 'manual' })
+  if (start.status !== 302) throw new Error(`login answered ${start.status}: ${await start.text()}`)
+  const flow = pair(cookiesOf(start).find(c => c.startsWith('sillage-oidc=')))
+  const back = await site.provider.signIn(start.headers.get('location') ?? '', login)
+  const callback = await fetch(back, { redirect: 'manual', headers: { cookie: flow, accept: 'text/html' } })
+  const setCookies = cookiesOf(callback)
+  const session = setCookies.find(c => c.startsWith('sillage-session=') && !/Max-Age=0/.test(c))
+  return { callback, setCookies, ...(session === undefined ? {} : { session: pair(session) }) }
+}
+
+const call = async (site: Site, path: string, options: { cookie?: string, csrf?: string, body?: object, key?: string } = {}): Promise<Response> => await fetch(`${site.origin}${path}`, {
+  method: options.body === undefined ? 'GET' : 'POST',
+  headers: {
+    ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+    ...(options.csrf === undefined ? {} : { 'x-csrf-token': options.csrf }),
+    ...(options.key === undefined ? {} : auth(options.key)),
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' })
+  },
+  ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
+})
+
+let site: Site
+t.before(async () => {
+  site = await startSite(t)
+  const seeded = await site.stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: [event('a-1', 'brand-a'), event('a-2', 'brand-a'), event('b-1', 'brand-b')] } })
+  if (seeded.statusCode !== 202) throw new Error(seeded.body)
+  await site.stack.waitForCount(3)
+})
+
+t.test('the API says single sign-on is offered', async t => {
+  t.same(await (await call(site, '/v1/auth/methods')).json(), { apiKey: true, sso: true })
+})
+
+t.test('a person with a mapped role signs in: a session confined to their tenant, with their roles\' scopes', async t => {
+  const { callback, session, setCookies } = await signIn(site, 'alice')
+  t.equal(callback.status, 303)
+  t.equal(callback.headers.get('location'), '/console/discover', 'back to the console page that began the sign-in')
+  const cookie = setCookies.find(c => c.startsWith('sillage-session=')) ?? ''
+  for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/']) t.match(cookie, flag, `session cookie ${flag}`)
+  t.notMatch(cookie, /Secure|Domain|Max-Age/, 'no Secure on plain-http loopback, no Domain, ends with the browser')
+  t.ok(setCookies.some(c => /^sillage-oidc=;.*Max-Age=0/.test(c)), 'the login cookie is cleared')
+  const me = await (await call(site, '/v1/me', { cookie: session })).json()
+  t.match(me, { keyId: personId(site.provider.issuer, 'alice'), tenant: 'brand-a', scopes: ['read', 'export'], masked: false, person: { subject: 'alice', name: 'Alice Martin', issuer: site.provider.issuer } })
+  t.match(me.session.csrfToken, /^[\w-]{43}$/)
+  t.ok(Date.parse(me.session.expiresAt) > Date.now() + 7 * 3600_000, 'an 8-hour session')
+
+  const listed = await (await call(site, '/v1/events', { cookie: session })).json()
+  t.same(listed.events.map((e: { id: string }) => e.id).sort(), ['a-1', 'a-2'], 'a GET with the cookie works, confined to brand-a')
+  const refused = await call(site, '/v1/events/search', { cookie: session, body: { query: 'audit.tenant:brand-b' } })
+  t.equal(refused.status, 403, 'a POST without the CSRF token is refused')
+  t.match((await refused.json()).message, /X-CSRF-Token/)
+  t.equal((await call(site, '/v1/events/search', { cookie: session, csrf: 'wrong', body: {} })).status, 403, 'a wrong token too')
+  const searched = await call(site, '/v1/events/search', { cookie: session, csrf: me.session.csrfToken, body: { query: 'audit.tenant:brand-b or event.action:login' } })
+  t.equal(searched.status, 200)
+  t.same((await searched.json()).events.map((e: { id: string }) => e.id).sort(), ['a-1', 'a-2'], 'with the token it works, and no query widens the tenant')
+  t.equal((await call(site, '/v1/api-keys', { cookie: session })).status, 403, 'no admin route without an admin role')
+  const withKey = await call(site, '/v1/events/search', { cookie: session, key: KEYS.read, body: {} })
+  t.equal((await withKey.json()).total, 3, 'an Authorization header wins over the cookie (the key\'s scope, no CSRF token needed)')
+})
+
+t.test('a person without a mapped role is refused with a page saying why, and gets no session', async t => {
+  const { callback, session, setCookies } = await signIn(site, 'bob')
+  t.equal(callback.status, 403)
+  t.equal(session, undefined)
+  t.notOk(setCookies.some(c => c.startsWith('sillage-session=')), 'no session cookie at all')
+  t.match(callback.headers.get('content-type'), /text\/html/)
+  t.match(callback.headers.get('content-security-policy'), /default-src 'none'/)
+  t.match(await callback.text(), /holds no role that gives access to Sillage \(claim &quot;roles&quot;: staff\)/)
+})
+
+t.test('a callback is good once, and only in the browser that began the sign-in', async t => {
+  const start = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
+  const flow = pair(cookiesOf(start)[0])
+  const back = await site.provider.signIn(start.headers.get('location') ?? '', 'alice')
+  const stranger = await fetch(back, { redirect: 'manual' })
+  t.equal(stranger.status, 400, 'without the login cookie (a link sent to someone else)')
+  t.match((await stranger.json()).message, /unknown or has expired/)
+  t.equal((await fetch(back, { redirect: 'manual', headers: { cookie: flow } })).status, 303)
+  t.equal((await fetch(back, { redirect: 'manual', headers: { cookie: flow } })).status, 400, 'a replay is refused')
+  const forged = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
+  const wrongState = new URL(await site.provider.signIn(forged.headers.get('location') ?? '', 'alice'))
+  wrongState.searchParams.set('state', 'not-the-state')
+  t.equal((await fetch(wrongState, { redirect: 'manual', headers: { cookie: pair(cookiesOf(forged)[0]) } })).status, 400, 'a state other than the flow\'s is refused')
+})
+
+t.test('logout needs the CSRF token, then ends the session', async t => {
+  const { session } = await signIn(site, 'alice')
+  const me = await (await call(site, '/v1/me', { cookie: session })).json()
+  t.equal((await fetch(`${site.origin}/v1/auth/logout`, { method: 'POST', headers: { cookie: session ?? '' } })).status, 403)
+  const out = await fetch(`${site.origin}/v1/auth/logout`, { method: 'POST', headers: { cookie: session ?? '', 'x-csrf-token': me.session.csrfToken } })
+  t.equal(out.status, 204)
+  t.match(out.headers.getSetCookie()[0], /^sillage-session=;.*Max-Age=0/)
+  t.equal((await call(site, '/v1/me', { cookie: session })).status, 401, 'the session is gone')
+})
+
+t.test('the access log names the person', async t => {
+  const { session } = await signIn(site, 'alice')
+  await call(site, '/v1/events?q=user.id:u-a-1', { cookie: session })
+  const log = await site.stack.api.app.inject({ method: 'GET', url: `/v1/access-log?size=1000&key=${encodeURIComponent(personId(site.provider.issuer, 'alice'))}`, headers: auth(KEYS.admin) })
+  t.equal(log.statusCode, 200, log.body)
+  const entries = log.json().entries as Array<{ key_id: string, person?: string, tenant: string, route: string, url: string, status: number }>
+  t.ok(entries.some(e => e.route === '/v1/events' && e.url.includes('u-a-1') && e.person === 'Alice Martin' && e.tenant === 'brand-a'), 'the read, by name')
+  t.ok(entries.some(e => e.route === '/v1/auth/oidc/callback' && e.status === 303), 'the sign-in')
+  t.ok(entries.some(e => e.route === '/v1/auth/logout' && e.status === 204), 'the sign-out')
+})
+
+t.test('sessions end after their idle time and at their absolute end, however busy', async t => {
+  const short = await startSite(t, { SILLAGE_SESSION_MAX_SECONDS: '2', SILLAGE_SESSION_IDLE_SECONDS: '1' }, false)
+  const idle = await signIn(short, 'alice')
+  t.equal((await call(short, '/v1/me', { cookie: idle.session })).status, 200)
+  await sleep(1300)
+  const ended = await call(short, '/v1/me', { cookie: idle.session })
+  t.equal(ended.status, 401, 'unused for longer than the idle time')
+  t.match((await ended.json()).message, /session has ended/)
+  const busy = await signIn(short, 'alice')
+  const codes: number[] = []
+  for (let i = 0; i < 6; i++) {
+    codes.push((await call(short, '/v1/me', { cookie: busy.session })).status)
+    await sleep(450)
+  }
+  t.equal(codes[0], 200)
+  t.equal(codes.at(-1), 401, `used every 450 ms, it still ends at 2 s (${codes.join(' ')})`)
+})
+
+t.test('without an issuer, single sign-on is off', async t => {
+  const plain = await startStack(t, { worker: false })
+  t.same((await plain.api.app.inject({ method: 'GET', url: '/v1/auth/methods' })).json(), { apiKey: true, sso: false })
+  t.equal((await plain.api.app.inject({ method: 'GET', url: '/v1/auth/oidc/login' })).statusCode, 404)
+  t.equal((await plain.api.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: 'sillage-session=whatever' } })).statusCode, 401, 'a cookie is no credential then')
+})
