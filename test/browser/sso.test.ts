@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
+import { accessibilityViolations, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
 import { freePort, oidcEnv, startTestProvider, type TestProvider } from '../helpers/oidc-provider.ts'
 import { KEYS } from '../helpers/stack.ts'
 import { seedEvents } from '../helpers/seed.ts'
@@ -65,6 +65,7 @@ t.test('a person without a mapped role sees why, and is not signed in', async t 
   const page = await s.page()
   await page.goto('/console/')
   await page.getByRole('link', { name: 'Sign in with single sign-on' }).waitFor()
+  t.same(await accessibilityViolations(page), [], 'no serious accessibility violation on the sign-in page')
   await s.screenshot(page, 'sso-sign-in')
   await page.getByRole('link', { name: 'Sign in with single sign-on' }).click()
   await atProvider(page, 'bob')
