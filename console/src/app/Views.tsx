@@ -1,7 +1,10 @@
 import type { ReactNode } from 'react'
 import { BehaviourView } from '../features/behaviour/BehaviourView.tsx'
+import { Admin } from '../features/admin/Admin.tsx'
 import { Discover } from '../features/discover/Discover.tsx'
 import { GroupsView } from '../features/groups/GroupsView.tsx'
+import { Integrity } from '../features/integrity/Integrity.tsx'
+import { SavedList } from '../features/saved/SavedList.tsx'
 import { SignalsView } from '../features/signals/SignalsView.tsx'
 import { SessionView } from '../features/users/SessionView.tsx'
 import { UserView } from '../features/users/UserView.tsx'
@@ -19,6 +22,9 @@ export function Views (): ReactNode {
     case 'groups': return <GroupsView />
     case 'behaviour': return <BehaviourView />
     case 'signals': return <SignalsView />
+    case 'saved': return <SavedList />
+    case 'integrity': return <Integrity />
+    case 'admin': return <Admin tab={id} />
     default: return <Discover />
   }
 }

@@ -1,0 +1,71 @@
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { api } from '../../api/client.ts'
+import { useApi } from '../../api/useApi.ts'
+import { href, navigate, useRoute } from '../../app/router.ts'
+import { Link } from '../../components/Link.tsx'
+import { Status } from '../../components/Status.tsx'
+import { useI18n } from '../../i18n/i18n.tsx'
+import type { AccessEntry } from './types.ts'
+
+/** Who read the audit trail: key, route, status, results and time, newest first; filtered by key id in the address. */
+export function AccessLog (): ReactNode {
+  const { t, dateTime, number } = useI18n()
+  const { params } = useRoute()
+  const key = params.get('key') ?? ''
+  const [text, setText] = useState(key)
+  useEffect(() => { setText(key) }, [key])
+  const [generation, setGeneration] = useState(0)
+  const log = useApi(`access|${key}|${generation}`, signal => api<{ entries: AccessEntry[] }>(`/v1/access-log?size=200${key === '' ? '' : `&key=${encodeURIComponent(key)}`}`, { signal }))
+  const filter = (e: FormEvent): void => { e.preventDefault(); navigate(href('/admin/access-log', { key: text.trim() })) }
+  return (
+    <>
+      <form className="form-row" role="search" onSubmit={filter}>
+        <label htmlFor="access-key">{t('access.key')}</label>
+        <input id="access-key" value={text} onChange={e => setText(e.target.value)} maxLength={64} spellCheck={false} />
+        <button type="submit">{t('access.filter')}</button>
+        {key !== '' && <button type="button" onClick={() => { setText(''); navigate(href('/admin/access-log')) }}>{t('access.clear')}</button>}
+        <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('access.refresh')}</button>
+      </form>
+      <Status value={log}>
+        {({ entries }) => entries.length === 0
+          ? <p className="muted">{t('access.none')}</p>
+          : (
+            <table className="data wide access">
+              <caption>{key === '' ? t('access.caption', { count: entries.length }) : t('access.captionKey', { count: entries.length, key })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('access.time')}</th><th scope="col">{t('access.key')}</th><th scope="col">{t('access.route')}</th>
+                  <th scope="col" className="num">{t('access.status')}</th><th scope="col" className="num">{t('access.results')}</th>
+                  <th scope="col" className="num">{t('access.took')}</th><th scope="col">{t('access.request')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {entries.map((e, i) => (
+                  <tr key={`${e['@timestamp']}-${i}`}>
+                    <th scope="row">{dateTime(e['@timestamp'])}</th>
+                    <td><Link to={href('/admin/access-log', { key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                    <td><code>{e.method} {e.route}</code></td>
+                    <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
+                    <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>
+                    <td className="num">{number(Math.round(e.took_ms))}</td>
+                    <td><Request text={e.request ?? e.url} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            )}
+      </Status>
+    </>
+  )
+}
+
+/** A request body as recorded (up to 8 KB): short ones in full, long ones folded behind their beginning. */
+function Request ({ text }: { text: string }): ReactNode {
+  if (text.length <= 120) return <code className="request">{text}</code>
+  return (
+    <details className="request">
+      <summary><code>{text.slice(0, 100)}…</code></summary>
+      <code>{text}</code>
+    </details>
+  )
+}

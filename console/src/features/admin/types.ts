@@ -1,0 +1,42 @@
+import type { Scope } from '../../api/types.ts'
+
+/** Shapes of the admin routes: src/http/routes/{api-keys,rules,access-log}.ts. */
+export interface KeyInfo {
+  key_id: string
+  name: string
+  scopes: Scope[]
+  tenant: string | null
+  created_at: string
+  created_by: string
+  revoked_at: string | null
+  replaced_by: string | null
+}
+
+/** A new key: the secret is in this answer only (the API stores its hash). */
+export interface CreatedKey { key: string, info: KeyInfo }
+
+export const SCOPES: Scope[] = ['ingest', 'read', 'read:masked', 'export', 'admin']
+
+export interface Rule {
+  id: string
+  level: string
+  score: number
+  why: string
+  when: { categories?: string[], actions?: string[], outcomes?: string[], actorTypes?: string[], minAmount?: number }
+}
+
+export interface RulesTable { version: number, updatedAt: string | null, updatedBy: string | null, rules: Rule[] }
+
+export interface AccessEntry {
+  '@timestamp': string
+  key_id: string
+  tenant: string | null
+  method: string
+  route: string
+  url: string
+  params?: Record<string, unknown>
+  request?: string
+  status: number
+  results?: number
+  took_ms: number
+}

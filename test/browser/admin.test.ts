@@ -1,0 +1,260 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import type { Page } from 'playwright-core'
+import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
+import { seedEvents } from '../helpers/seed.ts'
+import { auth, KEYS } from '../helpers/stack.ts'
+
+const N = 200
+const seeded = seedEvents('adm', N, Date.now() - 60_000)
+const failedLogins = seeded.filter(e => e.action === 'login' && e.outcome === 'failure').length
+
+let s: BrowserStack
+t.before(async () => {
+  // Checkpoints every second, written to this file's own checkpoint file.
+  const dir = mkdtempSync(join(tmpdir(), 'sillage-admin-'))
+  s = await startBrowserStack(t, { SILLAGE_CHECKPOINT_MS: '1000', SILLAGE_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson') })
+  await s.ingest(seeded.map(e => e.body))
+  if (await s.waitForCount(N) !== N) throw new Error('seed not indexed')
+})
+
+const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} events$`)
+const inject = async (method: 'GET' | 'PUT', url: string, key: string, payload?: object, headers: Record<string, string> = {}): Promise<{ status: number, body: unknown }> => {
+  const res = await s.api.app.inject({ method, url, headers: { ...auth(key), ...headers }, ...(payload === undefined ? {} : { payload }) })
+  return { status: res.statusCode, body: res.body === '' ? null : JSON.parse(res.body) }
+}
+const keyIdOf = async (key: string): Promise<string> => ((await inject('GET', '/v1/me', key)).body as { keyId: string }).keyId
+const savedOf = async (key: string): Promise<Array<Record<string, unknown>>> => ((await inject('GET', '/v1/saved-searches', key)).body as { savedSearches: Array<Record<string, unknown>> }).savedSearches
+const noSeriousViolation = async (t: Test, page: Page, view: string): Promise<void> => { t.same(await accessibilityViolations(page), [], `no serious accessibility violation on ${view}`) }
+const row = (page: Page, name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) })
+
+t.test('a search saved from Discover reopens with the same query and total; renaming meets a conflict; deleting asks first', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?q=event.action%3Alogin&from=now-30d&to=now&outcome=failure')
+  await page.getByText(totalText(failedLogins)).first().waitFor()
+  await page.getByRole('button', { name: 'Save search' }).click()
+  await page.getByLabel('Name', { exact: true }).fill('Failed logins')
+  await page.getByLabel('Share with everyone in the tenant').check()
+  await noSeriousViolation(t, page, 'the save form')
+  await s.screenshot(page, 'discover-save-form')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.getByText('Saved as “Failed logins”.').waitFor()
+  await s.screenshot(page, 'saved-from-discover')
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Saved searches' }).click()
+  await row(page, 'Failed logins').waitFor()
+  t.match(await row(page, 'Failed logins').textContent(), /event\.action:login.*now-30d → now.*Shared with the tenant.*You/)
+  await noSeriousViolation(t, page, 'the saved searches')
+  await page.getByRole('link', { name: 'Open Failed logins in Discover' }).click()
+  await page.getByText(totalText(failedLogins)).first().waitFor()
+  t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).inputValue(), 'event.action:login')
+  t.equal(new URL(page.url()).searchParams.get('outcome'), 'failure', 'the chip comes back as a chip')
+
+  await page.goBack()
+  await page.getByRole('button', { name: 'Rename Failed logins' }).click()
+  await page.getByLabel('New name for Failed logins').fill('Failed logins, 30 days')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.getByText('Renamed to “Failed logins, 30 days”.').waitFor()
+  await row(page, 'Failed logins, 30 days').waitFor()
+
+  // Someone else renames it through the API while this page still holds the version it read.
+  const [current] = await savedOf(KEYS.read)
+  const { id, owner: _o, tenant: _t, created_at: _c, updated_at: _u, version, ...input } = current ?? {}
+  const changed = await inject('PUT', `/v1/saved-searches/${id}`, KEYS.read, { ...input, name: 'Renamed elsewhere' }, { 'if-match': `"${version}"` })
+  t.equal(changed.status, 200)
+  await page.getByRole('button', { name: 'Rename Failed logins, 30 days' }).click()
+  await page.getByLabel('New name for Failed logins, 30 days').fill('Mine')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  const alert = page.getByRole('alert').filter({ hasText: 'was changed by someone else' })
+  await alert.waitFor()
+  t.match(await alert.textContent(), /current version/, 'the API\'s 409 answer is shown')
+  await noSeriousViolation(t, page, 'the rename conflict')
+  await s.screenshot(page, 'saved-conflict')
+  await alert.getByRole('button', { name: 'Reload the saved searches' }).click()
+  await row(page, 'Renamed elsewhere').waitFor()
+  t.equal(await row(page, 'Mine').count(), 0, 'nothing overwritten')
+
+  await page.getByRole('button', { name: 'Delete Renamed elsewhere' }).click()
+  const confirm = page.getByRole('alertdialog', { name: 'Delete “Renamed elsewhere”?' })
+  await confirm.waitFor()
+  t.ok(await confirm.getByRole('button', { name: 'Cancel' }).evaluate(el => el === document.activeElement), 'focus starts on Cancel')
+  await noSeriousViolation(t, page, 'the delete confirmation')
+  await confirm.getByRole('button', { name: 'Delete' }).click()
+  await page.getByText('Deleted “Renamed elsewhere”.').waitFor()
+  await page.getByText('No saved search yet').waitFor()
+  t.equal((await savedOf(KEYS.read)).length, 0)
+  await page.context().close()
+})
+
+t.test('saved searches go to Kibana and come back from it', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?q=event.action%3Adeposit&from=now-7d&to=now&country=FR')
+  await page.getByRole('button', { name: 'Save search' }).click()
+  await page.getByLabel('Name', { exact: true }).fill('French deposits')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.getByText('Saved as “French deposits”.').waitFor()
+  await page.getByRole('link', { name: 'Saved searches' }).last().click()
+  await row(page, 'French deposits').waitFor()
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export for Kibana' }).click()])
+  t.equal(download.suggestedFilename(), 'sillage-saved-searches.ndjson')
+  const ndjson = readFileSync(await download.path(), 'utf8')
+  const search = ndjson.trim().split('\n').map(l => JSON.parse(l) as { type?: string, attributes?: { title?: string } }).find(o => o.type === 'search')
+  t.equal(search?.attributes?.title, 'French deposits')
+
+  // The same file imported back: the search comes in once more, as a new saved search.
+  await page.getByLabel('Import a Kibana NDJSON file').setInputFiles({ name: 'kibana.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) })
+  await page.getByText('Searches imported from kibana.ndjson: 1.').waitFor()
+  t.equal(await row(page, 'French deposits').count(), 2)
+  await page.getByLabel('Import a Kibana NDJSON file').setInputFiles({ name: 'bad.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"type":"search","id":"x","attributes":{"title":"Lucene","kibanaSavedObjectMeta":{"searchSourceJSON":"{\\"query\\":{\\"language\\":\\"lucene\\",\\"query\\":\\"a:b\\"}}"}}}\n') })
+  await page.getByRole('alert').getByText(/Line 1:/).waitFor()
+  await s.screenshot(page, 'saved-list')
+  await page.context().close()
+})
+
+t.test('an admin creates a key whose secret is shown once; it signs in; rotated, then revoked, it is refused', async t => {
+  const page = await s.page()
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.origin })
+  await signIn(page, KEYS.admin)
+  await page.getByRole('link', { name: 'Administration' }).click()
+  await page.getByRole('heading', { name: 'Create a key' }).waitFor()
+  await noSeriousViolation(t, page, 'the API keys')
+  await page.getByLabel('Name', { exact: true }).fill('fraud desk')
+  await page.getByRole('checkbox', { name: 'export' }).check()
+  await page.getByLabel('Tenant', { exact: true }).fill('brand-a')
+  await page.getByRole('button', { name: 'Create the key' }).click()
+  const secretBox = page.getByLabel('New API key for fraud desk')
+  await secretBox.waitFor()
+  const secret = await secretBox.inputValue()
+  t.match(secret, /^sil_[0-9a-f]{16}_/)
+  t.ok(await page.getByText(/only time this key is shown/).isVisible(), 'the warning is shown')
+  await page.getByRole('button', { name: 'Copy the key' }).click()
+  await page.getByText('Copied to the clipboard').waitFor()
+  t.equal(await page.evaluate(async () => await navigator.clipboard.readText()), secret)
+  t.notMatch(page.url(), secret.slice(4, 20))
+  t.same(await page.evaluate(s => [...Object.values(localStorage), ...Object.values(sessionStorage)].filter(v => v.includes(s)), secret), [], 'the new secret is stored nowhere')
+  await noSeriousViolation(t, page, 'the new key\'s secret')
+  await s.screenshot(page, 'admin-key-created')
+
+  const other = await s.page()
+  await signIn(other, secret)
+  await other.getByText('Tenant: brand-a').waitFor()
+  t.notOk(await other.getByRole('link', { name: 'Administration' }).isVisible())
+  await other.context().close()
+
+  await page.getByRole('button', { name: 'I have kept it: hide the key' }).click()
+  t.equal(await page.getByLabel('New API key for fraud desk').count(), 0, 'hidden for good')
+  await page.reload()
+  await row(page, 'fraud desk').waitFor()
+  t.equal(await page.getByText(secret).count(), 0, 'the list never shows a secret')
+
+  await page.getByRole('button', { name: 'Rotate fraud desk' }).click()
+  await page.getByRole('alertdialog', { name: 'Rotate “fraud desk”?' }).getByRole('button', { name: 'Rotate' }).click()
+  await page.getByRole('heading', { name: 'Key “fraud desk” rotated: copy the new key now' }).waitFor()
+  const rotated = await page.getByLabel('New API key for fraud desk').inputValue()
+  t.match(rotated, /^sil_[0-9a-f]{16}_/)
+  t.not(rotated, secret, 'a new secret')
+  await page.getByRole('button', { name: 'I have kept it: hide the key' }).click()
+  t.equal(await row(page, 'fraud desk').count(), 2, 'the old key, revoked, and its replacement')
+
+  await page.getByRole('button', { name: 'Revoke fraud desk' }).click()
+  await page.getByRole('alertdialog', { name: 'Revoke “fraud desk”?' }).getByRole('button', { name: 'Revoke' }).click()
+  await page.getByText('Key “fraud desk” revoked').waitFor()
+  t.equal(await row(page, 'fraud desk').filter({ hasText: 'Active' }).count(), 0, 'both revoked')
+  await noSeriousViolation(t, page, 'the API keys after revocation')
+  await s.screenshot(page, 'admin-keys')
+
+  for (const key of [secret, rotated]) {
+    const refused = await s.page()
+    await refused.goto('/console/')
+    await refused.getByLabel('API key').fill(key)
+    await refused.getByRole('button', { name: 'Sign in' }).click()
+    await refused.getByRole('alert').getByText(/This key was refused/).waitFor()
+    await refused.context().close()
+  }
+  await page.context().close()
+})
+
+t.test('the access log lists the searches just made, filtered by key', async t => {
+  const readId = await keyIdOf(KEYS.read)
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/admin/access-log')
+  await page.getByLabel('Key id').fill(readId)
+  await page.getByRole('button', { name: 'Filter' }).click()
+  await page.waitForURL(new RegExp(`key=${readId}`))
+  const searches = page.getByRole('row').filter({ hasText: 'POST /v1/events/search' }).filter({ hasText: 'event.action:login' })
+  // Access records are written in bulk every second.
+  const settled = async (): Promise<void> => { await page.getByText('Loading…').waitFor({ state: 'hidden' }) }
+  await settled()
+  for (let i = 0; i < 20 && await searches.count() === 0; i++) {
+    await page.waitForTimeout(500)
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await settled()
+  }
+  t.ok(await searches.count() > 0, 'the searches of the read key are listed')
+  t.match(await searches.first().textContent(), new RegExp(`${readId}.*200.*${failedLogins}`), 'key, status and results')
+  t.equal(await page.getByRole('row').filter({ hasText: await keyIdOf(KEYS.admin) }).count(), 0, 'only that key')
+  await noSeriousViolation(t, page, 'the access log')
+  await s.screenshot(page, 'admin-access-log')
+  await page.context().close()
+})
+
+t.test('the importance rules are shown and a change made meanwhile is explained', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/admin/rules')
+  await page.getByRole('table', { name: /Importance rules, version 0/ }).waitFor()
+  t.ok(await row(page, 'large-withdrawal').isVisible())
+  await page.getByRole('button', { name: 'Edit the table as JSON' }).click()
+  const editor = page.getByLabel(/Rule table \(JSON\), read at version 0/)
+  const rules = JSON.parse(await editor.inputValue()) as Array<{ id: string, score: number }>
+  t.equal((await inject('PUT', '/v1/importance-rules', KEYS.admin, { version: 0, rules })).status, 200, 'changed behind the page')
+  const first = rules[0]
+  if (first === undefined) throw new Error('no rule')
+  first.score = 96
+  await editor.fill(JSON.stringify(rules, null, 2))
+  await page.getByRole('button', { name: 'Save the table' }).click()
+  await page.getByRole('alert').getByText('changed by someone else').waitFor()
+  await noSeriousViolation(t, page, 'the rules editor')
+  await s.screenshot(page, 'admin-rules-conflict')
+  await page.getByRole('button', { name: /Load the current table/ }).click()
+  await page.getByLabel(/read at version 1/).fill(JSON.stringify(rules, null, 2))
+  await page.getByRole('button', { name: 'Save the table' }).click()
+  await page.getByText('Rule table saved: version 2.').waitFor()
+  t.match(await row(page, first.id).textContent(), /96/)
+  await s.screenshot(page, 'admin-rules')
+  await page.context().close()
+})
+
+t.test('the integrity page shows the key id, the latest checkpoint, a verification and one event\'s proof', async t => {
+  const key = (await inject('GET', '/v1/integrity/public-key', KEYS.read)).body as { keyId: string }
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/integrity')
+  await page.getByRole('link', { name: 'Integrity' }).waitFor()
+  await page.getByText(key.keyId).first().waitFor()
+  await page.getByLabel('Tenant').fill('default')
+  await page.getByRole('button', { name: 'Show' }).click()
+  const checkpoint = page.getByRole('region', { name: 'Latest signed checkpoint' })
+  for (let i = 0; i < 20 && !(await checkpoint.getByText('Events covered').isVisible()); i++) { await page.waitForTimeout(500); await page.reload() }
+  await checkpoint.getByText(/^Valid:/).waitFor()
+  await page.getByRole('button', { name: 'Verify now' }).click()
+  await page.getByText('The log is intact.').waitFor()
+  await page.getByLabel('Event id').fill(seeded[5]?.id ?? '')
+  await page.getByRole('button', { name: 'Check the proof' }).click()
+  await page.getByText(/^Included: the audit path leads/).waitFor()
+  t.ok(await page.getByRole('region', { name: 'Check one event' }).getByText(/^Valid:/).isVisible(), 'the signature verifies in the browser')
+  await noSeriousViolation(t, page, 'the integrity view')
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await s.screenshot(page, 'integrity')
+  await page.getByRole('region', { name: 'Check one event' }).evaluate(el => el.scrollIntoView())
+  await s.screenshot(page, 'integrity-proof')
+  await page.context().close()
+
+  const tenantPage = await s.page()
+  await signIn(tenantPage, KEYS.aRead, '/console/integrity')
+  await tenantPage.getByText(key.keyId).first().waitFor()
+  await tenantPage.getByText('Tenant brand-a has no recorded event yet.').waitFor()
+  t.equal(await tenantPage.getByRole('button', { name: 'Verify now' }).count(), 0, 'verification is for admin keys')
+  await tenantPage.context().close()
+})
