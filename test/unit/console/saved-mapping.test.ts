@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readState } from '../../../console/src/features/discover/state.ts'
+import { readState } from '../../../console/src/app/discover-state.ts'
 import { fromSaved, toSaved } from '../../../console/src/features/saved/mapping.ts'
 import type { SavedSearch } from '../../../console/src/features/saved/types.ts'
 

@@ -5,7 +5,7 @@ import { useFormats } from '../../components/formats.ts'
 import { HBars } from '../../components/HBars.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { Facts } from '../users/Facts.tsx'
+import { Facts } from '../../components/Facts.tsx'
 import { Truncated } from './Truncated.tsx'
 import type { NextActions } from './types.ts'
 

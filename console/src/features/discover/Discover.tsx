@@ -12,10 +12,10 @@ import { ColumnChooser } from './ColumnChooser.tsx'
 import { EventFlyout } from './EventFlyout.tsx'
 import { FilterChips } from './FilterChips.tsx'
 import { Histogram } from './Histogram.tsx'
-import { QueryBar } from './QueryBar.tsx'
+import { QueryBar } from '../../components/QueryBar.tsx'
 import { ResultsTable } from './ResultsTable.tsx'
-import { TimePicker } from './TimePicker.tsx'
-import { andQuery, kqlClause, readState, toSearch, writeState, type DiscoverState } from './state.ts'
+import { TimePicker } from '../../components/TimePicker.tsx'
+import { andQuery, kqlClause, readState, toSearch, writeState, type DiscoverState } from '../../app/discover-state.ts'
 import { useSearch } from './useSearch.ts'
 
 const SORTABLE = new Set(['keyword', 'date', 'number', 'ip'])

@@ -6,7 +6,7 @@ import { Link } from '../../components/Link.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { display, flatten, valueAt } from './values.ts'
+import { display, flatten, valueAt } from '../../api/values.ts'
 
 interface Proof { seq: number, treeSize: number, root: string, checkpoint: { time: string, keyId: string } }
 

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { CATEGORIES, DEVICE_TYPES, LEVELS, OUTCOMES } from '../../api/enums.ts'
-import { FILTER_KINDS, type DiscoverState, type FilterKind } from './state.ts'
+import { FILTER_KINDS, type DiscoverState, type FilterKind } from '../../app/discover-state.ts'
 
 // Values the API accepts for the closed filters, offered as choices.
 const CHOICES: Partial<Record<FilterKind, readonly string[]>> = { category: CATEGORIES, outcome: OUTCOMES, importance: LEVELS, device: DEVICE_TYPES }

@@ -5,8 +5,8 @@ import { useApi } from '../../api/useApi.ts'
 import { BarChart, type Bar } from '../../components/BarChart.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { histogramInterval } from './interval.ts'
-import { toFilters, type DiscoverState } from './state.ts'
+import { histogramInterval } from '../../app/period.ts'
+import { toFilters, type DiscoverState } from '../../app/discover-state.ts'
 
 /** Matching events over the period; clicking a bar or dragging across bars narrows the period to them. */
 export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (from: string, to: string) => void }): ReactNode {

@@ -4,7 +4,7 @@ import { href } from '../../app/router.ts'
 import { ImportanceBadge, OperatorBadge } from '../../components/Badges.tsx'
 import { Link } from '../../components/Link.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { display, valueAt } from './values.ts'
+import { display, valueAt } from '../../api/values.ts'
 
 interface Props {
   hit: Hit

@@ -1,5 +1,5 @@
 import type { Filters } from '../../api/types.ts'
-import { histogramInterval } from '../discover/interval.ts'
+import { histogramInterval } from '../../app/period.ts'
 
 /** The levels a person can group by: the API's named groups and dates. */
 export const LEVELS = ['date', 'category', 'action', 'importance', 'country', 'operator', 'device', 'outcome'] as const

@@ -3,7 +3,7 @@ import { href } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import type { DiscoverState } from '../discover/state.ts'
+import type { DiscoverState } from '../../app/discover-state.ts'
 import { savedApi } from './api.ts'
 import { toSaved } from './mapping.ts'
 

@@ -1,5 +1,5 @@
 import { LEVELS } from '../../api/enums.ts'
-import { andQuery, DEFAULT_COLUMNS, kqlClause, toFilters, writeState, type DiscoverState, type FilterKind } from '../discover/state.ts'
+import { andQuery, DEFAULT_COLUMNS, kqlClause, toFilters, writeState, type DiscoverState, type FilterKind } from '../../app/discover-state.ts'
 import type { SavedSearch, SavedSearchInput } from './types.ts'
 
 /**

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import type { Hit } from '../../api/types.ts'
 import { ImportanceBadge, OperatorBadge } from '../../components/Badges.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { display, valueAt } from '../discover/values.ts'
+import { display, valueAt } from '../../api/values.ts'
 
 /** Events as a compact list: time, action, outcome, importance, operator, place and message. */
 export function EventList ({ hits, label }: { hits: Hit[], label: string }): ReactNode {

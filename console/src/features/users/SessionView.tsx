@@ -8,7 +8,7 @@ import { Link } from '../../components/Link.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { EventList } from './EventList.tsx'
-import { counts, Facts, MoneyTable } from './Facts.tsx'
+import { counts, Facts, MoneyTable } from '../../components/Facts.tsx'
 import type { SessionSummary } from './types.ts'
 
 const duration = (ms: number): string => {

@@ -6,9 +6,9 @@ import { href } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { valueAt } from '../discover/values.ts'
+import { valueAt } from '../../api/values.ts'
 import { EventList } from './EventList.tsx'
-import { Facts, MoneyTable } from './Facts.tsx'
+import { Facts, MoneyTable } from '../../components/Facts.tsx'
 import type { UserSummary } from './types.ts'
 
 /** Groups a newest-first timeline by day (in the person's zone), then by session within the day. */

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react'
-import { useI18n } from '../../i18n/i18n.tsx'
-import type { MessageKey } from '../../i18n/catalogue.ts'
+import { useI18n } from '../i18n/i18n.tsx'
+import type { MessageKey } from '../i18n/catalogue.ts'
 
 const QUICK: Array<{ from: string, label: MessageKey }> = [
   { from: 'now-15m', label: 'time.last15m' }, { from: 'now-1h', label: 'time.last1h' }, { from: 'now-24h', label: 'time.last24h' },

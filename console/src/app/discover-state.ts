@@ -1,4 +1,4 @@
-import type { Filters, SearchRequest } from '../../api/types.ts'
+import type { Filters, SearchRequest } from '../api/types.ts'
 
 /** The filters a chip can hold, with the URL parameter that carries each. */
 export const FILTER_KINDS = ['category', 'action', 'outcome', 'importance', 'ip', 'country', 'device', 'operator', 'session', 'user', 'amountMin', 'amountMax'] as const

@@ -1,5 +1,5 @@
-import { api } from '../../api/client.ts'
-import type { AggregateResponse, FieldInfo } from '../../api/types.ts'
+import { api } from './client.ts'
+import type { AggregateResponse, FieldInfo } from './types.ts'
 
 /** The word being typed at the caret: a field name, or `field:` followed by the start of a value. */
 export function tokenAt (query: string, caret: number): { start: number, field?: string, prefix: string } {

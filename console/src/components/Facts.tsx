@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import { useI18n } from '../../i18n/i18n.tsx'
-import type { MoneyRow } from './types.ts'
+import { useI18n } from '../i18n/i18n.tsx'
+import type { MoneyRow } from '../features/users/types.ts'
 
 /** A definition list of labelled facts. */
 export function Facts ({ items }: { items: Array<[string, ReactNode]> }): ReactNode {

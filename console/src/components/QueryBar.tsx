@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import { fields } from '../../api/fields.ts'
-import type { FieldInfo } from '../../api/types.ts'
-import { useI18n } from '../../i18n/i18n.tsx'
-import { suggestions, tokenAt } from './suggest.ts'
+import { fields } from '../api/fields.ts'
+import type { FieldInfo } from '../api/types.ts'
+import { useI18n } from '../i18n/i18n.tsx'
+import { suggestions, tokenAt } from '../api/suggest.ts'
 
 interface Props {
   value: string

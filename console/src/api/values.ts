@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../api/types.ts'
+import type { StoredEvent } from './types.ts'
 
 /** The value at a dotted path of a stored event (`source.geo.country_iso_code`). */
 export function valueAt (event: StoredEvent, path: string): unknown {
