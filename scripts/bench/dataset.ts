@@ -6,7 +6,7 @@
 import type { Es } from '../../src/store/elasticsearch.ts'
 import type { Config } from '../../src/config/config.ts'
 import { IngestService } from '../../src/ingest/ingest-service.ts'
-import { enrichContext } from '../../src/compose/runtime.ts'
+import { enrichContext } from '../../src/compose/enrich-context.ts'
 import type { EventsQueue } from '../../src/queue/events-queue.ts'
 import { bulkCreate } from '../../src/store/bulk.ts'
 import { eventsAlias, partitionIndex } from '../../src/store/index-names.ts'

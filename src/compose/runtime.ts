@@ -3,10 +3,6 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts'
 import { createEs, pingEs, type Es } from '../store/elasticsearch.ts'
 import { detectCapabilities, type Capabilities } from '../store/capabilities.ts'
 import { installTemplates } from '../store/templates.ts'
-import { GeoEnricher } from '../enrich/geo.ts'
-import { DeviceEnricher } from '../enrich/device.ts'
-import { DEFAULT_IMPORTANCE_RULES } from '../events/importance-rules.ts'
-import type { EnrichContext } from '../ingest/ingest-service.ts'
 
 /** Shared start-up of both processes: configuration, logger, store. */
 export function loadConfigOrExit (): Config {
@@ -33,17 +29,6 @@ export async function openStore (config: Config, log: Logger): Promise<{ es: Es,
     ? 'Elasticsearch ready; lifecycle policies installed'
     : 'Elasticsearch ready; no ILM on this cluster, the worker enforces retention itself')
   return { es, caps }
-}
-
-export function enrichContext (config: Config): EnrichContext {
-  return {
-    defaultTenant: config.defaultTenant,
-    maxFutureSkewMs: config.maxFutureSkewMs,
-    retentionDays: config.retentionDays,
-    rules: DEFAULT_IMPORTANCE_RULES,
-    geo: new GeoEnricher(config.geoCacheSize),
-    device: new DeviceEnricher(config.uaCacheSize)
-  }
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
