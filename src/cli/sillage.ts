@@ -30,8 +30,8 @@ const command = process.argv[2]
 const config = loadConfigOrExit()
 
 async function withQueue (work: (queue: ReturnType<typeof createEventsQueue>) => Promise<void>): Promise<void> {
-  const redis = createRedis(config.redisUrl, 'producer')
-  await connectRedis(redis, config.redisUrl)
+  const redis = createRedis(config.redis, 'producer')
+  await connectRedis(redis, config.redis)
   const queue = createEventsQueue(redis, config.queuePrefix)
   try { await work(queue) } finally { await queue.close(); redis.disconnect() }
 }

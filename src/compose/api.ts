@@ -30,13 +30,14 @@ import { EventsScanner } from '../store/events-scan.ts'
 import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
 import { createSso } from '../auth/sso.ts'
+import { apiMonitoring } from './monitoring.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
 /** Wires the API process: queue producer, ingest service, HTTP app. Does not listen. */
 export async function composeApi (config: Config, es: Es, log?: Logger): Promise<Api> {
-  const redis = createRedis(config.redisUrl, 'producer')
-  await connectRedis(redis, config.redisUrl)
+  const redis = createRedis(config.redis, 'producer')
+  await connectRedis(redis, config.redis)
   const queue = createEventsQueue(redis, config.queuePrefix)
   const rulesStore = new RulesStore(es, config.indexPrefix)
   await rulesStore.install(config.indexReplicas)
@@ -64,7 +65,9 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const integrity = config.integrity ? integrityServiceFor(config, es, await trustedKeysFor(config, log)) : undefined
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, integrity)
   const sso = config.oidc === undefined ? undefined : createSso(config.oidc, config.session, redis, config.queuePrefix, (details, message) => log?.warn(details, message))
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health: { elasticsearch: () => es.ping(), redis: () => redis.ping() }, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const health = { elasticsearch: () => es.ping(), redis: () => redis.ping() }
+  const monitoring = await apiMonitoring(config, redis, health)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health, monitoring, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {
@@ -73,6 +76,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
       await accessLog.flush()
       await queue.close()
       await exportsQueue.close()
+      await monitoring.close()
       redis.disconnect()
     }
   }

@@ -21,20 +21,26 @@ import { startExportWorker } from '../indexer/export-worker.ts'
 import { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import type { IntegrityService } from '../integrity/integrity-service.ts'
 import { exportServiceFor, integrityServiceFor, loadSigningKey, trustedKeysFor } from './shared.ts'
+import { countJobs, instrumentedIo, startWorkerWatch, type WorkerWatch } from './worker-monitoring.ts'
+import { QUEUES } from '../queue/policy.ts'
+import { CLEANUP_JOB } from '../indexer/export-worker-jobs.ts'
 
 export interface Indexer {
   close: () => Promise<void>
   /** The integrity sealer; absent with SILLAGE_INTEGRITY=off. */
   sealing?: Sealing
+  /** Metrics, heartbeat, self-watch and the worker's listener. */
+  watch: WorkerWatch
 }
 
 /** Wires the worker process: events consumer with its bulk batcher, and the scheduled retention sweep. */
 export async function composeIndexer (config: Config, es: Es, caps: Capabilities, log: Logger): Promise<Indexer> {
-  const redis = createRedis(config.redisUrl, 'worker')
-  await connectRedis(redis, config.redisUrl)
+  const redis = createRedis(config.redis, 'worker')
+  await connectRedis(redis, config.redis)
+  const watch = await startWorkerWatch(config, redis, { es }, log)
   const prefix = config.indexPrefix
   const marks = new ConflictMarks(redis, config.queuePrefix)
-  const batcherIo: BatcherIo = {
+  const batcherIo: BatcherIo = instrumentedIo({
     write: async docs => await bulkCreate(es, docs),
     find: async events => await findCopies(es, prefix, events),
     get: async refs => await getDocs(es, refs),
@@ -44,7 +50,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
       // Ingest refuses the same clash at once when the client sends it again.
       await marks.add(letters.flatMap(l => l.stored === undefined ? [] : [{ key: eventDocId(l.event.tenant, l.event.id), fingerprint: clientFingerprint(l.stored.source) }]))
     }
-  }
+  }, watch.metrics)
   const batcherOptions: BatcherOptions = { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 }
   let sealing: Sealing | undefined
   let proofs: IntegrityService | undefined
@@ -68,6 +74,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
 
   const worker = createEventsWorker(redis, batcher, { prefix: config.queuePrefix, concurrency: config.workerConcurrency, lockMs: config.workerLockMs })
   worker.on('error', err => log.error({ err }, 'worker error'))
+  countJobs(worker, QUEUES.events.name, watch.metrics)
   worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed, will retry'))
 
   const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, async () => {
@@ -81,10 +88,13 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   const exportWorker = await startExportWorker(redis, exportsQueue, exports, { prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })
   exportWorker.on('error', err => log.error({ err }, 'export worker error'))
   exportWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'export failed'))
+  exportWorker.on('completed', job => { if (job.name !== CLEANUP_JOB) watch.metrics.exportJobs.inc({ outcome: 'completed' }) })
+  exportWorker.on('failed', job => { if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) watch.metrics.exportJobs.inc({ outcome: 'failed' }) })
   log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm, integrity: config.integrity }, 'indexer started')
 
   return {
     ...(sealing === undefined ? {} : { sealing }),
+    watch,
     close: async () => {
       // close() lets active jobs finish (the batcher flushes their events) and takes no new ones.
       await worker.close()
@@ -93,6 +103,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
       await maintenance.close()
       await exportWorker.close()
       await exportsQueue.close()
+      await watch.close()
       redis.disconnect()
     }
   }

@@ -4,6 +4,8 @@ import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'
 import { parsePublicKey } from '../integrity/trusted-keys.ts'
 import { parseOidc, type OidcConfig, type SessionConfig } from './oidc-config.ts'
+import { parseRedisUrl, queuePrefixFor, type RedisTarget } from './redis-config.ts'
+import { parseMonitoring, type MonitoringConfig, type StreamsConfig } from './monitoring-config.ts'
 
 /** The whole service configuration, shared by the API and the worker. */
 export interface Config {
@@ -11,6 +13,8 @@ export interface Config {
   host: string
   elasticsearchUrl: string
   redisUrl: string
+  /** REDIS_URL read: one server, Sentinel or Cluster. */
+  redis: RedisTarget
   logLevel: string
   indexPrefix: string
   queuePrefix: string
@@ -56,6 +60,9 @@ export interface Config {
   oidc: OidcConfig | undefined
   /** Lifetimes and cookie flags of single sign-on sessions. */
   session: SessionConfig
+  /** Metrics listeners, worker heartbeat, self-watch bounds. */
+  monitoring: MonitoringConfig
+  streams: StreamsConfig
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -102,7 +109,8 @@ export function loadConfig (env: Env = process.env): Config {
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '127.0.0.1'),
     elasticsearchUrl: read.url('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:']),
-    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+    redis: parseRedisUrl(read.string('REDIS_URL', 'redis://127.0.0.1:6379'), problems),
     logLevel: read.oneOf('SILLAGE_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     indexPrefix: read.name('SILLAGE_INDEX_PREFIX', 'sillage'),
     queuePrefix: read.name('SILLAGE_QUEUE_PREFIX', 'sillage'),
@@ -140,8 +148,10 @@ export function loadConfig (env: Env = process.env): Config {
     consoleDir: read.string('SILLAGE_CONSOLE_DIR', 'console/dist'),
     signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
     verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems),
-    ...parseOidc(env, problems)
+    ...parseOidc(env, problems),
+    ...parseMonitoring(env, problems)
   }
+  config.queuePrefix = queuePrefixFor(config.queuePrefix, config.redis)
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

@@ -36,6 +36,10 @@ import type { Sso } from '../auth/sso.ts'
 import { installConsole } from './console/console-routes.ts'
 import type { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import type { SignalsService } from '../analytics/signals/signals-service.ts'
+import type { Registry } from 'prom-client'
+import type { IngestMetrics } from '../metrics/ingest-metrics.ts'
+import { installIngestMetrics } from './plugins/ingest-metrics.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 
 export interface AppServices {
   ingest: IngestService
@@ -54,6 +58,8 @@ export interface AppServices {
   integrity?: IntegrityService
   /** Single sign-on for people; absent unless SILLAGE_OIDC_ISSUER is set. */
   sso?: Sso
+  /** Prometheus series of this process (GET /metrics) and readiness components that do not make it unready (workers). */
+  monitoring?: { registry: Registry, ingest: IngestMetrics, advisory: HealthChecks }
 }
 
 export const API_VERSION = '0.1.0'
@@ -74,7 +80,11 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   installRateLimit(app, services.rateLimiter, app.log)
   installAccessAudit(app, services.accessLog)
   await installOpenApi(app, API_VERSION)
-  await app.register(healthRoutes, { checks: services.health })
+  await app.register(healthRoutes, { checks: services.health, ...(services.monitoring === undefined ? {} : { advisory: services.monitoring.advisory }) })
+  if (services.monitoring !== undefined) {
+    installIngestMetrics(app, services.monitoring.ingest)
+    await app.register(metricsRoutes, { registry: services.monitoring.registry })
+  }
   await app.register(eventRoutes, { ingest: services.ingest })
   await app.register(searchRoutes, { search: services.search })
   await app.register(exportRoutes, { exports: services.exports, saved: services.saved })

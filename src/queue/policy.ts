@@ -30,6 +30,11 @@ export const QUEUES = {
     name: 'maintenance',
     job: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: 100, removeOnFail: 100 } satisfies JobsOptions
   },
+  selfWatch: {
+    // The pipeline's look at itself: one run per period across all workers; a failed run is simply the next one's to do.
+    name: 'selfwatch',
+    job: { attempts: 1, removeOnComplete: true, removeOnFail: 20 } satisfies JobsOptions
+  },
   exports: {
     name: 'exports',
     job: {

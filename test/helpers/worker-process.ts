@@ -20,6 +20,7 @@ export function workerEnv (config: Config, extra: Record<string, string> = {}): 
     SILLAGE_BULK_MAX_DOCS: '500',
     SILLAGE_WORKER_CONCURRENCY: '4',
     SILLAGE_WORKER_LOCK_MS: '3000',
+    SILLAGE_WORKER_METRICS_PORT: '0',
     ...extra
   }
 }
