@@ -31,7 +31,7 @@ export const RulesTable = Type.Object({
 export type RulesTable = Static<typeof RulesTable>
 
 export const RulesUpdate = Type.Object({
-  version: Type.Integer({ minimum: 0, description: 'The version read; a change made since then makes this one fail with 409' }),
+  version: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The version read; a change made since then makes this one fail with 409' }),
   rules: Type.Array(ImportanceRuleSchema, { maxItems: MAX_RULES })
 }, { additionalProperties: false, $id: 'ImportanceRulesUpdate' })
 export type RulesUpdate = Static<typeof RulesUpdate>

@@ -1,5 +1,5 @@
 import type { FieldError } from '../events/validate.ts'
-import { isDateMath, isTimeZone } from '../query/date-math.ts'
+import { dateMathProblem, timeZoneProblem } from '../query/date-math.ts'
 import { resolveDateMath } from './aggregate-time.ts'
 
 /** Inclusive bounds in epoch milliseconds. */
@@ -16,14 +16,17 @@ export function periodWindows (
 ): { current: Window, previous: Window } | undefined {
   const fail = (p: string, message: string): void => { errors.push({ index: 0, path: `${path}${p}`, message }) }
   const zone = period?.timeZone
-  if (zone !== undefined && !isTimeZone(zone)) {
-    fail('/timeZone', 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00')
+  const zoneProblem = zone === undefined ? undefined : timeZoneProblem(zone)
+  if (zoneProblem !== undefined) {
+    fail('/timeZone', zoneProblem)
     return undefined
   }
   const resolve = (key: 'from' | 'to'): number | undefined => {
     const v = period?.[key]
     if (v === undefined) { fail(`/${key}`, 'is required: a summary compares a bounded period with the one before'); return undefined }
-    const ms = isDateMath(v) ? resolveDateMath(v, { now, ...(zone === undefined ? {} : { zone }), roundUp: key === 'to' }) : undefined
+    const problem = dateMathProblem(v, now)
+    if (problem !== undefined) { fail(`/${key}`, problem); return undefined }
+    const ms = resolveDateMath(v, { now, ...(zone === undefined ? {} : { zone }), roundUp: key === 'to' })
     if (ms === undefined) fail(`/${key}`, 'must be an ISO date or time, or date math such as now-7d/d')
     return ms
   }

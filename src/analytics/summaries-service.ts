@@ -2,7 +2,6 @@ import type { estypes } from '@elastic/elasticsearch'
 import { compileChecker, type FieldError } from '../events/validate.ts'
 import { NotFoundError, ValidationError } from '../errors.ts'
 import { buildQuery } from '../query/build-query.ts'
-import { isTimeZone } from '../query/date-math.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import type { EventsAggregator } from '../store/events-aggregate.ts'
 import { narrow, type Clock } from './aggregate-service.ts'
@@ -66,9 +65,9 @@ export class SummariesService {
 
   async user (id: string, params: UserSummaryParams, scope: ReadScope): Promise<UserSummary> {
     const errors: FieldError[] = []
-    const tz = params.tz
-    if (tz !== undefined && !isTimeZone(tz)) throw invalid([{ index: 0, path: '/querystring/tz', message: 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00' }])
-    const windows = periodWindows({ from: params.from ?? 'now-30d', to: params.to ?? 'now', timeZone: tz }, this.clock.now(), errors, '/querystring')
+    const windows = periodWindows({ from: params.from ?? 'now-30d', to: params.to ?? 'now', timeZone: params.tz }, this.clock.now(), errors, '/querystring')
+    // The zone is the querystring's `tz`, not a `timeZone` field.
+    for (const e of errors) if (e.path === '/querystring/timeZone') e.path = '/querystring/tz'
     if (windows === undefined) throw invalid(errors)
     // All of the user's events: first and last seen are over all time, the windows are sub-aggregations.
     const r = await this.store.run({

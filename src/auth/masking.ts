@@ -50,11 +50,37 @@ export function maskValue (field: string, value: unknown): unknown {
 
 // Free text may quote an address or an email; those are masked in place, the rest of the text stays readable.
 const FREE_TEXT = new Set(['message', 'event.reason'])
-const EMAIL_IN_TEXT = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g
 const IPV4_IN_TEXT = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g
+const isLocal = (c: string): boolean => /[A-Za-z0-9._%+-]/.test(c)
+const isDomain = (c: string): boolean => /[A-Za-z0-9.-]/.test(c)
+const isLetter = (c: string): boolean => /[A-Za-z]/.test(c)
+
+/**
+ * `j***@example.com` for every `local@domain.tld` in the text, found from each `@` outward in one pass: a
+ * regular expression would try every start in a long run of letters, in time growing with its square.
+ */
+function maskEmailsInText (text: string): string {
+  let out = ''
+  let done = 0
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at
+    while (start > done && isLocal(text[start - 1] as string)) start--
+    let end = at + 1
+    while (end < text.length && isDomain(text[end] as string)) end++
+    // The domain ends after the last dot of the run followed by two letters or more, with something before it.
+    let dot = end - 3
+    while (dot > at + 1 && !(text[dot] === '.' && isLetter(text[dot + 1] as string) && isLetter(text[dot + 2] as string))) dot--
+    if (start === at || dot <= at + 1) continue
+    let stop = dot + 1
+    while (stop < end && isLetter(text[stop] as string)) stop++
+    out += `${text.slice(done, start + 1)}***${text.slice(at, stop)}`
+    done = stop
+  }
+  return out + text.slice(done)
+}
 
 export function maskText (text: string): string {
-  return text.replace(EMAIL_IN_TEXT, '$1***$2').replace(IPV4_IN_TEXT, '$1.x')
+  return maskEmailsInText(text).replace(IPV4_IN_TEXT, '$1.x')
 }
 
 /** A copy of a stored event (or part of one) with every personal field masked. */

@@ -15,7 +15,7 @@ import { CursorCodec } from '../query/cursor.ts'
 import { EventsReader } from '../store/events-read.ts'
 import { KeysStore } from '../store/keys-store.ts'
 import { KeyService } from '../auth/key-service.ts'
-import { RateLimiter } from '../auth/rate-limiter.ts'
+import { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
 import { AccessLog } from '../store/access-log.ts'
 import { SavedSearchesStore } from '../store/saved-searches-store.ts'
 import { SavedSearchService } from '../saved/saved-search-service.ts'
@@ -51,6 +51,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await keysStore.install(config.indexReplicas)
   const keys = new KeyService(keysStore)
   const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
+  const authThrottle = config.authFailuresPerMinute === 0 ? undefined : new AuthFailureThrottle(new RateLimiter(redis, `${config.queuePrefix}:auth-failures`, config.authFailuresPerMinute))
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install(config.indexReplicas)
   const savedStore = new SavedSearchesStore(es, config.indexPrefix)
@@ -67,7 +68,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const sso = config.oidc === undefined ? undefined : createSso(config.oidc, config.session, redis, config.queuePrefix, (details, message) => log?.warn(details, message))
   const health = { elasticsearch: () => es.ping(), redis: () => redis.ping() }
   const monitoring = await apiMonitoring(config, redis, health)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, accessLog, saved, kibana, exports, health, monitoring, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { type Scope, SCOPES } from '../auth/scopes.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
@@ -27,6 +28,10 @@ export interface Config {
   maxBatch: number
   queueMaxJobs: number
   rateLimitPerMinute: number
+  /** Failed authentications per client address and minute before 429 (0: not throttled). */
+  authFailuresPerMinute: number
+  /** Addresses or CIDR blocks of the proxies in front of the API, whose X-Forwarded-For gives the client's address. */
+  trustProxy: string[]
   pseudonymise: { fields: PseudonymField[], key: Buffer } | undefined
   maxFutureSkewMs: number
   bulkMaxDocs: number
@@ -122,6 +127,8 @@ export function loadConfig (env: Env = process.env): Config {
     maxBatch: read.int('SILLAGE_MAX_BATCH', 1000, 1, 1000),
     queueMaxJobs: read.int('SILLAGE_QUEUE_MAX_JOBS', 20000, 1, 10_000_000),
     rateLimitPerMinute: read.int('SILLAGE_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
+    authFailuresPerMinute: read.int('SILLAGE_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
+    trustProxy: parseTrustProxy(env.SILLAGE_TRUST_PROXY, problems),
     pseudonymise: parsePseudonymise(env.SILLAGE_PSEUDONYMISE, read.secret('SILLAGE_PSEUDONYM_KEY'), problems),
     maxFutureSkewMs: read.int('SILLAGE_MAX_FUTURE_SKEW_MS', 5 * 60_000, 0, 24 * 3600_000),
     bulkMaxDocs: read.int('SILLAGE_BULK_MAX_DOCS', 2000, 1, 50_000),
@@ -267,6 +274,19 @@ export function parseRetention (raw: string | undefined, problems: string[]): Re
 }
 
 /** `SILLAGE_PSEUDONYMISE=user.email,user.name` with `SILLAGE_PSEUDONYM_KEY` (at least 32 characters). */
+/** `10.0.0.1,10.1.0.0/16`: the proxies whose X-Forwarded-For is believed. */
+function parseTrustProxy (raw: string | undefined, problems: string[]): string[] {
+  const entries = (raw ?? '').split(',').map(e => e.trim()).filter(Boolean)
+  for (const e of entries) {
+    const [address = '', bits, ...rest] = e.split('/')
+    const max = isIP(address) === 4 ? 32 : 128
+    if (isIP(address) === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      problems.push(`SILLAGE_TRUST_PROXY: "${e}" must be an IP address or a CIDR block`)
+    }
+  }
+  return entries
+}
+
 function parsePseudonymise (raw: string | undefined, key: string | undefined, problems: string[]): { fields: PseudonymField[], key: Buffer } | undefined {
   const fields = (raw ?? '').split(',').map(s => s.trim()).filter(Boolean)
   if (fields.length === 0) return undefined

@@ -3,7 +3,8 @@ import { Utf8Sink } from './utf8-sink.ts'
 
 /**
  * CSV of RFC 4180, for spreadsheets first:
- * - records end with CRLF; a field holding `,`, `"`, CR or LF is quoted, and its quotes are doubled;
+ * - records end with CRLF; a field holding `,`, `;`, `"`, CR or LF is quoted, and its quotes are doubled (`;` too,
+ *   because Excel in many locales separates fields with it);
  * - UTF-8, optionally after a byte order mark so that Excel reads it as UTF-8;
  * - arrays are joined with `;` in one field, objects left in a field (such as `audit.details`) are JSON;
  * - formula injection (OWASP): a text field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
@@ -15,7 +16,7 @@ export const EOL = '\r\n'
 export const ARRAY_SEPARATOR = ';'
 
 const FORMULA_START = /^[=+\-@\t\r]/
-const NEEDS_QUOTES = /[",\r\n]/
+const NEEDS_QUOTES = /[",;\r\n]/
 
 /** Prefixes a text that a spreadsheet would take for a formula. */
 export function neutralise (text: string): string {

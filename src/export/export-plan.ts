@@ -73,7 +73,7 @@ export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'ma
 export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>): ExportPlan {
   const shape = checkPack(body ?? {}, 0)
   if (shape.length > 0) fail(shape, 'evidence pack')
-  const req = body as EvidencePackRequest
+  const req = (body ?? {}) as EvidencePackRequest
   const hasFilters = req.filters !== undefined && Object.keys(req.filters).length > 0
   if (req.userId === undefined && req.sessionId === undefined && !hasFilters && (req.query ?? '').trim() === '') {
     fail([{ index: 0, path: '/', message: 'name a user (userId), a session (sessionId), filters or a query' }], 'evidence pack')

@@ -36,6 +36,7 @@ export class NotReadyError extends Error {
 }
 
 const fileOf = (id: string, data: ExportJobData): string => `${id}.${formatOf(data)}`
+const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 // A byte stream, not an object stream: it reads ahead one chunk (one page of events), not sixteen.
 const BYTES = { objectMode: false }
@@ -140,6 +141,8 @@ export class ExportService {
   }
 
   private async owned (id: string, who: Requester): Promise<ExportJobRecord> {
+    // Export ids are UUIDs: any other text (such as the names of the queue's own keys) is no export.
+    if (!EXPORT_ID.test(id)) throw new NotFoundError(`no export with id "${id}"`)
     const record = await this.deps.jobs.get(id)
     const owner = record?.data.owner
     // Masked data may be shared with an unmasked colleague, never the other way round.

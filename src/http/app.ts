@@ -5,7 +5,7 @@ import type { IngestService } from '../ingest/ingest-service.ts'
 import type { SearchService } from '../query/search-service.ts'
 import { Authenticator } from '../auth/api-keys.ts'
 import type { KeyService } from '../auth/key-service.ts'
-import type { RateLimiter } from '../auth/rate-limiter.ts'
+import type { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
 import type { AccessLog } from '../store/access-log.ts'
 import { installRateLimit } from './plugins/rate-limit.ts'
 import { installAccessAudit } from './plugins/access-audit.ts'
@@ -15,7 +15,8 @@ import { savedSearchRoutes } from './routes/saved-searches.ts'
 import type { SavedSearchService } from '../saved/saved-search-service.ts'
 import type { KibanaExchange } from '../saved/kibana-exchange.ts'
 import { installAuth } from './plugins/auth.ts'
-import { installErrorHandler } from './plugins/errors.ts'
+import { installAuthThrottle } from './plugins/auth-throttle.ts'
+import { frameworkError, installErrorHandler } from './plugins/errors.ts'
 import { installOpenApi } from './plugins/openapi.ts'
 import { ErrorResponse } from './schemas.ts'
 import { eventRoutes } from './routes/events.ts'
@@ -49,6 +50,8 @@ export interface AppServices {
   signals: SignalsService
   keys: KeyService
   rateLimiter: RateLimiter
+  /** Failed authentications per client address; absent, they are not throttled. */
+  authThrottle?: AuthFailureThrottle
   accessLog: AccessLog
   saved: SavedSearchService
   kibana: KibanaExchange
@@ -69,13 +72,17 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   const app = Fastify({
     ...(logger === undefined ? { logger: false } : { loggerInstance: logger }),
     bodyLimit: config.bodyLimitBytes,
+    // Behind proxies, the client's address (which failed authentications are counted by) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     requestIdHeader: 'x-request-id',
+    frameworkErrors: frameworkError,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.addSchema(ErrorResponse)
   installErrorHandler(app)
   SessionAuth.install(app)
+  if (services.authThrottle !== undefined) installAuthThrottle(app, services.authThrottle, app.log)
   installAuth(app, new Authenticator(config.apiKeys, services.keys), services.sso === undefined ? undefined : new SessionAuth(services.sso.sessions, services.sso.cookies))
   installRateLimit(app, services.rateLimiter, app.log)
   installAccessAudit(app, services.accessLog)

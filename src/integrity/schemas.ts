@@ -29,8 +29,8 @@ export const Checkpoint = Type.Object({
 
 export const VerifyQuery = Type.Object({
   tenant: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$', maxLength: 40, description: 'The tenant whose log to verify; defaults to the key\'s own tenant' })),
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'First sequence number (default 0)' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: 'Last sequence number (default: the last, at most 1,000,000 after from)' }))
+  from: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'First sequence number (default 0)' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Last sequence number (default: the last, at most 1,000,000 after from)' }))
 })
 
 export const VerifyReport = Type.Object({

@@ -3,7 +3,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import { CATEGORIES } from '../events/taxonomy.ts'
 import { ACTOR_TYPES, DEVICE_TYPES, LEVELS, OUTCOMES, type Level } from '../events/schema.ts'
 import type { FieldError } from '../events/validate.ts'
-import { isDateMath, isTimeZone } from './date-math.ts'
+import { dateMathProblem, timeZoneProblem } from './date-math.ts'
 import { isIpOrCidr } from './ip-match.ts'
 import { FREE_TEXT_FIELDS } from './fields.ts'
 
@@ -56,9 +56,11 @@ export function checkFilters (f: Filters, path = '/filters'): FieldError[] {
   const fail = (p: string, message: string): void => { errors.push({ index: 0, path: `${path}${p}`, message }) }
   for (const key of ['from', 'to'] as const) {
     const v = f.period?.[key]
-    if (v !== undefined && !isDateMath(v)) fail(`/period/${key}`, 'must be an ISO date or time, or date math such as now-7d/d')
+    const problem = v === undefined ? undefined : dateMathProblem(v)
+    if (problem !== undefined) fail(`/period/${key}`, problem)
   }
-  if (f.period?.timeZone !== undefined && !isTimeZone(f.period.timeZone)) fail('/period/timeZone', 'must be an IANA zone such as Europe/Paris, or an offset such as +02:00')
+  const zone = f.period?.timeZone === undefined ? undefined : timeZoneProblem(f.period.timeZone)
+  if (zone !== undefined) fail('/period/timeZone', zone)
   f.ip?.forEach((ip, i) => { if (!isIpOrCidr(ip)) fail(`/ip/${i}`, 'must be an IPv4 or IPv6 address or CIDR block') })
   if (f.amount?.gte !== undefined && f.amount.lte !== undefined && f.amount.gte > f.amount.lte) fail('/amount', 'gte is above lte')
   return errors

@@ -1,16 +1,22 @@
 import type { Principal } from '../auth/api-keys.ts'
 import { eventsAlias } from '../store/index-names.ts'
-import { fromKibana, toKibana, type KibanaSearchObject } from './kibana.ts'
+import { seesMasked } from '../auth/scopes.ts'
+import { ValidationError } from '../errors.ts'
+import type { FieldError } from '../events/validate.ts'
+import { fromKibana, toKibana } from './kibana.ts'
+import { isObject, type ObjectProblem } from './kibana-object.ts'
+import type { SavedSearchInput } from './schema.ts'
 import type { SavedSearchService } from './saved-search-service.ts'
-import type { ValidationError } from '../errors.ts'
 
 export interface ImportReport {
   imported: Array<{ sourceId: string, id: string, name: string, notes: string[] }>
-  refused: Array<{ sourceId: string, title: string, problems: string[] }>
   skipped: Array<{ sourceId: string, type: string, reason: string }>
 }
 
-const MAX_OBJECTS = 1000
+/** The most saved objects one import takes, besides Kibana's closing summary line. */
+export const MAX_OBJECTS = 1000
+
+interface Candidate { sourceId: string, input: SavedSearchInput, notes: string[] }
 
 /**
  * Exchange with Kibana's saved objects API (`_export` / `_import` NDJSON). The export holds the data view
@@ -33,39 +39,76 @@ export class KibanaExchange {
     return { ndjson: lines.join('\n') + '\n', notes: searches.filter(s => s.notes.length > 0).map(s => ({ id: s.id, notes: s.notes })) }
   }
 
-  /** Imports every `search` object it can translate without changing its meaning; reports the others one by one. */
+  /**
+   * All or nothing: every line is read, translated and checked as a saved search first; if any line is wrong,
+   * nothing is saved and the 400 lists each problem with its line number (1 for the first line) as `index`.
+   * Data views and other object types are skipped, and said so.
+   */
   async importNdjson (ndjson: string, who: Principal): Promise<ImportReport> {
-    const report: ImportReport = { imported: [], refused: [], skipped: [] }
-    const lines = ndjson.split('\n').map(l => l.trim()).filter(Boolean)
-    if (lines.length > MAX_OBJECTS + 1) throw new Error(`at most ${MAX_OBJECTS} objects per import`)
-    for (const [i, line] of lines.entries()) {
-      let o: Partial<KibanaSearchObject> & { type?: string, exportedCount?: number }
-      try {
-        o = JSON.parse(line) as typeof o
-      } catch {
-        report.refused.push({ sourceId: `line ${i + 1}`, title: '', problems: ['not a JSON object'] })
-        continue
-      }
-      if (o.exportedCount !== undefined) continue // Kibana's summary line
-      if (o.type !== 'search') {
-        report.skipped.push({ sourceId: String(o.id ?? `line ${i + 1}`), type: String(o.type), reason: o.type === 'index-pattern' ? 'data views are not needed: searches run on the audit events' : 'only saved searches are imported' })
-        continue
-      }
-      const title = typeof o.attributes?.title === 'string' ? o.attributes.title : ''
-      const translated = o.attributes === undefined ? { problems: ['no attributes'], notes: [] } : fromKibana(o as KibanaSearchObject)
-      if (translated.input === undefined) {
-        report.refused.push({ sourceId: String(o.id), title, problems: translated.problems })
-        continue
-      }
-      try {
-        const created = await this.saved.create(translated.input, who)
-        report.imported.push({ sourceId: String(o.id), id: created.id, name: created.name, notes: translated.notes })
-      } catch (err) {
-        const errors = (err as ValidationError).errors
-        if (errors === undefined) throw err
-        report.refused.push({ sourceId: String(o.id), title, problems: errors.map(e => `${e.path}: ${e.message}`) })
-      }
+    const lines = ndjson.split('\n')
+    const filled = lines.filter(l => l.trim() !== '').length
+    if (filled > MAX_OBJECTS + 1) throw refused([{ index: 0, path: '/', message: `at most ${MAX_OBJECTS} saved objects (and Kibana's summary line) per import; this file has ${filled} lines` }])
+    const errors: FieldError[] = []
+    const candidates: Candidate[] = []
+    const skipped: ImportReport['skipped'] = []
+    for (const [i, text] of lines.entries()) {
+      if (text.trim() === '') continue
+      const line = this.readLine(text, i + 1, who)
+      if ('problems' in line) errors.push(...line.problems.map(p => ({ index: i + 1, ...p })))
+      else if ('skipped' in line) skipped.push(line.skipped)
+      else if ('candidate' in line) candidates.push(line.candidate)
     }
-    return report
+    if (errors.length > 0) throw refused(errors)
+    return { imported: await this.saveAll(candidates, who), skipped }
+  }
+
+  /** Saves every checked search; if one save fails, those already saved are removed again. */
+  private async saveAll (candidates: Candidate[], who: Principal): Promise<ImportReport['imported']> {
+    const imported: ImportReport['imported'] = []
+    try {
+      for (const c of candidates) {
+        const created = await this.saved.create(c.input, who)
+        imported.push({ sourceId: c.sourceId, id: created.id, name: created.name, notes: c.notes })
+      }
+      return imported
+    } catch (err) {
+      await Promise.allSettled(imported.map(async s => { await this.saved.delete(s.id, undefined, who) }))
+      throw err
+    }
+  }
+
+  private readLine (text: string, line: number, who: Principal): { problems: ObjectProblem[] } | { skipped: ImportReport['skipped'][number] } | { candidate: Candidate } | { summary: true } {
+    let o: unknown
+    try {
+      o = JSON.parse(text)
+    } catch {
+      return { problems: [{ path: '/', message: 'is not JSON' }] }
+    }
+    if (!isObject(o)) return { problems: [{ path: '/', message: 'must be a JSON object (a Kibana saved object)' }] }
+    if (o.type === undefined && o.exportedCount !== undefined) return { summary: true }
+    if (typeof o.type !== 'string') return { problems: [{ path: '/type', message: o.type === undefined ? 'is required' : 'must be a string' }] }
+    if (o.id !== undefined && typeof o.id !== 'string') return { problems: [{ path: '/id', message: 'must be a string' }] }
+    const sourceId = typeof o.id === 'string' ? o.id : `line ${line}`
+    if (o.type !== 'search') {
+      return { skipped: { sourceId, type: o.type, reason: o.type === 'index-pattern' ? 'data views are not needed: searches run on the audit events' : 'only saved searches are imported' } }
+    }
+    const translated = fromKibana(o)
+    if (translated.input === undefined) return { problems: translated.problems }
+    const problems = this.check(translated.input, who)
+    return problems.length > 0 ? { problems } : { candidate: { sourceId, input: translated.input, notes: translated.notes } }
+  }
+
+  private check (input: SavedSearchInput, who: Principal): Array<{ path: string, message: string }> {
+    try {
+      this.saved.validate(input, seesMasked(who.scopes))
+      return []
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err
+      // The paths are those of the saved search the object became.
+      return err.errors.map(e => ({ path: '/', message: `the saved search it becomes is invalid at ${e.path}: ${e.message}` }))
+    }
   }
 }
+
+const refused = (errors: FieldError[]): ValidationError =>
+  new ValidationError(errors, 'the import was refused and nothing was imported; each error\'s index is its line number')

@@ -1,5 +1,7 @@
 import type { SavedSearch, SavedSearchInput } from './schema.ts'
 import { andKql, filtersToKql, kqlValue } from './filters-to-kql.ts'
+import { isObject, readSearchObject, SOURCE, type ObjectProblem, type Pill } from './kibana-object.ts'
+import { lookupField } from '../query/fields.ts'
 
 /** Kibana's saved object of type `search`, as its saved objects API exchanges it (NDJSON, one per line). */
 export interface KibanaSearchObject {
@@ -16,13 +18,6 @@ export interface KibanaSearchObject {
     [other: string]: unknown
   }
   references: Array<{ id: string, name: string, type: string }>
-  [other: string]: unknown
-}
-
-interface KibanaFilter {
-  meta?: { type?: string, key?: string, params?: unknown, negate?: boolean, disabled?: boolean, alias?: string | null }
-  query?: unknown
-  exists?: { field?: string }
   [other: string]: unknown
 }
 
@@ -59,59 +54,65 @@ export function toKibana (s: SavedSearch, dataViewId: string): { object: KibanaS
   }
 }
 
-/** The KQL twin of one Kibana filter pill, or why there is none. */
-function filterToKql (f: KibanaFilter): { kql?: string, problem?: string } {
-  const meta = f.meta ?? {}
-  if (meta.disabled === true) return {}
-  const key = meta.key ?? f.exists?.field
+const RANGE_OPS = { gte: '>=', gt: '>', lte: '<=', lt: '<' } as const
+const isValue = (v: unknown): v is string | number | boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'
+const value = (v: string | number | boolean): string => kqlValue(typeof v === 'boolean' ? String(v) : v)
+
+/** The KQL twin of one Kibana filter pill, or why there is none; the field must be one of the events'. */
+function pillToKql (pill: Pill, problems: ObjectProblem[]): string | undefined {
+  if (pill.disabled) return undefined
+  const bad = (path: string, message: string): undefined => { problems.push({ path: `${pill.path}${path}`, message }); return undefined }
+  const { type, key, params } = pill
+  if (type !== 'phrase' && type !== 'phrases' && type !== 'range' && type !== 'exists') {
+    return bad('', `filter${key === undefined ? '' : ` on ${key}`} of type ${type ?? 'custom'} has no KQL equivalent`)
+  }
+  if (key === undefined) return bad('/meta/key', 'is required: the field the filter is on')
+  // The field becomes part of a KQL query: only the events' own fields, written exactly, are taken.
+  if (lookupField(key) === undefined) return bad('/meta/key', `"${key.slice(0, 100)}" is not a field of the audit events`)
   let kql: string | undefined
-  if (meta.type === 'phrase' && key !== undefined) {
-    const v = (meta.params as { query?: unknown } | undefined)?.query
-    if (typeof v === 'string' || typeof v === 'number') kql = `${key}:${kqlValue(v)}`
-  } else if (meta.type === 'phrases' && key !== undefined && Array.isArray(meta.params) && meta.params.length > 0) {
-    kql = `${key}:(${(meta.params as Array<string | number>).map(kqlValue).join(' or ')})`
-  } else if (meta.type === 'range' && key !== undefined) {
-    const p = (meta.params ?? {}) as Record<string, string | number | undefined>
-    const bounds = (['gte', 'gt', 'lte', 'lt'] as const).flatMap(op => p[op] === undefined ? [] : [`${key} ${{ gte: '>=', gt: '>', lte: '<=', lt: '<' }[op]} ${kqlValue(p[op] as string | number)}`])
-    if (bounds.length > 0) kql = bounds.join(' and ')
-  } else if (meta.type === 'exists' && key !== undefined) {
+  if (type === 'phrase') {
+    const v = isObject(params) ? params.query : undefined
+    kql = isValue(v) ? `${key}:${value(v)}` : bad('/meta/params/query', 'must be a string or a number')
+  } else if (type === 'phrases') {
+    if (!Array.isArray(params) || params.length === 0 || params.length > 100) return bad('/meta/params', 'must be a list of 1 to 100 values')
+    params.forEach((v, i) => { if (!isValue(v)) bad(`/meta/params/${i}`, 'must be a string or a number') })
+    kql = params.every(isValue) ? `${key}:(${params.map(value).join(' or ')})` : undefined
+  } else if (type === 'range') {
+    if (!isObject(params)) return bad('/meta/params', 'must be an object with gte, gt, lte or lt')
+    const ops = (Object.keys(RANGE_OPS) as Array<keyof typeof RANGE_OPS>).filter(op => params[op] !== undefined && params[op] !== null)
+    ops.forEach(op => { if (!isValue(params[op])) bad(`/meta/params/${op}`, 'must be a string or a number') })
+    if (ops.length === 0) return bad('/meta/params', 'must hold at least one of gte, gt, lte or lt')
+    kql = ops.every(op => isValue(params[op])) ? ops.map(op => `${key} ${RANGE_OPS[op]} ${value(params[op] as string | number)}`).join(' and ') : undefined
+  } else {
     kql = `${key}:*`
   }
-  if (kql === undefined) return { problem: `filter${key === undefined ? '' : ` on ${key}`} of type ${meta.type ?? 'custom'} has no KQL equivalent` }
-  return { kql: meta.negate === true ? `not (${kql})` : kql }
+  return kql === undefined || !pill.negate ? kql : `not (${kql})`
 }
 
-/** A Kibana `search` object as saved-search input, or the reasons it cannot be taken without changing its meaning. */
-export function fromKibana (o: KibanaSearchObject): { input?: SavedSearchInput, problems: string[], notes: string[] } {
-  const problems: string[] = []
+/**
+ * A Kibana `search` object (any JSON) as saved-search input, or the reasons it cannot be taken: a wrong shape,
+ * or a meaning that cannot be kept (Lucene, ES|QL, custom DSL filters, fields the events do not have).
+ */
+export function fromKibana (o: unknown): { input?: SavedSearchInput, problems: ObjectProblem[], notes: string[] } {
   const notes: string[] = []
-  let source: { query?: { query?: unknown, language?: string }, filter?: KibanaFilter[] }
-  try {
-    source = JSON.parse(o.attributes.kibanaSavedObjectMeta?.searchSourceJSON ?? '{}') as typeof source
-  } catch {
-    return { problems: ['searchSourceJSON is not JSON'], notes }
-  }
-  const language = source.query?.language ?? 'kuery'
-  const text = typeof source.query?.query === 'string' ? source.query.query : ''
-  if (language !== 'kuery' && text.trim() !== '') problems.push(`the query is in ${language}, not KQL; Lucene syntax is not accepted`)
-  const clauses = [text]
-  for (const f of source.filter ?? []) {
-    const r = filterToKql(f)
-    if (r.problem !== undefined) problems.push(r.problem)
-    if (r.kql !== undefined) clauses.push(r.kql)
-  }
-  if (o.attributes.isTextBasedQuery === true) problems.push('ES|QL searches are not accepted')
+  if (!isObject(o)) return { problems: [{ path: '/', message: 'must be a JSON object (a Kibana saved object)' }], notes }
+  const { search, problems } = readSearchObject(o)
+  if (search === undefined) return { problems, notes }
+  const { language, text } = search.query
+  if (language !== 'kuery' && text.trim() !== '') problems.push({ path: `${SOURCE}/query/language`, message: `the query is in ${language}, not KQL; Lucene syntax is not accepted` })
+  if (search.textBased) problems.push({ path: '/attributes/isTextBasedQuery', message: 'ES|QL searches are not accepted' })
+  const clauses = [language === 'kuery' ? text : '', ...search.pills.map(p => pillToKql(p, problems))]
   if (problems.length > 0) return { problems, notes }
-  const range = o.attributes.timeRestore === true ? o.attributes.timeRange : undefined
-  if (o.attributes.timeRestore !== true) notes.push('no time range saved: runs cover all time unless a range is given')
+  if (search.timeRange === undefined) notes.push('no time range saved: runs cover all time unless a range is given')
   const query = andKql(...clauses)
+  const columns = search.columns?.filter(c => c !== '_source')
   const input: SavedSearchInput = {
-    name: o.attributes.title.slice(0, 200),
-    ...(o.attributes.description === undefined || o.attributes.description === '' ? {} : { description: o.attributes.description.slice(0, 2000) }),
+    name: search.title.slice(0, 200),
+    ...(search.description === undefined ? {} : { description: search.description.slice(0, 2000) }),
     ...(query === '' ? {} : { query }),
-    ...(range === undefined ? {} : { timeRange: { from: range.from, to: range.to } }),
-    ...(o.attributes.columns === undefined || o.attributes.columns.length === 0 ? {} : { columns: o.attributes.columns.filter(c => c !== '_source') }),
-    ...(o.attributes.sort === undefined || o.attributes.sort.length === 0 ? {} : { sort: o.attributes.sort.slice(0, 3).map(([field, order]) => ({ field, order: order === 'asc' ? 'asc' as const : 'desc' as const })) })
+    ...(search.timeRange === undefined ? {} : { timeRange: search.timeRange }),
+    ...(columns === undefined || columns.length === 0 ? {} : { columns }),
+    ...(search.sort === undefined || search.sort.length === 0 ? {} : { sort: search.sort.slice(0, 3).map(([field, order]) => ({ field, order })) })
   }
   return { input, problems, notes }
 }

@@ -6,7 +6,7 @@ import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { compileChecker, type FieldError } from '../events/validate.ts'
 import { buildQuery } from '../query/build-query.ts'
-import { isDateMath, isTimeZone } from '../query/date-math.ts'
+import { dateMathProblem, timeZoneProblem } from '../query/date-math.ts'
 import { EVENT_FIELDS } from '../query/fields.ts'
 import type { SearchRequest, SearchResponse } from '../query/search-request.ts'
 import type { SearchService } from '../query/search-service.ts'
@@ -117,12 +117,13 @@ export class SavedSearchService {
 }
 
 function checkTimeRange (r: SavedSearchInput['timeRange']): FieldError[] {
-  const errors: FieldError[] = []
-  if (r === undefined) return errors
-  if (!isDateMath(r.from)) errors.push({ index: 0, path: '/timeRange/from', message: 'must be an ISO date or time, or date math such as now-30d' })
-  if (r.to !== undefined && !isDateMath(r.to)) errors.push({ index: 0, path: '/timeRange/to', message: 'must be an ISO date or time, or date math such as now' })
-  if (r.timeZone !== undefined && !isTimeZone(r.timeZone)) errors.push({ index: 0, path: '/timeRange/timeZone', message: 'must be an IANA zone or an offset' })
-  return errors
+  if (r === undefined) return []
+  const problems: Array<[string, string | undefined]> = [
+    ['from', dateMathProblem(r.from)],
+    ['to', r.to === undefined ? undefined : dateMathProblem(r.to)],
+    ['timeZone', r.timeZone === undefined ? undefined : timeZoneProblem(r.timeZone)]
+  ]
+  return problems.flatMap(([key, message]) => message === undefined ? [] : [{ index: 0, path: `/timeRange/${key}`, message }])
 }
 
 export function toSearchRequest (s: SavedSearch, o: RunOverrides = {}): SearchRequest {

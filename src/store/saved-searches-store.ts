@@ -1,6 +1,6 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
-import type { SavedSearch, StoredSavedSearch } from '../saved/schema.ts'
+import { isVersion, type SavedSearch, type StoredSavedSearch } from '../saved/schema.ts'
 
 export const savedIndex = (prefix: string): string => `${prefix}-system-saved-searches`
 
@@ -20,8 +20,8 @@ const MAPPING = {
 /** The version a client holds is Elasticsearch's sequence number and primary term: updates are compare-and-set. */
 const version = (seq: number | undefined, term: number | undefined): string => `${seq ?? 0}.${term ?? 0}`
 const parseVersion = (v: string): { if_seq_no: number, if_primary_term: number } | undefined => {
-  const m = /^(\d+)\.(\d+)$/.exec(v)
-  return m === null ? undefined : { if_seq_no: Number(m[1]), if_primary_term: Number(m[2]) }
+  const [seq, term] = v.split('.')
+  return isVersion(v) ? { if_seq_no: Number(seq), if_primary_term: Number(term) } : undefined
 }
 
 export class VersionConflict extends Error {}

@@ -202,6 +202,14 @@ t.test('a large export runs as a background job with progress, and equals the st
   t.equal((await get(`/v1/exports/${job.id}/download`, KEYS.bRead, small)).statusCode, 404)
   t.equal((await get(`/v1/exports/${job.id}/download`, KEYS.admin, small)).statusCode, 404, 'nor does a platform key')
   t.equal((await get('/v1/exports/no-such-job', KEYS.aRead, small)).statusCode, 404)
+  // The queue's own keys in Redis share the jobs' key space: their names are no export ids.
+  for (const id of ['id', 'events', 'completed', 'delayed', 'stalled-check', 'meta', 'wait', 'active']) {
+    for (const url of [`/v1/exports/${id}`, `/v1/exports/${id}/download`]) {
+      const res = await get(url, KEYS.aRead, small)
+      t.equal(res.statusCode, 404, url)
+      t.match(res.json(), { message: `no export with id "${id}"` })
+    }
+  }
 
   // Expiry: a sweep run after the TTL removes the job and its file.
   const redis = new Redis(stack.config.redisUrl, { maxRetriesPerRequest: null })
@@ -332,6 +340,12 @@ t.test('limits, validation and access', async t => {
   t.match(bad.json().errors, [{ path: '/query' }, { path: '/columns/0' }])
   t.match((await exportOf({ format: 'xlsx' })).json().errors, [{ path: '/format' }])
   t.equal((await stack.api.app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: auth(KEYS.aRead), payload: {} })).statusCode, 400, 'a pack needs a subject')
+  const empty = await stack.api.app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: auth(KEYS.aRead) })
+  t.equal(empty.statusCode, 400, 'no body at all is a 400 too')
+  t.match(empty.json(), { message: 'the evidence pack request is invalid', errors: [{ path: '/', message: /name a user/ }] })
+  const long = await get(`/v1/exports/${'x'.repeat(65)}`)
+  t.equal(long.statusCode, 400, 'an id longer than any export id')
+  t.match(long.json(), { errors: [{ path: '/params/id' }] })
   t.equal((await stack.api.app.inject({ method: 'POST', url: '/v1/exports', payload: { format: 'csv' } })).statusCode, 401)
   t.equal((await exportOf({ format: 'csv' }, KEYS.read)).statusCode, 403, 'read alone cannot export')
   t.equal((await exportOf({ format: 'csv' }, KEYS.ingest)).statusCode, 403)

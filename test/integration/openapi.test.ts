@@ -71,3 +71,35 @@ t.test('every documented operation enforces its scope: 401 without a key, 403 wi
   }
   t.ok(checked >= 20, `${checked} operations checked`)
 })
+
+t.test('the statuses the HTTP layer sends are documented, and sent as documented', async t => {
+  const stack = await startStack(t, { worker: false })
+  const app = stack.api.app
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenAPIV3.Document
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, OpenAPIV3.OperationObject & { 'x-required-scope'?: string }>)) {
+      const name = `${method.toUpperCase()} ${path}`
+      const params = (op.parameters as OpenAPIV3.ParameterObject[] | undefined) ?? []
+      t.ok(op.responses['431'], `${name} documents 431`)
+      if (params.some(p => p.in === 'path')) t.ok(op.responses['400'] && op.responses['414'], `${name} documents 400 and 414 for its path parameters`)
+      if (params.length > 0 || op.requestBody !== undefined) t.ok(op.responses['400'], `${name} documents 400`)
+      if (op.requestBody !== undefined) t.ok(op.responses['413'] && op.responses['415'], `${name} documents 413 and 415`)
+      if (op['x-required-scope'] !== 'public') t.ok(op.responses['429'], `${name} documents 429`)
+    }
+  }
+  const exported = (doc.paths['/v1/exports'] as { post: OpenAPIV3.OperationObject }).post.responses['200'] as OpenAPIV3.ResponseObject
+  t.match(exported.content?.['application/json']?.schema, { type: 'array', items: { type: 'object' } }, 'a JSON export is an array of events')
+  t.match(exported.content?.['application/zip'] ?? exported.content?.['application/pdf']?.schema, { type: 'string', format: 'binary' })
+
+  const long = await app.inject({ method: 'GET', url: `/v1/events/${'x'.repeat(101)}`, headers: auth(KEYS.read) })
+  t.equal(long.statusCode, 414)
+  t.same(long.json(), { statusCode: 414, error: 'URI Too Long', message: 'a path parameter is longer than 100 characters' })
+  const id = await app.inject({ method: 'GET', url: `/v1/exports/${'x'.repeat(65)}`, headers: auth(KEYS.admin) })
+  t.equal(id.statusCode, 400, 'a path parameter too long for its field')
+  t.ok((doc.paths['/v1/exports/{id}'] as { get: OpenAPIV3.OperationObject }).get.responses['400'])
+
+  // 431 comes from Node's HTTP parser: only a real connection shows it.
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const status = await fetch(`${address}/health`, { headers: { 'x-padding': 'x'.repeat(20_000) } }).then(r => r.status)
+  t.equal(status, 431)
+})

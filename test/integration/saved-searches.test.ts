@@ -131,29 +131,100 @@ t.test('Kibana saved objects: export, import, round trip keeps the meaning', asy
   t.same(await runAll(back.id), expected(truth))
 })
 
-t.test('a Kibana export with what cannot be translated: reported per object, never dropped silently', async t => {
+t.test('a Kibana export with what cannot be translated: refused line by line, and nothing is imported', async t => {
   const source = (query: object, filter: object[] = []) => JSON.stringify({ query, filter, indexRefName: 'kibanaSavedObjectMeta.searchSourceJSON.index' })
+  const ok = { id: 's-ok', type: 'search', attributes: { title: 'Failed logins, not FR', columns: ['user.id'], sort: [['@timestamp', 'desc']], timeRestore: true, timeRange: { from: 'now-30d', to: 'now' },
+    kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'event.action:login', language: 'kuery' }, [
+      { meta: { type: 'phrase', key: 'event.outcome', params: { query: 'failure' } } },
+      { meta: { type: 'phrase', key: 'source.geo.country_iso_code', params: { query: 'FR' }, negate: true } }
+    ]) } }, references: [] }
+  const dataView = { id: 'dv1', type: 'index-pattern', attributes: { title: 'logs-*' }, references: [] }
+  const summary = { exportedCount: 5, missingRefCount: 0, missingReferences: [] }
   const ndjson = [
-    { id: 'dv1', type: 'index-pattern', attributes: { title: 'logs-*' }, references: [] },
-    { id: 's-ok', type: 'search', attributes: { title: 'Failed logins, not FR', columns: ['user.id'], sort: [['@timestamp', 'desc']], timeRestore: true, timeRange: { from: 'now-30d', to: 'now' },
-      kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'event.action:login', language: 'kuery' }, [
-        { meta: { type: 'phrase', key: 'event.outcome', params: { query: 'failure' } } },
-        { meta: { type: 'phrase', key: 'source.geo.country_iso_code', params: { query: 'FR' }, negate: true } }
-      ]) } }, references: [] },
+    dataView,
+    ok,
     { id: 's-lucene', type: 'search', attributes: { title: 'Lucene', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'user.id:u* AND NOT x', language: 'lucene' }) } }, references: [] },
     { id: 's-dsl', type: 'search', attributes: { title: 'Custom DSL', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: '', language: 'kuery' }, [{ meta: { type: 'custom' }, query: { regexp: { 'user.id': '.*' } } }]) } }, references: [] },
     { id: 's-field', type: 'search', attributes: { title: 'Unknown field', kibanaSavedObjectMeta: { searchSourceJSON: source({ query: 'host.name:web-1', language: 'kuery' }) } }, references: [] },
-    { exportedCount: 5, missingRefCount: 0, missingReferences: [] }
+    summary
   ].map(o => JSON.stringify(o)).join('\n')
+  const before = (await call(KEYS.read, 'GET', '/v1/saved-searches')).json().savedSearches.length
   const res = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', ndjson, { 'content-type': 'application/x-ndjson' })
-  t.equal(res.statusCode, 200, res.body)
-  const r = res.json()
+  t.equal(res.statusCode, 400, res.body)
+  t.match(res.json().message, /nothing was imported/)
+  t.match(res.json().errors, [
+    { index: 3, path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/query/language', message: /lucene, not KQL/ },
+    { index: 4, path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0', message: /custom has no KQL equivalent/ },
+    { index: 5, path: '/', message: /unknown field "host.name"/ }
+  ])
+  t.equal((await call(KEYS.read, 'GET', '/v1/saved-searches')).json().savedSearches.length, before, 'the good line before them was not saved')
+
+  const fixed = [dataView, ok, summary].map(o => JSON.stringify(o)).join('\n')
+  const r = (await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', fixed, { 'content-type': 'application/x-ndjson' })).json()
   t.same(r.imported.map((i: { sourceId: string }) => i.sourceId), ['s-ok'])
-  t.same(r.refused.map((i: { sourceId: string }) => i.sourceId), ['s-lucene', 's-dsl', 's-field'])
-  t.match(r.refused[2].problems, [/unknown field "host.name"/])
   t.same(r.skipped.map((i: { sourceId: string }) => i.sourceId), ['dv1'])
-  const ok = r.imported[0].id
-  t.same(await runAll(ok), expected(s => s.action === 'login' && s.outcome === 'failure' && s.country !== 'FR' && s.time >= Date.now() - 30 * DAY))
+  t.same(await runAll(r.imported[0].id), expected(s => s.action === 'login' && s.outcome === 'failure' && s.country !== 'FR' && s.time >= Date.now() - 30 * DAY))
+})
+
+t.test('malformed Kibana files get 400s naming the line and the field, never 500s, and save nothing', async t => {
+  const good = JSON.stringify({ id: 'g', type: 'search', attributes: { title: 'good', kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify({ query: { query: 'event.action:login', language: 'kuery' } }) } } })
+  const search = (attributes: object) => JSON.stringify({ id: 'x', type: 'search', attributes: { title: 't', ...attributes } })
+  const src = (source: unknown) => ({ kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify(source) } })
+  const cases: Array<[string, string, RegExp]> = [
+    ['null', '/', /must be a JSON object/],
+    [JSON.stringify({ id: 'x', type: 'search', attributes: { kibanaSavedObjectMeta: {} } }), '/attributes/title', /is required/],
+    [JSON.stringify({ id: 'x', type: 'search', attributes: { title: 5 } }), '/attributes/title', /non-empty string/],
+    [search({ kibanaSavedObjectMeta: { searchSourceJSON: null } }), '/attributes/kibanaSavedObjectMeta/searchSourceJSON', /must be a string/],
+    [search(src(null)), '/attributes/kibanaSavedObjectMeta/searchSourceJSON', /must hold a JSON object/],
+    [search(src({ filter: { meta: {} } })), '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter', /must be an array/],
+    [search(src({ filter: [null] })), '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0', /filter object/],
+    [search({ columns: 'abc' }), '/attributes/columns', /array of field names/],
+    [search({ sort: 'x' }), '/attributes/sort', /pairs/],
+    [search({ sort: [null, 'x'] }), '/attributes/sort/0', /pair/],
+    [search(src({ filter: [{ meta: { type: 'phrases', key: 'user.id', params: [{ a: 1 }] } }] })), '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0/meta/params/0', /string or a number/],
+    [search(src({ filter: [{ meta: { type: 'phrase', key: 'user.id:x or user.id', params: { query: 'a' } } }] })), '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0/meta/key', /not a field of the audit events/],
+    ['{"type":', '/', /not JSON/]
+  ]
+  const before = (await call(KEYS.read, 'GET', '/v1/saved-searches')).json().savedSearches.length
+  for (const [line, path, why] of cases) {
+    const res = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', `${good}\n\n${line}\n`, { 'content-type': 'application/x-ndjson' })
+    t.equal(res.statusCode, 400, line.slice(0, 80))
+    t.match(res.json().errors, [{ index: 3, path, message: why }], `line 3: ${path}`)
+  }
+  t.equal((await call(KEYS.read, 'GET', '/v1/saved-searches')).json().savedSearches.length, before, 'the good first line was never saved')
+
+  const many = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', Array(1002).fill(good).join('\n'), { 'content-type': 'application/x-ndjson' })
+  t.equal(many.statusCode, 400)
+  t.match(many.json().errors, [{ path: '/', message: /at most 1000 saved objects/ }])
+  const json = await call(KEYS.read, 'POST', '/v1/saved-searches/kibana', { objects: [] })
+  t.equal(json.statusCode, 400)
+  t.notMatch(json.json().message, /event/, 'the content-type error speaks of the import')
+  t.match(json.json().errors, [{ message: /Content-Type: application\/x-ndjson/ }])
+})
+
+t.test('versions sent in If-Match are checked before they reach the store', async t => {
+  const s = (await call(KEYS.read, 'POST', '/v1/saved-searches', { name: 'versioned' })).json()
+  for (const version of ['"99999999999999999999.1"', '"1.99999999999999999999"', '"1.0"', '"abc"', '"-1.1"']) {
+    const put = await call(KEYS.read, 'PUT', `/v1/saved-searches/${s.id}`, { name: 'y' }, { 'if-match': version })
+    t.equal(put.statusCode, 400, `PUT If-Match: ${version}`)
+    t.match(put.json(), { errors: [{ path: '/headers/if-match', message: /a version this service issued/ }] })
+    t.notMatch(put.body, /exception|long parameter/)
+    const del = await call(KEYS.read, 'DELETE', `/v1/saved-searches/${s.id}`, undefined, { 'if-match': version })
+    t.equal(del.statusCode, 400, `DELETE If-Match: ${version}`)
+  }
+  t.equal((await call(KEYS.read, 'GET', `/v1/saved-searches/${s.id}`)).json().name, 'versioned')
+})
+
+t.test('saved time ranges are real dates', async t => {
+  for (const [timeRange, path, why] of [
+    [{ from: '2026-02-30' }, '/timeRange/from', /February 2026 has 28 days/],
+    [{ from: 'now-1d', to: '2026-01-01T23:59:60Z' }, '/timeRange/to', /leap second/],
+    [{ from: 'now-1d', timeZone: 'europe/paris' }, '/timeRange/timeZone', /case-sensitive/]
+  ] as const) {
+    const res = await call(KEYS.read, 'POST', '/v1/saved-searches', { name: 'dates', timeRange })
+    t.equal(res.statusCode, 400)
+    t.match(res.json().errors, [{ path, message: why }])
+  }
 })
 
 t.test('a saved search runs its grouping', async t => {

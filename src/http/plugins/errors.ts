@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
+import { errors as es } from '@elastic/elasticsearch'
 import { BackpressureError, ConflictError, ForbiddenError, UnavailableError, ValidationError } from '../../errors.ts'
 
 /** One error handler: 4xx say exactly what is wrong, 5xx are logged with the request and say nothing internal. */
@@ -29,6 +30,15 @@ export function installErrorHandler (app: FastifyInstance): void {
       }))
       return reply.code(400).send(body(400, 'the request is invalid', { errors }))
     }
+    if (err instanceof es.ResponseError) {
+      // Elasticsearch's text (Java exceptions, index names, parser positions) goes to the log, never to the client.
+      const status = err.statusCode === 400 ? 400 : err.statusCode === 429 ? 503 : 500
+      request.log[status === 400 ? 'warn' : 'error']({ err }, 'Elasticsearch refused the request')
+      if (status === 503) return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine is overloaded; retry in a few seconds'))
+      return reply.code(status).send(body(status, status === 400
+        ? 'the search engine could not use a value of this request (a date, zone or number out of its range); the request id is in the logs'
+        : 'internal error; the request id is in the logs'))
+    }
     const status = err.statusCode ?? 500
     if (status < 500) return reply.code(status).send(body(status, err.message))
     request.log.error({ err }, 'request failed')
@@ -38,4 +48,15 @@ export function installErrorHandler (app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({
     statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}`
   }))
+}
+
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is longer than 100 characters',
+  FST_ERR_BAD_URL: 'the URL is not valid: check its %-escapes'
+}
+
+/** Errors met before any route is chosen (Fastify's `frameworkErrors`), answered with the same body as the others. */
+export function frameworkError (err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400
+  void reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: FRAMEWORK_MESSAGES[err.code] ?? 'the request could not be routed' })
 }

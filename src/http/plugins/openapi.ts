@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { withTransportStatuses } from './openapi-statuses.ts'
 
 export async function installOpenApi (app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
@@ -39,7 +40,8 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
       const access = config?.public === true ? 'Public.' : config?.scope === undefined ? undefined : `Scope: \`${config.scope}\`.`
       if (access === undefined || schema === undefined) return { schema, url }
       const description = (schema as { description?: string }).description
-      return { schema: { ...schema, description: description === undefined ? access : `${access} ${description}`, 'x-required-scope': config?.scope ?? 'public' } as typeof schema, url }
+      const documented = { ...schema, description: description === undefined ? access : `${access} ${description}`, 'x-required-scope': config?.scope ?? 'public' } as typeof schema
+      return { schema: withTransportStatuses(documented, config?.scope !== undefined), url }
     }
   })
   // The documentation holds no data: its pages are public.

@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox'
 import type { AccessLog } from '../../store/access-log.ts'
 import { authErrors } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { dateMathProblem } from '../../query/date-math.ts'
+import { ValidationError } from '../../errors.ts'
 
 const Entry = Type.Object({
   '@timestamp': Type.String(),
@@ -35,6 +37,12 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
     }
   }, async request => {
     const q = request.query
+    // The format lets leap seconds and years before 1970 through; Elasticsearch would refuse them.
+    const problems = (['from', 'to'] as const).flatMap(k => {
+      const problem = q[k] === undefined ? undefined : dateMathProblem(q[k])
+      return problem === undefined ? [] : [{ index: 0, path: `/querystring/${k}`, message: problem }]
+    })
+    if (problems.length > 0) throw new ValidationError(problems, 'the request is invalid')
     return {
       entries: await accessLog.search({
         tenant: readScopeOf(request).tenant, size: q.size ?? 100,

@@ -10,9 +10,17 @@ import type { Principal } from '../../auth/api-keys.ts'
 import { toSearchRequest, type SavedSearchService } from '../../saved/saved-search-service.ts'
 import { TimeRange } from '../../saved/schema.ts'
 
+// What each format's body holds: JSON is an array of the stored events, the other formats are text or bytes.
+const BODIES: Record<string, object> = {
+  'text/csv': { type: 'string', description: 'CSV (RFC 4180, UTF-8, CRLF), one row per event after a header' },
+  'application/x-ndjson': { type: 'string', description: 'One stored event per line, as JSON' },
+  'application/json': { type: 'array', items: { type: 'object', additionalProperties: true, description: 'A stored event' } },
+  'application/pdf': { type: 'string', format: 'binary' },
+  'application/zip': { type: 'string', format: 'binary' }
+}
 const file = (types: string[], description: string): object => ({
   description,
-  content: Object.fromEntries(types.map(t => [t, { schema: { type: 'string', format: 'binary' } }]))
+  content: Object.fromEntries(types.map(t => [t, { schema: BODIES[t] }]))
 })
 const EXPORT_TYPES = ['text/csv', 'application/x-ndjson', 'application/json', 'application/pdf']
 const errors = {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { SavedSearchService } from '../../saved/saved-search-service.ts'
-import type { KibanaExchange } from '../../saved/kibana-exchange.ts'
-import { Grouping, SavedSearch, SavedSearchInput, TimeRange } from '../../saved/schema.ts'
+import { MAX_OBJECTS, type KibanaExchange } from '../../saved/kibana-exchange.ts'
+import { Grouping, isVersion, SavedSearch, SavedSearchInput, TimeRange } from '../../saved/schema.ts'
 import { AggregateResponse } from '../../analytics/aggregate-schema.ts'
 import { SearchResponse } from '../../query/search-request.ts'
 import { ValidationError } from '../../errors.ts'
@@ -21,6 +21,17 @@ const example = {
   shared: true
 }
 const who = (request: { principal?: Principal }): Principal => request.principal as Principal
+
+/** The version in If-Match (`"3.1"`: sequence number and primary term), checked before it reaches the store. */
+function versionOf (header: string | undefined, required: boolean): string | undefined {
+  const version = header?.replace(/"/g, '')
+  if (version === undefined || version === '') {
+    if (!required) return undefined
+    throw new ValidationError([{ index: 0, path: '/headers/if-match', message: 'is required: send the version (ETag) you read, so no change is silently overwritten' }])
+  }
+  if (!isVersion(version)) throw new ValidationError([{ index: 0, path: '/headers/if-match', message: `"${version.slice(0, 40)}" is not a version this service issued: send the ETag you read, such as "3.1"` }])
+  return version
+}
 const noBodyValidation = { validatorCompiler: () => () => true }
 
 export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchService, kibana: KibanaExchange }> = async (app, { saved, kibana }) => {
@@ -55,9 +66,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
       body: SavedSearchInput, response: { 200: SavedSearch, ...errors, 403: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse) }
     }
   }, async (request, reply) => {
-    const version = request.headers['if-match']?.replace(/"/g, '')
-    if (version === undefined || version === '') throw new ValidationError([{ index: 0, path: '/headers/if-match', message: 'is required: send the version (ETag) you read, so no change is silently overwritten' }])
-    const s = await saved.update(request.params.id, request.body, version, who(request))
+    const s = await saved.update(request.params.id, request.body, versionOf(request.headers['if-match'], true) as string, who(request))
     return reply.header('etag', `"${s.version}"`).send(s)
   })
 
@@ -65,7 +74,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
     config: { scope: 'read' },
     schema: { tags: ['saved searches'], summary: 'Delete a saved search (If-Match optional)', params: Id, response: { 204: Type.Null(), ...errors, 403: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
-    await saved.delete(request.params.id, request.headers['if-match']?.replace(/"/g, ''), who(request))
+    await saved.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))
     return reply.code(204).send(null)
   })
 
@@ -100,20 +109,22 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
   app.post('/v1/saved-searches/kibana', {
     config: { scope: 'read' }, ...noBodyValidation,
     schema: {
-      tags: ['saved searches'], summary: 'Import Kibana saved objects (NDJSON of its saved objects export); each object is imported or reported',
+      tags: ['saved searches'], summary: 'Import Kibana saved objects (NDJSON of its saved objects export): every search, or none',
+      description: `At most ${MAX_OBJECTS} objects. Every line is checked before anything is saved: if one search cannot be imported as it is ` +
+        '(a wrong shape, Lucene or ES|QL, a custom DSL filter, a field the events do not have), the answer is 400, nothing is saved, ' +
+        'and each error gives its line number (from 1) as `index` and its place in the object as `path`. Other object types are skipped.',
       consumes: ['application/x-ndjson'],
       body: Type.String({ description: 'NDJSON, one saved object per line' }),
       response: {
         200: Type.Object({
           imported: Type.Array(Type.Object({ sourceId: Type.String(), id: Type.String(), name: Type.String(), notes: Type.Array(Type.String()) })),
-          refused: Type.Array(Type.Object({ sourceId: Type.String(), title: Type.String(), problems: Type.Array(Type.String()) })),
           skipped: Type.Array(Type.Object({ sourceId: Type.String(), type: Type.String(), reason: Type.String() }))
         }),
         ...errors
       }
     }
   }, async request => {
-    if (typeof request.body !== 'string') throw new ValidationError([{ index: 0, path: '/', message: 'send the NDJSON with Content-Type: application/x-ndjson' }])
+    if (typeof request.body !== 'string') throw new ValidationError([{ index: 0, path: '/', message: 'send the NDJSON with Content-Type: application/x-ndjson' }], 'the import was refused: the body is not NDJSON')
     return await kibana.importNdjson(request.body, who(request))
   })
 }

@@ -47,3 +47,13 @@ t.test('retention overrides apply per class', async t => {
   t.equal(c.retentionDays.financial, 2555)
   t.equal(c.retentionDays.security, 730)
 })
+
+t.test('failed authentications and trusted proxies', async t => {
+  const c = loadConfig({ SILLAGE_API_KEYS: KEYS })
+  t.equal(c.authFailuresPerMinute, 30)
+  t.same(c.trustProxy, [])
+  const set = loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_AUTH_FAILURES_PER_MINUTE: '0', SILLAGE_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16,2a01:e0a::/32' })
+  t.equal(set.authFailuresPerMinute, 0, '0 turns the throttle off')
+  t.same(set.trustProxy, ['10.0.0.1', '10.1.0.0/16', '2a01:e0a::/32'])
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_TRUST_PROXY: 'proxy.local,10.0.0.0/33' }), /"proxy.local" must be an IP address or a CIDR block[\s\S]*"10.0.0.0\/33"/)
+})

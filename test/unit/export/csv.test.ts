@@ -19,6 +19,7 @@ t.test('RFC 4180 quoting', async t => {
   t.equal(quote('two\nlines'), '"two\nlines"')
   t.equal(quote('cr\rhere'), '"cr\rhere"')
   t.equal(quote(''), '')
+  t.equal(quote('a;b'), '"a;b"', 'a semicolon is a separator for Excel in many locales')
 })
 
 t.test('formula injection is neutralised with a leading quote', async t => {
@@ -36,9 +37,10 @@ t.test('values: numbers stay numbers, arrays joined, objects as JSON, missing em
   t.equal(csvField(true), 'true')
   t.equal(csvField(undefined), '')
   t.equal(csvField(null), '')
-  t.equal(csvField(['a', 'b']), 'a;b')
-  t.equal(csvField(['-1', 'b']), "'-1;b", 'the joined text is checked')
-  t.equal(csvField(['1.2.3.4', null, '5.6.7.8']), '1.2.3.4;5.6.7.8')
+  t.equal(csvField(['a', 'b']), '"a;b"', 'joined with ";", so quoted')
+  t.equal(csvField(['-1', 'b']), `"'-1;b"`, 'the joined text is checked')
+  t.equal(csvField(['1.2.3.4', null, '5.6.7.8']), '"1.2.3.4;5.6.7.8"')
+  t.equal(csvField('refund; bonus'), '"refund; bonus"')
   t.equal(csvField({ channel: 'app', n: 'x,y' }), '"{""channel"":""app"",""n"":""x,y""}"')
   t.equal(csvField('Zoë Müller, Ελένη'), '"Zoë Müller, Ελένη"')
 })
@@ -49,7 +51,7 @@ t.test('rows follow the columns; nested fields become dotted headers', async t =
   t.same(errors, [])
   t.equal(csvHeader(columns), 'event.id,source.geo.location.lat,source.geo.location.lon,audit.details.channel,related.ip\r\n')
   const doc = { event: { id: 'e-1' }, source: { geo: { location: { lat: 48.85, lon: 2.35 } } }, audit: { details: { channel: '+app' } }, related: { ip: ['1.1.1.1', '2.2.2.2'] } }
-  t.equal(csvRow(doc, columns), "e-1,48.85,2.35,'+app,1.1.1.1;2.2.2.2\r\n")
+  t.equal(csvRow(doc, columns), "e-1,48.85,2.35,'+app,\"1.1.1.1;2.2.2.2\"\r\n")
   t.equal(csvRow({}, columns), ',,,,\r\n')
   t.equal(csvHeader(expandColumns(['@timestamp'], [])), "'@timestamp\r\n", 'headers are checked like any field')
 })
@@ -79,4 +81,20 @@ t.test('rows are written as UTF-8 into a buffer that grows as needed', async t =
   t.equal(sink.take().length, 0, 'taking empties the sink')
   sink.write('next')
   t.equal(sink.take().toString('utf8'), 'next')
+})
+
+t.test('no stored value makes the writer throw; every row parses back with one cell per column', async () => {
+  const columns = expandColumns(['event.id', 'message', 'audit.details', 'related.ip', 'audit.money.amount'], [])
+  const value = fc.oneof(fc.jsonValue(), fc.string({ unit: 'grapheme' }), fc.array(fc.oneof(fc.string(), fc.constant(null), fc.double())))
+  await fc.assert(fc.asyncProperty(fc.array(fc.record({ message: value, details: value, ips: value, amount: value }), { maxLength: 10 }), async docs => {
+    const body = await text(csvChunks(pages(docs.map((d, i) => ({ event: { id: `e${i}` }, message: d.message, audit: { details: d.details, money: { amount: d.amount } }, related: { ip: d.ips } }))), columns))
+    const rows = parse(body) as string[][]
+    return rows.length === docs.length + 1 && rows.every(r => r.length === columns.length)
+  }), { numRuns: 500 })
+  // A separator of any locale (",", ";"), a quote or a line break is only ever written inside quotes.
+  fc.assert(fc.property(value, v => {
+    const field = csvField(v)
+    return !/[",;\r\n]/.test(field) || (field.startsWith('"') && field.endsWith('"') && !/(^|[^"])"([^"]|$)/.test(field.slice(1, -1)))
+  }), { numRuns: 2000 })
+  for (const odd of [Number.POSITIVE_INFINITY, -0, 1e308, '\u0000', '\uD800', { a: [1, { b: null }] }, [[1, 2], 'x;y'], '', ' ', '"']) csvField(odd)
 })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { filtersToKql, andKql, kqlValue } from '../../../src/saved/filters-to-kql.ts'
 import { fromKibana, toKibana, type KibanaSearchObject } from '../../../src/saved/kibana.ts'
 import { kqlToQuery } from '../../../src/query/kql/index.ts'
@@ -58,8 +59,67 @@ t.test('Kibana filter pills become KQL; what has no twin is reported', async t =
   t.doesNotThrow(() => kqlToQuery(ok.input?.query ?? '', {}))
   const lucene = fromKibana(kibanaObject({ query: { query: 'event.action:login AND user.id:x*', language: 'lucene' } }))
   t.equal(lucene.input, undefined)
-  t.match(lucene.problems, [/lucene, not KQL/])
+  t.match(lucene.problems, [{ path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/query/language', message: /lucene, not KQL/ }])
   const custom = fromKibana(kibanaObject({ query: { query: '', language: 'kuery' }, filter: [{ meta: { type: 'custom', key: 'query' }, query: { script: { script: 'doc' } } }] }))
-  t.match(custom.problems, [/type custom has no KQL equivalent/])
+  t.match(custom.problems, [{ path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0', message: /type custom has no KQL equivalent/ }])
   t.match(fromKibana(kibanaObject({})).notes, [/no time range/])
 })
+
+const SOURCE = '/attributes/kibanaSavedObjectMeta/searchSourceJSON'
+const withSource = (source: unknown, attributes: object = {}): object => ({ id: 'k', type: 'search', attributes: { title: 'T', kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify(source) }, ...attributes } })
+
+t.test('any JSON is read without throwing; each wrong part is named by its pointer', async t => {
+  const cases: Array<[unknown, string, RegExp]> = [
+    [null, '/', /must be a JSON object/],
+    [[1, 2], '/', /must be a JSON object/],
+    [{ type: 'search' }, '/attributes', /must be an object/],
+    [{ type: 'search', attributes: {} }, '/attributes/title', /is required/],
+    [{ type: 'search', attributes: { title: 42 } }, '/attributes/title', /non-empty string/],
+    [{ type: 'search', attributes: { title: 'T', kibanaSavedObjectMeta: { searchSourceJSON: null } } }, SOURCE, /must be a string/],
+    [withSource(null), SOURCE, /must hold a JSON object/],
+    [{ type: 'search', attributes: { title: 'T', kibanaSavedObjectMeta: { searchSourceJSON: '{' } } }, SOURCE, /is not JSON/],
+    [withSource({ filter: { meta: {} } }), `${SOURCE}/filter`, /must be an array/],
+    [withSource({ filter: [null] }), `${SOURCE}/filter/0`, /must be a filter object/],
+    [withSource({ filter: [{ meta: { type: 'phrase', key: 7 } }] }), `${SOURCE}/filter/0/meta/key`, /must be a string/],
+    [withSource({ filter: [{ meta: { type: 'phrases', key: 'user.id', params: [{ a: 1 }] } }] }), `${SOURCE}/filter/0/meta/params/0`, /must be a string or a number/],
+    [withSource({ filter: [{ meta: { type: 'phrases', key: 'user.id', params: 'u-1' } }] }), `${SOURCE}/filter/0/meta/params`, /list of 1 to 100 values/],
+    [withSource({ filter: [{ meta: { type: 'phrase', key: 'user.id', params: { query: { a: 1 } } } }] }), `${SOURCE}/filter/0/meta/params/query`, /string or a number/],
+    [withSource({ filter: [{ meta: { type: 'range', key: 'audit.money.amount', params: { gte: [] } } }] }), `${SOURCE}/filter/0/meta/params/gte`, /string or a number/],
+    [withSource({ query: { query: 5, language: 'kuery' } }), `${SOURCE}/query/query`, /must be a string/],
+    [withSource({}, { columns: 'user.id' }), '/attributes/columns', /array of field names/],
+    [withSource({}, { columns: ['user.id', 5] }), '/attributes/columns/1', /field name/],
+    [withSource({}, { sort: 'x' }), '/attributes/sort', /pairs/],
+    [withSource({}, { sort: [null, ['@timestamp', 'desc']] }), '/attributes/sort/0', /pair/],
+    [withSource({}, { timeRestore: true }), '/attributes/timeRange', /from/]
+  ]
+  for (const [object, path, why] of cases) t.match(fromKibana(object), { input: undefined, problems: [{ path, message: why }] }, `${JSON.stringify(object).slice(0, 120)}`)
+  t.same(fromKibana(withSource({}, { sort: ['@timestamp', 'asc'] })).input?.sort, [{ field: '@timestamp', order: 'asc' }], 'the older single-pair sort')
+})
+
+t.test('a pill\'s field must be a field of the events, so nothing else enters the KQL query', async t => {
+  for (const key of ['user.id:x or user.id', 'host.name', 'user.*', '']) {
+    const r = fromKibana(withSource({ filter: [{ meta: { type: 'phrase', key, params: { query: 'a' } } }] }))
+    t.equal(r.input, undefined, key)
+    t.match(r.problems, [{ path: `${SOURCE}/filter/0/meta/key`, message: /is not a field of the audit events|is required/ }])
+  }
+  const ok = fromKibana(withSource({ filter: [{ meta: { type: 'phrase', key: 'audit.details.channel', params: { query: 'app' } } }, { exists: { field: 'user.email' }, meta: { type: 'exists' } }] }))
+  t.equal(ok.input?.query, '(audit.details.channel:"app") and (user.email:*)')
+})
+
+t.test('no JSON makes the reader throw', async () => {
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), fc.jsonValue({ maxDepth: 4 }), (object, source) => {
+    fromKibana(object)
+    const r = fromKibana(withSource(source, isObjectLike(object) ? object : {}))
+    return r.input !== undefined || r.problems.length > 0
+  }), { numRuns: 2000 })
+  const pill = fc.record({
+    meta: fc.record({ type: fc.constantFrom('phrase', 'phrases', 'range', 'exists', 'custom', 7), key: fc.oneof(fc.constantFrom('user.id', 'audit.money.amount', 'x'), fc.jsonValue()), params: fc.jsonValue(), negate: fc.jsonValue(), disabled: fc.constantFrom(false, undefined, 'no') }, { requiredKeys: [] }),
+    exists: fc.jsonValue()
+  }, { requiredKeys: [] })
+  fc.assert(fc.property(fc.array(pill, { maxLength: 5 }), filter => {
+    const r = fromKibana(withSource({ query: { query: 'event.action:login', language: 'kuery' }, filter }))
+    return r.input !== undefined || r.problems.length > 0
+  }), { numRuns: 3000 })
+})
+
+const isObjectLike = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v)
