@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { FILTER_FIELDS, fieldOf, listOf } from './filter-fields.ts'
 import type { estypes } from '@elastic/elasticsearch'
 import { CATEGORIES } from '../events/taxonomy.ts'
 import { ACTOR_TYPES, DEVICE_TYPES, LEVELS, OUTCOMES, type Level } from '../events/schema.ts'
@@ -68,23 +69,11 @@ export function checkFilters (f: Filters, path = '/filters'): FieldError[] {
 
 /** Compiles checked filters into bool clauses: exact filters (cached, unscored) and free text (scored, highlighted). */
 export function compileFilters (f: Filters): { filter: Query[], must: Query[] } {
-  const filter: Query[] = [
-    ...terms('audit.tenant', f.tenant),
-    ...terms('audit.category', f.category),
-    ...terms('event.action', f.action),
-    ...terms('audit.session.id', f.sessionId),
-    ...terms('user.id', f.userId),
-    ...terms('audit.actor.type', f.actorType),
-    ...terms('event.outcome', f.outcome),
-    ...terms('source.geo.country_iso_code', f.country),
-    ...terms('audit.device.type', f.deviceType),
-    ...terms('user_agent.name', f.browser),
-    ...terms('user_agent.os.name', f.os),
-    ...terms('audit.money.currency', f.currency)
-  ]
-  if (f.operatorId !== undefined) filter.push({ term: { 'audit.actor.type': 'operator' } }, ...terms('audit.actor.id', f.operatorId))
+  const filter: Query[] = FILTER_FIELDS.filter(e => e.kind === 'terms').flatMap(e => terms(e.field, listOf(f, e.key)))
+  if (f.operatorId !== undefined) filter.push({ term: { 'audit.actor.type': 'operator' } }, ...terms(fieldOf('operator'), f.operatorId))
   if (f.ip !== undefined) {
-    filter.push(f.ip.length === 1 ? { term: { 'source.ip': f.ip[0] as string } } : { bool: { should: f.ip.map(ip => ({ term: { 'source.ip': ip } })), minimum_should_match: 1 } })
+    const ip = fieldOf('ip')
+    filter.push(f.ip.length === 1 ? { term: { [ip]: f.ip[0] as string } } : { bool: { should: f.ip.map(v => ({ term: { [ip]: v } })), minimum_should_match: 1 } })
   }
   if (f.period?.from !== undefined || f.period?.to !== undefined) {
     filter.push({ range: { '@timestamp': {
@@ -94,9 +83,9 @@ export function compileFilters (f: Filters): { filter: Query[], must: Query[] } 
     } } })
   }
   // Both importance filters may be given: they combine with AND like every other filter.
-  filter.push(...terms('audit.importance.level', f.importance?.levels))
-  if (f.importance?.min !== undefined) filter.push(...terms('audit.importance.level', levelsFrom(f.importance.min)))
-  if (f.amount !== undefined) filter.push({ range: { 'audit.money.amount': { ...(f.amount.gte === undefined ? {} : { gte: f.amount.gte }), ...(f.amount.lte === undefined ? {} : { lte: f.amount.lte }) } } })
+  filter.push(...terms(fieldOf('importance'), f.importance?.levels))
+  if (f.importance?.min !== undefined) filter.push(...terms(fieldOf('importance'), levelsFrom(f.importance.min)))
+  if (f.amount !== undefined) filter.push({ range: { [fieldOf('amount')]: { ...(f.amount.gte === undefined ? {} : { gte: f.amount.gte }), ...(f.amount.lte === undefined ? {} : { lte: f.amount.lte }) } } })
   const must: Query[] = f.text === undefined
     ? []
     : [{ bool: { should: [

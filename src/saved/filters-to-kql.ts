@@ -1,4 +1,5 @@
 import type { Filters } from '../query/filters.ts'
+import { FILTER_FIELDS, listOf } from '../query/filter-fields.ts'
 
 /** A KQL value, always quoted: inside quotes only `"` and `\` need escaping. */
 export function kqlValue (v: string | number): string {
@@ -14,27 +15,21 @@ const anyOf = (field: string, values: readonly (string | number)[] | undefined):
  * (Kibana searches every field with it): it is returned apart, as a note.
  */
 export function filtersToKql (f: Filters): { kql: string, notes: string[] } {
-  const clauses = [
-    ...anyOf('audit.tenant', f.tenant),
-    ...anyOf('audit.category', f.category),
-    ...anyOf('event.action', f.action),
-    ...anyOf('source.ip', f.ip),
-    ...anyOf('audit.session.id', f.sessionId),
-    ...anyOf('user.id', f.userId),
-    ...(f.operatorId === undefined ? [] : ['audit.actor.type:"operator"', ...anyOf('audit.actor.id', f.operatorId)]),
-    ...anyOf('audit.actor.type', f.actorType),
-    ...anyOf('event.outcome', f.outcome),
-    ...anyOf('audit.importance.level', f.importance?.levels),
-    ...(f.importance?.min === undefined ? [] : [`audit.importance.level >= ${f.importance.min}`]),
-    ...anyOf('source.geo.country_iso_code', f.country),
-    ...anyOf('audit.device.type', f.deviceType),
-    ...anyOf('user_agent.name', f.browser),
-    ...anyOf('user_agent.os.name', f.os),
-    ...(f.amount?.gte === undefined ? [] : [`audit.money.amount >= ${f.amount.gte}`]),
-    ...(f.amount?.lte === undefined ? [] : [`audit.money.amount <= ${f.amount.lte}`]),
-    ...anyOf('audit.money.currency', f.currency),
-    ...(f.text === undefined ? [] : [kqlValue(f.text)])
-  ]
+  const clauses: string[] = []
+  for (const { key, field, kind } of FILTER_FIELDS) {
+    switch (kind) {
+      case 'terms': case 'ip': clauses.push(...anyOf(field, listOf(f, key))); break
+      case 'operator': if (f.operatorId !== undefined) clauses.push('audit.actor.type:"operator"', ...anyOf(field, f.operatorId)); break
+      case 'importance':
+        clauses.push(...anyOf(field, f.importance?.levels))
+        if (f.importance?.min !== undefined) clauses.push(`${field} >= ${f.importance.min}`)
+        break
+      case 'amount':
+        if (f.amount?.gte !== undefined) clauses.push(`${field} >= ${f.amount.gte}`)
+        if (f.amount?.lte !== undefined) clauses.push(`${field} <= ${f.amount.lte}`)
+    }
+  }
+  if (f.text !== undefined) clauses.push(kqlValue(f.text))
   const notes = f.text === undefined ? [] : ['free text became a quoted KQL phrase: Kibana matches it against every field, Sillage against message and reason']
   return { kql: clauses.join(' and '), notes }
 }
