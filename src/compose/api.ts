@@ -31,6 +31,7 @@ import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
 import { createSso } from '../auth/sso.ts'
 import { apiMonitoring } from './monitoring.ts'
+import { streamServiceFor } from './streams.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -68,7 +69,8 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const sso = config.oidc === undefined ? undefined : createSso(config.oidc, config.session, redis, config.queuePrefix, (details, message) => log?.warn(details, message))
   const health = { elasticsearch: () => es.ping(), redis: () => redis.ping() }
   const monitoring = await apiMonitoring(config, redis, health)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const streams = await streamServiceFor(config, es)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

@@ -24,6 +24,7 @@ import { exportServiceFor, integrityServiceFor, loadSigningKey, trustedKeysFor }
 import { countJobs, instrumentedIo, startWorkerWatch, type WorkerWatch } from './worker-monitoring.ts'
 import { QUEUES } from '../queue/policy.ts'
 import { CLEANUP_JOB } from '../indexer/export-worker-jobs.ts'
+import { workerStreams, type WorkerStreams } from './streams.ts'
 
 export interface Indexer {
   close: () => Promise<void>
@@ -37,7 +38,9 @@ export interface Indexer {
 export async function composeIndexer (config: Config, es: Es, caps: Capabilities, log: Logger): Promise<Indexer> {
   const redis = createRedis(config.redis, 'worker')
   await connectRedis(redis, config.redis)
-  const watch = await startWorkerWatch(config, redis, { es }, log)
+  // The self-watch reads the streams, which start after it.
+  const streams: { current?: WorkerStreams } = {}
+  const watch = await startWorkerWatch(config, redis, { es, streams: async () => await streams.current?.observe() ?? [] }, log)
   const prefix = config.indexPrefix
   const marks = new ConflictMarks(redis, config.queuePrefix)
   const batcherIo: BatcherIo = instrumentedIo({
@@ -90,6 +93,8 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   exportWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'export failed'))
   exportWorker.on('completed', job => { if (job.name !== CLEANUP_JOB) watch.metrics.exportJobs.inc({ outcome: 'completed' }) })
   exportWorker.on('failed', job => { if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) watch.metrics.exportJobs.inc({ outcome: 'failed' }) })
+  // Log streams: delivery of tenants' events to their receivers.
+  streams.current = await workerStreams(config, es, redis, watch.registry, log)
   log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm, integrity: config.integrity }, 'indexer started')
 
   return {
@@ -103,6 +108,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
       await maintenance.close()
       await exportWorker.close()
       await exportsQueue.close()
+      await streams.current?.close()
       await watch.close()
       redis.disconnect()
     }

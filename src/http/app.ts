@@ -41,6 +41,8 @@ import type { Registry } from 'prom-client'
 import type { IngestMetrics } from '../metrics/ingest-metrics.ts'
 import { installIngestMetrics } from './plugins/ingest-metrics.ts'
 import { metricsRoutes } from './routes/metrics.ts'
+import { streamRoutes } from './routes/streams.ts'
+import type { StreamService } from '../streams/stream-service.ts'
 
 export interface AppServices {
   ingest: IngestService
@@ -63,6 +65,8 @@ export interface AppServices {
   sso?: Sso
   /** Prometheus series of this process (GET /metrics) and readiness components that do not make it unready (workers). */
   monitoring?: { registry: Registry, ingest: IngestMetrics, advisory: HealthChecks }
+  /** Log streams of tenants' events to outside receivers. */
+  streams?: StreamService
 }
 
 export const API_VERSION = '0.1.0'
@@ -92,6 +96,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
     installIngestMetrics(app, services.monitoring.ingest)
     await app.register(metricsRoutes, { registry: services.monitoring.registry })
   }
+  if (services.streams !== undefined) await app.register(streamRoutes, { streams: services.streams })
   await app.register(eventRoutes, { ingest: services.ingest })
   await app.register(searchRoutes, { search: services.search })
   await app.register(exportRoutes, { exports: services.exports, saved: services.saved })

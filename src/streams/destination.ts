@@ -1,0 +1,52 @@
+import { isIP } from 'node:net'
+import type { FieldError } from '../events/validate.ts'
+import type { Stream, StreamDestination } from './schema.ts'
+
+/** Loopback receivers: refused unless the operator allows them (tests, a local relay). */
+export function isLoopbackHost (host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
+  if (h === 'localhost' || h.endsWith('.localhost')) return true
+  if (isIP(h) === 4) return h.startsWith('127.') || h === '0.0.0.0'
+  if (isIP(h) === 6) return h === '::1' || h === '::' || /^::ffff:127\./.test(h)
+  return false
+}
+
+/**
+ * A destination is accepted when it is encrypted (https, syslog over TLS) and not a loopback address; plain http
+ * and plain TCP only towards loopback receivers, and loopback receivers only where the operator allows them.
+ * (Names are not resolved here: a name that resolves to a loopback address is the operator's DNS to keep right.)
+ */
+export function destinationProblems (d: StreamDestination, allowLoopback: boolean): FieldError[] {
+  const problem = (path: string, message: string): FieldError[] => [{ index: 0, path: `/destination/${path}`, message }]
+  if (d.type === 'http') {
+    let url: URL
+    try {
+      url = new URL(d.url)
+    } catch {
+      return problem('url', 'must be an absolute URL')
+    }
+    if (url.username !== '' || url.password !== '') return problem('url', 'must not carry credentials: send a token instead')
+    const loopback = isLoopbackHost(url.hostname)
+    if (loopback && !allowLoopback) return problem('url', 'loopback receivers are not allowed on this service')
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return []
+    return problem('url', 'must be https:// (plain http only towards loopback receivers where allowed)')
+  }
+  const loopback = isLoopbackHost(d.host)
+  if (loopback && !allowLoopback) return problem('host', 'loopback receivers are not allowed on this service')
+  if (d.tls === false && !loopback) return problem('tls', 'syslog leaves the service over TLS only (plain TCP only towards loopback receivers where allowed)')
+  if (d.ca !== undefined && !/-----BEGIN CERTIFICATE-----/.test(d.ca)) return problem('ca', 'must be PEM certificates')
+  return []
+}
+
+/** The destination as answers show it: no token, no certificate body. */
+export function publicDestination (d: StreamDestination): Stream['destination'] {
+  if (d.type === 'http') return { type: 'http', url: d.url, hasToken: d.token !== undefined }
+  return { type: 'syslog', host: d.host, port: d.port, tls: d.tls ?? true, hasCa: d.ca !== undefined, facility: d.facility ?? 13, hostname: d.hostname ?? 'sillage' }
+}
+
+/** An update that leaves out the token (or the CA) keeps the stored one, as the answers never show it. */
+export function keepSecrets (next: StreamDestination, stored: StreamDestination): StreamDestination {
+  if (next.type === 'http' && stored.type === 'http' && next.token === undefined && stored.token !== undefined && next.url === stored.url) return { ...next, token: stored.token }
+  if (next.type === 'syslog' && stored.type === 'syslog' && next.ca === undefined && stored.ca !== undefined && next.host === stored.host) return { ...next, ca: stored.ca }
+  return next
+}

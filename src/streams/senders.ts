@@ -1,0 +1,51 @@
+import { connect as tcpConnect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import type { StreamDestination } from './schema.ts'
+import { frame, syslogMessage } from './syslog.ts'
+
+/** Sends one batch; resolves once the receiver has it (HTTP 2xx; syslog: written and the connection closed cleanly). */
+export type SendBatch = (destination: StreamDestination, events: ReadonlyArray<Record<string, unknown>>, meta: { streamId: string }) => Promise<void>
+
+export function createSender (timeoutMs: number): SendBatch {
+  return async (destination, events, meta) => {
+    if (destination.type === 'http') await sendHttp(destination, events, meta.streamId, timeoutMs)
+    else await sendSyslog(destination, events, timeoutMs)
+  }
+}
+
+/** One POST of NDJSON; anything but 2xx is a failure (the batch is sent again later, whole). */
+async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events: ReadonlyArray<Record<string, unknown>>, streamId: string, timeoutMs: number): Promise<void> {
+  const body = events.map(e => JSON.stringify(e)).join('\n') + '\n'
+  const res = await fetch(d.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', 'x-sillage-stream': streamId, 'x-sillage-events': String(events.length), ...(d.token === undefined ? {} : { authorization: `Bearer ${d.token}` }) },
+    body,
+    redirect: 'error',
+    signal: AbortSignal.timeout(timeoutMs)
+  })
+  // The answer is not needed; reading it frees the connection.
+  await res.arrayBuffer().catch(() => undefined)
+  if (res.status < 200 || res.status >= 300) throw new Error(`receiver answered ${res.status}`)
+}
+
+/**
+ * One connection per batch: the frames, then a clean close. Syslog has no acknowledgement; a close without
+ * error means the receiver's side took every byte, which is the most TCP tells.
+ */
+async function sendSyslog (d: Extract<StreamDestination, { type: 'syslog' }>, events: ReadonlyArray<Record<string, unknown>>, timeoutMs: number): Promise<void> {
+  const options = { facility: d.facility ?? 13, hostname: d.hostname ?? 'sillage' }
+  const payload = Buffer.concat(events.map(e => frame(syslogMessage(e, options))))
+  await new Promise<void>((resolve, reject) => {
+    const socket: Socket = d.tls === false
+      ? tcpConnect({ host: d.host, port: d.port })
+      : tlsConnect({ host: d.host, port: d.port, servername: d.host, ...(d.ca === undefined ? {} : { ca: d.ca }) })
+    let failed = false
+    const fail = (err: Error): void => { failed = true; socket.destroy(); reject(err) }
+    socket.setTimeout(timeoutMs, () => fail(new Error(`syslog receiver ${d.host}:${d.port} timed out`)))
+    socket.once('error', fail)
+    socket.once(d.tls === false ? 'connect' : 'secureConnect', () => { socket.end(payload) })
+    // The receiver closing first without reading everything shows as an error (reset) before this.
+    socket.once('close', hadError => { if (!failed) { if (hadError) reject(new Error('syslog connection closed with an error')); else resolve() } })
+    socket.on('data', () => undefined)
+  })
+}
