@@ -1,6 +1,6 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
-import { FRESH_POSITION, type StoredPosition, type StoredStream } from '../streams/schema.ts'
+import { FRESH_POSITION, type StoredPosition, type StoredStream } from './stream-records.ts'
 
 export const streamsIndex = (prefix: string): string => `${prefix}-system-streams`
 export const streamPositionsIndex = (prefix: string): string => `${prefix}-system-stream-positions`
