@@ -7,7 +7,8 @@
  *   keys create --name N --scopes read,export [--tenant T]    create an API key (printed once)
  *   keys list [--tenant T] | keys revoke ID | keys rotate ID
  *   pseudonym FIELD VALUE   the pseudonym stored for a value (to search for it when the field is pseudonymised)
- *   verify --tenant T [--from N --to M]   recompute a tenant's integrity log; exits 1 if anything is wrong
+ *   verify --tenant T [--from N --to M | --since SIZE]   recompute a tenant's integrity log (incrementally from the
+ *                      checkpoint of size SIZE with --since); exits 1 if anything is wrong
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
@@ -83,10 +84,10 @@ async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
     if (value !== undefined && !/^\d+$/.test(value)) throw new Error(`--${name} must be a sequence number`)
     return value === undefined ? undefined : Number(value)
   }
-  const [from, to] = [seq('from'), seq('to')]
-  if (tenant === undefined) throw new Error('verify --tenant <tenant> [--from <seq>] [--to <seq>]')
+  const [from, to, since] = [seq('from'), seq('to'), seq('since')]
+  if (tenant === undefined) throw new Error('verify --tenant <tenant> [--from <seq>] [--to <seq>] | [--since <checkpoint size>]')
   const service = integrityServiceFor(config, es, await trustedKeysFor(config, { warn: (_details, message) => { console.error(message) } }))
-  const report = await service.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, PLATFORM_SCOPE)
+  const report = await service.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(since === undefined ? {} : { since }) }, PLATFORM_SCOPE)
   console.log(JSON.stringify(report, null, 2))
   if (!report.ok) process.exitCode = 1
 }

@@ -67,7 +67,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     }
     const signingKey = await loadSigningKey(config, log)
     proofs = integrityServiceFor(config, es, await trustedKeysFor(config, log, signingKey))
-    const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log })
+    const sealer = new Sealer({ store, file: new CheckpointFile(config.checkpointFile, prefix), signingKey, log, noteOrigin: config.checkpointOrigin })
     const started = await startSealing(redis, sealer, { prefix: config.queuePrefix, checkpointMs: config.checkpointMs, lockMs: config.workerLockMs, turnMs: config.sealTurnMs }, log)
     sealing = started
     batcher = new SealingBatcher(batcherIo, batcherOptions, { enqueue: async entries => await started.enqueue(entries) })

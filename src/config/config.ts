@@ -4,6 +4,7 @@ import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-class
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'
 import { parsePublicKey } from '../integrity/trusted-keys.ts'
+import { noteNameProblem } from '../integrity/note.ts'
 import { parseOidc, type OidcConfig, type SessionConfig } from './oidc-config.ts'
 import { parseRedisUrl, queuePrefixFor, type RedisTarget } from './redis-config.ts'
 import { parseMonitoring, type MonitoringConfig, type StreamsConfig } from './monitoring-config.ts'
@@ -59,6 +60,8 @@ export interface Config {
    * rotation. An API given these and no signing key holds no private key: the first is then the current one.
    */
   verifyKeys: string[]
+  /** Origin of the checkpoints' signed-note form (C2SP tlog-checkpoint); each tenant's log is `<origin>/<tenant>`. */
+  checkpointOrigin: string
   /** The built web console served at /console/ (relative paths from the working directory). */
   consoleDir: string
   /** Single sign-on for people (OpenID Connect); undefined when SILLAGE_OIDC_ISSUER is unset. */
@@ -155,10 +158,14 @@ export function loadConfig (env: Env = process.env): Config {
     consoleDir: read.string('SILLAGE_CONSOLE_DIR', 'console/dist'),
     signingKey: parseSigningKeyEnv(env.SILLAGE_SIGNING_KEY, problems),
     verifyKeys: parseVerifyKeysEnv(env.SILLAGE_VERIFY_KEYS, problems),
+    checkpointOrigin: read.string('SILLAGE_CHECKPOINT_ORIGIN', ''),
     ...parseOidc(env, problems),
     ...parseMonitoring(env, problems)
   }
   config.queuePrefix = queuePrefixFor(config.queuePrefix, config.redis)
+  config.checkpointOrigin ||= `sillage/${config.indexPrefix}`
+  const originProblem = noteNameProblem(config.checkpointOrigin)
+  if (originProblem !== undefined) problems.push(`SILLAGE_CHECKPOINT_ORIGIN="${config.checkpointOrigin}" ${originProblem}`)
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

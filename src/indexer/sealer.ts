@@ -5,6 +5,7 @@ import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { Frontier, Node } from '../integrity/frontier.ts'
 import { loadFrontier } from '../integrity/tree-reader.ts'
+import { tenantOrigin } from '../integrity/note.ts'
 import type { LeafRun, SealEntry } from '../integrity/types.ts'
 
 export interface SealerDeps {
@@ -13,6 +14,8 @@ export interface SealerDeps {
   signingKey: KeyObject
   log: Logger
   now?: () => number
+  /** Origin base of the signed-note form of checkpoints (each tenant's log is `<base>/<tenant>`); absent, no note is signed. */
+  noteOrigin?: string
 }
 
 export interface SealResult { sealed: number, skipped: number }
@@ -163,7 +166,8 @@ export class Sealer {
       if (end <= (checkpointed.get(tenant) ?? 0)) continue
       const log = await this.logOf(tenant)
       if (log.frontier.size <= log.checkpointed) continue
-      const cp = signCheckpoint({ tenant, size: log.frontier.size, root: log.frontier.root().toString('hex'), time: new Date(this.now()).toISOString() }, signingKey)
+      const origin = this.deps.noteOrigin === undefined ? undefined : tenantOrigin(this.deps.noteOrigin, tenant)
+      const cp = signCheckpoint({ tenant, size: log.frontier.size, root: log.frontier.root().toString('hex'), time: new Date(this.now()).toISOString() }, signingKey, origin)
       // The file first: if the index write fails, the retry signs again and the file's latest line matches the index.
       await file.append(cp)
       await store.writeCheckpoint(cp)

@@ -22,7 +22,10 @@ export class CheckpointFile {
   constructor (readonly path: string, private readonly log: string) {}
 
   async append (cp: SignedCheckpoint): Promise<void> {
-    const line: CheckpointLine = { log: this.log, tenant: cp.tenant, size: cp.size, root: cp.root, time: cp.time, keyId: cp.keyId, signature: cp.signature }
+    const line: CheckpointLine = {
+      log: this.log, tenant: cp.tenant, size: cp.size, root: cp.root, time: cp.time, keyId: cp.keyId, signature: cp.signature,
+      ...(cp.origin === undefined ? {} : { origin: cp.origin }), ...(cp.noteSignature === undefined ? {} : { noteSignature: cp.noteSignature })
+    }
     await mkdir(dirname(this.path), { recursive: true })
     const file = await open(this.path, 'a', 0o640)
     try {
@@ -57,7 +60,8 @@ function parseLine (text: string): CheckpointLine | undefined {
   try {
     const v = JSON.parse(text) as Partial<CheckpointLine>
     const strings = [v.log, v.tenant, v.root, v.time, v.keyId, v.signature].every(s => typeof s === 'string')
-    return strings && typeof v.size === 'number' ? v as CheckpointLine : undefined
+    const note = [v.origin, v.noteSignature].every(s => s === undefined || typeof s === 'string')
+    return strings && note && typeof v.size === 'number' ? v as CheckpointLine : undefined
   } catch {
     // A damaged line counts as absent: the checkpoint it held will be reported missing from the file.
     return undefined

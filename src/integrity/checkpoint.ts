@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
 import { canonicalize } from './canonical.ts'
+import { checkpointNoteText, signNoteText } from './note.ts'
 
 /** What a checkpoint asserts: the log of `tenant` had `size` leaves with this root at `time`. */
 export interface CheckpointBody {
@@ -16,6 +17,10 @@ export interface SignedCheckpoint extends CheckpointBody {
   keyId: string
   /** Ed25519 over checkpointMessage(body), base64. */
   signature: string
+  /** The origin line of the same checkpoint as a C2SP signed note (absent on checkpoints made before notes). */
+  origin?: string
+  /** Ed25519 over the note text (checkpointNoteText), base64. */
+  noteSignature?: string
 }
 
 /**
@@ -36,25 +41,31 @@ export function keyIdOf (key: KeyObject): string {
   return createHash('sha256').update(rawPublicKey(key)).digest('hex').slice(0, 16)
 }
 
-export function signCheckpoint (body: CheckpointBody, privateKey: KeyObject): SignedCheckpoint {
+/** Signs the checkpoint, and with an origin, its signed-note form too (the same key, over the note text). */
+export function signCheckpoint (body: CheckpointBody, privateKey: KeyObject, origin?: string): SignedCheckpoint {
   return {
     tenant: body.tenant,
     size: body.size,
     root: body.root,
     time: body.time,
     keyId: keyIdOf(privateKey),
-    signature: sign(null, checkpointMessage(body), privateKey).toString('base64')
+    signature: sign(null, checkpointMessage(body), privateKey).toString('base64'),
+    ...(origin === undefined ? {} : { origin, noteSignature: signNoteText(checkpointNoteText(origin, body.size, body.root), privateKey) })
   }
 }
 
-/** True when the signature is by this key over exactly these fields. */
+/** True when the signature is by this key over exactly these fields, and so is the note signature, if any. */
 export function verifyCheckpoint (cp: SignedCheckpoint, publicKey: KeyObject): boolean {
   try {
-    return verify(null, checkpointMessage(cp), publicKey, Buffer.from(cp.signature, 'base64'))
+    if (!verify(null, checkpointMessage(cp), publicKey, Buffer.from(cp.signature, 'base64'))) return false
+    if (cp.origin === undefined && cp.noteSignature === undefined) return true
+    if (cp.origin === undefined || cp.noteSignature === undefined) return false
+    return verify(null, Buffer.from(checkpointNoteText(cp.origin, cp.size, cp.root)), publicKey, Buffer.from(cp.noteSignature, 'base64'))
   } catch {
     return false
   }
 }
 
 export const sameCheckpoint = (a: SignedCheckpoint, b: SignedCheckpoint): boolean =>
-  a.tenant === b.tenant && a.size === b.size && a.root === b.root && a.time === b.time && a.keyId === b.keyId && a.signature === b.signature
+  a.tenant === b.tenant && a.size === b.size && a.root === b.root && a.time === b.time && a.keyId === b.keyId && a.signature === b.signature &&
+  a.origin === b.origin && a.noteSignature === b.noteSignature

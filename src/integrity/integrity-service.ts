@@ -5,9 +5,12 @@ import type { CheckpointFile } from './checkpoint-file.ts'
 import { keyIdOf, rawPublicKey } from './checkpoint.ts'
 import type { TrustedKeys } from './trusted-keys.ts'
 import { auditPathSpans, rootFromAuditPath } from './merkle.ts'
-import type { InclusionProof, PublicKey, VerifyReport } from './schemas.ts'
+import type { InclusionProof, PublicKey } from './schemas.ts'
 import { spanHashes } from './tree-reader.ts'
 import { verifyLog } from './verifier.ts'
+import { verifySince } from './verify-since.ts'
+import { consistencyProof, IntegrityConflictError, latestCheckpoint, listCheckpoints, noteText, witnessRequest } from './checkpoint-service.ts'
+import type { CheckpointList, ConsistencyProof, LatestCheckpoint, VerifyOutcome } from './log-schemas.ts'
 import { parsePartition } from '../store/index-names.ts'
 import { expiredPartitions } from '../store/retention.ts'
 import type { RetentionClass } from '../store/retention-classes.ts'
@@ -15,10 +18,7 @@ import type { RetentionClass } from '../store/retention-classes.ts'
 /** Where events live and how long each class is kept: an event removed by retention is not a deletion. */
 export interface Retention { prefix: string, days: Record<RetentionClass, number> }
 
-/** The stored log contradicts its signed checkpoint: an answer would not verify. */
-export class IntegrityConflictError extends Error {
-  readonly statusCode = 409
-}
+export { IntegrityConflictError }
 
 /** Proofs and verification of the per-tenant logs, for the API, the CLI and evidence exports. */
 export class IntegrityService {
@@ -86,19 +86,55 @@ export class IntegrityService {
     return tenants[0] ?? null
   }
 
-  /** Verifies a range of a tenant's log; a tenant-bound caller may only verify its own tenant. */
-  async verify (tenant: string | undefined, range: { from?: number, to?: number }, scope: ReadScope): Promise<VerifyReport> {
+  /** The tenant a request is about: a tenant-bound key's own (it may name no other), the one a platform key names. */
+  private tenantFor (tenant: string | undefined, scope: ReadScope, what: string): string {
     const target = tenant ?? scope.tenant
     if (target === undefined || target === null) {
-      throw new ValidationError([{ index: 0, path: '/querystring/tenant', message: 'is required for platform keys' }], 'the verification request is invalid')
+      throw new ValidationError([{ index: 0, path: '/querystring/tenant', message: 'is required for platform keys' }], `the ${what} request is invalid`)
     }
-    if (scope.tenant !== null && scope.tenant !== target) throw new ForbiddenError(`this API key may only verify tenant "${scope.tenant}"`)
+    if (scope.tenant !== null && scope.tenant !== target) throw new ForbiddenError(`this API key may only read tenant "${scope.tenant}"`)
+    return target
+  }
+
+  async checkpoints (tenant: string | undefined, page: { from?: number, limit: number }, scope: ReadScope): Promise<CheckpointList> {
+    return await listCheckpoints({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'checkpoint list'), page.from, page.limit)
+  }
+
+  async latestCheckpoint (tenant: string | undefined, scope: ReadScope): Promise<LatestCheckpoint> {
+    return await latestCheckpoint({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'checkpoint'))
+  }
+
+  /** The latest checkpoint as a C2SP signed note (tlog-checkpoint). */
+  async latestNote (tenant: string | undefined, scope: ReadScope): Promise<string> {
+    return noteText(this.keys, await this.latestCheckpoint(tenant, scope))
+  }
+
+  async consistency (tenant: string | undefined, sizes: { from: number, to?: number }, scope: ReadScope): Promise<ConsistencyProof> {
+    return await consistencyProof({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'consistency'), sizes.from, sizes.to)
+  }
+
+  /** The body of a tlog-witness add-checkpoint request for the latest checkpoint (or `to`), from size `from`. */
+  async witnessRequest (tenant: string | undefined, sizes: { from: number, to?: number }, scope: ReadScope): Promise<string> {
+    return witnessRequest(this.keys, await this.consistency(tenant, sizes, scope))
+  }
+
+  /**
+   * Verifies a range of a tenant's log, or with `since` incrementally from the checkpoint of that size; a
+   * tenant-bound caller may only verify its own tenant.
+   */
+  async verify (tenant: string | undefined, range: { from?: number, to?: number, since?: number }, scope: ReadScope): Promise<VerifyOutcome> {
+    const target = this.tenantFor(tenant, scope, 'verification')
+    if (range.since !== undefined && (range.from !== undefined || range.to !== undefined)) {
+      throw new ValidationError([{ index: 0, path: '/querystring/since', message: 'verifies from a checkpoint to the latest: give since, or from and to, not both' }], 'the verification request is invalid')
+    }
     const now = this.clock.now()
     const retention = this.retention
     const retired = (index: string): boolean => {
       const partition = retention === undefined ? undefined : parsePartition(retention.prefix, index)
       return partition !== undefined && retention !== undefined && expiredPartitions([partition], retention.days, now).length > 0
     }
-    return await verifyLog({ store: this.store, file: this.file, keys: this.keys, retired }, target, range)
+    const deps = { store: this.store, file: this.file, keys: this.keys, retired }
+    if (range.since !== undefined) return await verifySince(deps, target, range.since)
+    return { ...await verifyLog(deps, target, { ...(range.from === undefined ? {} : { from: range.from }), ...(range.to === undefined ? {} : { to: range.to }) }), mode: 'full' }
   }
 }

@@ -21,12 +21,19 @@ export interface VerifyDeps {
   retired: (index: string) => boolean
 }
 
+export interface VerifyRange {
+  from?: number
+  to?: number
+  /** Scan for insertions from this ingestion time on at the latest (an incremental check: the earlier ones were scanned before). */
+  ingestedFrom?: string
+}
+
 /**
  * Recomputes a range of a tenant's log: every leaf against the event stored under its id, the signed root
  * against the stored leaves, the checkpoint against its copy in the file, and the tenant's stored events
  * (ingested up to the checkpoint) against the log, to find insertions.
  */
-export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from?: number, to?: number }): Promise<VerifyReport> {
+export async function verifyLog (deps: VerifyDeps, tenant: string, range: VerifyRange): Promise<VerifyReport> {
   const { store } = deps
   await store.refresh()
   const last = (await store.extent(tenant)).end - 1
@@ -88,8 +95,9 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: { from
   let scanned = 0
   if (anchor !== undefined) {
     // The window the range's events were ingested in, closed by the checkpoint: later events may not be sealed yet.
+    const lower = [range.ingestedFrom, from > 0 ? minIngested : undefined].filter((t): t is string => t !== undefined).sort()[0]
     const window = {
-      ...(from > 0 && minIngested !== undefined ? { gte: minIngested } : {}),
+      ...(lower === undefined ? {} : { gte: lower }),
       lte: end <= last && maxIngested !== undefined && maxIngested < anchor.time ? maxIngested : anchor.time
     }
     for await (const page of store.eventPages(tenant, window)) {

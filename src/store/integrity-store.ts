@@ -75,13 +75,16 @@ interface BlockSource {
   partition_of?: number[]
   sealed_at: string
 }
-interface CheckpointSource { tenant: string, size: number, root: string, time: string, key_id: string, signature: string }
+interface CheckpointSource { tenant: string, size: number, root: string, time: string, key_id: string, signature: string, origin?: string, note_signature?: string }
 
 /** Most leaves in one block (about 80 kB of source). */
 export const BLOCK_LEAVES = 1024
 const HASH_BYTES = 32
 const blockId = (tenant: string, start: number): string => `${tenant}:${start}`
-const toCheckpoint = (s: CheckpointSource): SignedCheckpoint => ({ tenant: s.tenant, size: s.size, root: s.root, time: s.time, keyId: s.key_id, signature: s.signature })
+const toCheckpoint = (s: CheckpointSource): SignedCheckpoint => ({
+  tenant: s.tenant, size: s.size, root: s.root, time: s.time, keyId: s.key_id, signature: s.signature,
+  ...(s.origin === undefined ? {} : { origin: s.origin }), ...(s.note_signature === undefined ? {} : { noteSignature: s.note_signature })
+})
 const MGET_CHUNK = 5000
 /** Event ids per terms lookup, and blocks per page of a walk. */
 const TERMS_CHUNK = 5000
@@ -401,7 +404,10 @@ export class IntegrityStore {
 
   /** Stores a checkpoint (visible at once); one already stored for this tenant and size is kept. */
   async writeCheckpoint (cp: SignedCheckpoint): Promise<void> {
-    const doc: CheckpointSource = { tenant: cp.tenant, size: cp.size, root: cp.root, time: cp.time, key_id: cp.keyId, signature: cp.signature }
+    const doc: CheckpointSource = {
+      tenant: cp.tenant, size: cp.size, root: cp.root, time: cp.time, key_id: cp.keyId, signature: cp.signature,
+      ...(cp.origin === undefined ? {} : { origin: cp.origin }), ...(cp.noteSignature === undefined ? {} : { note_signature: cp.noteSignature })
+    }
     await this.es.create({ index: this.checkpoints, id: `${cp.tenant}:${cp.size}`, document: doc, refresh: true }, { ignore: [409] })
   }
 
@@ -409,6 +415,18 @@ export class IntegrityStore {
     const r = await this.es.search<CheckpointSource>({ index: this.checkpoints, size: 1, query: { term: { tenant } }, sort: [{ size: 'desc' }, { time: 'desc' }] })
     const s = r.hits.hits[0]?._source
     return s === undefined ? undefined : toCheckpoint(s)
+  }
+
+  /** The tenant's checkpoint of this size (at most one: they are stored under `<tenant>:<size>`). */
+  async checkpointAt (tenant: string, size: number): Promise<SignedCheckpoint | undefined> {
+    const r = await this.es.get<CheckpointSource>({ index: this.checkpoints, id: `${tenant}:${size}` }, { ignore: [404] })
+    return r.found && r._source !== undefined && r._source.tenant === tenant ? toCheckpoint(r._source) : undefined
+  }
+
+  /** The tenant's checkpoints of size at most `atMost`, largest first, `limit` of them. */
+  async checkpointPage (tenant: string, atMost: number, limit: number): Promise<SignedCheckpoint[]> {
+    const r = await this.es.search<CheckpointSource>({ index: this.checkpoints, size: limit, query: { bool: { filter: [{ term: { tenant } }, { range: { size: { lte: atMost } } }] } }, sort: [{ size: 'desc' }] })
+    return r.hits.hits.flatMap(h => h._source === undefined ? [] : [toCheckpoint(h._source)])
   }
 
   /**

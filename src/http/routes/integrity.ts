@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { IntegrityService } from '../../integrity/integrity-service.ts'
-import { InclusionProof, PublicKey, VerifyQuery, VerifyReport } from '../../integrity/schemas.ts'
+import { InclusionProof, PublicKey } from '../../integrity/schemas.ts'
+import { VerifyOutcome, VerifySinceQuery } from '../../integrity/log-schemas.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { integrityLogRoutes } from './integrity-log.ts'
 
 export const integrityRoutes: FastifyPluginAsyncTypebox<{ integrity: IntegrityService }> = async (app, { integrity }) => {
   app.get('/v1/integrity/public-key', {
@@ -20,18 +22,21 @@ export const integrityRoutes: FastifyPluginAsyncTypebox<{ integrity: IntegritySe
     schema: {
       tags: ['integrity'],
       summary: 'Recompute a tenant\'s log: every event against its leaf, the leaves against the signed root, the checkpoint against the file, and look for insertions',
-      description: 'At most 1,000,000 leaves per call; verify longer logs in ranges (from, to). A tenant-bound key verifies its own tenant only.',
-      querystring: VerifyQuery,
+      description: 'At most 1,000,000 leaves per call; verify longer logs in ranges (from, to). With `since` (the size of the last checkpoint you verified), ' +
+        'incremental: that checkpoint still holds, the latest extends it (consistency proof) and only the events sealed after it are rehashed. A tenant-bound key verifies its own tenant only.',
+      querystring: VerifySinceQuery,
       response: {
-        200: VerifyReport,
-        400: Type.Ref(ErrorResponse, { description: 'Invalid range, or no tenant given with a platform key' }),
+        200: VerifyOutcome,
+        400: Type.Ref(ErrorResponse, { description: 'Invalid range, since not the size of a checkpoint, or no tenant given with a platform key' }),
         ...authErrors
       }
     }
   }, async request => {
-    const { tenant, from, to } = request.query
-    return await integrity.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }, readScopeOf(request))
+    const { tenant, from, to, since } = request.query
+    return await integrity.verify(tenant, { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(since === undefined ? {} : { since }) }, readScopeOf(request))
   })
+
+  await app.register(integrityLogRoutes, { integrity })
 
   app.get('/v1/integrity/proof/:eventId', {
     config: { scope: 'read' },

@@ -27,7 +27,7 @@ export function Integrity (): ReactNode {
       {me.tenant === null && <TenantPicker value={tenant} />}
       {tenant !== '' && (
         <>
-          <CheckpointPanel tenant={tenant} platform={me.tenant === null} />
+          <CheckpointPanel tenant={tenant} />
           {can(me, 'admin') && <VerifyPanel key={tenant} tenant={tenant} />}
           <ProofCheck key={`proof-${tenant}`} tenant={tenant} />
         </>

@@ -3,6 +3,9 @@ export interface PublicKey { algorithm: 'Ed25519', keyId: string, publicKey: str
 
 export interface Checkpoint { tenant: string, size: number, root: string, time: string, keyId: string, signature: string }
 
+/** GET /v1/integrity/checkpoint: the latest checkpoint, the key that signed it and its signed-note form. */
+export type LatestCheckpoint = Checkpoint & { publicKey: string, origin?: string, noteSignature?: string, note?: string, noteVerifierKey?: string }
+
 export interface Proof {
   tenant: string
   eventId: string
