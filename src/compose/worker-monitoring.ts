@@ -59,13 +59,18 @@ export function countJobs (worker: Worker<any, any, any>, queue: string, metrics
   })
 }
 
-/** Until the alert service takes them: each system alert is logged (error level) and counted by kind. */
-export function loggedSystemAlerts (log: Logger, registry: Registry): RaiseSystemAlert {
+/**
+ * Each system alert is logged (error level) and counted by kind, then handed to `forward` (the alert service,
+ * which stores, deduplicates and notifies) when there is one; a forward that fails fails the self-watch run,
+ * which raises it again next time.
+ */
+export function loggedSystemAlerts (log: Logger, registry: Registry, forward?: RaiseSystemAlert): RaiseSystemAlert {
   const counter = new Counter({ name: 'sillage_system_alerts_total', help: 'Alerts the pipeline raised about itself, by kind', labelNames: ['kind'], registers: [registry] })
   for (const kind of SYSTEM_ALERT_KINDS) counter.inc({ kind }, 0)
   return async alert => {
     counter.inc({ kind: alert.kind })
     log.error({ systemAlert: alert }, `system alert: ${alert.summary}`)
+    await forward?.(alert)
   }
 }
 
@@ -83,13 +88,15 @@ export interface WatchSources {
   es: Es
   /** Each stream's failure state, for the self-watch (none until streams are wired). */
   streams?: () => Promise<Observation['streams']>
+  /** Where system alerts go besides the log and the counter: the alert service. */
+  forward?: RaiseSystemAlert
 }
 
 /** The worker's metrics, heartbeat, self-watch and listener. */
 export async function startWorkerWatch (config: Config, redis: Redis, sources: WatchSources, log: Logger): Promise<WorkerWatch> {
   const { registry, stats, beats } = await workerMonitoring(config, redis)
   const metrics = new IndexerMetrics(registry)
-  const raise = loggedSystemAlerts(log, registry)
+  const raise = loggedSystemAlerts(log, registry, sources.forward)
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   const beating = startBeating(beats, id, config.monitoring.heartbeatMs, err => log.warn({ err: err.message }, 'worker heartbeat not written'))
   const observe = async (): Promise<Observation> => {
