@@ -29,8 +29,8 @@ export interface WorkerStreams {
 
 /** The worker's side: delivery (unless SILLAGE_STREAMS=off) and what the self-watch reads. */
 export async function workerStreams (config: Config, es: Es, redis: Redis, registry: Registry, log: Logger): Promise<WorkerStreams> {
+  // The API makes the indices; until then there is no stream to deliver.
   const store = new StreamsStore(es, config.indexPrefix)
-  await store.install(config.indexReplicas)
   const observe = async (): Promise<Observation['streams']> => {
     const all = (await store.list(null)).filter(s => s.doc.enabled)
     const positions = await store.positionsOf(all.map(s => s.id))

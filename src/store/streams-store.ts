@@ -70,8 +70,9 @@ export class StreamsStore {
 
   /** A tenant's streams, or every stream (null); at most 10,000. */
   async list (tenant: string | null): Promise<VersionedStream[]> {
+    // Workers read before any API has made the index: no index, no streams.
     const r = await this.es.search<StoredStream>({
-      index: this.index, size: 10_000, seq_no_primary_term: true, sort: [{ createdAt: 'asc' }],
+      index: this.index, ignore_unavailable: true, allow_no_indices: true, size: 10_000, seq_no_primary_term: true, sort: [{ createdAt: { order: 'asc', unmapped_type: 'date' } }],
       query: tenant === null ? { match_all: {} } : { term: { tenant } }
     })
     return r.hits.hits.map(h => ({ id: h._id as string, doc: h._source as StoredStream, version: versionOf(h._seq_no, h._primary_term) }))

@@ -15,7 +15,7 @@ t.test('the sample alerting rules use only series the service exposes', async t 
   new StreamMetrics(registry)
   loggedSystemAlerts(pino({ level: 'silent' }), registry)
   registerPipelineGauges(registry, { integrity: true, workers: async () => 1, stats: async () => ({ queues: [], lastCheckpointAt: 1 }) })
-  const names = new Set(registry.getMetricsAsArray().flatMap(m => m.type === 'histogram' ? [m.name, `${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]))
+  const names = new Set(registry.getMetricsAsArray().flatMap(m => String(m.type) === 'histogram' ? [m.name, `${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]))
   const rules = readFileSync(new URL('../../../deploy/prometheus-alerts.yml', import.meta.url), 'utf8')
   const used = new Set([...rules.matchAll(/\b(sillage_[a-z_]+)\b/g)].map(m => m[1] as string))
   t.ok(used.size >= 10)
