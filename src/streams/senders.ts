@@ -1,4 +1,4 @@
-import { connect as tcpConnect, type Socket } from 'node:net'
+import { connect as tcpConnect, isIP, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
@@ -38,7 +38,8 @@ async function sendSyslog (d: Extract<StreamDestination, { type: 'syslog' }>, ev
   await new Promise<void>((resolve, reject) => {
     const socket: Socket = d.tls === false
       ? tcpConnect({ host: d.host, port: d.port })
-      : tlsConnect({ host: d.host, port: d.port, servername: d.host, ...(d.ca === undefined ? {} : { ca: d.ca }) })
+      // SNI carries names only; an address is checked against the certificate's IP entries.
+      : tlsConnect({ host: d.host, port: d.port, ...(isIP(d.host) === 0 ? { servername: d.host } : {}), ...(d.ca === undefined ? {} : { ca: d.ca }) })
     let failed = false
     const fail = (err: Error): void => { failed = true; socket.destroy(); reject(err) }
     socket.setTimeout(timeoutMs, () => fail(new Error(`syslog receiver ${d.host}:${d.port} timed out`)))
