@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { Redis } from 'ioredis'
 import type { Test } from 'tap'
 import { loadConfig, type Config } from '../../src/config/config.ts'
@@ -59,15 +59,16 @@ export interface Stack {
  * A real stack on the real engines: templates installed, API built (used through inject), and an in-process
  * indexer unless `worker: false`. Everything it made is removed in teardown. Engines that do not answer fail the test.
  */
-export async function startStack (t: Test, options: { worker?: boolean, env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack (t: Test, options: { worker?: boolean, env?: Record<string, string>, log?: Logger } = {}): Promise<Stack> {
   const config = loadConfig(testEnv(options.env))
-  const log = pino({ level: config.logLevel })
+  const log = options.log ?? pino({ level: config.logLevel })
   const es = createEs(config.elasticsearchUrl)
   const caps = await detectCapabilities(es).catch((err: Error) => {
     throw new Error(`Elasticsearch at ${config.elasticsearchUrl} must be running for integration tests (npm test starts it): ${err.message}`)
   })
   await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
-  const api = await composeApi(config, es)
+  // The API logs only when asked: most tests read answers, not logs.
+  const api = await composeApi(config, es, options.log)
   const indexer = options.worker === false ? undefined : await composeIndexer(config, es, caps, log)
 
   t.teardown(async () => {
@@ -105,6 +106,8 @@ export async function cleanup (es: Es, config: Config): Promise<void> {
   for (const { index } of indices) if (index !== undefined) await es.indices.delete({ index }, { ignore: [404] })
   await es.indices.deleteIndexTemplate({ name: `${p}-*` }, { ignore: [404] })
   await es.cluster.deleteComponentTemplate({ name: `${p}-*` }, { ignore: [404] })
+  // A test on its own Sentinel or Cluster removes those with the engines it started.
+  if (config.redis.kind !== 'single') return
   const redis = new Redis(config.redisUrl)
   try {
     let cursor = '0'
