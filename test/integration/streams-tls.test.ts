@@ -43,7 +43,7 @@ t.test('syslog over TLS (RFC 5425): the receiver\'s certificate is checked again
   }
   await create('with its CA', cert)
   const untrusted = await create('without')
-  const events = Array.from({ length: 5 }, (_, i) => ({ ...makeEvent('tls', i), audit: { tenant: 'brand-a' } }))
+  const events: Array<Record<string, unknown>> = Array.from({ length: 5 }, (_, i) => ({ ...makeEvent('tls', i), audit: { tenant: 'brand-a' } }))
   t.equal((await app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })).statusCode, 202)
 
   const deadline = Date.now() + 60_000
