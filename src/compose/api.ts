@@ -32,6 +32,7 @@ import { SignalsService } from '../analytics/signals/signals-service.ts'
 import { createSso } from '../auth/sso.ts'
 import { apiMonitoring } from './monitoring.ts'
 import { streamServiceFor } from './streams.ts'
+import { composeAlerting } from './alerting.ts'
 
 export interface Api { app: FastifyInstance, close: () => Promise<void> }
 
@@ -70,7 +71,8 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const health = { elasticsearch: () => es.ping(), redis: () => redis.ping() }
   const monitoring = await apiMonitoring(config, redis, health)
   const streams = await streamServiceFor(config, es)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const alerting = await composeAlerting(config, es, redis, log)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {
@@ -79,6 +81,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
       await accessLog.flush()
       await queue.close()
       await exportsQueue.close()
+      await alerting.close()
       await monitoring.close()
       redis.disconnect()
     }

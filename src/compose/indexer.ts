@@ -25,6 +25,7 @@ import { countJobs, instrumentedIo, startWorkerWatch, type WorkerWatch } from '.
 import { QUEUES } from '../queue/policy.ts'
 import { CLEANUP_JOB } from '../indexer/export-worker-jobs.ts'
 import { workerStreams, type WorkerStreams } from './streams.ts'
+import { composeAlerting, type Alerting } from './alerting.ts'
 
 export interface Indexer {
   close: () => Promise<void>
@@ -32,6 +33,8 @@ export interface Indexer {
   sealing?: Sealing
   /** Metrics, heartbeat, self-watch and the worker's listener. */
   watch: WorkerWatch
+  /** Watch rules, alerts and webhooks: runs rules and sends deliveries. */
+  alerting: Alerting
 }
 
 /** Wires the worker process: events consumer with its bulk batcher, and the scheduled retention sweep. */
@@ -95,11 +98,15 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   exportWorker.on('failed', job => { if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) watch.metrics.exportJobs.inc({ outcome: 'failed' }) })
   // Log streams: delivery of tenants' events to their receivers.
   streams.current = await workerStreams(config, es, redis, watch.registry, log)
+  // Watch rules on their schedules, and webhook deliveries of the alerts they raise.
+  const alerting = await composeAlerting(config, es, redis, log)
+  const alertingWorkers = await alerting.startWorkers(log)
   log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm, integrity: config.integrity }, 'indexer started')
 
   return {
     ...(sealing === undefined ? {} : { sealing }),
     watch,
+    alerting,
     close: async () => {
       // close() lets active jobs finish (the batcher flushes their events) and takes no new ones.
       await worker.close()
@@ -109,6 +116,8 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
       await exportWorker.close()
       await exportsQueue.close()
       await streams.current?.close()
+      await alertingWorkers.close()
+      await alerting.close()
       await watch.close()
       redis.disconnect()
     }

@@ -46,6 +46,8 @@ export interface Config {
   geoCacheSize: number
   uaCacheSize: number
   exports: ExportConfig
+  /** Watch rules, alerts and webhooks (docs/alerts.md). */
+  watch: WatchConfig
   /** The integrity chain (sealing and checkpoints); off only to measure what it costs. */
   integrity: boolean
   checkpointMs: number
@@ -71,6 +73,18 @@ export interface Config {
   /** Metrics listeners, worker heartbeat, self-watch bounds. */
   monitoring: MonitoringConfig
   streams: StreamsConfig
+}
+
+/** Watch rule runs and webhook deliveries in the worker. */
+export interface WatchConfig {
+  /** Rule runs a worker holds at once. */
+  concurrency: number
+  /** Webhook requests a worker sends at once. */
+  webhookConcurrency: number
+  /** Longest wait for a receiver's answer. */
+  webhookTimeoutMs: number
+  /** First retry delay of a failed delivery, doubled at each retry. */
+  webhookBackoffMs: number
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -151,6 +165,12 @@ export function loadConfig (env: Env = process.env): Config {
       concurrency: read.int('SILLAGE_EXPORT_CONCURRENCY', 2, 1, 64),
       cleanupMs: read.int('SILLAGE_EXPORT_CLEANUP_MS', 600_000, 1000, 24 * 3600_000)
     },
+    watch: {
+      concurrency: read.int('SILLAGE_RULES_CONCURRENCY', 2, 1, 64),
+      webhookConcurrency: read.int('SILLAGE_WEBHOOK_CONCURRENCY', 8, 1, 256),
+      webhookTimeoutMs: read.int('SILLAGE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      webhookBackoffMs: read.int('SILLAGE_WEBHOOK_BACKOFF_MS', 5000, 10, 3_600_000)
+    },
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
     sealTurnMs: read.int('SILLAGE_SEAL_TURN_MS', 1000, 0, 10_000),
@@ -163,10 +183,9 @@ export function loadConfig (env: Env = process.env): Config {
     ...parseMonitoring(env, problems)
   }
   config.queuePrefix = queuePrefixFor(config.queuePrefix, config.redis)
-  // Only an origin given explicitly is checked: the default one is built from the prefix, checked above.
-  const originProblem = config.checkpointOrigin === '' ? undefined : noteNameProblem(config.checkpointOrigin)
-  if (originProblem !== undefined) problems.push(`SILLAGE_CHECKPOINT_ORIGIN="${config.checkpointOrigin}" ${originProblem}`)
   config.checkpointOrigin ||= `sillage/${config.indexPrefix}`
+  const originProblem = noteNameProblem(config.checkpointOrigin)
+  if (originProblem !== undefined) problems.push(`SILLAGE_CHECKPOINT_ORIGIN="${config.checkpointOrigin}" ${originProblem}`)
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

@@ -42,6 +42,14 @@ import type { IngestMetrics } from '../metrics/ingest-metrics.ts'
 import { installIngestMetrics } from './plugins/ingest-metrics.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { streamRoutes } from './routes/streams.ts'
+import { watchRuleRoutes } from './routes/watch-rules.ts'
+import { alertRoutes } from './routes/alerts.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+import { riskRoutes } from './routes/risk.ts'
+import type { WatchRuleService } from '../watch/rule-service.ts'
+import type { AlertService } from '../alerts/alert-service.ts'
+import type { WebhookService } from '../notify/webhook-service.ts'
+import type { RiskService } from '../analytics/risk/risk-service.ts'
 import type { StreamService } from '../streams/stream-service.ts'
 
 export interface AppServices {
@@ -67,6 +75,8 @@ export interface AppServices {
   monitoring?: { registry: Registry, ingest: IngestMetrics, advisory: HealthChecks }
   /** Log streams of tenants' events to outside receivers. */
   streams?: StreamService
+  /** Watch rules, alerts, webhooks and risk per user. */
+  alerting?: { rules: WatchRuleService, alerts: AlertService, webhooks: WebhookService, risk: RiskService }
 }
 
 export const API_VERSION = '0.1.0'
@@ -105,6 +115,12 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(rulesRoutes, { rules: services.analytics.rules })
   await app.register(behaviourRoutes, { behaviour: services.behaviour })
   await app.register(signalsRoutes, { signals: services.signals })
+  if (services.alerting !== undefined) {
+    await app.register(watchRuleRoutes, { rules: services.alerting.rules })
+    await app.register(alertRoutes, { alerts: services.alerting.alerts })
+    await app.register(webhookRoutes, { webhooks: services.alerting.webhooks })
+    await app.register(riskRoutes, { risk: services.alerting.risk })
+  }
   await app.register(apiKeyRoutes, { keys: services.keys })
   await app.register(accessLogRoutes, { accessLog: services.accessLog })
   await app.register(savedSearchRoutes, { saved: services.saved, kibana: services.kibana })

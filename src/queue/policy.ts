@@ -45,6 +45,24 @@ export const QUEUES = {
       removeOnComplete: false,
       removeOnFail: false
     } satisfies JobsOptions
+  },
+  rules: {
+    name: 'watch-rules',
+    // A failed run is retried; the next run starts where the last successful one ended, so no events are skipped.
+    job: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 500 } satisfies JobsOptions,
+    // A run holds its rule this long at most; a run still going after that lets the next one in.
+    lockMs: 15 * 60_000
+  },
+  webhooks: {
+    name: 'webhooks',
+    job: {
+      // About 11 hours of exponential back-off (13 retries) with the default first delay of 5 s (SILLAGE_WEBHOOK_BACKOFF_MS).
+      attempts: 14,
+      backoff: { type: 'exponential', delay: 5000 },
+      // Kept a day: adding the same delivery again (same job id) while it is kept is a no-op.
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 }
+    } satisfies JobsOptions
   }
 } as const
 

@@ -8,6 +8,8 @@ export interface AccessRecord {
   /** Display name of the person, for reads made in a single sign-on session (key_id is then `person:…`). */
   person?: string
   tenant: string | null
+  /** The change made, for routes that change something (alert.status_changed, watch_rule.created…). */
+  action?: string
   method: string
   route: string
   url: string
@@ -26,6 +28,7 @@ const MAPPING = {
     key_id: { type: 'keyword' as const },
     person: { type: 'keyword' as const, ignore_above: 256 },
     tenant: { type: 'keyword' as const },
+    action: { type: 'keyword' as const },
     method: { type: 'keyword' as const },
     route: { type: 'keyword' as const },
     url: { type: 'keyword' as const, ignore_above: 2048 },

@@ -56,6 +56,11 @@ export class SignalsService {
       windowMs = durationOf(r.window ?? '10m', '/window', MAX_BURST_WINDOW_MS, '1d', errors)
       checkAddressKey(scope, r.by, errors)
     })
+    return await this.findFailedLogins(query, req, windowMs, scope)
+  }
+
+  /** Failed sign-in bursts over a selection already compiled and confined (the request's, or a watch rule's). */
+  async findFailedLogins (query: Query, req: Omit<FailedLoginsRequest, 'filters' | 'query' | 'timeZone'>, windowMs: number, scope: ReadScope): Promise<Signals<BurstFigure>> {
     const byIp = req.by === 'ip'
     const top = new TopN<Signal<BurstFigure>>(req.size ?? 100)
     const detector = new BurstDetector(req.threshold ?? 5, windowMs, s => top.add(s, s.figure.failures))
@@ -71,6 +76,10 @@ export class SignalsService {
 
   async impossibleTravel (body: unknown, scope: ReadScope): Promise<Signals<TravelFigure>> {
     const { req, query } = checkTravel(body, scope)
+    return await this.findImpossibleTravel(query, req, scope)
+  }
+
+  async findImpossibleTravel (query: Query, req: Omit<ImpossibleTravelRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope): Promise<Signals<TravelFigure>> {
     const top = new TopN<Signal<TravelFigure>>(req.size ?? 100)
     const detector = new TravelDetector(req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100, (s, speed) => top.add(s, speed))
     const bounds = await this.scanner.scan({
@@ -86,6 +95,10 @@ export class SignalsService {
 
   async sharedKeys (body: unknown, scope: ReadScope): Promise<Signals<SharedFigure>> {
     const { req, query } = checkShared(body, scope, (r, errors) => { checkAddressKey(scope, r.by, errors) })
+    return await this.findSharedKeys(query, req, scope)
+  }
+
+  async findSharedKeys (query: Query, req: Omit<SharedKeysRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope): Promise<Signals<SharedFigure>> {
     const field = SHARED_FIELDS[req.by ?? 'device']
     const minUsers = req.minUsers ?? 3
     const size = req.size ?? 100
@@ -104,6 +117,10 @@ export class SignalsService {
   async changeThenWithdraw (body: unknown, scope: ReadScope): Promise<Signals<ChangeWithdrawFigure>> {
     let windowMs = 0
     const { req, query } = checkChange(body, scope, (r, errors) => { windowMs = durationOf(r.window ?? '24h', '/window', MAX_CHANGE_WINDOW_MS, '30d', errors) })
+    return await this.findChangeThenWithdraw(query, req, windowMs, scope)
+  }
+
+  async findChangeThenWithdraw (query: Query, req: Omit<ChangeWithdrawRequest, 'filters' | 'query' | 'timeZone' | 'window'>, windowMs: number, scope: ReadScope): Promise<Signals<ChangeWithdrawFigure>> {
     const top = new TopN<Signal<ChangeWithdrawFigure>>(req.size ?? 100)
     // The quickest withdrawals after a change rank first.
     const detector = new ChangeWithdrawDetector(windowMs, (s, elapsed) => top.add(s, -elapsed))

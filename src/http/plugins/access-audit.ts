@@ -5,6 +5,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     resultCount?: number
   }
+  interface FastifyContextConfig {
+    /** Names the change a route makes (alert.status_changed…), recorded as the entry's action. */
+    audit?: string
+  }
 }
 
 const TOTAL = /^\{"total":(\d+)/
@@ -32,6 +36,7 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
       key_id: principal.keyId,
       ...(principal.person === undefined ? {} : { person: principal.person.name }),
       tenant: principal.tenant,
+      ...(request.routeOptions.config.audit === undefined ? {} : { action: request.routeOptions.config.audit }),
       method: request.method,
       route: request.routeOptions.url ?? request.url,
       url: request.url,

@@ -11,6 +11,7 @@ const Entry = Type.Object({
   key_id: Type.String({ description: 'Key id, or person:<issuer digest>:<subject> for a person signed in through single sign-on' }),
   person: Type.Optional(Type.String({ description: 'Display name of that person' })),
   tenant: Type.Union([Type.String(), Type.Null()]),
+  action: Type.Optional(Type.String({ description: 'The change made, for routes that change something: alert.status_changed, watch_rule.created…' })),
   method: Type.String(),
   route: Type.String(),
   url: Type.String(),

@@ -1,0 +1,25 @@
+import { Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { QUEUES } from '../queue/policy.ts'
+import type { RuleJob } from '../queue/rules-queue.ts'
+import type { RuleRunner } from '../watch/rule-runner.ts'
+import type { RuleRun } from '../watch/run-schema.ts'
+
+export interface RulesWorkerOptions { prefix: string, concurrency: number }
+
+/**
+ * Runs watch rules as their schedulers queue them. Each job is one run of one rule, taken by one worker; a
+ * failing run throws after logging itself, and BullMQ retries it (policy in queue/policy.ts).
+ */
+export function startRulesWorker (connection: Redis, runner: RuleRunner, options: RulesWorkerOptions): Worker<RuleJob, RuleRun, 'run'> {
+  return new Worker<RuleJob, RuleRun, 'run'>(QUEUES.rules.name, async (job: Job<RuleJob, RuleRun, 'run'>) => {
+    const attempt = job.attemptsMade + 1
+    return await runner.run({ ruleId: job.data.ruleId, tenant: job.data.tenant, jobId: job.id as string, attempt, willRetry: attempt < (job.opts.attempts ?? 1) })
+  }, {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    // A run renews its job lock while it goes; a dead worker's run is taken again after the lock lapses.
+    lockDuration: 60_000
+  })
+}

@@ -1,0 +1,67 @@
+import type { VersionedDocs } from '../store/versioned-docs.ts'
+import type { DeliveriesStore } from '../store/deliveries-store.ts'
+import type { AlertsStore } from '../store/alerts-store.ts'
+import { HEADERS, sign } from './signature.ts'
+import type { Attempt, Delivery, StoredWebhook } from './webhook-schema.ts'
+import type { DeliveryRequest } from './webhook-notifier.ts'
+
+/** Sends one request; resolves with the status, rejects when no answer came. */
+export type Post = (url: string, headers: Record<string, string>, body: string) => Promise<number>
+
+export interface DeliverDeps {
+  webhooks: VersionedDocs<StoredWebhook>
+  alerts: Pick<AlertsStore, 'get'>
+  deliveries: DeliveriesStore
+  post: Post
+  clock?: { now: () => number }
+}
+
+export const EVENT_TYPE = 'alert.raised'
+
+/** Thrown for an attempt that did not succeed: the queue retries it after its back-off. */
+export class DeliveryFailed extends Error {}
+
+/**
+ * One attempt at one delivery. Nothing is sent when an earlier attempt succeeded (a retried job after a crash
+ * between the answer and the log), or when the webhook was deleted or disabled meanwhile. The body is the
+ * alert as stored now; the signature covers the timestamp and the body; the delivery id is the same on
+ * every attempt, for the receiver to drop repeats.
+ */
+export async function deliverOnce (req: DeliveryRequest, attempt: number, final: boolean, deps: DeliverDeps): Promise<Delivery['status']> {
+  const clock = deps.clock ?? Date
+  const done = await deps.deliveries.get(req.deliveryId)
+  if (done?.status === 'succeeded' || done?.status === 'dropped') return done.status
+  const base = { id: req.deliveryId, webhook_id: req.webhookId, tenant: req.tenant, alert_id: req.alertId, event: EVENT_TYPE, created_at: done?.created_at ?? new Date(clock.now()).toISOString() }
+  const hook = await deps.webhooks.get(req.webhookId)
+  const alert = await deps.alerts.get(req.alertId)
+  if (hook === undefined || !hook.enabled || hook.tenant !== req.tenant || alert === undefined) {
+    await deps.deliveries.record(base, 'dropped', undefined)
+    return 'dropped'
+  }
+  const { seq: _s, term: _t, ...shown } = alert
+  const body = JSON.stringify({ id: req.deliveryId, type: EVENT_TYPE, created_at: alert.created_at, alert: shown })
+  const started = clock.now()
+  const timestamp = Math.floor(started / 1000)
+  let status: number | null = null
+  let error: string | null = null
+  try {
+    status = await deps.post(hook.url, {
+      'content-type': 'application/json',
+      'user-agent': 'Sillage-Webhooks/1',
+      [HEADERS.timestamp]: String(timestamp),
+      [HEADERS.signature]: sign(hook.secret, timestamp, body),
+      [HEADERS.delivery]: req.deliveryId,
+      [HEADERS.event]: EVENT_TYPE
+    }, body)
+    if (status < 200 || status > 299) error = `the receiver answered ${status}`
+  } catch (err) {
+    error = (err as Error).message.slice(0, 500)
+  }
+  const a: Attempt = { at: new Date(started).toISOString(), attempt, httpStatus: status, error, durationMs: clock.now() - started }
+  if (error === null) {
+    await deps.deliveries.record(base, 'succeeded', a)
+    return 'succeeded'
+  }
+  await deps.deliveries.record(base, final ? 'failed' : 'pending', a)
+  throw new DeliveryFailed(error)
+}

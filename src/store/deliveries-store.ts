@@ -1,0 +1,50 @@
+import type { Es } from './elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
+import { tenantFilter } from './versioned-docs.ts'
+import type { Attempt, Delivery } from '../notify/webhook-schema.ts'
+
+export const deliveriesIndex = (prefix: string): string => `${prefix}-system-webhook-deliveries`
+
+/**
+ * One document per alert and webhook, under the delivery's idempotency id, read by id in real time: a
+ * retried job sees at once that an earlier attempt succeeded, and sends nothing again.
+ */
+export class DeliveriesStore {
+  private readonly index: string
+
+  constructor (private readonly es: Es, prefix: string) {
+    this.index = deliveriesIndex(prefix)
+  }
+
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, {
+      dynamic: false,
+      properties: { webhook_id: { type: 'keyword' }, tenant: { type: 'keyword' }, alert_id: { type: 'keyword' }, status: { type: 'keyword' }, created_at: { type: 'date' }, updated_at: { type: 'date' } }
+    }, { replicas })
+  }
+
+  async get (id: string): Promise<Delivery | undefined> {
+    const r = await this.es.get<Delivery>({ index: this.index, id }, { ignore: [404] })
+    return r.found ? r._source : undefined
+  }
+
+  /** Adds an attempt and sets the status (the document is created at the first attempt). */
+  async record (base: Omit<Delivery, 'attempts' | 'status' | 'updated_at'>, status: Delivery['status'], attempt: Attempt | undefined): Promise<Delivery> {
+    const current = await this.get(base.id)
+    const doc: Delivery = {
+      ...(current ?? base), status, updated_at: attempt?.at ?? new Date().toISOString(),
+      attempts: [...(current?.attempts ?? []), ...(attempt === undefined ? [] : [attempt])].slice(-50)
+    }
+    await this.es.index({ index: this.index, id: base.id, document: doc, refresh: 'wait_for' })
+    return doc
+  }
+
+  /** A webhook's deliveries, newest first. */
+  async list (tenant: string | null, webhookId: string, size: number, status?: string): Promise<Delivery[]> {
+    const r = await this.es.search<Delivery>({
+      index: this.index, size, sort: [{ created_at: 'desc' }],
+      query: { bool: { filter: [tenantFilter(tenant), { term: { webhook_id: webhookId } }, ...(status === undefined ? [] : [{ term: { status } }])] } }
+    })
+    return r.hits.hits.map(h => h._source as Delivery)
+  }
+}

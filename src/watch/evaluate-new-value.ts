@@ -1,0 +1,34 @@
+import type { WatchReads } from '../store/watch-reads.ts'
+import { groupField } from './rule-check.ts'
+import type { NewValueCondition } from './rule-schema.ts'
+import { newValues } from './new-value.ts'
+import { and, isoOf, RUN_LIMITS, type Evaluation, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
+
+const SAMPLES = 5
+
+/**
+ * A new-value rule's run: the (user, value) pairs among new events, then, for each, whether the user had that
+ * value in the `days` before the pair's first new event — over all the user's events in the tenant, not only
+ * those the rule selects (a country seen at a deposit is not new at a sign-in).
+ */
+export async function evaluateNewValue (reads: WatchReads, name: string, c: NewValueCondition, selection: Query, tenantOnly: Query, span: RunSpan, statesOf: StatesOf): Promise<Evaluation> {
+  const field = groupField(c.field) as string
+  const days = c.days ?? 30
+  const fresh = await reads.newKeys({ query: and(selection, { exists: { field: 'user.id' } }), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: ['user.id', field], cap: RUN_LIMITS.groups, samples: SAMPLES })
+  if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
+  const pairs = fresh.keys.map(k => ({ user: k.values[0] as string, value: k.values[1] as string, firstTime: k.minTime, lastTime: k.maxTime, count: k.count, sample: k.sample }))
+  const history = await reads.history(tenantOnly, field, pairs.map(p => ({ user: p.user, value: p.value, before: p.firstTime })), days)
+  const states = await statesOf([...new Set(pairs.map(p => p.user))])
+  const found = newValues(pairs, history, c.requireHistory ?? true, user => states.get(user)?.covered_to ?? undefined)
+  return {
+    findings: found.map(p => ({
+      group: p.user, groupField: 'user.id',
+      title: `${name}: new ${field} ${p.value} for user ${p.user}`,
+      figure: { field, value: p.value, days, previous: p.previous, firstSeenAt: isoOf(p.firstTime), newEvents: p.count },
+      evidence: p.sample, firstTime: p.firstTime, lastTime: p.lastTime, coveredTo: p.lastTime
+    })),
+    scanned: fresh.keys.reduce((s, k) => s + k.count, 0),
+    groups: pairs.length,
+    truncated: fresh.truncated
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Logger } from 'pino'
+import type { FieldError } from '../events/validate.ts'
+import type { SignalsService } from '../analytics/signals/signals-service.ts'
+import type { EventsScanner } from '../store/events-scan.ts'
+import type { WatchReads } from '../store/watch-reads.ts'
+import type { RuleRunsStore } from '../store/rule-runs-store.ts'
+import type { Versioned, VersionedDocs } from '../store/versioned-docs.ts'
+import type { SavedSearch } from '../saved/schema.ts'
+import { dedupKeyOf, type AlertService } from '../alerts/alert-service.ts'
+import { conditionQuery, ruleTimes } from './rule-check.ts'
+import type { StoredWatchRule } from './rule-schema.ts'
+import type { RuleRun } from './run-schema.ts'
+import { RUN_LIMITS, type Evaluation, type RunSpan, type StatesOf } from './evaluation.ts'
+import { evaluateThreshold } from './evaluate-threshold.ts'
+import { evaluateSignal } from './evaluate-signal.ts'
+import { evaluateNewValue } from './evaluate-new-value.ts'
+
+export interface RunnerDeps {
+  rules: VersionedDocs<StoredWatchRule>
+  runs: RuleRunsStore
+  locks: { acquire: (ruleId: string) => Promise<string | undefined>, release: (ruleId: string, token: string) => Promise<void> }
+  alerts: AlertService
+  savedSearch: (id: string) => Promise<SavedSearch | undefined>
+  reads: WatchReads
+  scanner: EventsScanner
+  signals: SignalsService
+  /** Called for a rule that is gone or disabled, so that its schedule stops. */
+  unschedule: (ruleId: string) => Promise<void>
+  clock?: { now: () => number }
+  log?: Logger
+}
+
+export interface RunJob { ruleId: string, tenant: string | null, jobId: string, attempt: number, willRetry: boolean }
+
+type Counts = Pick<RuleRun, 'scanned' | 'groups' | 'findings' | 'raised' | 'merged' | 'cooling_down' | 'truncated'>
+const LOCK_WAIT_MS = 30_000
+const LOCK_POLL_MS = 250
+const NOTHING: Counts = { scanned: 0, groups: 0, findings: 0, raised: 0, merged: 0, cooling_down: 0, truncated: false }
+
+/**
+ * Runs one rule once: from the end of its last successful run (less its look-back) to now, by `event.ingested`;
+ * raises what it finds; writes the run log. One run of a rule at a time (a lock in Redis); a failed run is
+ * logged with its error and thrown, for the queue to retry it.
+ */
+export class RuleRunner {
+  private readonly clock: { now: () => number }
+
+  constructor (private readonly deps: RunnerDeps) {
+    this.clock = deps.clock ?? Date
+  }
+
+  async run (job: RunJob): Promise<RuleRun> {
+    const started = this.clock.now()
+    const base = { id: randomUUID(), rule_id: job.ruleId, tenant: job.tenant, job_id: job.jobId, attempt: job.attempt, started_at: new Date(started).toISOString() }
+    const finish = async (status: RuleRun['status'], reason: string | null, span: RunSpan | undefined, counts: Counts, willRetry = false): Promise<RuleRun> => {
+      const end = this.clock.now()
+      const run: RuleRun = {
+        ...base, status, reason, will_retry: willRetry, finished_at: new Date(end).toISOString(), duration_ms: end - started,
+        since: span === undefined ? null : new Date(span.since).toISOString(), until: span === undefined ? null : new Date(span.until).toISOString(), ...counts
+      }
+      await this.deps.runs.record(run)
+      return run
+    }
+    const rule = await this.deps.rules.get(job.ruleId)
+    if (rule === undefined || rule.enabled === false) {
+      await this.deps.unschedule(job.ruleId)
+      return await finish('skipped', rule === undefined ? 'the rule was deleted' : 'the rule is disabled', undefined, NOTHING)
+    }
+    const token = await this.lock(rule.id)
+    if (token === undefined) return await finish('skipped', 'another run of this rule was still going; the next run covers its events', undefined, NOTHING)
+    let span: RunSpan | undefined
+    try {
+      const last = await this.deps.runs.lastSucceeded(rule.id)
+      const { lookBackMs, cooldownMs } = ruleTimes(rule)
+      span = { since: Date.parse(last?.until ?? rule.created_at) - lookBackMs, until: started }
+      const evaluation = await this.evaluate(rule, span)
+      const counts = await this.raiseAll(rule, evaluation, cooldownMs)
+      return await finish('succeeded', null, span, counts)
+    } catch (err) {
+      this.deps.log?.warn({ err, rule: rule.id, attempt: job.attempt }, 'watch rule run failed')
+      await finish('failed', (err as Error).message.slice(0, 2000), span, NOTHING, job.willRetry).catch(() => undefined)
+      throw err
+    } finally {
+      await this.deps.locks.release(rule.id, token)
+    }
+  }
+
+  /** The rule's lock, waiting a while for a run that holds it (a run queued by hand right after a scheduled one). */
+  private async lock (ruleId: string): Promise<string | undefined> {
+    const deadline = this.clock.now() + LOCK_WAIT_MS
+    for (;;) {
+      const token = await this.deps.locks.acquire(ruleId)
+      if (token !== undefined || this.clock.now() >= deadline) return token
+      await sleep(LOCK_POLL_MS)
+    }
+  }
+
+  private async evaluate (rule: Versioned<StoredWatchRule>, span: RunSpan): Promise<Evaluation> {
+    const c = rule.condition
+    let saved: SavedSearch | undefined
+    if (c.kind === 'threshold' && c.savedSearchId !== undefined) {
+      saved = await this.deps.savedSearch(c.savedSearchId)
+      if (saved === undefined || saved.tenant !== rule.tenant) throw new Error(`the rule's saved search ${c.savedSearchId} no longer exists`)
+    }
+    const errors: FieldError[] = []
+    const selection = conditionQuery(c, rule.tenant, errors, saved)
+    const tenantOnly = conditionQuery({}, rule.tenant, errors)
+    if (errors.length > 0) throw new Error(`the rule's selection no longer compiles: ${errors.map(e => `${e.path} ${e.message}`).join('; ')}`)
+    const statesOf: StatesOf = async groups => {
+      const keys = groups.map(g => dedupKeyOf({ ruleId: rule.id, group: g }))
+      const found = await this.deps.alerts.keyStates(rule.tenant, keys)
+      return new Map(groups.flatMap((g, i) => { const s = found.get(keys[i] as string); return s === undefined ? [] : [[g, s]] }))
+    }
+    if (c.kind === 'threshold') return await evaluateThreshold(this.deps, rule.name, rule.tenant, c, selection, span, statesOf)
+    if (c.kind === 'signal') return await evaluateSignal(this.deps, rule.name, c, selection, span, statesOf)
+    return await evaluateNewValue(this.deps.reads, rule.name, c, selection, tenantOnly, span, statesOf)
+  }
+
+  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number): Promise<Counts> {
+    const counts: Counts = { ...NOTHING, scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || e.findings.length > RUN_LIMITS.alerts }
+    for (const f of e.findings.slice(0, RUN_LIMITS.alerts)) {
+      const r = await this.deps.alerts.raise({
+        tenant: rule.tenant, ruleId: rule.id, ruleName: rule.name, kind: rule.condition.kind, title: f.title,
+        group: f.group, groupField: f.groupField, figure: f.figure, evidence: f.evidence, severity: rule.severity ?? 'medium',
+        cooldownMs, firstEventAt: f.firstTime, lastEventAt: f.lastTime, coveredTo: f.coveredTo, ...(f.mark === undefined ? {} : { mark: f.mark })
+      })
+      if (r.outcome === 'raised') counts.raised++
+      else if (r.outcome === 'merged') counts.merged++
+      else counts.cooling_down++
+    }
+    return counts
+  }
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto'
+import type { Principal } from '../auth/api-keys.ts'
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import { StaleVersion, type VersionedDocs } from '../store/versioned-docs.ts'
+import type { RuleRunsStore } from '../store/rule-runs-store.ts'
+import type { SavedSearch } from '../saved/schema.ts'
+import { checkRule, ruleTimes } from './rule-check.ts'
+import type { StoredWatchRule, WatchRule } from './rule-schema.ts'
+import type { RuleRun } from './run-schema.ts'
+
+/** How the rules' schedule is kept (BullMQ job schedulers, in the queue room). */
+export interface RuleScheduler {
+  upsert: (rule: { id: string, tenant: string | null, enabled: boolean, intervalMs: number }) => Promise<void>
+  remove: (ruleId: string) => Promise<void>
+  runNow: (rule: { id: string, tenant: string | null }) => Promise<string>
+}
+
+const scheduleOf = (r: WatchRule): { id: string, tenant: string | null, enabled: boolean, intervalMs: number } =>
+  ({ id: r.id, tenant: r.tenant, enabled: r.enabled ?? true, intervalMs: ruleTimes(r).intervalMs })
+
+/** Watch rules of a tenant: managed by its admins, listed by its readers; updates are compare-and-set. */
+export class WatchRuleService {
+  constructor (
+    private readonly store: VersionedDocs<StoredWatchRule>,
+    private readonly runLog: RuleRunsStore,
+    private readonly schedule: RuleScheduler,
+    private readonly savedSearch: (id: string) => Promise<SavedSearch | undefined>,
+    private readonly clock: { now: () => number } = Date
+  ) {}
+
+  async create (input: unknown, who: Principal): Promise<WatchRule> {
+    const valid = await this.validate(input, who)
+    const now = new Date(this.clock.now()).toISOString()
+    const rule = await this.store.create(randomUUID(), { ...valid, tenant: who.tenant, created_by: who.keyId, created_at: now, updated_at: now })
+    await this.schedule.upsert(scheduleOf(rule))
+    return rule
+  }
+
+  async list (who: Principal): Promise<WatchRule[]> {
+    return await this.store.list(who.tenant, 'name')
+  }
+
+  async get (id: string, who: Principal): Promise<WatchRule> {
+    const r = await this.store.get(id)
+    if (r === undefined || r.tenant !== who.tenant) throw new NotFoundError(`no watch rule ${id}`)
+    return r
+  }
+
+  async update (id: string, input: unknown, version: string, who: Principal): Promise<WatchRule> {
+    const current = await this.get(id, who)
+    const valid = await this.validate(input, who)
+    const doc: StoredWatchRule = { ...valid, tenant: current.tenant, created_by: current.created_by, created_at: current.created_at, updated_at: new Date(this.clock.now()).toISOString() }
+    let rule: WatchRule
+    try {
+      rule = await this.store.replace(id, doc, version)
+    } catch (err) {
+      if (err instanceof StaleVersion) throw new ConflictError(`the watch rule ${err.message}; read it again (current version ${current.version}) and reapply your change`)
+      throw err
+    }
+    await this.schedule.upsert(scheduleOf(rule))
+    return rule
+  }
+
+  async delete (id: string, version: string | undefined, who: Principal): Promise<void> {
+    await this.get(id, who)
+    try {
+      await this.store.delete(id, version)
+    } catch (err) {
+      if (err instanceof StaleVersion) throw new ConflictError(`the watch rule ${err.message}`)
+      throw err
+    }
+    await this.schedule.remove(id)
+  }
+
+  async runs (id: string, who: Principal, size: number, status?: string): Promise<RuleRun[]> {
+    await this.get(id, who)
+    return await this.runLog.list(who.tenant, id, size, status)
+  }
+
+  /** Queues a run now, besides the schedule. */
+  async runNow (id: string, who: Principal): Promise<{ jobId: string }> {
+    const r = await this.get(id, who)
+    return { jobId: await this.schedule.runNow(r) }
+  }
+
+  private async validate (input: unknown, who: Principal): Promise<ReturnType<typeof checkRule>> {
+    const valid = checkRule(input, who.tenant)
+    const c = valid.condition
+    if (c.kind === 'threshold' && c.savedSearchId !== undefined) {
+      const s = await this.savedSearch(c.savedSearchId)
+      // The rule runs for the whole tenant: a private search of someone else is not the rule author's to use.
+      if (s === undefined || s.tenant !== who.tenant || (!s.shared && s.owner !== who.keyId)) {
+        throw new ValidationError([{ index: 0, path: '/condition/savedSearchId', message: 'no such saved search visible to this key' }], 'the watch rule is invalid')
+      }
+    }
+    return valid
+  }
+}

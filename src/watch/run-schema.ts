@@ -1,0 +1,28 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+export const RuleRun = Type.Object({
+  id: Type.String(),
+  rule_id: Type.String(),
+  tenant: Type.Union([Type.String(), Type.Null()]),
+  job_id: Type.String(),
+  attempt: Type.Integer({ description: 'From 1; a failed run is retried (attempts in docs/alerts.md)' }),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('skipped')]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it was skipped, or the error of a failed run' }),
+  will_retry: Type.Boolean({ description: 'A failed run that will be attempted again' }),
+  started_at: Type.String({ format: 'date-time' }),
+  finished_at: Type.String({ format: 'date-time' }),
+  duration_ms: Type.Integer(),
+  since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Events ingested after this (the previous run\'s end minus the look-back)…' }),
+  until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: '…and up to this: the next run starts from here' }),
+  scanned: Type.Integer({ description: 'Events read' }),
+  groups: Type.Integer({ description: 'Groups (users, addresses, devices, pairs) with new events examined' }),
+  findings: Type.Integer(),
+  raised: Type.Integer({ description: 'New alerts' }),
+  merged: Type.Integer({ description: 'Findings that joined an open alert of the same group' }),
+  cooling_down: Type.Integer({ description: 'Findings held back by the rule\'s cool-down' }),
+  truncated: Type.Boolean({ description: 'A per-run bound stopped the reading: some groups were not examined' })
+}, { $id: 'RuleRun' })
+export type RuleRun = Static<typeof RuleRun>
+
+/** What a rule's evaluation found and read, before alerts are raised. */
+export interface RunFigures { scanned: number, groups: number, truncated: boolean }

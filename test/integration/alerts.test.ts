@@ -1,0 +1,73 @@
+import t from 'tap'
+import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { call, M, plant, runRule, until, type Json } from '../helpers/watch.ts'
+
+let stack: Stack
+const now = Date.now()
+let rule: Json
+
+t.before(async () => {
+  stack = await startStack(t)
+  rule = (await call(stack, 'POST', '/v1/watch-rules', KEYS.aAdmin, { name: 'Failed sign-ins by address', interval: '1d', condition: { kind: 'threshold', filters: { action: ['login_failed'] }, window: '10m', groupBy: 'source.ip', bound: { op: 'gte', value: 3 } } })).body
+  await until('first run', async () => (await call(stack, 'GET', `/v1/watch-rules/${rule.id as string}/runs`, KEYS.aRead)).body.runs.length > 0 ? true : undefined)
+})
+
+const burst = (n: number, from: number): Array<{ id: string, user: string, at: number, action: string, outcome: string, ip: string }> =>
+  [0, 1, 2].map(k => ({ id: `al-${n}-${k}`, user: `al-u${k}`, at: from + k * M, action: 'login_failed', outcome: 'failure', ip: '8.8.8.8' }))
+
+t.test('status changes: acknowledged, then closed, with notes, audited; a closed alert stays closed', async t => {
+  await plant(stack, KEYS.aIngest, burst(1, now - 40 * M), 3)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 1 })
+  const [alert] = (await call(stack, 'GET', '/v1/alerts?status=open', KEYS.aRead)).body.alerts as Json[]
+  t.match(alert, { group: '8.8.8.8', group_field: 'source.ip', status: 'open', history: [] })
+  const id = alert?.id as string
+
+  const masked = (await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.aMasked)).body
+  t.equal(masked.group, '8.8.8.x', 'a personal group is masked for masked readers')
+  t.equal((await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.bRead)).status, 404, 'another tenant does not see it')
+  t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.bRead, { status: 'closed', note: 'x' })).status, 404)
+  t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'closed' })).status, 400, 'a note is required')
+
+  const ack = await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'acknowledged', note: 'Looking into it' })
+  t.equal(ack.status, 200)
+  t.match(ack.body, { status: 'acknowledged', history: [{ from: 'open', to: 'acknowledged', note: 'Looking into it', by: /./ }] })
+  const closed = await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'closed', note: 'Bot traffic from a known scanner' })
+  t.match(closed.body, { status: 'closed', history: [{ to: 'acknowledged' }, { from: 'acknowledged', to: 'closed', note: 'Bot traffic from a known scanner' }] })
+  const again = await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'acknowledged', note: 'reopen?' })
+  t.equal(again.status, 409)
+  t.match(again.body.message, /closed/)
+
+  const log = (await call(stack, 'GET', '/v1/access-log?size=200', KEYS.aAdmin)).body.entries as Json[]
+  const changes = log.filter(e => e.action === 'alert.status_changed' && e.status === 200)
+  t.equal(changes.length, 2, 'each change is in the access log as an audited action')
+  t.match(changes.find(e => e.request.includes('Bot traffic')), { method: 'POST', route: '/v1/alerts/:id/status', params: { id }, tenant: 'brand-a' })
+  t.ok(log.some(e => e.action === 'watch_rule.created'), 'rule changes are audited actions too')
+
+  // Closed: the same address bursting again raises a new alert.
+  await plant(stack, KEYS.aIngest, burst(2, now - 20 * M), 6)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 1 })
+  const list = (await call(stack, 'GET', `/v1/alerts?ruleId=${rule.id as string}`, KEYS.aRead)).body
+  t.same(list.alerts.map((a: Json) => a.status), ['open', 'closed'], 'newest first')
+  t.equal(list.total, 2)
+})
+
+t.test('the cool-down holds back a new alert for the same group', async t => {
+  const put = await call(stack, 'PUT', `/v1/watch-rules/${rule.id as string}`, KEYS.aAdmin, { name: rule.name, interval: '1d', cooldown: '1h', condition: rule.condition }, { 'if-match': `"${rule.version as string}"` })
+  t.equal(put.status, 200)
+  const [open] = (await call(stack, 'GET', `/v1/alerts?ruleId=${rule.id as string}&status=open`, KEYS.aRead)).body.alerts as Json[]
+  await call(stack, 'POST', `/v1/alerts/${open?.id as string}/status`, KEYS.aRead, { status: 'closed', note: 'done' })
+  await plant(stack, KEYS.aIngest, burst(3, now - 5 * M), 9)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 0, cooling_down: 1 })
+})
+
+t.test('listing: filters and pages', async t => {
+  const page = await call(stack, 'GET', '/v1/alerts?size=1', KEYS.aRead)
+  t.equal(page.body.alerts.length, 1)
+  t.type(page.body.next, 'string')
+  const next = await call(stack, 'GET', `/v1/alerts?size=1&after=${page.body.next as string}`, KEYS.aRead)
+  t.not(next.body.alerts[0].id, page.body.alerts[0].id)
+  t.equal((await call(stack, 'GET', '/v1/alerts?after=nonsense', KEYS.aRead)).status, 400)
+  t.same((await call(stack, 'GET', '/v1/alerts?status=acknowledged', KEYS.aRead)).body.alerts, [])
+  t.equal((await call(stack, 'GET', '/v1/alerts?severity=critical', KEYS.aRead)).body.total, 0)
+  t.same((await call(stack, 'GET', '/v1/alerts', KEYS.bRead)).body.alerts, [], 'per tenant')
+})

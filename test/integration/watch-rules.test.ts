@@ -1,0 +1,148 @@
+import t from 'tap'
+import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from '../helpers/watch.ts'
+
+let stack: Stack
+let count = 0
+const now = Date.now()
+const admin = KEYS.aAdmin
+const tenant = 'brand-a'
+
+async function createRule (rule: object): Promise<Json> {
+  const r = await call(stack, 'POST', '/v1/watch-rules', admin, rule)
+  if (r.status !== 201) throw new Error(`${r.status} ${JSON.stringify(r.body)}`)
+  // A new rule runs at once on its schedule: the test plants its events after that first run.
+  await until('the first scheduled run', async () => (await call(stack, 'GET', `/v1/watch-rules/${r.body.id as string}/runs`, KEYS.aRead)).body.runs.length > 0 ? true : undefined)
+  return r.body
+}
+const alertsOf = async (ruleId: string): Promise<Json[]> => (await call(stack, 'GET', `/v1/alerts?ruleId=${ruleId}`, KEYS.aRead)).body.alerts
+async function put (events: Plant[]): Promise<void> {
+  count += events.length
+  await plant(stack, KEYS.aIngest, events, count)
+}
+
+t.before(async () => { stack = await startStack(t) })
+
+t.test('a velocity rule fires on the planted pattern, not on the near miss, and once', async t => {
+  const rule = await createRule({ name: 'More than 3 withdrawals in 1 h', severity: 'high', interval: '1d', condition: { kind: 'threshold', filters: { action: ['withdrawal'] }, window: '1h', groupBy: 'user.id', bound: { op: 'gt', value: 3 } } })
+  const fast = [0, 10, 20, 50].map((m, k) => ({ id: `v-fast-${k}`, user: 'v-fast', at: now - 2 * H + m * M, action: 'withdrawal', amount: 100 }))
+  // Four withdrawals, but no hour holds more than three of them.
+  const slow = [0, 25, 50, 61].map((m, k) => ({ id: `v-slow-${k}`, user: 'v-slow', at: now - 3 * H + m * M, action: 'withdrawal', amount: 100 }))
+  const other = [0, 1, 2, 3, 4].map(k => ({ id: `v-dep-${k}`, user: 'v-dep', at: now - H + k * M, action: 'deposit', amount: 100 }))
+  await put([...fast, ...slow, ...other])
+  const run = await runRule(stack, rule.id, tenant)
+  t.match(run, { status: 'succeeded', raised: 1, findings: 1, truncated: false, groups: 2 })
+  const alerts = await alertsOf(rule.id)
+  t.equal(alerts.length, 1)
+  t.match(alerts[0], { group: 'v-fast', group_field: 'user.id', severity: 'high', status: 'open', kind: 'threshold', rule_name: rule.name, figure: { metric: 'count', value: 4, bound: { op: 'gt', value: 3 }, events: 4 } })
+  t.same(alerts[0]?.evidence, fast.map(e => e.id))
+  t.equal(alerts[0]?.first_event_at, new Date(fast[0]!.at).toISOString())
+  const again = await runRule(stack, rule.id, tenant)
+  t.match(again, { status: 'succeeded', raised: 0, merged: 0 }, 'the same events do not fire again')
+  t.equal((await alertsOf(rule.id)).length, 1)
+  // One more withdrawal: the open alert takes it in.
+  await put([{ id: 'v-fast-4', user: 'v-fast', at: now - 2 * H + 55 * M, action: 'withdrawal', amount: 100 }, ...[1, 2, 3].map(k => ({ id: `v-fast-${4 + k}`, user: 'v-fast', at: now - 30 * M + k * M, action: 'withdrawal', amount: 100 }))])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 1 })
+  const merged = await alertsOf(rule.id)
+  t.match(merged, [{ repeats: 1, status: 'open' }])
+})
+
+t.test('an amount rule sums per currency', async t => {
+  const rule = await createRule({ name: 'Over 5,000 withdrawn in 1 h', interval: '1d', condition: { kind: 'threshold', filters: { action: ['withdrawal'] }, window: '1h', groupBy: 'user.id', metric: 'amount', bound: { op: 'gte', value: 5000 } } })
+  await put([
+    { id: 'am-1', user: 'am-eur', at: now - 50 * M, action: 'withdrawal', amount: 3000 },
+    { id: 'am-2', user: 'am-eur', at: now - 40 * M, action: 'withdrawal', amount: 2000 },
+    { id: 'am-3', user: 'am-mix', at: now - 50 * M, action: 'withdrawal', amount: 3000 },
+    { id: 'am-4', user: 'am-mix', at: now - 40 * M, action: 'withdrawal', amount: 2000, currency: 'USD' }
+  ])
+  t.match(await runRule(stack, rule.id, tenant), { status: 'succeeded', raised: 1 })
+  t.match(await alertsOf(rule.id), [{ group: 'am-eur', figure: { metric: 'amount', value: 5000, currency: 'EUR' } }])
+})
+
+t.test('a fraud-signal rule fires once for a finding and not again while open', async t => {
+  const rule = await createRule({ name: 'Change then withdraw', severity: 'critical', interval: '1d', condition: { kind: 'signal', signal: 'change-then-withdraw', params: { window: '24h' } } })
+  const burst = await createRule({ name: 'Failed sign-ins', interval: '1d', condition: { kind: 'signal', signal: 'failed-logins', params: { threshold: 5, window: '10m' } } })
+  await put([
+    { id: 'cw-1', user: 'cw-a', at: now - 3 * H, action: 'password_changed' },
+    { id: 'cw-2', user: 'cw-a', at: now - 3 * H + 20 * M, action: 'withdrawal', amount: 900 },
+    { id: 'cw-3', user: 'cw-b', at: now - 3 * H, action: 'password_changed', outcome: 'failure' },
+    { id: 'cw-4', user: 'cw-b', at: now - 3 * H + 5 * M, action: 'withdrawal', amount: 900 },
+    ...[0, 1, 2, 3, 4].map(k => ({ id: `fl-${k}`, user: 'fl-a', at: now - H + k * M, action: 'login_failed', outcome: 'failure' })),
+    ...[0, 3, 6, 9].map(k => ({ id: `fl-b-${k}`, user: 'fl-b', at: now - H + k * M, action: 'login_failed', outcome: 'failure' }))
+  ])
+  t.match(await runRule(stack, rule.id, tenant), { status: 'succeeded', raised: 1 })
+  t.match(await runRule(stack, burst.id, tenant), { status: 'succeeded', raised: 1 })
+  const cw = await alertsOf(rule.id)
+  t.match(cw, [{ group: 'cw-a', severity: 'critical', kind: 'signal', figure: { signal: 'change-then-withdraw', change: 'password_changed', withdrawals: 1 } }])
+  t.same(cw[0]?.evidence, ['cw-1', 'cw-2'])
+  t.match(await alertsOf(burst.id), [{ group: 'fl-a', figure: { failures: 5 } }])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 }, 'the same finding: nothing')
+  await put([{ id: 'cw-5', user: 'cw-a', at: now - 2 * H, action: 'withdrawal', amount: 400 }])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 1 }, 'a new finding of the same user joins the open alert')
+  t.match(await alertsOf(rule.id), [{ group: 'cw-a', repeats: 1 }])
+})
+
+t.test('a new-country rule fires for the right user', async t => {
+  const rule = await createRule({ name: 'Sign-in from a new country', interval: '1d', condition: { kind: 'new-value', field: 'country', days: 30, filters: { action: ['login'], outcome: ['success'] } } })
+  await put([
+    ...[5, 4, 3].map(d => ({ id: `nc-1-${d}`, user: 'nc-1', at: now - d * D, action: 'login', ip: IP.paris })),
+    { id: 'nc-1-new', user: 'nc-1', at: now - 10 * M, action: 'login', ip: IP.ng },
+    ...[5, 4, 0].map(d => ({ id: `nc-2-${d}`, user: 'nc-2', at: now - d * D - M, action: 'login', ip: IP.paris })),
+    // A first sign-in ever has no history to differ from.
+    { id: 'nc-3-new', user: 'nc-3', at: now - 10 * M, action: 'login', ip: IP.ng },
+    // Seen before in a deposit: not new.
+    { id: 'nc-4-old', user: 'nc-4', at: now - 2 * D, action: 'deposit', ip: IP.ng, amount: 10 },
+    { id: 'nc-4-new', user: 'nc-4', at: now - 10 * M, action: 'login', ip: IP.ng }
+  ])
+  t.match(await runRule(stack, rule.id, tenant), { status: 'succeeded', raised: 1 })
+  const alerts = await alertsOf(rule.id)
+  t.match(alerts, [{ group: 'nc-1', figure: { field: 'source.geo.country_iso_code', value: 'NG', previous: ['FR'], days: 30 } }])
+  t.same(alerts[0]?.evidence, ['nc-1-new'])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 })
+})
+
+t.test('rules run on their schedule, and every run is logged', async t => {
+  const rule = await createRule({ name: 'Every second', interval: '1s', condition: { kind: 'threshold', window: '1m', bound: { value: 1e9 } } })
+  const runs = await until('scheduled runs', async () => {
+    const r = await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?status=succeeded`, KEYS.aRead)
+    return r.body.runs?.length >= 2 ? r.body.runs as Json[] : undefined
+  })
+  t.match(runs[0], { rule_id: rule.id, tenant, status: 'succeeded', attempt: 1, will_retry: false })
+  t.ok(runs[0]?.duration_ms >= 0)
+  // Each run starts where the previous one ended, less the look-back.
+  t.equal(Date.parse(runs[0]?.since), Date.parse(runs[1]?.until) - 10 * M)
+  t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, { name: 'Off', enabled: false, condition: { kind: 'threshold', window: '1m', bound: { value: 1e9 } } }, { 'if-match': `"${rule.version}"` })).status, 200)
+})
+
+t.test('a failing run is logged with its error and retried, never skipped silently', async t => {
+  const saved = await call(stack, 'POST', '/v1/saved-searches', KEYS.aAdmin, { name: 'Withdrawals', query: 'event.action:withdrawal', shared: true })
+  t.equal(saved.status, 201, JSON.stringify(saved.body))
+  const rule = await createRule({ name: 'On a saved search', interval: '1d', condition: { kind: 'threshold', savedSearchId: saved.body.id, window: '1h', bound: { value: 1e9 } } })
+  t.equal((await call(stack, 'DELETE', `/v1/saved-searches/${saved.body.id}`, KEYS.aAdmin)).status, 204)
+  await t.rejects(runRule(stack, rule.id, tenant, 1, true), /saved search/)
+  const runs = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs`, KEYS.aRead)).body.runs
+  t.match(runs, [{ status: 'failed', attempt: 1, will_retry: true, reason: /saved search .* no longer exists/ }])
+  // Through the queue: the job is attempted again (three attempts in all), each attempt logged.
+  await call(stack, 'POST', `/v1/watch-rules/${rule.id}/run`, admin)
+  const failed = await until('retried runs', async () => {
+    const r = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?status=failed`, KEYS.aRead)).body.runs as Json[]
+    return r.some(run => run.attempt === 3) ? r : undefined
+  }, 40_000)
+  const queued = failed.filter(r => r.job_id.startsWith('now-'))
+  t.same(queued.map(r => [r.attempt, r.will_retry]), [[3, false], [2, true], [1, true]], 'three attempts, the last one final')
+  t.ok(queued.every(r => /no longer exists/.test(r.reason)))
+})
+
+t.test('rules are per tenant, with the version check', async t => {
+  const rule = await createRule({ name: 'Mine', interval: '1d', condition: { kind: 'signal', signal: 'impossible-travel' } })
+  t.equal((await call(stack, 'GET', `/v1/watch-rules/${rule.id}`, KEYS.bRead)).status, 404, 'another tenant does not see it')
+  t.notOk((await call(stack, 'GET', '/v1/watch-rules', KEYS.bRead)).body.rules.some((r: Json) => r.id === rule.id))
+  t.equal((await call(stack, 'POST', '/v1/watch-rules', KEYS.aRead, { name: 'x', condition: { kind: 'signal', signal: 'impossible-travel' } })).status, 403, 'read keys list, admins manage')
+  const body = { name: 'Renamed', interval: '1d', condition: { kind: 'signal', signal: 'impossible-travel' } }
+  t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, body)).status, 400, 'If-Match is required')
+  const ok = await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, body, { 'if-match': `"${rule.version}"` })
+  t.equal(ok.status, 200)
+  t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, body, { 'if-match': `"${rule.version}"` })).status, 409, 'a stale version')
+  t.equal((await call(stack, 'POST', '/v1/watch-rules', admin, { name: 'x', condition: { kind: 'threshold', window: '1h', groupBy: 'message', bound: { value: 1 } } })).status, 400)
+  t.equal((await call(stack, 'DELETE', `/v1/watch-rules/${rule.id}`, admin)).status, 204)
+})

@@ -1,0 +1,106 @@
+import t from 'tap'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { call, M, plant, runRule, until, type Json } from '../helpers/watch.ts'
+import { WebhookReceiver } from '../helpers/webhook-receiver.ts'
+import { deliverOnce } from '../../src/notify/deliver.ts'
+import { webhooksStore } from '../../src/store/webhooks-store.ts'
+import { AlertsStore } from '../../src/store/alerts-store.ts'
+import { DeliveriesStore } from '../../src/store/deliveries-store.ts'
+
+let stack: Stack
+const admin = KEYS.aAdmin
+const now = Date.now()
+
+/** What a receiver does (README): HMAC-SHA256 of `<timestamp>.<raw body>` with the secret, compared in constant time. */
+function verified (secret: string, headers: Record<string, unknown>, body: string): boolean {
+  const ts = String(headers['sillage-timestamp'])
+  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false
+  const expected = Buffer.from(`v1=${createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex')}`)
+  const got = Buffer.from(String(headers['sillage-signature']))
+  return got.length === expected.length && timingSafeEqual(got, expected)
+}
+
+t.before(async () => { stack = await startStack(t, { env: { SILLAGE_WEBHOOK_BACKOFF_MS: '200' } }) })
+
+t.test('webhooks: HTTPS, or loopback for tests', async t => {
+  const refused = await call(stack, 'POST', '/v1/webhooks', admin, { name: 'plain', url: 'http://hooks.example.com/x' })
+  t.equal(refused.status, 400)
+  t.match(refused.body.errors, [{ path: '/url', message: /https/ }])
+  t.equal((await call(stack, 'POST', '/v1/webhooks', KEYS.aRead, { name: 'x', url: 'https://hooks.example.com/x' })).status, 403, 'admins only')
+  const ok = await call(stack, 'POST', '/v1/webhooks', admin, { name: 'tls', url: 'https://hooks.example.com/x', enabled: false })
+  t.equal(ok.status, 201)
+  t.match(ok.body.secret, /^whsec_/)
+  const listed = (await call(stack, 'GET', '/v1/webhooks', admin)).body.webhooks as Json[]
+  t.ok(listed.every(w => w.secret === undefined), 'the secret is shown once, at creation')
+  t.equal((await call(stack, 'GET', `/v1/webhooks/${ok.body.id as string}`, KEYS.bRead)).status, 403)
+})
+
+t.test('an alert is delivered signed, retried after two failures, and accepted once', async t => {
+  const receiver = new WebhookReceiver([500, 503])
+  await receiver.start()
+  t.teardown(async () => { await receiver.stop() })
+  const hook = (await call(stack, 'POST', '/v1/webhooks', admin, { name: 'test receiver', url: receiver.url, minSeverity: 'medium' })).body
+  // A rule below the webhook's minimum severity: its alerts are not sent.
+  const quiet = (await call(stack, 'POST', '/v1/watch-rules', admin, { name: 'Low', severity: 'low', interval: '1d', condition: { kind: 'threshold', filters: { action: ['deposit'] }, window: '1h', bound: { value: 0 } } })).body
+  const rule = (await call(stack, 'POST', '/v1/watch-rules', admin, { name: 'Two withdrawals', severity: 'high', interval: '1d', condition: { kind: 'threshold', filters: { action: ['withdrawal'] }, window: '1h', groupBy: 'user.id', bound: { op: 'gte', value: 2 } } })).body
+  await until('first runs', async () => {
+    const runs = await Promise.all([quiet.id, rule.id].map(async id => (await call(stack, 'GET', `/v1/watch-rules/${id as string}/runs`, KEYS.aRead)).body.runs.length))
+    return runs.every(n => n > 0) ? true : undefined
+  })
+  await plant(stack, KEYS.aIngest, [
+    { id: 'wh-1', user: 'wh-u', at: now - 20 * M, action: 'withdrawal', amount: 50 },
+    { id: 'wh-2', user: 'wh-u', at: now - 10 * M, action: 'withdrawal', amount: 50 },
+    { id: 'wh-3', user: 'wh-d', at: now - 10 * M, action: 'deposit', amount: 50 }
+  ], 3)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 1 })
+  t.match(await runRule(stack, quiet.id, 'brand-a'), { raised: 1 })
+  const alert = (await call(stack, 'GET', `/v1/alerts?ruleId=${rule.id as string}`, KEYS.aRead)).body.alerts[0] as Json
+  await until('the delivery', async () => receiver.accepted.size > 0 ? true : undefined)
+  // Wait a little for any duplicate to show up.
+  await new Promise(resolve => setTimeout(resolve, 1500))
+  t.same(receiver.requests.map(r => r.answered), [500, 503, 200], 'two failures, then the retry that succeeded, and nothing after')
+  const ids = new Set(receiver.requests.map(r => r.headers['sillage-delivery-id']))
+  t.equal(ids.size, 1, 'the same idempotency id on every attempt')
+  for (const r of receiver.requests) t.ok(verified(hook.secret, r.headers, r.body), 'signed with the webhook\'s secret')
+  t.notOk(verified('whsec_wrong', receiver.requests[0]!.headers, receiver.requests[0]!.body))
+  const payload = JSON.parse(receiver.requests[2]!.body) as Json
+  t.match(payload, { id: [...ids][0], type: 'alert.raised', alert: { id: alert.id, rule_id: rule.id, group: 'wh-u', severity: 'high', evidence: ['wh-1', 'wh-2'] } })
+  t.equal(receiver.requests[0]!.headers['sillage-event'], 'alert.raised')
+  t.equal(receiver.accepted.size, 1, 'one alert, one delivery')
+
+  const log = await until('the delivery log', async () => {
+    const d = (await call(stack, 'GET', `/v1/webhooks/${hook.id as string}/deliveries`, admin)).body.deliveries as Json[]
+    return d[0]?.status === 'succeeded' ? d : undefined
+  })
+  t.equal(log.length, 1)
+  t.match(log[0], { alert_id: alert.id, webhook_id: hook.id, tenant: 'brand-a', event: 'alert.raised' })
+  t.same(log[0]?.attempts.map((a: Json) => a.httpStatus), [500, 503, 200])
+  t.match(log[0]?.attempts[0], { attempt: 1, error: /500/ })
+
+  // A retry after success (a worker that died between the answer and the job's end) sends nothing.
+  const io = { webhooks: webhooksStore(stack.es, stack.config.indexPrefix), alerts: new AlertsStore(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore(stack.es, stack.config.indexPrefix) }
+  const post = async (): Promise<number> => { throw new Error('must not send') }
+  t.equal(await deliverOnce({ deliveryId: [...ids][0] as string, webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 4, false, { ...io, post }), 'succeeded')
+  // A second finding (two more withdrawals) joins the open alert: no second delivery.
+  await plant(stack, KEYS.aIngest, [4, 5].map(k => ({ id: `wh-${k}`, user: 'wh-u', at: now - k * M, action: 'withdrawal', amount: 50 })), 5)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 0, merged: 1 })
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  t.equal(receiver.requests.length, 3)
+})
+
+t.test('deleting a webhook drops what is still queued for it', async t => {
+  const receiver = new WebhookReceiver([500, 500, 500, 500, 500, 500, 500, 500])
+  await receiver.start()
+  t.teardown(async () => { await receiver.stop() })
+  const hook = (await call(stack, 'POST', '/v1/webhooks', admin, { name: 'flaky', url: receiver.url })).body
+  const rule = (await call(stack, 'POST', '/v1/watch-rules', admin, { name: 'Any bet', interval: '1d', condition: { kind: 'threshold', filters: { action: ['bet_placed'] }, window: '1h', bound: { value: 0 } } })).body
+  await until('first run', async () => (await call(stack, 'GET', `/v1/watch-rules/${rule.id as string}/runs`, KEYS.aRead)).body.runs.length > 0 ? true : undefined)
+  await plant(stack, KEYS.aIngest, [{ id: 'wh-bet', user: 'wh-b', at: now - M, action: 'bet_placed', amount: 5 }], 6)
+  t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 1 })
+  await until('two attempts', async () => receiver.requests.length >= 2 ? true : undefined)
+  t.equal((await call(stack, 'DELETE', `/v1/webhooks/${hook.id as string}`, admin)).status, 204)
+  const seen = receiver.requests.length
+  await new Promise(resolve => setTimeout(resolve, 2500))
+  t.ok(receiver.requests.length <= seen + 1, 'at most the attempt already going')
+})
