@@ -183,9 +183,10 @@ export function loadConfig (env: Env = process.env): Config {
     ...parseMonitoring(env, problems)
   }
   config.queuePrefix = queuePrefixFor(config.queuePrefix, config.redis)
-  config.checkpointOrigin ||= `sillage/${config.indexPrefix}`
-  const originProblem = noteNameProblem(config.checkpointOrigin)
+  // Only an origin given explicitly is checked: the default one is built from the prefix, checked above.
+  const originProblem = config.checkpointOrigin === '' ? undefined : noteNameProblem(config.checkpointOrigin)
   if (originProblem !== undefined) problems.push(`SILLAGE_CHECKPOINT_ORIGIN="${config.checkpointOrigin}" ${originProblem}`)
+  config.checkpointOrigin ||= `sillage/${config.indexPrefix}`
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }
