@@ -1,6 +1,9 @@
 import t from 'tap'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { pino } from 'pino'
 import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from '../helpers/watch.ts'
+import { composeAlerting } from '../../src/compose/alerting.ts'
+import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 
 let stack: Stack
 let count = 0
@@ -101,12 +104,24 @@ t.test('a new-country rule fires for the right user', async t => {
   t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 })
 })
 
-t.test('rules run on their schedule, and every run is logged', async t => {
+t.test('rules run on their schedule, once per interval however many workers, and every run is logged', async t => {
+  // A second worker on the same queues, besides the stack's own.
+  const redis = createRedis(stack.config.redis, 'worker')
+  await connectRedis(redis, stack.config.redis)
+  const second = await composeAlerting(stack.config, stack.es, redis)
+  const workers = await second.startWorkers(pino({ level: 'silent' }))
+  t.teardown(async () => { await workers.close(); await second.close(); redis.disconnect() })
   const rule = await createRule({ name: 'Every second', interval: '1s', condition: { kind: 'threshold', window: '1m', bound: { value: 1e9 } } })
+  const started = Date.now()
   const runs = await until('scheduled runs', async () => {
     const r = await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?status=succeeded`, KEYS.aRead)
-    return r.body.runs?.length >= 2 ? r.body.runs as Json[] : undefined
+    return r.body.runs?.length >= 5 ? r.body.runs as Json[] : undefined
   })
+  const all = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?size=500`, KEYS.aRead)).body.runs as Json[]
+  t.ok(all.length <= Math.ceil((Date.now() - started) / 1000) + 2, `about one run per second (${all.length} runs)`)
+  t.same(all.filter(r => r.status !== 'succeeded'), [], 'none skipped or failed')
+  const spans = all.map(r => [Date.parse(r.started_at), Date.parse(r.finished_at)]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))
+  t.ok(spans.every((s, i) => i === 0 || (s[0] ?? 0) >= (spans[i - 1]?.[1] ?? 0)), 'never two runs of the rule at once')
   t.match(runs[0], { rule_id: rule.id, tenant, status: 'succeeded', attempt: 1, will_retry: false })
   t.ok(runs[0]?.duration_ms >= 0)
   // Each run starts where the previous one ended, less the look-back.
