@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import { Filters } from '../query/filters.ts'
 import { LEVELS } from '../events/schema.ts'
 import { EventRef } from './summaries-schema.ts'
+import { SourceParam, SourceSchema } from './entities/source.ts'
 
 const common = {
   filters: Type.Optional(Filters),
@@ -27,7 +28,8 @@ const Level = Type.Union(LEVELS.map(l => Type.Literal(l)))
 export const RiskyUsersRequest = Type.Object({
   ...common,
   levels: Type.Optional(Type.Array(Level, { minItems: 1, maxItems: 4, uniqueItems: true, default: ['high', 'critical'], description: 'Levels that count' })),
-  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 }))
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
+  source: SourceParam
 }, { additionalProperties: false, $id: 'RiskyUsersRequest' })
 export type RiskyUsersRequest = Static<typeof RiskyUsersRequest>
 
@@ -45,6 +47,7 @@ export const RiskyUsersResponse = Type.Object({
   users: Type.Array(RiskyUser, { description: 'Most counted events first, then highest score, then user id' }),
   complete: Type.Boolean({ description: 'Every user with such events is listed' }),
   exact: Type.Boolean({ description: 'Every count shown is exact' }),
+  source: Type.Optional(SourceSchema),
   took_ms: Type.Integer()
 }, { $id: 'RiskyUsersResponse' })
 export type RiskyUsersResponse = Static<typeof RiskyUsersResponse>

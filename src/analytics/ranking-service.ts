@@ -8,6 +8,8 @@ import type { Level } from '../events/schema.ts'
 import { narrow } from './aggregate-service.ts'
 import { eventRef, iso } from './summaries-body.ts'
 import { RiskyUsersRequest, TopEventsRequest, type RiskyUser, type RiskyUsersResponse, type TopEventsResponse } from './ranking-schema.ts'
+import type { EntitySource } from './entities/source.ts'
+import { riskyFromEntities } from './entities/risky-entities.ts'
 
 /** Most important first; among equals the newest, then a stable order. */
 export const TOP_EVENTS_SORT: estypes.SortCombinations[] = [
@@ -53,7 +55,8 @@ const checkRisky = compileChecker(RiskyUsersRequest)
 
 /** Importance ranking: the most important events, and the users with the most important events. */
 export class RankingService {
-  constructor (private readonly store: EventsAggregator) {}
+  /** `source`: the entity store, which counts each user's events per level (risky users over whole histories). */
+  constructor (private readonly store: EventsAggregator, private readonly source?: EntitySource) {}
 
   async topEvents (req: TopEventsRequest, scope: ReadScope): Promise<TopEventsResponse> {
     const query = this.query(req, scope, checkTop(req, 0))
@@ -64,8 +67,14 @@ export class RankingService {
   async riskyUsers (req: RiskyUsersRequest, scope: ReadScope): Promise<RiskyUsersResponse> {
     const base = this.query(req, scope, checkRisky(req, 0))
     const levels: Level[] = req.levels ?? ['high', 'critical']
+    const entities = this.source?.entities
+    if (entities !== undefined && await this.source?.choose(req, scope) === 'entities') {
+      const t0 = performance.now()
+      const found = await riskyFromEntities(entities, scope, levels, req.size ?? 20)
+      return { ...found, source: 'entities', took_ms: Math.round(performance.now() - t0) }
+    }
     const r = await this.store.run({ query: narrow(base, [{ terms: { 'audit.importance.level': levels } }]), aggs: riskyUsersAggs(req.size ?? 20) })
-    return { total: r.total, ...readRiskyUsers(r.aggregations.users as UsersAgg), took_ms: r.tookMs }
+    return { total: r.total, ...readRiskyUsers(r.aggregations.users as UsersAgg), source: 'scan', took_ms: r.tookMs }
   }
 
   private query (req: TopEventsRequest | RiskyUsersRequest, scope: ReadScope, shape: FieldError[]): estypes.QueryDslQueryContainer {

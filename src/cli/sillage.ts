@@ -10,6 +10,7 @@
  *   verify --tenant T [--from N --to M | --since SIZE]   recompute a tenant's integrity log (incrementally from the
  *                      checkpoint of size SIZE with --since); exits 1 if anything is wrong
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
+ *   entities-rebuild [--tenant T]   recompute the entity store from the stored events (safe while ingest runs)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -26,6 +27,10 @@ import { integrityServiceFor, trustedKeysFor } from '../compose/shared.ts'
 import { installIntegrityIndices, IntegrityStore } from '../store/integrity-store.ts'
 import { legacyLeavesIndex, migrateLegacyLeaves } from '../store/integrity-legacy.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
+import { EntitiesStore } from '../store/entities-store.ts'
+import { EventsScanner } from '../store/events-scan.ts'
+import { rebuildEntities } from '../entities/rebuild.ts'
+import { DEFAULT_GRACE_MS } from '../indexer/entity-updater.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -114,6 +119,18 @@ const commands: Record<string, () => Promise<void>> = {
     console.log(JSON.stringify(await sweepRetention(es, config.indexPrefix, config.retentionDays, Date.now()), null, 2))
   }),
   capabilities: () => withEs(async es => { console.log(JSON.stringify(await detectCapabilities(es), null, 2)) }),
+  'entities-rebuild': () => withEs(async es => {
+    const tenant = option('tenant')
+    const store = new EntitiesStore(es, config.indexPrefix)
+    await store.install(config.indexReplicas)
+    const report = await rebuildEntities(es, config.indexPrefix, store, new EventsScanner(es, config.indexPrefix), {
+      graceMs: DEFAULT_GRACE_MS, log: line => { console.error(line) }, ...(tenant === undefined ? {} : { tenant })
+    })
+    // Complete from now on: the worker has kept every entity it touched during the rebuild up to date.
+    if (config.entities) await store.setComplete(tenant ?? '*')
+    else console.error('SILLAGE_ENTITIES is off: the store stays marked incomplete, since the worker does not maintain it')
+    console.log(JSON.stringify(report, null, 2))
+  }),
   'integrity-migrate': () => withEs(async es => {
     await installIntegrityIndices(es, config.indexPrefix, config.indexReplicas, true)
     const moved = await migrateLegacyLeaves(es, config.indexPrefix, new IntegrityStore(es, config.indexPrefix), line => { console.error(line) })

@@ -29,6 +29,9 @@ import { LiveRules, RulesService, tableOf } from '../analytics/rules-service.ts'
 import { EventsScanner } from '../store/events-scan.ts'
 import { BehaviourService } from '../analytics/behaviour/behaviour-service.ts'
 import { SignalsService } from '../analytics/signals/signals-service.ts'
+import { EntitiesStore } from '../store/entities-store.ts'
+import { EntitySource } from '../analytics/entities/source.ts'
+import { ProfileService } from '../analytics/entities/profile.ts'
 import { createSso } from '../auth/sso.ts'
 import { apiMonitoring } from './monitoring.ts'
 import { streamServiceFor } from './streams.ts'
@@ -58,13 +61,16 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await accessLog.install(config.indexReplicas)
   const savedStore = new SavedSearchesStore(es, config.indexPrefix)
   await savedStore.install(config.indexReplicas)
+  const entitiesStore = new EntitiesStore(es, config.indexPrefix)
+  await entitiesStore.install(config.indexReplicas)
+  const entities = new EntitySource(config.entities ? entitiesStore : undefined)
   const aggregator = new EventsAggregator(es, config.indexPrefix)
-  const analytics = { aggregate: new AggregateService(aggregator), summaries: new SummariesService(aggregator), ranking: new RankingService(aggregator), rules: new RulesService(rulesStore, liveRules) }
+  const analytics = { aggregate: new AggregateService(aggregator), summaries: new SummariesService(aggregator), ranking: new RankingService(aggregator, entities), rules: new RulesService(rulesStore, liveRules) }
   const saved = new SavedSearchService(savedStore, search, analytics.aggregate)
   const kibana = new KibanaExchange(saved, config.indexPrefix)
   const scanner = new EventsScanner(es, config.indexPrefix)
-  const behaviour = new BehaviourService(scanner)
-  const signals = new SignalsService(scanner)
+  const behaviour = new BehaviourService(scanner, entities)
+  const signals = new SignalsService(scanner, entities)
   const integrity = config.integrity ? integrityServiceFor(config, es, await trustedKeysFor(config, log)) : undefined
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, integrity)
   const sso = config.oidc === undefined ? undefined : createSso(config.oidc, config.session, redis, config.queuePrefix, (details, message) => log?.warn(details, message))
@@ -72,7 +78,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const monitoring = await apiMonitoring(config, redis, health)
   const streams = await streamServiceFor(config, es)
   const alerting = await composeAlerting(config, es, redis, log)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, profiles: new ProfileService(entities), keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

@@ -25,6 +25,8 @@ import { countJobs, instrumentedIo, startWorkerWatch, type WorkerWatch } from '.
 import { QUEUES } from '../queue/policy.ts'
 import { CLEANUP_JOB } from '../indexer/export-worker-jobs.ts'
 import { workerStreams, type WorkerStreams } from './streams.ts'
+import { EntitiesStore } from '../store/entities-store.ts'
+import { DEFAULT_GRACE_MS, EntityUpdater } from '../indexer/entity-updater.ts'
 import { composeAlerting, type Alerting } from './alerting.ts'
 
 export interface Indexer {
@@ -57,6 +59,16 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
       await marks.add(letters.flatMap(l => l.stored === undefined ? [] : [{ key: eventDocId(l.event.tenant, l.event.id), fingerprint: clientFingerprint(l.stored.source) }]))
     }
   }, watch.metrics)
+  const entities = new EntitiesStore(es, prefix)
+  await entities.install(config.indexReplicas)
+  if (config.entities) {
+    const updater = new EntityUpdater(entities, { graceMs: DEFAULT_GRACE_MS })
+    batcherIo.entities = async (events, outcomes) => { await updater.apply(events, outcomes) }
+  } else {
+    // Events stored while it is off are missing from it: readers fall back to scans until it is rebuilt.
+    await entities.setComplete(null)
+    log.warn('entity store off (SILLAGE_ENTITIES=off): marked incomplete; run `npm run cli -- entities-rebuild` after turning it on')
+  }
   const batcherOptions: BatcherOptions = { maxDocs: config.bulkMaxDocs, flushMs: config.bulkFlushMs, retries: 3, retryBaseMs: 250 }
   let sealing: Sealing | undefined
   let proofs: IntegrityService | undefined

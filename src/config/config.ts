@@ -50,6 +50,8 @@ export interface Config {
   watch: WatchConfig
   /** The integrity chain (sealing and checkpoints); off only to measure what it costs. */
   integrity: boolean
+  /** The entity store (per user, device and address), maintained by the worker; off only to measure what it costs. */
+  entities: boolean
   checkpointMs: number
   /** How long a seal job goes on sealing its own process's new entries before it ends (0: every entry goes through Redis). */
   sealTurnMs: number
@@ -172,6 +174,7 @@ export function loadConfig (env: Env = process.env): Config {
       webhookBackoffMs: read.int('SILLAGE_WEBHOOK_BACKOFF_MS', 5000, 10, 3_600_000)
     },
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
+    entities: read.oneOf('SILLAGE_ENTITIES', 'on', ['on', 'off']) === 'on',
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),
     sealTurnMs: read.int('SILLAGE_SEAL_TURN_MS', 1000, 0, 10_000),
     checkpointFile: read.string('SILLAGE_CHECKPOINT_FILE', '.local/checkpoints.ndjson'),

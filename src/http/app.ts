@@ -30,6 +30,8 @@ import { analyticsRoutes, type AnalyticsServices } from './routes/analytics.ts'
 import { rulesRoutes } from './routes/rules.ts'
 import { behaviourRoutes } from './routes/behaviour.ts'
 import { signalsRoutes } from './routes/signals.ts'
+import { userProfileRoutes } from './routes/user-profile.ts'
+import type { ProfileService } from '../analytics/entities/profile.ts'
 import { meRoutes } from './routes/me.ts'
 import { ssoRoutes } from './routes/auth-sso.ts'
 import { SessionAuth } from './plugins/session-auth.ts'
@@ -58,6 +60,8 @@ export interface AppServices {
   analytics: AnalyticsServices
   behaviour: BehaviourService
   signals: SignalsService
+  /** Users' profile cards from the entity store. */
+  profiles?: ProfileService
   keys: KeyService
   rateLimiter: RateLimiter
   /** Failed authentications per client address; absent, they are not throttled. */
@@ -115,6 +119,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   await app.register(rulesRoutes, { rules: services.analytics.rules })
   await app.register(behaviourRoutes, { behaviour: services.behaviour })
   await app.register(signalsRoutes, { signals: services.signals })
+  if (services.profiles !== undefined) await app.register(userProfileRoutes, { profiles: services.profiles })
   if (services.alerting !== undefined) {
     await app.register(watchRuleRoutes, { rules: services.alerting.rules })
     await app.register(alertRoutes, { alerts: services.alerting.alerts })

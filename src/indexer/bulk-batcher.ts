@@ -8,6 +8,8 @@ export interface DeadLetter { event: QueuedEvent, status: number, errorType: str
 
 export interface BatcherIo extends WriterIo {
   deadLetter: (letters: DeadLetter[]) => Promise<void>
+  /** Brings the entity store in step with a bulk's stored events (src/indexer/entity-updater.ts); absent when it is off. */
+  entities?: (events: QueuedEvent[], outcomes: EventOutcome[]) => Promise<void>
 }
 
 export interface BatcherOptions {
@@ -107,6 +109,15 @@ export class BulkBatcher {
         letterError = `dead-letter write failed: ${(err as Error).message}`
       }
     }
+    let entityError: string | undefined
+    if (this.io.entities !== undefined) {
+      try {
+        await this.io.entities(events, outcomes)
+      } catch (err) {
+        // The events are stored; the retried jobs bring them back as duplicates, and the merge applies them once.
+        entityError = `entity store not updated: ${(err as Error).message}`
+      }
+    }
     let at = 0
     for (const p of batch) {
       const own = outcomes.slice(at, at += p.events.length)
@@ -114,6 +125,7 @@ export class BulkBatcher {
       const lettered = own.filter(o => o.kind === 'rejected' || o.kind === 'conflict').length
       if (failed !== undefined) p.reject(new Error(`events not stored yet, will retry: ${failed.error}`))
       else if (lettered > 0 && letterError !== undefined) p.reject(new Error(`events not stored yet, will retry: ${letterError}`))
+      else if (entityError !== undefined && lettered < own.length) p.reject(new Error(`events stored, will retry: ${entityError}`))
       else p.resolve({ result: tally(own), outcomes: own })
     }
   }

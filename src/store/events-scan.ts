@@ -7,7 +7,7 @@ type Query = estypes.QueryDslQueryContainer
 type Agg = estypes.AggregationsAggregationContainer
 
 /** What a bounded walk read: `truncated` says the limit stopped it before the end of the data. */
-export interface Bounds { scanned: number, limit: number, truncated: boolean }
+export interface Bounds { scanned: number, limit: number, truncated: boolean, source?: 'scan' | 'entities' }
 
 /** One event of a scan: its keys (the sort fields before the time), time, id and the requested fields' values. */
 export interface ScannedEvent {

@@ -5,6 +5,9 @@ import { FunnelCounter, FunnelRequest, MAX_FUNNEL_WINDOW_MS, type FunnelResponse
 import { NextActionCounter, NextActionsRequest, type NextActionsResponse } from './next-actions.ts'
 import { SessionsRequest, SessionStats, type SessionsResponse } from './sessions.ts'
 import { CohortsRequest, CohortTable, type CohortsResponse } from './cohorts.ts'
+import type { EntitySource } from '../entities/source.ts'
+import { funnelFromEntities } from '../entities/funnel-entities.ts'
+import { cohortsFromEntities } from '../entities/cohorts-entities.ts'
 
 const INVALID = 'the request is invalid'
 const checkFunnel = requestChecker<FunnelRequest>(FunnelRequest, INVALID)
@@ -15,24 +18,30 @@ const checkCohorts = requestChecker<CohortsRequest>(CohortsRequest, INVALID)
 /**
  * Behaviour analytics over the events a search would return. Funnels and paths stream the events in user
  * order (only the current user's state is held); session statistics and cohorts stream composite buckets.
+ * Funnels and cohorts over whole histories come from the entity store when it can answer (`source`).
  */
 export class BehaviourService {
-  constructor (private readonly scanner: EventsScanner) {}
+  constructor (private readonly scanner: EventsScanner, private readonly source?: EntitySource) {}
 
   async funnel (body: unknown, scope: ReadScope): Promise<FunnelResponse> {
     let windowMs = 0
     const { req, query } = checkFunnel(body, scope, (r, errors) => {
       windowMs = durationOf(r.window ?? '7d', '/window', MAX_FUNNEL_WINDOW_MS, '366d', errors)
     })
+    const limit = req.scanLimit ?? DEFAULT_SCAN_LIMIT
+    const store = this.source?.entities
+    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+      return { windowMs, ...await funnelFromEntities(store, this.scanner, scope, req.steps, windowMs, limit) }
+    }
     const counter = new FunnelCounter(req.steps, windowMs)
     // Only events of the steps' actions can move a user through the funnel.
     const actions = [...new Set(req.steps.flat())]
     const bounds = await this.scanner.scan({
-      query: and(query, { terms: { 'event.action': actions } }), keys: ['user.id'], fields: ['event.action'], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
+      query: and(query, { terms: { 'event.action': actions } }), keys: ['user.id'], fields: ['event.action'], limit
     }, events => {
       for (const e of events) counter.push(e.keys[0] ?? '', e.time, str(e.fields['event.action']) ?? '')
     })
-    return { windowMs, steps: counter.result(), bounds }
+    return { windowMs, steps: counter.result(), bounds: { ...bounds, source: 'scan' } }
   }
 
   async nextActions (body: unknown, scope: ReadScope): Promise<NextActionsResponse> {
@@ -66,6 +75,10 @@ export class BehaviourService {
     const { req, query } = checkCohorts(body, scope)
     const weeks = req.weeks ?? 8
     const timeZone = req.timeZone ?? req.filters?.period?.timeZone ?? 'UTC'
+    const store = this.source?.entities
+    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+      return { weeks, timeZone, ...await cohortsFromEntities(store, scope, weeks, timeZone, req.scanLimit ?? DEFAULT_SCAN_LIMIT) }
+    }
     const table = new CohortTable(weeks)
     // Buckets come by user, then week: a user's first bucket is the week they were first seen.
     const bounds = await this.scanner.composite({
@@ -79,6 +92,6 @@ export class BehaviourService {
     }, buckets => {
       for (const b of buckets) table.push(String(b.key.user), String(b.key.week))
     })
-    return { weeks, timeZone, cohorts: table.result(), bounds }
+    return { weeks, timeZone, cohorts: table.result(), bounds: { ...bounds, source: 'scan' } }
   }
 }

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { BoundsSchema, scanLimit, selection } from './request.ts'
+import { SourceParam } from '../entities/source.ts'
 
 export const MAX_COHORT_WEEKS = 26
 
@@ -7,7 +8,8 @@ export const CohortsRequest = Type.Object({
   ...selection,
   timeZone: Type.Optional(Type.String({ maxLength: 64, description: 'Zone of the weeks (they start at midnight on Monday there) and of dates in the KQL query; default the period\'s zone, then UTC' })),
   weeks: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_COHORT_WEEKS, default: 8, description: 'Weeks followed after the first-seen week' })),
-  scanLimit: scanLimit('user-weeks (one per user and week with activity)')
+  scanLimit: scanLimit('user-weeks (one per user and week with activity)'),
+  source: SourceParam
 }, { additionalProperties: false, $id: 'CohortsRequest' })
 export type CohortsRequest = Static<typeof CohortsRequest>
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ActionName, BoundsSchema, Duration, scanLimit, selection } from './request.ts'
 import { median, Numbers } from './stats.ts'
+import { SourceParam } from '../entities/source.ts'
 
 export const MAX_FUNNEL_WINDOW_MS = 366 * 86_400_000
 
@@ -10,7 +11,8 @@ export const FunnelRequest = Type.Object({
     minItems: 2, maxItems: 10, description: 'The ordered steps'
   }),
   window: Type.Optional(Duration('Time allowed from the first step to the last (at most 366d)', '7d')),
-  scanLimit: scanLimit('events of the steps\' actions')
+  scanLimit: scanLimit('events of the steps\' actions'),
+  source: SourceParam
 }, { additionalProperties: false, $id: 'FunnelRequest' })
 export type FunnelRequest = Static<typeof FunnelRequest>
 

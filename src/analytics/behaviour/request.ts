@@ -5,6 +5,7 @@ import { buildQuery } from '../../query/build-query.ts'
 import type { ReadScope } from '../../auth/read-scope.ts'
 import { compileChecker, type FieldError } from '../../events/validate.ts'
 import { ValidationError } from '../../errors.ts'
+import { SourceSchema } from '../entities/source.ts'
 
 export type Query = estypes.QueryDslQueryContainer
 
@@ -26,7 +27,8 @@ export const scanLimit = (what = 'events') => Type.Optional(Type.Integer({
 export const BoundsSchema = Type.Object({
   scanned: Type.Integer({ description: 'Events (or buckets) read' }),
   limit: Type.Integer({ description: 'The most that could be read' }),
-  truncated: Type.Boolean({ description: 'True when the limit stopped the reading: the figures cover only what was read' })
+  truncated: Type.Boolean({ description: 'True when the limit stopped the reading: the figures cover only what was read' }),
+  source: Type.Optional(SourceSchema)
 }, { description: 'What the answer is computed from' })
 
 export const ActionName = Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$' })

@@ -1,13 +1,15 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { scanLimit, selection, type Query } from '../behaviour/request.ts'
 import { signalSchema, signalsResponse, signalsSize, type Evidence, type Signal } from './common.ts'
+import { SourceParam } from '../entities/source.ts'
 
 export const ImpossibleTravelRequest = Type.Object({
   ...selection,
   maxSpeedKmh: Type.Optional(Type.Number({ minimum: 1, maximum: 1_000_000, default: 1000, description: 'Speed above which travel between two sign-ins is impossible' })),
   minDistanceKm: Type.Optional(Type.Number({ minimum: 0, maximum: 20_100, default: 100, description: 'Shorter distances are ignored: city-level geolocation is off by tens of kilometres' })),
   size: signalsSize,
-  scanLimit: scanLimit('located successful sign-ins')
+  scanLimit: scanLimit('located successful sign-ins'),
+  source: SourceParam
 }, { additionalProperties: false, $id: 'ImpossibleTravelRequest' })
 export type ImpossibleTravelRequest = Static<typeof ImpossibleTravelRequest>
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { estypes } from '@elastic/elasticsearch'
 import { selection } from '../behaviour/request.ts'
+import { SourceParam } from '../entities/source.ts'
 import type { Bounds } from '../../store/events-scan.ts'
 import { signalSchema, signalsResponse, type Signal } from './common.ts'
 
@@ -13,7 +14,8 @@ export const SharedKeysRequest = Type.Object({
   ...selection,
   by: Type.Optional(Type.Union([Type.Literal('device'), Type.Literal('ip')], { default: 'device', description: 'device: the client device id (audit.device.id); ip: the source address' })),
   minUsers: Type.Optional(Type.Integer({ minimum: 2, maximum: MAX_LISTED_USERS, default: 3, description: 'Distinct users on one key that make a signal' })),
-  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Keys examined, most users first; the signals are those of them with at least minUsers users' }))
+  size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Keys examined, most users first; the signals are those of them with at least minUsers users' })),
+  source: SourceParam
 }, { additionalProperties: false, $id: 'SharedKeysRequest' })
 export type SharedKeysRequest = Static<typeof SharedKeysRequest>
 

@@ -8,6 +8,9 @@ import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS
 import { ImpossibleTravelRequest, LOCATED_SIGN_IN, pointOf, TravelDetector, type TravelFigure } from './impossible-travel.ts'
 import { SHARED_FIELDS, SharedKeysRequest, sharedKeysAggs, sharedSignals, type SharedFigure } from './shared-keys.ts'
 import { CHANGE_ACTIONS, ChangeWithdrawDetector, ChangeWithdrawRequest, MAX_CHANGE_WINDOW_MS, type ChangeWithdrawFigure } from './change-withdraw.ts'
+import type { EntitySource } from '../entities/source.ts'
+import { sharedFromEntities } from '../entities/shared-entities.ts'
+import { travelCandidates } from '../entities/travel-entities.ts'
 
 const INVALID = 'the request is invalid'
 const checkFailed = requestChecker<FailedLoginsRequest>(FailedLoginsRequest, INVALID)
@@ -19,6 +22,8 @@ export interface Signals<F> { signals: Array<Signal<F>>, found: number, bounds: 
 
 const ID_BATCH = 5000
 
+const scanned = <F>(r: Signals<F>): Signals<F> => ({ ...r, bounds: { ...r.bounds, source: 'scan' } })
+
 /** Signals per address group events by clear address: refused to masked readers, like any grouping on it. */
 function checkAddressKey (scope: ReadScope, by: string | undefined, errors: FieldError[]): void {
   if (scope.masked && by === 'ip') errors.push({ index: 0, path: '/by', message: maskedFieldProblem(SHARED_FIELDS.ip) as string })
@@ -29,7 +34,8 @@ function checkAddressKey (scope: ReadScope, by: string | undefined, errors: Fiel
  * events they are made of, in key order; shared devices and addresses come from aggregations.
  */
 export class SignalsService {
-  constructor (private readonly scanner: EventsScanner) {}
+  /** `source`: the entity store, where it can answer (shared devices and addresses, travel candidates). */
+  constructor (private readonly scanner: EventsScanner, private readonly source?: EntitySource) {}
 
   /**
    * The answer, with the evidence completed: scans read only the fields their rule needs, and the few events
@@ -76,7 +82,16 @@ export class SignalsService {
 
   async impossibleTravel (body: unknown, scope: ReadScope): Promise<Signals<TravelFigure>> {
     const { req, query } = checkTravel(body, scope)
-    return await this.findImpossibleTravel(query, req, scope)
+    const store = this.source?.entities
+    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+      // Only users whose sign-in places could make a pair are scanned, with the same detector.
+      const candidates = await travelCandidates(store, scope, req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100)
+      if (candidates !== undefined) {
+        const found = await this.findImpossibleTravel(and(query, { terms: { 'user.id': candidates.users } }), req, scope)
+        return { ...found, bounds: { ...found.bounds, scanned: found.bounds.scanned + candidates.read, source: 'entities' } }
+      }
+    }
+    return scanned(await this.findImpossibleTravel(query, req, scope))
   }
 
   async findImpossibleTravel (query: Query, req: Omit<ImpossibleTravelRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope): Promise<Signals<TravelFigure>> {
@@ -95,7 +110,14 @@ export class SignalsService {
 
   async sharedKeys (body: unknown, scope: ReadScope): Promise<Signals<SharedFigure>> {
     const { req, query } = checkShared(body, scope, (r, errors) => { checkAddressKey(scope, r.by, errors) })
-    return await this.findSharedKeys(query, req, scope)
+    const store = this.source?.entities
+    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+      const { signals, bounds } = await sharedFromEntities(store, this.scanner, scope, query, req.by ?? 'device', req.minUsers ?? 3, req.size ?? 100)
+      const top = new TopN<Signal<SharedFigure>>(req.size ?? 100)
+      for (const s of signals) top.add(s, s.figure.users)
+      return await this.answer(query, top, bounds, scope, req.by === 'ip')
+    }
+    return scanned(await this.findSharedKeys(query, req, scope))
   }
 
   async findSharedKeys (query: Query, req: Omit<SharedKeysRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope): Promise<Signals<SharedFigure>> {

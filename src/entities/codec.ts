@@ -1,0 +1,134 @@
+import { LEVELS, type Level } from '../events/schema.ts'
+import { DAY_MS, emptyState, KINDS, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
+
+/**
+ * An entity as stored in `<prefix>-entities` (mappings/entities-mappings.json). Lists are strings joined with
+ * `|` (no id, action, address or currency can hold one), so that keys of users' data never become field
+ * names; the fields that queries and aggregations use are mapped, the rest stays in `_source` only.
+ */
+export interface EntityDoc {
+  tenant: string
+  kind: Kind
+  key: string
+  first: number
+  first_id: string
+  last: number
+  last_id: string
+  /** Users: actions seen, and `action|first|firstId|last|lastId`. */
+  actions?: string[]
+  stamps?: string[]
+  /** Users: the first and last event time of each UTC day with activity. */
+  active?: number[]
+  countries: string[]
+  devices?: string[]
+  devices_more?: boolean
+  ips?: string[]
+  ips_more?: boolean
+  places?: string[]
+  places_more?: boolean
+  place_count?: number
+  users?: string[]
+  users_more?: boolean
+  user_count?: number
+  login?: { t: number, id: string, ip?: string, country?: string, city?: string, lat?: number, lon?: number }
+  events?: number
+  levels?: Partial<Record<Level, number>>
+  level_last?: Partial<Record<Level, number>>
+  level_max?: Partial<Record<Level, number>>
+  /** `action|currency|units of 10⁻⁸|count` */
+  money?: string[]
+  /** `hash|ingested` */
+  ledger?: string[]
+}
+
+const spans = (m: Map<string, Span>): string[] => [...m].map(([k, s]) => `${k}|${s.f}|${s.l}`)
+const cappedOut = (c: Capped): string[] => spans(c.items)
+
+export function toDoc (s: EntityState): EntityDoc {
+  const doc: EntityDoc = {
+    tenant: s.tenant, kind: s.kind, key: s.key,
+    first: s.first.t, first_id: s.first.id, last: s.last.t, last_id: s.last.id,
+    countries: spans(s.countries)
+  }
+  if (s.kind !== 'user') {
+    return { ...doc, users: cappedOut(s.users), users_more: s.users.more, user_count: s.users.items.size }
+  }
+  const active = new Set<number>()
+  for (const d of s.days.values()) { active.add(d.f); active.add(d.l) }
+  const levels: Partial<Record<Level, number>> = {}
+  for (const l of LEVELS) if (s.totals.levels[l] > 0) levels[l] = s.totals.levels[l]
+  return {
+    ...doc,
+    actions: [...s.actions.keys()],
+    stamps: [...s.actions].map(([a, v]) => `${a}|${v.f.t}|${v.f.id}|${v.l.t}|${v.l.id}`),
+    active: [...active].sort((a, b) => a - b),
+    devices: cappedOut(s.devices), devices_more: s.devices.more,
+    ips: cappedOut(s.ips), ips_more: s.ips.more,
+    places: cappedOut(s.places), places_more: s.places.more, place_count: s.places.items.size,
+    ...(s.login === undefined ? {} : { login: { t: s.login.stamp.t, id: s.login.stamp.id, ...withoutStamp(s.login) } }),
+    events: s.totals.events,
+    levels,
+    level_last: { ...s.levelLast },
+    level_max: { ...s.levelMax },
+    money: [...s.totals.money].map(([k, m]) => `${k}|${m.units}|${m.n}`),
+    ledger: [...s.ledger].map(([h, t]) => `${h}|${t}`)
+  }
+}
+
+function withoutStamp (login: NonNullable<EntityState['login']>): Omit<NonNullable<EntityDoc['login']>, 't' | 'id'> {
+  const { stamp: _stamp, ...rest } = login
+  return rest
+}
+
+function spanMap (values: readonly string[] | undefined): Map<string, Span> {
+  const m = new Map<string, Span>()
+  for (const v of values ?? []) {
+    const parts = v.split('|')
+    m.set(parts[0] as string, { f: Number(parts[1]), l: Number(parts[2]) })
+  }
+  return m
+}
+
+/** A stamp list entry `action|first|firstId|last|lastId`. */
+export function parseStamp (v: string): { action: string, f: Stamp, l: Stamp } {
+  const [action, ft, fid, lt, lid] = v.split('|') as [string, string, string, string, string]
+  return { action, f: { t: Number(ft), id: fid }, l: { t: Number(lt), id: lid } }
+}
+
+export function fromDoc (doc: EntityDoc): EntityState {
+  if (!(KINDS as readonly string[]).includes(doc.kind)) throw new Error(`not an entity: ${doc.kind}`)
+  const s = emptyState(doc.tenant, doc.kind, doc.key)
+  s.first = { t: doc.first, id: doc.first_id }
+  s.last = { t: doc.last, id: doc.last_id }
+  s.countries = spanMap(doc.countries)
+  s.users = { items: spanMap(doc.users), more: doc.users_more === true }
+  for (const v of doc.stamps ?? []) {
+    const { action, f, l } = parseStamp(v)
+    s.actions.set(action, { f, l })
+  }
+  for (const t of doc.active ?? []) {
+    const day = Math.floor(t / DAY_MS)
+    const d = s.days.get(day)
+    s.days.set(day, d === undefined ? { f: t, l: t } : { f: Math.min(d.f, t), l: Math.max(d.l, t) })
+  }
+  s.devices = { items: spanMap(doc.devices), more: doc.devices_more === true }
+  s.ips = { items: spanMap(doc.ips), more: doc.ips_more === true }
+  s.places = { items: spanMap(doc.places), more: doc.places_more === true }
+  if (doc.login !== undefined) {
+    const { t, id, ...rest } = doc.login
+    s.login = { stamp: { t, id }, ...rest }
+  }
+  s.totals.events = doc.events ?? 0
+  for (const l of LEVELS) s.totals.levels[l] = doc.levels?.[l] ?? 0
+  s.levelLast = { ...doc.level_last }
+  s.levelMax = { ...doc.level_max }
+  for (const v of doc.money ?? []) {
+    const [action, currency, units, n] = v.split('|') as [string, string, string, string]
+    s.totals.money.set(`${action}|${currency}`, { units: BigInt(units), n: Number(n) })
+  }
+  for (const v of doc.ledger ?? []) {
+    const [h, t] = v.split('|') as [string, string]
+    s.ledger.set(h, Number(t))
+  }
+  return s
+}

@@ -1,0 +1,127 @@
+import type { Level } from '../events/schema.ts'
+import { eventHash, type EntityEvent } from './entity-event.ts'
+import { addCapped, CAPS, DAY_MS, maxStamp, minStamp, MONEY_SCALE, widen, type Capped, type EntityState, type Stamp } from './model.ts'
+
+/**
+ * How entities change. The idempotent part (`addEvent`, `mergeStates`) is made of min, max and union only, so
+ * an event applied twice or late changes nothing it should not. Sums (`totals`) are not idempotent: an event
+ * adds to them once, and the entity's ledger says which events it holds (see `applyContributions`).
+ */
+
+/** Successful sign-ins are what "last sign-in place" and travel are about. */
+export const isSignIn = (e: Pick<EntityEvent, 'action' | 'outcome'>): boolean => e.action === 'login' && e.outcome === 'success'
+
+/** Places are keyed at 4 decimals (about 11 m): geolocation is city-level and doc values are quantised. */
+export const placeKey = (lat: number, lon: number): string => `${lat.toFixed(4)},${lon.toFixed(4)}`
+
+/** Folds the idempotent part of one event into an entity. */
+export function addEvent (s: EntityState, e: EntityEvent): void {
+  const stamp: Stamp = { t: e.time, id: e.id }
+  const at = { f: e.time, l: e.time }
+  s.first = minStamp(s.first, stamp)
+  s.last = maxStamp(s.last, stamp)
+  if (e.country !== undefined) s.countries.set(e.country, widen(s.countries.get(e.country), at))
+  if (s.kind !== 'user') {
+    addCapped(s.users, e.user, at, CAPS.users)
+    return
+  }
+  const a = s.actions.get(e.action)
+  s.actions.set(e.action, a === undefined ? { f: stamp, l: stamp } : { f: minStamp(a.f, stamp), l: maxStamp(a.l, stamp) })
+  const day = Math.floor(e.time / DAY_MS)
+  s.days.set(day, widen(s.days.get(day), at))
+  if (e.device !== undefined) addCapped(s.devices, e.device, at, CAPS.devices)
+  if (e.ip !== undefined) addCapped(s.ips, e.ip, at, CAPS.ips)
+  if (isSignIn(e)) {
+    if (e.lat !== undefined && e.lon !== undefined) addCapped(s.places, placeKey(e.lat, e.lon), at, CAPS.places)
+    if (s.login === undefined || maxStamp(s.login.stamp, stamp) === stamp) {
+      s.login = { stamp, ...pick(e) }
+    }
+  }
+  s.levelLast[e.level] = Math.max(s.levelLast[e.level] ?? Number.NEGATIVE_INFINITY, e.time)
+  s.levelMax[e.level] = Math.max(s.levelMax[e.level] ?? Number.NEGATIVE_INFINITY, e.score)
+}
+
+function pick (e: EntityEvent): { ip?: string, country?: string, city?: string, lat?: number, lon?: number } {
+  const out: { ip?: string, country?: string, city?: string, lat?: number, lon?: number } = {}
+  if (e.ip !== undefined) out.ip = e.ip
+  if (e.country !== undefined) out.country = e.country
+  if (e.city !== undefined) out.city = e.city
+  if (e.lat !== undefined && e.lon !== undefined) { out.lat = e.lat; out.lon = e.lon }
+  return out
+}
+
+/** Merges the idempotent part of `from` into `into`. */
+export function mergeStates (into: EntityState, from: EntityState): void {
+  into.first = minStamp(into.first, from.first)
+  into.last = maxStamp(into.last, from.last)
+  for (const [k, v] of from.countries) into.countries.set(k, widen(into.countries.get(k), v))
+  for (const [k, v] of from.actions) {
+    const a = into.actions.get(k)
+    into.actions.set(k, a === undefined ? v : { f: minStamp(a.f, v.f), l: maxStamp(a.l, v.l) })
+  }
+  for (const [k, v] of from.days) into.days.set(k, widen(into.days.get(k), v))
+  mergeCapped(into.devices, from.devices, CAPS.devices)
+  mergeCapped(into.ips, from.ips, CAPS.ips)
+  mergeCapped(into.places, from.places, CAPS.places)
+  mergeCapped(into.users, from.users, CAPS.users)
+  if (from.login !== undefined && (into.login === undefined || maxStamp(into.login.stamp, from.login.stamp) === from.login.stamp)) into.login = from.login
+  for (const [l, t] of Object.entries(from.levelLast) as Array<[Level, number]>) into.levelLast[l] = Math.max(into.levelLast[l] ?? t, t)
+  for (const [l, n] of Object.entries(from.levelMax) as Array<[Level, number]>) into.levelMax[l] = Math.max(into.levelMax[l] ?? n, n)
+}
+
+function mergeCapped (into: Capped, from: Capped, cap: number): void {
+  into.more ||= from.more
+  for (const [k, v] of from.items) addCapped(into, k, v, cap)
+}
+
+/** What one event adds to a user's sums. `fresh`: the writer has just created it (first storage). */
+export interface Contribution { hash: string, ingested: number, fresh: boolean, level: Level, money?: { key: string, units: bigint } }
+
+export function contributionOf (e: EntityEvent, fresh: boolean): Contribution {
+  const c: Contribution = { hash: eventHash(e.tenant, e.id), ingested: e.ingested, fresh, level: e.level }
+  if (e.amount !== undefined && e.currency !== undefined) c.money = { key: `${e.action}|${e.currency}`, units: BigInt(Math.round(e.amount * MONEY_SCALE)) }
+  return c
+}
+
+function add (s: EntityState, c: Pick<Contribution, 'level' | 'money'>): void {
+  s.totals.events++
+  s.totals.levels[c.level]++
+  if (c.money === undefined) return
+  const m = s.totals.money.get(c.money.key)
+  s.totals.money.set(c.money.key, { units: (m?.units ?? 0n) + c.money.units, n: (m?.n ?? 0) + 1 })
+}
+
+/**
+ * Adds events to a user's sums exactly once. An event is added when the ledger does not hold it and either
+ * the writer has just created it (it cannot have been added before), or it was ingested within the grace
+ * period (a job retried after its events were stored: the ledger says whether that earlier attempt reached
+ * this entity). Events ingested within the grace period are recorded in the ledger; older entries are dropped.
+ */
+export function applyContributions (s: EntityState, cs: readonly Contribution[], now: number, graceMs: number): void {
+  const horizon = now - graceMs
+  for (const c of cs) {
+    if (s.ledger.has(c.hash) || (!c.fresh && c.ingested < horizon)) continue
+    add(s, c)
+    if (c.ingested >= horizon) s.ledger.set(c.hash, c.ingested)
+  }
+  compactLedger(s, horizon)
+}
+
+/** The rebuild: every event read adds to the sums; the ledger holds those ingested within the grace period. */
+export function addTotals (s: EntityState, e: EntityEvent, now: number, graceMs: number): void {
+  const c = contributionOf(e, true)
+  add(s, c)
+  if (c.ingested >= now - graceMs) s.ledger.set(c.hash, c.ingested)
+}
+
+export function compactLedger (s: EntityState, horizon: number): void {
+  for (const [h, t] of s.ledger) if (t < horizon) s.ledger.delete(h)
+}
+
+/** The entities an event belongs to: its user, and its device and address when it has them. */
+export function entityKeys (e: EntityEvent): Array<['user' | 'device' | 'ip', string]> {
+  const keys: Array<['user' | 'device' | 'ip', string]> = [['user', e.user]]
+  if (e.device !== undefined) keys.push(['device', e.device])
+  if (e.ip !== undefined) keys.push(['ip', e.ip])
+  return keys
+}

@@ -1,0 +1,86 @@
+import { LEVELS, type Level } from '../events/schema.ts'
+
+/** What an entity is keyed by, within a tenant. */
+export const KINDS = ['user', 'device', 'ip'] as const
+export type Kind = typeof KINDS[number]
+
+/** An event's place in the order every rule uses: time, then event id. */
+export interface Stamp { t: number, id: string }
+/** First and last time (ms) something was seen. */
+export interface Span { f: number, l: number }
+/** The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. */
+export interface Capped { items: Map<string, Span>, more: boolean }
+
+export interface Login { stamp: Stamp, ip?: string, country?: string, city?: string, lat?: number, lon?: number }
+export interface Money { units: bigint, n: number }
+
+/**
+ * One user's, device's or address's state. Everything but `totals` is a merge that is commutative and
+ * idempotent (min, max, union): applying an event twice, or in any order, gives the same state. `totals` are
+ * sums; `ledger` records which events they already hold (see merge.ts).
+ */
+export interface EntityState {
+  tenant: string
+  kind: Kind
+  key: string
+  first: Stamp
+  last: Stamp
+  /** Users only: first and last occurrence of each action. */
+  actions: Map<string, { f: Stamp, l: Stamp }>
+  /** Users only: per UTC day (days since the epoch), the first and last event time. */
+  days: Map<number, Span>
+  countries: Map<string, Span>
+  devices: Capped
+  ips: Capped
+  /** Located successful sign-ins by `lat,lon`. */
+  places: Capped
+  /** Devices and addresses: the users seen on them. */
+  users: Capped
+  login: Login | undefined
+  levelLast: Partial<Record<Level, number>>
+  levelMax: Partial<Record<Level, number>>
+  totals: { events: number, levels: Record<Level, number>, money: Map<string, Money> }
+  /** Hash of an applied event's id → its `event.ingested` (ms), for events ingested within the grace period. */
+  ledger: Map<string, number>
+}
+
+export const CAPS = { devices: 100, ips: 100, places: 50, users: 1000 } as const
+export const DAY_MS = 86_400_000
+/** Amounts are summed in units of 10⁻⁸ as integers, so totals do not depend on the order of additions. */
+export const MONEY_SCALE = 100_000_000
+
+const NO_STAMP: Stamp = { t: Number.POSITIVE_INFINITY, id: '' }
+const capped = (): Capped => ({ items: new Map(), more: false })
+
+export function emptyState (tenant: string, kind: Kind, key: string): EntityState {
+  return {
+    tenant, kind, key,
+    first: NO_STAMP,
+    last: { t: Number.NEGATIVE_INFINITY, id: '' },
+    actions: new Map(), days: new Map(), countries: new Map(),
+    devices: capped(), ips: capped(), places: capped(), users: capped(),
+    login: undefined, levelLast: {}, levelMax: {},
+    totals: { events: 0, levels: Object.fromEntries(LEVELS.map(l => [l, 0])) as Record<Level, number>, money: new Map() },
+    ledger: new Map()
+  }
+}
+
+export const before = (a: Stamp, b: Stamp): boolean => a.t < b.t || (a.t === b.t && a.id < b.id)
+export const minStamp = (a: Stamp, b: Stamp): Stamp => before(b, a) ? b : a
+export const maxStamp = (a: Stamp, b: Stamp): Stamp => before(a, b) ? b : a
+export const widen = (a: Span | undefined, b: Span): Span => a === undefined ? b : { f: Math.min(a.f, b.f), l: Math.max(a.l, b.l) }
+
+/** Adds a key's span to a capped set: the `cap` smallest keys are kept, whatever the order they come in. */
+export function addCapped (set: Capped, key: string, span: Span, cap: number): void {
+  const had = set.items.get(key)
+  if (had !== undefined) { set.items.set(key, widen(had, span)); return }
+  set.items.set(key, span)
+  if (set.items.size <= cap) return
+  set.more = true
+  let largest = key
+  for (const k of set.items.keys()) if (k > largest) largest = k
+  set.items.delete(largest)
+}
+
+/** Document id of an entity: one per tenant, kind and key. */
+export const entityId = (tenant: string, kind: Kind, key: string): string => `${tenant}/${kind}/${key}`

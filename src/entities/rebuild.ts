@@ -1,0 +1,114 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../store/elasticsearch.ts'
+import type { EntitiesStore } from '../store/entities-store.ts'
+import type { EventsScanner } from '../store/events-scan.ts'
+import { eventsAlias } from '../store/index-names.ts'
+import { ENTITY_FIELDS, fromScanned } from './entity-event.ts'
+import { addEvent, addTotals, mergeStates } from './merge.ts'
+import { emptyState, entityId, type EntityState, type Kind } from './model.ts'
+import { stateOf, writeStates } from './entity-writes.ts'
+
+type Query = estypes.QueryDslQueryContainer
+
+const FIELD: Record<Kind, string> = { user: 'user.id', device: 'audit.device.id', ip: 'source.ip' }
+const GROUP_KEYS = 1000
+const GROUP_EVENTS = 50_000
+
+export interface RebuildOptions { tenant?: string, graceMs: number, now?: () => number, log?: (line: string) => void }
+export interface RebuildReport { tenants: string[], entities: Record<Kind, number>, events: number, conflicts: number, seconds: number }
+
+/**
+ * Recomputes entities from the stored events, a group of keys at a time: the documents are read, the events
+ * alias refreshed, the keys' events scanned and folded, and the result written only if no worker changed the
+ * document in between (otherwise the group's changed keys are done again). Sums and the ledger come from the
+ * events; the idempotent part is merged with what the document held. Safe while ingest runs.
+ */
+export async function rebuildEntities (es: Es, prefix: string, store: EntitiesStore, scanner: EventsScanner, options: RebuildOptions): Promise<RebuildReport> {
+  const t0 = performance.now()
+  const now = options.now ?? Date.now
+  const tenants = options.tenant === undefined ? await listTenants(es, prefix) : [options.tenant]
+  const report: RebuildReport = { tenants, entities: { user: 0, device: 0, ip: 0 }, events: 0, conflicts: 0, seconds: 0 }
+  for (const tenant of tenants) {
+    for (const kind of ['user', 'device', 'ip'] as const) {
+      for await (const group of keyGroups(es, prefix, tenant, FIELD[kind])) {
+        let keys = group
+        for (let round = 0; keys.length > 0; round++) {
+          if (round === 20) throw new Error(`entities of ${tenant} kept changing during the rebuild (${keys.length} ${kind} keys)`)
+          const ids = keys.map(k => entityId(tenant, kind, k))
+          const current = await store.read(ids)
+          // Every event already applied to a document read above is searchable after this refresh.
+          await es.indices.refresh({ index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true })
+          const built = await foldKeys(scanner, tenant, kind, keys, now(), options.graceMs, n => { report.events += n })
+          const targets = keys.flatMap((key, i) => {
+            const fresh = built.get(key)
+            if (fresh === undefined) return []
+            const next = stateOf(current[i], fresh)
+            mergeStates(next, fresh)
+            next.totals = fresh.totals
+            next.ledger = fresh.ledger
+            return [{ id: ids[i] as string, current: current[i], next }]
+          })
+          const conflicts = await writeStates(store, targets)
+          report.conflicts += conflicts.size
+          if (round === 0) report.entities[kind] += targets.length
+          keys = keys.filter((_, i) => conflicts.has(ids[i] as string))
+        }
+      }
+      options.log?.(`${tenant}: ${report.entities[kind]} ${kind} entities`)
+    }
+  }
+  report.seconds = (performance.now() - t0) / 1000
+  return report
+}
+
+/** The keys' events folded into new states: the idempotent part, and for users the sums and the ledger. */
+async function foldKeys (scanner: EventsScanner, tenant: string, kind: Kind, keys: readonly string[], now: number, graceMs: number, read: (n: number) => void): Promise<Map<string, EntityState>> {
+  const states = new Map<string, EntityState>()
+  const field = FIELD[kind]
+  await scanner.scan({
+    query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { terms: { [field]: [...keys] } }] } },
+    keys: [field], fields: ENTITY_FIELDS, limit: Number.MAX_SAFE_INTEGER
+  }, events => {
+    read(events.length)
+    for (const scanned of events) {
+      const key = scanned.keys[0]
+      const e = fromScanned(scanned.id, scanned.time, scanned.fields)
+      if (key === null || key === undefined || e === undefined) continue
+      let s = states.get(key)
+      if (s === undefined) { s = emptyState(tenant, kind, key); states.set(key, s) }
+      addEvent(s, e)
+      if (kind === 'user') addTotals(s, e, now, graceMs)
+    }
+  })
+  return states
+}
+
+async function listTenants (es: Es, prefix: string): Promise<string[]> {
+  const tenants: string[] = []
+  for await (const group of keyGroups(es, prefix, undefined, 'audit.tenant')) tenants.push(...group)
+  return tenants
+}
+
+/** A field's values in order, grouped so that each group holds at most 1,000 values and about 50,000 events. */
+async function * keyGroups (es: Es, prefix: string, tenant: string | undefined, field: string): AsyncGenerator<string[]> {
+  const query: Query = { bool: { filter: [...(tenant === undefined ? [] : [{ term: { 'audit.tenant': tenant } }]), { exists: { field } }] } }
+  let after: Record<string, estypes.FieldValue> | undefined
+  let group: string[] = []
+  let events = 0
+  for (;;) {
+    const r = await es.search({
+      index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query,
+      aggs: { k: { composite: { size: GROUP_KEYS, sources: [{ k: { terms: { field } } }], ...(after === undefined ? {} : { after }) } } }
+    })
+    const agg = r.aggregations?.k as estypes.AggregationsCompositeAggregate | undefined
+    const buckets = (agg?.buckets ?? []) as estypes.AggregationsCompositeBucket[]
+    for (const b of buckets) {
+      if (group.length > 0 && (group.length === GROUP_KEYS || events + b.doc_count > GROUP_EVENTS)) { yield group; group = []; events = 0 }
+      group.push(String(b.key.k))
+      events += b.doc_count
+    }
+    if (buckets.length < GROUP_KEYS || agg?.after_key === undefined) break
+    after = agg.after_key as Record<string, estypes.FieldValue>
+  }
+  if (group.length > 0) yield group
+}

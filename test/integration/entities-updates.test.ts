@@ -1,0 +1,101 @@
+import t from 'tap'
+import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { DAY, plantedEvents, post, settled, snapshot, type Ev } from '../helpers/entities-data.ts'
+import { EntitiesStore } from '../../src/store/entities-store.ts'
+import { EventsScanner } from '../../src/store/events-scan.ts'
+import { eventsAlias } from '../../src/store/index-names.ts'
+import { rebuildEntities } from '../../src/entities/rebuild.ts'
+import { DEFAULT_GRACE_MS, EntityUpdater } from '../../src/indexer/entity-updater.ts'
+import { entityId } from '../../src/entities/model.ts'
+import type { QueuedEvent } from '../../src/queue/events-queue.ts'
+
+// Replays, late events, a job retried after a crash and a rebuild from the events all leave the same entities.
+const now = Date.now()
+const events = plantedEvents(now)
+let stack: Stack
+let store: EntitiesStore
+
+t.before(async () => {
+  stack = await startStack(t)
+  store = new EntitiesStore(stack.es, stack.config.indexPrefix)
+  // Late events: the newest half first, the oldest half after.
+  const half = Math.floor(events.length / 2)
+  const byTime = [...events].sort((a, b) => b.time - a.time)
+  await post(stack, byTime.slice(0, half), KEYS.aIngest)
+  await settled(stack)
+  await post(stack, byTime.slice(half), KEYS.aIngest)
+  if (await stack.waitForCount(events.length) !== events.length) throw new Error('seed not indexed')
+  await settled(stack)
+})
+
+/** The stored events of a user, with what the writer would report for them. */
+async function storedOf (user: string): Promise<Array<{ queued: QueuedEvent, source: Record<string, unknown>, index: string }>> {
+  const r = await stack.es.search<Record<string, unknown>>({ index: eventsAlias(stack.config.indexPrefix), size: 1000, query: { term: { 'user.id': user } } })
+  return r.hits.hits.map(h => ({ queued: { id: String((h._source?.event as { id: string }).id), index: h._index, tenant: 'brand-a', json: JSON.stringify(h._source) }, source: h._source as Record<string, unknown>, index: h._index }))
+}
+
+t.test('the same events sent again change nothing', async t => {
+  const before = await snapshot(stack)
+  t.ok(Object.keys(before).length > 48 + 14, `${Object.keys(before).length} entities: users, devices, addresses`)
+  await post(stack, events.filter((_, i) => i % 3 === 0), KEYS.aIngest, 70)
+  await settled(stack)
+  t.same(await snapshot(stack), before)
+})
+
+t.test('a job retried after a crash between the event write and the entity update', async t => {
+  const before = await snapshot(stack)
+  const user = 'en-7'
+  const id = entityId('brand-a', 'user', user)
+  const stored = await storedOf(user)
+  const updater = new EntityUpdater(store, { graceMs: DEFAULT_GRACE_MS })
+  const retry = async (): Promise<void> => {
+    await updater.apply(stored.map(s => s.queued), stored.map(s => ({ kind: 'duplicate', copy: { index: s.index, id: s.queued.id, source: s.source } })))
+    await store.refresh()
+  }
+  await retry()
+  t.same(await snapshot(stack), before, 'entities already updated: the retry adds nothing')
+  // The crash: events stored, the user's entity never updated.
+  await stack.es.delete({ index: store.index, id, refresh: true })
+  await retry()
+  t.same((await snapshot(stack))[id], before[id], 'entity not updated before the crash: the retry brings it in step')
+  await retry()
+  t.same(await snapshot(stack), before)
+})
+
+t.test('a rebuild from the events gives what the worker maintained', async t => {
+  const before = await snapshot(stack)
+  await stack.es.deleteByQuery({ index: store.index, query: { bool: { must_not: [{ term: { kind: 'meta' } }] } }, refresh: true })
+  await store.setComplete(null)
+  const report = await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS, tenant: 'brand-a' })
+  await store.refresh()
+  t.equal(report.events, 3 * events.length, 'every event read once per kind (each has a user, a device and an address)')
+  t.same(await snapshot(stack), before)
+
+  // While events keep coming: a rebuild over a store already in step changes nothing either.
+  await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS })
+  await store.refresh()
+  t.same(await snapshot(stack), before)
+})
+
+t.test('late and new events after the rebuild', async t => {
+  const user = 'en-3'
+  const first = Math.min(...events.filter(e => e.user === user).map(e => e.time))
+  const late: Ev[] = [
+    { id: 'late-1', user, time: first - 20 * DAY, action: 'registration', outcome: 'success', ip: '81.2.69.142', device: 'dev-late' },
+    { id: 'late-2', user, time: now - 1000, action: 'deposit', outcome: 'success', ip: '81.2.69.142', amount: 5.5, currency: 'GBP' }
+  ]
+  await post(stack, late, KEYS.aIngest)
+  await settled(stack)
+  const res = await stack.api.app.inject({ method: 'GET', url: `/v1/users/${user}/profile`, headers: { authorization: `ApiKey ${KEYS.aRead}` } })
+  const p = res.json()
+  t.equal(p.firstSeen, new Date(first - 20 * DAY).toISOString(), 'a late event moves the first time back')
+  t.same(p.actions.find((a: { action: string }) => a.action === 'registration')?.first, new Date(first - 20 * DAY).toISOString())
+  t.same(p.money.find((m: { currency: string }) => m.currency === 'GBP'), { action: 'deposit', currency: 'GBP', total: 5.5, count: 1 })
+  t.ok(p.devices.items.some((d: { id: string }) => d.id === 'dev-late'))
+  // And the rebuild agrees with the worker once more.
+  const before = await snapshot(stack)
+  await stack.es.deleteByQuery({ index: store.index, query: { bool: { must_not: [{ term: { kind: 'meta' } }] } }, refresh: true })
+  await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS })
+  await store.refresh()
+  t.same(await snapshot(stack), before)
+})

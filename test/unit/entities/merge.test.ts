@@ -1,0 +1,111 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { canonicalIp, type EntityEvent } from '../../../src/entities/entity-event.ts'
+import { addEvent, addTotals, applyContributions, contributionOf, mergeStates } from '../../../src/entities/merge.ts'
+import { addCapped, emptyState, type Capped, type EntityState, type Kind } from '../../../src/entities/model.ts'
+import { fromDoc, toDoc } from '../../../src/entities/codec.ts'
+
+const H = 3_600_000
+const NOW = Date.UTC(2026, 5, 1)
+const GRACE = 72 * H
+
+function ev (i: number, over: Partial<EntityEvent> = {}): EntityEvent {
+  return {
+    tenant: 't', id: `e-${i}`, time: NOW - i * H, ingested: NOW - H, action: ['login', 'deposit', 'bet_placed'][i % 3] as string,
+    outcome: 'success', user: `u-${i % 4}`, device: `d-${i % 5}`, ip: `10.0.0.${i % 7}`, country: ['FR', 'GB'][i % 2] as string,
+    lat: 48 + i % 3, lon: 2 + i % 2, amount: i % 3 === 1 ? 10.25 + i : undefined, currency: i % 3 === 1 ? 'EUR' : undefined,
+    level: i % 5 === 0 ? 'high' : 'low', score: i % 5 === 0 ? 70 : 10, ...over
+  } as EntityEvent
+}
+
+/** The state of one entity after these events, in this order, each event folded into a delta then merged. */
+function fold (kind: Kind, key: string, events: EntityEvent[], fresh = true): EntityState {
+  const s = emptyState('t', kind, key)
+  for (const e of events) {
+    const d = emptyState('t', kind, key)
+    addEvent(d, e)
+    mergeStates(s, d)
+    if (kind === 'user') applyContributions(s, [contributionOf(e, fresh)], NOW, GRACE)
+  }
+  return s
+}
+
+const docOf = (s: EntityState): string => JSON.stringify(sorted(toDoc(s)))
+function sorted (v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted).sort((a, b) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : 1).map(([k, x]) => [k, sorted(x)]))
+  return v
+}
+
+t.test('any order, any repetition of the same events gives the same entity', async t => {
+  const events = Array.from({ length: 24 }, (_, i) => ev(i)).filter(e => e.user === 'u-1')
+  const reference = docOf(fold('user', 'u-1', events))
+  await fc.assert(fc.property(fc.array(fc.nat(events.length - 1), { maxLength: events.length }), fc.array(fc.double({ noNaN: true }), { minLength: 2 * events.length, maxLength: 2 * events.length }), (again, keys) => {
+    // Every event at least once, some of them again, in any order.
+    const all = [...events, ...again.map(i => events[i] as EntityEvent)]
+    const shuffled = all.map((e, i) => ({ e, k: keys[i] as number })).sort((a, b) => a.k - b.k).map(x => x.e)
+    return docOf(fold('user', 'u-1', shuffled)) === reference
+  }), { numRuns: 50 })
+  const s = fold('user', 'u-1', events)
+  t.equal(s.totals.events, events.length, 'each event counted once')
+  t.equal(s.totals.money.get('deposit|EUR')?.n, events.filter(e => e.amount !== undefined).length)
+})
+
+t.test('codec: a state survives its document', async t => {
+  for (const kind of ['user', 'device', 'ip'] as const) {
+    const events = Array.from({ length: 30 }, (_, i) => ev(i))
+    const s = fold(kind, 'k', events)
+    t.equal(docOf(fromDoc(toDoc(s))), docOf(s), kind)
+  }
+})
+
+t.test('sums: the ledger, fresh events and the grace period', async t => {
+  const s = emptyState('t', 'user', 'u')
+  const e = ev(1, { amount: 5, currency: 'EUR' })
+  applyContributions(s, [contributionOf(e, true)], NOW, GRACE)
+  applyContributions(s, [contributionOf(e, false)], NOW, GRACE)
+  applyContributions(s, [contributionOf(e, true)], NOW, GRACE)
+  t.equal(s.totals.events, 1, 'an event in the ledger is not added again')
+  const old = ev(2, { ingested: NOW - 100 * H, amount: 7, currency: 'EUR' })
+  applyContributions(s, [contributionOf(old, false)], NOW, GRACE)
+  t.equal(s.totals.events, 1, 'a duplicate ingested before the grace period was counted when it was stored')
+  applyContributions(s, [contributionOf(old, true)], NOW, GRACE)
+  t.equal(s.totals.events, 2, 'an event stored just now is new, however old its ingest time')
+  t.equal(s.ledger.size, 1, 'only events ingested within the grace period are in the ledger')
+  applyContributions(s, [], NOW + 2 * GRACE, GRACE)
+  t.equal(s.ledger.size, 0, 'the ledger forgets what is older than the grace period')
+
+  const rebuilt = emptyState('t', 'user', 'u')
+  for (const x of [e, old]) { addEvent(rebuilt, x); addTotals(rebuilt, x, NOW, GRACE) }
+  applyContributions(rebuilt, [contributionOf(e, false)], NOW, GRACE)
+  t.equal(rebuilt.totals.events, 2, 'after a rebuild, a retried event is in the ledger')
+  t.equal(rebuilt.totals.money.get('deposit|EUR')?.units, 500_000_000n, 'amounts in units of 10⁻⁸')
+  t.equal(rebuilt.totals.money.get('bet_placed|EUR')?.units, 700_000_000n)
+})
+
+t.test('capped sets keep the smallest keys whatever the order', async t => {
+  await fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 80 }), keys => {
+    const set: Capped = { items: new Map(), more: false }
+    keys.forEach((k, i) => addCapped(set, `k${String(k).padStart(2, '0')}`, { f: i, l: i }, 10))
+    const distinct = [...new Set(keys)].sort((a, b) => a - b)
+    const kept = [...set.items.keys()].sort()
+    return JSON.stringify(kept) === JSON.stringify(distinct.slice(0, 10).map(k => `k${String(k).padStart(2, '0')}`)) && set.more === distinct.length > 10
+  }))
+  t.pass('the smallest keys, and `more` once there were others')
+})
+
+t.test('late events: first and last are by time, then id', async t => {
+  const s = fold('user', 'u-0', [ev(4, { time: 1000, id: 'b' }), ev(8, { time: 1000, id: 'a' }), ev(0, { time: 500, id: 'z' })].map(e => ({ ...e, user: 'u-0' })))
+  t.same(s.first, { t: 500, id: 'z' })
+  t.same(s.last, { t: 1000, id: 'b' })
+})
+
+t.test('addresses in the form Elasticsearch gives them', async t => {
+  t.equal(canonicalIp('81.2.69.142'), '81.2.69.142')
+  t.equal(canonicalIp('2A01:0E0A:0001:0000:0000:0000:0000:0001'), '2a01:e0a:1::1')
+  t.equal(canonicalIp('::ffff:1.2.3.4'), '1.2.3.4')
+  t.equal(canonicalIp('2001:db8:0:0:1:0:0:1'), '2001:db8::1:0:0:1')
+  t.equal(canonicalIp('2001:db8:0:1:1:1:1:1'), '2001:db8:0:1:1:1:1:1')
+  t.equal(canonicalIp('::1'), '::1')
+  t.equal(canonicalIp('fe80::'), 'fe80::')
+})
