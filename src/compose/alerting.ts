@@ -27,6 +27,9 @@ import { RiskService } from '../analytics/risk/risk-service.ts'
 import { startRulesWorker } from '../indexer/rules-worker.ts'
 import { startWebhooksWorker } from '../indexer/webhooks-worker.ts'
 
+/** Run logs and delivery logs are kept this long (the last successful run of each rule always stays). */
+export const LOG_RETENTION_DAYS = 30
+
 /** Watch rules, alerts, webhooks and risk: the same pieces in the API and the worker. */
 export interface Alerting {
   rules: WatchRuleService
@@ -65,7 +68,12 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
     // Redis may have lost the schedulers, or rules changed while no worker ran: make them match the stored rules.
     const stored = await rulesStore.all()
     const reconciled = await schedule.reconcile(stored.map(r => ({ id: r.id, tenant: r.tenant, enabled: r.enabled ?? true, intervalMs: ruleTimes(r).intervalMs })))
-    const rulesWorker = startRulesWorker(redis, runner, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
+    await schedule.housekeeping()
+    const housekeeping = async (): Promise<Record<string, number>> => {
+      const before = new Date(Date.now() - LOG_RETENTION_DAYS * 86_400_000).toISOString()
+      return { runs: await runs.prune(before), deliveries: await deliveries.prune(before) }
+    }
+    const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
     const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs) }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
     for (const w of [rulesWorker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))

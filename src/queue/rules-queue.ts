@@ -4,10 +4,14 @@ import { randomUUID } from 'node:crypto'
 import { QUEUES } from './policy.ts'
 
 export interface RuleJob { ruleId: string, tenant: string | null }
-export type RulesQueue = Queue<RuleJob, unknown, 'run'>
+export type RuleJobName = 'run' | 'housekeeping'
+export type RulesQueue = Queue<RuleJob, unknown, RuleJobName>
+
+/** How often old run logs and delivery logs are deleted. */
+const HOUSEKEEPING_MS = 6 * 3600_000
 
 export function createRulesQueue (connection: Redis, prefix: string): RulesQueue {
-  return new Queue<RuleJob, unknown, 'run'>(QUEUES.rules.name, { connection, prefix, defaultJobOptions: QUEUES.rules.job })
+  return new Queue<RuleJob, unknown, RuleJobName>(QUEUES.rules.name, { connection, prefix, defaultJobOptions: QUEUES.rules.job })
 }
 
 const schedulerId = (ruleId: string): string => `rule-${ruleId}`
@@ -25,7 +29,7 @@ export class RuleSchedule {
       return
     }
     // BullMQ types the scheduler id as a job name.
-    await this.queue.upsertJobScheduler(schedulerId(rule.id) as 'run', { every: rule.intervalMs }, { name: 'run', data: { ruleId: rule.id, tenant: rule.tenant }, opts: QUEUES.rules.job })
+    await this.queue.upsertJobScheduler(schedulerId(rule.id) as RuleJobName, { every: rule.intervalMs }, { name: 'run', data: { ruleId: rule.id, tenant: rule.tenant }, opts: QUEUES.rules.job })
   }
 
   async remove (ruleId: string): Promise<void> {
@@ -36,6 +40,11 @@ export class RuleSchedule {
   async runNow (rule: { id: string, tenant: string | null }): Promise<string> {
     const job = await this.queue.add('run', { ruleId: rule.id, tenant: rule.tenant }, { jobId: `now-${rule.id}-${randomUUID()}` })
     return job.id as string
+  }
+
+  /** One housekeeping job per period across all workers (logs past their retention). */
+  async housekeeping (): Promise<void> {
+    await this.queue.upsertJobScheduler('rules-housekeeping' as RuleJobName, { every: HOUSEKEEPING_MS }, { name: 'housekeeping', data: { ruleId: '', tenant: null }, opts: { removeOnComplete: true, removeOnFail: 10 } })
   }
 
   /** Makes the schedulers match the stored rules (after Redis lost them, or rules changed while no worker ran). */

@@ -39,6 +39,15 @@ export class DeliveriesStore {
     return doc
   }
 
+  /** Deletes finished deliveries last changed before `before` (ISO time). */
+  async prune (before: string): Promise<number> {
+    const r = await this.es.deleteByQuery({
+      index: this.index, conflicts: 'proceed', refresh: true,
+      query: { bool: { filter: [{ range: { updated_at: { lt: before } } }, { terms: { status: ['succeeded', 'failed', 'dropped'] } }] } }
+    })
+    return r.deleted ?? 0
+  }
+
   /** A webhook's deliveries, newest first. */
   async list (tenant: string | null, webhookId: string, size: number, status?: string): Promise<Delivery[]> {
     const r = await this.es.search<Delivery>({

@@ -39,6 +39,25 @@ export class RuleRunsStore {
     return r.hits.hits[0]?._source
   }
 
+  /** Deletes the runs that ended before `before` (ISO time); the last successful run of each rule is kept. */
+  async prune (before: string): Promise<number> {
+    const r = await this.es.deleteByQuery({
+      index: this.index, conflicts: 'proceed', refresh: true,
+      query: { bool: { filter: [{ range: { finished_at: { lt: before } } }], must_not: [{ ids: { values: await this.latestSucceeded() } }] } }
+    })
+    return r.deleted ?? 0
+  }
+
+  /** The id of each rule's last successful run: where its next run starts. */
+  private async latestSucceeded (): Promise<string[]> {
+    const r = await this.es.search({
+      index: this.index, size: 0, query: { term: { status: 'succeeded' } },
+      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: [{ until: 'desc' }], _source: false } } } } }
+    })
+    const buckets = (r.aggregations?.rules as { buckets?: Array<{ last: { hits: { hits: Array<{ _id?: string }> } } }> } | undefined)?.buckets ?? []
+    return buckets.flatMap(b => b.last.hits.hits.map(h => h._id as string))
+  }
+
   /** A rule's runs, newest first. */
   async list (tenant: string | null, ruleId: string, size: number, status?: string): Promise<RuleRun[]> {
     const r = await this.es.search<RuleRun>({

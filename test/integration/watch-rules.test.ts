@@ -4,6 +4,7 @@ import { pino } from 'pino'
 import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from '../helpers/watch.ts'
 import { composeAlerting } from '../../src/compose/alerting.ts'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
+import { RuleRunsStore } from '../../src/store/rule-runs-store.ts'
 
 let stack: Stack
 let count = 0
@@ -127,6 +128,12 @@ t.test('rules run on their schedule, once per interval however many workers, and
   // Each run starts where the previous one ended, less the look-back.
   t.equal(Date.parse(runs[0]?.since), Date.parse(runs[1]?.until) - 10 * M)
   t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, { name: 'Off', enabled: false, condition: { kind: 'threshold', window: '1m', bound: { value: 1e9 } } }, { 'if-match': `"${rule.version}"` })).status, 200)
+  await new Promise(resolve => setTimeout(resolve, 1500))
+  // Housekeeping deletes old runs but keeps each rule's last successful one, where its next run starts.
+  const before = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?status=succeeded`, KEYS.aRead)).body.runs as Json[]
+  t.ok(await new RuleRunsStore(stack.es, stack.config.indexPrefix).prune(new Date(Date.now() + M).toISOString()) >= before.length - 1)
+  const kept = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs`, KEYS.aRead)).body.runs as Json[]
+  t.same(kept.map(r => r.id), [before[0]?.id])
 })
 
 t.test('a failing run is logged with its error and retried, never skipped silently', async t => {
