@@ -28,6 +28,8 @@ import { workerStreams, type WorkerStreams } from './streams.ts'
 import { EntitiesStore } from '../store/entities-store.ts'
 import { DEFAULT_GRACE_MS, EntityUpdater } from '../indexer/entity-updater.ts'
 import { composeAlerting, type Alerting } from './alerting.ts'
+import { systemAlertsTo } from '../alerts/system-alerts.ts'
+import type { RaiseSystemAlert } from '../monitor/system-alert.ts'
 
 export interface Indexer {
   close: () => Promise<void>
@@ -43,9 +45,14 @@ export interface Indexer {
 export async function composeIndexer (config: Config, es: Es, caps: Capabilities, log: Logger): Promise<Indexer> {
   const redis = createRedis(config.redis, 'worker')
   await connectRedis(redis, config.redis)
-  // The self-watch reads the streams, which start after it.
+  // The self-watch reads the streams and raises through the alert service, which both start after it.
   const streams: { current?: WorkerStreams } = {}
-  const watch = await startWorkerWatch(config, redis, { es, streams: async () => await streams.current?.observe() ?? [] }, log)
+  const systemAlerts: { current?: RaiseSystemAlert } = {}
+  const watch = await startWorkerWatch(config, redis, {
+    es,
+    streams: async () => await streams.current?.observe() ?? [],
+    forward: async alert => { await systemAlerts.current?.(alert) }
+  }, log)
   const prefix = config.indexPrefix
   const marks = new ConflictMarks(redis, config.queuePrefix)
   const batcherIo: BatcherIo = instrumentedIo({
@@ -112,6 +119,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   streams.current = await workerStreams(config, es, redis, watch.registry, log)
   // Watch rules on their schedules, and webhook deliveries of the alerts they raise.
   const alerting = await composeAlerting(config, es, redis, log)
+  systemAlerts.current = systemAlertsTo(alerting.alerts)
   const alertingWorkers = await alerting.startWorkers(log)
   log.info({ concurrency: config.workerConcurrency, ilm: caps.ilm, integrity: config.integrity }, 'indexer started')
 

@@ -113,4 +113,11 @@ t.test('dead letters appearing raise a system alert within a minute', async t =>
   t.ok(seriesValue(text, 'sillage_dead_letters_total', { error_type: 'document_parsing_exception' }) + seriesValue(text, 'sillage_dead_letters_total', { error_type: 'mapper_parsing_exception' }) >= 1, 'the dead letter is counted by type')
   await sleep(1500)
   t.equal(seriesValue(await scrape(port), 'sillage_system_alerts_total', { kind: 'dead_letters' }), before + 1, 'not raised again while no new dead letter comes')
+  // Raised through the alert service: stored, listed with the platform's alerts, open.
+  const listed = await until(async () => {
+    const r = await stack.api.app.inject({ url: '/v1/alerts', headers: auth(KEYS.admin) })
+    const alerts = (r.json() as { alerts?: Array<{ system?: string, status: string }> }).alerts ?? []
+    return alerts.find(a => a.system === 'dead_letters')
+  }, 10_000)
+  t.equal(listed?.status, 'open', 'the system alert is an open alert in /v1/alerts')
 })
