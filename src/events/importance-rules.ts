@@ -12,7 +12,7 @@ export interface ImportanceRule {
     actions?: string[]
     outcomes?: Outcome[]
     actorTypes?: ActorType[]
-    /** Amount in the event's own currency; thresholds are currency-agnostic on purpose (see README). */
+    /** Amount in the event's own currency; thresholds are currency-agnostic on purpose (see docs/event-model.md, Importance). */
     minAmount?: number
   }
 }

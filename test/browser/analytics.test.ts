@@ -43,7 +43,7 @@ const count = <T>(list: T[], key: (x: T) => string): Map<string, number> => {
   return m
 }
 
-/** The funnel rule of the README, computed here on its own: users reaching each step in order within the window. */
+/** The funnel rule of docs/api.md, computed here on its own: users reaching each step in order within the window. */
 function funnel (steps: string[], windowMs: number): number[] {
   const reached = steps.map(() => 0)
   const byUser = new Map<string, typeof all>()

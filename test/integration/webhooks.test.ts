@@ -12,7 +12,7 @@ let stack: Stack
 const admin = KEYS.aAdmin
 const now = Date.now()
 
-/** What a receiver does (README): HMAC-SHA256 of `<timestamp>.<raw body>` with the secret, compared in constant time. */
+/** What a receiver does (docs/alerts.md, Webhooks): HMAC-SHA256 of `<timestamp>.<raw body>` with the secret, compared in constant time. */
 function verified (secret: string, headers: Record<string, unknown>, body: string): boolean {
   const ts = String(headers['sillage-timestamp'])
   if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false
