@@ -1,9 +1,10 @@
 import { Client } from '@elastic/elasticsearch'
+import { ShardWaitTransport } from './shard-wait.ts'
 
 export type Es = Client
 
 export function createEs (url: string): Es {
-  return new Client({ node: url, requestTimeout: 60_000, maxRetries: 2, compression: false })
+  return new Client({ node: url, requestTimeout: 60_000, maxRetries: 2, compression: false, Transport: ShardWaitTransport })
 }
 
 /** Fails fast with the address and the cause, instead of a stack trace from deep inside the client. */

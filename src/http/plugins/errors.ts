@@ -32,9 +32,10 @@ export function installErrorHandler (app: FastifyInstance): void {
     }
     if (err instanceof es.ResponseError) {
       // Elasticsearch's text (Java exceptions, index names, parser positions) goes to the log, never to the client.
-      const status = err.statusCode === 400 ? 400 : err.statusCode === 429 ? 503 : 500
+      const status = err.statusCode === 400 ? 400 : err.statusCode === 429 || err.statusCode === 503 ? 503 : 500
       request.log[status === 400 ? 'warn' : 'error']({ err }, 'Elasticsearch refused the request')
-      if (status === 503) return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine is overloaded; retry in a few seconds'))
+      // 429: overloaded; 503: a shard not started (a partition still starting after the reads waited, a node recovering).
+      if (status === 503) return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine cannot answer now (overloaded, or a shard not started); retry in a few seconds'))
       return reply.code(status).send(body(status, status === 400
         ? 'the search engine could not use a value of this request (a date, zone or number out of its range); the request id is in the logs'
         : 'internal error; the request id is in the logs'))

@@ -8,7 +8,8 @@ const error = (description: string): unknown => Type.Ref(ErrorResponse, { descri
 /**
  * The statuses the HTTP layer itself answers on a route, whatever its handler does: schema validation (400),
  * path parameters above 100 characters (414), body limit and type (413, 415), budgets of keys and of failed
- * authentications (429), headers above Node's limit (431, without a body). Added to the document where the
+ * authentications (429), headers above Node's limit (431, without a body), the search engine unable to answer for
+ * now (503 with Retry-After: keys are looked up in it). Added to the document where the
  * route does not describe them, so that every status the service sends is in it.
  */
 export function withTransportStatuses<T> (schema: T, authenticated: boolean): T {
@@ -24,6 +25,7 @@ export function withTransportStatuses<T> (schema: T, authenticated: boolean): T 
     add(415, error('Content-Type other than the ones the operation consumes'))
   }
   if (authenticated) add(429, error('More requests than the key may make this minute, or too many failed authentications from this address: Retry-After gives the seconds to wait'))
+  if (authenticated) add(503, error('The search engine cannot answer now (overloaded, or a shard not started): Retry-After gives the seconds to wait'))
   add(431, { type: 'null', description: 'Request headers (the URL included) larger than the server accepts: answered by the HTTP server, without a body' })
   return { ...schema, response }
 }

@@ -19,6 +19,7 @@ t.test('Elasticsearch errors reach the client without their text', async t => {
   app.get('/refused', async () => { throw engineError(400) })
   app.get('/missing', async () => { throw engineError(404) })
   app.get('/busy', async () => { throw engineError(429) })
+  app.get('/starting', async () => { throw engineError(503) })
   t.teardown(() => app.close())
 
   const refused = await app.inject('/refused')
@@ -34,4 +35,7 @@ t.test('Elasticsearch errors reach the client without their text', async t => {
   t.equal(busy.statusCode, 503)
   t.equal(busy.headers['retry-after'], '5')
   t.notMatch(busy.body, 'exception')
+  const starting = await app.inject('/starting')
+  t.equal(starting.statusCode, 503, 'a shard not started is worth a retry, not an internal error')
+  t.equal(starting.headers['retry-after'], '5')
 })

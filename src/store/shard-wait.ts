@@ -1,0 +1,40 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  errors, SniffingTransport, type TransportRequestOptions, type TransportRequestOptionsWithMeta, type TransportRequestOptionsWithOutMeta,
+  type TransportRequestParams, type TransportResult
+} from '@elastic/elasticsearch'
+
+/**
+ * A partition the worker has just created (a new month, a late event, another retention class) joins the read
+ * aliases before its shard has started; for a few hundred milliseconds every search, count and point in time
+ * over the alias fails with 503 "no shard available" / "missing shards". Reads wait for it instead of failing:
+ * such a request ran nowhere, so asking again is safe. Writes are left to the worker's own retry policy.
+ */
+export const SHARD_WAITS_MS = [100, 200, 400, 800, 1600]
+
+const READ_PATH = /\/(_search|_pit|_count|_msearch|_field_caps|_mget|_doc\/[^/]+)$/
+
+/** True for a refusal because a shard of the target has not started (yet): nothing was read. */
+export function isShardStarting (err: unknown): boolean {
+  return err instanceof errors.ResponseError && err.statusCode === 503 &&
+    /no_shard_available_action_exception|missing shards/.test(err.message)
+}
+
+export const isRead = (params: Pick<TransportRequestParams, 'method' | 'path'>): boolean =>
+  (params.method === 'GET' || params.method === 'POST') && READ_PATH.test(params.path.split('?')[0] as string)
+
+export class ShardWaitTransport extends SniffingTransport {
+  override async request<T = unknown> (params: TransportRequestParams, options?: TransportRequestOptionsWithOutMeta): Promise<T>
+  override async request<T = unknown, C = unknown> (params: TransportRequestParams, options?: TransportRequestOptionsWithMeta): Promise<TransportResult<T, C>>
+  override async request (params: TransportRequestParams, options?: TransportRequestOptions): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await super.request(params, options as TransportRequestOptionsWithMeta)
+      } catch (err) {
+        const wait = SHARD_WAITS_MS[attempt]
+        if (wait === undefined || !isRead(params) || !isShardStarting(err)) throw err
+        await sleep(wait)
+      }
+    }
+  }
+}
