@@ -53,6 +53,11 @@ t.test('bulk item outcomes', async t => {
   t.equal(itemOutcome({ status: 429 }), 'retry')
   t.equal(itemOutcome({ status: 503 }), 'retry')
   t.equal(itemOutcome({ status: 400 }), 'reject')
+  // Blocks clear by themselves (disk space back) or by an operator: never a dead letter.
+  t.equal(itemOutcome({ status: 429, errorType: 'cluster_block_exception' }), 'retry', 'flood-stage read-only-allow-delete block')
+  t.equal(itemOutcome({ status: 403, errorType: 'cluster_block_exception' }), 'retry', 'write or read-only block')
+  t.equal(itemOutcome({ status: 400, errorType: 'index_closed_exception' }), 'retry', 'closed partition')
+  t.equal(itemOutcome({ status: 400, errorType: 'document_parsing_exception' }), 'reject')
 })
 
 t.test('concurrent jobs share one bulk, under ids of tenant and event id; the same event already stored counts as stored', async t => {
