@@ -7,6 +7,8 @@
 #   SILLAGE_ES_PORT     HTTP port to start on (default: the port of ELASTICSEARCH_URL)
 #   SILLAGE_ES_HEAP     JVM heap, -Xms/-Xmx (default 1g)
 #   SILLAGE_ES_HOME     node directory (default <repo>/.local/elasticsearch)
+#   SILLAGE_ES_BUILD_HOME  where the launcher is compiled (default: SILLAGE_ES_HOME); nodes may share one
+#   SILLAGE_ES_SETTINGS more node settings, key=value separated by ';' or newlines (e.g. path.repo=/srv/snap)
 #   SILLAGE_ES_TIMEOUT  seconds to wait for the cluster on start (default 120)
 #   JAVA_HOME           used when it is Java 21 or newer
 set -euo pipefail
@@ -21,8 +23,9 @@ HEAP="${SILLAGE_ES_HEAP:-1g}"
 TIMEOUT="${SILLAGE_ES_TIMEOUT:-120}"
 PID_FILE="$ES_HOME/es.pid"
 OUT_FILE="$ES_HOME/es.out"
-CLASSPATH_FILE="$ES_HOME/classpath.txt"
-STAMP_FILE="$ES_HOME/build.stamp"
+BUILD_HOME="${SILLAGE_ES_BUILD_HOME:-$ES_HOME}"
+CLASSPATH_FILE="$BUILD_HOME/classpath.txt"
+STAMP_FILE="$BUILD_HOME/build.stamp"
 MAIN_CLASS="sillage.elasticsearch.LocalElasticsearch"
 
 log() { echo "es: $*" >&2; }
@@ -71,18 +74,26 @@ cmd_build() {
     return 0
   fi
   command -v mvn >/dev/null || die "mvn not found (apt-get install maven)"
-  mkdir -p "$ES_HOME"
+  mkdir -p "$BUILD_HOME"
+  # nodes sharing a build directory build it once
+  exec 8>"$BUILD_HOME/build.lock"
+  flock -w 600 8 || die "another build holds $BUILD_HOME/build.lock"
+  if [[ -f "$STAMP_FILE" && -s "$CLASSPATH_FILE" && "$(cat "$STAMP_FILE")" == "$hash" ]]; then
+    exec 8>&-
+    return 0
+  fi
   log "building the launcher with $java_home (first run downloads the jars into ~/.m2)"
-  rm -rf "$ES_HOME/build"
+  rm -rf "$BUILD_HOME/build"
   local maven_opts="${MAVEN_OPTS:-}"
   # silences the JDK 24+ notice about Maven's own use of sun.misc.Unsafe
   (($(java_major "$java_home/bin/java") >= 24)) && maven_opts+=" --sun-misc-unsafe-memory-access=allow"
   JAVA_HOME="$java_home" MAVEN_OPTS="$maven_opts" \
     mvn -B -q -f "$PROJECT_DIR/pom.xml" \
-      -Dsillage.build.dir="$ES_HOME/build" \
-      compile dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" >"$ES_HOME/build.log" 2>&1 \
-    || { cat "$ES_HOME/build.log" >&2; die "maven build failed (log: $ES_HOME/build.log)"; }
+      -Dsillage.build.dir="$BUILD_HOME/build" \
+      compile dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" >"$BUILD_HOME/build.log" 2>&1 \
+    || { cat "$BUILD_HOME/build.log" >&2; die "maven build failed (log: $BUILD_HOME/build.log)"; }
   echo "$hash" >"$STAMP_FILE"
+  exec 8>&-
 }
 
 is_answering() {
@@ -131,7 +142,7 @@ cmd_start() {
   )
   local started=$SECONDS
   SILLAGE_ES_HOME="$ES_HOME" SILLAGE_ES_PORT="$port" nohup "$java_home/bin/java" "${jvm[@]}" \
-    -cp "$ES_HOME/build/classes:$(cat "$CLASSPATH_FILE")" "$MAIN_CLASS" "$ES_HOME" \
+    -cp "$BUILD_HOME/build/classes:$(cat "$CLASSPATH_FILE")" "$MAIN_CLASS" "$ES_HOME" \
     >"$OUT_FILE" 2>&1 </dev/null 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"

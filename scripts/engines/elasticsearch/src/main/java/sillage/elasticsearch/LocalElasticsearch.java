@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * Runs a single-node Elasticsearch for development and tests, built from the Maven Central jars
  * (server + transport-netty4) because no distribution or container is available.
  * <p>
- * Usage: LocalElasticsearch [home-dir]; env SILLAGE_ES_HOME (home dir), SILLAGE_ES_PORT (HTTP port, default 9200).
+ * Usage: LocalElasticsearch [home-dir]; env SILLAGE_ES_HOME (home dir), SILLAGE_ES_PORT (HTTP port, default 9200),
+ * SILLAGE_ES_SETTINGS (more node settings, see {@link #extraSettings()}).
  */
 public final class LocalElasticsearch {
     // Modules of the real distribution that are not published for 9.x; picked up if their jars are ever on the classpath.
@@ -80,6 +81,7 @@ public final class LocalElasticsearch {
             .put("discovery.type", "single-node")
             // a nearly-full dev disk must not put indices into read-only mode or leave shards unassigned
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
+            .put(extraSettings())
             .build();
         Environment environment = new Environment(settings, null);
         configureLogging(environment);
@@ -101,6 +103,24 @@ public final class LocalElasticsearch {
             }
             throw e;
         }
+    }
+
+    /**
+     * Node settings from SILLAGE_ES_SETTINGS, one {@code key=value} per line or separated by ';' (for instance
+     * {@code path.repo=/srv/snapshots}); they override the defaults above. Values with ',' become lists.
+     */
+    static Settings extraSettings() {
+        Settings.Builder extra = Settings.builder();
+        for (String entry : env("SILLAGE_ES_SETTINGS", "").split("[;\n]")) {
+            if (entry.isBlank()) continue;
+            int at = entry.indexOf('=');
+            if (at <= 0) throw new IllegalArgumentException("SILLAGE_ES_SETTINGS: expected key=value, got [" + entry.strip() + "]");
+            String key = entry.substring(0, at).strip();
+            String value = entry.substring(at + 1).strip();
+            if (value.contains(",")) extra.putList(key, List.of(value.split("\\s*,\\s*")));
+            else extra.put(key, value);
+        }
+        return extra.build();
     }
 
     private static Map<String, Class<? extends Plugin>> plugins() {
