@@ -11,8 +11,8 @@ export class ValidationError extends Error {
 /** The queue is deeper than its bound: the client should come back later. */
 export class BackpressureError extends Error {
   readonly statusCode = 429
-  constructor (readonly retryAfterSeconds: number, readonly depth: number) {
-    super(`the ingest queue holds ${depth} batches, above its bound; retry after ${retryAfterSeconds} s`)
+  constructor (readonly retryAfterSeconds: number, readonly depth: number, message?: string) {
+    super(message ?? `the ingest queue holds ${depth} batches, above its bound; retry after ${retryAfterSeconds} s`)
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Ingest benchmark: HTTP ingest rate (202s), end-to-end rate (posted → searchable) through the real API and
  * worker processes, and, in the same run, the raw `_bulk` rate of the same documents into the same
- * Elasticsearch, as a baseline. Usage: npm run bench -- [events=100000] [concurrency=4]
+ * Elasticsearch, as a baseline; then the cost of durable acknowledgement (scripts/bench/durable-ack.ts).
+ * Usage: npm run bench -- [events=100000] [concurrency=4]
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +19,7 @@ import { enrichContext } from '../../src/compose/enrich-context.ts'
 import type { EventsQueue } from '../../src/queue/events-queue.ts'
 import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { makeBatch } from '../../test/helpers/events.ts'
+import { durableAckRuns, fsyncMs, printAckTable } from './durable-ack.ts'
 
 const TOTAL = Number(process.argv[2] ?? 100_000)
 const CONCURRENCY = Number(process.argv[3] ?? 4)
@@ -125,6 +127,7 @@ try {
   console.log(`HTTP ingest while indexing:           ${f(httpRate)}`)
   console.log(`end to end (posted → searchable):     ${f(e2eRate)}`)
   console.log(`end to end / raw _bulk:               ${(e2eRate / raw).toFixed(2)}`)
+  printAckTable(await durableAckRuns(env, KEYS.ingest, bodies, CONCURRENCY), await fsyncMs(`${ROOT}.local`))
 } finally {
   await cleanup(es, config)
   for (const prefix of Object.values(side)) await cleanup(es, { ...config, indexPrefix: prefix })

@@ -11,6 +11,7 @@
  *                      checkpoint of size SIZE with --since); exits 1 if anything is wrong
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
  *   entities-rebuild [--tenant T]   recompute the entity store from the stored events (safe while ingest runs)
+ *   dead-letters list|show ID|replay ID…|replay --all   refused events: list, read whole, queue again (see DEAD_LETTERS_USAGE)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -31,6 +32,7 @@ import { EntitiesStore } from '../store/entities-store.ts'
 import { EventsScanner } from '../store/events-scan.ts'
 import { rebuildEntities } from '../entities/rebuild.ts'
 import { DEFAULT_GRACE_MS } from '../indexer/entity-updater.ts'
+import { deadLettersCommand } from './dead-letters.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -98,6 +100,7 @@ async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
 }
 
 const commands: Record<string, () => Promise<void>> = {
+  'dead-letters': () => withEs(async es => { await deadLettersCommand(config, es, process.argv.slice(3), option) }),
   verify: () => withEs(verifyCommand),
   keys: () => withEs(keysCommand),
   pseudonym: async () => {

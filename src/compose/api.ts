@@ -3,8 +3,11 @@ import type { Logger } from 'pino'
 import type { Config } from '../config/config.ts'
 import type { Es } from '../store/elasticsearch.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
-import { createEventsQueue } from '../queue/events-queue.ts'
+import { createEventsQueue, redisMemory } from '../queue/events-queue.ts'
 import { ConflictMarks } from '../queue/conflict-marks.ts'
+import { DurableAck } from '../queue/durable-ack.ts'
+import { DeadLetterStore } from '../store/dead-letters.ts'
+import { DeadLetterService } from '../ingest/dead-letter-service.ts'
 import { IngestService } from '../ingest/ingest-service.ts'
 import { buildApp } from '../http/app.ts'
 import { enrichContext } from './enrich-context.ts'
@@ -43,12 +46,18 @@ export interface Api { app: FastifyInstance, close: () => Promise<void> }
 export async function composeApi (config: Config, es: Es, log?: Logger): Promise<Api> {
   const redis = createRedis(config.redis, 'producer')
   await connectRedis(redis, config.redis)
+  // Without a listener ioredis prints every failed reconnection; readiness and 503s already say Redis is away.
+  redis.on('error', (err: Error) => log?.debug({ err: err.message }, 'Redis connection error'))
   const queue = createEventsQueue(redis, config.queuePrefix)
+  const durable = config.durableAck
+    ? await DurableAck.open(redis, { timeoutMs: config.durableAckTimeoutMs }).catch(async (err: unknown) => { await queue.close(); redis.disconnect(); throw err })
+    : undefined
+  if (durable !== undefined) log?.info({ method: durable.method }, 'durable acknowledgement: 202 once the job is on the queue\'s disk')
   const rulesStore = new RulesStore(es, config.indexPrefix)
   await rulesStore.install(config.indexReplicas)
   const liveRules = new LiveRules(async () => tableOf((await rulesStore.read())?.doc), 5000, err => log?.warn({ err }, 'importance rules refresh failed; the last table read stays in force'))
   await liveRules.start()
-  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, rules: () => liveRules.current(), conflicts: new ConflictMarks(redis, config.queuePrefix), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
+  const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, ...(config.queueMaxMemoryPercent === 0 ? {} : { memory: { read: async () => await redisMemory(redis), maxPercent: config.queueMaxMemoryPercent } }), rules: () => liveRules.current(), conflicts: new ConflictMarks(redis, config.queuePrefix), ...(durable === undefined ? {} : { durable }), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are sealed with a per-process key and only work on this instance')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
@@ -78,7 +87,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const monitoring = await apiMonitoring(config, redis, health)
   const streams = await streamServiceFor(config, es)
   const alerting = await composeAlerting(config, es, redis, log)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, profiles: new ProfileService(entities), keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, profiles: new ProfileService(entities), keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, deadLetters: new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue), saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

@@ -28,6 +28,11 @@ export interface Config {
   bodyLimitBytes: number
   maxBatch: number
   queueMaxJobs: number
+  /** 202 only once the job is on the queue's disk (WAITAOF, or appendfsync always checked); see DurableAck. */
+  /** Ingest answers 429 once the queue's Redis uses this share of its maxmemory (0: not checked). */
+  queueMaxMemoryPercent: number
+  durableAck: boolean
+  durableAckTimeoutMs: number
   rateLimitPerMinute: number
   /** Failed authentications per client address and minute before 429 (0: not throttled). */
   authFailuresPerMinute: number
@@ -145,6 +150,9 @@ export function loadConfig (env: Env = process.env): Config {
     bodyLimitBytes: read.int('SILLAGE_BODY_LIMIT_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     maxBatch: read.int('SILLAGE_MAX_BATCH', 1000, 1, 1000),
     queueMaxJobs: read.int('SILLAGE_QUEUE_MAX_JOBS', 20000, 1, 10_000_000),
+    queueMaxMemoryPercent: read.int('SILLAGE_QUEUE_MAX_MEMORY_PERCENT', 80, 0, 100),
+    durableAck: read.oneOf('SILLAGE_DURABLE_ACK', 'off', ['off', 'on']) === 'on',
+    durableAckTimeoutMs: read.int('SILLAGE_DURABLE_ACK_TIMEOUT_MS', 2000, 10, 60_000),
     rateLimitPerMinute: read.int('SILLAGE_RATE_LIMIT_PER_MINUTE', 1200, 1, 10_000_000),
     authFailuresPerMinute: read.int('SILLAGE_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000),
     trustProxy: parseTrustProxy(env.SILLAGE_TRUST_PROXY, problems),

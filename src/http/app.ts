@@ -11,6 +11,8 @@ import { installRateLimit } from './plugins/rate-limit.ts'
 import { installAccessAudit } from './plugins/access-audit.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { accessLogRoutes } from './routes/access-log.ts'
+import { deadLetterRoutes } from './routes/dead-letters.ts'
+import type { DeadLetterService } from '../ingest/dead-letter-service.ts'
 import { savedSearchRoutes } from './routes/saved-searches.ts'
 import type { SavedSearchService } from '../saved/saved-search-service.ts'
 import type { KibanaExchange } from '../saved/kibana-exchange.ts'
@@ -67,6 +69,7 @@ export interface AppServices {
   /** Failed authentications per client address; absent, they are not throttled. */
   authThrottle?: AuthFailureThrottle
   accessLog: AccessLog
+  deadLetters: DeadLetterService
   saved: SavedSearchService
   kibana: KibanaExchange
   health: HealthChecks
@@ -128,6 +131,7 @@ export async function buildApp (config: Config, services: AppServices, logger?: 
   }
   await app.register(apiKeyRoutes, { keys: services.keys })
   await app.register(accessLogRoutes, { accessLog: services.accessLog })
+  await app.register(deadLetterRoutes, { deadLetters: services.deadLetters })
   await app.register(savedSearchRoutes, { saved: services.saved, kibana: services.kibana })
   await app.register(meRoutes)
   await app.register(ssoRoutes, { sso: services.sso })

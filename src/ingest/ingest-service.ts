@@ -11,11 +11,14 @@ import { splitBody } from './parse-batch.ts'
 import { eventDocId } from '../store/event-doc-id.ts'
 import { clientFingerprint } from '../events/same-event.ts'
 import type { ConflictMarks } from '../queue/conflict-marks.ts'
+import type { DurableAck } from '../queue/durable-ack.ts'
 
 export interface IngestOptions {
   indexPrefix: string
   maxBatch: number
   queueMaxJobs: number
+  /** Refuse (429) once the queue's Redis uses `maxPercent` of its maxmemory; absent: not checked. */
+  memory?: { read: () => Promise<{ used: number, max: number }>, maxPercent: number }
   /** Fields replaced by a keyed hash before anything is queued. */
   pseudonymise?: { fields: readonly PseudonymField[], key: Buffer }
   /** How long a measured queue depth is trusted, so a burst of requests costs one Redis round trip. */
@@ -24,6 +27,8 @@ export interface IngestOptions {
   rules?: () => NormalizeContext['rules']
   /** Event ids known to be stored with other content than a send the worker refused; absent: not checked. */
   conflicts?: Pick<ConflictMarks, 'find'>
+  /** Durable acknowledgement: 202 only once the job is on the queue's disk (see DurableAck); absent: once Redis holds it. */
+  durable?: Pick<DurableAck, 'ready' | 'confirm'>
 }
 
 export type EnrichContext = Omit<NormalizeContext, 'now'>
@@ -32,7 +37,7 @@ export interface Clock { now: () => number }
 
 /** Validates, enriches and queues events; answers only once the queue holds them. */
 export class IngestService {
-  private depth = { value: 0, at: -Infinity }
+  private depth: { value: number, at: number, memory?: { used: number, max: number } | undefined } = { value: 0, at: -Infinity }
 
   constructor (
     private readonly queue: EventsQueue,
@@ -80,13 +85,24 @@ export class IngestService {
     const events = this.prepare(body, writerTenant)
     await this.checkBackpressure()
     await this.checkConflicts(events)
+    const durable = this.options.durable
+    try {
+      await durable?.ready()
+    } catch (err) {
+      throw new UnavailableError(`the ingest queue cannot keep events on disk now (${(err as Error).message}); nothing was accepted`)
+    }
     try {
       const prefix = this.options.indexPrefix
       await this.queue.add('index', {
         events: events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))
       })
     } catch (err) {
-      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
+      throw new UnavailableError(queueRefusal(err as Error))
+    }
+    try {
+      await durable?.confirm()
+    } catch (err) {
+      throw new UnavailableError(`the events were queued but not confirmed on disk (${(err as Error).message}); send the same request again: events with your own ids are never stored twice`)
     }
     return { ids: events.map(e => e.event.id) }
   }
@@ -117,9 +133,11 @@ export class IngestService {
 
   private async checkBackpressure (): Promise<void> {
     const now = this.clock.now()
+    const bound = this.options.memory
     if (now - this.depth.at > (this.options.depthCacheMs ?? 250)) {
       try {
-        this.depth = { value: await queueDepth(this.queue), at: now }
+        const [value, memory] = await Promise.all([queueDepth(this.queue), bound?.read()])
+        this.depth = { value, at: now, memory }
       } catch (err) {
         throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
       }
@@ -127,5 +145,21 @@ export class IngestService {
     if (this.depth.value >= this.options.queueMaxJobs) {
       throw new BackpressureError(Math.min(60, Math.max(1, Math.ceil(this.depth.value / this.options.queueMaxJobs * 5))), this.depth.value)
     }
+    const memory = this.depth.memory
+    // Redis refuses writes at maxmemory (noeviction), the worker's too: stop short of it so the queue can drain.
+    if (bound !== undefined && memory !== undefined && memory.max > 0 && memory.used >= memory.max * bound.maxPercent / 100) {
+      const used = Math.round(memory.used / memory.max * 100)
+      throw new BackpressureError(5, this.depth.value, `the ingest queue's Redis is ${used} % full (bound ${bound.maxPercent} % of maxmemory); retry after 5 s`)
+    }
   }
+
+}
+
+/**
+ * What the client is told when the add fails. A connection lost mid-add may have queued the job before the
+ * reply was lost, so "nothing was accepted" would not be sure: resending the same ids is always safe.
+ */
+function queueRefusal (err: Error): string {
+  if (err.message.startsWith('OOM')) return 'the ingest queue is full (its Redis reached maxmemory); nothing was accepted'
+  return `the ingest queue is unavailable (${err.message}); the events may not have been accepted: send the same request again (events with your own ids are never stored twice)`
 }

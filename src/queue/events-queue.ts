@@ -28,3 +28,10 @@ export async function queueDepth (queue: EventsQueue): Promise<number> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')
   return Object.values(counts).reduce((a, b) => a + b, 0)
 }
+
+/** Memory the queue's Redis uses, and its `maxmemory` (0: no limit). */
+export async function redisMemory (redis: Redis): Promise<{ used: number, max: number }> {
+  const info = await redis.info('memory')
+  const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0)
+  return { used: field('used_memory'), max: field('maxmemory') }
+}

@@ -66,6 +66,9 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
   })
   if (!(await es.indices.exists({ index: dead }))) {
     await es.indices.create({ index: dead }, { ignore: [400] })
+  } else {
+    // Fields added since the index was created (replays); mappings only ever gain fields.
+    await es.indices.putMapping({ index: dead, ...readJson('deadletter-mappings.json') })
   }
   await installIntegrityIndices(es, layout.prefix, layout.replicas)
 }

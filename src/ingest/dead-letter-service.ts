@@ -1,0 +1,138 @@
+import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/dead-letters.ts'
+import type { EventsQueue, QueuedEvent } from '../queue/events-queue.ts'
+import { canonicalize } from '../integrity/canonical.ts'
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
+
+/** A dead letter as the API shows it; the refused event itself (`raw`) comes with a single letter only. */
+export interface LetterView {
+  id: string
+  event_id: string
+  tenant: string
+  target_index: string
+  status: number
+  error_type: string
+  reason: string
+  refused_at: string
+  replayed_at: string | null
+  replayed_by: string | null
+  replays: number
+}
+
+export type LetterState = 'pending' | 'replayed' | 'all'
+export interface Actor { keyId: string, tenant: string | null }
+export interface ReplayResult { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
+
+const REPLAY_MAX = 1000
+
+/**
+ * Dead letters for administrators: listed (pending ones by default), read whole, and replayed once the cause
+ * is fixed (a mapping put right, a block lifted). A replay queues the very event that was refused, as ingest
+ * would have; the worker's create-once write under `<tenant>/<event id>` makes a second replay, or a replay
+ * of an event stored meanwhile, a duplicate that is not stored again. Refused again, the letter is pending
+ * again with the new reason. Tenant administrators see and replay their tenant's letters only.
+ */
+export class DeadLetterService {
+  constructor (private readonly store: DeadLetterStore, private readonly queue: EventsQueue, private readonly clock: { now: () => number } = Date) {}
+
+  async list (actor: Actor, q: { tenant?: string, errorType?: string, eventId?: string, state?: LetterState, size?: number, cursor?: string }): Promise<{ total: number, letters: LetterView[], cursor?: string }> {
+    const page = await this.store.list({
+      tenant: actor.tenant ?? q.tenant ?? null,
+      state: q.state ?? 'pending',
+      size: q.size ?? 100,
+      ...(q.errorType === undefined ? {} : { errorType: q.errorType }),
+      ...(q.eventId === undefined ? {} : { eventId: q.eventId }),
+      ...(q.cursor === undefined ? {} : { after: parseCursor(q.cursor) })
+    })
+    const letters = page.letters.map(view)
+    return { total: page.total, letters, ...(page.next === undefined ? {} : { cursor: Buffer.from(JSON.stringify(page.next)).toString('base64url') }) }
+  }
+
+  async get (actor: Actor, id: string): Promise<LetterView & { raw: Record<string, unknown> }> {
+    const ref = await this.store.get(id, actor.tenant)
+    if (ref === undefined) throw new NotFoundError(`no dead letter ${id}`)
+    return { ...view(ref), raw: ref.letter.raw as unknown as Record<string, unknown> }
+  }
+
+  /** One letter: 404 if unknown to the caller, 409 if it can never be stored by a replay. */
+  async replayOne (actor: Actor, id: string): Promise<ReplayResult> {
+    const ref = await this.store.get(id, actor.tenant)
+    if (ref === undefined) throw new NotFoundError(`no dead letter ${id}`)
+    const problem = unreplayable(ref.letter)
+    if (problem !== undefined) throw new ConflictError(problem)
+    return await this.replay(actor, [ref])
+  }
+
+  /** Several letters by id, or every pending letter matching a filter (up to 1,000 per call). */
+  async replayMany (actor: Actor, q: { ids?: string[], tenant?: string, errorType?: string, eventId?: string, limit?: number }): Promise<ReplayResult> {
+    const refs: LetterRef[] = []
+    const skipped: ReplayResult['skipped'] = []
+    if (q.ids !== undefined) {
+      for (const id of new Set(q.ids)) {
+        const ref = await this.store.get(id, actor.tenant)
+        if (ref === undefined) skipped.push({ id, reason: 'no such dead letter' })
+        else refs.push(ref)
+      }
+    } else {
+      const page = await this.store.list({
+        tenant: actor.tenant ?? q.tenant ?? null, state: 'pending', size: Math.min(REPLAY_MAX, q.limit ?? REPLAY_MAX),
+        ...(q.errorType === undefined ? {} : { errorType: q.errorType }), ...(q.eventId === undefined ? {} : { eventId: q.eventId })
+      })
+      refs.push(...page.letters)
+    }
+    const replayable = refs.filter(r => {
+      const problem = unreplayable(r.letter)
+      if (problem !== undefined) skipped.push({ id: idOf(r), reason: problem })
+      return problem === undefined
+    })
+    const result = await this.replay(actor, replayable)
+    return { queued: result.queued, skipped: [...skipped, ...result.skipped] }
+  }
+
+  private async replay (actor: Actor, refs: LetterRef[]): Promise<ReplayResult> {
+    if (refs.length === 0) return { queued: [], skipped: [] }
+    // Two letters of one id (other contents) may share the job: the worker settles a repeated id one after the other.
+    const events: QueuedEvent[] = refs.map(r => ({ id: r.letter.event_id, index: r.letter.target_index, tenant: r.letter.tenant, json: canonicalize(r.letter.raw) }))
+    try {
+      await this.queue.add('index', { events })
+    } catch (err) {
+      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was replayed`)
+    }
+    // Marked after queueing: if the worker refuses the event again first, the letter changed and stays pending.
+    const at = new Date(this.clock.now())
+    for (const r of refs) await this.store.markReplayed(r, actor.keyId, at)
+    return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id })), skipped: [] }
+  }
+}
+
+function unreplayable (letter: StoredLetter): string | undefined {
+  return letter.error_type === 'id_conflict'
+    ? `event id "${letter.event_id}" is stored with other content: a replay would be refused again; send the event under a new id`
+    : undefined
+}
+
+const idOf = (r: LetterRef): string => r.letter.letter_id ?? r.docId
+
+function view (r: LetterRef): LetterView {
+  const l = r.letter
+  return {
+    id: idOf(r),
+    event_id: l.event_id,
+    tenant: l.tenant,
+    target_index: l.target_index,
+    status: l.status,
+    error_type: l.error_type,
+    reason: l.reason,
+    refused_at: l['@timestamp'],
+    replayed_at: l.replayed_at ?? null,
+    replayed_by: l.replayed_by ?? null,
+    replays: l.replays ?? 0
+  }
+}
+
+function parseCursor (cursor: string): Array<string | number> {
+  try {
+    const sort = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    if (Array.isArray(sort) && sort.length >= 2 && sort.length <= 3 && sort.every(v => typeof v === 'string' || typeof v === 'number')) return sort
+  } catch { /* reported below */ }
+  throw new ValidationError([{ index: 0, path: '/querystring/cursor', message: 'is not a cursor this service issued' }], 'the request is invalid')
+}
