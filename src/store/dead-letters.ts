@@ -46,8 +46,9 @@ export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLet
   if (failed.length > 0) throw new Error(`${failed.length} dead letters not stored: ${failed[0]?.reason ?? failed[0]?.status}`)
   const again = docs.filter((_, i) => results[i]?.status === 409)
   if (again.length === 0) return
-  // Already there: the same refusal (a retried job, nothing changes) or a replay refused again (open once more).
-  const operations = again.flatMap(d => [{ update: { _index: index, _id: d.id } }, { doc: { ...d.refusal, replayed_at: null } }])
+  // Already there: the same refusal (a retried job) or a replay refused again (open once more); either way it
+  // is pending, with the time and reason of this refusal.
+  const operations = again.flatMap(d => [{ update: { _index: index, _id: d.id } }, { doc: { '@timestamp': at, ...d.refusal, replayed_at: null } }])
   const r = await es.bulk({ operations, filter_path: ['errors', 'items.*.error.reason'] })
   if (r.errors) throw new Error(`dead letters not reopened: ${JSON.stringify(r.items[0])}`)
 }

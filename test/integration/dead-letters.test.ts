@@ -1,0 +1,56 @@
+import t from 'tap'
+import { auth, KEYS, startStack } from '../helpers/stack.ts'
+import { writeDeadLetters } from '../../src/store/dead-letters.ts'
+import { canonicalize } from '../../src/integrity/canonical.ts'
+import type { DeadLetter } from '../../src/indexer/bulk-batcher.ts'
+
+/** A refused event as the worker hands it over: `n` seconds after a fixed time, so the order is known. */
+function letter (tenant: string, id: string, errorType: string, n: number): { letter: DeadLetter, at: number } {
+  const json = canonicalize({ '@timestamp': '2026-11-26T10:00:00.000Z', event: { id, action: 'login' }, audit: { tenant, retention: 'security' } })
+  return { letter: { event: { id, tenant, index: 'x-events-security-2026.11.01', json }, status: errorType === 'id_conflict' ? 409 : 400, errorType, reason: `refused: ${errorType}` }, at: Date.UTC(2026, 10, 26, 12) + n * 1000 }
+}
+
+t.test('dead letters: listed newest first and paged, filtered, confined to the tenant, read whole; replay refusals are precise', async t => {
+  const stack = await startStack(t, { worker: false, env: { SILLAGE_LOG_LEVEL: 'fatal' } })
+  const prefix = stack.config.indexPrefix
+  const made = [
+    letter('brand-a', 'a-1', 'document_parsing_exception', 1),
+    letter('brand-a', 'a-2', 'document_parsing_exception', 2),
+    letter('brand-a', 'a-3', 'id_conflict', 3),
+    letter('brand-b', 'b-1', 'document_parsing_exception', 4)
+  ]
+  for (const m of made) await writeDeadLetters(stack.es, prefix, [m.letter], () => m.at)
+  await writeDeadLetters(stack.es, prefix, [made[0]?.letter as DeadLetter], () => Date.now()) // the same refusal again: still one letter
+  await stack.es.indices.refresh({ index: `${prefix}-deadletter` })
+  const get = async (key: string, url: string) => await stack.api.app.inject({ method: 'GET', url, headers: auth(key) })
+  const post = async (key: string, url: string, payload?: object) => await stack.api.app.inject({ method: 'POST', url, headers: auth(key), ...(payload === undefined ? {} : { payload }) })
+
+  const all = (await get(KEYS.admin, '/v1/dead-letters')).json()
+  t.equal(all.total, 4, 'one letter per tenant, id and content')
+  t.same(all.letters.map((l: { event_id: string }) => l.event_id), ['a-1', 'b-1', 'a-3', 'a-2'], 'newest refusal first (a-1 was refused again just now)')
+  const first = (await get(KEYS.admin, '/v1/dead-letters?size=2')).json()
+  t.equal(first.letters.length, 2)
+  const second = (await get(KEYS.admin, `/v1/dead-letters?size=2&cursor=${first.cursor}`)).json()
+  t.same([...first.letters, ...second.letters].map((l: { id: string }) => l.id), all.letters.map((l: { id: string }) => l.id), 'two pages make the whole list')
+  t.equal((await get(KEYS.admin, '/v1/dead-letters?cursor=bm90LWEtY3Vyc29y')).statusCode, 400, 'a cursor this service did not issue')
+  t.same((await get(KEYS.admin, '/v1/dead-letters?error_type=id_conflict')).json().letters.map((l: { event_id: string }) => l.event_id), ['a-3'])
+  t.same((await get(KEYS.admin, '/v1/dead-letters?tenant=brand-b')).json().letters.map((l: { event_id: string }) => l.event_id), ['b-1'])
+  t.equal((await get(KEYS.admin, '/v1/dead-letters?state=replayed')).json().total, 0)
+
+  const mine = (await get(KEYS.aAdmin, '/v1/dead-letters?tenant=brand-b')).json()
+  t.same(mine.letters.map((l: { tenant: string }) => l.tenant), ['brand-a', 'brand-a', 'brand-a'], 'a tenant administrator sees its own tenant, whatever it asks')
+  const b1 = all.letters.find((l: { event_id: string }) => l.event_id === 'b-1')
+  t.equal((await get(KEYS.aAdmin, `/v1/dead-letters/${b1.id}`)).statusCode, 404, 'another tenant\'s letter does not exist for it')
+  t.match((await get(KEYS.admin, `/v1/dead-letters/${b1.id}`)).json(), { id: b1.id, tenant: 'brand-b', status: 400, reason: 'refused: document_parsing_exception', raw: { event: { id: 'b-1' } } })
+  t.equal((await get(KEYS.admin, '/v1/dead-letters/0000000000000000')).statusCode, 404)
+
+  const a3 = all.letters.find((l: { event_id: string }) => l.event_id === 'a-3')
+  const conflict = await post(KEYS.admin, `/v1/dead-letters/${a3.id}/replay`)
+  t.equal(conflict.statusCode, 409, 'an id_conflict letter would be refused again')
+  t.match(conflict.json().message, /stored with other content/)
+  const batch = (await post(KEYS.aAdmin, '/v1/dead-letters/replay', { ids: [a3.id, b1.id, '0123456789abcdef'] })).json()
+  t.same(batch.queued, [], 'nothing queued')
+  t.same(batch.skipped.map((s: { id: string }) => s.id).sort(), [a3.id, b1.id, '0123456789abcdef'].sort(), 'each skipped with its reason (b-1 is another tenant\'s: unknown here)')
+  t.equal((await post(KEYS.admin, '/v1/dead-letters/replay', { ids: [] })).statusCode, 400)
+  t.equal((await get(KEYS.ingest, '/v1/dead-letters')).statusCode, 403)
+})
