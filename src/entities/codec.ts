@@ -14,6 +14,8 @@ export interface EntityDoc {
   first_id: string
   last: number
   last_id: string
+  /** Addresses: the key as an `ip`, so that they sort as Elasticsearch sorts addresses. */
+  address?: string
   /** Users: actions seen, and `action|first|firstId|last|lastId`. */
   actions?: string[]
   stamps?: string[]
@@ -35,14 +37,19 @@ export interface EntityDoc {
   levels?: Partial<Record<Level, number>>
   level_last?: Partial<Record<Level, number>>
   level_max?: Partial<Record<Level, number>>
+  /**
+   * Per set of levels (named by their initials, in LEVELS order: `hc` for high and critical), the events at
+   * those levels, their highest score and the latest time: what ranking risky users sorts on.
+   */
+  risk?: Record<string, { n: number, max: number, last: number }>
   /** `action|currency|units of 10⁻⁸|count` */
   money?: string[]
-  /** `hash|ingested` */
-  ledger?: string[]
+  /** Groups `<ingested, base 36>:<12-character hashes…>` joined with `;` (a request's events share their ingest time). */
+  ledger?: string
 }
 
 const spans = (m: Map<string, Span>): string[] => [...m].map(([k, s]) => `${k}|${s.f}|${s.l}`)
-const cappedOut = (c: Capped): string[] => spans(c.items)
+const cappedOut = (c: Capped): string[] => (c.text ??= spans(c.items))
 
 export function toDoc (s: EntityState): EntityDoc {
   const doc: EntityDoc = {
@@ -51,7 +58,7 @@ export function toDoc (s: EntityState): EntityDoc {
     countries: spans(s.countries)
   }
   if (s.kind !== 'user') {
-    return { ...doc, users: cappedOut(s.users), users_more: s.users.more, user_count: s.users.items.size }
+    return { ...doc, ...(s.kind === 'ip' ? { address: s.key } : {}), users: cappedOut(s.users), users_more: s.users.more, user_count: s.users.items.size }
   }
   const active = new Set<number>()
   for (const d of s.days.values()) { active.add(d.f); active.add(d.l) }
@@ -70,8 +77,9 @@ export function toDoc (s: EntityState): EntityDoc {
     levels,
     level_last: { ...s.levelLast },
     level_max: { ...s.levelMax },
+    risk: riskSets(s),
     money: [...s.totals.money].map(([k, m]) => `${k}|${m.units}|${m.n}`),
-    ledger: [...s.ledger].map(([h, t]) => `${h}|${t}`)
+    ledger: encodeLedger(s.ledger)
   }
 }
 
@@ -126,9 +134,50 @@ export function fromDoc (doc: EntityDoc): EntityState {
     const [action, currency, units, n] = v.split('|') as [string, string, string, string]
     s.totals.money.set(`${action}|${currency}`, { units: BigInt(units), n: Number(n) })
   }
-  for (const v of doc.ledger ?? []) {
-    const [h, t] = v.split('|') as [string, string]
-    s.ledger.set(h, Number(t))
-  }
+  decodeLedger(doc.ledger ?? '', s.ledger)
   return s
+}
+
+/** The name of a set of levels in `risk`: their initials, in LEVELS order. */
+export const riskSetName = (levels: readonly Level[]): string => LEVELS.filter(l => levels.includes(l)).map(l => l[0]).join('')
+
+function riskSets (s: EntityState): Record<string, { n: number, max: number, last: number }> {
+  const out: Record<string, { n: number, max: number, last: number }> = {}
+  // Every set with at least one event: a user with high events only is in `h`, `hc`, `mh`, … alike.
+  for (let mask = 1; mask < 1 << LEVELS.length; mask++) {
+    const set = LEVELS.filter((_, i) => (mask & (1 << i)) !== 0)
+    let n = 0
+    let max = Number.NEGATIVE_INFINITY
+    let last = Number.NEGATIVE_INFINITY
+    for (const l of set) {
+      if (s.totals.levels[l] === 0) continue
+      n += s.totals.levels[l]
+      max = Math.max(max, s.levelMax[l] ?? max)
+      last = Math.max(last, s.levelLast[l] ?? last)
+    }
+    if (n > 0) out[riskSetName(set)] = { n, max, last }
+  }
+  return out
+}
+
+const HASH = 12
+
+function encodeLedger (ledger: Map<string, number>): string {
+  const groups = new Map<number, string[]>()
+  for (const [h, t] of ledger) {
+    const g = groups.get(t)
+    if (g === undefined) groups.set(t, [h])
+    else g.push(h)
+  }
+  // Sorted, so that the same ledger is always the same text.
+  return [...groups].sort((a, b) => a[0] - b[0]).map(([t, hs]) => `${t.toString(36)}:${hs.sort().join('')}`).join(';')
+}
+
+function decodeLedger (text: string, into: Map<string, number>): void {
+  if (text === '') return
+  for (const group of text.split(';')) {
+    const colon = group.indexOf(':')
+    const t = parseInt(group.slice(0, colon), 36)
+    for (let i = colon + 1; i + HASH <= group.length; i += HASH) into.set(group.slice(i, i + HASH), t)
+  }
 }

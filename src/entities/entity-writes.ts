@@ -2,28 +2,55 @@ import type { EntitiesStore, Versioned } from '../store/entities-store.ts'
 import { fromDoc, toDoc, type EntityDoc } from './codec.ts'
 import { emptyState, entityId, type EntityState } from './model.ts'
 
-export interface Target { id: string, current: Versioned | undefined, next: EntityState }
+export interface Version { seqNo: number, primaryTerm: number }
+export interface Target { id: string, version: Version | undefined, next: EntityState }
 
 /** The stored state of a document read from the store (a new, empty one when there is none). */
 export function stateOf (v: Versioned | undefined, like: Pick<EntityState, 'tenant' | 'kind' | 'key'>): EntityState {
   return v === undefined ? emptyState(like.tenant, like.kind, like.key) : fromDoc(v.source as unknown as EntityDoc)
 }
 
+export const versionOf = (v: Versioned | undefined): Version | undefined => v === undefined ? undefined : { seqNo: v.seqNo, primaryTerm: v.primaryTerm }
+
 /**
  * Writes new states, each only if its document has not changed since it was read. Returns the ids that
- * changed meanwhile (to be read and merged again); other failures throw.
+ * changed meanwhile (to be read and merged again) and the new versions of the others; other failures throw.
  */
-export async function writeStates (store: EntitiesStore, targets: readonly Target[]): Promise<Set<string>> {
-  const results = await store.write(targets.map(t => ({ id: t.id, doc: toDoc(t.next), ...(t.current === undefined ? {} : { version: { seqNo: t.current.seqNo, primaryTerm: t.current.primaryTerm } }) })))
+export async function writeStates (store: EntitiesStore, targets: readonly Target[]): Promise<{ conflicts: Set<string>, written: Map<string, Version> }> {
+  const results = await store.write(targets.map(t => ({ id: t.id, doc: toDoc(t.next), ...(t.version === undefined ? {} : { version: t.version }) })))
   const conflicts = new Set<string>()
+  const written = new Map<string, Version>()
   const failures: string[] = []
   results.forEach((r, i) => {
-    if (r.ok) return
-    if (r.conflict) conflicts.add((targets[i] as Target).id)
+    const id = (targets[i] as Target).id
+    if (r.ok) written.set(id, { seqNo: r.seqNo, primaryTerm: r.primaryTerm })
+    else if (r.conflict) conflicts.add(id)
     else failures.push(`${r.status} ${r.reason}`)
   })
   if (failures.length > 0) throw new Error(`entity writes failed (${failures.length}): ${failures[0] ?? ''}`)
-  return conflicts
+  return { conflicts, written }
+}
+
+/**
+ * The states this process wrote last, with their versions, so that a busy entity is not read back before each
+ * write. A state another process changed meanwhile fails its write (409) and is read again.
+ */
+export class StateCache {
+  private readonly items = new Map<string, { state: EntityState, version: Version }>()
+
+  constructor (private readonly max: number) {}
+
+  /** Removes and returns an entry: while a write is in flight, nothing else uses it. */
+  take (id: string): { state: EntityState, version: Version } | undefined {
+    const hit = this.items.get(id)
+    if (hit !== undefined) this.items.delete(id)
+    return hit
+  }
+
+  put (id: string, state: EntityState, version: Version): void {
+    this.items.set(id, { state, version })
+    if (this.items.size > this.max) this.items.delete(this.items.keys().next().value as string)
+  }
 }
 
 export interface Change<D> { id: string, like: Pick<EntityState, 'tenant' | 'kind' | 'key'>, delta: D }
@@ -32,13 +59,29 @@ export interface Change<D> { id: string, like: Pick<EntityState, 'tenant' | 'kin
  * Read, merge, write with optimistic concurrency, and again for documents another writer changed in between
  * (merges are commutative, so whoever writes first, the result is the same).
  */
-export async function updateEntities<D> (store: EntitiesStore, changes: ReadonlyArray<Change<D>>, combine: (current: EntityState, delta: D) => EntityState, rounds = 20): Promise<void> {
+export async function updateEntities<D> (store: EntitiesStore, changes: ReadonlyArray<Change<D>>, combine: (current: EntityState, delta: D) => EntityState, cache?: StateCache, rounds = 20): Promise<void> {
+  for (let i = 0; i < changes.length; i += CHUNK) await updateChunk(store, changes.slice(i, i + CHUNK), combine, cache, rounds)
+}
+
+/** Documents per read and per `_bulk`. */
+const CHUNK = 2000
+
+async function updateChunk<D> (store: EntitiesStore, changes: ReadonlyArray<Change<D>>, combine: (current: EntityState, delta: D) => EntityState, cache: StateCache | undefined, rounds: number): Promise<void> {
   let pending = changes
   for (let round = 0; pending.length > 0; round++) {
     if (round === rounds) throw new Error(`entity writes kept conflicting after ${rounds} rounds (${pending.length} documents)`)
-    const current = await store.read(pending.map(c => c.id))
-    const targets = pending.map((c, i) => ({ id: c.id, current: current[i], next: combine(stateOf(current[i], c.like), c.delta) }))
-    const conflicts = await writeStates(store, targets)
+    const cached = pending.map(c => cache?.take(c.id))
+    const missing = pending.filter((_, i) => cached[i] === undefined)
+    const read = await store.read(missing.map(c => c.id))
+    let r = 0
+    const targets = pending.map((c, i) => {
+      const hit = cached[i]
+      const current = hit === undefined ? read[r++] : undefined
+      const state = hit?.state ?? stateOf(current, c.like)
+      return { id: c.id, version: hit?.version ?? versionOf(current), next: combine(state, c.delta) }
+    })
+    const { conflicts, written } = await writeStates(store, targets)
+    if (cache !== undefined) for (const t of targets) { const v = written.get(t.id); if (v !== undefined) cache.put(t.id, t.next, v) }
     pending = pending.filter(c => conflicts.has(c.id))
   }
 }

@@ -22,7 +22,8 @@ export function addEvent (s: EntityState, e: EntityEvent): void {
   s.last = maxStamp(s.last, stamp)
   if (e.country !== undefined) s.countries.set(e.country, widen(s.countries.get(e.country), at))
   if (s.kind !== 'user') {
-    addCapped(s.users, e.user, at, CAPS.users)
+    // Each user's first time on a device or address only: the list then changes only when a user arrives.
+    addCapped(s.users, e.user, { f: e.time, l: e.time }, CAPS.users, true)
     return
   }
   const a = s.actions.get(e.action)
@@ -63,15 +64,15 @@ export function mergeStates (into: EntityState, from: EntityState): void {
   mergeCapped(into.devices, from.devices, CAPS.devices)
   mergeCapped(into.ips, from.ips, CAPS.ips)
   mergeCapped(into.places, from.places, CAPS.places)
-  mergeCapped(into.users, from.users, CAPS.users)
+  mergeCapped(into.users, from.users, CAPS.users, true)
   if (from.login !== undefined && (into.login === undefined || maxStamp(into.login.stamp, from.login.stamp) === from.login.stamp)) into.login = from.login
   for (const [l, t] of Object.entries(from.levelLast) as Array<[Level, number]>) into.levelLast[l] = Math.max(into.levelLast[l] ?? t, t)
   for (const [l, n] of Object.entries(from.levelMax) as Array<[Level, number]>) into.levelMax[l] = Math.max(into.levelMax[l] ?? n, n)
 }
 
-function mergeCapped (into: Capped, from: Capped, cap: number): void {
-  into.more ||= from.more
-  for (const [k, v] of from.items) addCapped(into, k, v, cap)
+function mergeCapped (into: Capped, from: Capped, cap: number, firstOnly = false): void {
+  if (from.more && !into.more) { into.more = true; into.text = undefined }
+  for (const [k, v] of from.items) addCapped(into, k, v, cap, firstOnly)
 }
 
 /** What one event adds to a user's sums. `fresh`: the writer has just created it (first storage). */

@@ -8,8 +8,11 @@ export type Kind = typeof KINDS[number]
 export interface Stamp { t: number, id: string }
 /** First and last time (ms) something was seen. */
 export interface Span { f: number, l: number }
-/** The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. */
-export interface Capped { items: Map<string, Span>, more: boolean }
+/**
+ * The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. `text` is
+ * the encoded list, kept until the set changes (a busy address is written often, its users rarely change).
+ */
+export interface Capped { items: Map<string, Span>, more: boolean, text?: string[] | undefined }
 
 export interface Login { stamp: Stamp, ip?: string, country?: string, city?: string, lat?: number, lon?: number }
 export interface Money { units: bigint, n: number }
@@ -70,10 +73,17 @@ export const minStamp = (a: Stamp, b: Stamp): Stamp => before(b, a) ? b : a
 export const maxStamp = (a: Stamp, b: Stamp): Stamp => before(a, b) ? b : a
 export const widen = (a: Span | undefined, b: Span): Span => a === undefined ? b : { f: Math.min(a.f, b.f), l: Math.max(a.l, b.l) }
 
-/** Adds a key's span to a capped set: the `cap` smallest keys are kept, whatever the order they come in. */
-export function addCapped (set: Capped, key: string, span: Span, cap: number): void {
+/**
+ * Adds a key's span to a capped set: the `cap` smallest keys are kept, whatever the order they come in.
+ * `firstOnly`: only the first time is kept (the span's `l` stays equal to `f`).
+ */
+export function addCapped (set: Capped, key: string, span: Span, cap: number, firstOnly = false): void {
   const had = set.items.get(key)
-  if (had !== undefined) { set.items.set(key, widen(had, span)); return }
+  if (had !== undefined) {
+    if (span.f < had.f) { set.items.set(key, firstOnly ? { f: span.f, l: span.f } : widen(had, span)); set.text = undefined } else if (!firstOnly && span.l > had.l) { set.items.set(key, widen(had, span)); set.text = undefined }
+    return
+  }
+  set.text = undefined
   set.items.set(key, span)
   if (set.items.size <= cap) return
   set.more = true

@@ -6,7 +6,7 @@ import { eventsAlias } from '../store/index-names.ts'
 import { ENTITY_FIELDS, fromScanned } from './entity-event.ts'
 import { addEvent, addTotals, mergeStates } from './merge.ts'
 import { emptyState, entityId, type EntityState, type Kind } from './model.ts'
-import { stateOf, writeStates } from './entity-writes.ts'
+import { stateOf, versionOf, writeStates } from './entity-writes.ts'
 
 type Query = estypes.QueryDslQueryContainer
 
@@ -46,9 +46,9 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
             mergeStates(next, fresh)
             next.totals = fresh.totals
             next.ledger = fresh.ledger
-            return [{ id: ids[i] as string, current: current[i], next }]
+            return [{ id: ids[i] as string, version: versionOf(current[i]), next }]
           })
-          const conflicts = await writeStates(store, targets)
+          const { conflicts } = await writeStates(store, targets)
           report.conflicts += conflicts.size
           if (round === 0) report.entities[kind] += targets.length
           keys = keys.filter((_, i) => conflicts.has(ids[i] as string))

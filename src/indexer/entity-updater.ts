@@ -4,12 +4,14 @@ import type { EventOutcome } from './event-writer.ts'
 import { fromStored } from '../entities/entity-event.ts'
 import { addEvent, applyContributions, contributionOf, entityKeys, mergeStates, type Contribution } from '../entities/merge.ts'
 import { emptyState, entityId, type EntityState } from '../entities/model.ts'
-import { updateEntities, type Change } from '../entities/entity-writes.ts'
+import { StateCache, updateEntities, type Change } from '../entities/entity-writes.ts'
 
 export interface EntityUpdaterOptions {
   /** How long an event's place in a user's ledger is kept (from its `event.ingested`): longer than job retries last. */
   graceMs: number
   now?: () => number
+  /** Entities whose last written state this process keeps (default 20,000). */
+  cacheSize?: number
 }
 
 interface Delta { state: EntityState, contributions: Contribution[] }
@@ -25,13 +27,24 @@ export const DEFAULT_GRACE_MS = 3 * 86_400_000
  */
 export class EntityUpdater {
   private readonly now: () => number
+  /** Changes gathered while a round is being written, and the callers waiting for them. */
+  private pending = new Map<string, Change<Delta>>()
+  private waiting: Array<{ resolve: () => void, reject: (e: Error) => void }> = []
+  private running = false
+  private readonly cache: StateCache
 
   constructor (private readonly store: EntitiesStore, private readonly options: EntityUpdaterOptions) {
     this.now = options.now ?? Date.now
+    this.cache = new StateCache(options.cacheSize ?? 20_000)
   }
 
+  /**
+   * Resolves once the entities of these events are written. Bulks stored side by side are gathered into one
+   * round (group commit): a round at a time per process, so its flushes never conflict with each other, and an
+   * entity many flushes touch (a busy address) is read and written once per round rather than once per flush.
+   */
   async apply (events: readonly QueuedEvent[], outcomes: readonly EventOutcome[]): Promise<void> {
-    const deltas = new Map<string, Change<Delta>>()
+    let added = false
     events.forEach((q, i) => {
       const o = outcomes[i]
       // A conflict's stored event belongs to another job; refused and failed events are not stored.
@@ -40,21 +53,42 @@ export class EntityUpdater {
       if (e === undefined) return
       for (const [kind, key] of entityKeys(e)) {
         const id = entityId(e.tenant, kind, key)
-        let change = deltas.get(id)
+        let change = this.pending.get(id)
         if (change === undefined) {
           change = { id, like: { tenant: e.tenant, kind, key }, delta: { state: emptyState(e.tenant, kind, key), contributions: [] } }
-          deltas.set(id, change)
+          this.pending.set(id, change)
         }
         addEvent(change.delta.state, e)
         if (kind === 'user') change.delta.contributions.push(contributionOf(e, o.kind === 'written'))
+        added = true
       }
     })
-    if (deltas.size === 0) return
-    const now = this.now()
-    await updateEntities(this.store, [...deltas.values()], (current, d) => {
-      mergeStates(current, d.state)
-      if (current.kind === 'user') applyContributions(current, d.contributions, now, this.options.graceMs)
-      return current
+    if (!added) return
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject })
+      if (!this.running) void this.run()
     })
+  }
+
+  private async run (): Promise<void> {
+    this.running = true
+    while (this.waiting.length > 0) {
+      const changes = [...this.pending.values()]
+      const waiting = this.waiting
+      this.pending = new Map()
+      this.waiting = []
+      const now = this.now()
+      try {
+        await updateEntities(this.store, changes, (current, d) => {
+          mergeStates(current, d.state)
+          if (current.kind === 'user') applyContributions(current, d.contributions, now, this.options.graceMs)
+          return current
+        }, this.cache)
+        for (const w of waiting) w.resolve()
+      } catch (err) {
+        for (const w of waiting) w.reject(err as Error)
+      }
+    }
+    this.running = false
   }
 }

@@ -14,7 +14,7 @@ const META_ID = '_meta'
 /** A stored document with what optimistic concurrency needs. */
 export interface Versioned { source: Record<string, unknown>, seqNo: number, primaryTerm: number }
 export interface EntityWrite { id: string, doc: object, version?: { seqNo: number, primaryTerm: number } }
-export type WriteResult = { ok: true } | { ok: false, conflict: boolean, status: number, reason: string }
+export type WriteResult = { ok: true, seqNo: number, primaryTerm: number } | { ok: false, conflict: boolean, status: number, reason: string }
 
 /** Which tenants the store holds whole histories of: every tenant (`all`), or the listed ones. */
 export interface Completeness { all: boolean, tenants: string[] }
@@ -32,7 +32,11 @@ export class EntitiesStore {
    * no event is stored yet (every event will pass through the worker), otherwise it needs a rebuild.
    */
   async install (replicas: number): Promise<void> {
-    if (await this.es.indices.exists({ index: this.index })) return
+    if (await this.es.indices.exists({ index: this.index })) {
+      // Fields added since the index was made (new fields only: a mapping is never changed in place).
+      await this.es.indices.putMapping({ index: this.index, ...MAPPING })
+      return
+    }
     try {
       await this.es.indices.create({ index: this.index, settings: { number_of_shards: 1, number_of_replicas: replicas, 'index.hidden': true }, mappings: MAPPING })
     } catch (err) {
@@ -82,17 +86,20 @@ export class EntitiesStore {
         ? { create: { _index: this.index, _id: w.id } }
         : { index: { _index: this.index, _id: w.id, if_seq_no: w.version.seqNo, if_primary_term: w.version.primaryTerm } }, w.doc)
     }
-    const r = await this.es.bulk({ operations, refresh, filter_path: ['items.*.status', 'items.*.error.type', 'items.*.error.reason'] })
+    const r = await this.es.bulk({ operations, refresh, filter_path: ['items.*.status', 'items.*._seq_no', 'items.*._primary_term', 'items.*.error.type', 'items.*.error.reason'] })
     return r.items.map(item => {
       const op = Object.values(item)[0]
       if (op === undefined) return { ok: false, conflict: false, status: 500, reason: 'bulk response had no item' }
-      if (op.error === undefined || op.error === null) return { ok: true }
+      if (op.error === undefined || op.error === null) return { ok: true, seqNo: op._seq_no as number, primaryTerm: op._primary_term as number }
       return { ok: false, conflict: op.status === 409, status: op.status, reason: `${op.error.type}: ${op.error.reason ?? ''}` }
     })
   }
 
-  /** Walks every matching entity over a point in time, reading doc values only, a page at a time. */
-  async walk (query: Query, fields: readonly string[], onPage: (hits: Array<{ id: string, fields: Record<string, unknown[]> }>) => void, pageSize = 10_000): Promise<number> {
+  /**
+   * Walks every matching entity over a point in time, a page at a time, reading the listed parts of `_source`
+   * (faster here than doc values of long lists, which are looked up value by value).
+   */
+  async walk (query: Query, source: readonly string[], onPage: (docs: Array<Record<string, unknown>>) => void, pageSize = 10_000): Promise<number> {
     const pit = await this.es.openPointInTime({ index: this.index, keep_alive: PIT_KEEP_ALIVE })
     let id = pit.id
     let read = 0
@@ -101,12 +108,12 @@ export class EntitiesStore {
       for (;;) {
         const r = await this.es.search({
           pit: { id, keep_alive: PIT_KEEP_ALIVE }, query, size: pageSize, sort: [{ _shard_doc: 'asc' }], track_total_hits: false,
-          _source: false, docvalue_fields: [...fields], ...(after === undefined ? {} : { search_after: after })
+          _source: [...source], ...(after === undefined ? {} : { search_after: after })
         })
         id = r.pit_id ?? id
         const hits = r.hits.hits
         read += hits.length
-        if (hits.length > 0) onPage(hits.map(h => ({ id: h._id as string, fields: (h.fields ?? {}) as Record<string, unknown[]> })))
+        if (hits.length > 0) onPage(hits.map(h => (h._source ?? {}) as Record<string, unknown>))
         if (hits.length < pageSize) return read
         after = hits.at(-1)?.sort
       }

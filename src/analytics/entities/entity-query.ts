@@ -9,8 +9,5 @@ export function entityQuery (scope: Pick<ReadScope, 'tenant'>, kind: Kind, ...mo
   return { bool: { filter: [{ term: { kind } }, ...(scope.tenant === null ? [] : [{ term: { tenant: scope.tenant } }]), ...more] } }
 }
 
-/** The first doc value of a field as a string. */
-export const first = (fields: Record<string, unknown[]>, name: string): string => String(fields[name]?.[0] ?? '')
-
 /** Users of several tenants are told apart by their tenant (platform keys). */
 export const userKey = (tenant: string, user: string): string => `${tenant}\u0000${user}`

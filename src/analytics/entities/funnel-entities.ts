@@ -1,11 +1,11 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { EntitiesStore } from '../../store/entities-store.ts'
 import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
-import { parseStamp } from '../../entities/codec.ts'
+import { parseStamp, type EntityDoc } from '../../entities/codec.ts'
 import { before, type Stamp } from '../../entities/model.ts'
 import { FunnelCounter, type FunnelStep } from '../behaviour/funnel.ts'
 import { str } from '../behaviour/request.ts'
-import { entityQuery, first, userKey } from './entity-query.ts'
+import { entityQuery, userKey } from './entity-query.ts'
 import type { Source } from './source.ts'
 
 type Stamps = Map<string, { f: Stamp, l: Stamp }>
@@ -57,15 +57,14 @@ const USERS_PER_SCAN = 10_000
 export async function funnelFromEntities (store: EntitiesStore, scanner: EventsScanner, scope: ReadScope, steps: ReadonlyArray<readonly string[]>, windowMs: number, limit: number): Promise<{ steps: FunnelStep[], bounds: Bounds & { source: Source } }> {
   const counter = new FunnelCounter(steps, windowMs)
   const undecided = new Map<string, string[]>()
-  const entities = await store.walk(entityQuery(scope, 'user', { terms: { actions: [...new Set(steps[0])] } }), ['tenant', 'key', 'stamps'], hits => {
-    for (const h of hits) {
+  const entities = await store.walk(entityQuery(scope, 'user', { terms: { actions: [...new Set(steps[0])] } }), ['tenant', 'key', 'stamps'], docs => {
+    for (const d of docs as Array<Pick<EntityDoc, 'tenant' | 'key' | 'stamps'>>) {
       const stamps: Stamps = new Map()
-      for (const v of h.fields.stamps ?? []) {
-        const p = parseStamp(String(v))
+      for (const v of d.stamps ?? []) {
+        const p = parseStamp(v)
         stamps.set(p.action, p)
       }
-      const tenant = first(h.fields, 'tenant')
-      const user = first(h.fields, 'key')
+      const { tenant, key: user } = d
       const path = decideFunnel(stamps, steps, windowMs)
       if (path === undefined) {
         const list = undecided.get(tenant)

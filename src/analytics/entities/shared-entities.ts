@@ -19,7 +19,8 @@ export async function sharedFromEntities (store: EntitiesStore, scanner: EventsS
   const field = SHARED_FIELDS[by]
   const r = await store.search({
     query: entityQuery(scope, by, { range: { user_count: { gte: minUsers } } }), size,
-    sort: [{ user_count: 'desc' }, { key: 'asc' }, { tenant: 'asc' }], _source: ['tenant', 'key', 'users', 'users_more', 'user_count']
+    // Ties in the order the scan gives them: by key, addresses as addresses (numerically, IPv4 first).
+    sort: [{ user_count: 'desc' }, { [by === 'ip' ? 'address' : 'key']: 'asc' }, { tenant: 'asc' }], _source: ['tenant', 'key', 'users', 'users_more', 'user_count']
   })
   const hits = r.hits.hits.map(h => h._source as unknown as Hit)
   const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0

@@ -1,8 +1,8 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { EntitiesStore } from '../../store/entities-store.ts'
-import { CAPS } from '../../entities/model.ts'
+import type { EntityDoc } from '../../entities/codec.ts'
 import { haversineKm } from '../signals/impossible-travel.ts'
-import { entityQuery, first } from './entity-query.ts'
+import { entityQuery } from './entity-query.ts'
 
 /** Place keys are rounded to 4 decimals: two points are at most this much further apart than their keys. */
 const SLACK_KM = 0.05
@@ -47,11 +47,10 @@ export function couldTravel (places: readonly Place[], maxSpeedKmh: number, minD
 export async function travelCandidates (store: EntitiesStore, scope: ReadScope, maxSpeedKmh: number, minDistanceKm: number): Promise<{ users: string[], read: number } | undefined> {
   if (scope.tenant === null || minDistanceKm < 2 * SLACK_KM) return undefined
   const users: string[] = []
-  const read = await store.walk(entityQuery(scope, 'user', { range: { place_count: { gte: 2 } } }), ['key', 'places', 'place_count'], hits => {
-    for (const h of hits) {
+  const read = await store.walk(entityQuery(scope, 'user', { range: { place_count: { gte: 2 } } }), ['key', 'places', 'places_more'], docs => {
+    for (const d of docs as Array<Pick<EntityDoc, 'key' | 'places' | 'places_more'>>) {
       // A capped list may miss places: such users are always scanned.
-      const capped = Number(h.fields.place_count?.[0] ?? 0) >= CAPS.places
-      if (capped || couldTravel(placesOf(h.fields.places ?? []), maxSpeedKmh, minDistanceKm)) users.push(first(h.fields, 'key'))
+      if (d.places_more === true || couldTravel(placesOf(d.places ?? []), maxSpeedKmh, minDistanceKm)) users.push(d.key)
     }
   })
   return users.length > MAX_CANDIDATES ? undefined : { users, read }
