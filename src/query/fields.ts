@@ -9,6 +9,10 @@ export interface FieldInfo {
   type: FieldType
   /** Leading wildcards scan every term of a field: allowed only on short, low-cardinality keyword fields. */
   leadingWildcard: boolean
+  /** Whole-number fields: the values the field can hold (Elasticsearch refuses a range bound outside them). */
+  bounds?: readonly [number, number]
+  /** One key of a flattened object (`audit.details.<key>`): Elasticsearch takes no wildcard there, only a prefix. */
+  flattenedKey?: boolean
 }
 
 // Keyword fields with few distinct, short values, where `*suffix` patterns stay cheap.
@@ -21,6 +25,10 @@ const SMALL_KEYWORDS = new Set([
 ])
 
 const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float'])
+// Longs beyond 2^53 cannot be written exactly in JSON numbers: the bound is what a query can say exactly.
+const WHOLE: Record<string, readonly [number, number]> = {
+  byte: [-128, 127], short: [-32_768, 32_767], integer: [-2_147_483_648, 2_147_483_647], long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+}
 
 interface MappingNode { type?: string, properties?: Record<string, MappingNode>, fields?: Record<string, MappingNode> }
 
@@ -35,7 +43,8 @@ export function fieldsOfMapping (mapping: MappingNode): Map<string, FieldInfo> {
   const out = new Map<string, FieldInfo>()
   const add = (name: string, node: MappingNode): void => {
     const type = node.type === undefined ? undefined : typeOf(node.type)
-    if (type !== undefined) out.set(name, { name, type, leadingWildcard: type === 'keyword' && SMALL_KEYWORDS.has(name) })
+    const bounds = node.type === undefined ? undefined : WHOLE[node.type]
+    if (type !== undefined) out.set(name, { name, type, leadingWildcard: type === 'keyword' && SMALL_KEYWORDS.has(name), ...(bounds === undefined ? {} : { bounds }) })
     for (const [sub, child] of Object.entries(node.fields ?? {})) add(`${name}.${sub}`, child)
     for (const [key, child] of Object.entries(node.properties ?? {})) add(name === '' ? key : `${name}.${key}`, child)
   }
@@ -54,7 +63,7 @@ const DETAIL_KEY = /^audit\.details\.[a-z][a-z0-9_]{0,63}$/
 export function lookupField (name: string): FieldInfo | undefined {
   const known = EVENT_FIELDS.get(name)
   if (known !== undefined) return known
-  if (DETAIL_KEY.test(name)) return { name, type: 'keyword', leadingWildcard: false }
+  if (DETAIL_KEY.test(name)) return { name, type: 'keyword', leadingWildcard: false, flattenedKey: true }
   return undefined
 }
 

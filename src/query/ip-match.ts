@@ -7,5 +7,7 @@ export function isIpOrCidr (value: string): boolean {
   const version = isIP(value.slice(0, slash))
   const prefix = value.slice(slash + 1)
   if (version === 0 || !/^\d{1,3}$/.test(prefix)) return false
+  // Elasticsearch refuses a prefix on an IPv4-mapped IPv6 address (::ffff:1.2.3.4/120): v4 or v6 bits?
+  if (version === 6 && /^\[::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}\]$/.test(new URL(`http://[${value.slice(0, slash)}]`).hostname)) return false
   return Number(prefix) <= (version === 4 ? 32 : 128)
 }

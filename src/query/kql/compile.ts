@@ -122,6 +122,11 @@ function range (field: FieldInfo, fieldPosition: number, op: RangeOp, literal: L
 
 function wildcard (field: FieldInfo, literal: Literal): Compiled {
   const stars = literal.chunks.length - 1
+  if (field.flattenedKey === true) {
+    // Keys of a flattened object take prefix queries only.
+    if (stars > 1 || literal.chunks[1] !== '' || literal.chunks[0] === '') throw new KqlError(`on ${field.name}, a wildcard works only at the end of the value (a prefix, such as ${field.name}:ab*)`, literal.position)
+    return { query: { prefix: { [field.name]: { value: checkLength(literal).slice(0, -1) } } }, scoring: false }
+  }
   if (stars > MAX_WILDCARDS) throw new KqlError(`too many wildcards (${stars}; at most ${MAX_WILDCARDS} per value)`, literal.position)
   if (literal.chunks[0] === '' && !field.leadingWildcard) throw new KqlError(`leading wildcards are not allowed on ${field.name}`, literal.position)
   checkLength(literal)
@@ -155,6 +160,8 @@ function level (text: string, literal: Literal): number {
 function number (field: FieldInfo, literal: Literal, text: string): number {
   const n = Number(text)
   if (!/^-?\d+(\.\d+)?$/.test(text) || !Number.isFinite(n)) throw expected('a number', field, literal, text)
+  const [min, max] = field.bounds ?? [-Infinity, Infinity]
+  if (n < min || n > max) throw expected(`a number from ${min} to ${max}`, field, literal, text)
   return n
 }
 

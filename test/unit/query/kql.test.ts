@@ -185,6 +185,19 @@ t.test('limits', async t => {
   fails(t, `user.id:${'('.repeat(21)}a${')'.repeat(21)}`, 28, /nested too deeply/)
 })
 
+t.test('values Elasticsearch refuses are refused here, with the field and the position', async t => {
+  // Found by sending generated queries to the engine (test/integration/query-engine.test.ts).
+  fails(t, 'source.port > 99999999999999999999', 14, /expected a number from -2147483648 to 2147483647 for source\.port/)
+  fails(t, 'audit.importance.score:40000', 23, /from -32768 to 32767/)
+  t.same(q('source.port <= 2147483647'), { range: { 'source.port': { lte: 2147483647 } } })
+  t.same(q('audit.details.reason:fra*'), { prefix: { 'audit.details.reason': { value: 'fra' } } }, 'a prefix on a key of the details')
+  t.same(q('audit.details.reason:*'), { exists: { field: 'audit.details.reason' } })
+  for (const value of ['*aud', 'fr*ud', 'f*r*']) fails(t, `audit.details.reason:${value}`, 21, /only at the end of the value/)
+  fails(t, 'source.ip:"::ffff:1.2.3.4/120"', 10, /expected an IP address or a CIDR block/)
+  t.same(q('source.ip:"::ffff:1.2.3.4"'), term('source.ip', '::ffff:1.2.3.4'), 'a mapped address without a prefix is fine')
+  t.same(q('source.ip:"2001:db8::/32"'), term('source.ip', '2001:db8::/32'))
+})
+
 t.test('fuzz: any input compiles or fails with a KqlError', async t => {
   const ALPHABET = ['(', ')', '{', '}', ':', '<', '>', '>=', '<=', '"', '\\', '*', ' ', ' ', 'and', 'or', 'not', 'OR', '\\and',
     '\\*', '\\"', 'message', 'event.action', 'source.ip', 'source.port', '@timestamp', 'audit.importance.level', 'audit.details',
