@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the local engines and the browser tests need on a fresh Debian machine: redis-server, a JDK 21+, Maven, Chromium.
+# Installs what the local engines and the tests need on a fresh Debian machine: redis-server, a JDK 21+, Maven, Chromium,
+# and the fuzzer (schemathesis, in a project-local Python environment).
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
@@ -22,3 +23,5 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 echo "engines prerequisites: ok"
+# The schema-driven fuzzer of the test suite (Python, into .local/fuzz-venv).
+bash "$(dirname "${BASH_SOURCE[0]}")/../fuzz/install.sh"
