@@ -36,6 +36,8 @@ export class DurableAck {
 
   /** Learns what the server offers; fails (with what to change) when it cannot put a job on disk before replying. */
   static async open (redis: Redis, options: { timeoutMs: number, recheckMs?: number, clock?: { now: () => number } }): Promise<DurableAck> {
+    // A Cluster client sends INFO, CONFIG and WAITAOF to any node, not the one that took the job.
+    if (redis.isCluster) throw new DurableAckError('SILLAGE_DURABLE_ACK=on is not available on a Redis Cluster: use one server or Sentinel, or run every primary with appendfsync always')
     const info = await redis.info('server')
     const method: DurableMethod = supportsWaitAof(redisVersion(info)) ? 'waitaof' : 'fsync-always'
     const ack = new DurableAck(redis, method, options.timeoutMs, options.clock ?? Date, options.recheckMs ?? 5000)

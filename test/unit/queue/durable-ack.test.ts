@@ -55,3 +55,8 @@ t.test('without AOF nothing is ever on disk: refused at start', async t => {
   const { redis } = fakeRedis({ version: '7.4.0', aof: false, fsync: 'always' })
   await t.rejects(DurableAck.open(redis, { timeoutMs: 1000 }), /appendonly yes/)
 })
+
+t.test('a Redis Cluster client is refused: its commands reach any node, not the one that took the job', async t => {
+  const { redis } = fakeRedis({ version: '7.4.0', aof: true, fsync: 'always' })
+  await t.rejects(DurableAck.open(Object.assign(redis, { isCluster: true }), { timeoutMs: 1000 }), /not available on a Redis Cluster/)
+})
