@@ -6,6 +6,7 @@ import type { StoredEvent } from '../events/schema.ts'
 import { bulkCreate } from './bulk.ts'
 import { eventDocId } from './event-doc-id.ts'
 import { deadLetterIndex } from './index-names.ts'
+import { canonicalize } from '../integrity/canonical.ts'
 
 /** A dead letter as stored: the refused event whole (`raw`), why, and what replays were made of it. */
 export interface StoredLetter {
@@ -36,7 +37,7 @@ export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLet
   const at = new Date(now()).toISOString()
   const docs = letters.map(l => {
     const raw = JSON.parse(l.event.json) as StoredEvent
-    const content = createHash('sha256').update(l.event.json).digest('hex').slice(0, 16)
+    const content = contentId(l.event.json)
     const refusal = { target_index: l.event.index, status: l.status, error_type: l.errorType, reason: l.reason }
     const doc: StoredLetter = { '@timestamp': at, letter_id: content, event_id: l.event.id, tenant: raw.audit.tenant, ...refusal, raw }
     return { index, id: `${eventDocId(raw.audit.tenant, l.event.id)}#${content}`, doc, refusal }
@@ -51,6 +52,30 @@ export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLet
   const operations = again.flatMap(d => [{ update: { _index: index, _id: d.id } }, { doc: { '@timestamp': at, ...d.refusal, replayed_at: null } }])
   const r = await es.bulk({ operations, filter_path: ['errors', 'items.*.error.reason'] })
   if (r.errors) throw new Error(`dead letters not reopened: ${JSON.stringify(r.items[0])}`)
+}
+
+/** 16 hex digits of the SHA-256 of the queued event's canonical JSON: a letter's id in the API. */
+const contentId = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 16)
+
+/**
+ * Gives letters written before `letter_id` existed their id (the suffix of `<tenant>/<event id>#<content>`
+ * document ids, or the hash of the event for the oldest, whose `_id` is the event id), so the API finds every
+ * letter by it. Runs at each start; once done, it finds nothing to do.
+ */
+export async function backfillLetterIds (es: Es, prefix: string): Promise<number> {
+  const index = deadLetterIndex(prefix)
+  let done = 0
+  for (;;) {
+    const r = await es.search<StoredLetter>({ index, size: 1000, query: { bool: { must_not: [{ exists: { field: 'letter_id' } }] } } })
+    if (r.hits.hits.length === 0) return done
+    const operations = r.hits.hits.flatMap(h => {
+      const id = h._id as string
+      const letterId = id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : contentId(canonicalize(h._source?.raw))
+      return [{ update: { _index: index, _id: id } }, { doc: { letter_id: letterId } }]
+    })
+    await es.bulk({ operations, refresh: 'wait_for' })
+    done += r.hits.hits.length
+  }
 }
 
 export interface LetterQuery {

@@ -5,6 +5,7 @@ import type { Es } from './elasticsearch.ts'
 import type { Capabilities } from './capabilities.ts'
 import { RETENTION_CLASSES, type RetentionClass } from './retention-classes.ts'
 import { classAlias, classPattern, deadLetterIndex, eventsAlias } from './index-names.ts'
+import { backfillLetterIds } from './dead-letters.ts'
 import { deleteAfterDays } from './retention.ts'
 import { installIntegrityIndices } from './integrity-store.ts'
 
@@ -69,6 +70,7 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
   } else {
     // Fields added since the index was created (replays); mappings only ever gain fields.
     await es.indices.putMapping({ index: dead, ...readJson('deadletter-mappings.json') })
+    await backfillLetterIds(es, layout.prefix)
   }
   await installIntegrityIndices(es, layout.prefix, layout.replicas)
 }

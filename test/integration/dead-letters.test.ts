@@ -1,8 +1,10 @@
 import t from 'tap'
+import { createHash } from 'node:crypto'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { writeDeadLetters } from '../../src/store/dead-letters.ts'
 import { canonicalize } from '../../src/integrity/canonical.ts'
 import type { DeadLetter } from '../../src/indexer/bulk-batcher.ts'
+import { installTemplates } from '../../src/store/templates.ts'
 
 /** A refused event as the worker hands it over: `n` seconds after a fixed time, so the order is known. */
 function letter (tenant: string, id: string, errorType: string, n: number): { letter: DeadLetter, at: number } {
@@ -53,4 +55,15 @@ t.test('dead letters: listed newest first and paged, filtered, confined to the t
   t.same(batch.skipped.map((s: { id: string }) => s.id).sort(), [a3.id, b1.id, '0123456789abcdef'].sort(), 'each skipped with its reason (b-1 is another tenant\'s: unknown here)')
   t.equal((await post(KEYS.admin, '/v1/dead-letters/replay', { ids: [] })).statusCode, 400)
   t.equal((await get(KEYS.ingest, '/v1/dead-letters')).statusCode, 403)
+
+  // Letters of earlier versions, without letter_id: given one at the next start, then found by it.
+  const old = (id: string) => ({ '@timestamp': '2026-11-01T00:00:00.000Z', event_id: id, tenant: 'brand-a', target_index: 'x', status: 400, error_type: 'mapper_parsing_exception', reason: 'old', raw: { event: { id }, audit: { tenant: 'brand-a' } } })
+  await stack.es.index({ index: `${prefix}-deadletter`, id: 'brand-a/old-1#0123456789abcdef', document: old('old-1') })
+  await stack.es.index({ index: `${prefix}-deadletter`, id: 'old-2', document: old('old-2'), refresh: true })
+  await installTemplates(stack.es, { prefix, replicas: 0, retentionDays: stack.config.retentionDays }, stack.caps)
+  const olds = (await get(KEYS.admin, '/v1/dead-letters?error_type=mapper_parsing_exception')).json()
+  t.same(olds.letters.map((l: { id: string }) => l.id).sort(), ['0123456789abcdef', sha16(canonicalize(old('old-2').raw))].sort(), 'earlier letters have an API id')
+  for (const l of olds.letters) t.equal((await get(KEYS.admin, `/v1/dead-letters/${l.id}`)).json().event_id, l.event_id)
 })
+
+const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
