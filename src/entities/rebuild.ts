@@ -11,7 +11,7 @@ import { stateOf, versionOf, writeStates } from './entity-writes.ts'
 type Query = estypes.QueryDslQueryContainer
 
 const FIELD: Record<Kind, string> = { user: 'user.id', device: 'audit.device.id', ip: 'source.ip' }
-const GROUP_KEYS = 1000
+const GROUP_KEYS = 5000
 const GROUP_EVENTS = 50_000
 
 export interface RebuildOptions { tenant?: string, graceMs: number, now?: () => number, log?: (line: string) => void }
@@ -89,7 +89,7 @@ async function listTenants (es: Es, prefix: string): Promise<string[]> {
   return tenants
 }
 
-/** A field's values in order, grouped so that each group holds at most 1,000 values and about 50,000 events. */
+/** A field's values in order, grouped so that each group holds at most 5,000 values and about 50,000 events. */
 async function * keyGroups (es: Es, prefix: string, tenant: string | undefined, field: string): AsyncGenerator<string[]> {
   const query: Query = { bool: { filter: [...(tenant === undefined ? [] : [{ term: { 'audit.tenant': tenant } }]), { exists: { field } }] } }
   let after: Record<string, estypes.FieldValue> | undefined

@@ -10,7 +10,7 @@ export interface EntityUpdaterOptions {
   /** How long an event's place in a user's ledger is kept (from its `event.ingested`): longer than job retries last. */
   graceMs: number
   now?: () => number
-  /** Entities whose last written state this process keeps (default 20,000). */
+  /** Entities whose last written state this process keeps (default 5,000: the busy ones, within the worker's memory budget). */
   cacheSize?: number
 }
 
@@ -35,7 +35,7 @@ export class EntityUpdater {
 
   constructor (private readonly store: EntitiesStore, private readonly options: EntityUpdaterOptions) {
     this.now = options.now ?? Date.now
-    this.cache = new StateCache(options.cacheSize ?? 20_000)
+    this.cache = new StateCache(options.cacheSize ?? 5000)
   }
 
   /**
