@@ -29,9 +29,12 @@ const RUNS: FuzzRun[] = LONG
 const RUN_TIMEOUT_MS = (LONG ? 45 : 4) * 60_000
 t.setTimeout((LONG ? 200 : 14) * 60_000)
 
-/** Server errors as the service logged them: the fuzzer sees a 500, the log says why. */
+/**
+ * Server errors as the service logged them (the fuzzer sees a 500, the log says why), and values Elasticsearch
+ * refused (a 400 the service should have given itself, naming the field, before any query).
+ */
 const serverErrors: string[] = []
-const log = pino({ level: 'error' }, {
+const log = pino({ level: 'warn' }, {
   write: (line: string) => {
     const entry = JSON.parse(line) as { msg?: string, err?: { message?: string, stack?: string } }
     if (entry.msg === 'request failed' || entry.msg === 'Elasticsearch refused the request') serverErrors.push(`${entry.msg}: ${entry.err?.stack ?? entry.err?.message ?? line}`.slice(0, 1500))
@@ -68,7 +71,7 @@ t.test(`schemathesis against /openapi.json (${LONG ? 'long' : 'short'} run, seed
     t.ok(result.cases > 0, `${run.name}: ${result.cases} cases on ${result.operations} operations in ${result.seconds} s`)
     t.equal(result.exitCode, 0, `${run.name}: no failing case`, { diagnostic: result.exitCode !== 0, failures: result.failures || result.output.slice(-4000) })
   }
-  t.same(serverErrors, [], 'the service logged no server error', { diagnostic: serverErrors.length > 0 })
+  t.same(serverErrors, [], 'the service logged no server error and no value refused by Elasticsearch', { diagnostic: serverErrors.length > 0 })
   const total = results.reduce((sum, r) => sum + r.cases, 0)
   const seconds = results.reduce((sum, r) => sum + r.seconds, 0)
   t.comment(`fuzz: ${total} cases in ${Math.round(seconds)} s (seed ${SEED}): ${results.map(r => `${r.name} ${r.cases}`).join(', ')}`)
