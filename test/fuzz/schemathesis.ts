@@ -43,7 +43,9 @@ const CHECKS = 'not_a_server_error,status_code_conformance,response_schema_confo
 export async function runSchemathesis (base: string, run: FuzzRun, seed: number, timeoutMs: number): Promise<FuzzResult> {
   const args = [
     'run', `${base}/openapi.json`, '--checks', CHECKS, '--phases', run.phases, '--max-examples', String(run.maxExamples),
-    '--seed', String(seed), '--workers', '2', '--no-color', '--request-timeout', '60', '--generation-database', 'none',
+    // One worker thread: CPython 3.11 can fail parsing in two threads at once ("AST constructor recursion depth
+    // mismatch", inside hypothesis); runs go side by side as processes instead.
+    '--seed', String(seed), '--workers', '1', '--no-color', '--request-timeout', '60', '--generation-database', 'none',
     '--generation-with-security-parameters', 'false', '--suppress-health-check', 'all', '--output-truncate', 'false',
     '--header', `Authorization: ApiKey ${run.key}`, ...(run.filters ?? [])
   ]
