@@ -1,15 +1,16 @@
 /**
- * Risk per user, as plain arithmetic: every finding, alert and important event that concerns a user adds
- * points, weighted by what it is, and halved every half-life since it happened. The weights are data, listed
- * in docs/alerts.md.
+ * Risk per user, device or address, as plain arithmetic: every finding, alert and important event that
+ * concerns one adds points, weighted by what it is, and halved every half-life since it happened. The weights
+ * are data, listed in docs/alerts.md.
  */
 
-/** Points of a fraud-signal finding, per user it names. */
+/** Points of a fraud-signal finding, per user, device or address it concerns. */
 export const SIGNAL_WEIGHTS: Record<string, number> = {
   'change-then-withdraw': 40,
   'impossible-travel': 35,
   'failed-logins': 20,
-  'shared-device': 15
+  'shared-device': 15,
+  'shared-ip': 15
 }
 
 /** Points of an alert, by its severity. */
@@ -21,7 +22,8 @@ export const EVENT_FACTOR = 0.1
 export const REPEAT_FACTOR = 0.5
 
 export interface RiskItem {
-  userId: string
+  /** The user id, device id or address the item counts for. */
+  key: string
   kind: 'signal' | 'alert' | 'event'
   /** Signal name, rule name, or event action. */
   name: string
@@ -36,17 +38,17 @@ export interface RiskItem {
   figure?: unknown
 }
 
-export interface Contribution extends Omit<RiskItem, 'userId' | 'time'> {
+export interface Contribution extends Omit<RiskItem, 'key' | 'time'> {
   at: string
   /** Points before decay. */
   weight: number
   /** Points after decay: what the score adds. */
   points: number
-  /** A signal finding and an alert about the same events count once (the larger); the other is named here. */
+  /** Two findings about the same events count once (the larger); the other is named here. */
   sameAs?: string
 }
 
-export interface UserRisk { userId: string, score: number, contributions: Contribution[] }
+export interface SubjectRisk { key: string, score: number, contributions: Contribution[] }
 
 export const MAX_CONTRIBUTIONS = 20
 
@@ -61,32 +63,42 @@ function weightOf (item: RiskItem, repeats: number): number {
   return (item.score ?? 0) * EVENT_FACTOR * REPEAT_FACTOR ** repeats
 }
 
-/** Users ranked by risk, highest first (ties by user id), each with its contributions, largest first. */
-export function scoreUsers (items: readonly RiskItem[], now: number, halfLifeMs: number): UserRisk[] {
-  const byUser = new Map<string, RiskItem[]>()
-  for (const i of items) byUser.set(i.userId, [...(byUser.get(i.userId) ?? []), i])
-  const out: UserRisk[] = []
-  for (const [userId, list] of byUser) {
+/** Keys (users, devices or addresses) ranked by risk, highest first (ties by key), each with its contributions, largest first. */
+export function rankByRisk (items: readonly RiskItem[], now: number, halfLifeMs: number): SubjectRisk[] {
+  const byKey = new Map<string, RiskItem[]>()
+  for (const i of items) {
+    const list = byKey.get(i.key)
+    if (list === undefined) byKey.set(i.key, [i])
+    else list.push(i)
+  }
+  const out: SubjectRisk[] = []
+  for (const [key, list] of byKey) {
     const contributions = [...mergeFindings(list, now, halfLifeMs), ...eventContributions(list, now, halfLifeMs)]
     contributions.sort((a, b) => b.points - a.points || (a.at < b.at ? 1 : -1))
     const score = round(contributions.reduce((s, c) => s + c.points, 0))
-    out.push({ userId, score, contributions: contributions.slice(0, MAX_CONTRIBUTIONS) })
+    out.push({ key, score, contributions: contributions.slice(0, MAX_CONTRIBUTIONS) })
   }
-  return out.sort((a, b) => b.score - a.score || (a.userId < b.userId ? -1 : 1))
+  return out.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : 1))
 }
 
 function contribution (item: RiskItem, weight: number, now: number, halfLifeMs: number): Contribution {
-  const { userId: _u, time, ...rest } = item
+  const { key: _k, time, ...rest } = item
   return { ...rest, at: new Date(time).toISOString(), weight: round(weight), points: round(decay(weight, now - time, halfLifeMs)) }
 }
 
-/** Signal findings and alerts; an alert sharing an event with a finding is the same story, counted once. */
+// Findings of different kinds (a signal and an alert), or the same signal, can tell one story.
+const sameStory = (a: RiskItem, b: RiskItem): boolean => a.kind !== b.kind || (a.kind === 'signal' && a.name === b.name)
+
+/**
+ * Signal findings and alerts; an alert sharing an event with a finding is the same story, counted once. So is
+ * the same signal found two ways over the same events (a burst of failed sign-ins per user and per address).
+ */
 function mergeFindings (list: RiskItem[], now: number, halfLifeMs: number): Contribution[] {
   const findings = list.filter(i => i.kind !== 'event').map(i => ({ item: i, weight: weightOf(i, 0), sameAs: undefined as string | undefined, gone: false }))
   for (const a of findings) {
     if (a.gone) continue
     for (const b of findings) {
-      if (b === a || b.gone || a.item.kind === b.item.kind) continue
+      if (b === a || b.gone || !sameStory(a.item, b.item)) continue
       if (!b.item.eventIds.some(id => a.item.eventIds.includes(id))) continue
       const [keep, drop] = b.weight > a.weight ? [b, a] : [a, b]
       drop.gone = true

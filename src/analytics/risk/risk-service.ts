@@ -1,97 +1,97 @@
-import type { estypes } from '@elastic/elasticsearch'
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { EventsAggregator } from '../../store/events-aggregate.ts'
 import type { AlertsStore } from '../../store/alerts-store.ts'
+import { buildQuery } from '../../query/build-query.ts'
+import { maskedFieldProblem } from '../../query/masked-access.ts'
 import type { SignalsService } from '../signals/signals-service.ts'
-import type { Signal } from '../signals/common.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, type Query } from '../behaviour/request.ts'
 import { RiskRequest, type RiskResponse } from './risk-schema.ts'
-import { scoreUsers, type RiskItem } from './risk-score.ts'
+import { rankByRisk, type SubjectRisk } from './risk-score.ts'
+import { alertItems, eventsToLocate, signalItems, SUBJECT_FIELDS, type AlertFacts, type AnySignal, type FoundSignals, type Subject } from './risk-subjects.ts'
+import { RiskReads } from './risk-reads.ts'
 
 const check = requestChecker<RiskRequest>(RiskRequest, 'the risk request is invalid')
 const DEFAULT_FROM = 'now-30d'
-const TOP_USERS = 1000
-const EVENTS_PER_USER = 10
-const EVENT_FIELDS = ['event.id', 'event.action', 'audit.importance.score', 'audit.importance.level', '@timestamp']
+const MAX_ALERTS = 1000
 
-type AnySignal = Signal<Record<string, unknown>>
-interface UserBucket { key: string, events: { hits: { hits: Array<{ fields?: Record<string, unknown[]> }> } } }
+type Found = Promise<{ signals: AnySignal[], bounds: { truncated: boolean } }>
 
 /**
- * Risk per user over the selected events (default: the last 30 days): the four fraud signals with their
- * default parameters, the tenant's open and acknowledged alerts grouped by user, and each user's most
- * important events (high and critical), scored and decayed by risk-score.ts.
+ * Risk per user, device or address over the selected events (default: the last 30 days): the fraud signals
+ * with their default parameters, the tenant's open and acknowledged alerts, and each key's most important
+ * events (high and critical), scored and decayed by risk-score.ts; risk-subjects.ts says what counts for whom.
  */
 export class RiskService {
-  constructor (private readonly signals: SignalsService, private readonly events: EventsAggregator, private readonly alerts: Pick<AlertsStore, 'search'>, private readonly clock: { now: () => number } = Date) {}
+  private readonly reads: RiskReads
 
-  async users (body: unknown, scope: ReadScope): Promise<RiskResponse> {
+  constructor (private readonly signals: SignalsService, events: EventsAggregator, private readonly alerts: Pick<AlertsStore, 'search'>, private readonly clock: { now: () => number } = Date) {
+    this.reads = new RiskReads(events)
+  }
+
+  async rank (body: unknown, scope: ReadScope): Promise<RiskResponse> {
     let halfLifeMs = 0
     const { req, query: selected } = check(body, scope, (r, errors) => {
       halfLifeMs = durationOf(r.halfLife ?? '7d', '/halfLife', 365 * 86_400_000, '365d', errors)
       if (halfLifeMs > 0 && halfLifeMs < 3_600_000) errors.push({ index: 0, path: '/halfLife', message: 'must be at least 1h' })
+      // Ranking addresses groups events by clear address: refused to masked readers, like any grouping on it.
+      if (scope.masked && r.subject === 'ip') errors.push({ index: 0, path: '/subject', message: maskedFieldProblem(SUBJECT_FIELDS.ip) as string })
     })
+    const subject = req.subject ?? 'user'
+    const field = SUBJECT_FIELDS[subject]
     const period = req.filters?.period
     const query = period === undefined ? and(selected, { range: { '@timestamp': { gte: DEFAULT_FROM } } }) : selected
     const now = this.clock.now()
-    const limit = req.scanLimit ?? DEFAULT_SCAN_LIMIT
-    const base = { size: 1000, scanLimit: limit }
-    const found = await Promise.all([
-      this.signals.findChangeThenWithdraw(query, base, 86_400_000, scope),
-      this.signals.findImpossibleTravel(query, { ...base, maxSpeedKmh: 1000, minDistanceKm: 100 }, scope),
-      this.signals.findFailedLogins(query, { ...base, by: 'user', threshold: 5 }, 600_000, scope),
-      this.signals.findSharedKeys(query, { by: 'device', minUsers: 3, size: 1000 }, scope)
-    ]) as unknown as Array<{ signals: AnySignal[], bounds: { truncated: boolean } }>
-    const names = ['change-then-withdraw', 'impossible-travel', 'failed-logins', 'shared-device']
-    const items: RiskItem[] = found.flatMap((f, i) => f.signals.flatMap(s => signalItems(names[i] as string, s)))
-    const { alerts } = await this.alerts.search({
-      tenant: scope.tenant, status: ['open', 'acknowledged'], groupField: 'user.id',
-      from: period?.from ?? DEFAULT_FROM, ...(period?.to === undefined ? {} : { to: period.to })
-    }, 1000)
-    for (const a of alerts) {
-      if (a.group === null) continue
-      items.push({ userId: a.group, kind: 'alert', name: a.rule_name ?? a.system ?? 'alert', level: a.severity, time: Date.parse(a.last_event_at ?? a.created_at), eventIds: a.evidence, alertId: a.id, figure: a.figure })
-    }
-    items.push(...await this.importantEvents(query, [...new Set(items.map(i => i.userId))]))
-    const ranked = scoreUsers(items, now, halfLifeMs)
-    return { users: ranked.slice(0, req.size ?? 20), found: ranked.length, halfLifeMs, at: new Date(now).toISOString(), truncated: found.some(f => f.bounds.truncated) }
+    const { found, truncated } = await this.findings(query, subject, req.scanLimit ?? DEFAULT_SCAN_LIMIT, scope)
+    const alerts = await this.openAlerts(scope, subject, period?.from ?? DEFAULT_FROM, period?.to)
+    // Where the events of findings and alerts about users happened; looked up over the whole tenant, as facts.
+    const toLocate = eventsToLocate(found, alerts, subject)
+    const located = toLocate.length === 0 ? new Map<string, string>() : await this.reads.keysOfEvents(buildQuery({}, scope, []), field, toLocate)
+    const keyOf = (id: string): string | undefined => located.get(id)
+    const items = [...signalItems(found, subject, keyOf), ...alertItems(alerts, subject, keyOf)]
+    items.push(...await this.reads.importantEvents(query, field, [...new Set(items.map(i => i.key))]))
+    const ranked = rankByRisk(items, now, halfLifeMs)
+    const top = ranked.slice(0, req.size ?? 20)
+    const common = { subject, found: ranked.length, halfLifeMs, at: new Date(now).toISOString(), truncated }
+    if (subject === 'user') return { ...common, users: top.map(r => ({ userId: r.key, score: r.score, contributions: r.contributions })) }
+    const listed = await this.withUsers(query, field, top)
+    return subject === 'device'
+      ? { ...common, devices: listed.map(({ key, ...r }) => ({ deviceId: key, ...r })) }
+      : { ...common, ips: listed.map(({ key, ...r }) => ({ ip: key, ...r })) }
   }
 
-  /** Each user's most important events: the top users by their highest score, and the users already named. */
-  private async importantEvents (query: Query, named: string[]): Promise<RiskItem[]> {
-    const important = and(query, { terms: { 'audit.importance.level': ['high', 'critical'] } })
-    const perUser: estypes.AggregationsAggregationContainer = {
-      top_hits: { size: EVENTS_PER_USER, sort: [{ 'audit.importance.score': { order: 'desc' } }, { '@timestamp': { order: 'desc' } }], _source: false, docvalue_fields: EVENT_FIELDS }
+  /** The signals that can concern the subject, each with what its findings are keyed by. */
+  private async findings (query: Query, subject: Subject, scanLimit: number, scope: ReadScope): Promise<{ found: FoundSignals[], truncated: boolean }> {
+    const base = { size: 1000, scanLimit }
+    const runs: Array<[string, Subject, Found]> = [
+      ['change-then-withdraw', 'user', this.signals.findChangeThenWithdraw(query, base, 86_400_000, scope) as unknown as Found],
+      ['impossible-travel', 'user', this.signals.findImpossibleTravel(query, { ...base, maxSpeedKmh: 1000, minDistanceKm: 100 }, scope) as unknown as Found],
+      ['failed-logins', 'user', this.signals.findFailedLogins(query, { ...base, by: 'user', threshold: 5 }, 600_000, scope) as unknown as Found]
+    ]
+    if (subject === 'ip') {
+      runs.push(['failed-logins', 'ip', this.signals.findFailedLogins(query, { ...base, by: 'ip', threshold: 5 }, 600_000, scope) as unknown as Found])
+      runs.push(['shared-ip', 'ip', this.signals.findSharedKeys(query, { by: 'ip', minUsers: 3, size: 1000 }, scope) as unknown as Found])
+    } else {
+      runs.push(['shared-device', 'device', this.signals.findSharedKeys(query, { by: 'device', minUsers: 3, size: 1000 }, scope) as unknown as Found])
     }
-    const r = await this.events.run({
-      query: important,
-      aggs: {
-        top: { terms: { field: 'user.id', size: TOP_USERS, order: [{ best: 'desc' }, { _key: 'asc' }] }, aggs: { best: { max: { field: 'audit.importance.score' } }, events: perUser } },
-        ...(named.length === 0 ? {} : { named: { terms: { field: 'user.id', size: named.length, include: named.slice(0, 10_000) }, aggs: { events: perUser } } })
-      }
-    })
-    const buckets = [...((r.aggregations.top as { buckets?: UserBucket[] } | undefined)?.buckets ?? []), ...((r.aggregations.named as { buckets?: UserBucket[] } | undefined)?.buckets ?? [])]
-    const seen = new Set<string>()
-    const out: RiskItem[] = []
-    for (const b of buckets) {
-      for (const h of b.events.hits.hits) {
-        const f = h.fields ?? {}
-        const id = String(f['event.id']?.[0])
-        if (seen.has(id)) continue
-        seen.add(id)
-        out.push({ userId: String(b.key), kind: 'event', name: String(f['event.action']?.[0]), level: String(f['audit.importance.level']?.[0]), score: Number(f['audit.importance.score']?.[0]), time: Date.parse(String(f['@timestamp']?.[0])), eventIds: [id] })
-      }
+    const results = await Promise.all(runs.map(r => r[2]))
+    return {
+      found: results.map((f, i) => ({ name: runs[i]?.[0] as string, keyedBy: runs[i]?.[1] as Subject, signals: f.signals })),
+      truncated: results.some(f => f.bounds.truncated)
     }
-    return out
   }
-}
 
-/** A finding counts for each user it names, with that user's own events as evidence where they are told apart. */
-function signalItems (name: string, s: AnySignal): RiskItem[] {
-  const last = Math.max(...s.evidence.map(e => Date.parse(e['@timestamp'])))
-  const to = typeof s.figure.to === 'string' ? Date.parse(s.figure.to) : last
-  return s.users.map(userId => {
-    const own = s.evidence.filter(e => e.userId === userId).map(e => e.id)
-    return { userId, kind: 'signal' as const, name, time: Number.isFinite(to) ? to : last, eventIds: own.length > 0 ? own : s.evidence.map(e => e.id), figure: s.figure }
-  })
+  /** Open and acknowledged alerts: those grouped by the subject's field and, for devices and addresses, the newest of any group. */
+  private async openAlerts (scope: ReadScope, subject: Subject, from: string, to: string | undefined): Promise<AlertFacts[]> {
+    const filter = { tenant: scope.tenant, status: ['open', 'acknowledged'], from, ...(to === undefined ? {} : { to }) }
+    const grouped = (await this.alerts.search({ ...filter, groupField: SUBJECT_FIELDS[subject] }, MAX_ALERTS)).alerts
+    if (subject === 'user') return grouped
+    const seen = new Set(grouped.map(a => a.id))
+    const others = (await this.alerts.search(filter, MAX_ALERTS)).alerts.filter(a => !seen.has(a.id))
+    return [...grouped, ...others]
+  }
+
+  private async withUsers (query: Query, field: string, top: SubjectRisk[]): Promise<Array<SubjectRisk & { users: { count: number, complete: boolean, ids: string[] } }>> {
+    const users = await this.reads.usersOn(query, field, top.map(r => r.key))
+    return top.map(r => ({ key: r.key, score: r.score, users: users.get(r.key) ?? { count: 0, complete: true, ids: [] }, contributions: r.contributions }))
+  }
 }

@@ -12,9 +12,10 @@ export const riskRoutes: FastifyPluginAsyncTypebox<{ risk: RiskService }> = asyn
     validatorCompiler: () => () => true,
     schema: {
       tags: ['analytics'],
-      summary: 'Users ranked by risk: fraud-signal findings, open alerts and important events, decayed by a half-life, each with what contributed',
-      body: { ...RiskRequest, examples: [{ filters: { period: { from: 'now-30d' } }, halfLife: '7d', size: 20 }] },
-      response: { 200: RiskResponse, 400: Type.Ref(ErrorResponse, { description: 'Invalid filters, KQL or half-life; each problem with its path' }), ...authErrors }
+      summary: 'Users, devices or addresses ranked by risk: fraud-signal findings, open alerts and important events, decayed by a half-life, each with what contributed',
+      description: 'With `subject: "device"` or `"ip"`, findings and alerts that name a device or an address count for it, those about users count for the devices and addresses their events happened on, and each one lists the users seen on it.',
+      body: { ...RiskRequest, examples: [{ filters: { period: { from: 'now-30d' } }, halfLife: '7d', size: 20 }, { subject: 'device', filters: { period: { from: 'now-30d' } }, size: 20 }] },
+      response: { 200: RiskResponse, 400: Type.Ref(ErrorResponse, { description: 'Invalid filters, KQL, subject or half-life; each problem with its path' }), ...authErrors }
     }
-  }, async request => await risk.users(request.body, readScopeOf(request)))
+  }, async request => await risk.rank(request.body, readScopeOf(request)))
 }
