@@ -7,15 +7,16 @@ import { Utf8Sink } from './utf8-sink.ts'
  *   because Excel in many locales separates fields with it);
  * - UTF-8, optionally after a byte order mark so that Excel reads it as UTF-8;
  * - arrays are joined with `;` in one field, objects left in a field (such as `audit.details`) are JSON;
- * - formula injection (OWASP): a text field that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
- *   is prefixed with a single quote `'`, so no spreadsheet runs it. Numbers are written as numbers (a negative
- *   amount stays `-5`); every text field is checked, headers included (`'@timestamp`).
+ * - formula injection (OWASP's characters, and the NUL that ASVS 5.0 V1.2.10 adds): a text field that starts
+ *   with `=`, `+`, `-`, `@`, a tab, a carriage return or a NUL is prefixed with a single quote `'`, so no
+ *   spreadsheet runs it. Numbers are written as numbers (a negative amount stays `-5`); every text field is
+ *   checked, headers included (`'@timestamp`).
  */
 export const BOM = '\uFEFF'
 export const EOL = '\r\n'
 export const ARRAY_SEPARATOR = ';'
 
-const FORMULA_START = /^[=+\-@\t\r]/
+const FORMULA_START = /^[=+\-@\t\r\0]/
 const NEEDS_QUOTES = /[",;\r\n]/
 
 /** Prefixes a text that a spreadsheet would take for a formula. */
