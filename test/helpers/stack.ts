@@ -103,7 +103,9 @@ export async function cleanup (es: Es, config: Config): Promise<void> {
   // Deletes need exact names (action.destructive_requires_name), so the prefix's indices are listed first,
   // hidden ones too (system indices are hidden).
   const indices = await es.cat.indices({ index: `${p}-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed', 'hidden'] })
-  for (const { index } of indices) if (index !== undefined) await es.indices.delete({ index }, { ignore: [404] })
+  const names = indices.flatMap(({ index }) => index === undefined ? [] : [index])
+  // One request, one cluster-state update: the shared node is busy with every other test's prefix.
+  if (names.length > 0) await es.indices.delete({ index: names, ignore_unavailable: true })
   await es.indices.deleteIndexTemplate({ name: `${p}-*` }, { ignore: [404] })
   await es.cluster.deleteComponentTemplate({ name: `${p}-*` }, { ignore: [404] })
   // A test on its own Sentinel or Cluster removes those with the engines it started.

@@ -367,7 +367,7 @@ t.test('entries to be looked up wait out the ingest lock before they are sealed'
 })
 
 t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event is sealed once, in a log that verifies', async t => {
-  const TOTAL = 12_000
+  const TOTAL = 6_000
   const crashFile = join(dir, 'crash.ndjson')
   const crash = await startStack(t, { worker: false, env: { SILLAGE_CHECKPOINT_FILE: crashFile, SILLAGE_SIGNING_KEY: SEED } })
   const env = workerEnv(crash.config, { SILLAGE_CHECKPOINT_FILE: crashFile, SILLAGE_SIGNING_KEY: SEED, SILLAGE_CHECKPOINT_MS: '1000' })
@@ -384,7 +384,7 @@ t.test('a worker killed (SIGKILL) mid-ingest: after restart every stored event i
   }
   const first = start()
   let atKill = 0
-  while (atKill < 2000 && first.exitCode === null) {
+  while (atKill < 1000 && first.exitCode === null) {
     await sleep(50)
     atKill = await sealed()
   }

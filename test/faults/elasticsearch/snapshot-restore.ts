@@ -1,19 +1,20 @@
-import t from 'tap'
+import type { Test } from 'tap'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startFaultEs, startFaultRedis } from '../helpers/fault-engines.ts'
-import { auth, KEYS, startStack } from '../helpers/stack.ts'
-import { makeEvent } from '../helpers/events.ts'
-import { assertStoredOnce } from '../helpers/fault-invariant.ts'
-import { IntegrityStore } from '../../src/store/integrity-store.ts'
+import { startFaultRedis, type FaultEs } from '../../helpers/fault-engines.ts'
+import { auth, KEYS, startStack } from '../../helpers/stack.ts'
+import { makeEvent } from '../../helpers/events.ts'
+import { assertStoredOnce } from '../../helpers/fault-invariant.ts'
+import { IntegrityStore } from '../../../src/store/integrity-store.ts'
 
 const PER_TENANT = 300
 
-t.test('backup and restore: a snapshot of the event, integrity and system indices, all deleted, restored, and verified sound', async t => {
-  const es = await startFaultEs(t, 'snapshot')
+export const title = 'backup and restore: a snapshot of the event, integrity and system indices, all deleted, restored, and verified sound'
+
+export async function snapshotRestore (t: Test, es: FaultEs): Promise<void> {
   const redis = await startFaultRedis(t, 'snapshot')
   const dir = await mkdtemp(join(tmpdir(), 'sillage-snapshot-'))
   t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
@@ -76,4 +77,4 @@ t.test('backup and restore: a snapshot of the event, integrity and system indice
   const read = await app.inject({ method: 'GET', url: '/v1/events?q=*&size=1', headers: auth(key) })
   t.equal(read.statusCode, 200, 'a key created before the backup works after the restore (system indices restored)')
   t.equal(read.json().total, PER_TENANT, 'and reads its tenant\'s events')
-})
+}

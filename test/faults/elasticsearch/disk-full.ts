@@ -1,10 +1,10 @@
-import t from 'tap'
+import type { Test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startFaultEs, startFaultRedis } from '../helpers/fault-engines.ts'
-import { startFaultStack, watch } from '../helpers/fault-stack.ts'
-import { report, startLoad } from '../helpers/fault-load.ts'
-import { assertStoredOnce } from '../helpers/fault-invariant.ts'
-import type { Es } from '../../src/store/elasticsearch.ts'
+import { startFaultRedis, type FaultEs } from '../../helpers/fault-engines.ts'
+import { startFaultStack, watch } from '../../helpers/fault-stack.ts'
+import { report, startLoad } from '../../helpers/fault-load.ts'
+import { assertStoredOnce } from '../../helpers/fault-invariant.ts'
+import type { Es } from '../../../src/store/elasticsearch.ts'
 
 const DISK = 'cluster.routing.allocation.disk'
 
@@ -39,9 +39,10 @@ async function until (what: () => Promise<boolean>, timeoutMs: number): Promise<
   return performance.now() - t0
 }
 
-t.test('Elasticsearch disk full (flood stage), then a write block: events wait in the queue, are never dead-lettered, and flow once writes are allowed again', async t => {
+export const title = 'Elasticsearch disk full (flood stage), then a write block: events wait in the queue, are never dead-lettered, and flow once writes are allowed again'
+
+export async function diskFull (t: Test, es: FaultEs): Promise<void> {
   // The shared node turns the disk monitor off; this node needs it, to be told its disk is full.
-  const es = await startFaultEs(t, 'disk')
   const redis = await startFaultRedis(t, 'disk')
   const stack = await startFaultStack(t, { ELASTICSEARCH_URL: es.url, REDIS_URL: redis.url })
   const load = startLoad(stack.url, { run: 'full', batch: 20, pauseMs: 200 })
@@ -92,4 +93,4 @@ t.test('Elasticsearch disk full (flood stage), then a write block: events wait i
   report(t, 'write block', load.answers, writeBlocked, writeLifted)
   report(t, 'after the write block', load.answers, writeLifted, stopped)
   t.ok((during.statuses['202'] ?? 0) > 0 && Object.keys(during.statuses).every(s => s === '202' || s === '429'), 'ingest kept answering 202 (429 only if the queue filled)')
-})
+}

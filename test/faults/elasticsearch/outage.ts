@@ -1,15 +1,16 @@
-import t from 'tap'
+import type { Test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startFaultEs, startFaultRedis } from '../helpers/fault-engines.ts'
-import { startFaultStack, watch } from '../helpers/fault-stack.ts'
-import { report, startLoad } from '../helpers/fault-load.ts'
-import { assertStoredOnce } from '../helpers/fault-invariant.ts'
+import { startFaultRedis, type FaultEs } from '../../helpers/fault-engines.ts'
+import { startFaultStack, watch } from '../../helpers/fault-stack.ts'
+import { report, startLoad } from '../../helpers/fault-load.ts'
+import { assertStoredOnce } from '../../helpers/fault-invariant.ts'
 
 // 20 s in `npm test`; `npm run faults:long` runs the 60 s outage of the issue.
 const OUTAGE_S = Number(process.env.SILLAGE_FAULT_OUTAGE_S ?? 20)
 
-t.test(`Elasticsearch stopped for ${OUTAGE_S} s during ingest, then started: queued, retried with back-off, stored once`, async t => {
-  const es = await startFaultEs(t, 'outage')
+export const title = `Elasticsearch stopped for ${OUTAGE_S} s during ingest, then started: queued, retried with back-off, stored once`
+
+export async function outage (t: Test, es: FaultEs): Promise<void> {
   const redis = await startFaultRedis(t, 'outage')
   // A bound the client's rate fills during a long outage: past it, 429 with Retry-After.
   const stack = await startFaultStack(t, { ELASTICSEARCH_URL: es.url, REDIS_URL: redis.url, SILLAGE_QUEUE_MAX_JOBS: '150' })
@@ -56,4 +57,4 @@ t.test(`Elasticsearch stopped for ${OUTAGE_S} s during ingest, then started: que
   t.comment(`readiness: ${states.join(' → ')}`)
   t.ok(readiness.seen.some(s => typeof s.value === 'object' && s.value.status === 503 && s.value.components.elasticsearch === 'down'), '/health/ready reported Elasticsearch down (503)')
   t.match(await stack.ready(), { status: 200 }, 'and ready again after the restart')
-})
+}
