@@ -1,4 +1,11 @@
-import type { FieldError } from './events/validate.ts'
+/** One problem with one value: which one (index in a batch), which field (JSON pointer), why. */
+export interface FieldError {
+  index: number
+  path: string
+  message: string
+  /** Character offset in a query string, for query syntax errors. */
+  position?: number
+}
 
 /** The request is wrong; `errors` say where and why. Nothing of it was accepted. */
 export class ValidationError extends Error {

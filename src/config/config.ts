@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { type Scope, SCOPES } from '../auth/scopes.ts'
-import { RETENTION_CLASSES, type RetentionClass } from '../store/retention-classes.ts'
+import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-classes.ts'
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'
 import { parsePublicKey } from '../integrity/trusted-keys.ts'

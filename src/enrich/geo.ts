@@ -1,24 +1,14 @@
 import geoip from 'geoip-lite'
 import { Lru } from './lru.ts'
-import { ipScope, unmapIp, type IpScope } from './ip-scope.ts'
-
-export interface GeoFields {
-  country_iso_code: string
-  country_name?: string
-  region_iso_code?: string
-  city_name?: string
-  timezone?: string
-  location?: { lat: number, lon: number }
-}
-
-export interface GeoResult { scope: IpScope, geo?: GeoFields }
+import { ipScope, unmapIp } from './ip-scope.ts'
+import type { AddressLocation, SourceGeo } from '../events/enrichment.ts'
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' })
 
-function locate (ip: string): GeoFields | undefined {
+function locate (ip: string): SourceGeo | undefined {
   const hit = geoip.lookup(ip)
   if (hit === null || hit.country === '') return undefined
-  const geo: GeoFields = { country_iso_code: hit.country }
+  const geo: SourceGeo = { country_iso_code: hit.country }
   const name = countryNames.of(hit.country)
   if (name !== undefined && name !== hit.country) geo.country_name = name
   if (hit.region !== '') geo.region_iso_code = `${hit.country}-${hit.region}`
@@ -30,7 +20,7 @@ function locate (ip: string): GeoFields | undefined {
 }
 
 /** Private, loopback and reserved addresses are labelled, never guessed; public ones are located. */
-function resolve (ip: string): GeoResult | undefined {
+function resolve (ip: string): AddressLocation | undefined {
   const scope = ipScope(ip)
   if (scope === undefined) return undefined
   if (scope !== 'public') return { scope }
@@ -40,13 +30,13 @@ function resolve (ip: string): GeoResult | undefined {
 
 /** Both the scope check and the lookup are cached: the scope check alone allocates several objects per call. */
 export class GeoEnricher {
-  private readonly cache: Lru<GeoResult | undefined>
+  private readonly cache: Lru<AddressLocation | undefined>
 
   constructor (cacheSize: number) {
     this.cache = new Lru(cacheSize)
   }
 
-  lookup (ip: string): GeoResult | undefined {
+  lookup (ip: string): AddressLocation | undefined {
     return this.cache.get(ip, resolve)
   }
 

@@ -1,6 +1,5 @@
 import { BlockList, isIP } from 'node:net'
-
-export type IpScope = 'public' | 'private' | 'loopback' | 'reserved'
+import type { IpScope } from '../events/enrichment.ts'
 
 function list (ranges: Array<[string, number, 'ipv4' | 'ipv6']>): BlockList {
   const bl = new BlockList()

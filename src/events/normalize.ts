@@ -1,9 +1,8 @@
 import type { EventInput, StoredEvent } from './schema.ts'
 import type { FieldError } from './validate.ts'
 import type { ImportanceRule } from './importance-rules.ts'
-import type { GeoEnricher } from '../enrich/geo.ts'
-import type { DeviceEnricher } from '../enrich/device.ts'
-import type { RetentionClass } from '../store/retention-classes.ts'
+import type { DeviceDescription, Enrichment } from './enrichment.ts'
+import type { RetentionClass } from './retention-classes.ts'
 import { classify, RETENTION_OF } from './taxonomy.ts'
 import { rateImportance } from './importance.ts'
 import { uuidv7 } from './event-id.ts'
@@ -14,8 +13,6 @@ export interface NormalizeContext {
   maxFutureSkewMs: number
   retentionDays: Record<RetentionClass, number>
   rules: readonly ImportanceRule[]
-  geo: GeoEnricher
-  device: DeviceEnricher
 }
 
 const DAY_MS = 86_400_000
@@ -23,8 +20,11 @@ const DAY_MS = 86_400_000
 const SECRET_NAME = /pass(word)?|pwd|secret|token|otp|pin$|^pin|cvv|cvc|card_?number|private_?key|seed/i
 const SECRET_ACTIONS = new Set(['password_changed', 'password_reset_completed'])
 
-/** Checks the rules the schema cannot express, then builds the stored document with every server-side field. */
-export function normalizeEvent (input: EventInput, index: number, ctx: NormalizeContext): { event: StoredEvent } | { errors: FieldError[] } {
+/**
+ * Checks the rules the schema cannot express, then builds the stored document with every server-side field,
+ * placing what enrichment found for the event (`found`, see enrich/enrich-event.ts).
+ */
+export function normalizeEvent (input: EventInput, index: number, ctx: NormalizeContext, found: Enrichment): { event: StoredEvent } | { errors: FieldError[] } {
   const errors: FieldError[] = []
   const fail = (path: string, message: string): void => { errors.push({ index, path, message }) }
   const { category, direction } = classify(input.event.action)
@@ -85,14 +85,14 @@ export function normalizeEvent (input: EventInput, index: number, ctx: Normalize
   }
 
   if (input.source !== undefined) {
-    const located = ctx.geo.lookup(input.source.ip)
+    const located = found.location
     stored.source = { ...input.source, ...(located?.geo === undefined ? {} : { geo: located.geo }) }
     stored.related.ip = [input.source.ip]
     if (located !== undefined) stored.audit.ip_scope = located.scope
   }
 
   if (input.user_agent !== undefined) {
-    const d = ctx.device.parse(input.user_agent.original)
+    const d: DeviceDescription = found.device ?? { type: 'unknown' }
     stored.audit.device.type = d.type
     stored.user_agent = {
       original: input.user_agent.original,

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { CATEGORIES } from './taxonomy.ts'
-import { RETENTION_CLASSES } from '../store/retention-classes.ts'
+import { RETENTION_CLASSES } from './retention-classes.ts'
 
 export const OUTCOMES = ['success', 'failure', 'unknown'] as const
 export const ACTOR_TYPES = ['user', 'operator', 'system', 'api'] as const

@@ -1,4 +1,4 @@
-import type { RetentionClass } from '../store/retention-classes.ts'
+import type { RetentionClass } from './retention-classes.ts'
 
 export const CATEGORIES = ['authentication', 'profile', 'money', 'gaming', 'support', 'ui', 'custom'] as const
 export type Category = typeof CATEGORIES[number]

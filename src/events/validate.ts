@@ -2,17 +2,12 @@ import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler'
 import { EventInput } from './schema.ts'
 import { registerFormats } from './formats.ts'
+import type { FieldError } from '../errors.ts'
 
 registerFormats()
 
-/** One problem with one event: which event (index in the batch), which field (JSON pointer), why. */
-export interface FieldError {
-  index: number
-  path: string
-  message: string
-  /** Character offset in a query string, for query syntax errors. */
-  position?: number
-}
+// Checkers report FieldErrors, so their callers find the type here too.
+export type { FieldError }
 
 const MAX_ERRORS_PER_EVENT = 20
 

@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../events/schema.ts'
 import { checkShape, type FieldError } from '../events/validate.ts'
 import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
+import { enrichEvent, type Enrichers } from '../enrich/enrich-event.ts'
 import type { EventInput } from '../events/schema.ts'
 import { queueDepth, type EventsQueue } from '../queue/events-queue.ts'
 import { partitionIndex } from '../store/index-names.ts'
@@ -31,7 +32,7 @@ export interface IngestOptions {
   durable?: Pick<DurableAck, 'ready' | 'confirm'>
 }
 
-export type EnrichContext = Omit<NormalizeContext, 'now'>
+export type EnrichContext = Omit<NormalizeContext, 'now'> & Enrichers
 
 export interface Clock { now: () => number }
 
@@ -67,7 +68,7 @@ export class IngestService {
         foreign.push({ index, path: '/audit/tenant', message: `this API key records events for tenant "${writerTenant}" only` })
         return
       }
-      const result = normalizeEvent(item as EventInput, index, ctx)
+      const result = normalizeEvent(item as EventInput, index, ctx, enrichEvent(item as EventInput, this.enrich))
       if ('errors' in result) { errors.push(...result.errors); return }
       const first = firstIndexOf.get(result.event.event.id)
       if (first !== undefined) errors.push({ index, path: '/event/id', message: `repeats the id of event ${first} in the same request` })

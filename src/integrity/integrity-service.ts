@@ -13,7 +13,7 @@ import { consistencyProof, IntegrityConflictError, latestCheckpoint, listCheckpo
 import type { CheckpointList, ConsistencyProof, LatestCheckpoint, VerifyOutcome } from './log-schemas.ts'
 import { parsePartition } from '../store/index-names.ts'
 import { expiredPartitions } from '../store/retention.ts'
-import type { RetentionClass } from '../store/retention-classes.ts'
+import type { RetentionClass } from '../events/retention-classes.ts'
 
 /** Where events live and how long each class is kept: an event removed by retention is not a deletion. */
 export interface Retention { prefix: string, days: Record<RetentionClass, number> }

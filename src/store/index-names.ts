@@ -1,4 +1,4 @@
-import { RETENTION_CLASSES, type RetentionClass } from './retention-classes.ts'
+import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-classes.ts'
 
 /**
  * Events live in monthly partitions per retention class, named from the event's own time

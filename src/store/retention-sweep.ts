@@ -1,5 +1,5 @@
 import type { Es } from './elasticsearch.ts'
-import type { RetentionClass } from './retention-classes.ts'
+import type { RetentionClass } from '../events/retention-classes.ts'
 import { parsePartition, type Partition } from './index-names.ts'
 import { expiredPartitions } from './retention.ts'
 

@@ -1,4 +1,4 @@
-import type { RetentionClass } from './retention-classes.ts'
+import type { RetentionClass } from '../events/retention-classes.ts'
 import type { Partition } from './index-names.ts'
 
 const DAY_MS = 86_400_000
