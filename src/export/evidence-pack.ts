@@ -12,6 +12,9 @@ export interface PackedFile { path: string, sha256: string, bytes: number }
 
 export const MANIFEST = 'manifest.json'
 
+/** The text of a manifest, as the pack holds it (and as a background pack's manifest is kept beside it). */
+export const manifestText = (manifest: unknown): string => JSON.stringify(manifest, null, 2) + '\n'
+
 async function * hashed (chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, path: string, done: (f: PackedFile) => void): AsyncGenerator<Buffer> {
   const hash = createHash('sha256')
   let bytes = 0
@@ -42,7 +45,7 @@ export function zipPack (sources: readonly PackSource[], manifest: (files: Packe
   }
   zip.addReadStreamLazy(MANIFEST, { mtime }, cb => {
     try {
-      cb(null, Readable.from([Buffer.from(JSON.stringify(manifest(files), null, 2) + '\n')]))
+      cb(null, Readable.from([Buffer.from(manifestText(manifest(files)))]))
     } catch (err) {
       out.destroy(err as Error)
     }

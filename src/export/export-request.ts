@@ -55,6 +55,7 @@ export const ExportJobView = Type.Object({
   sha256: Type.Optional(Type.String({ description: 'SHA-256 of the file as downloaded' })),
   events_sha256: Type.Optional(Type.String({ description: 'PDF and evidence packs: SHA-256 of the NDJSON of the exported events (see the integrity page)' })),
   error: Type.Optional(Type.String()),
-  download_url: Type.Optional(Type.String())
+  download_url: Type.Optional(Type.String()),
+  manifest_url: Type.Optional(Type.String({ description: 'Evidence packs: the pack\'s manifest (files and digests, events, proofs and checkpoints) without downloading the pack' }))
 }, { $id: 'ExportJobView' })
 export type ExportJobView = Static<typeof ExportJobView>

@@ -4,6 +4,7 @@ import { maskEvent } from '../auth/masking.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import { csvChunks } from './csv.ts'
 import { zipPack, type PackSource, type PackedFile } from './evidence-pack.ts'
+import { countCheckpoint, packManifest, type EvidencePackManifest, type PackCheckpoint } from './pack-manifest.ts'
 import type { ExportPlan } from './export-plan.ts'
 import { mapPage, type DocPage } from '../store/events-export.ts'
 import type { Requester } from './jobs.ts'
@@ -36,7 +37,7 @@ export interface RunContext {
 }
 
 /** Known once the output has been read to its end. */
-export interface RunOutcome { rows: number, bytes: number, sha256: string, eventsSha256?: string }
+export interface RunOutcome { rows: number, bytes: number, sha256: string, eventsSha256?: string, manifest?: EvidencePackManifest }
 
 export const needsSummary = (plan: ExportPlan): boolean => plan.format === 'pdf' || plan.format === 'zip'
 
@@ -81,7 +82,7 @@ async function * sha256Of (chunks: AsyncIterable<string | Buffer>, done: (hex: s
   done(hash.digest('hex'))
 }
 
-async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: Array<{ event_id: string, reason: string }>): AsyncGenerator<string> {
+async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: Array<{ event_id: string, reason: string }>, checkpoints: Map<string, PackCheckpoint>): AsyncGenerator<string> {
   const scope: ReadScope = ctx.requester
   for await (const page of events(ctx, () => undefined, ['event.id', 'audit.tenant'])) {
     let chunk = ''
@@ -95,8 +96,10 @@ async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: 
       const outcomes = await Promise.all(ids.map((id, k) => proofOf(provider, id, scope.tenant === null ? { ...scope, tenant: tenants[k] as string } : scope)))
       outcomes.forEach((o, k) => {
         const id = ids[k] as string
-        if ('proof' in o) chunk += JSON.stringify({ event_id: id, proof: o.proof }) + '\n'
-        else missing.push({ event_id: id, reason: o.missing })
+        if ('proof' in o) {
+          chunk += JSON.stringify({ event_id: id, proof: o.proof }) + '\n'
+          countCheckpoint(checkpoints, o.proof)
+        } else missing.push({ event_id: id, reason: o.missing })
       })
     }
     yield chunk
@@ -106,42 +109,25 @@ async function * proofLines (ctx: RunContext, provider: ProofProvider, missing: 
 function pack (ctx: RunContext, summary: Summary, outcome: RunOutcome): AsyncIterable<Buffer> {
   const report: ReportResult = { rows: 0, eventsSha256: '' }
   const missing: Array<{ event_id: string, reason: string }> = []
+  const checkpoints = new Map<string, PackCheckpoint>()
   const provider = ctx.proofs
   const sources: PackSource[] = [
     { path: 'summary.json', chunks: () => [JSON.stringify({ title: ctx.plan.title, generated_at: ctx.exportedAt, selection: ctx.plan.selection, ...summary }, null, 2) + '\n'] },
     { path: 'events.ndjson', chunks: () => sha256Of(ndjsonChunks(serialised(events(ctx, n => { outcome.rows += n; ctx.onRows?.(outcome.rows) }))), hex => { outcome.eventsSha256 = hex }) },
     { path: 'report.pdf', chunks: () => pdfReport(meta(ctx), summary, events(ctx, () => undefined), report) },
-    ...(provider === undefined ? [] : [{ path: 'integrity/proofs.ndjson', chunks: () => proofLines(ctx, provider, missing) }]),
+    ...(provider === undefined ? [] : [{ path: 'integrity/proofs.ndjson', chunks: () => proofLines(ctx, provider, missing, checkpoints) }]),
     ...(provider?.publicKey === undefined ? [] : [{ path: 'integrity/public-key.json', chunks: () => [JSON.stringify(provider.publicKey?.(), null, 2) + '\n'] }])
   ]
-  const manifest = (files: PackedFile[]): unknown => ({
-    format: 'sillage-evidence-pack/1',
-    title: ctx.plan.title,
-    created_at: ctx.exportedAt,
-    created_by: { key_id: ctx.requester.keyId, tenant: ctx.requester.tenant },
-    masked: ctx.requester.masked,
-    selection: ctx.plan.selection,
-    order: ctx.plan.sortLabel,
-    events: outcome.rows,
-    period: summary.period,
-    files,
-    events_sha256: outcome.eventsSha256,
-    report_events_sha256: report.eventsSha256,
-    integrity: provider === undefined
-      ? { proofs: 0, events_without_proof: outcome.rows, note: 'no integrity service was available: no event of this pack has a proof' }
-      : {
-          proofs: outcome.rows - missing.length,
-          events_without_proof: missing.length,
-          missing,
-          note: 'each line of integrity/proofs.ndjson is the RFC 6962 inclusion proof of one event in its tenant\'s log, with the signed checkpoint it leads to' +
-            (ctx.requester.masked ? '; leaves are hashes of the stored events, which this masked pack does not hold in clear' : '')
-        },
-    verify: [
-      'sha256sum every file and compare with files[].sha256',
-      'report.pdf states on its last page the SHA-256 of the events it lists: it equals events_sha256, the digest of events.ndjson',
-      'for each proof: recompute the root from leaf, seq, treeSize and auditPath (RFC 6962 section 2.1.1), compare it with the checkpoint root, and verify the checkpoint signature with the public key'
-    ]
-  })
+  const manifest = (files: PackedFile[]): EvidencePackManifest => {
+    outcome.manifest = packManifest(ctx.plan, ctx.requester, ctx.exportedAt, summary, {
+      files,
+      events: outcome.rows,
+      eventsSha256: outcome.eventsSha256 ?? '',
+      reportEventsSha256: report.eventsSha256,
+      ...(provider === undefined ? {} : { proofs: { missing, checkpoints: [...checkpoints.values()] } })
+    })
+    return outcome.manifest
+  }
   return zipPack(sources, manifest, new Date(ctx.exportedAt))
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ExportFiles } from '../store/export-files.ts'
+import { manifestText } from './evidence-pack.ts'
 import { needsSummary, produce, summarise, type RunOutcome, type Snapshot } from './export-run.ts'
 import { planExport, planPack, type ExportPlan } from './export-plan.ts'
 import type { ExportJobView } from './export-request.ts'
@@ -36,6 +37,8 @@ export class NotReadyError extends Error {
 }
 
 const fileOf = (id: string, data: ExportJobData): string => `${id}.${formatOf(data)}`
+// A background pack's manifest is kept beside it, so that it can be read without downloading the pack.
+const manifestOf = (id: string): string => `${id}.manifest.json`
 const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 // A byte stream, not an object stream: it reads ahead one chunk (one page of events), not sixteen.
@@ -105,6 +108,18 @@ export class ExportService {
     return { body: file.stream, bytes: file.bytes, rows: record.result.rows, contentType: CONTENT_TYPES[format], filename: downloadName(record.data.kind, format, record.data.createdAt) }
   }
 
+  /** The manifest of a finished background evidence pack: the same bytes as manifest.json inside it. */
+  async manifest (id: string, who: Requester): Promise<{ body: Readable, bytes: number }> {
+    const record = await this.owned(id, who)
+    const view = this.view(record)
+    if (record.data.kind !== 'evidence-pack') throw new NotFoundError(`export ${id} is a ${view.format} export, not an evidence pack: it has no manifest`)
+    if (view.status === 'expired') throw new GoneError(`export ${id} expired at ${view.expires_at}`)
+    if (record.state !== 'completed') throw new NotReadyError(`export ${id} is ${view.status}; its manifest is written when its status is completed`)
+    const file = await this.deps.files.open(manifestOf(id))
+    if (file === undefined) throw new GoneError(`the manifest of export ${id} is not kept apart (the pack holds it as manifest.json)`)
+    return { body: file.stream, bytes: file.bytes }
+  }
+
   /** Runs a background job (in the worker) with its owner's tenant and masking, writing the file. */
   async runJob (id: string, data: ExportJobData, progress: (rows: number, total: number) => void): Promise<ExportJobResult> {
     const plan = data.kind === 'export' ? planExport(data.request, data.owner) : planPack(data.request, data.owner)
@@ -120,6 +135,8 @@ export class ExportService {
         snapshot, plan, requester: data.owner, exportedAt: data.createdAt, onRows: rows => progress(rows, total),
         ...(summary === undefined ? {} : { summary }), ...(this.deps.proofs === undefined ? {} : { proofs: this.deps.proofs })
       }, outcome))
+      const manifest = outcome.manifest
+      if (manifest !== undefined) await this.deps.files.write(manifestOf(id), one(Buffer.from(manifestText(manifest))))
       return { file, rows: outcome.rows, bytes: outcome.bytes, sha256: outcome.sha256, ...(outcome.eventsSha256 === undefined ? {} : { eventsSha256: outcome.eventsSha256 }), completedAt: new Date(this.now()).toISOString() }
     } finally {
       await snapshot.close()
@@ -133,6 +150,7 @@ export class ExportService {
     for (const record of await this.deps.jobs.finished()) {
       if (Date.parse(record.data.expiresAt) > now) continue
       await this.deps.files.remove(fileOf(record.id, record.data))
+      if (record.data.kind === 'evidence-pack') await this.deps.files.remove(manifestOf(record.id))
       await this.deps.jobs.remove(record.id)
       jobs++
     }
@@ -168,9 +186,13 @@ export class ExportService {
         ? {}
         : { completed_at: r.result.completedAt, rows: r.result.rows, bytes: r.result.bytes, sha256: r.result.sha256, ...(r.result.eventsSha256 === undefined ? {} : { events_sha256: r.result.eventsSha256 }) }),
       ...(r.error === undefined ? {} : { error: r.error }),
-      ...(status === 'completed' ? { download_url: `/v1/exports/${r.id}/download` } : {})
+      ...(status === 'completed' ? { download_url: `/v1/exports/${r.id}/download`, ...(r.data.kind === 'evidence-pack' ? { manifest_url: `/v1/exports/${r.id}/manifest` } : {}) } : {})
     }
   }
+}
+
+async function * one (buf: Buffer): AsyncGenerator<Buffer> {
+  yield buf
 }
 
 async function * closing (chunks: AsyncGenerator<Buffer>, snapshot: Snapshot): AsyncGenerator<Buffer> {

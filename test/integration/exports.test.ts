@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parse } from 'csv-parse/sync'
 import { Redis } from 'ioredis'
+import { Value } from '@sinclair/typebox/value'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { seedEvents } from '../helpers/seed.ts'
 import { pdfText, unzip } from '../unit/export/read-files.ts'
@@ -14,6 +15,7 @@ import { ExportService } from '../../src/export/export-service.ts'
 import { ExportFiles } from '../../src/store/export-files.ts'
 import { BullExportJobs, createExportsQueue } from '../../src/indexer/export-worker-jobs.ts'
 import { EventsExportReader } from '../../src/store/events-export.ts'
+import { EvidencePackManifest, type PackCheckpoint } from '../../src/export/pack-manifest.ts'
 
 type Doc = Record<string, unknown>
 const dir = mkdtempSync(join(tmpdir(), 'sillage-exports-'))
@@ -201,10 +203,14 @@ t.test('a large export runs as a background job with progress, and equals the st
   t.equal((await get(`/v1/exports/${job.id}`, KEYS.bRead, small)).statusCode, 404, 'another tenant sees nothing')
   t.equal((await get(`/v1/exports/${job.id}/download`, KEYS.bRead, small)).statusCode, 404)
   t.equal((await get(`/v1/exports/${job.id}/download`, KEYS.admin, small)).statusCode, 404, 'nor does a platform key')
+  t.notOk('manifest_url' in status, 'an export other than a pack has no manifest')
+  const noManifest = await get(`/v1/exports/${job.id}/manifest`, KEYS.aRead, small)
+  t.equal(noManifest.statusCode, 404)
+  t.match(noManifest.json(), { message: /is a csv export, not an evidence pack/ })
   t.equal((await get('/v1/exports/no-such-job', KEYS.aRead, small)).statusCode, 404)
   // The queue's own keys in Redis share the jobs' key space: their names are no export ids.
   for (const id of ['id', 'events', 'completed', 'delayed', 'stalled-check', 'meta', 'wait', 'active']) {
-    for (const url of [`/v1/exports/${id}`, `/v1/exports/${id}/download`]) {
+    for (const url of [`/v1/exports/${id}`, `/v1/exports/${id}/download`, `/v1/exports/${id}/manifest`]) {
       const res = await get(url, KEYS.aRead, small)
       t.equal(res.statusCode, 404, url)
       t.match(res.json(), { message: `no export with id "${id}"` })
@@ -250,8 +256,20 @@ function rootOf (leaf: Buffer, index: number, size: number, path: Buffer[]): Buf
   return sn === 0 ? r : undefined
 }
 
-interface Proof { seq: number, leaf: string, treeSize: number, auditPath: string[], root: string, checkpoint: { tenant: string, size: number, root: string, time: string, signature: string, publicKey: string } }
-type Manifest = { events: number, files: Array<{ path: string, sha256: string, bytes: number }>, events_sha256: string, report_events_sha256: string, integrity: { proofs: number, events_without_proof: number } }
+interface Proof { seq: number, leaf: string, treeSize: number, auditPath: string[], root: string, checkpoint: { tenant: string, size: number, root: string, time: string, keyId: string, signature: string, publicKey: string } }
+type Manifest = EvidencePackManifest & { integrity: { checkpoints: PackCheckpoint[] } }
+
+/** The distinct checkpoints a pack's proofs lead to, with how many lead to each. */
+function checkpointsOf (proofs: Array<{ proof: Proof }>): PackCheckpoint[] {
+  const seen = new Map<string, PackCheckpoint>()
+  for (const { proof: { checkpoint: c } } of proofs) {
+    const key = `${c.tenant}#${c.size}#${c.root}`
+    const known = seen.get(key)
+    if (known === undefined) seen.set(key, { tenant: c.tenant, size: c.size, root: c.root, time: c.time, keyId: c.keyId, proofs: 1 })
+    else known.proofs++
+  }
+  return [...seen.values()]
+}
 
 t.test('evidence packs: events, summary, report, proofs and a manifest of digests', async t => {
   let files = new Map<string, Buffer>()
@@ -297,6 +315,8 @@ t.test('evidence packs: events, summary, report, proofs and a manifest of digest
     return leaf.toString('hex') === p.leaf && root?.toString('hex') === cp.root && cp.size === p.treeSize && cp.tenant === 'brand-a' && signed
   })
   t.equal(verified.length, proofs.length, 'each proof leads from the event in events.ndjson to a checkpoint signed by the published key')
+  t.ok(Value.Check(EvidencePackManifest, manifest), 'the manifest has its documented shape')
+  t.same(manifest.integrity.checkpoints, checkpointsOf(proofs), 'the manifest names the checkpoints the proofs lead to')
 
   const job = await small.api.app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: auth(KEYS.aRead), payload: { filters: { category: ['money', 'gaming'] } } })
   t.equal(job.statusCode, 202, 'a large pack is a background job')
@@ -308,6 +328,34 @@ t.test('evidence packs: events, summary, report, proofs and a manifest of digest
   t.match(status, { status: 'completed', kind: 'evidence-pack', format: 'zip', rows: seeded.filter(s => ['money', 'gaming'].includes(s.category)).length })
   const packed = await unzip((await get(status.download_url, KEYS.aRead, small)).rawPayload)
   t.ok(packed.has('manifest.json') && packed.has('report.pdf'))
+
+  // Its manifest, without downloading the pack: the same bytes as manifest.json inside it.
+  t.equal(status.manifest_url, `/v1/exports/${status.id}/manifest`)
+  const kept = await get(status.manifest_url, KEYS.aRead, small)
+  t.equal(kept.statusCode, 200)
+  t.match(kept.headers['content-type'], /^application\/json/)
+  t.ok(kept.rawPayload.equals(packed.get('manifest.json') as Buffer), 'the manifest kept beside the pack is the one inside it')
+  const jobManifest = kept.json() as Manifest
+  t.ok(Value.Check(EvidencePackManifest, jobManifest), 'in its documented shape')
+  t.equal(jobManifest.events, status.rows)
+  const jobProofs = (packed.get('integrity/proofs.ndjson')?.toString() ?? '').split('\n').filter(Boolean).map(l => JSON.parse(l) as { proof: Proof })
+  t.same(jobManifest.integrity.checkpoints, checkpointsOf(jobProofs))
+  t.equal((await get(status.manifest_url, KEYS.bRead, small)).statusCode, 404, 'another tenant does not see it')
+  t.equal((await get(status.manifest_url, KEYS.admin, small)).statusCode, 404, 'nor does a platform key')
+
+  // Expiry removes the manifest with the pack.
+  const redis = new Redis(stack.config.redisUrl, { maxRetriesPerRequest: null })
+  const queue = createExportsQueue(redis, stack.config.queuePrefix)
+  try {
+    const later = new ExportService({ open: async () => { throw new Error('unused') }, files: new ExportFiles(dir), jobs: new BullExportJobs(queue), now: () => Date.now() + 25 * 3600_000 }, { syncMax: 0, reportMax: 1, ttlHours: 24 })
+    t.ok(existsSync(join(dir, `${status.id as string}.manifest.json`)))
+    await later.cleanup()
+    t.notOk(existsSync(join(dir, `${status.id as string}.manifest.json`)), 'the manifest is deleted with its pack')
+    t.notOk(existsSync(join(dir, `${status.id as string}.zip`)))
+  } finally {
+    await queue.close()
+    redis.disconnect()
+  }
 })
 
 t.test('small pages over time windows read every event once, in order', async t => {

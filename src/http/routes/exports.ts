@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { ExportService, Started } from '../../export/export-service.ts'
 import { EvidencePackRequest, ExportJobView, ExportRequest } from '../../export/export-request.ts'
+import { EvidencePackManifest } from '../../export/pack-manifest.ts'
 import type { Requester } from '../../export/jobs.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
@@ -105,6 +106,27 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService, s
       response: { 200: ExportJobView, ...authErrors, 404: Type.Ref(ErrorResponse, { description: 'No such export for this tenant' }) }
     }
   }, async request => await exports.status(request.params.id, requester(request)))
+
+  app.get('/v1/exports/:id/manifest', {
+    config: { scope: 'export' },
+    schema: {
+      tags: ['exports'],
+      summary: 'The manifest of a finished background evidence pack, without downloading the pack',
+      description: 'The same bytes as manifest.json inside the pack: every other file with its SHA-256 and size, the events and their digest, the proofs and the signed checkpoints they lead to.',
+      params: Id,
+      response: {
+        200: EvidencePackManifest,
+        ...authErrors,
+        404: Type.Ref(ErrorResponse, { description: 'No such export for this tenant, or an export that is not an evidence pack' }),
+        409: Type.Ref(ErrorResponse, { description: 'Not finished yet' }),
+        410: Type.Ref(ErrorResponse, { description: 'Expired and deleted, or not kept apart' })
+      }
+    }
+  }, async (request, reply) => {
+    const found = await exports.manifest(request.params.id, requester(request))
+    // Sent as kept (not serialised again), so that it is byte for byte the pack's manifest.json.
+    return await reply.type('application/json; charset=utf-8').header('content-length', String(found.bytes)).send(found.body as unknown as EvidencePackManifest)
+  })
 
   app.get('/v1/exports/:id/download', {
     config: { scope: 'export' },
