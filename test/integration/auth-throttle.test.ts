@@ -1,5 +1,6 @@
 import t from 'tap'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
+import { earlyInAMinute } from '../helpers/minute.ts'
 import { newKey } from '../../src/auth/key-format.ts'
 
 t.test('failed authentications are throttled per client address, counted in Redis', async t => {
@@ -8,9 +9,7 @@ t.test('failed authentications are throttled per client address, counted in Redi
   const from = (address: string, key?: string) => app.inject({
     method: 'GET', url: '/v1/saved-searches', headers: { 'x-forwarded-for': address, ...(key === undefined ? {} : auth(key)) }
   })
-  // A minute boundary between the failures would reset the count: start early in a minute.
-  const intoMinute = Date.now() % 60_000
-  if (intoMinute > 58_000) await new Promise(resolve => setTimeout(resolve, 60_500 - intoMinute))
+  await earlyInAMinute()
 
   const statuses: number[] = []
   for (let i = 0; i < 8; i++) statuses.push((await from('203.0.113.9', newKey().key)).statusCode)

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { earlyInAMinute } from '../helpers/minute.ts'
 import { IPS } from '../helpers/events.ts'
 import { keysIndex } from '../../src/store/keys-store.ts'
 
@@ -135,6 +136,7 @@ t.test('every read is recorded in the access log', async t => {
 
 t.test('rate limits per key', async t => {
   const limited = await startStack(t, { worker: false, env: { SILLAGE_RATE_LIMIT_PER_MINUTE: '5' } })
+  await earlyInAMinute()
   const codes: number[] = []
   for (let i = 0; i < 6; i++) codes.push((await limited.api.app.inject({ method: 'GET', url: '/v1/events', headers: auth(KEYS.read) })).statusCode)
   t.same(codes, [200, 200, 200, 200, 200, 429])
