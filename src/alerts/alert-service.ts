@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
-import { maskValue, MASKED_FIELDS } from '../auth/masking.ts'
 import { seesMasked } from '../auth/scopes.ts'
 import type { Level } from '../events/schema.ts'
 import { AlertsStore, StaleAlert, type AlertFilter } from '../store/alerts-store.ts'
 import type { AlertKeysStore } from '../store/alert-keys-store.ts'
+import { maskAlert } from './alert-masking.ts'
 import { decide, nextState, transitionProblem, type KeyState } from './dedup.ts'
 import { MAX_ALERT_EVIDENCE, type Alert, type AlertQuery, type StatusChangeRequest, type StoredAlert } from './alert-schema.ts'
 
@@ -179,8 +179,7 @@ export class AlertService {
   }
 
   private shown (a: Alert, who: Principal): Alert {
-    if (!seesMasked(who.scopes) || a.group === null || a.group_field === null || !MASKED_FIELDS.has(a.group_field)) return a
-    return { ...a, group: String(maskValue(a.group_field, a.group)) }
+    return seesMasked(who.scopes) ? maskAlert(a) : a
   }
 }
 

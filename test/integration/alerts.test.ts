@@ -24,6 +24,7 @@ t.test('status changes: acknowledged, then closed, with notes, audited; a closed
 
   const masked = (await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.aMasked)).body
   t.equal(masked.group, '8.8.8.x', 'a personal group is masked for masked readers')
+  t.ok(masked.title.includes('8.8.8.x') && !masked.title.includes('8.8.8.8'), `and so is the title quoting it (${masked.title as string})`)
   t.equal((await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.bRead)).status, 404, 'another tenant does not see it')
   t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.bRead, { status: 'closed', note: 'x' })).status, 404)
   t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'closed' })).status, 400, 'a note is required')

@@ -1,6 +1,7 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { EventsAggregator } from '../../store/events-aggregate.ts'
 import type { AlertsStore } from '../../store/alerts-store.ts'
+import { maskAlert } from '../../alerts/alert-masking.ts'
 import { buildQuery } from '../../query/build-query.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
 import type { SignalsService } from '../signals/signals-service.ts'
@@ -84,10 +85,10 @@ export class RiskService {
   private async openAlerts (scope: ReadScope, subject: Subject, from: string, to: string | undefined): Promise<AlertFacts[]> {
     const filter = { tenant: scope.tenant, status: ['open', 'acknowledged'], from, ...(to === undefined ? {} : { to }) }
     const grouped = (await this.alerts.search({ ...filter, groupField: SUBJECT_FIELDS[subject] }, MAX_ALERTS)).alerts
-    if (subject === 'user') return grouped
     const seen = new Set(grouped.map(a => a.id))
-    const others = (await this.alerts.search(filter, MAX_ALERTS)).alerts.filter(a => !seen.has(a.id))
-    return [...grouped, ...others]
+    const others = subject === 'user' ? [] : (await this.alerts.search(filter, MAX_ALERTS)).alerts.filter(a => !seen.has(a.id))
+    // Their figures are shown as contributions: a masked reader sees them as /v1/alerts shows them.
+    return [...grouped, ...others].map(a => scope.masked ? maskAlert(a) : a)
   }
 
   private async withUsers (query: Query, field: string, top: SubjectRisk[]): Promise<Array<SubjectRisk & { users: { count: number, complete: boolean, ids: string[] } }>> {

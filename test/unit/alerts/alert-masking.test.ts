@@ -1,0 +1,31 @@
+import t from 'tap'
+import { maskAlert } from '../../../src/alerts/alert-masking.ts'
+
+t.test('a new-value alert on an address: the figure\'s values and the title quoting them are masked', async t => {
+  const a = maskAlert({
+    group: 'u-1', group_field: 'user.id', title: 'new address: new source.ip 81.2.69.142 for user u-1',
+    figure: { field: 'source.ip', value: '81.2.69.142', previous: ['203.0.113.7', '2a01:e0a:1:2::5'], days: 30 }
+  })
+  t.same(a.figure, { field: 'source.ip', value: '81.2.69.x', previous: ['203.0.113.x', '2a01:e0a:1::x'], days: 30 })
+  t.equal(a.title, 'new address: new source.ip 81.2.69.x for user u-1')
+  t.equal(a.group, 'u-1', 'user ids are not masked')
+})
+
+t.test('a group on a masked field, and names that free-text masking would not find', async t => {
+  const a = maskAlert({
+    group: 'john@example.com', group_field: 'user.email', title: 'velocity: 6 events within 1h for user.email john@example.com',
+    figure: { metric: 'events', value: 6 }
+  })
+  t.equal(a.group, 'j***@example.com')
+  t.notMatch(a.title, /john/)
+  t.same(a.figure, { metric: 'events', value: 6 }, 'a figure of counts is left as it is')
+  const named = maskAlert({ group: 'u-2', group_field: 'user.id', title: 'new user.name Jeanne Martin for user u-2', figure: { field: 'user.name', value: 'Jeanne Martin', previous: [] } })
+  t.notMatch(named.title, /Jeanne Martin/)
+  t.notMatch(JSON.stringify(named.figure), /Jeanne Martin/)
+})
+
+t.test('an alert with nothing masked is unchanged, and no title is added where there was none', async t => {
+  const plain = { group: 'd-9', group_field: 'audit.device.id', title: 'shared device d-9', figure: { users: 4 } }
+  t.same(maskAlert(plain), plain)
+  t.same(maskAlert({ group: null, group_field: null, figure: {} }), { group: null, group_field: null, figure: {} })
+})
