@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
-import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import type { Page } from 'playwright-core'
 import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
 import { seedEvents } from '../helpers/seed.ts'
-import { KEYS } from '../helpers/stack.ts'
+import { auth, KEYS } from '../helpers/stack.ts'
+import { unzip } from '../unit/export/read-files.ts'
+import type { EvidencePackManifest } from '../../src/export/pack-manifest.ts'
 
 const N = 300
 const seeded = seedEvents('inv', N, Date.now() - 60_000)
@@ -12,7 +16,8 @@ const SYNC_MAX = 40
 
 let s: BrowserStack
 t.before(async () => {
-  s = await startBrowserStack(t, { SILLAGE_EXPORT_SYNC_MAX: String(SYNC_MAX) })
+  // Checkpoints every second, so that evidence packs soon carry a proof for every event.
+  s = await startBrowserStack(t, { SILLAGE_EXPORT_SYNC_MAX: String(SYNC_MAX), SILLAGE_CHECKPOINT_MS: '1000' })
   await s.ingest(seeded.map(e => e.body))
   if (await s.waitForCount(N) !== N) throw new Error('seed not indexed')
 })
@@ -70,5 +75,87 @@ t.test('a small CSV export downloads at once with its digest; a large one runs i
   const lines = (await readFile(await big.path(), 'utf8')).trim().split('\n')
   t.equal(lines.length, N, 'every event in the background export')
   await s.screenshot(page, 'export-background')
+  await page.context().close()
+})
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+const deposits = seeded.filter(e => e.action === 'deposit').length
+
+/** The manifest panel shows exactly the pack's manifest.json: its facts, every file's digest, its checkpoints. */
+async function checkManifestShown (t: Test, page: Page, pack: Buffer): Promise<EvidencePackManifest> {
+  const text = (await unzip(pack)).get('manifest.json')?.toString('utf8') ?? ''
+  const manifest = JSON.parse(text) as EvidencePackManifest
+  const panel = page.getByRole('region', { name: 'Manifest of the evidence pack' })
+  await panel.waitFor()
+  t.equal(await panel.locator('pre').textContent(), text, 'the whole manifest.json, as the pack holds it')
+  const rows = await panel.getByRole('table', { name: 'Files of the pack' }).locator('tbody tr')
+    .evaluateAll(trs => trs.map(tr => [...tr.children].map(c => c.textContent)))
+  const bytes = new Intl.NumberFormat('en-GB')
+  t.same(rows, manifest.files.map(f => [f.path, bytes.format(f.bytes), f.sha256]), 'every file of the pack with its size and SHA-256')
+  t.same(manifest.files.map(f => f.path).sort(), ['events.ndjson', 'integrity/proofs.ndjson', 'integrity/public-key.json', 'report.pdf', 'summary.json'])
+  const fact = async (label: string): Promise<string | null> => await panel.locator('dt', { hasText: label }).locator('xpath=following-sibling::dd').textContent()
+  t.equal(await fact('SHA-256 of events.ndjson'), manifest.events_sha256)
+  t.equal(await fact('Inclusion proofs'), `${manifest.integrity.proofs} of ${manifest.events} events`)
+  t.equal(await fact('By key'), `${manifest.created_by.key_id} (platform key)`)
+  const checkpoints = manifest.integrity.checkpoints ?? []
+  t.ok(checkpoints.length > 0, 'the proofs lead to a signed checkpoint')
+  const shown = panel.getByRole('list', { name: 'Signed checkpoints the proofs lead to' }).getByRole('listitem')
+  t.equal(await shown.count(), checkpoints.length)
+  for (const c of checkpoints) await shown.filter({ hasText: c.root }).filter({ hasText: `${c.size} events` }).waitFor()
+  return manifest
+}
+
+/** The export bar and the manifest at the top of the screen, for the screenshot. */
+const showManifest = async (page: Page): Promise<void> => { await page.evaluate("document.querySelector('.results-bar').scrollIntoView()") }
+
+t.test('an evidence pack shows its manifest: read from the streamed pack, or from the API before a background one is downloaded', async t => {
+  // Wait until every deposit has its inclusion proof (events are sealed and checkpointed a moment after they are stored).
+  for (let i = 0; i < 60; i++) {
+    const res = await s.api.app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: auth(KEYS.admin), payload: { query: 'event.action:deposit' } })
+    const m = JSON.parse((await unzip(res.rawPayload)).get('manifest.json')?.toString() ?? '{}') as EvidencePackManifest
+    if (m.integrity?.events_without_proof === 0) break
+    await sleep(500)
+  }
+  const page = await s.page()
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await signIn(page, KEYS.admin, '/console/discover?from=now-30d&to=now&q=event.action%3Adeposit')
+  await page.getByText(`${deposits} events`).first().waitFor()
+  await page.getByLabel('Format').selectOption('pack')
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()])
+  const pack = await readFile(await file.path())
+  await page.getByText(`SHA-256: ${sha256(pack)}`).waitFor()
+  const manifest = await checkManifestShown(t, page, pack)
+  t.equal(manifest.events, deposits)
+  t.equal(manifest.integrity.events_without_proof, 0)
+  await page.getByRole('button', { name: 'Copy the digests (sha256sum)' }).click()
+  await page.getByText('Copied to the clipboard').waitFor()
+  t.equal(await page.evaluate('navigator.clipboard.readText()'), manifest.files.map(f => `${f.sha256}  ${f.path}\n`).join(''), 'the digests copy as sha256sum lines')
+  t.same(await accessibilityViolations(page), [], 'no serious accessibility violation with the manifest shown')
+  await showManifest(page)
+  await s.screenshot(page, 'export-pack-manifest')
+
+  // A pack of every event is above the streaming limit: a background job, whose manifest comes from the API.
+  await page.goto('/console/discover?from=now-30d&to=now')
+  await page.getByText(`${N} events`).first().waitFor()
+  await page.getByLabel('Format').selectOption('pack')
+  await page.getByRole('button', { name: 'Export', exact: true }).click()
+  const ready = page.getByRole('button', { name: 'Download the export' })
+  await ready.waitFor({ timeout: 60_000 })
+  await page.getByRole('region', { name: 'Manifest of the evidence pack' }).waitFor()
+  const [big] = await Promise.all([page.waitForEvent('download'), ready.click()])
+  const bigPack = await readFile(await big.path())
+  t.equal((await checkManifestShown(t, page, bigPack)).events, N, 'the manifest shown before the download is the downloaded pack\'s')
+  await page.getByRole('button', { name: 'Copy manifest.json' }).click()
+  t.equal(await page.evaluate('navigator.clipboard.readText()'), (await unzip(bigPack)).get('manifest.json')?.toString('utf8'), 'manifest.json copies as it is')
+  await showManifest(page)
+  await s.screenshot(page, 'export-pack-manifest-background')
+
+  await page.evaluate("localStorage.setItem('sillage.locale', 'fr')")
+  await page.reload()
+  await page.getByLabel('Format').selectOption('pack')
+  await page.getByRole('button', { name: 'Exporter', exact: true }).click()
+  await page.getByRole('region', { name: 'Manifeste du dossier de preuve' }).getByRole('table', { name: 'Fichiers du dossier' }).waitFor({ timeout: 60_000 })
+  await showManifest(page)
+  await s.screenshot(page, 'export-pack-manifest-fr')
   await page.context().close()
 })

@@ -4,17 +4,20 @@ import type { SearchRequest } from '../../api/types.ts'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
+import { manifestOfPack, parseManifest, type ManifestText } from './manifest.ts'
+import { PackManifestView } from './PackManifestView.tsx'
 
 const FORMATS = ['csv', 'ndjson', 'json', 'pdf', 'pack'] as const
 type Format = typeof FORMATS[number]
 
-interface Job { id: string, status: string, progress: { rows: number, total: number }, sha256?: string, events_sha256?: string, download_url?: string, error?: string }
+interface Job { id: string, status: string, progress: { rows: number, total: number }, sha256?: string, events_sha256?: string, download_url?: string, manifest_url?: string, error?: string }
 
 const hex = (b: ArrayBuffer): string => [...new Uint8Array(b)].map(x => x.toString(16).padStart(2, '0')).join('')
 
 /**
  * Exports the current search: small ones download at once (with the file's SHA-256 shown to note down),
- * large ones become background jobs followed with a progress bar until their download is ready.
+ * large ones become background jobs followed with a progress bar until their download is ready. An evidence
+ * pack's manifest is shown too: read from the pack itself when it streamed, from the API when it was a job.
  */
 export function ExportMenu ({ search }: { search: SearchRequest }): ReactNode {
   const { t } = useI18n()
@@ -23,25 +26,35 @@ export function ExportMenu ({ search }: { search: SearchRequest }): ReactNode {
   const [done, setDone] = useState<{ name: string, sha256: string } | null>(null)
   const [error, setError] = useState<Error | null>(null)
   const [busy, setBusy] = useState(false)
+  const [manifest, setManifest] = useState<ManifestText | Error | null>(null)
 
   useEffect(() => {
     if (job === null || job.status === 'completed' || job.status === 'failed' || job.status === 'expired') return
     const timer = setTimeout(() => { api<Job>(`/v1/exports/${job.id}`).then(setJob, setError) }, 1000)
     return () => clearTimeout(timer)
   }, [job])
+  // A finished background pack: its manifest, before (and without) the download.
+  const manifestUrl = job?.status === 'completed' ? job.manifest_url : undefined
+  useEffect(() => {
+    if (manifestUrl === undefined) return
+    const controller = new AbortController()
+    request(manifestUrl, { signal: controller.signal }).then(async r => parseManifest(await r.text())).then(setManifest, (err: Error) => { if (!controller.signal.aborted) setManifest(err) })
+    return () => controller.abort()
+  }, [manifestUrl])
 
   const start = async (): Promise<void> => {
-    setBusy(true); setError(null); setDone(null); setJob(null)
+    setBusy(true); setError(null); setDone(null); setJob(null); setManifest(null)
     try {
       const { filters, query, timeZone, sort } = search
       const body = format === 'pack' ? { filters, query, timeZone } : { format, filters, query, timeZone, sort, ...(format === 'csv' ? { bom: true } : {}) }
       const response = await request(format === 'pack' ? '/v1/evidence-packs' : '/v1/exports', { body })
       if (response.status === 202) { setJob(await response.json() as Job); return }
-      const copy = response.clone()
-      const sha256 = hex(await crypto.subtle.digest('SHA-256', await copy.arrayBuffer()))
+      const bytes = await response.clone().arrayBuffer()
+      const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes))
       const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `sillage-export.${format === 'pack' ? 'zip' : format}`
       await download(response, name)
       setDone({ name, sha256 })
+      if (format === 'pack') setManifest(await manifestOfPack(bytes).catch((err: Error) => err))
     } catch (err) { setError(err as Error) } finally { setBusy(false) }
   }
   const fetchJob = async (j: Job): Promise<void> => {
@@ -70,6 +83,8 @@ export function ExportMenu ({ search }: { search: SearchRequest }): ReactNode {
           )}
         </div>
       )}
+      {manifest instanceof Error && <p className="error">{t('pack.unreadable', { reason: manifest.message })}</p>}
+      {manifest !== null && !(manifest instanceof Error) && <PackManifestView value={manifest} />}
     </section>
   )
 }
