@@ -10,7 +10,9 @@ import { parsePublicKey, TrustedKeys } from '../integrity/trusted-keys.ts'
 import { ExportService } from '../export/export-service.ts'
 import { EventsExportReader } from '../store/events-export.ts'
 import { ExportFiles } from '../store/export-files.ts'
-import { BullExportJobs, createExportsQueue } from '../indexer/export-worker-jobs.ts'
+import { BullExportJobs, type ExportJobsQueue } from '../export/bull-export-jobs.ts'
+import { createExportsQueue } from '../queue/exports-queue.ts'
+import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
 
 /** The pieces the API and the worker build alike, built in one place so both see the same ones. */
 
@@ -34,8 +36,8 @@ export function integrityServiceFor (config: Config, es: Es, keys: TrustedKeys):
 }
 
 /** Exports read through their own point-in-time reader and hand large jobs to the `exports` queue. */
-export function exportServiceFor (config: Config, es: Es, redis: Redis, proofs?: IntegrityService): { exports: ExportService, queue: ReturnType<typeof createExportsQueue> } {
-  const queue = createExportsQueue(redis, config.queuePrefix)
+export function exportServiceFor (config: Config, es: Es, redis: Redis, proofs?: IntegrityService): { exports: ExportService, queue: ExportJobsQueue } {
+  const queue = createExportsQueue<ExportJobData, ExportJobResult>(redis, config.queuePrefix)
   const reader = new EventsExportReader(es, config.indexPrefix)
   const exports = new ExportService({ open: async () => await reader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(queue), ...(proofs === undefined ? {} : { proofs }) }, config.exports)
   return { exports, queue }

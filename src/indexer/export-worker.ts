@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis'
 import { QUEUES } from '../queue/policy.ts'
 import type { ExportService } from '../export/export-service.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
-import { CLEANUP_JOB, type ExportsQueue } from './export-worker-jobs.ts'
+import { CLEANUP_JOB } from '../queue/exports-queue.ts'
+import type { ExportJobsQueue } from '../export/bull-export-jobs.ts'
 
 export interface ExportWorkerOptions {
   prefix: string
@@ -18,8 +19,8 @@ const PROGRESS_EVERY_MS = 500
  * Runs background exports and, on a schedule shared by every worker, deletes expired ones. Progress is
  * written at most twice a second, and once more at the end.
  */
-export async function startExportWorker (connection: Redis, queue: ExportsQueue, service: ExportService, options: ExportWorkerOptions): Promise<Worker<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>> {
-  await queue.upsertJobScheduler('exports-cleanup', { every: options.cleanupMs }, { name: CLEANUP_JOB, opts: { removeOnComplete: true, removeOnFail: 10 } })
+export async function startExportWorker (connection: Redis, queue: ExportJobsQueue, service: ExportService, options: ExportWorkerOptions): Promise<Worker<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>> {
+  await queue.upsertJobScheduler('exports-cleanup', { every: options.cleanupMs }, { name: CLEANUP_JOB, opts: QUEUES.exports.cleanup })
   return new Worker<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>(QUEUES.exports.name, async (job: Job<ExportJobData, ExportJobResult | { jobs: number, files: number }, string>) => {
     if (job.name === CLEANUP_JOB) return await service.cleanup()
     let last = 0

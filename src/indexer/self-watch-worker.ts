@@ -1,7 +1,8 @@
-import { Queue, Worker } from 'bullmq'
+import { Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { QUEUES } from '../queue/policy.ts'
+import { createSelfWatchQueue } from '../queue/self-watch-queue.ts'
 import type { WatchBounds } from '../config/monitoring-config.ts'
 import { watch, type Observation, type WatchState } from '../monitor/self-watch.ts'
 import type { RaiseSystemAlert } from '../monitor/system-alert.ts'
@@ -20,8 +21,7 @@ export interface SelfWatchDeps {
  */
 export async function startSelfWatch (connection: Redis, prefix: string, bounds: WatchBounds, deps: SelfWatchDeps): Promise<{ close: () => Promise<void>, runNow: () => Promise<void> }> {
   const key = `${prefix}:selfwatch:state`
-  const queue = new Queue(QUEUES.selfWatch.name, { connection, prefix })
-  await queue.upsertJobScheduler('self-watch', { every: bounds.everyMs }, { name: 'self-watch', opts: QUEUES.selfWatch.job })
+  const queue = await createSelfWatchQueue(connection, prefix, bounds.everyMs)
   const run = async (): Promise<void> => {
     const saved = await connection.get(key)
     const previous = saved === null ? undefined : JSON.parse(saved) as WatchState

@@ -1,6 +1,5 @@
 import { canonicalize } from './canonical.ts'
 import { leafHash, leafHashHex } from './merkle.ts'
-import type { QueuedEvent } from '../queue/events-queue.ts'
 import type { SealEntry } from './types.ts'
 
 /** The leaf hash of a stored event: SHA-256(0x00 || canonical JSON of the document as Elasticsearch keeps it). */
@@ -9,10 +8,10 @@ export function eventLeaf (source: unknown): Buffer {
 }
 
 /**
- * The seal entry of an event just stored as queued: the queued JSON is already canonical and is what
- * Elasticsearch keeps as the source, so it is hashed as it is, without parsing it again.
+ * The seal entry of an event just stored as queued (a QueuedEvent of the events queue): the queued JSON is
+ * already canonical and is what Elasticsearch keeps as the source, so it is hashed as it is, without parsing it again.
  */
-export function queuedEntry (event: QueuedEvent): SealEntry {
+export function queuedEntry (event: { tenant: string, id: string, index: string, json: string }): SealEntry {
   return { tenant: event.tenant, id: event.id, index: event.index, leaf: leafHashHex(event.json) }
 }
 

@@ -11,6 +11,9 @@ export interface SealEntry {
   recheck?: true
 }
 
+/** What one seal did: entries appended to their logs, and entries found there already (looked up, not appended again). */
+export interface SealResult { sealed: number, skipped: number }
+
 /** One leaf of a tenant's log (stored in blocks of consecutive leaves in `<prefix>-integrity-blocks`). */
 export interface LeafRecord {
   tenant: string

@@ -44,14 +44,18 @@ export const QUEUES = {
       // Kept until they expire: the status, the owner and the file go together; the expiry sweep removes them.
       removeOnComplete: false,
       removeOnFail: false
-    } satisfies JobsOptions
+    } satisfies JobsOptions,
+    // The expiry sweep shares the queue: one job per period, nothing kept of it.
+    cleanup: { removeOnComplete: true, removeOnFail: 10 } satisfies JobsOptions
   },
   rules: {
     name: 'watch-rules',
     // A failed run is retried; the next run starts where the last successful one ended, so no events are skipped.
     job: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 100, removeOnFail: 500 } satisfies JobsOptions,
     // A run holds its rule this long at most; a run still going after that lets the next one in.
-    lockMs: 15 * 60_000
+    lockMs: 15 * 60_000,
+    // Deleting old run and delivery logs: one job per period, nothing kept of it.
+    housekeeping: { removeOnComplete: true, removeOnFail: 10 } satisfies JobsOptions
   },
   webhooks: {
     name: 'webhooks',

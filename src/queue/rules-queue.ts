@@ -44,7 +44,7 @@ export class RuleSchedule {
 
   /** One housekeeping job per period across all workers (logs past their retention). */
   async housekeeping (): Promise<void> {
-    await this.queue.upsertJobScheduler('rules-housekeeping' as RuleJobName, { every: HOUSEKEEPING_MS }, { name: 'housekeeping', data: { ruleId: '', tenant: null }, opts: { removeOnComplete: true, removeOnFail: 10 } })
+    await this.queue.upsertJobScheduler('rules-housekeeping' as RuleJobName, { every: HOUSEKEEPING_MS }, { name: 'housekeeping', data: { ruleId: '', tenant: null }, opts: QUEUES.rules.housekeeping })
   }
 
   /** Makes the schedulers match the stored rules (after Redis lost them, or rules changed while no worker ran). */

@@ -13,7 +13,9 @@ import { pdfText, unzip } from '../unit/export/read-files.ts'
 import { eventsAlias } from '../../src/store/index-names.ts'
 import { ExportService } from '../../src/export/export-service.ts'
 import { ExportFiles } from '../../src/store/export-files.ts'
-import { BullExportJobs, createExportsQueue } from '../../src/indexer/export-worker-jobs.ts'
+import { BullExportJobs } from '../../src/export/bull-export-jobs.ts'
+import { createExportsQueue } from '../../src/queue/exports-queue.ts'
+import type { ExportJobData, ExportJobResult } from '../../src/export/jobs.ts'
 import { EventsExportReader } from '../../src/store/events-export.ts'
 import { EvidencePackManifest, type PackCheckpoint } from '../../src/export/pack-manifest.ts'
 
@@ -219,7 +221,7 @@ t.test('a large export runs as a background job with progress, and equals the st
 
   // Expiry: a sweep run after the TTL removes the job and its file.
   const redis = new Redis(stack.config.redisUrl, { maxRetriesPerRequest: null })
-  const queue = createExportsQueue(redis, stack.config.queuePrefix)
+  const queue = createExportsQueue<ExportJobData, ExportJobResult>(redis, stack.config.queuePrefix)
   try {
     const later = new ExportService({ open: async () => { throw new Error('unused') }, files: new ExportFiles(dir), jobs: new BullExportJobs(queue), now: () => Date.now() + 25 * 3600_000 }, { syncMax: 0, reportMax: 1, ttlHours: 24 })
     t.equal((await get(`/v1/exports/${job.id}`, KEYS.aRead, small)).json().status, 'completed')
@@ -345,7 +347,7 @@ t.test('evidence packs: events, summary, report, proofs and a manifest of digest
 
   // Expiry removes the manifest with the pack.
   const redis = new Redis(stack.config.redisUrl, { maxRetriesPerRequest: null })
-  const queue = createExportsQueue(redis, stack.config.queuePrefix)
+  const queue = createExportsQueue<ExportJobData, ExportJobResult>(redis, stack.config.queuePrefix)
   try {
     const later = new ExportService({ open: async () => { throw new Error('unused') }, files: new ExportFiles(dir), jobs: new BullExportJobs(queue), now: () => Date.now() + 25 * 3600_000 }, { syncMax: 0, reportMax: 1, ttlHours: 24 })
     t.ok(existsSync(join(dir, `${status.id as string}.manifest.json`)))

@@ -20,16 +20,17 @@ export const ALLOWED: Record<string, readonly string[]> = {
   query: PURE,
   integrity: PURE,
   config: PURE,
-  queue: [...PURE, 'config'],
+  queue: [...PURE, 'config', 'integrity'],
   store: [...BASE],
   auth: [...BASE, 'store'],
   metrics: [...BASE, 'queue'],
   monitor: [...BASE, 'queue', 'store', 'metrics'],
   ...Object.fromEntries(SERVICES.map(s => [s, [...IO, ...SERVICES.filter(x => x !== s)]])),
   indexer: [...IO, ...SERVICES],
+  sealing: IO,
   http: [...IO, ...SERVICES],
-  compose: [...IO, ...SERVICES, 'indexer', 'http'],
-  cli: [...IO, ...SERVICES, 'indexer', 'compose'],
+  compose: [...IO, ...SERVICES, 'indexer', 'sealing', 'http'],
+  cli: [...IO, ...SERVICES, 'indexer', 'sealing', 'compose'],
   entry: ['compose']
 }
 
@@ -39,7 +40,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
  */
 export const KNOWN_EXCEPTIONS = new Set<string>([
   'config->auth', 'config->integrity', // scopes and key parsing read by the config
-  'integrity->auth', 'integrity->queue', 'integrity->store', // the integrity service and leaf code do I/O inside the pure room
+  'integrity->auth', 'integrity->store', // the integrity service does I/O inside the pure room
   'query->auth', 'query->store', // the search service and masking checks live beside the compiler
   'store->auth', 'store->indexer', 'store->saved', // types owned by their users: key records, dead letters, saved searches
   'store->alerts', 'store->notify', 'store->watch' // record shapes defined with their API schemas (alerts, webhooks, rules, runs)

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Queue, Worker, type Job } from 'bullmq'
+import { Worker } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { QUEUES, cappedExponentialBackoff } from '../queue/policy.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
-import type { SealEntry } from '../integrity/types.ts'
-import type { Sealer, SealResult } from './sealer.ts'
-import { entryCount, packEntries, unpackEntries, type SealJobData } from './seal-payload.ts'
+import type { SealEntry, SealResult } from '../integrity/types.ts'
+import type { Sealer } from './sealer.ts'
+import { entryCount, packEntries, unpackEntries, type SealJobData } from '../queue/seal-payload.ts'
+import { createSealQueue, type SealJob, type SealJobName, type SealJobResult, type SealQueue } from '../queue/seal-queue.ts'
 import { SealTurn } from './seal-turn.ts'
-type SealJobName = 'seal' | 'checkpoint'
-type SealQueue = Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>
 
 export interface SealerOptions {
   prefix: string
@@ -43,14 +42,9 @@ const TURN_IDLE_MS = 200
 const ROUND_MIN_ENTRIES = 5000
 const ROUND_GATHER_MS = 250
 
-/**
- * The seal queue and its consumer: one job at a time across every worker process (global concurrency 1),
- * checkpoints on a job scheduler in the same queue, so they are ordered with the seals.
- */
+/** The seal queue's consumer (see createSealQueue: one job at a time across every worker process). */
 export async function startSealing (connection: Redis, sealer: Sealer, options: SealerOptions, log: Logger): Promise<Sealing> {
-  const queue: SealQueue = new Queue<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, { connection, prefix: options.prefix, defaultJobOptions: QUEUES.seal.job })
-  await queue.setGlobalConcurrency(QUEUES.seal.globalConcurrency)
-  await queue.upsertJobScheduler('checkpoint', { every: options.checkpointMs }, { name: 'checkpoint', data: {}, opts: QUEUES.seal.checkpoint })
+  const queue = await createSealQueue(connection, options.prefix, options.checkpointMs)
 
   // The last process to seal leaves its token: another one's token means this process's view of the logs is stale.
   const ownerKey = `${options.prefix}:integrity:sealer`
@@ -58,7 +52,7 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
   const takenKey = `${options.prefix}:integrity:seal-taken`
   const enqueuer = new SealEnqueuer(queue, options.lockMs)
   const turn = new SealTurn({ seal: async entries => await sealer.seal(entries), queue: async entries => await enqueuer.add(entries), maxEntries: MAX_ENTRIES_PER_SEAL, idleMs: TURN_IDLE_MS, minEntries: ROUND_MIN_ENTRIES, gatherMs: ROUND_GATHER_MS })
-  const worker = new Worker<SealJobData, SealResult | SignedCheckpoint[], SealJobName>(QUEUES.seal.name, async (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>) => {
+  const worker = new Worker<SealJobData, SealJobResult, SealJobName>(QUEUES.seal.name, async (job: SealJob) => {
     const previous = await connection.set(ownerKey, token, 'GET')
     if (previous !== token) sealer.invalidate()
     if (job.name === 'checkpoint') return await sealer.checkpoint()
@@ -81,7 +75,7 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
     settings: { backoffStrategy: cappedExponentialBackoff }
   })
 
-  async function sealJobs (job: Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>): Promise<SealResult> {
+  async function sealJobs (job: SealJob): Promise<SealResult> {
     // Group commit: the seal jobs waiting behind this one are sealed with it, in one bulk. No other sealer can
     // take them meanwhile (one active job at most); if this process dies before removing them, they run again.
     const merged = await waitingSeals(queue, entryCount(job.data))
@@ -126,8 +120,8 @@ export async function startSealing (connection: Redis, sealer: Sealer, options: 
 }
 
 /** Seal jobs waiting in the queue, oldest first, up to MAX_ENTRIES_PER_SEAL entries with the running one. */
-async function waitingSeals (queue: SealQueue, running: number): Promise<Array<Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>>> {
-  const taken: Array<Job<SealJobData, SealResult | SignedCheckpoint[], SealJobName>> = []
+async function waitingSeals (queue: SealQueue, running: number): Promise<SealJob[]> {
+  const taken: SealJob[] = []
   let entries = running
   // Read a few jobs at a time: each is read whole, and most of a long queue would not fit in this seal.
   for (let from = 0; ; from += JOBS_PER_READ) {

@@ -6,7 +6,7 @@ import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.t
 import type { Frontier, Node } from '../integrity/frontier.ts'
 import { loadFrontier } from '../integrity/tree-reader.ts'
 import { tenantOrigin } from '../integrity/note.ts'
-import type { LeafRun, SealEntry } from '../integrity/types.ts'
+import type { LeafRun, SealEntry, SealResult } from '../integrity/types.ts'
 
 export interface SealerDeps {
   store: IntegrityStore
@@ -17,8 +17,6 @@ export interface SealerDeps {
   /** Origin base of the signed-note form of checkpoints (each tenant's log is `<base>/<tenant>`); absent, no note is signed. */
   noteOrigin?: string
 }
-
-export interface SealResult { sealed: number, skipped: number }
 
 interface TenantLog { frontier: Frontier, checkpointed: number }
 

@@ -1,17 +1,9 @@
-import { Job, Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
-import { QUEUES } from '../queue/policy.ts'
-import type { ExportJobData, ExportJobRecord, ExportJobResult, ExportJobs } from '../export/jobs.ts'
+import { Job } from 'bullmq'
+import { EXPORT_JOB, type ExportsQueue } from '../queue/exports-queue.ts'
+import type { ExportJobData, ExportJobRecord, ExportJobResult, ExportJobs } from './jobs.ts'
 
-/** Job name of exports on the queue; the expiry sweep shares the queue under its own name. */
-export const EXPORT_JOB = 'export'
-export const CLEANUP_JOB = 'cleanup'
-
-export type ExportsQueue = Queue<ExportJobData, ExportJobResult, string>
-
-export function createExportsQueue (connection: Redis, prefix: string): ExportsQueue {
-  return new Queue<ExportJobData, ExportJobResult, string>(QUEUES.exports.name, { connection, prefix, defaultJobOptions: QUEUES.exports.job })
-}
+/** The exports queue with the export service's payload and result. */
+export type ExportJobsQueue = ExportsQueue<ExportJobData, ExportJobResult>
 
 const STATES: Record<string, ExportJobRecord['state']> = { active: 'running', completed: 'completed', failed: 'failed' }
 
@@ -36,7 +28,7 @@ function recordOf (job: Job<ExportJobData, ExportJobResult, string>, queueState:
 
 /** The export job ledger on BullMQ: job data holds the request and its owner, progress and result the rest. */
 export class BullExportJobs implements ExportJobs {
-  constructor (private readonly queue: ExportsQueue) {}
+  constructor (private readonly queue: ExportJobsQueue) {}
 
   async enqueue (id: string, data: ExportJobData): Promise<void> {
     await this.queue.add(EXPORT_JOB, data, { jobId: id })

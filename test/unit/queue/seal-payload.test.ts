@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { entryCount, packEntries, unpackEntries, type SealJobData } from '../../../src/indexer/seal-payload.ts'
+import { entryCount, packEntries, unpackEntries, type SealJobData } from '../../../src/queue/seal-payload.ts'
 
 const entry = fc.record({
   tenant: fc.constantFrom('brand-a', 'brand-b', 'brand-ü'),

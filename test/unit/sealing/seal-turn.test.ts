@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises'
-import { SealTurn } from '../../../src/indexer/seal-turn.ts'
+import { SealTurn } from '../../../src/sealing/seal-turn.ts'
 import type { SealEntry } from '../../../src/integrity/types.ts'
 
 const entry = (id: string): SealEntry => ({ tenant: 'brand-a', id, index: 'p', leaf: '0'.repeat(64) })

@@ -1,0 +1,14 @@
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { QUEUES } from './policy.ts'
+
+/** The pipeline's look at itself: `self-watch` jobs carry no data, the state is kept in Redis beside them. */
+export type SelfWatchJobName = 'self-watch'
+export type SelfWatchQueue = Queue<unknown, unknown, SelfWatchJobName>
+
+/** The self-watch queue, its scheduler making one run per period across all workers. */
+export async function createSelfWatchQueue (connection: Redis, prefix: string, everyMs: number): Promise<SelfWatchQueue> {
+  const queue: SelfWatchQueue = new Queue(QUEUES.selfWatch.name, { connection, prefix })
+  await queue.upsertJobScheduler('self-watch', { every: everyMs }, { name: 'self-watch', opts: QUEUES.selfWatch.job })
+  return queue
+}
