@@ -4,9 +4,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { seesMasked } from '../auth/scopes.ts'
 import type { Level } from '../events/schema.ts'
 import { AlertsStore, StaleAlert, type AlertFilter } from '../store/alerts-store.ts'
-import type { AlertKeysStore } from '../store/alert-keys-store.ts'
+import type { AlertKeysStore, KeyState } from '../store/alert-keys-store.ts'
 import { maskAlert } from './alert-masking.ts'
-import { decide, nextState, transitionProblem, type KeyState } from './dedup.ts'
+import { decide, nextState, transitionProblem } from './dedup.ts'
 import { MAX_ALERT_EVIDENCE, type Alert, type AlertQuery, type StatusChangeRequest, type StoredAlert } from './alert-schema.ts'
 
 /**
@@ -56,7 +56,7 @@ export const dedupKeyOf = (i: Pick<RaiseInput, 'dedupKey' | 'ruleId' | 'system' 
 
 export class AlertService {
   constructor (
-    private readonly alerts: AlertsStore,
+    private readonly alerts: AlertsStore<StoredAlert>,
     private readonly keys: AlertKeysStore,
     private readonly notifier?: AlertNotifier,
     private readonly clock: { now: () => number } = Date
@@ -149,7 +149,7 @@ export class AlertService {
     }
   }
 
-  private async merge (open: NonNullable<Awaited<ReturnType<AlertsStore['get']>>>, i: RaiseInput, now: number): Promise<Alert | undefined> {
+  private async merge (open: NonNullable<Awaited<ReturnType<AlertsStore<StoredAlert>['get']>>>, i: RaiseInput, now: number): Promise<Alert | undefined> {
     const { id: _id, seq: _s, term: _t, ...stored } = open
     const evidence = [...new Set([...open.evidence, ...i.evidence])].slice(0, MAX_ALERT_EVIDENCE)
     const last = [open.last_event_at, iso(i.lastEventAt)].filter((x): x is string => x !== null).sort().at(-1) ?? null

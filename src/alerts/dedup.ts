@@ -1,13 +1,4 @@
-/** What is remembered per tenant and deduplication key (rule and group): the open alert and what it covered. */
-export interface KeyState {
-  open_alert_id: string | null
-  /** When the last alert for this key was raised (ms). */
-  last_raised_at: number | null
-  /** Latest event time counted by an alert of this key, raised, merged or held back (ms). */
-  covered_to: number | null
-  /** A rule's own mark of what was last reported (shared devices: the number of users). */
-  mark: number | null
-}
+import type { KeyState } from '../store/alert-keys-store.ts'
 
 export type Decision =
   | { kind: 'raise' }

@@ -1,8 +1,10 @@
 import { ForbiddenError, NotFoundError } from '../errors.ts'
-import type { KeyRecord, KeysStore } from '../store/keys-store.ts'
+import type { KeyRecord as StoredKey, KeysStore } from '../store/keys-store.ts'
 import { hashKey, newKey } from './key-format.ts'
 import type { Principal } from './api-keys.ts'
 import type { Scope } from './scopes.ts'
+
+type KeyRecord = StoredKey<Scope>
 
 export interface NewKeyRequest { name: string, scopes: Scope[], tenant?: string | null }
 
@@ -18,7 +20,7 @@ const CACHE_MS = 5_000
 export class KeyService {
   private readonly cache = new Map<string, { record: KeyRecord | undefined, at: number }>()
 
-  constructor (private readonly store: KeysStore, private readonly clock: { now: () => number } = Date) {}
+  constructor (private readonly store: KeysStore<Scope>, private readonly clock: { now: () => number } = Date) {}
 
   async create (req: NewKeyRequest, actor: Principal): Promise<{ key: string, info: KeyInfo }> {
     const tenant = this.tenantFor(req.tenant, actor)

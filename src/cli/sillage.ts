@@ -59,7 +59,7 @@ function option (name: string): string | undefined {
 const OPERATOR: Principal = { keyId: 'cli', scopes: ['admin'], tenant: null }
 
 async function keysCommand (es: ReturnType<typeof createEs>): Promise<void> {
-  const store = new KeysStore(es, config.indexPrefix)
+  const store = new KeysStore<Scope>(es, config.indexPrefix)
   await store.install(config.indexReplicas)
   const keys = new KeyService(store)
   const [sub, arg] = [process.argv[3], process.argv[4]]

@@ -26,6 +26,11 @@ import { SignalsService } from '../analytics/signals/signals-service.ts'
 import { RiskService } from '../analytics/risk/risk-service.ts'
 import { startRulesWorker } from '../indexer/rules-worker.ts'
 import { startWebhooksWorker } from '../indexer/webhooks-worker.ts'
+import type { StoredWatchRule } from '../watch/rule-schema.ts'
+import type { RuleRun } from '../watch/run-schema.ts'
+import type { StoredAlert } from '../alerts/alert-schema.ts'
+import type { Delivery, StoredWebhook } from '../notify/webhook-schema.ts'
+import type { StoredSavedSearch } from '../saved/schema.ts'
 
 /** Run logs and delivery logs are kept this long (the last successful run of each rule always stays). */
 export const LOG_RETENTION_DAYS = 30
@@ -46,14 +51,14 @@ export interface Alerting {
 
 export async function composeAlerting (config: Config, es: Es, redis: Redis, log?: Logger): Promise<Alerting> {
   const prefix = config.indexPrefix
-  const rulesStore = watchRulesStore(es, prefix)
-  const runs = new RuleRunsStore(es, prefix)
-  const alertsStore = new AlertsStore(es, prefix)
+  const rulesStore = watchRulesStore<StoredWatchRule>(es, prefix)
+  const runs = new RuleRunsStore<RuleRun>(es, prefix)
+  const alertsStore = new AlertsStore<StoredAlert>(es, prefix)
   const keys = new AlertKeysStore(es, prefix)
-  const hooks = webhooksStore(es, prefix)
-  const deliveries = new DeliveriesStore(es, prefix)
+  const hooks = webhooksStore<StoredWebhook>(es, prefix)
+  const deliveries = new DeliveriesStore<Delivery>(es, prefix)
   for (const s of [rulesStore, runs, alertsStore, keys, hooks, deliveries]) await s.install(config.indexReplicas)
-  const saved = new SavedSearchesStore(es, prefix)
+  const saved = new SavedSearchesStore<StoredSavedSearch>(es, prefix)
   const rulesQueue = createRulesQueue(redis, config.queuePrefix)
   const webhooksQueue = createWebhooksQueue(redis, config.queuePrefix, config.watch.webhookBackoffMs)
   const schedule = new RuleSchedule(rulesQueue)

@@ -17,10 +17,12 @@ import { SearchService } from '../query/search-service.ts'
 import { CursorCodec } from '../query/cursor.ts'
 import { EventsReader } from '../store/events-read.ts'
 import { KeysStore } from '../store/keys-store.ts'
+import type { Scope } from '../auth/scopes.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
 import { AccessLog } from '../store/access-log.ts'
 import { SavedSearchesStore } from '../store/saved-searches-store.ts'
+import type { StoredSavedSearch } from '../saved/schema.ts'
 import { SavedSearchService } from '../saved/saved-search-service.ts'
 import { KibanaExchange } from '../saved/kibana-exchange.ts'
 import { EventsAggregator } from '../store/events-aggregate.ts'
@@ -61,14 +63,14 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are sealed with a per-process key and only work on this instance')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
-  const keysStore = new KeysStore(es, config.indexPrefix)
+  const keysStore = new KeysStore<Scope>(es, config.indexPrefix)
   await keysStore.install(config.indexReplicas)
   const keys = new KeyService(keysStore)
   const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
   const authThrottle = config.authFailuresPerMinute === 0 ? undefined : new AuthFailureThrottle(new RateLimiter(redis, `${config.queuePrefix}:auth-failures`, config.authFailuresPerMinute))
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install(config.indexReplicas)
-  const savedStore = new SavedSearchesStore(es, config.indexPrefix)
+  const savedStore = new SavedSearchesStore<StoredSavedSearch>(es, config.indexPrefix)
   await savedStore.install(config.indexReplicas)
   const entitiesStore = new EntitiesStore(es, config.indexPrefix)
   await entitiesStore.install(config.indexReplicas)

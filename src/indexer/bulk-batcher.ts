@@ -1,10 +1,8 @@
 import type { QueuedEvent } from '../queue/events-queue.ts'
 import type { StoredCopy } from '../store/event-copies.ts'
+import type { DeadLetter } from '../store/dead-letters.ts'
 import { EventWriter, type EventOutcome, type WriterIo } from './event-writer.ts'
 import { RecentWrites } from './recent-writes.ts'
-
-/** A refused event, kept whole with the reason; `stored` is the other event already stored under its id. */
-export interface DeadLetter { event: QueuedEvent, status: number, errorType: string, reason: string, stored?: StoredCopy }
 
 export interface BatcherIo extends WriterIo {
   deadLetter: (letters: DeadLetter[]) => Promise<void>

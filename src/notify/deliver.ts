@@ -1,6 +1,7 @@
 import type { VersionedDocs } from '../store/versioned-docs.ts'
 import type { DeliveriesStore } from '../store/deliveries-store.ts'
 import type { AlertsStore } from '../store/alerts-store.ts'
+import type { StoredAlert } from '../alerts/alert-schema.ts'
 import { HEADERS, sign } from './signature.ts'
 import type { Attempt, Delivery, StoredWebhook } from './webhook-schema.ts'
 import type { DeliveryRequest } from './webhook-notifier.ts'
@@ -10,13 +11,24 @@ export type Post = (url: string, headers: Record<string, string>, body: string) 
 
 export interface DeliverDeps {
   webhooks: VersionedDocs<StoredWebhook>
-  alerts: Pick<AlertsStore, 'get'>
-  deliveries: DeliveriesStore
+  alerts: Pick<AlertsStore<StoredAlert>, 'get'>
+  deliveries: DeliveriesStore<Delivery>
   post: Post
   clock?: { now: () => number }
 }
 
 export const EVENT_TYPE = 'alert.raised'
+
+/** Adds an attempt and sets the status (the document is created at the first attempt); the last 50 attempts are kept. */
+async function record (deliveries: DeliveriesStore<Delivery>, base: Omit<Delivery, 'attempts' | 'status' | 'updated_at'>, status: Delivery['status'], attempt: Attempt | undefined): Promise<Delivery> {
+  const current = await deliveries.get(base.id)
+  const doc: Delivery = {
+    ...(current ?? base), status, updated_at: attempt?.at ?? new Date().toISOString(),
+    attempts: [...(current?.attempts ?? []), ...(attempt === undefined ? [] : [attempt])].slice(-50)
+  }
+  await deliveries.put(doc)
+  return doc
+}
 
 /** Thrown for an attempt that did not succeed: the queue retries it after its back-off. */
 export class DeliveryFailed extends Error {}
@@ -35,7 +47,7 @@ export async function deliverOnce (req: DeliveryRequest, attempt: number, final:
   const hook = await deps.webhooks.get(req.webhookId)
   const alert = await deps.alerts.get(req.alertId)
   if (hook === undefined || !hook.enabled || hook.tenant !== req.tenant || alert === undefined) {
-    await deps.deliveries.record(base, 'dropped', undefined)
+    await record(deps.deliveries, base, 'dropped', undefined)
     return 'dropped'
   }
   const { seq: _s, term: _t, ...shown } = alert
@@ -59,9 +71,9 @@ export async function deliverOnce (req: DeliveryRequest, attempt: number, final:
   }
   const a: Attempt = { at: new Date(started).toISOString(), attempt, httpStatus: status, error, durationMs: clock.now() - started }
   if (error === null) {
-    await deps.deliveries.record(base, 'succeeded', a)
+    await record(deps.deliveries, base, 'succeeded', a)
     return 'succeeded'
   }
-  await deps.deliveries.record(base, final ? 'failed' : 'pending', a)
+  await record(deps.deliveries, base, final ? 'failed' : 'pending', a)
   throw new DeliveryFailed(error)
 }

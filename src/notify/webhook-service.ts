@@ -20,7 +20,7 @@ export function shownWebhook (w: Versioned<StoredWebhook>): Webhook {
 export class WebhookService {
   constructor (
     private readonly store: VersionedDocs<StoredWebhook>,
-    private readonly deliveryLog: DeliveriesStore,
+    private readonly deliveryLog: DeliveriesStore<Delivery>,
     private readonly clock: { now: () => number } = Date
   ) {}
 

@@ -28,7 +28,7 @@ export interface RunOverrides {
 /** Saved searches: private or shared within a tenant, changed only by their owner, with compare-and-set updates. */
 export class SavedSearchService {
   constructor (
-    private readonly store: SavedSearchesStore,
+    private readonly store: SavedSearchesStore<StoredSavedSearch>,
     private readonly search: SearchService,
     private readonly aggregator?: Pick<AggregateService, 'aggregate'>,
     private readonly clock: { now: () => number } = Date

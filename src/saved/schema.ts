@@ -42,12 +42,3 @@ export const SavedSearch = Type.Composite([
 ], { $id: 'SavedSearch' })
 export type SavedSearch = Static<typeof SavedSearch>
 export type StoredSavedSearch = Omit<SavedSearch, 'version' | 'id'>
-
-/**
- * A version as this service issues it: Elasticsearch's sequence number and primary term (`3.1`), both within
- * the integers JSON numbers hold exactly, the term at least 1.
- */
-export function isVersion (text: string): boolean {
-  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(text)
-  return m !== null && Number.isSafeInteger(Number(m[1])) && Number.isSafeInteger(Number(m[2])) && Number(m[2]) >= 1
-}

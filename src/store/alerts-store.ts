@@ -2,7 +2,6 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
-import type { Alert, StoredAlert } from '../alerts/alert-schema.ts'
 
 export const alertsIndex = (prefix: string): string => `${prefix}-system-alerts`
 
@@ -31,12 +30,16 @@ export interface AlertFilter {
   to?: string
 }
 
-export type CasAlert = Alert & { seq: number, term: number }
+/** An alert as read, with the sequence number and primary term a compare-and-set write gives back. */
+export type CasAlert<Stored> = Stored & { id: string, seq: number, term: number }
 
 export class StaleAlert extends Error {}
 
-/** Alerts, one document each; updates are compare-and-set, so two status changes never overwrite each other. */
-export class AlertsStore {
+/**
+ * Alerts, one document each; updates are compare-and-set, so two status changes never overwrite each other.
+ * `Stored` is the alert as the alert service keeps it (without its id, which is the document's).
+ */
+export class AlertsStore<Stored extends object> {
   readonly index: string
 
   constructor (private readonly es: Es, prefix: string) {
@@ -47,19 +50,19 @@ export class AlertsStore {
     await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
-  async create (id: string, doc: StoredAlert): Promise<Alert> {
+  async create (id: string, doc: Stored): Promise<Stored & { id: string }> {
     // The id is kept in the document too: it breaks ties in the sort (sorting on _id is off in Elasticsearch 9).
     await this.es.create({ index: this.index, id, document: { ...doc, id }, refresh: 'wait_for' })
     return { ...doc, id }
   }
 
-  async get (id: string): Promise<CasAlert | undefined> {
-    const r = await this.es.get<StoredAlert>({ index: this.index, id }, { ignore: [404] })
+  async get (id: string): Promise<CasAlert<Stored> | undefined> {
+    const r = await this.es.get<Stored>({ index: this.index, id }, { ignore: [404] })
     return r.found && r._source !== undefined ? { ...r._source, id, seq: r._seq_no as number, term: r._primary_term as number } : undefined
   }
 
   /** Writes the alert if it is still at the sequence number read; StaleAlert otherwise. */
-  async replace (a: CasAlert, doc: StoredAlert): Promise<Alert> {
+  async replace (a: CasAlert<Stored>, doc: Stored): Promise<Stored & { id: string }> {
     try {
       await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, refresh: 'wait_for' })
     } catch (err) {
@@ -70,15 +73,15 @@ export class AlertsStore {
   }
 
   /** Newest first; `after` is the sort of the last alert of the previous page. */
-  async search (f: AlertFilter, size: number, after?: estypes.SortResults): Promise<{ alerts: Alert[], total: number, last: estypes.SortResults | undefined }> {
-    const r = await this.es.search<StoredAlert>({
+  async search (f: AlertFilter, size: number, after?: estypes.SortResults): Promise<{ alerts: Array<Stored & { id: string }>, total: number, last: estypes.SortResults | undefined }> {
+    const r = await this.es.search<Stored>({
       index: this.index, size, track_total_hits: true, query: { bool: { filter: filterOf(f) } },
       sort: [{ created_at: 'desc' }, { id: 'asc' }],
       ...(after === undefined ? {} : { search_after: after })
     })
     const hits = r.hits.hits
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
-    return { alerts: hits.map(h => ({ ...(h._source as StoredAlert), id: h._id as string })), total, last: hits.length === size ? hits.at(-1)?.sort : undefined }
+    return { alerts: hits.map(h => ({ ...(h._source as Stored), id: h._id as string })), total, last: hits.length === size ? hits.at(-1)?.sort : undefined }
   }
 }
 

@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto'
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
-import type { DeadLetter } from '../indexer/bulk-batcher.ts'
 import type { StoredEvent } from '../events/schema.ts'
 import { bulkCreate } from './bulk.ts'
 import { eventDocId } from './event-doc-id.ts'
 import { deadLetterIndex } from './index-names.ts'
 import { canonicalize } from '../integrity/canonical.ts'
+import type { StoredCopy } from './event-copies.ts'
+
+/**
+ * A refused event, kept whole with the reason; `stored` is the other event already stored under its id. The
+ * event is as the events queue carried it: its id, tenant, target partition and canonical JSON.
+ */
+export interface DeadLetter {
+  event: { id: string, tenant: string, index: string, json: string }
+  status: number
+  errorType: string
+  reason: string
+  stored?: StoredCopy
+}
 
 /** A dead letter as stored: the refused event whole (`raw`), why, and what replays were made of it. */
 export interface StoredLetter {

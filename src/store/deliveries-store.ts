@@ -1,15 +1,15 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
-import type { Attempt, Delivery } from '../notify/webhook-schema.ts'
 
 export const deliveriesIndex = (prefix: string): string => `${prefix}-system-webhook-deliveries`
 
 /**
  * One document per alert and webhook, under the delivery's idempotency id, read by id in real time: a
- * retried job sees at once that an earlier attempt succeeded, and sends nothing again.
+ * retried job sees at once that an earlier attempt succeeded, and sends nothing again. `Delivery` is the
+ * document as the webhook service writes it.
  */
-export class DeliveriesStore {
+export class DeliveriesStore<Delivery extends { id: string }> {
   private readonly index: string
 
   constructor (private readonly es: Es, prefix: string) {
@@ -28,15 +28,9 @@ export class DeliveriesStore {
     return r.found ? r._source : undefined
   }
 
-  /** Adds an attempt and sets the status (the document is created at the first attempt). */
-  async record (base: Omit<Delivery, 'attempts' | 'status' | 'updated_at'>, status: Delivery['status'], attempt: Attempt | undefined): Promise<Delivery> {
-    const current = await this.get(base.id)
-    const doc: Delivery = {
-      ...(current ?? base), status, updated_at: attempt?.at ?? new Date().toISOString(),
-      attempts: [...(current?.attempts ?? []), ...(attempt === undefined ? [] : [attempt])].slice(-50)
-    }
-    await this.es.index({ index: this.index, id: base.id, document: doc, refresh: 'wait_for' })
-    return doc
+  /** Writes the delivery whole, with a refresh. */
+  async put (doc: Delivery): Promise<void> {
+    await this.es.index({ index: this.index, id: doc.id, document: doc, refresh: 'wait_for' })
   }
 
   /** Deletes finished deliveries last changed before `before` (ISO time). */

@@ -1,9 +1,8 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
-import type { Scope } from '../auth/scopes.ts'
 
-/** A managed API key as stored: never the key itself, only its SHA-256. */
-export interface KeyRecord {
+/** A managed API key as stored: never the key itself, only its SHA-256. `Scope`: the scopes auth grants. */
+export interface KeyRecord<Scope extends string> {
   key_id: string
   name: string
   hash: string
@@ -33,7 +32,7 @@ const MAPPING = {
 export const keysIndex = (prefix: string): string => `${prefix}-system-keys`
 
 /** Managed keys live in a system index of their own, created with its mapping at start-up. */
-export class KeysStore {
+export class KeysStore<Scope extends string> {
   private readonly index: string
 
   constructor (private readonly es: Es, prefix: string) {
@@ -44,23 +43,23 @@ export class KeysStore {
     await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
-  async create (record: KeyRecord): Promise<void> {
+  async create (record: KeyRecord<Scope>): Promise<void> {
     await this.es.create({ index: this.index, id: record.key_id, document: record, refresh: 'wait_for' })
   }
 
-  async get (id: string): Promise<KeyRecord | undefined> {
-    const r = await this.es.get<KeyRecord>({ index: this.index, id }, { ignore: [404] })
+  async get (id: string): Promise<KeyRecord<Scope> | undefined> {
+    const r = await this.es.get<KeyRecord<Scope>>({ index: this.index, id }, { ignore: [404] })
     return r.found ? r._source : undefined
   }
 
-  async list (tenant: string | null): Promise<KeyRecord[]> {
-    const r = await this.es.search<KeyRecord>({
+  async list (tenant: string | null): Promise<Array<KeyRecord<Scope>>> {
+    const r = await this.es.search<KeyRecord<Scope>>({
       index: this.index,
       size: 10_000,
       sort: [{ created_at: 'asc' }],
       query: tenant === null ? { match_all: {} } : { term: { tenant } }
     })
-    return r.hits.hits.map(h => h._source as KeyRecord)
+    return r.hits.hits.map(h => h._source as KeyRecord<Scope>)
   }
 
   async revoke (id: string, at: string, replacedBy: string | null = null): Promise<void> {

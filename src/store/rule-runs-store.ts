@@ -1,15 +1,14 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
-import type { RuleRun } from '../watch/run-schema.ts'
 
 export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-runs`
 
 /**
- * The run log of watch rules: one document per attempt. It is also where a run learns where to start: the
- * end (`until`) of the rule's last successful run.
+ * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
+ * where a run learns where to start: the end (`until`) of the rule's last successful run.
  */
-export class RuleRunsStore {
+export class RuleRunsStore<Run extends { id: string }> {
   private readonly index: string
 
   constructor (private readonly es: Es, prefix: string) {
@@ -27,12 +26,12 @@ export class RuleRunsStore {
   }
 
   /** Written with a refresh, so the next run (on any worker) finds it. */
-  async record (run: RuleRun): Promise<void> {
+  async record (run: Run): Promise<void> {
     await this.es.index({ index: this.index, id: run.id, document: run, refresh: 'wait_for' })
   }
 
-  async lastSucceeded (ruleId: string): Promise<RuleRun | undefined> {
-    const r = await this.es.search<RuleRun>({
+  async lastSucceeded (ruleId: string): Promise<Run | undefined> {
+    const r = await this.es.search<Run>({
       index: this.index, size: 1, sort: [{ until: 'desc' }],
       query: { bool: { filter: [{ term: { rule_id: ruleId } }, { term: { status: 'succeeded' } }] } }
     })
@@ -59,11 +58,11 @@ export class RuleRunsStore {
   }
 
   /** A rule's runs, newest first. */
-  async list (tenant: string | null, ruleId: string, size: number, status?: string): Promise<RuleRun[]> {
-    const r = await this.es.search<RuleRun>({
+  async list (tenant: string | null, ruleId: string, size: number, status?: string): Promise<Run[]> {
+    const r = await this.es.search<Run>({
       index: this.index, size, sort: [{ started_at: 'desc' }, { finished_at: 'desc' }],
       query: { bool: { filter: [tenantFilter(tenant), { term: { rule_id: ruleId } }, ...(status === undefined ? [] : [{ term: { status } }])] } }
     })
-    return r.hits.hits.map(h => h._source as RuleRun)
+    return r.hits.hits.map(h => h._source as Run)
   }
 }

@@ -1,6 +1,6 @@
 import type { Es } from './elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
-import { isVersion, type SavedSearch, type StoredSavedSearch } from '../saved/schema.ts'
+import { isVersion, type Versioned } from './versioned-docs.ts'
 
 export const savedIndex = (prefix: string): string => `${prefix}-system-saved-searches`
 
@@ -26,7 +26,8 @@ const parseVersion = (v: string): { if_seq_no: number, if_primary_term: number }
 
 export class VersionConflict extends Error {}
 
-export class SavedSearchesStore {
+/** Saved searches, one document each; `Stored` is the saved search as the saved-search service keeps it. */
+export class SavedSearchesStore<Stored extends object> {
   private readonly index: string
 
   constructor (private readonly es: Es, prefix: string) {
@@ -37,17 +38,17 @@ export class SavedSearchesStore {
     await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
-  async create (id: string, doc: StoredSavedSearch): Promise<SavedSearch> {
+  async create (id: string, doc: Stored): Promise<Versioned<Stored>> {
     const r = await this.es.create({ index: this.index, id, document: doc, refresh: 'wait_for' })
     return { ...doc, id, version: version(r._seq_no, r._primary_term) }
   }
 
-  async get (id: string): Promise<SavedSearch | undefined> {
-    const r = await this.es.get<StoredSavedSearch>({ index: this.index, id }, { ignore: [404] })
+  async get (id: string): Promise<Versioned<Stored> | undefined> {
+    const r = await this.es.get<Stored>({ index: this.index, id }, { ignore: [404] })
     return r.found && r._source !== undefined ? { ...r._source, id, version: version(r._seq_no, r._primary_term) } : undefined
   }
 
-  async replace (id: string, doc: StoredSavedSearch, expected: string): Promise<SavedSearch> {
+  async replace (id: string, doc: Stored, expected: string): Promise<Versioned<Stored>> {
     const cas = parseVersion(expected)
     if (cas === undefined) throw new VersionConflict(`version "${expected}" is not one this service issued`)
     try {
@@ -71,8 +72,8 @@ export class SavedSearchesStore {
   }
 
   /** Saved searches a caller can see: the tenant's shared ones and the caller's own. */
-  async visible (tenant: string | null, owner: string): Promise<SavedSearch[]> {
-    const r = await this.es.search<StoredSavedSearch>({
+  async visible (tenant: string | null, owner: string): Promise<Array<Versioned<Stored>>> {
+    const r = await this.es.search<Stored>({
       index: this.index,
       size: 1000,
       seq_no_primary_term: true,
@@ -83,6 +84,6 @@ export class SavedSearchesStore {
         minimum_should_match: 1
       } }
     })
-    return r.hits.hits.map(h => ({ ...(h._source as StoredSavedSearch), id: h._id as string, version: version(h._seq_no, h._primary_term) }))
+    return r.hits.hits.map(h => ({ ...(h._source as Stored), id: h._id as string, version: version(h._seq_no, h._primary_term) }))
   }
 }

@@ -8,6 +8,15 @@ export class StaleVersion extends Error {}
 /** A version as clients see it: Elasticsearch's sequence number and primary term (`3.1`). */
 export const versionOf = (seq: number | undefined, term: number | undefined): string => `${seq ?? 0}.${term ?? 0}`
 
+/**
+ * A version as this service issues it: Elasticsearch's sequence number and primary term (`3.1`), both within
+ * the integers JSON numbers hold exactly, the term at least 1.
+ */
+export function isVersion (text: string): boolean {
+  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(text)
+  return m !== null && Number.isSafeInteger(Number(m[1])) && Number.isSafeInteger(Number(m[2])) && Number(m[2]) >= 1
+}
+
 function casOf (version: string): { if_seq_no: number, if_primary_term: number } | undefined {
   const m = /^(\d{1,16})\.(\d{1,16})$/.exec(version)
   if (m === null) return undefined

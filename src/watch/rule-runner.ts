@@ -19,7 +19,7 @@ import { evaluateNewValue } from './evaluate-new-value.ts'
 
 export interface RunnerDeps {
   rules: VersionedDocs<StoredWatchRule>
-  runs: RuleRunsStore
+  runs: RuleRunsStore<RuleRun>
   locks: { acquire: (ruleId: string) => Promise<string | undefined>, release: (ruleId: string, token: string) => Promise<void> }
   alerts: AlertService
   savedSearch: (id: string) => Promise<SavedSearch | undefined>

@@ -22,7 +22,7 @@ const scheduleOf = (r: WatchRule): { id: string, tenant: string | null, enabled:
 export class WatchRuleService {
   constructor (
     private readonly store: VersionedDocs<StoredWatchRule>,
-    private readonly runLog: RuleRunsStore,
+    private readonly runLog: RuleRunsStore<RuleRun>,
     private readonly schedule: RuleScheduler,
     private readonly savedSearch: (id: string) => Promise<SavedSearch | undefined>,
     private readonly clock: { now: () => number } = Date

@@ -7,6 +7,8 @@ import { deliverOnce } from '../../src/notify/deliver.ts'
 import { webhooksStore } from '../../src/store/webhooks-store.ts'
 import { AlertsStore } from '../../src/store/alerts-store.ts'
 import { DeliveriesStore } from '../../src/store/deliveries-store.ts'
+import type { StoredAlert } from '../../src/alerts/alert-schema.ts'
+import type { Delivery, StoredWebhook } from '../../src/notify/webhook-schema.ts'
 
 let stack: Stack
 const admin = KEYS.aAdmin
@@ -79,7 +81,7 @@ t.test('an alert is delivered signed, retried after two failures, and accepted o
   t.match(log[0]?.attempts[0], { attempt: 1, error: /500/ })
 
   // A retry after success (a worker that died between the answer and the job's end) sends nothing.
-  const io = { webhooks: webhooksStore(stack.es, stack.config.indexPrefix), alerts: new AlertsStore(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore(stack.es, stack.config.indexPrefix) }
+  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix) }
   const post = async (): Promise<number> => { throw new Error('must not send') }
   t.equal(await deliverOnce({ deliveryId: [...ids][0] as string, webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 4, false, { ...io, post }), 'succeeded')
   // A second finding (two more withdrawals) joins the open alert: no second delivery.

@@ -1,6 +1,7 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { EventsAggregator } from '../../store/events-aggregate.ts'
 import type { AlertsStore } from '../../store/alerts-store.ts'
+import type { StoredAlert } from '../../alerts/alert-schema.ts'
 import { maskAlert } from '../../alerts/alert-masking.ts'
 import { buildQuery } from '../../query/build-query.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
@@ -25,7 +26,7 @@ type Found = Promise<{ signals: AnySignal[], bounds: { truncated: boolean } }>
 export class RiskService {
   private readonly reads: RiskReads
 
-  constructor (private readonly signals: SignalsService, events: EventsAggregator, private readonly alerts: Pick<AlertsStore, 'search'>, private readonly clock: { now: () => number } = Date) {
+  constructor (private readonly signals: SignalsService, events: EventsAggregator, private readonly alerts: Pick<AlertsStore<StoredAlert>, 'search'>, private readonly clock: { now: () => number } = Date) {
     this.reads = new RiskReads(events)
   }
 

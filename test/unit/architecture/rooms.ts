@@ -41,7 +41,5 @@ export const ALLOWED: Record<string, readonly string[]> = {
 export const KNOWN_EXCEPTIONS = new Set<string>([
   'config->auth', 'config->integrity', // scopes and key parsing read by the config
   'integrity->auth', 'integrity->store', // the integrity service does I/O inside the pure room
-  'query->auth', 'query->store', // the search service and masking checks live beside the compiler
-  'store->auth', 'store->indexer', 'store->saved', // types owned by their users: key records, dead letters, saved searches
-  'store->alerts', 'store->notify', 'store->watch' // record shapes defined with their API schemas (alerts, webhooks, rules, runs)
+  'query->auth', 'query->store' // the search service and masking checks live beside the compiler
 ])

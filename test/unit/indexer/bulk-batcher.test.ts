@@ -1,5 +1,6 @@
 import t from 'tap'
-import { BulkBatcher, type BatcherIo, type DeadLetter } from '../../../src/indexer/bulk-batcher.ts'
+import { BulkBatcher, type BatcherIo } from '../../../src/indexer/bulk-batcher.ts'
+import type { DeadLetter } from '../../../src/store/dead-letters.ts'
 import { itemOutcome } from '../../../src/indexer/item-outcome.ts'
 import { repeatRounds } from '../../../src/indexer/event-writer.ts'
 import type { BulkDoc, BulkItemResult } from '../../../src/store/bulk.ts'
