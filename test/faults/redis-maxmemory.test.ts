@@ -6,7 +6,7 @@ import { report, startLoad, type Load } from '../helpers/fault-load.ts'
 import { assertStoredOnce } from '../helpers/fault-invariant.ts'
 import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 
-const MAXMEMORY = 6 * 1024 * 1024
+const MAXMEMORY = 8 * 1024 * 1024
 
 async function until (done: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
   const deadline = performance.now() + ms
