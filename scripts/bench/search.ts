@@ -11,7 +11,7 @@ import { buildQuery } from '../../src/query/build-query.ts'
 import { compileSort } from '../../src/query/sort.ts'
 import type { SearchRequest } from '../../src/query/search-request.ts'
 import { PLATFORM_SCOPE } from '../../src/auth/read-scope.ts'
-import { HIGHLIGHT } from '../../src/query/search-service.ts'
+import { HIGHLIGHT } from '../../src/search/search-service.ts'
 import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
 

@@ -1,4 +1,5 @@
-import { maskText, maskValue, MASKED_FIELDS } from '../auth/masking.ts'
+import { maskText, maskValue } from '../auth/masking.ts'
+import { MASKED_FIELDS } from '../events/personal-fields.ts'
 
 interface Maskable { group: string | null, group_field: string | null, title?: string, figure: Record<string, unknown> }
 

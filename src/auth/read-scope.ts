@@ -1,9 +1,7 @@
-import type { estypes } from '@elastic/elasticsearch'
-
 /**
  * Who reads and what they may see: the key (cursors it opens work for it alone), one tenant (or every
  * tenant, for platform administrators) and whether personal data is masked. Every read of events adds
- * `tenantClauses` to its query; there is no other way in.
+ * `tenantClauses` (query/tenant-scope.ts) to its query; there is no other way in.
  */
 export interface ReadScope {
   keyId: string
@@ -13,7 +11,3 @@ export interface ReadScope {
 
 /** The scope of internal jobs and platform administrators' tools; no API key has this id. */
 export const PLATFORM_SCOPE: ReadScope = { keyId: 'internal', tenant: null, masked: false }
-
-export function tenantClauses (scope: Pick<ReadScope, 'tenant'>): estypes.QueryDslQueryContainer[] {
-  return scope.tenant === null ? [] : [{ term: { 'audit.tenant': scope.tenant } }]
-}

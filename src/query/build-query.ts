@@ -5,14 +5,14 @@ import { isTimeZone } from './date-math.ts'
 import { compileKql, KqlError, parseKql } from './kql/index.ts'
 import { maskedFilterProblems, maskedKqlProblems } from './masked-access.ts'
 import type { SearchRequest } from './search-request.ts'
-import { tenantClauses, type ReadScope } from '../auth/read-scope.ts'
+import { tenantClauses, type QueryScope } from './tenant-scope.ts'
 
 /**
  * Filters and KQL of a request as one bool query, always confined to the caller's tenant, and for masked
  * readers refused on the clear values of masked fields; every problem is collected, with the KQL position.
  * Every read of events compiles its selection here: this is where the caller's scope meets the query.
  */
-export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: Pick<ReadScope, 'tenant' | 'masked'>, errors: FieldError[]): estypes.QueryDslQueryContainer {
+export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: QueryScope, errors: FieldError[]): estypes.QueryDslQueryContainer {
   const filter: estypes.QueryDslQueryContainer[] = [...tenantClauses(scope)]
   const must: estypes.QueryDslQueryContainer[] = []
   if (req.filters !== undefined) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { SCOPES, seesMasked } from '../../auth/scopes.ts'
-import { MASKED_FIELDS } from '../../auth/masking.ts'
+import { MASKED_FIELDS } from '../../events/personal-fields.ts'
 import { EVENT_FIELDS } from '../../query/fields.ts'
 import { authErrors } from '../schemas.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { SearchService } from '../../query/search-service.ts'
+import type { SearchService } from '../../search/search-service.ts'
 import { SearchRequest, SearchResponse } from '../../query/search-request.ts'
 import { SearchParams, paramsToRequest } from '../../query/search-params.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'

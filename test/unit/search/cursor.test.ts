@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { CursorCodec, openedBy, type CursorState } from '../../../src/query/cursor.ts'
+import { CursorCodec, openedBy, type CursorState } from '../../../src/search/cursor.ts'
 
 const codec = new CursorCodec(Buffer.alloc(32, 1))
 const state: CursorState = {

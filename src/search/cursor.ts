@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 import type { ReadScope } from '../auth/read-scope.ts'
-import type { SearchRequest } from './search-request.ts'
+import type { SearchRequest } from '../query/search-request.ts'
 
 /** The key that opened a search: only the same key (same tenant, same masking) may continue it. */
 export type CursorOwner = Pick<ReadScope, 'keyId' | 'tenant' | 'masked'>
