@@ -21,6 +21,9 @@ export interface MinuteRow {
   lagMs: number[]
   rssApiMb: number
   rssWorkerMb: number
+  /** V8 heap in use, the lowest sample of the minute (closest to what survives a collection). */
+  heapApiMb: number
+  heapWorkerMb: number
   /** CPU over the minute, % of one core. */
   cpuApi: number
   cpuWorker: number
@@ -68,7 +71,7 @@ const range = ([from, to]: [number, number]): string => from === to ? `min ${fro
 
 /** Thresholds: generous enough for a shared machine's noise, tight enough to catch a leak or a backlog. */
 export const LIMITS = {
-  /** 1 MB/min is a leak of about 55 bytes per event at 300 events/s. */
+  /** 1 MB/min is a leak of about 58 bytes per event at 300 events/s. */
   rssMbPerMin: 1,
   queueJobsPerMin: 1,
   /** A queue holding up to this many seconds of traffic is in its steady state (jobs in flight, bulks forming). */
@@ -86,7 +89,8 @@ export function judge (rows: readonly MinuteRow[], jobsPerSecond: number): Check
   const half = pick(rows, w.half)
   const pooled = (rs: MinuteRow[], k: 'ingestMs' | 'searchMs' | 'lagMs' | 'queue'): number[] => rs.flatMap(r => r[k])
   const checks: Check[] = []
-  for (const [name, key] of [['RSS of the API', 'rssApiMb'], ['RSS of the worker', 'rssWorkerMb']] as const) {
+  const memory = [['RSS of the API', 'rssApiMb'], ['RSS of the worker', 'rssWorkerMb'], ['V8 heap of the API', 'heapApiMb'], ['V8 heap of the worker', 'heapWorkerMb']] as const
+  for (const [name, key] of memory) {
     const s = slope(half.map(r => [r.minute, r[key]]))
     checks.push({ name: `${name}, slope over ${range(w.half)}`, value: `${f1(s)} MB/min`, baseline: `${f1(mean(early.map(r => r[key])))} MB in ${range(w.early)}`, limit: `≤ ${LIMITS.rssMbPerMin} MB/min`, pass: Number.isNaN(s) ? undefined : s <= LIMITS.rssMbPerMin })
   }
@@ -117,15 +121,15 @@ const n0 = (n: number): string => Math.round(n).toLocaleString('en-US')
 const pair = (a: number, b: number, digits = 0): string => `${Number.isNaN(a) ? 'n/a' : a.toFixed(digits)} / ${Number.isNaN(b) ? 'n/a' : b.toFixed(digits)}`
 
 export const TABLE_HEAD = [
-  '| min | accepted | refused / skipped | ingest p50 / p99 ms | search p50 / p99 ms (errors) | queue mean / max | lag p50 / max s | RSS API / worker MB | CPU API / worker / ES % | dead letters | load |',
-  '|---|---|---|---|---|---|---|---|---|---|---|'
+  '| min | accepted | refused / skipped | ingest p50 / p99 ms | search p50 / p99 ms (errors) | queue mean / max | lag p50 / max s | RSS API / worker MB | heap API / worker MB | CPU API / worker / ES % | dead letters | load |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
 
 /** One line of the per-minute table (Markdown, so it can be pasted as it is). */
 export function tableLine (r: MinuteRow, warmup: boolean): string {
   return `| ${r.minute}${warmup ? ' (warm-up)' : ''} | ${n0(r.accepted)} | ${r.refused} / ${r.skipped} | ${pair(quantile(r.ingestMs, 0.5), quantile(r.ingestMs, 0.99), 1)} | ` +
     `${pair(quantile(r.searchMs, 0.5), quantile(r.searchMs, 0.99), 1)} (${r.searchErrors}) | ${pair(mean(r.queue), Math.max(0, ...r.queue), 1)} | ` +
-    `${pair(quantile(r.lagMs, 0.5) / 1000, Math.max(0, ...r.lagMs) / 1000, 1)} | ${pair(r.rssApiMb, r.rssWorkerMb)} | ` +
+    `${pair(quantile(r.lagMs, 0.5) / 1000, Math.max(0, ...r.lagMs) / 1000, 1)} | ${pair(r.rssApiMb, r.rssWorkerMb)} | ${pair(r.heapApiMb, r.heapWorkerMb)} | ` +
     `${r.cpuApi.toFixed(0)} / ${r.cpuWorker.toFixed(0)} / ${r.cpuEs.toFixed(0)} | ${r.deadLetters} | ${r.load1.toFixed(1)} |`
 }
 

@@ -28,6 +28,7 @@ import { esCpuMeter, processCpuMs } from './cpu.ts'
 import { emptyTally, Recent, startIngest, startLagProbe, startQueries, type Tally } from './soak-load.ts'
 import { checkLines, judge, mean, TABLE_HEAD, tableLine, windows, type Check, type MinuteRow } from './soak-verdict.ts'
 
+const lowest = (xs: number[]): number => { const ok = xs.filter(x => !Number.isNaN(x)); return ok.length === 0 ? Number.NaN : Math.min(...ok) }
 const arg = (i: number, fallback: number): number => {
   const v = Number(process.argv[i] ?? fallback)
   if (!(v > 0)) throw new Error(`argument ${i - 1} must be a positive number (usage: npm run soak -- [minutes=30] [events/s=300] [queries/s=2])`)
@@ -48,8 +49,9 @@ async function freePort (): Promise<number> {
 const dir = await mkdtemp(join(tmpdir(), 'sillage-soak-'))
 const prefix = `soak${randomBytes(3).toString('hex')}`
 const port = await freePort()
+const workerMetricsPort = await freePort()
 const env = testEnv({
-  PORT: String(port), HOST: '127.0.0.1', SILLAGE_INDEX_PREFIX: prefix, SILLAGE_QUEUE_PREFIX: prefix, SILLAGE_LOG_LEVEL: 'warn',
+  PORT: String(port), SILLAGE_WORKER_METRICS_PORT: String(workerMetricsPort), HOST: '127.0.0.1', SILLAGE_INDEX_PREFIX: prefix, SILLAGE_QUEUE_PREFIX: prefix, SILLAGE_LOG_LEVEL: 'warn',
   SILLAGE_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson'), SILLAGE_SIGNING_KEY: randomBytes(32).toString('base64'), SILLAGE_EXPORT_DIR: join(dir, 'exports')
 })
 const config = loadConfig(env)
@@ -87,6 +89,12 @@ async function rssMb (pid: number | undefined): Promise<number> {
   return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN) / 1024
 }
 
+/** V8 heap in use of a process, from its own Prometheus metrics (prom-client's default series), in MB. */
+async function heapMb (metricsUrl: string, key?: string): Promise<number> {
+  const text = await fetch(metricsUrl, { headers: key === undefined ? {} : { authorization: `ApiKey ${key}` }, signal: AbortSignal.timeout(5000) }).then(async r => await r.text(), () => '')
+  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 2 ** 20
+}
+
 async function count (index: string, query?: object): Promise<number> {
   return await es.count({ index, ...every, ...(query === undefined ? {} : { query }) }).then(r => r.count, () => 0)
 }
@@ -95,9 +103,9 @@ async function count (index: string, query?: object): Promise<number> {
 async function logSummary (name: string): Promise<string> {
   const lines = (await readFile(join(dir, `${name}.log`), 'utf8').catch(() => '')).split('\n').filter(l => l !== '')
   const levels = lines.map(l => { try { return JSON.parse(l) as { level?: number, msg?: string } } catch { return { level: 50, msg: l } } })
-  const bad = levels.filter(l => (l.level ?? 0) >= 50)
+  const bad = levels.filter(l => (l.level ?? 0) >= 40)
   const messages = [...new Set(bad.map(l => l.msg ?? ''))].slice(0, 3)
-  return `${name}: ${levels.filter(l => l.level === 40).length} warnings, ${bad.length} errors${messages.length > 0 ? ` (${messages.join(' | ').slice(0, 400)})` : ''}`
+  return `${name}: ${bad.filter(l => l.level === 40).length} warnings, ${bad.filter(l => (l.level ?? 0) >= 50).length} errors${messages.length > 0 ? ` (${messages.join(' | ').slice(0, 400)})` : ''}`
 }
 
 let api: ChildProcess | undefined
@@ -108,7 +116,8 @@ let failed = false
 try {
   const caps = await detectCapabilities(es)
   console.log(`Soak, ${new Date().toISOString()}: ${MINUTES} min, ${RATE} events/s in batches of ${BATCH}, ${QPS} reads/s; ` +
-    `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Elasticsearch ${caps.version}; prefix ${prefix}`)
+    `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Elasticsearch ${caps.version}; prefix ${prefix}` +
+    `; service settings from the environment: ${Object.keys(process.env).filter(k => k.startsWith('SILLAGE_') && !/KEY|SECRET|PASSWORD|TOKEN/.test(k)).map(k => `${k}=${process.env[k]}`).join(' ') || 'defaults'}`)
   api = start('src/server.ts', 'api')
   worker = start('src/worker.ts', 'worker')
   for (let i = 0; !(await fetch(`${url}/health/ready`).then(r => r.ok, () => false)); i++) {
@@ -135,8 +144,9 @@ try {
     onError: what => { if (seenErrors.size < 5 && !seenErrors.has(what)) { seenErrors.add(what); console.log(`  read error: ${what}`) } }
   })
 
-  // Samples between two minute lines: queue depth every 2 s, RSS every 2 s.
-  let samples = { queue: [] as number[], rssApi: [] as number[], rssWorker: [] as number[] }
+  // Samples between two minute lines, every 2 s: queue depth, RSS and V8 heap of each process.
+  const fresh = (): Record<'queue' | 'rssApi' | 'rssWorker' | 'heapApi' | 'heapWorker', number[]> => ({ queue: [], rssApi: [], rssWorker: [], heapApi: [], heapWorker: [] })
+  let samples = fresh()
   let sampling = true
   const sampler = (async () => {
     while (sampling) {
@@ -144,6 +154,8 @@ try {
       if (counts !== undefined) samples.queue.push((counts.waiting ?? 0) + (counts.active ?? 0))
       samples.rssApi.push(await rssMb(api?.pid))
       samples.rssWorker.push(await rssMb(worker?.pid))
+      samples.heapApi.push(await heapMb(`${url}/metrics`, KEYS.admin))
+      samples.heapWorker.push(await heapMb(`http://127.0.0.1:${workerMetricsPort}/metrics`))
       await sleep(2000)
     }
   })()
@@ -160,12 +172,13 @@ try {
       const done = tally
       tally = emptyTally()
       const s = samples
-      samples = { queue: [], rssApi: [], rssWorker: [] }
+      samples = fresh()
       const cpu = { api: await processCpuMs(api.pid), worker: await processCpuMs(worker.pid), es: await esCpuMs() }
       const now = performance.now()
       const pct = (k: keyof typeof cpu): number => (cpu[k] - cpu0[k]) / (now - t) * 100
       const row: MinuteRow = {
         minute: m, ...done, queue: s.queue, rssApiMb: mean(s.rssApi), rssWorkerMb: mean(s.rssWorker),
+        heapApiMb: lowest(s.heapApi), heapWorkerMb: lowest(s.heapWorker),
         cpuApi: pct('api'), cpuWorker: pct('worker'), cpuEs: pct('es'),
         deadLetters: await count(deadLetterIndex(prefix), pendingLetters), load1: loadavg()[0] ?? 0
       }
