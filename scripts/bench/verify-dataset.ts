@@ -2,7 +2,8 @@
  * The verification benchmark's data set: the events of scripts/bench/dataset.ts, but recorded as a live service
  * records them: event i happens at an even step over the last 90 days and is ingested 1.5 s later, so ingestion
  * order, time order and log order agree (the read benchmarks' set is one bulk load with random times, a
- * backfill). Loaded straight through `_bulk` into its own prefix, and reused when present.
+ * backfill). Loaded straight through `_bulk` into its own prefix, and reused when present. `shape` adds what a
+ * benchmark's own data set needs to each event (the watch benchmark's devices and home addresses).
  */
 import type { Es } from '../../src/store/elasticsearch.ts'
 import type { Config } from '../../src/config/config.ts'
@@ -19,7 +20,7 @@ import { benchEvent } from './dataset.ts'
 const SPAN = 90 * 86_400_000
 const LAG = 1500
 
-export async function ensureLiveDataset (es: Es, config: Config, total: number, log: (s: string) => void): Promise<void> {
+export async function ensureLiveDataset (es: Es, config: Config, total: number, log: (s: string) => void, shape = (e: Record<string, unknown>, _i: number): Record<string, unknown> => e): Promise<void> {
   const alias = eventsAlias(config.indexPrefix)
   const have = await es.count({ index: alias, ignore_unavailable: true, allow_no_indices: true }).then(r => r.count, () => 0)
   if (have === total) { log(`data set present: ${total} events under ${alias}`); return }
@@ -30,7 +31,7 @@ export async function ensureLiveDataset (es: Es, config: Config, total: number, 
   const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: 1000, queueMaxJobs: 1 })
   const t0 = performance.now()
   for (let from = 0; from < total; from += 5000) {
-    const inputs = Array.from({ length: Math.min(5000, total - from) }, (_, k) => ({ ...benchEvent(from + k, 0), '@timestamp': new Date(at(from + k)).toISOString() }))
+    const inputs = Array.from({ length: Math.min(5000, total - from) }, (_, k) => shape({ ...benchEvent(from + k, 0), '@timestamp': new Date(at(from + k)).toISOString() }, from + k))
     const events = []
     for (let k = 0; k < inputs.length; k += 1000) events.push(...prepare.prepare({ events: inputs.slice(k, k + 1000) }))
     const docs = events.map((e, k) => {
