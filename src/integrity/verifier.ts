@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors.ts'
-import type { IntegrityStore } from '../store/integrity-store.ts'
 import type { CheckpointFile } from './checkpoint-file.ts'
 import type { SignedCheckpoint } from './checkpoint.ts'
+import type { CheckpointReads } from './checkpoint-service.ts'
+import type { LeafRecord } from './types.ts'
 import type { TrustedKeys } from './trusted-keys.ts'
 import { type Frontier, nodeEnd, nodeStart, perfectBlocks } from './frontier.ts'
 import { eventLeaf } from './leaf.ts'
@@ -13,8 +14,20 @@ import { checkCheckpoints, classifyMismatches, compareContents, insertions, Sequ
 export const MAX_VERIFY_RANGE = 1_000_000
 const MAX_LISTED = 1000
 
+/** The reads of the log and of the stored events a verification needs; IntegrityStore provides them. */
+export interface VerifyReads extends CheckpointReads {
+  /** Makes the latest writes of the log visible to searches. */
+  refresh: () => Promise<void>
+  extent: (tenant: string) => Promise<{ end: number, leaves: number }>
+  /** Stored events by partition, tenant and event id, in the order asked; undefined where none is stored. */
+  events: (refs: ReadonlyArray<{ index: string, tenant: string, id: string }>) => Promise<Array<Record<string, unknown> | undefined>>
+  /** Ids and partitions of the tenant's events ingested in the window, a page at a time. */
+  eventPages: (tenant: string, ingested: { gte?: string, lte?: string }) => AsyncGenerator<Array<{ id: string, index: string }>>
+  leavesByEventId: (tenant: string, eventIds: readonly string[]) => Promise<Map<string, LeafRecord>>
+}
+
 export interface VerifyDeps {
-  store: IntegrityStore
+  store: VerifyReads
   file: CheckpointFile
   keys: TrustedKeys
   /** Partitions retention has removed (their events are expected to be gone). */
@@ -129,7 +142,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: Verify
  * moved, not edited. Leaf hashes are not indexed (the log is written far more than it is read), so this walks
  * the log; only a verification that found changes does.
  */
-async function positionsOf (store: IntegrityStore, tenant: string, hashes: ReadonlySet<string>, end: number): Promise<Map<string, number>> {
+async function positionsOf (store: VerifyReads, tenant: string, hashes: ReadonlySet<string>, end: number): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   for await (const page of store.leafPages(tenant, 0, end)) {
     for (const leaf of page) if (hashes.has(leaf.leaf) && !out.has(leaf.leaf)) out.set(leaf.leaf, leaf.seq)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { IntegrityService } from '../../integrity/integrity-service.ts'
+import type { IntegrityService } from '../../proofs/integrity-service.ts'
 import { CheckpointList, CheckpointsQuery, ConsistencyProof, ConsistencyQuery, LatestCheckpoint, LatestQuery } from '../../integrity/log-schemas.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'

@@ -11,7 +11,7 @@ export function roomOf (path: string): string {
 const PURE = ['errors', 'events']
 const BASE = [...PURE, 'config', 'enrich', 'query', 'integrity']
 const IO = [...BASE, 'store', 'queue', 'auth', 'metrics', 'monitor']
-const SERVICES = ['export', 'analytics', 'saved', 'search', 'ingest', 'alerts', 'watch', 'notify', 'streams', 'entities']
+const SERVICES = ['export', 'analytics', 'saved', 'search', 'proofs', 'ingest', 'alerts', 'watch', 'notify', 'streams', 'entities']
 
 export const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
@@ -39,6 +39,5 @@ export const ALLOWED: Record<string, readonly string[]> = {
  * on any new one, and on an entry here that no longer exists.
  */
 export const KNOWN_EXCEPTIONS = new Set<string>([
-  'config->auth', 'config->integrity', // scopes and key parsing read by the config
-  'integrity->auth', 'integrity->store' // the integrity service does I/O inside the pure room
+  'config->auth', 'config->integrity' // scopes and key parsing read by the config
 ])

@@ -9,7 +9,7 @@ import { keyIdOf, rawPublicKey, signCheckpoint } from '../../../src/integrity/ch
 import { devKeyPath, parseSigningKey } from '../../../src/integrity/signing-key.ts'
 import { loadConfig } from '../../../src/config/config.ts'
 import { trustedKeysFor } from '../../../src/compose/shared.ts'
-import { IntegrityService } from '../../../src/integrity/integrity-service.ts'
+import { IntegrityService } from '../../../src/proofs/integrity-service.ts'
 import type { IntegrityStore } from '../../../src/store/integrity-store.ts'
 import type { CheckpointFile } from '../../../src/integrity/checkpoint-file.ts'
 
