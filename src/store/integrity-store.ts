@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from './bulk.ts'
@@ -7,177 +5,19 @@ import { eventsAlias } from './index-names.ts'
 import { eventKey } from './event-key.ts'
 import { eventDocId, eventIdOfDoc } from './event-doc-id.ts'
 import { getDocs } from './event-copies.ts'
-import type { LeafRecord, LeafRun, SealEntry } from '../integrity/types.ts'
+import type { LeafRecord, LeafRun } from '../integrity/types.ts'
 import type { SignedCheckpoint } from '../integrity/checkpoint.ts'
 import { nodeEnd, type Node } from '../integrity/frontier.ts'
 import { nodeKey } from '../integrity/span-hash.ts'
-import { legacyLeafCount, legacyLeavesIndex } from './integrity-legacy.ts'
+import { integrityIndex } from './integrity-indices.ts'
+import { blockId, idsOf, leavesOf, toBlocks, toCheckpoint, toRuns, type BlockSource, type CheckpointSource } from './integrity-docs.ts'
 
-const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
-const KINDS = ['blocks', 'nodes', 'checkpoints'] as const
-export const integrityIndex = (prefix: string, kind: typeof KINDS[number]): string => `${prefix}-integrity-${kind}`
-
-/**
- * The log is read after an explicit refresh (sealer, proofs, verification) or by id: a refresh every second
- * while ingesting would only make tiny segments of blocks.
- */
-const REFRESH_INTERVAL = '30s'
-
-/**
- * Templates and indices of the integrity logs; one shard each, so a log's writes apply in order. Idempotent.
- * Then refuses to go on over leaves in the earlier per-leaf format (unless migrating them): new logs would
- * restart at seq 0 beside their old checkpoints and subtree hashes.
- */
-export async function installIntegrityIndices (es: Es, prefix: string, replicas: number, migrating = false): Promise<void> {
-  for (const kind of KINDS) {
-    const index = integrityIndex(prefix, kind)
-    const mappings = JSON.parse(readFileSync(`${MAPPINGS_DIR}integrity-${kind}.json`, 'utf8')) as estypes.MappingTypeMapping
-    await es.indices.putIndexTemplate({ name: index, index_patterns: [index], priority: 200, template: { settings: { index: { number_of_shards: 1, number_of_replicas: replicas, refresh_interval: REFRESH_INTERVAL } }, mappings } })
-    // An index made by an earlier version gets the fields added since (adding fields is all that changes),
-    // and the refresh interval.
-    if (await es.indices.exists({ index })) {
-      await es.indices.putMapping({ index, ...mappings })
-      await es.indices.putSettings({ index, settings: { index: { refresh_interval: REFRESH_INTERVAL } } })
-    } else {
-      await es.indices.create({ index }, { ignore: [400] })
-    }
-  }
-  const legacy = migrating ? 0 : await legacyLeafCount(es, prefix)
-  if (legacy > 0) throw new Error(`${legacyLeavesIndex(prefix)} holds ${legacy} integrity leaves in the earlier per-leaf format: stop the workers and run \`npm run cli -- integrity-migrate\` first`)
-}
-
-/**
- * Consecutive leaves of one tenant's log written by one seal; leaf i is seq start + i. A block rather than a
- * document per leaf: the log costs Elasticsearch one small document per thousand events, not one per event.
- * Hashes and partition numbers are packed into two base64 strings, one value each instead of a thousand: 55
- * bytes per leaf on disk instead of 77, and no dearer to parse. Blocks written before the packing hold
- * `leaves` and `partition_of` arrays instead, and are read as well.
- */
-interface BlockSource {
-  tenant: string
-  start: number
-  end: number
-  count: number
-  /** The leaves' event ids, in order (kept in the source, not indexed). */
-  leaf_events?: string[]
-  /** eventKey of each of them: indexed, to find the blocks that may hold an event. */
-  leaf_keys?: number[]
-  /** Blocks written before the keys hold their event ids here, indexed. */
-  event_ids?: string[]
-  /** Distinct partitions of the block's events; each leaf points into it. */
-  partitions: string[]
-  /** The leaves' hashes, 32 bytes each, in order (base64). */
-  leaf_hashes?: string
-  /** Per leaf, its index in `partitions` as a 16-bit little-endian number (base64). */
-  leaf_partitions?: string
-  /** The earlier layout: hashes in hex and partition numbers, one array element per leaf. */
-  leaves?: string[]
-  partition_of?: number[]
-  sealed_at: string
-}
-interface CheckpointSource { tenant: string, size: number, root: string, time: string, key_id: string, signature: string, origin?: string, note_signature?: string }
-
-/** Most leaves in one block (about 80 kB of source). */
-export const BLOCK_LEAVES = 1024
-const HASH_BYTES = 32
-const blockId = (tenant: string, start: number): string => `${tenant}:${start}`
-const toCheckpoint = (s: CheckpointSource): SignedCheckpoint => ({
-  tenant: s.tenant, size: s.size, root: s.root, time: s.time, keyId: s.key_id, signature: s.signature,
-  ...(s.origin === undefined ? {} : { origin: s.origin }), ...(s.note_signature === undefined ? {} : { noteSignature: s.note_signature })
-})
 const MGET_CHUNK = 5000
 /** Event ids per terms lookup, and blocks per page of a walk. */
 const TERMS_CHUNK = 5000
 const BLOCKS_PER_PAGE = 8
 /** Blocks per page of a look-up by event id. */
 const LOOKUP_PAGE = 500
-
-/** Hex of each 32-byte hash packed in a block; a cut-short tail stays a short (so mismatching) hash. */
-function unpackHashes (packed: string): string[] {
-  const bytes = Buffer.from(packed, 'base64')
-  const out: string[] = []
-  for (let at = 0; at < bytes.length; at += HASH_BYTES) out.push(bytes.toString('hex', at, Math.min(at + HASH_BYTES, bytes.length)))
-  return out
-}
-
-function unpackPartitions (packed: string): number[] {
-  const bytes = Buffer.from(packed, 'base64')
-  return Array.from({ length: bytes.length >> 1 }, (_, i) => bytes.readUInt16LE(i * 2))
-}
-
-const idsOf = (b: BlockSource): string[] => b.leaf_events ?? b.event_ids ?? []
-
-/** The leaves a block holds, numbered from its start (a block altered to hold more or fewer shows as holes or repeats). */
-function leavesOf (b: BlockSource): LeafRecord[] {
-  const hashes = b.leaf_hashes === undefined ? b.leaves ?? [] : unpackHashes(b.leaf_hashes)
-  const partitionOf = b.leaf_partitions === undefined ? b.partition_of ?? [] : unpackPartitions(b.leaf_partitions)
-  const ids = idsOf(b)
-  return hashes.map((leaf, i) => ({
-    tenant: b.tenant, seq: b.start + i, eventId: ids[i] ?? '', eventIndex: b.partitions[partitionOf[i] ?? -1] ?? '', leaf, sealedAt: b.sealed_at
-  }))
-}
-
-/** A run of leaves as written: consecutive positions of one tenant's log, sealed at one time. */
-type StoredRun = LeafRun & { sealedAt: string }
-
-/**
- * Splits runs of leaves into blocks at every multiple of BLOCK_LEAVES. Aligned boundaries make two writes of
- * the same positions (a stale sealer, a bulk that landed after its timeout) use the same block ids, so the
- * second is refused (409) instead of overlapping.
- */
-function toBlocks (runs: readonly StoredRun[]): BlockSource[] {
-  const blocks: BlockSource[] = []
-  for (const run of runs) {
-    for (let from = 0; from < run.entries.length;) {
-      const start = run.start + from
-      const count = Math.min(run.entries.length - from, BLOCK_LEAVES - start % BLOCK_LEAVES)
-      blocks.push(toBlock(run, from, count))
-      from += count
-    }
-  }
-  return blocks
-}
-
-function toBlock (run: StoredRun, from: number, count: number): BlockSource {
-  const start = run.start + from
-  const hashes = Buffer.allocUnsafe(count * HASH_BYTES)
-  const partitionOf = Buffer.allocUnsafe(count * 2)
-  const ids = new Array<string>(count)
-  const keys = new Array<number>(count)
-  const partitions: string[] = []
-  let p = -1
-  for (let i = 0; i < count; i++) {
-    const e = run.entries[from + i] as SealEntry
-    ids[i] = e.id
-    keys[i] = eventKey(e.id)
-    // Decoding stops at the first character that is not hex: a leaf is refused before anything is written.
-    if (e.leaf.length !== 2 * HASH_BYTES || hashes.write(e.leaf, i * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
-      throw new Error(`the leaf of ${run.tenant}/${e.id} is not a SHA-256 hash in hex`)
-    }
-    if (partitions[p] !== e.index) {
-      p = partitions.indexOf(e.index)
-      if (p < 0) p = partitions.push(e.index) - 1
-    }
-    partitionOf.writeUInt16LE(p, i * 2)
-  }
-  return {
-    tenant: run.tenant, start, end: start + count, count, leaf_events: ids, leaf_keys: keys, partitions,
-    leaf_hashes: hashes.toString('base64'), leaf_partitions: partitionOf.toString('base64'), sealed_at: run.sealedAt
-  }
-}
-
-/** Leaves in log order as runs: a new one at each change of tenant, gap in seq or seal time. */
-function toRuns (leaves: readonly LeafRecord[]): StoredRun[] {
-  const runs: StoredRun[] = []
-  let run: StoredRun | undefined
-  for (const l of leaves) {
-    if (run === undefined || run.tenant !== l.tenant || run.start + run.entries.length !== l.seq || run.sealedAt !== l.sealedAt) {
-      runs.push(run = { tenant: l.tenant, start: l.seq, sealedAt: l.sealedAt, entries: [] })
-    }
-    run.entries.push({ tenant: l.tenant, id: l.eventId, index: l.eventIndex, leaf: l.leaf })
-  }
-  return runs
-}
 
 export interface BlockResult { tenant: string, start: number, end: number, status: number, reason?: string }
 

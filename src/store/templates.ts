@@ -7,7 +7,7 @@ import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-clas
 import { classAlias, classPattern, deadLetterIndex, eventsAlias } from './index-names.ts'
 import { backfillLetterIds } from './dead-letters.ts'
 import { deleteAfterDays } from './retention.ts'
-import { installIntegrityIndices } from './integrity-store.ts'
+import { installIntegrityIndices } from './integrity-indices.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
 const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(MAPPINGS_DIR + name, 'utf8')) as Record<string, unknown>
