@@ -52,12 +52,13 @@ export class RuleRunner {
   }
 
   async run (job: RunJob): Promise<RuleRun> {
-    const started = this.clock.now()
-    const base = { id: randomUUID(), rule_id: job.ruleId, tenant: job.tenant, job_id: job.jobId, attempt: job.attempt, started_at: new Date(started).toISOString() }
+    // Reset once the run holds the rule's lock: a run waiting for another one begins when that one ends.
+    let started = this.clock.now()
+    const base = { id: randomUUID(), rule_id: job.ruleId, tenant: job.tenant, job_id: job.jobId, attempt: job.attempt }
     const finish = async (status: RuleRun['status'], reason: string | null, span: RunSpan | undefined, counts: Counts, willRetry = false): Promise<RuleRun> => {
       const end = this.clock.now()
       const run: RuleRun = {
-        ...base, status, reason, will_retry: willRetry, finished_at: new Date(end).toISOString(), duration_ms: end - started,
+        ...base, started_at: new Date(started).toISOString(), status, reason, will_retry: willRetry, finished_at: new Date(end).toISOString(), duration_ms: end - started,
         since: span === undefined ? null : new Date(span.since).toISOString(), until: span === undefined ? null : new Date(span.until).toISOString(), ...counts
       }
       await this.deps.runs.record(run)
@@ -70,6 +71,7 @@ export class RuleRunner {
     }
     const token = await this.lock(rule.id)
     if (token === undefined) return await finish('skipped', 'another run of this rule was still going; the next run covers its events', undefined, NOTHING)
+    started = this.clock.now()
     let span: RunSpan | undefined
     try {
       const last = await this.deps.runs.lastSucceeded(rule.id)
