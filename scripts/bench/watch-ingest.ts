@@ -63,7 +63,7 @@ async function until (what: string, probe: () => Promise<boolean>, timeoutMs: nu
 
 /** SIGTERM, as an operator stops a process (the worker first finishes the rule runs it has going); SIGKILL after 20 s. */
 async function stop (p: ChildProcess): Promise<boolean> {
-  if (p.exitCode !== null) return false
+  if (p.exitCode !== null || p.signalCode !== null) return false
   const exited = new Promise(resolve => p.once('exit', resolve))
   p.kill('SIGTERM')
   if (await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)])) return false

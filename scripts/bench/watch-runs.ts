@@ -58,8 +58,10 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
   const alias = eventsAlias(dataPrefix)
   const end = await es.search({ index: alias, size: 0, aggs: { end: { max: { field: 'event.ingested' } } } })
   const dataEnd = (end.aggregations?.end as { value: number }).value + 1000
-  const offset = Date.now() - dataEnd
+  // Each run starts at the data set's end (or a pass does): `until` is then, `since` is set by the rule's creation time.
+  let offset = 0
   const clock = { now: () => Date.now() - offset }
+  const atDataEnd = (): void => { offset = Date.now() - dataEnd }
   const alerting = await composeAlerting(config, es, redis)
   const rules = watchRulesStore<StoredWatchRule>(es, config.indexPrefix)
   const runLog = new RuleRunsStore<RuleRun>(es, config.indexPrefix)
@@ -71,7 +73,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
   const all = rulesWith('5m', '10m').map(r => checkRule(r, TENANT))
   // A new rule per run: no alert of an earlier run covers its groups, so each run does the same work.
   const store = async (rule: typeof all[number], slice: number): Promise<string> => {
-    const created = new Date(clock.now() - slice + LOOK_BACK).toISOString()
+    const created = new Date(dataEnd - slice + LOOK_BACK).toISOString()
     return (await rules.create(randomUUID(), { ...rule, tenant: TENANT, created_by: 'bench', created_at: created, updated_at: created })).id
   }
   const queue = createRulesQueue(redis, config.queuePrefix)
@@ -102,6 +104,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
         let last: RuleRun | undefined
         for (let i = 0; i <= runs; i++) {
           const id = await store(rule, slice)
+          atDataEnd()
           const [t0, w0] = [performance.now(), writes()]
           last = await runner.run({ ruleId: id, tenant: TENANT, jobId: `bench-${i}`, attempt: 1, willRetry: false })
           if (last.status !== 'succeeded') throw new Error(`${name}: ${last.status} ${String(last.reason)}`)
@@ -122,6 +125,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
           worker.on('completed', (_job, run) => { done.push(run as RuleRun); if (done.length === ids.length) resolve() })
           worker.on('failed', (job, err) => { reject(new Error(`run of ${String(job?.data.ruleId)} failed: ${err.message}`)) })
         })
+        atDataEnd()
         const [t0, w0] = [performance.now(), writes()]
         const schedule = new RuleSchedule(queue)
         for (const id of ids) await schedule.runNow({ id, tenant: TENANT })
