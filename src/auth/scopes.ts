@@ -2,8 +2,9 @@
  * `read` sees events whole; `read:masked` sees personal fields masked; `export` may export what it can read;
  * `admin` manages keys and rules, reads the access log, and holds every other scope.
  */
-export const SCOPES = ['ingest', 'read', 'read:masked', 'export', 'admin'] as const
-export type Scope = typeof SCOPES[number]
+import type { Scope } from '../config/scopes.ts'
+
+export { SCOPES, type Scope } from '../config/scopes.ts'
 
 /** The scopes a route can require; `read:masked` is a way of holding `read`, not a route requirement. */
 export type RouteScope = Exclude<Scope, 'read:masked'>

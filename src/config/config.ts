@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import { type Scope, SCOPES } from '../auth/scopes.ts'
+import { type Scope, SCOPES } from './scopes.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-classes.ts'
 import { PSEUDONYMISABLE, type PseudonymField } from '../events/pseudonymise.ts'
 import { parseSigningKey } from '../integrity/signing-key.ts'

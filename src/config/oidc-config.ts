@@ -1,4 +1,4 @@
-import { type Scope, SCOPES } from '../auth/scopes.ts'
+import { type Scope, SCOPES } from './scopes.ts'
 
 /** Single sign-on for people (the console) through an OpenID Connect provider; off when no issuer is set. */
 export interface OidcConfig {
