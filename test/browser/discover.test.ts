@@ -80,6 +80,28 @@ t.test('thousands of rows scroll through the cursor while only the visible ones 
   await page.context().close()
 })
 
+t.test('the next page is fetched once the person scrolls, while a page of rows remains below the view', async t => {
+  const page = await s.page()
+  const pages: string[] = []
+  page.on('request', r => { if (r.url().endsWith('/v1/events/search') && (r.postData() ?? '').includes('"cursor"')) pages.push(r.url()) })
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByText(totalText(all.length)).first().waitFor()
+  const loaded = async (): Promise<number> => await page.locator('.grid-body').evaluate(el => Math.round(el.scrollHeight / 34))
+  await page.waitForTimeout(500)
+  t.same([pages.length, await loaded()], [0, 100], 'the first page only, until the person scrolls')
+  // One row down: fewer than 100 of the loaded rows remain below the view.
+  await page.locator('.grid-body').evaluate(el => { el.scrollTop = 34 })
+  await page.waitForFunction(rows => (document.querySelector('.grid-body')?.scrollHeight ?? 0) >= rows * 34, 200)
+  await page.waitForTimeout(500)
+  t.same([pages.length, await loaded()], [1, 200], 'the second page, long before the end of the first; no third while a page remains below')
+  // Within a page of the end again: the third.
+  await page.locator('.grid-body').evaluate(el => { el.scrollTop = 110 * 34 })
+  await page.waitForFunction(rows => (document.querySelector('.grid-body')?.scrollHeight ?? 0) >= rows * 34, 300)
+  t.equal(pages.length, 2)
+  t.ok(await page.locator('.body-row').count() < 40, 'only the rows in view and a few beyond are in the page')
+  await page.context().close()
+})
+
 t.test('zooming the histogram narrows the period; opening an event and filtering on its value', async t => {
   const page = await s.page()
   await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Hit } from '../../api/types.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
@@ -19,35 +19,51 @@ interface Props {
 }
 
 const ROW_HEIGHT = 34
+// Rows drawn beyond each edge of the view: enough for a frame's scroll, few enough to keep each frame cheap.
+const OVERSCAN = 5
+// Once the person scrolls, the next page is fetched while a page's worth of rows remains below the view.
+const PREFETCH_ROWS = 100
 const sortName = (column: string): string => column === '@timestamp' ? 'time' : column
 
-/** Only the rows in view are in the page (a few dozen of thousands); the next page loads near the end. */
+/** The header row; memoised, so that scrolling (which re-renders the table) does not draw it again. */
+const ResultsHead = memo(function ResultsHead ({ columns, template, sort, sortable, onSort }: Pick<Props, 'columns' | 'sort' | 'sortable' | 'onSort'> & { template: string }): ReactNode {
+  const { t } = useI18n()
+  return (
+    <div role="rowgroup" className="grid-head">
+      <div role="row" className="grid-row" style={{ gridTemplateColumns: template }}>
+        {columns.map(c => {
+          const active = sortName(c) === sort.field
+          return (
+            <div role="columnheader" key={c} aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+              {sortable(sortName(c))
+                ? <button type="button" className="link" onClick={() => onSort(sortName(c))} aria-label={t('results.sortBy', { field: c })}>{c}{active && (sort.order === 'asc' ? ' ▲' : ' ▼')}</button>
+                : c}
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+})
+
+/**
+ * Only the rows in view (and a few beyond) are in the page, at a fixed height; the next page loads well before
+ * the end, and rows already drawn are not drawn again when it arrives (see ResultRow).
+ */
 export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, loading, onMore, onSort, onOpen }: Props): ReactNode {
   const { t } = useI18n()
   const scroller = useRef<HTMLDivElement>(null)
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 })
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN })
   const items = virtual.getVirtualItems()
   const last = items[items.length - 1]?.index ?? 0
-  useEffect(() => { if (hasMore && !loading && last >= rows.length - 30) onMore() }, [last, hasMore, loading, rows.length, onMore])
-  const template = columns.map(c => c === 'message' ? 'minmax(16rem, 3fr)' : c === '@timestamp' ? '13rem' : 'minmax(7rem, 1fr)').join(' ')
+  const scrolled = (virtual.scrollOffset ?? 0) > 0
+  useEffect(() => { if (hasMore && !loading && scrolled && last >= rows.length - PREFETCH_ROWS) onMore() }, [last, scrolled, hasMore, loading, rows.length, onMore])
+  const template = useMemo(() => columns.map(c => c === 'message' ? 'minmax(16rem, 3fr)' : c === '@timestamp' ? '13rem' : 'minmax(7rem, 1fr)').join(' '), [columns])
 
   return (
     <section className="results" aria-label={t('results.label')}>
       <div role="table" aria-label={t('results.label')} aria-rowcount={total + 1} className="grid">
-        <div role="rowgroup" className="grid-head">
-          <div role="row" className="grid-row" style={{ gridTemplateColumns: template }}>
-            {columns.map(c => {
-              const active = sortName(c) === sort.field
-              return (
-                <div role="columnheader" key={c} aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                  {sortable(sortName(c))
-                    ? <button type="button" className="link" onClick={() => onSort(sortName(c))} aria-label={t('results.sortBy', { field: c })}>{c}{active && (sort.order === 'asc' ? ' ▲' : ' ▼')}</button>
-                    : c}
-                </div>
-              )
-            })}
-          </div>
-        </div>
+        <ResultsHead columns={columns} template={template} sort={sort} sortable={sortable} onSort={onSort} />
         <div ref={scroller} className="grid-body" role="rowgroup" tabIndex={0} aria-label={t('results.total', { count: total })}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map(item => {

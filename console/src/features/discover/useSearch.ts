@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react'
 import { api } from '../../api/client.ts'
 import type { Hit, SearchRequest, SearchResponse } from '../../api/types.ts'
 
 export interface Results { rows: Hit[], total: number, cursor: string | null, loading: boolean, error: Error | null, tookMs: number | null, more: () => void }
 
-/** The first page of a search, then more pages through the API's cursor as the table asks for them. */
+/**
+ * The first page of a search, then more pages through the API's cursor as the table asks for them. A page is
+ * appended to the same hits (the rows already drawn keep their objects, so they are not drawn again).
+ */
 export function useSearch (request: SearchRequest): Results {
   const key = JSON.stringify(request)
   const [state, setState] = useState<Omit<Results, 'more'>>({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null })
@@ -26,7 +29,8 @@ export function useSearch (request: SearchRequest): Results {
     const g = generation.current
     setState(s => ({ ...s, loading: true }))
     api<SearchResponse>('/v1/events/search', { body: { cursor } }).then(
-      r => { if (g === generation.current) setState(s => ({ ...s, rows: [...s.rows, ...r.events], cursor: r.cursor, loading: false })) },
+      // A transition: drawing the longer list yields to the frames of a scroll in progress.
+      r => { if (g === generation.current) startTransition(() => { setState(s => ({ ...s, rows: s.rows.concat(r.events), cursor: r.cursor, loading: false })) }) },
       (error: Error) => { if (g === generation.current) setState(s => ({ ...s, loading: false, error })) }
     )
   }, [state.cursor, state.loading])
