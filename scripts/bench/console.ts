@@ -1,68 +1,63 @@
 /**
  * Console benchmark on the 1M-event benchmark data set, in real Chromium: time from the search API's answer to
  * the first rows on screen, loading and scrolling 5,000 rows (frame intervals while scrolling), and the
- * console's first-load transfer size; beside them, the same search's time measured straight on the API.
- * Usage: npm run bench:console -- [events=1000000] [rounds=5]
+ * console's first-load transfer size; beside them, the same search's time measured straight on the API, and
+ * the long frames of the same page when no page of rows arrives (scrolling back up), when nothing scrolls,
+ * and of a static page scrolled the same way: what the machine itself does to any scroll at that moment.
+ * With `--trace`, one more round records a Chromium performance trace of the scrolls and prints where the
+ * frames' time went. SILLAGE_CONSOLE_DIR serves another build (an unminified one names React's functions);
+ * SILLAGE_BENCH_COMPARE=<dir> measures a second build in the same rounds, taking turns (before and after).
+ * Usage: npm run bench:console -- [events=1000000] [rounds=5] [--trace]
  */
-import { chromium } from 'playwright-core'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Page } from 'playwright-core'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { composeApi } from '../../src/compose/api.ts'
 import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
+import { breakdown, startTrace, type Breakdown } from './frame-trace.ts'
+import { framesScript, staticPage, type Frames } from './scroll-frames.ts'
 
-const TOTAL = Number(process.argv[2] ?? 1_000_000)
-const ROUNDS = Number(process.argv[3] ?? 5)
+const positional = process.argv.slice(2).filter(a => !a.startsWith('--'))
+const TOTAL = Number(positional[0] ?? 1_000_000)
+const ROUNDS = Number(positional[1] ?? 5)
+const TRACE = process.argv.includes('--trace')
 const ROWS = 5000
-const config = loadConfig(testEnv({ SILLAGE_INDEX_PREFIX: `bench${TOTAL}`, SILLAGE_LOG_LEVEL: 'warn' }))
-const es = createEs(config.elasticsearchUrl)
-await ensureDataset(es, config, TOTAL, s => console.log(s))
-const api = await composeApi(config, es)
-await api.app.listen({ port: 0, host: '127.0.0.1' })
-const address = api.app.server.address()
-const origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
+const ROW_HEIGHT = 34
+const base = testEnv({ SILLAGE_INDEX_PREFIX: `bench${TOTAL}`, SILLAGE_LOG_LEVEL: 'warn' })
+const es = createEs(loadConfig(base).elasticsearchUrl)
+await ensureDataset(es, loadConfig(base), TOTAL, s => console.log(s))
+
+interface Build { name: string, origin: string, close: () => Promise<void> }
+/** An API serving the console built in `dir` (the default build without one). */
+async function serve (name: string, dir: string | undefined): Promise<Build> {
+  const api = await composeApi(loadConfig({ ...base, ...(dir === undefined ? {} : { SILLAGE_CONSOLE_DIR: dir }) }), es)
+  await api.app.listen({ port: 0, host: '127.0.0.1' })
+  const address = api.app.server.address()
+  return { name, origin: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, close: async () => { await api.close() } }
+}
+const compared = process.env.SILLAGE_BENCH_COMPARE
+const builds = [await serve(process.env.SILLAGE_CONSOLE_DIR ?? 'console/dist', process.env.SILLAGE_CONSOLE_DIR), ...(compared === undefined ? [] : [await serve(compared, compared)])]
 const view = '/console/discover?from=now-30d&to=now'
 // What Discover sends for that view (Europe/Paris is the browser's zone below).
 const request = { filters: { period: { from: 'now-30d', to: 'now', timeZone: 'Europe/Paris' } }, timeZone: 'Europe/Paris', sort: [{ field: 'time', order: 'desc' }], size: 100 }
-
-const SCROLL_FRAMES = `new Promise(resolve => {
-  const body = document.querySelector('.grid-body')
-  body.scrollTop = 0
-  const intervals = []
-  let last = performance.now()
-  const step = () => {
-    const now = performance.now()
-    intervals.push(now - last)
-    last = now
-    body.scrollTop += 120
-    if (body.scrollTop + body.clientHeight >= Math.min(body.scrollHeight, ${ROWS} * 34) - 1) {
-      const s = intervals.slice(1).sort((a, b) => a - b)
-      resolve({ p50: s[Math.floor(s.length / 2)], p99: s[Math.floor(s.length * 0.99)], dropped: s.filter(x => x > 1.5 * 16.7).length, total: s.length })
-    } else requestAnimationFrame(step)
-  }
-  requestAnimationFrame(step)
-})`
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] as number }
 const args = ['--headless=new', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 if (process.getuid?.() === 0) args.push('--no-sandbox')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
 
+type Mode = 'live' | 'down' | 'up' | 'idle' | 'static'
+interface Results { afterAnswer: number[], firstRows: number[], load5000: number[], transferred: number, runs: Record<Mode, Frames[]>, traces: Record<string, Breakdown> }
+const results = new Map<Build, Results>(builds.map(b => [b, { afterAnswer: [], firstRows: [], load5000: [], transferred: 0, runs: { live: [], down: [], up: [], idle: [], static: [] }, traces: {} }]))
 const apiMs: number[] = []
-const afterAnswer: number[] = []
-const firstRows: number[] = []
-const load5000: number[] = []
-const frames: Array<{ p50: number, p99: number, dropped: number, total: number }> = []
-let transferred = 0
-for (let round = 0; round < ROUNDS; round++) {
-  // The search alone, as the browser sends it.
-  const t0 = performance.now()
-  const r = await fetch(`${origin}/v1/events/search`, { method: 'POST', headers: { authorization: `ApiKey ${KEYS.read}`, 'content-type': 'application/json' }, body: JSON.stringify(request) })
-  await r.json()
-  apiMs.push(performance.now() - t0)
 
-  const context = await browser.newContext({ baseURL: origin, timezoneId: 'Europe/Paris', locale: 'en-GB', viewport: { width: 1440, height: 900 } })
-  // Signed in as a person would be, then a fresh load of the view with an empty cache.
+/** A fresh load of the view with an empty cache, signed in as a person would be; resolves when rows show. */
+async function openDiscover (build: Build): Promise<{ page: Page, close: () => Promise<void> }> {
+  const context = await browser.newContext({ baseURL: build.origin, timezoneId: 'Europe/Paris', locale: 'en-GB', viewport: { width: 1440, height: 900 } })
   await context.addInitScript(key => { sessionStorage.setItem('sillage.apiKey', key) }, KEYS.read)
   await context.addInitScript(() => {
     new MutationObserver((_m, o) => {
@@ -72,7 +67,35 @@ for (let round = 0; round < ROUNDS; round++) {
   const page = await context.newPage()
   await page.goto(view)
   await page.waitForFunction(() => (window as unknown as { firstRow?: number }).firstRow !== undefined, null, { timeout: 60_000 })
-  const timing = await page.evaluate(() => {
+  return { page, close: async () => { await context.close() } }
+}
+
+/** Loads 5,000 rows through the cursor by jumping to the end of the list until they are there. */
+async function load (page: Page): Promise<number> {
+  return await page.evaluate(async ({ rows, height }) => {
+    const body = document.querySelector('.grid-body') as HTMLElement
+    const t0 = performance.now()
+    while (body.scrollHeight / height < rows && performance.now() - t0 < 120_000) {
+      body.scrollTop = body.scrollHeight
+      await new Promise(resolve => setTimeout(resolve, 16))
+    }
+    return performance.now() - t0
+  }, { rows: ROWS, height: ROW_HEIGHT })
+}
+
+const measure = async (page: Page, mode: Exclude<Mode, 'static'>, frames = 0): Promise<Frames> =>
+  await page.evaluate(framesScript(mode, ROWS, ROW_HEIGHT, frames)) as Frames
+
+/** The static page of the same scroller (no rows, no script), beside the console in the same browser. */
+async function staticCopy (page: Page): Promise<Page> {
+  const copy = await page.context().newPage()
+  await copy.setContent(staticPage(ROWS, ROW_HEIGHT))
+  return copy
+}
+
+async function round (build: Build, r: Results): Promise<void> {
+  const first = await openDiscover(build)
+  const timing = await first.page.evaluate(() => {
     const search = performance.getEntriesByType('resource').find(e => e.name.endsWith('/v1/events/search')) as PerformanceResourceTiming
     const all = [performance.getEntriesByType('navigation')[0] as PerformanceResourceTiming, ...performance.getEntriesByType('resource') as PerformanceResourceTiming[]]
     return {
@@ -81,37 +104,90 @@ for (let round = 0; round < ROUNDS; round++) {
       bytes: all.filter(e => !e.name.includes('/v1/')).reduce((a, e) => a + e.transferSize, 0)
     }
   })
-  firstRows.push(timing.firstRow)
-  afterAnswer.push(timing.firstRow - timing.answered)
-  transferred = timing.bytes
+  r.firstRows.push(timing.firstRow)
+  r.afterAnswer.push(timing.firstRow - timing.answered)
+  r.transferred = timing.bytes
+  // Scrolling down from the first page as a person reading fast would, while the next pages load.
+  r.runs.live.push(await measure(first.page, 'live'))
+  await first.close()
 
-  // Loading 5,000 rows through the cursor by scrolling, then one scroll over all of them, frame by frame.
-  const loaded = await page.evaluate(async rows => {
-    const body = document.querySelector('.grid-body') as HTMLElement
-    const t0 = performance.now()
-    while (body.scrollHeight / 34 < rows && performance.now() - t0 < 120_000) {
-      body.scrollTop = body.scrollHeight
-      await new Promise(resolve => setTimeout(resolve, 16))
-    }
-    return performance.now() - t0
-  }, ROWS)
-  load5000.push(loaded)
-  // Passed as text: the TypeScript loader would wrap named functions in a helper the page does not have.
-  // The scroll stops at the 5,000th row: more pages keep loading below it as the end comes near.
-  const f = await page.evaluate(SCROLL_FRAMES) as { p50: number, p99: number, dropped: number, total: number }
-  frames.push(f)
-  await context.close()
+  // The 5,000 rows loaded, then scrolled over down to the 5,000th row (more pages load below it as the end
+  // comes near), back up (no page arrives: the same rows drawn without data), not scrolled at all; and a
+  // static page of the same scroller, scrolled like the first.
+  const second = await openDiscover(build)
+  r.load5000.push(await load(second.page))
+  const down = await measure(second.page, 'down')
+  r.runs.down.push(down)
+  r.runs.up.push(await measure(second.page, 'up'))
+  r.runs.idle.push(await measure(second.page, 'idle', down.total))
+  r.runs.static.push(await measure(await staticCopy(second.page), 'down'))
+  await second.close()
 }
+
+/** One more round under the performance trace: each scroll's frames taken apart. */
+async function traced (build: Build, r: Results): Promise<void> {
+  const run = async (page: Page, mode: 'live' | 'down' | 'up', name: string = mode): Promise<void> => {
+    const cdp = await page.context().newCDPSession(page)
+    const stop = await startTrace(cdp)
+    const f = await measure(page, mode)
+    const events = await stop()
+    // The whole trace, to open in DevTools' Performance panel.
+    const file = join(tmpdir(), `sillage-console-${builds.indexOf(build)}-${name}.trace.json`)
+    await writeFile(file, JSON.stringify({ traceEvents: events }))
+    console.log(`${build.name}, ${name} scroll traced: ${file} (${f.dropped} of ${f.total} frames over 25 ms)`)
+    r.traces[name] = breakdown(events, 'sillage-frames')
+    await cdp.detach()
+  }
+  const first = await openDiscover(build)
+  await run(first.page, 'live')
+  await first.close()
+  const second = await openDiscover(build)
+  await load(second.page)
+  await run(second.page, 'down')
+  await run(await staticCopy(second.page), 'down', 'static')
+  await second.close()
+}
+
+for (let i = 0; i < ROUNDS; i++) {
+  // The search alone, as the browser sends it.
+  const t0 = performance.now()
+  const res = await fetch(`${(builds[0] as Build).origin}/v1/events/search`, { method: 'POST', headers: { authorization: `ApiKey ${KEYS.read}`, 'content-type': 'application/json' }, body: JSON.stringify(request) })
+  await res.json()
+  apiMs.push(performance.now() - t0)
+  // Builds compared take turns, each going first every other round.
+  for (const build of i % 2 === 0 ? builds : [...builds].reverse()) await round(build, results.get(build) as Results)
+}
+if (TRACE) for (const build of builds) await traced(build, results.get(build) as Results)
 await browser.close()
-await api.close()
+for (const b of builds) await b.close()
 await es.close()
 
 const fmt = (x: number): string => x.toFixed(0)
-console.log(`\nConsole on ${TOTAL.toLocaleString('en')} events, ${ROUNDS} rounds (medians)`)
-console.log('| Measure | value |\n|---|---|')
-console.log(`| baseline: the same search straight on the API | ${fmt(median(apiMs))} ms |`)
-console.log(`| first rows on screen after opening Discover (from navigation start) | ${fmt(median(firstRows))} ms |`)
-console.log(`| first rows on screen after the search's answer | ${fmt(median(afterAnswer))} ms |`)
-console.log(`| ${ROWS.toLocaleString('en')} rows loaded by scrolling (${ROWS / 100} pages) | ${fmt(median(load5000))} ms |`)
-console.log(`| scroll over ${ROWS.toLocaleString('en')} rows: frame interval p50 / p99, frames over 25 ms | ${median(frames.map(f => f.p50)).toFixed(1)} / ${median(frames.map(f => f.p99)).toFixed(1)} ms, ${median(frames.map(f => f.dropped))} of ${median(frames.map(f => f.total))} |`)
-console.log(`| first load transferred (HTML, JS, CSS; brotli) | ${(transferred / 1024).toFixed(1)} KB |`)
+const framesLine = (fs: Frames[]): string =>
+  `${median(fs.map(f => f.p50)).toFixed(1)} / ${median(fs.map(f => f.p99)).toFixed(1)} ms, **${median(fs.map(f => f.dropped))}** of ${median(fs.map(f => f.total))} (${fs.map(f => f.dropped).join(', ')})`
+const rows = ROWS.toLocaleString('en')
+const line = (label: string, cell: (r: Results) => string): void => { console.log(`| ${label} | ${builds.map(b => cell(results.get(b) as Results)).join(' | ')} |`) }
+console.log(`\nConsole on ${TOTAL.toLocaleString('en')} events, ${ROUNDS} rounds (medians; frame counts of each round in brackets)`)
+console.log(`| Measure | ${builds.map(b => b.name).join(' | ')} |\n|---|${builds.map(() => '---|').join('')}`)
+console.log(`| baseline: the same search straight on the API | ${builds.map(() => `${fmt(median(apiMs))} ms`).join(' | ')} |`)
+line('first rows on screen after opening Discover (from navigation start)', r => `${fmt(median(r.firstRows))} ms`)
+line('first rows on screen after the search\'s answer', r => `${fmt(median(r.afterAnswer))} ms`)
+line(`${rows} rows loaded by scrolling (${ROWS / 100} pages)`, r => `${fmt(median(r.load5000))} ms`)
+line(`scroll down to row ${rows} while its pages load: frame p50 / p99, frames over 25 ms`, r => framesLine(r.runs.live))
+line('… frames in which the list had ended (its next page not there yet)', r => `${median(r.runs.live.map(f => f.stalls))} (${r.runs.live.map(f => f.stalls).join(', ')})`)
+line(`scroll over ${rows} loaded rows: frame p50 / p99, frames over 25 ms`, r => framesLine(r.runs.down))
+line('baseline: scroll back up over the same rows (no page arrives)', r => framesLine(r.runs.up))
+line('baseline: the same page, not scrolled, as many frames', r => framesLine(r.runs.idle))
+line('baseline: a static page (the same scroller, striped, no rows, no script) scrolled the same way', r => framesLine(r.runs.static))
+line('first load transferred (HTML, JS, CSS; brotli)', r => `${(r.transferred / 1024).toFixed(1)} KB`)
+if (TRACE) {
+  const ms = (x: number): string => x.toFixed(1)
+  for (const name of ['live', 'down', 'static']) {
+    console.log(`\nTraced ${name} scroll (one round, under the tracer)`)
+    line('main-thread CPU per frame p50 / p99 / mean', r => { const b = r.traces[name] as Breakdown; return `${ms(b.cpuPerFrame.p50)} / ${ms(b.cpuPerFrame.p99)} / ${ms(b.cpuPerFrame.mean)} ms` })
+    line('frames over 25 ms, and of them: under one frame (16.7 ms) of main-thread CPU, reading a page of results', r => { const b = r.traces[name] as Breakdown; return `${b.long.frames}: ${b.long.underBudget}, ${b.long.withAnswer}` })
+    line('main-thread tasks in those frames: wall time / CPU time', r => { const b = r.traces[name] as Breakdown; return `${fmt(b.long.mainWall)} / ${fmt(b.long.mainCpu)} ms` })
+    line('main-thread CPU per frame by event (ms)', r => (r.traces[name] as Breakdown).byEvent.slice(0, 7).map(e => `${e.name} ${e.ms.toFixed(2)}`).join(', '))
+    line('JavaScript per frame by function (ms, sampled: includes time the thread waited for a core)', r => (r.traces[name] as Breakdown).byFunction.slice(0, 6).map(e => `${e.name} ${e.ms.toFixed(2)}`).join('; '))
+  }
+}
