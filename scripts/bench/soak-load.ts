@@ -9,13 +9,16 @@ import { benchEvent } from './dataset.ts'
 
 /** Where each client reports; the soak swaps it every minute. */
 export interface Tally {
+  /** Events the load generator meant to send, and those answered 202. */
   offered: number
   accepted: number
+  /** 429/503/network answers (the batch was sent again) and batches not sent because too many were in flight. */
   refused: number
   skipped: number
   ingestMs: number[]
   searchMs: number[]
   searchErrors: number
+  /** Accepted → searchable, sampled. */
   lagMs: number[]
 }
 

@@ -3,22 +3,13 @@
  * with the first ones after warm-up (the baseline of the same run) and fit a line through the second half.
  */
 
-/** What one minute of the soak saw. */
-export interface MinuteRow {
+import type { Tally } from './soak-load.ts'
+
+/** What one minute of the soak saw: the load's tally of that minute, and the processes' figures. */
+export interface MinuteRow extends Tally {
   minute: number
-  /** Events the load generator meant to send this minute, and those answered 202. */
-  offered: number
-  accepted: number
-  /** 429/503/network answers (the batch was sent again) and batches not sent because too many were in flight. */
-  refused: number
-  skipped: number
-  ingestMs: number[]
-  searchMs: number[]
-  searchErrors: number
   /** BullMQ waiting + active jobs, sampled. */
   queue: number[]
-  /** Accepted → searchable, sampled. */
-  lagMs: number[]
   rssApiMb: number
   rssWorkerMb: number
   /** V8 heap in use, the lowest sample of the minute (closest to what survives a collection). */

@@ -1,6 +1,7 @@
-import { Queue } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { QUEUES } from './policy.ts'
+import { createPeriodicQueue } from './periodic-queue.ts'
 
 /** The pipeline's look at itself: `self-watch` jobs carry no data, the state is kept in Redis beside them. */
 export type SelfWatchJobName = 'self-watch'
@@ -8,7 +9,5 @@ export type SelfWatchQueue = Queue<unknown, unknown, SelfWatchJobName>
 
 /** The self-watch queue, its scheduler making one run per period across all workers. */
 export async function createSelfWatchQueue (connection: Redis, prefix: string, everyMs: number): Promise<SelfWatchQueue> {
-  const queue: SelfWatchQueue = new Queue(QUEUES.selfWatch.name, { connection, prefix })
-  await queue.upsertJobScheduler('self-watch', { every: everyMs }, { name: 'self-watch', opts: QUEUES.selfWatch.job })
-  return queue
+  return await createPeriodicQueue(connection, prefix, QUEUES.selfWatch, 'self-watch', everyMs)
 }
