@@ -18,6 +18,7 @@ import { eventsAlias } from '../../src/store/index-names.ts'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 import { createEventsQueue, queueDepth } from '../../src/queue/events-queue.ts'
 import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
+import { postEvents } from './post-events.ts'
 import { makeBatch } from '../../test/helpers/events.ts'
 import { ensureDataset } from './dataset.ts'
 import { esCpuMeter, processCpuMs } from './cpu.ts'
@@ -128,27 +129,17 @@ async function ingest (entities: 'on' | 'off', tag: string): Promise<IngestRun> 
   const queue = createEventsQueue(redis, c.queuePrefix)
   const alias = eventsAlias(c.indexPrefix)
   const count = async (): Promise<number> => await es.indices.refresh({ index: alias, ignore_unavailable: true, allow_no_indices: true }).then(async () => (await es.count({ index: alias, ignore_unavailable: true, allow_no_indices: true })).count, () => -1)
-  const post = async (bodies: Array<ReturnType<typeof makeBatch>>): Promise<void> => {
-    let next = 0
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < bodies.length) {
-        const res = await fetch(`http://127.0.0.1:${port}/v1/events`, { method: 'POST', body: JSON.stringify(bodies[next++]), headers: { 'content-type': 'application/json', authorization: `ApiKey ${KEYS.ingest}` } })
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
-        await res.arrayBuffer()
-      }
-    }))
-  }
   try {
     for (let i = 0; !(await fetch(`http://127.0.0.1:${port}/health/ready`).then(r => r.ok, () => false)); i++) {
       if (i > 300) throw new Error('the API did not become ready')
       await sleep(100)
     }
-    await post(Array.from({ length: 5 }, (_, b) => makeBatch(`${tag}w`, b * 1000, 1000)))
+    await postEvents(port, KEYS.ingest, Array.from({ length: 5 }, (_, b) => makeBatch(`${tag}w`, b * 1000, 1000)))
     while (await count() < 5000 || await queueDepth(queue) > 0) await sleep(100)
     const bodies = Array.from({ length: Math.ceil(INGEST / 1000) }, (_, b) => makeBatch(tag, b * 1000, Math.min(1000, INGEST - b * 1000)))
     const [w0, es0] = [await processCpuMs(worker.pid), await esCpu()]
     const t0 = performance.now()
-    await post(bodies)
+    await postEvents(port, KEYS.ingest, bodies)
     let searchable = 0
     for (;;) {
       if (searchable === 0 && await count() >= 5000 + INGEST) searchable = performance.now()

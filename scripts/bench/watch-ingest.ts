@@ -17,6 +17,7 @@ import { eventsAlias } from '../../src/store/index-names.ts'
 import { ruleRunsIndex } from '../../src/store/rule-runs-store.ts'
 import type { RuleRun } from '../../src/watch/run-schema.ts'
 import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
+import { postEvents } from './post-events.ts'
 import { benchEvent } from './dataset.ts'
 import { esCpuMeter, processCpuMs } from './cpu.ts'
 import { likeUsers, RULES, rulesWith } from './watch-rules.ts'
@@ -40,17 +41,6 @@ function batches (tag: string, count: number): Body[] {
     return likeUsers({ ...e, '@timestamp': new Date(now - count + i).toISOString(), event: { ...(e.event as object), id: `${tag}-${i}` } }, i)
   }
   return Array.from({ length: Math.ceil(count / BATCH) }, (_, b) => ({ events: Array.from({ length: Math.min(BATCH, count - b * BATCH) }, (_, k) => event(b * BATCH + k)) }))
-}
-
-async function post (port: number, bodies: Body[]): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < bodies.length) {
-      const res = await fetch(`http://127.0.0.1:${port}/v1/events`, { method: 'POST', body: JSON.stringify(bodies[next++]), headers: { 'content-type': 'application/json', authorization: `ApiKey ${KEYS.ingest}` } })
-      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`)
-      await res.arrayBuffer()
-    }
-  }))
 }
 
 async function until (what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -93,12 +83,12 @@ async function round (es: Es, mode: Mode, total: number, tag: string): Promise<R
         if (res.status !== 201) throw new Error(`creating a rule answered ${res.status}: ${await res.text()}`)
       }
     }
-    await post(port, batches(`${tag}w`, WARM * BATCH))
+    await postEvents(port, KEYS.ingest, batches(`${tag}w`, WARM * BATCH))
     await until('the warm-up events', async () => await count() >= WARM * BATCH, 120_000)
     const bodies = batches(tag, total)
     const cpu0 = { api: await processCpuMs(api.pid), worker: await processCpuMs(worker.pid), es: await esCpu() }
     const t0 = Date.now()
-    await post(port, bodies)
+    await postEvents(port, KEYS.ingest, bodies)
     await until('the events', async () => await count() >= WARM * BATCH + total, 600_000)
     const seconds = (Date.now() - t0) / 1000
     const per = (ms: number): number => ms * 1000 / total
