@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url'
 import { createWriteStream } from 'node:fs'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
-import { EXPORT_PAGE, EventsExportReader, type WalkOptions } from '../../src/store/events-export.ts'
-import { ExportFiles } from '../../src/store/export-files.ts'
+import { EXPORT_PAGE, EventsExportReader, type WalkOptions } from '../../src/store/events/events-export.ts'
+import { ExportFiles } from '../../src/store/events/export-files.ts'
 import { ExportService } from '../../src/export/export-service.ts'
 import type { ExportJobs } from '../../src/export/jobs.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const FORMATS = (process.argv[3] ?? 'csv,ndjson').split(',') as Array<'csv' | 'ndjson' | 'json'>

@@ -6,7 +6,7 @@
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { composeApi } from '../../src/compose/api.ts'
-import { EventsReader } from '../../src/store/events-read.ts'
+import { EventsReader } from '../../src/store/events/events-read.ts'
 import { buildQuery } from '../../src/query/build-query.ts'
 import { compileSort } from '../../src/query/sort.ts'
 import type { SearchRequest } from '../../src/query/search-request.ts'

@@ -1,4 +1,4 @@
-import type { KeyState } from '../store/alert-keys-store.ts'
+import type { KeyState } from '../store/system/alert-keys-store.ts'
 
 export type Decision =
   | { kind: 'raise' }

@@ -1,7 +1,7 @@
 import { compileChecker, type FieldError } from '../events/validate.ts'
 import { ValidationError } from '../errors.ts'
 import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule } from '../events/importance-rules.ts'
-import type { RulesStore, StoredRules } from '../store/rules-store.ts'
+import type { RulesStore, StoredRules } from '../store/system/rules-store.ts'
 import { RulesUpdate, type RulesTable } from './rules-schema.ts'
 
 /** The version sent is not the current one: someone changed the table since it was read. */

@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import { maskEvent, maskValue } from '../auth/masking.ts'
 import type { ChangeRow, EventRef, MoneyRow, PeriodSummary } from './summaries-schema.ts'
 import type { Window } from './summaries-period.ts'
-import { eventIdOfDoc } from '../store/event-doc-id.ts'
+import { eventIdOfDoc } from '../store/events/event-doc-id.ts'
 
 type Agg = estypes.AggregationsAggregationContainer
 interface Bucket { key: string | number, doc_count: number, [sub: string]: unknown }

@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../errors.ts'
-import type { KeyRecord as StoredKey, KeysStore } from '../store/keys-store.ts'
+import type { KeyRecord as StoredKey, KeysStore } from '../store/system/keys-store.ts'
 import { hashKey, newKey } from './key-format.ts'
 import type { Principal } from './api-keys.ts'
 import type { Scope } from './scopes.ts'

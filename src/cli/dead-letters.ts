@@ -2,7 +2,7 @@ import type { Es } from '../store/elasticsearch.ts'
 import type { Config } from '../config/config.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsQueue } from '../queue/events-queue.ts'
-import { DeadLetterStore } from '../store/dead-letters.ts'
+import { DeadLetterStore } from '../store/system/dead-letters.ts'
 import { DeadLetterService, type LetterState } from '../ingest/dead-letter-service.ts'
 
 export const DEAD_LETTERS_USAGE = [

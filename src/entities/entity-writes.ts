@@ -1,4 +1,4 @@
-import type { EntitiesStore, Versioned } from '../store/entities-store.ts'
+import type { EntitiesStore, Versioned } from '../store/events/entities-store.ts'
 import { fromDoc, toDoc, type EntityDoc } from './codec.ts'
 import { emptyState, entityId, type EntityState } from './model.ts'
 

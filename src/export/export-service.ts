@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
-import type { ExportFiles } from '../store/export-files.ts'
+import type { ExportFiles } from '../store/events/export-files.ts'
 import { manifestText } from './evidence-pack.ts'
 import { needsSummary, produce, summarise, type RunOutcome, type Snapshot } from './export-run.ts'
 import { planExport, planPack, type ExportPlan } from './export-plan.ts'

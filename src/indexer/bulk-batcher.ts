@@ -1,6 +1,6 @@
 import type { QueuedEvent } from '../queue/events-queue.ts'
-import type { StoredCopy } from '../store/event-copies.ts'
-import type { DeadLetter } from '../store/dead-letters.ts'
+import type { StoredCopy } from '../store/events/event-copies.ts'
+import type { DeadLetter } from '../store/system/dead-letters.ts'
 import { EventWriter, type EventOutcome, type WriterIo } from './event-writer.ts'
 import { RecentWrites } from './recent-writes.ts'
 

@@ -1,5 +1,5 @@
 import type { QueuedEvent } from '../queue/events-queue.ts'
-import type { EntitiesStore } from '../store/entities-store.ts'
+import type { EntitiesStore } from '../store/events/entities-store.ts'
 import type { EventOutcome } from './event-writer.ts'
 import { fromStored } from '../entities/entity-event.ts'
 import { addEvent, applyContributions, contributionOf, entityKeys, mergeStates, type Contribution } from '../entities/merge.ts'

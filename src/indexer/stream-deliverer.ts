@@ -1,5 +1,5 @@
-import type { StreamEvent } from '../store/stream-events.ts'
-import type { VersionedStream } from '../store/streams-store.ts'
+import type { StreamEvent } from '../store/events/stream-events.ts'
+import type { VersionedStream } from '../store/system/streams-store.ts'
 import type { SendBatch } from '../streams/senders.ts'
 import { caughtUp, delivered, failed } from '../streams/delivery-state.ts'
 import type { StoredPosition } from '../streams/schema.ts'

@@ -1,4 +1,4 @@
-import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/dead-letters.ts'
+import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/dead-letters.ts'
 import type { EventsQueue, QueuedEvent } from '../queue/events-queue.ts'
 import { canonicalize } from '../integrity/canonical.ts'
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'

@@ -1,5 +1,5 @@
 import { LEVELS } from '../events/schema.ts'
-import type { VersionedDocs } from '../store/versioned-docs.ts'
+import type { VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { Alert } from '../alerts/alert-schema.ts'
 import type { AlertNotifier } from '../alerts/alert-service.ts'
 import { deliveryId } from './signature.ts'

@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
-import type { IntegrityStore } from '../store/integrity-store.ts'
+import type { IntegrityStore } from '../store/integrity/integrity-store.ts'
 import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { keyIdOf, rawPublicKey } from '../integrity/checkpoint.ts'
 import type { TrustedKeys } from '../integrity/trusted-keys.ts'
@@ -11,8 +11,8 @@ import { verifyLog } from '../integrity/verifier.ts'
 import { verifySince } from '../integrity/verify-since.ts'
 import { consistencyProof, IntegrityConflictError, latestCheckpoint, listCheckpoints, noteText, witnessRequest } from '../integrity/checkpoint-service.ts'
 import type { CheckpointList, ConsistencyProof, LatestCheckpoint, VerifyOutcome } from '../integrity/log-schemas.ts'
-import { parsePartition } from '../store/index-names.ts'
-import { expiredPartitions } from '../store/retention.ts'
+import { parsePartition } from '../store/events/index-names.ts'
+import { expiredPartitions } from '../store/events/retention.ts'
 import type { RetentionClass } from '../events/retention-classes.ts'
 
 /** Where events live and how long each class is kept: an event removed by retention is not a deletion. */

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/api-keys.ts'
-import { eventsAlias } from '../store/index-names.ts'
+import { eventsAlias } from '../store/events/index-names.ts'
 import { seesMasked } from '../auth/scopes.ts'
 import { ValidationError } from '../errors.ts'
 import type { FieldError } from '../events/validate.ts'

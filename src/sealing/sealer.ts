@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { IntegrityStore } from '../store/integrity-store.ts'
+import type { IntegrityStore } from '../store/integrity/integrity-store.ts'
 import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { Frontier, Node } from '../integrity/frontier.ts'

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import { compileChecker, type FieldError } from '../events/validate.ts'
 import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
-import type { EventsReader, Page } from '../store/events-read.ts'
+import type { EventsReader, Page } from '../store/events/events-read.ts'
 import { buildQuery } from '../query/build-query.ts'
 import { openedBy, type CursorCodec, type CursorState } from './cursor.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS } from '../query/fields.ts'

@@ -4,10 +4,10 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from './elasticsearch.ts'
 import type { Capabilities } from './capabilities.ts'
 import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-classes.ts'
-import { classAlias, classPattern, deadLetterIndex, eventsAlias } from './index-names.ts'
-import { backfillLetterIds } from './dead-letters.ts'
-import { deleteAfterDays } from './retention.ts'
-import { installIntegrityIndices } from './integrity-indices.ts'
+import { classAlias, classPattern, eventsAlias } from './events/index-names.ts'
+import { backfillLetterIds, deadLetterIndex } from './system/dead-letters.ts'
+import { deleteAfterDays } from './events/retention.ts'
+import { installIntegrityIndices } from './integrity/integrity-indices.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
 const readJson = (name: string): Record<string, unknown> => JSON.parse(readFileSync(MAPPINGS_DIR + name, 'utf8')) as Record<string, unknown>

@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Filters } from '../query/filters.ts'
-import { StreamDestination } from '../store/stream-records.ts'
+import { StreamDestination } from '../store/system/stream-records.ts'
 
-export { FRESH_POSITION, StreamDestination, type StoredPosition, type StoredStream } from '../store/stream-records.ts'
+export { FRESH_POSITION, StreamDestination, type StoredPosition, type StoredStream } from '../store/system/stream-records.ts'
 
 export const MAX_STREAMS_PER_TENANT = 20
 

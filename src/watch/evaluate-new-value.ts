@@ -1,4 +1,4 @@
-import type { WatchReads } from '../store/watch-reads.ts'
+import type { WatchReads } from '../store/events/watch-reads.ts'
 import { groupField } from './rule-check.ts'
 import type { NewValueCondition } from './rule-schema.ts'
 import { newValues } from './new-value.ts'

@@ -6,7 +6,7 @@ import { SHARED_FIELDS } from '../analytics/signals/shared-keys.ts'
 import { CHANGE_ACTIONS } from '../analytics/signals/change-withdraw.ts'
 import { parseDuration } from '../analytics/behaviour/request.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
-import type { WatchReads } from '../store/watch-reads.ts'
+import type { WatchReads } from '../store/events/watch-reads.ts'
 import type { SignalCondition } from './rule-schema.ts'
 import { and, isoOf, RUN_LIMITS, type Evaluation, type Finding, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
 

@@ -1,5 +1,5 @@
-import type { EventsScanner } from '../store/events-scan.ts'
-import type { WatchReads } from '../store/watch-reads.ts'
+import type { EventsScanner } from '../store/events/events-scan.ts'
+import type { WatchReads } from '../store/events/watch-reads.ts'
 import { parseDuration } from '../analytics/behaviour/request.ts'
 import { groupField } from './rule-check.ts'
 import type { ThresholdCondition } from './rule-schema.ts'

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { KeyState } from '../store/alert-keys-store.ts'
+import type { KeyState } from '../store/system/alert-keys-store.ts'
 import type { RunFigures } from './run-schema.ts'
 
 export type Query = estypes.QueryDslQueryContainer

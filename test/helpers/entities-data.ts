@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 import { createEventsQueue, queueDepth } from '../../src/queue/events-queue.ts'
-import { entitiesIndex } from '../../src/store/entities-store.ts'
+import { entitiesIndex } from '../../src/store/events/entities-store.ts'
 import { auth, KEYS, type Stack } from './stack.ts'
 
 export const M = 60_000

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
 import type { Es } from '../../src/store/elasticsearch.ts'
-import { deadLetterIndex, eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
+import { deadLetterIndex } from '../../src/store/system/dead-letters.ts'
 
 export interface Outcome {
   /** Stored copies per event id. */

@@ -9,7 +9,7 @@ import { detectCapabilities, type Capabilities } from '../../src/store/capabilit
 import { installTemplates } from '../../src/store/templates.ts'
 import { composeApi, type Api } from '../../src/compose/api.ts'
 import { composeIndexer, type Indexer } from '../../src/compose/indexer.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 
 export const KEYS = {
   ingest: 'test-ingest-key-000001',

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
-import { writeDeadLetters } from '../../src/store/dead-letters.ts'
+import { writeDeadLetters } from '../../src/store/system/dead-letters.ts'
 import { canonicalize } from '../../src/integrity/canonical.ts'
-import type { DeadLetter } from '../../src/store/dead-letters.ts'
+import type { DeadLetter } from '../../src/store/system/dead-letters.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 
 /** A refused event as the worker hands it over: `n` seconds after a fixed time, so the order is known. */

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import geoip from 'geoip-lite'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { DAY, plantedEvents, post, settled, travelEvents, type Ev } from '../helpers/entities-data.ts'
-import { EntitiesStore } from '../../src/store/entities-store.ts'
+import { EntitiesStore } from '../../src/store/events/entities-store.ts'
 
 // The entity store answers what the scan answers, on planted data, through the HTTP API.
 const now = Date.now()

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { IPS } from '../helpers/events.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 import { createEventsQueue, queueDepth } from '../../src/queue/events-queue.ts'
 import { eventLeaf } from '../../src/integrity/leaf.ts'
 

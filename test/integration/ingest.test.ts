@@ -1,7 +1,7 @@
 import t from 'tap'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { IPS, makeBatch, makeEvent, UA } from '../helpers/events.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 import type { StoredEvent } from '../../src/events/schema.ts'
 
 t.test('events posted over HTTP are searchable, enriched, and written once', async t => {

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs } from '../../src/store/elasticsearch.ts'
-import { IntegrityStore } from '../../src/store/integrity-store.ts'
-import { installIntegrityIndices } from '../../src/store/integrity-indices.ts'
-import { legacyLeavesIndex, migrateLegacyLeaves } from '../../src/store/integrity-legacy.ts'
+import { IntegrityStore } from '../../src/store/integrity/integrity-store.ts'
+import { installIntegrityIndices } from '../../src/store/integrity/integrity-indices.ts'
+import { legacyLeavesIndex, migrateLegacyLeaves } from '../../src/store/integrity/integrity-legacy.ts'
 import { leafHash } from '../../src/integrity/merkle.ts'
 import { cleanup, testEnv } from '../helpers/stack.ts'
 

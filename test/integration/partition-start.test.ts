@@ -1,6 +1,6 @@
 import t from 'tap'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
-import { partitionIndex } from '../../src/store/index-names.ts'
+import { partitionIndex } from '../../src/store/events/index-names.ts'
 import { isRead, isShardStarting } from '../../src/store/shard-wait.ts'
 
 // What the fuzzer found: events of a new month (or class) make the worker create a partition, which joins the

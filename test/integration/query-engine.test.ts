@@ -6,7 +6,7 @@ import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { seedEvents } from '../helpers/seed.ts'
 import { kqlToQuery } from '../../src/query/kql/index.ts'
 import { checkFilters, compileFilters, Filters } from '../../src/query/filters.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 import { filtersInput, kqlInput, zone } from '../unit/query/query-arbitraries.ts'
 
 // What the compilers accept, Elasticsearch accepts: a sample of generated KQL and filters that compile is

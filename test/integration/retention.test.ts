@@ -1,9 +1,9 @@
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startStack } from '../helpers/stack.ts'
-import { sweepRetention } from '../../src/store/retention-sweep.ts'
+import { sweepRetention } from '../../src/store/events/retention-sweep.ts'
 import { installTemplates } from '../../src/store/templates.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 
 const monthName = (d: Date) => `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.01`
 const monthsAgo = (n: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)) }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { earlyInAMinute } from '../helpers/minute.ts'
 import { IPS } from '../helpers/events.ts'
-import { keysIndex } from '../../src/store/keys-store.ts'
+import { keysIndex } from '../../src/store/system/keys-store.ts'
 
 let stack: Stack
 const post = async (key: string, payload: object) => await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(key), payload })

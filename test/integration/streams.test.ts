@@ -4,7 +4,7 @@ import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 import { NdjsonReceiver, octetFrames, TcpReceiver } from '../helpers/receivers.ts'
-import { accessIndex } from '../../src/store/access-log.ts'
+import { accessIndex } from '../../src/store/system/access-log.ts'
 
 const STREAM_ENV = { SILLAGE_STREAMS_ALLOW_LOOPBACK: 'on', SILLAGE_STREAM_SETTLE_MS: '300', SILLAGE_STREAM_MAX_BACKOFF_MS: '1500', SILLAGE_STREAM_TIMEOUT_MS: '2000', SILLAGE_STREAM_BATCH_MAX: '40' }
 

@@ -10,7 +10,7 @@ import { ZipFile } from 'yazl'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { unzip } from '../unit/export/read-files.ts'
-import { IntegrityStore } from '../../src/store/integrity-store.ts'
+import { IntegrityStore } from '../../src/store/integrity/integrity-store.ts'
 
 const TOOL = fileURLToPath(new URL('../../tools/verify-pack.mjs', import.meta.url))
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')

@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from '../helpers/watch.ts'
 import { composeAlerting } from '../../src/compose/alerting.ts'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
-import { RuleRunsStore } from '../../src/store/rule-runs-store.ts'
+import { RuleRunsStore } from '../../src/store/system/rule-runs-store.ts'
 
 let stack: Stack
 let count = 0

@@ -2,7 +2,7 @@ import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeBatch } from '../helpers/events.ts'
-import { eventsAlias } from '../../src/store/index-names.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
 import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 
 const TOTAL = 40_000

@@ -1,5 +1,5 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { EventsScanner } from '../../store/events-scan.ts'
+import type { EventsScanner } from '../../store/events/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str } from './request.ts'
 import { FunnelCounter, FunnelRequest, MAX_FUNNEL_WINDOW_MS, type FunnelResponse } from './funnel.ts'
 import { NextActionCounter, NextActionsRequest, type NextActionsResponse } from './next-actions.ts'

@@ -1,6 +1,6 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { EntitiesStore } from '../../store/entities-store.ts'
-import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
+import type { EntitiesStore } from '../../store/events/entities-store.ts'
+import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
 import { parseStamp, type EntityDoc } from '../../entities/codec.ts'
 import { before, type Stamp } from '../../entities/model.ts'
 import { FunnelCounter, type FunnelStep } from '../behaviour/funnel.ts'

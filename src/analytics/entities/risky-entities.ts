@@ -1,6 +1,6 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { Level } from '../../events/schema.ts'
-import type { EntitiesStore } from '../../store/entities-store.ts'
+import type { EntitiesStore } from '../../store/events/entities-store.ts'
 import { riskSetName, type EntityDoc } from '../../entities/codec.ts'
 import type { RiskyUser } from '../ranking-schema.ts'
 import { entityQuery } from './entity-query.ts'

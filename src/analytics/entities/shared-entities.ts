@@ -1,6 +1,6 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { EntitiesStore } from '../../store/entities-store.ts'
-import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
+import type { EntitiesStore } from '../../store/events/entities-store.ts'
+import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
 import { and, type Query } from '../behaviour/request.ts'
 import { evidenceOf, MAX_EVIDENCE, type Signal } from '../signals/common.ts'
 import { SHARED_FIELDS, type SharedFigure } from '../signals/shared-keys.ts'

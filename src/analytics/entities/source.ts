@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { ReadScope } from '../../auth/read-scope.ts'
 import { ValidationError } from '../../errors.ts'
-import type { Completeness, EntitiesStore } from '../../store/entities-store.ts'
+import type { Completeness, EntitiesStore } from '../../store/events/entities-store.ts'
 
 export type Source = 'scan' | 'entities'
 

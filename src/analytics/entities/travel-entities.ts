@@ -1,5 +1,5 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { EntitiesStore } from '../../store/entities-store.ts'
+import type { EntitiesStore } from '../../store/events/entities-store.ts'
 import type { EntityDoc } from '../../entities/codec.ts'
 import { haversineKm } from '../signals/impossible-travel.ts'
 import { entityQuery } from './entity-query.ts'

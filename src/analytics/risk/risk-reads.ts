@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { EventsAggregator } from '../../store/events-aggregate.ts'
+import type { EventsAggregator } from '../../store/events/events-aggregate.ts'
 import { and, type Query } from '../behaviour/request.ts'
 import type { RiskItem } from './risk-score.ts'
 import { usersOnKeys, type UsersOnKey } from './risk-subjects.ts'

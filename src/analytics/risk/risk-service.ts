@@ -1,6 +1,6 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { EventsAggregator } from '../../store/events-aggregate.ts'
-import type { AlertsStore } from '../../store/alerts-store.ts'
+import type { EventsAggregator } from '../../store/events/events-aggregate.ts'
+import type { AlertsStore } from '../../store/system/alerts-store.ts'
 import type { StoredAlert } from '../../alerts/alert-schema.ts'
 import { maskAlert } from '../../alerts/alert-masking.ts'
 import { buildQuery } from '../../query/build-query.ts'

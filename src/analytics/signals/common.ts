@@ -1,7 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox'
 import { maskValue } from '../../auth/masking.ts'
 import { BoundsSchema, str } from '../behaviour/request.ts'
-import type { ScannedEvent } from '../../store/events-scan.ts'
+import type { ScannedEvent } from '../../store/events/events-scan.ts'
 
 export const MAX_EVIDENCE = 20
 export const MAX_USERS = 100

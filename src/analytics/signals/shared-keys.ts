@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { estypes } from '@elastic/elasticsearch'
 import { selection } from '../behaviour/request.ts'
 import { SourceParam } from '../entities/source.ts'
-import type { Bounds } from '../../store/events-scan.ts'
+import type { Bounds } from '../../store/events/events-scan.ts'
 import { signalSchema, signalsResponse, type Signal } from './common.ts'
 
 /** Beyond this many users on one key, the list stops and the figure says "at least". */

@@ -1,7 +1,7 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { FieldError } from '../../events/validate.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
-import type { Bounds, EventsScanner } from '../../store/events-scan.ts'
+import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'
 import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
 import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS, type BurstFigure } from './failed-logins.ts'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AccessLog } from '../../store/access-log.ts'
+import type { AccessLog } from '../../store/system/access-log.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

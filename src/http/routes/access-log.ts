@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { AccessLog } from '../../store/access-log.ts'
+import type { AccessLog } from '../../store/system/access-log.ts'
 import { authErrors } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
 import { dateMathProblem } from '../../query/date-math.ts'

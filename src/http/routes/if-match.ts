@@ -1,5 +1,5 @@
 import { ValidationError } from '../../errors.ts'
-import { isVersion } from '../../store/versioned-docs.ts'
+import { isVersion } from '../../store/system/versioned-docs.ts'
 
 /** The version in If-Match (`"3.1"`: sequence number and primary term), checked before it reaches a store. */
 export function versionFromIfMatch (header: string | undefined, required: boolean): string | undefined {

@@ -8,7 +8,7 @@ import { startFaultRedis, type FaultEs } from '../../helpers/fault-engines.ts'
 import { auth, KEYS, startStack } from '../../helpers/stack.ts'
 import { makeEvent } from '../../helpers/events.ts'
 import { assertStoredOnce } from '../../helpers/fault-invariant.ts'
-import { IntegrityStore } from '../../../src/store/integrity-store.ts'
+import { IntegrityStore } from '../../../src/store/integrity/integrity-store.ts'
 
 const PER_TENANT = 300
 

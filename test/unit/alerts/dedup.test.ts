@@ -1,6 +1,6 @@
 import t from 'tap'
 import { decide, nextState, transitionProblem } from '../../../src/alerts/dedup.ts'
-import type { KeyState } from '../../../src/store/alert-keys-store.ts'
+import type { KeyState } from '../../../src/store/system/alert-keys-store.ts'
 import { dedupKeyOf } from '../../../src/alerts/alert-service.ts'
 import { systemAlertsTo } from '../../../src/alerts/system-alerts.ts'
 

@@ -5,7 +5,7 @@ import { FunnelCounter } from '../../../src/analytics/behaviour/funnel.ts'
 import { NextActionCounter } from '../../../src/analytics/behaviour/next-actions.ts'
 import { SessionStats } from '../../../src/analytics/behaviour/sessions.ts'
 import { CohortTable, isoWeek } from '../../../src/analytics/behaviour/cohorts.ts'
-import { chunksOf } from '../../../src/store/events-scan.ts'
+import { chunksOf } from '../../../src/store/events/events-scan.ts'
 import type { FieldError } from '../../../src/events/validate.ts'
 
 const M = 60_000

@@ -40,3 +40,23 @@ export const ALLOWED: Record<string, readonly string[]> = {
  * on any new one, and on an entry here that no longer exists.
  */
 export const KNOWN_EXCEPTIONS = new Set<string>([])
+
+/**
+ * Inside store/, by the data each part serves: events/ (the event partitions and what reads them), then
+ * integrity/ and system/ (which locate events by their ids), and templates.ts, which installs every part's
+ * indices. The client, bulk writes, capabilities and shard waits (`plumbing`, the other top-level files) import
+ * no part.
+ */
+export function storePartOf (pathInStore: string): string {
+  const [first, ...rest] = pathInStore.split('/')
+  if (rest.length > 0) return first as string
+  return first === 'templates.ts' || first === 'templates' ? 'templates' : 'plumbing'
+}
+
+export const STORE_PARTS: Record<string, readonly string[]> = {
+  plumbing: [],
+  events: ['plumbing'],
+  integrity: ['plumbing', 'events'],
+  system: ['plumbing', 'events'],
+  templates: ['plumbing', 'events', 'integrity', 'system']
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { ExportService } from '../../../src/export/export-service.ts'
 import type { Snapshot } from '../../../src/export/export-run.ts'
 import type { ExportJobData, ExportJobRecord, ExportJobs, Requester } from '../../../src/export/jobs.ts'
-import { ExportFiles } from '../../../src/store/export-files.ts'
+import { ExportFiles } from '../../../src/store/events/export-files.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'export-service-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { TimeWindows } from '../../../src/store/events-export.ts'
+import { TimeWindows } from '../../../src/store/events/events-export.ts'
 
 const rangeOf = (w: TimeWindows): { gte: number, lte: number } => {
   const { gte, lte } = (w.range() as { range: { '@timestamp': { gte: number, lte: number } } }).range['@timestamp']

@@ -1,11 +1,11 @@
 import t from 'tap'
 import { BulkBatcher, type BatcherIo } from '../../../src/indexer/bulk-batcher.ts'
-import type { DeadLetter } from '../../../src/store/dead-letters.ts'
+import type { DeadLetter } from '../../../src/store/system/dead-letters.ts'
 import { itemOutcome } from '../../../src/indexer/item-outcome.ts'
 import { repeatRounds } from '../../../src/indexer/event-writer.ts'
 import type { BulkDoc, BulkItemResult } from '../../../src/store/bulk.ts'
 import type { QueuedEvent } from '../../../src/queue/events-queue.ts'
-import type { StoredCopy } from '../../../src/store/event-copies.ts'
+import type { StoredCopy } from '../../../src/store/events/event-copies.ts'
 
 const ev = (id: string, index = 'idx', message = 'm'): QueuedEvent => ({ id, index, tenant: 't', json: JSON.stringify({ event: { id }, message, audit: { tenant: 't' } }) })
 

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { deliverStream, type DelivererIo } from '../../../src/indexer/stream-deliverer.ts'
 import { FRESH_POSITION, type StoredPosition } from '../../../src/streams/schema.ts'
-import type { VersionedStream } from '../../../src/store/streams-store.ts'
-import type { StreamEvent } from '../../../src/store/stream-events.ts'
+import type { VersionedStream } from '../../../src/store/system/streams-store.ts'
+import type { StreamEvent } from '../../../src/store/events/stream-events.ts'
 
 const STREAM: VersionedStream = { id: 's1', version: '1.1', doc: { name: 's', tenant: 'a', destination: { type: 'http', url: 'https://x' }, batchSize: 3, enabled: true, createdAt: '', updatedAt: '', createdBy: 'k' } }
 const EVENTS: StreamEvent[] = Array.from({ length: 8 }, (_, i) => ({ source: { event: { id: `e-${i}` } }, sort: [1000 + i, `e-${i}`] }))

@@ -10,7 +10,7 @@ import { devKeyPath, parseSigningKey } from '../../../src/integrity/signing-key.
 import { loadConfig } from '../../../src/config/config.ts'
 import { trustedKeysFor } from '../../../src/compose/shared.ts'
 import { IntegrityService } from '../../../src/proofs/integrity-service.ts'
-import type { IntegrityStore } from '../../../src/store/integrity-store.ts'
+import type { IntegrityStore } from '../../../src/store/integrity/integrity-store.ts'
 import type { CheckpointFile } from '../../../src/integrity/checkpoint-file.ts'
 
 const body = { tenant: 'brand-a', size: 10, root: 'ab'.repeat(32), time: '2026-11-26T10:00:00.000Z' }

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { parsePartition, partitionIndex } from '../../../src/store/index-names.ts'
-import { expiredPartitions, deleteAfterDays } from '../../../src/store/retention.ts'
+import { parsePartition, partitionIndex } from '../../../src/store/events/index-names.ts'
+import { expiredPartitions, deleteAfterDays } from '../../../src/store/events/retention.ts'
 import { eventsTemplate, lifecyclePolicy } from '../../../src/store/templates.ts'
 
 const RETENTION = { financial: 1825, security: 730, activity: 365, interaction: 180 }

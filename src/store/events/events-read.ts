@@ -1,0 +1,78 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../elasticsearch.ts'
+import { eventsAlias } from './index-names.ts'
+import { eventIdOfDoc } from './event-doc-id.ts'
+import { ConflictError } from '../../errors.ts'
+
+export const PIT_KEEP_ALIVE = '2m'
+
+export interface PageQuery {
+  query: estypes.QueryDslQueryContainer
+  sort: estypes.SortCombinations[]
+  size: number
+  source?: string[]
+  highlight?: estypes.SearchHighlight
+  after?: unknown[]
+  trackTotal: boolean
+}
+
+export interface Page {
+  pit: string
+  total: number
+  hits: Array<{ id: string, source: Record<string, unknown>, highlight?: Record<string, string[]>, sort: unknown[] }>
+  tookMs: number
+}
+
+/** Reads events through the alias; only this module talks to Elasticsearch for the read path. */
+export class EventsReader {
+  constructor (private readonly es: Es, private readonly prefix: string) {}
+
+  async openPit (): Promise<string> {
+    const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: false })
+    return r.id
+  }
+
+  async closePit (pit: string): Promise<void> {
+    await this.es.closePointInTime({ id: pit }, { ignore: [404] })
+  }
+
+  async page (pit: string, q: PageQuery): Promise<Page> {
+    const r = await this.es.search<Record<string, unknown>>({
+      pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+      query: q.query,
+      sort: q.sort,
+      size: q.size,
+      track_total_hits: q.trackTotal,
+      ...(q.after === undefined ? {} : { search_after: q.after as estypes.SortResults }),
+      ...(q.source === undefined ? {} : { _source: { includes: q.source } }),
+      ...(q.highlight === undefined ? {} : { highlight: q.highlight })
+    })
+    const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
+    return {
+      pit: r.pit_id ?? pit,
+      total,
+      tookMs: r.took,
+      hits: r.hits.hits.map(h => ({
+        id: eventIdOfDoc(h._id as string),
+        source: h._source ?? {},
+        ...(h.highlight === undefined ? {} : { highlight: h.highlight }),
+        sort: h.sort ?? []
+      }))
+    }
+  }
+
+  /**
+   * The event with this id among those the filter lets through (a tenant's, for a tenant's key). Tenants may
+   * share an id: a caller who sees several tenants holding it is told to choose rather than given one at random.
+   */
+  async byId (id: string, filter: estypes.QueryDslQueryContainer[]): Promise<Record<string, unknown> | undefined> {
+    const r = await this.es.search<Record<string, unknown>>({
+      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 2, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
+    })
+    const tenants = [...new Set(r.hits.hits.map(h => String((h._source?.audit as { tenant?: unknown } | undefined)?.tenant)))].sort()
+    if (tenants.length > 1) {
+      throw new ConflictError(`tenants ${tenants.map(t => `"${t}"`).join(' and ')} both hold an event with id "${id}": search for event.id:${id} with audit.tenant, or read it with that tenant's key`)
+    }
+    return r.hits.hits[0]?._source
+  }
+}

@@ -1,0 +1,246 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../elasticsearch.ts'
+import { eventsAlias } from './index-names.ts'
+import { PIT_KEEP_ALIVE } from './events-read.ts'
+
+type Query = estypes.QueryDslQueryContainer
+type Agg = estypes.AggregationsAggregationContainer
+
+/** What a bounded walk read: `truncated` says the limit stopped it before the end of the data. */
+export interface Bounds { scanned: number, limit: number, truncated: boolean, source?: 'scan' | 'entities' }
+
+/** One event of a scan: its keys (the sort fields before the time), time, id and the requested fields' values. */
+export interface ScannedEvent {
+  id: string
+  keys: Array<string | null>
+  time: number
+  /** First doc value of each requested field (geo points as `{ lat, lon }`); absent when the event has none. */
+  fields: Record<string, unknown>
+}
+
+export interface ScanOptions {
+  query: Query
+  /** Fields sorted ascending before `@timestamp`: the events of one value of the first come contiguous. */
+  keys: readonly string[]
+  /** Fields to read; keys, time and id come from the sort and need not be listed. */
+  fields: readonly string[]
+  limit: number
+  pageSize?: number
+}
+
+export interface CompositeOptions {
+  query: Query
+  /** The first source must be a terms source on this field: the walk is planned in ranges of its values. */
+  planField: string
+  sources: Array<Record<string, estypes.AggregationsCompositeAggregationSource>>
+  aggs?: Record<string, Agg>
+  /** Most buckets read. */
+  limit: number
+  /** Events per planned range. */
+  rangeEvents?: number
+}
+
+export type CompositeBucket = estypes.AggregationsCompositeBucket
+
+export const SCAN_PAGE = 5000
+export const COMPOSITE_PAGE = 10_000
+export const COMPOSITE_RANGE_EVENTS = 50_000
+/** Key values planned per terms request. */
+const PLAN_KEYS = 50_000
+
+interface Pit { id: string }
+interface Chunk { first: string, last: string }
+
+/**
+ * Bounded reads for analytics: events walked in key order over a point in time, composite aggregations walked
+ * page by page, and single aggregation or sample requests. Pages go to a callback as they arrive, so a caller
+ * keeps only its own state, never the data.
+ */
+export class EventsScanner {
+  constructor (private readonly es: Es, private readonly prefix: string) {}
+
+  /**
+   * Walks the matching events sorted by the keys, then time, then event id, over one point in time. A page
+   * sorted over every matching event costs a pass over all of them; so the key values are first listed in order
+   * with their counts (a terms aggregation ordered by key), grouped into ranges of about a page of events, and
+   * each range is read on its own with search_after: a page then costs about what it returns.
+   */
+  async scan (opts: ScanOptions, onPage: (events: ScannedEvent[]) => void): Promise<Bounds> {
+    const pageSize = opts.pageSize ?? SCAN_PAGE
+    return await this.planned(opts.query, opts.keys[0] as string, pageSize, opts.limit,
+      async (pit, range, remaining) => await this.scanRange(pit, opts, range, pageSize, remaining, onPage))
+  }
+
+  /**
+   * Walks composite buckets, planned like `scan`: each range of values of the first source is aggregated on
+   * its own, paging with `after` inside the range.
+   */
+  async composite (opts: CompositeOptions, onPage: (buckets: CompositeBucket[]) => void): Promise<Bounds> {
+    return await this.planned(opts.query, opts.planField, opts.rangeEvents ?? COMPOSITE_RANGE_EVENTS, opts.limit,
+      async (pit, range, remaining) => await this.compositeRange(pit, opts, range, remaining, onPage))
+  }
+
+  /** Runs `read` over each planned range in key order, within one point in time, until the limit. */
+  private async planned (query: Query, field: string, rangeEvents: number, limit: number,
+    read: (pit: Pit, range: Query, remaining: number) => Promise<{ scanned: number, truncated: boolean }>): Promise<Bounds> {
+    const pit = await this.openPit()
+    if (pit === undefined) return { scanned: 0, limit, truncated: false }
+    let scanned = 0
+    try {
+      let after: string | undefined
+      for (;;) {
+        const plan = await this.plan(pit, query, field, after)
+        for (const chunk of chunksOf(plan.keys, rangeEvents)) {
+          // Every planned range holds at least one event: reaching one with the limit spent means more was left.
+          if (scanned >= limit) return { scanned, limit, truncated: true }
+          const r = await read(pit, { bool: { filter: [query, { range: { [field]: { gte: chunk.first, lte: chunk.last } } }] } }, limit - scanned)
+          scanned += r.scanned
+          if (r.truncated) return { scanned, limit, truncated: true }
+        }
+        const last = plan.keys.at(-1)
+        if (!plan.more || last === undefined) break
+        after = last.key
+      }
+    } finally {
+      await this.es.closePointInTime({ id: pit.id }, { ignore: [404] })
+    }
+    return { scanned, limit, truncated: false }
+  }
+
+  private async plan (pit: Pit, query: Query, field: string, after: string | undefined): Promise<{ keys: Array<{ key: string, count: number }>, more: boolean }> {
+    const r = await this.es.search({
+      pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, size: 0, track_total_hits: false,
+      query: after === undefined ? query : { bool: { filter: [query, { range: { [field]: { gt: after } } }] } },
+      aggs: { k: { terms: { field, size: PLAN_KEYS, order: { _key: 'asc' } } } }
+    })
+    pit.id = r.pit_id ?? pit.id
+    const agg = r.aggregations?.k as { buckets?: Array<{ key: string | number, key_as_string?: string, doc_count: number }>, sum_other_doc_count?: number } | undefined
+    const keys = (agg?.buckets ?? []).map(b => ({ key: b.key_as_string ?? String(b.key), count: b.doc_count }))
+    return { keys, more: (agg?.sum_other_doc_count ?? 0) > 0 }
+  }
+
+  private async scanRange (pit: Pit, opts: ScanOptions, query: Query, pageSize: number, remaining: number, onPage: (events: ScannedEvent[]) => void): Promise<{ scanned: number, truncated: boolean }> {
+    const keyCount = opts.keys.length
+    const sort: estypes.SortCombinations[] = [
+      ...opts.keys.map(k => ({ [k]: { order: 'asc' as const, missing: '_last' } })),
+      { '@timestamp': { order: 'asc' } },
+      // Same-millisecond events of a key come in id order, so every rule reads them in a documented order.
+      { 'event.id': { order: 'asc' } }
+    ]
+    let scanned = 0
+    let after: estypes.SortResults | undefined
+    for (;;) {
+      const size = Math.min(pageSize, remaining - scanned + 1)
+      const r = await this.es.search({
+        pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, query, sort, size, track_total_hits: false,
+        // Doc values only: loading stored fields (even just _id) would cost more than the whole query.
+        _source: false, stored_fields: '_none_', docvalue_fields: [...opts.fields],
+        ...(after === undefined ? {} : { search_after: after })
+      })
+      pit.id = r.pit_id ?? pit.id
+      const hits = r.hits.hits
+      const full = hits.length === size
+      const truncated = hits.length > remaining - scanned
+      if (truncated) hits.length = remaining - scanned
+      const events = hits.map(h => {
+        const s = h.sort ?? []
+        return { id: String(s[keyCount + 1]), keys: s.slice(0, keyCount).map(v => v === null || v === undefined ? null : String(v)), time: Number(s[keyCount]), fields: firstValues(h.fields) }
+      })
+      scanned += events.length
+      if (events.length > 0) onPage(events)
+      if (truncated) return { scanned, truncated }
+      if (!full) return { scanned, truncated: false }
+      after = hits.at(-1)?.sort
+    }
+  }
+
+  private async compositeRange (pit: Pit, opts: CompositeOptions, query: Query, remaining: number, onPage: (buckets: CompositeBucket[]) => void): Promise<{ scanned: number, truncated: boolean }> {
+    let scanned = 0
+    let after: Record<string, estypes.FieldValue> | undefined
+    for (;;) {
+      const size = Math.min(COMPOSITE_PAGE, remaining - scanned + 1)
+      const r = await this.es.search({
+        pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, size: 0, track_total_hits: false, query,
+        aggs: { c: { composite: { size, sources: opts.sources, ...(after === undefined ? {} : { after }) }, ...(opts.aggs === undefined ? {} : { aggs: opts.aggs }) } }
+      })
+      pit.id = r.pit_id ?? pit.id
+      const agg = r.aggregations?.c as estypes.AggregationsCompositeAggregate | undefined
+      const buckets = (agg?.buckets ?? []) as CompositeBucket[]
+      const full = buckets.length === size
+      const truncated = buckets.length > remaining - scanned
+      if (truncated) buckets.length = remaining - scanned
+      scanned += buckets.length
+      if (buckets.length > 0) onPage(buckets)
+      if (truncated) return { scanned, truncated }
+      if (!full || agg?.after_key === undefined) return { scanned, truncated: false }
+      after = agg.after_key as Record<string, estypes.FieldValue>
+    }
+  }
+
+  /** One aggregation request over the filtered events. */
+  async aggregate (query: Query, aggs: Record<string, Agg>): Promise<Record<string, estypes.AggregationsAggregate>> {
+    const r = await this.es.search({ index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query, aggs })
+    return r.aggregations ?? {}
+  }
+
+  /**
+   * A few events per query (at most 10,000), oldest first, in one round trip; `collapse` keeps the first event
+   * of each value of a field (one event per user, for instance).
+   */
+  async samples (requests: Array<{ query: Query, size: number, collapse?: string }>, fields: readonly string[]): Promise<Array<Array<{ id: string, time: number, fields: Record<string, unknown> }>>> {
+    if (requests.length === 0) return []
+    const index = eventsAlias(this.prefix)
+    const r = await this.es.msearch<Record<string, unknown>>({
+      searches: requests.flatMap(q => [
+        { index, ignore_unavailable: true, allow_no_indices: true },
+        { query: q.query, size: q.size, sort: [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }], track_total_hits: false, _source: false, stored_fields: '_none_', docvalue_fields: [...fields], ...(q.collapse === undefined ? {} : { collapse: { field: q.collapse } }) }
+      ])
+    })
+    return r.responses.map(res => {
+      if ('error' in res) throw new Error(`sample search failed: ${JSON.stringify(res.error)}`)
+      return res.hits.hits.map(h => ({ id: String(h.sort?.[1]), time: Number(h.sort?.[0]), fields: firstValues(h.fields) }))
+    })
+  }
+
+  /** Undefined when no partition exists yet: there is nothing to scan. */
+  private async openPit (): Promise<Pit | undefined> {
+    try {
+      const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: false })
+      return { id: r.id }
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined
+      throw err
+    }
+  }
+}
+
+/** Consecutive key values grouped so that each group holds about `pageSize` events (a larger key stands alone). */
+export function * chunksOf (keys: ReadonlyArray<{ key: string, count: number }>, pageSize: number): Generator<Chunk> {
+  let first: string | undefined
+  let last = ''
+  let events = 0
+  for (const k of keys) {
+    if (first !== undefined && events + k.count > pageSize) {
+      yield { first, last }
+      first = undefined
+      events = 0
+    }
+    first ??= k.key
+    last = k.key
+    events += k.count
+  }
+  if (first !== undefined) yield { first, last }
+}
+
+const GEO_POINT = /^(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?), (-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)$/
+
+/** The first doc value of each field; geo points (`"lat, lon"`) become `{ lat, lon }`. */
+function firstValues (fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, values] of Object.entries(fields ?? {})) {
+    const v = Array.isArray(values) ? values[0] : values
+    const m = typeof v === 'string' && name.endsWith('.location') ? GEO_POINT.exec(v) : null
+    out[name] = m === null ? v : { lat: Number(m[1]), lon: Number(m[2]) }
+  }
+  return out
+}

@@ -1,0 +1,21 @@
+import type { Es } from '../elasticsearch.ts'
+import type { RetentionClass } from '../../events/retention-classes.ts'
+import { parsePartition, type Partition } from './index-names.ts'
+import { expiredPartitions } from './retention.ts'
+
+export interface SweepResult { deleted: string[], kept: number }
+
+/** The retention ILM would apply, done by the service itself on clusters without ILM. */
+export async function sweepRetention (es: Es, prefix: string, retentionDays: Record<RetentionClass, number>, now: number): Promise<SweepResult> {
+  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
+  const partitions = rows
+    .map(r => r.index === undefined ? undefined : parsePartition(prefix, r.index))
+    .filter((p): p is Partition => p !== undefined)
+  const expired = expiredPartitions(partitions, retentionDays, now)
+  const deleted: string[] = []
+  for (const p of expired) {
+    await es.indices.delete({ index: p.index }, { ignore: [404] })
+    deleted.push(p.index)
+  }
+  return { deleted, kept: partitions.length - deleted.length }
+}

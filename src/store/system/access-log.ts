@@ -1,0 +1,101 @@
+import type { Es } from '../elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
+
+/** One read of the audit trail: who, what, with which filters, how many results. */
+export interface AccessRecord {
+  '@timestamp': string
+  key_id: string
+  /** Display name of the person, for reads made in a single sign-on session (key_id is then `person:…`). */
+  person?: string
+  tenant: string | null
+  /** The change made, for routes that change something (alert.status_changed, watch_rule.created…). */
+  action?: string
+  method: string
+  route: string
+  url: string
+  params?: Record<string, unknown>
+  /** The request body (filters, KQL…), cut to 8 KB. */
+  request?: string
+  status: number
+  results?: number
+  took_ms: number
+}
+
+const MAPPING = {
+  dynamic: 'strict' as const,
+  properties: {
+    '@timestamp': { type: 'date' as const },
+    key_id: { type: 'keyword' as const },
+    person: { type: 'keyword' as const, ignore_above: 256 },
+    tenant: { type: 'keyword' as const },
+    action: { type: 'keyword' as const },
+    method: { type: 'keyword' as const },
+    route: { type: 'keyword' as const },
+    url: { type: 'keyword' as const, ignore_above: 2048 },
+    params: { type: 'flattened' as const },
+    request: { type: 'text' as const, index: false },
+    status: { type: 'short' as const },
+    results: { type: 'long' as const },
+    took_ms: { type: 'float' as const }
+  }
+}
+
+export const accessIndex = (prefix: string): string => `${prefix}-access`
+
+/**
+ * The access log, its own index. Records are buffered and written in bulk every second (or every 500), so
+ * auditing a read costs the read nothing; close() flushes what waits.
+ */
+export class AccessLog {
+  private buffer: AccessRecord[] = []
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> = Promise.resolve()
+  private readonly index: string
+
+  constructor (private readonly es: Es, prefix: string, private readonly onError: (err: Error) => void) {
+    this.index = accessIndex(prefix)
+  }
+
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
+    // Fields added since the index was made (person) join its strict mapping; adding fields is always allowed.
+    await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
+  }
+
+  record (r: AccessRecord): void {
+    this.buffer.push(r)
+    if (this.buffer.length >= 500) void this.flush()
+    else this.timer ??= setTimeout(() => { void this.flush() }, 1000)
+  }
+
+  async flush (): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    const batch = this.buffer
+    this.buffer = []
+    if (batch.length === 0) return await this.flushing
+    this.flushing = this.flushing.then(async () => {
+      try {
+        const r = await this.es.bulk({ operations: batch.flatMap(doc => [{ create: { _index: this.index } }, doc]) })
+        if (r.errors) this.onError(new Error('some access records were refused'))
+      } catch (err) {
+        // Kept for the next flush: losing the record of a read is not an option while the store is away briefly.
+        this.buffer.unshift(...batch.slice(0, Math.max(0, 10_000 - this.buffer.length)))
+        this.onError(err as Error)
+      }
+    })
+    await this.flushing
+  }
+
+  async search (q: { tenant: string | null, from?: string, to?: string, keyId?: string, size: number }): Promise<AccessRecord[]> {
+    await this.flush()
+    await this.es.indices.refresh({ index: this.index })
+    const filter = [
+      ...(q.tenant === null ? [] : [{ term: { tenant: q.tenant } }]),
+      ...(q.keyId === undefined ? [] : [{ term: { key_id: q.keyId } }]),
+      ...(q.from === undefined && q.to === undefined ? [] : [{ range: { '@timestamp': { ...(q.from === undefined ? {} : { gte: q.from }), ...(q.to === undefined ? {} : { lte: q.to }) } } }])
+    ]
+    const r = await this.es.search<AccessRecord>({ index: this.index, size: q.size, sort: [{ '@timestamp': 'desc' }], query: { bool: { filter } } })
+    return r.hits.hits.map(h => h._source as AccessRecord)
+  }
+}

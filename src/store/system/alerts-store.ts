@@ -1,0 +1,98 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
+import { tenantFilter } from './versioned-docs.ts'
+
+export const alertsIndex = (prefix: string): string => `${prefix}-system-alerts`
+
+const keyword = { type: 'keyword' as const }
+const date = { type: 'date' as const }
+// The figure and the history are kept whole but not indexed: alerts are found by the fields below.
+const MAPPING: estypes.MappingTypeMapping = {
+  dynamic: false,
+  properties: {
+    id: keyword, tenant: keyword, rule_id: keyword, rule_name: keyword, system: keyword, kind: keyword, severity: keyword, status: keyword,
+    group: keyword, group_field: keyword, dedup_key: keyword, evidence: keyword,
+    first_event_at: date, last_event_at: date, created_at: date, updated_at: date, last_seen_at: date,
+    repeats: { type: 'integer' }, notified: { type: 'boolean' }
+  }
+}
+
+export interface AlertFilter {
+  tenant: string | null
+  status?: string[]
+  severity?: string[]
+  ruleId?: string
+  system?: string
+  group?: string
+  groupField?: string
+  from?: string
+  to?: string
+}
+
+/** An alert as read, with the sequence number and primary term a compare-and-set write gives back. */
+export type CasAlert<Stored> = Stored & { id: string, seq: number, term: number }
+
+export class StaleAlert extends Error {}
+
+/**
+ * Alerts, one document each; updates are compare-and-set, so two status changes never overwrite each other.
+ * `Stored` is the alert as the alert service keeps it (without its id, which is the document's).
+ */
+export class AlertsStore<Stored extends object> {
+  readonly index: string
+
+  constructor (private readonly es: Es, prefix: string) {
+    this.index = alertsIndex(prefix)
+  }
+
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, MAPPING, { replicas })
+  }
+
+  async create (id: string, doc: Stored): Promise<Stored & { id: string }> {
+    // The id is kept in the document too: it breaks ties in the sort (sorting on _id is off in Elasticsearch 9).
+    await this.es.create({ index: this.index, id, document: { ...doc, id }, refresh: 'wait_for' })
+    return { ...doc, id }
+  }
+
+  async get (id: string): Promise<CasAlert<Stored> | undefined> {
+    const r = await this.es.get<Stored>({ index: this.index, id }, { ignore: [404] })
+    return r.found && r._source !== undefined ? { ...r._source, id, seq: r._seq_no as number, term: r._primary_term as number } : undefined
+  }
+
+  /** Writes the alert if it is still at the sequence number read; StaleAlert otherwise. */
+  async replace (a: CasAlert<Stored>, doc: Stored): Promise<Stored & { id: string }> {
+    try {
+      await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, refresh: 'wait_for' })
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) throw new StaleAlert('the alert changed meanwhile')
+      throw err
+    }
+    return { ...doc, id: a.id }
+  }
+
+  /** Newest first; `after` is the sort of the last alert of the previous page. */
+  async search (f: AlertFilter, size: number, after?: estypes.SortResults): Promise<{ alerts: Array<Stored & { id: string }>, total: number, last: estypes.SortResults | undefined }> {
+    const r = await this.es.search<Stored>({
+      index: this.index, size, track_total_hits: true, query: { bool: { filter: filterOf(f) } },
+      sort: [{ created_at: 'desc' }, { id: 'asc' }],
+      ...(after === undefined ? {} : { search_after: after })
+    })
+    const hits = r.hits.hits
+    const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
+    return { alerts: hits.map(h => ({ ...(h._source as Stored), id: h._id as string })), total, last: hits.length === size ? hits.at(-1)?.sort : undefined }
+  }
+}
+
+function filterOf (f: AlertFilter): estypes.QueryDslQueryContainer[] {
+  const out: estypes.QueryDslQueryContainer[] = [tenantFilter(f.tenant)]
+  if (f.status !== undefined) out.push({ terms: { status: f.status } })
+  if (f.severity !== undefined) out.push({ terms: { severity: f.severity } })
+  if (f.ruleId !== undefined) out.push({ term: { rule_id: f.ruleId } })
+  if (f.system !== undefined) out.push({ term: { system: f.system } })
+  if (f.group !== undefined) out.push({ term: { group: f.group } })
+  if (f.groupField !== undefined) out.push({ term: { group_field: f.groupField } })
+  if (f.from !== undefined || f.to !== undefined) out.push({ range: { created_at: { ...(f.from === undefined ? {} : { gte: f.from }), ...(f.to === undefined ? {} : { lte: f.to }) } } })
+  return out
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto'
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../elasticsearch.ts'
+import type { StoredEvent } from '../../events/schema.ts'
+import { bulkCreate } from '../bulk.ts'
+import { eventDocId } from '../events/event-doc-id.ts'
+import { canonicalize } from '../../integrity/canonical.ts'
+import type { StoredCopy } from '../events/event-copies.ts'
+
+/** The one index of dead letters (events Elasticsearch refused), beside the event partitions. */
+export const deadLetterIndex = (prefix: string): string => `${prefix}-deadletter`
+
+/**
+ * A refused event, kept whole with the reason; `stored` is the other event already stored under its id. The
+ * event is as the events queue carried it: its id, tenant, target partition and canonical JSON.
+ */
+export interface DeadLetter {
+  event: { id: string, tenant: string, index: string, json: string }
+  status: number
+  errorType: string
+  reason: string
+  stored?: StoredCopy
+}
+
+/** A dead letter as stored: the refused event whole (`raw`), why, and what replays were made of it. */
+export interface StoredLetter {
+  '@timestamp': string
+  /** 16 hex digits of the event's SHA-256: the letter's id in the API (absent on letters of earlier versions). */
+  letter_id?: string
+  event_id: string
+  tenant: string
+  target_index: string
+  status: number
+  error_type: string
+  reason: string
+  raw: StoredEvent
+  replayed_at?: string | null
+  replayed_by?: string | null
+  replays?: number
+}
+
+export interface LetterRef { docId: string, seqNo: number, primaryTerm: number, letter: StoredLetter }
+
+/**
+ * Stores refused events whole, with the reason. One dead letter per tenant, event id and content: the same
+ * refusal met again (a retried job) is already stored (409, counted as stored); a letter that was replayed and
+ * refused again is reopened with the new reason; another content is kept too.
+ */
+export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLetter[], now: () => number = Date.now): Promise<void> {
+  const index = deadLetterIndex(prefix)
+  const at = new Date(now()).toISOString()
+  const docs = letters.map(l => {
+    const raw = JSON.parse(l.event.json) as StoredEvent
+    const content = contentId(l.event.json)
+    const refusal = { target_index: l.event.index, status: l.status, error_type: l.errorType, reason: l.reason }
+    const doc: StoredLetter = { '@timestamp': at, letter_id: content, event_id: l.event.id, tenant: raw.audit.tenant, ...refusal, raw }
+    return { index, id: `${eventDocId(raw.audit.tenant, l.event.id)}#${content}`, doc, refusal }
+  })
+  const results = await bulkCreate(es, docs)
+  const failed = results.filter(r => r.status !== 409 && (r.status < 200 || r.status >= 300))
+  if (failed.length > 0) throw new Error(`${failed.length} dead letters not stored: ${failed[0]?.reason ?? failed[0]?.status}`)
+  const again = docs.filter((_, i) => results[i]?.status === 409)
+  if (again.length === 0) return
+  // Already there: the same refusal (a retried job) or a replay refused again (open once more); either way it
+  // is pending, with the time and reason of this refusal.
+  const operations = again.flatMap(d => [{ update: { _index: index, _id: d.id } }, { doc: { '@timestamp': at, ...d.refusal, replayed_at: null } }])
+  const r = await es.bulk({ operations, filter_path: ['errors', 'items.*.error.reason'] })
+  if (r.errors) throw new Error(`dead letters not reopened: ${JSON.stringify(r.items[0])}`)
+}
+
+/** 16 hex digits of the SHA-256 of the queued event's canonical JSON: a letter's id in the API. */
+const contentId = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 16)
+
+/**
+ * Gives letters written before `letter_id` existed their id (the suffix of `<tenant>/<event id>#<content>`
+ * document ids, or the hash of the event for the oldest, whose `_id` is the event id), so the API finds every
+ * letter by it. Runs at each start; once done, it finds nothing to do.
+ */
+export async function backfillLetterIds (es: Es, prefix: string): Promise<number> {
+  const index = deadLetterIndex(prefix)
+  let done = 0
+  for (;;) {
+    const r = await es.search<StoredLetter>({ index, size: 1000, query: { bool: { must_not: [{ exists: { field: 'letter_id' } }] } } })
+    if (r.hits.hits.length === 0) return done
+    const operations = r.hits.hits.flatMap(h => {
+      const id = h._id as string
+      const letterId = id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : contentId(canonicalize(h._source?.raw))
+      return [{ update: { _index: index, _id: id } }, { doc: { letter_id: letterId } }]
+    })
+    await es.bulk({ operations, refresh: 'wait_for' })
+    done += r.hits.hits.length
+  }
+}
+
+export interface LetterQuery {
+  /** Confines to one tenant; null for every tenant (platform administrators). */
+  tenant: string | null
+  errorType?: string
+  eventId?: string
+  state: 'pending' | 'replayed' | 'all'
+  size: number
+  /** Sort values of the last letter of the previous page. */
+  after?: Array<string | number>
+}
+
+/** Reads and marks dead letters; tenants see only their own. */
+export class DeadLetterStore {
+  private readonly index: string
+
+  constructor (private readonly es: Es, prefix: string) {
+    this.index = deadLetterIndex(prefix)
+  }
+
+  /** Newest refusals first; `next` continues after the last one. */
+  async list (q: LetterQuery): Promise<{ total: number, letters: LetterRef[], next?: Array<string | number> }> {
+    const filter: estypes.QueryDslQueryContainer[] = []
+    if (q.tenant !== null) filter.push({ term: { tenant: q.tenant } })
+    if (q.errorType !== undefined) filter.push({ term: { error_type: q.errorType } })
+    if (q.eventId !== undefined) filter.push({ term: { event_id: q.eventId } })
+    const replayed: estypes.QueryDslQueryContainer = { exists: { field: 'replayed_at' } }
+    const r = await this.es.search<StoredLetter>({
+      index: this.index,
+      size: q.size,
+      seq_no_primary_term: true,
+      track_total_hits: true,
+      query: { bool: { filter, ...(q.state === 'pending' ? { must_not: [replayed] } : q.state === 'replayed' ? { must: [replayed] } : {}) } },
+      sort: [{ '@timestamp': 'desc' }, { event_id: 'asc' }, { letter_id: { order: 'asc', missing: '_last' } }],
+      ...(q.after === undefined ? {} : { search_after: q.after })
+    })
+    const letters = r.hits.hits.map(refOf)
+    const last = r.hits.hits.at(-1)
+    const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
+    return { total, letters, ...(last?.sort !== undefined && letters.length === q.size ? { next: last.sort as Array<string | number> } : {}) }
+  }
+
+  /** One letter by its API id (letters of earlier versions: by their document id); undefined if not the tenant's. */
+  async get (id: string, tenant: string | null): Promise<LetterRef | undefined> {
+    const r = await this.es.search<StoredLetter>({
+      index: this.index,
+      size: 1,
+      seq_no_primary_term: true,
+      query: { bool: { filter: tenant === null ? [] : [{ term: { tenant } }], should: [{ term: { letter_id: id } }, { ids: { values: [id] } }], minimum_should_match: 1 } }
+    })
+    const hit = r.hits.hits[0]
+    return hit === undefined ? undefined : refOf(hit)
+  }
+
+  /** Records a replay; false when the letter changed since it was read (compare-and-set). */
+  async markReplayed (ref: LetterRef, by: string, at: Date): Promise<boolean> {
+    try {
+      await this.es.update({
+        index: this.index,
+        id: ref.docId,
+        if_seq_no: ref.seqNo,
+        if_primary_term: ref.primaryTerm,
+        refresh: 'wait_for',
+        doc: { replayed_at: at.toISOString(), replayed_by: by, replays: (ref.letter.replays ?? 0) + 1 }
+      })
+      return true
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return false
+      throw err
+    }
+  }
+}
+
+function refOf (hit: estypes.SearchHit<StoredLetter>): LetterRef {
+  return { docId: hit._id as string, seqNo: hit._seq_no ?? 0, primaryTerm: hit._primary_term ?? 0, letter: hit._source as StoredLetter }
+}

@@ -1,0 +1,68 @@
+import type { Es } from '../elasticsearch.ts'
+import { ensureIndex } from './system-index.ts'
+import { tenantFilter } from './versioned-docs.ts'
+
+export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-runs`
+
+/**
+ * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
+ * where a run learns where to start: the end (`until`) of the rule's last successful run.
+ */
+export class RuleRunsStore<Run extends { id: string }> {
+  private readonly index: string
+
+  constructor (private readonly es: Es, prefix: string) {
+    this.index = ruleRunsIndex(prefix)
+  }
+
+  async install (replicas: number): Promise<void> {
+    await ensureIndex(this.es, this.index, {
+      dynamic: false,
+      properties: {
+        rule_id: { type: 'keyword' }, tenant: { type: 'keyword' }, status: { type: 'keyword' }, job_id: { type: 'keyword' },
+        started_at: { type: 'date' }, finished_at: { type: 'date' }, until: { type: 'date' }, duration_ms: { type: 'long' }
+      }
+    }, { replicas })
+  }
+
+  /** Written with a refresh, so the next run (on any worker) finds it. */
+  async record (run: Run): Promise<void> {
+    await this.es.index({ index: this.index, id: run.id, document: run, refresh: 'wait_for' })
+  }
+
+  async lastSucceeded (ruleId: string): Promise<Run | undefined> {
+    const r = await this.es.search<Run>({
+      index: this.index, size: 1, sort: [{ until: 'desc' }],
+      query: { bool: { filter: [{ term: { rule_id: ruleId } }, { term: { status: 'succeeded' } }] } }
+    })
+    return r.hits.hits[0]?._source
+  }
+
+  /** Deletes the runs that ended before `before` (ISO time); the last successful run of each rule is kept. */
+  async prune (before: string): Promise<number> {
+    const r = await this.es.deleteByQuery({
+      index: this.index, conflicts: 'proceed', refresh: true,
+      query: { bool: { filter: [{ range: { finished_at: { lt: before } } }], must_not: [{ ids: { values: await this.latestSucceeded() } }] } }
+    })
+    return r.deleted ?? 0
+  }
+
+  /** The id of each rule's last successful run: where its next run starts. */
+  private async latestSucceeded (): Promise<string[]> {
+    const r = await this.es.search({
+      index: this.index, size: 0, query: { term: { status: 'succeeded' } },
+      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: [{ until: 'desc' }], _source: false } } } } }
+    })
+    const buckets = (r.aggregations?.rules as { buckets?: Array<{ last: { hits: { hits: Array<{ _id?: string }> } } }> } | undefined)?.buckets ?? []
+    return buckets.flatMap(b => b.last.hits.hits.map(h => h._id as string))
+  }
+
+  /** A rule's runs, newest first. */
+  async list (tenant: string | null, ruleId: string, size: number, status?: string): Promise<Run[]> {
+    const r = await this.es.search<Run>({
+      index: this.index, size, sort: [{ started_at: 'desc' }, { finished_at: 'desc' }],
+      query: { bool: { filter: [tenantFilter(tenant), { term: { rule_id: ruleId } }, ...(status === undefined ? [] : [{ term: { status } }])] } }
+    })
+    return r.hits.hits.map(h => h._source as Run)
+  }
+}

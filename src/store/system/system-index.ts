@@ -1,0 +1,20 @@
+import type { estypes } from '@elastic/elasticsearch'
+import type { Es } from '../elasticsearch.ts'
+
+/**
+ * Creates one of the service's own indices (keys, saved searches, rules, access log…) with its mapping and the
+ * configured replicas if it is not there yet. Hidden ones stay out of wildcard searches over user data.
+ * Safe on every start and between racing processes: an index created in between is the index wanted.
+ */
+export async function ensureIndex (es: Es, index: string, mappings: estypes.MappingTypeMapping, options: { replicas: number, hidden?: boolean }): Promise<void> {
+  if (await es.indices.exists({ index })) return
+  try {
+    await es.indices.create({
+      index,
+      settings: { number_of_shards: 1, number_of_replicas: options.replicas, ...(options.hidden === false ? {} : { 'index.hidden': true }) },
+      mappings
+    })
+  } catch (err) {
+    if (!/resource_already_exists_exception/.test(String((err as { message?: string }).message))) throw err
+  }
+}
