@@ -31,7 +31,9 @@ export const SearchResponse = Type.Object({
   total: Type.Integer({ description: 'Matching events when the search started' }),
   events: Type.Array(SearchHit),
   cursor: Type.Union([Type.String(), Type.Null()], { description: 'Send it back for the next page; null on the last page' }),
-  took_ms: Type.Integer()
+  took_ms: Type.Integer(),
+  partial: Type.Boolean({ description: 'true when some shards did not answer (a lost node held their only copy, or they failed or timed out): events may be missing from this page and from total' }),
+  failed_shards: Type.Integer({ minimum: 0, description: 'Shards that did not answer this page; 0 when it is complete' })
 }, { $id: 'SearchResponse' })
 export type SearchResponse = Static<typeof SearchResponse>
 export type SearchHit = Static<typeof SearchHit>

@@ -61,7 +61,9 @@ export class SearchService {
       total,
       events: page.hits.map(h => scope.masked ? maskHit(h) : { id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) }),
       cursor,
-      took_ms: page.tookMs
+      took_ms: page.tookMs,
+      partial: page.failedShards > 0 || page.timedOut,
+      failed_shards: page.failedShards
     }
   }
 

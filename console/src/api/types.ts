@@ -18,7 +18,7 @@ export interface FieldInfo { name: string, type: string, masked: boolean }
 
 export type StoredEvent = Record<string, unknown>
 export interface Hit { id: string, event: StoredEvent, highlight?: Record<string, string[]> }
-export interface SearchResponse { total: number, events: Hit[], cursor: string | null, took_ms: number }
+export interface SearchResponse { total: number, events: Hit[], cursor: string | null, took_ms: number, partial: boolean, failed_shards: number }
 
 export interface Filters {
   category?: string[]

@@ -3,6 +3,7 @@ import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
 import { ConflictError } from '../../errors.ts'
+import { searchPage } from '../search-pages.ts'
 
 export const PIT_KEEP_ALIVE = '2m'
 
@@ -21,6 +22,9 @@ export interface Page {
   total: number
   hits: Array<{ id: string, source: Record<string, unknown>, highlight?: Record<string, string[]>, sort: unknown[] }>
   tookMs: number
+  /** Shards that did not answer this page (no copy left, failed, or cut off by a timeout); 0 when it is complete. */
+  failedShards: number
+  timedOut: boolean
 }
 
 /** Reads events through the alias; only this module talks to Elasticsearch for the read path. */
@@ -28,7 +32,9 @@ export class EventsReader {
   constructor (private readonly es: Es, private readonly prefix: string) {}
 
   async openPit (): Promise<string> {
-    const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: false })
+    // A shard with no copy left (a lost node held its only one) stays out of the point in time instead of
+    // refusing every search; each page then counts it as a failed shard and the answer says it is partial.
+    const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: true })
     return r.id
   }
 
@@ -37,21 +43,22 @@ export class EventsReader {
   }
 
   async page (pit: string, q: PageQuery): Promise<Page> {
-    const r = await this.es.search<Record<string, unknown>>({
-      pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+    const held = { id: pit, keepAlive: PIT_KEEP_ALIVE }
+    const { response: r } = await searchPage<Record<string, unknown>>(this.es, {
       query: q.query,
       sort: q.sort,
       size: q.size,
       track_total_hits: q.trackTotal,
-      ...(q.after === undefined ? {} : { search_after: q.after as estypes.SortResults }),
       ...(q.source === undefined ? {} : { _source: { includes: q.source } }),
       ...(q.highlight === undefined ? {} : { highlight: q.highlight })
-    })
+    }, { pit: held, ...(q.after === undefined ? {} : { after: q.after as estypes.SortResults }) })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
     return {
-      pit: r.pit_id ?? pit,
+      pit: held.id,
       total,
       tookMs: r.took,
+      failedShards: r._shards.failed,
+      timedOut: r.timed_out,
       hits: r.hits.hits.map(h => ({
         id: eventIdOfDoc(h._id as string),
         source: h._source ?? {},

@@ -60,6 +60,7 @@ export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: P
         <p role="status" aria-live="polite">
           <strong>{t('results.total', { count: results.total })}</strong>
           {results.tookMs !== null && <span className="muted"> {t('common.took', { ms: results.tookMs })}</span>}
+          {results.failedShards > 0 && <> <span className="warning">{t('results.partial', { count: results.failedShards })}</span></>}
         </p>
         <ResultsTools state={state} set={set} search={search} />
       </div>

@@ -2,7 +2,8 @@ import { startTransition, useCallback, useEffect, useRef, useState } from 'react
 import { api } from '../../api/client.ts'
 import type { Hit, SearchRequest, SearchResponse } from '../../api/types.ts'
 
-export interface Results { rows: Hit[], total: number, cursor: string | null, loading: boolean, error: Error | null, tookMs: number | null, more: () => void }
+/** `failedShards`: the most shards any page lacked (a lost node held their only copy); 0 when complete. */
+export interface Results { rows: Hit[], total: number, cursor: string | null, loading: boolean, error: Error | null, tookMs: number | null, failedShards: number, more: () => void }
 
 /**
  * The first page of a search, then more pages through the API's cursor as the table asks for them. A page is
@@ -10,15 +11,15 @@ export interface Results { rows: Hit[], total: number, cursor: string | null, lo
  */
 export function useSearch (request: SearchRequest): Results {
   const key = JSON.stringify(request)
-  const [state, setState] = useState<Omit<Results, 'more'>>({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null })
+  const [state, setState] = useState<Omit<Results, 'more'>>({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null, failedShards: 0 })
   const generation = useRef(0)
   useEffect(() => {
     const g = ++generation.current
     const controller = new AbortController()
-    setState({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null })
+    setState({ rows: [], total: 0, cursor: null, loading: true, error: null, tookMs: null, failedShards: 0 })
     const started = performance.now()
     api<SearchResponse>('/v1/events/search', { body: JSON.parse(key) as SearchRequest, signal: controller.signal }).then(
-      r => { if (g === generation.current) setState({ rows: r.events, total: r.total, cursor: r.cursor, loading: false, error: null, tookMs: Math.round(performance.now() - started) }) },
+      r => { if (g === generation.current) setState({ rows: r.events, total: r.total, cursor: r.cursor, loading: false, error: null, tookMs: Math.round(performance.now() - started), failedShards: r.failed_shards }) },
       (error: Error) => { if (g === generation.current && !controller.signal.aborted) setState(s => ({ ...s, loading: false, error })) }
     )
     return () => controller.abort()
@@ -30,7 +31,7 @@ export function useSearch (request: SearchRequest): Results {
     setState(s => ({ ...s, loading: true }))
     api<SearchResponse>('/v1/events/search', { body: { cursor } }).then(
       // A transition: drawing the longer list yields to the frames of a scroll in progress.
-      r => { if (g === generation.current) startTransition(() => { setState(s => ({ ...s, rows: s.rows.concat(r.events), cursor: r.cursor, loading: false })) }) },
+      r => { if (g === generation.current) startTransition(() => { setState(s => ({ ...s, rows: s.rows.concat(r.events), cursor: r.cursor, loading: false, failedShards: Math.max(s.failedShards, r.failed_shards) })) }) },
       (error: Error) => { if (g === generation.current) setState(s => ({ ...s, loading: false, error })) }
     )
   }, [state.cursor, state.loading])
