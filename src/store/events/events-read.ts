@@ -3,7 +3,7 @@ import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
 import { ConflictError } from '../../errors.ts'
-import { searchPage } from '../search-pages.ts'
+import { isShardStarting } from '../shard-wait.ts'
 
 export const PIT_KEEP_ALIVE = '2m'
 
@@ -32,10 +32,17 @@ export class EventsReader {
   constructor (private readonly es: Es, private readonly prefix: string) {}
 
   async openPit (): Promise<string> {
-    // A shard with no copy left (a lost node held its only one) stays out of the point in time instead of
-    // refusing every search; each page then counts it as a failed shard and the answer says it is partial.
-    const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: true })
-    return r.id
+    const open = async (partial: boolean): Promise<string> => (await this.es.openPointInTime({
+      index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: partial
+    })).id
+    try {
+      return await open(false)
+    } catch (err) {
+      if (!isShardStarting(err)) throw err
+    }
+    // The transport waited 3 s for a starting shard in vain: it has no copy (a lost node held the only one).
+    // The point in time leaves it out rather than refusing every search; its pages count it as a failed shard.
+    return await open(true)
   }
 
   async closePit (pit: string): Promise<void> {
@@ -43,18 +50,19 @@ export class EventsReader {
   }
 
   async page (pit: string, q: PageQuery): Promise<Page> {
-    const held = { id: pit, keepAlive: PIT_KEEP_ALIVE }
-    const { response: r } = await searchPage<Record<string, unknown>>(this.es, {
+    const r = await this.es.search<Record<string, unknown>>({
+      pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
       query: q.query,
       sort: q.sort,
       size: q.size,
       track_total_hits: q.trackTotal,
+      ...(q.after === undefined ? {} : { search_after: q.after as estypes.SortResults }),
       ...(q.source === undefined ? {} : { _source: { includes: q.source } }),
       ...(q.highlight === undefined ? {} : { highlight: q.highlight })
-    }, { pit: held, ...(q.after === undefined ? {} : { after: q.after as estypes.SortResults }) })
+    })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
     return {
-      pit: held.id,
+      pit: r.pit_id ?? pit,
       total,
       tookMs: r.took,
       failedShards: r._shards.failed,
