@@ -2,11 +2,14 @@ import type { Redis } from 'ioredis'
 
 export interface RateDecision { allowed: boolean, limit: number, remaining: number, retryAfterSeconds: number }
 
+/** Anything that decides whether a key may make one more request this minute. */
+export interface RateBudget { take: (keyId: string) => Promise<RateDecision> }
+
 /**
  * Requests per key per minute, counted in Redis so every API instance shares the budget. Fixed windows:
  * one INCR and, on the first hit, one EXPIRE per request.
  */
-export class RateLimiter {
+export class RateLimiter implements RateBudget {
   constructor (private readonly redis: Redis, private readonly prefix: string, private readonly perMinute: number, private readonly clock: { now: () => number } = Date) {}
 
   async take (keyId: string): Promise<RateDecision> {
@@ -29,7 +32,7 @@ export class RateLimiter {
 export class AuthFailureThrottle {
   private readonly blocked = new Map<string, number>()
 
-  constructor (private readonly counter: Pick<RateLimiter, 'take'>, private readonly clock: { now: () => number } = Date, private readonly maxBlocked = 10_000) {}
+  constructor (private readonly counter: RateBudget, private readonly clock: { now: () => number } = Date, private readonly maxBlocked = 10_000) {}
 
   /** Seconds the address must wait before presenting a key again; 0 when it may. */
   retryAfter (address: string): number {

@@ -20,6 +20,7 @@ import { KeysStore } from '../store/system/keys-store.ts'
 import type { Scope } from '../auth/scopes.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
+import { EagerRateLimiter } from '../auth/eager-rate-limiter.ts'
 import { AccessLog } from '../store/system/access-log.ts'
 import { SavedSearchesStore } from '../store/system/saved-searches-store.ts'
 import type { StoredSavedSearch } from '../saved/schema.ts'
@@ -66,7 +67,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const keysStore = new KeysStore<Scope>(es, config.indexPrefix)
   await keysStore.install(config.indexReplicas)
   const keys = new KeyService(keysStore)
-  const rateLimiter = new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute)
+  const rateLimiter = new EagerRateLimiter(new RateLimiter(redis, config.queuePrefix, config.rateLimitPerMinute), config.rateLimitPerMinute)
   const authThrottle = config.authFailuresPerMinute === 0 ? undefined : new AuthFailureThrottle(new RateLimiter(redis, `${config.queuePrefix}:auth-failures`, config.authFailuresPerMinute))
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install(config.indexReplicas)

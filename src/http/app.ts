@@ -5,7 +5,7 @@ import type { IngestService } from '../ingest/ingest-service.ts'
 import type { SearchService } from '../search/search-service.ts'
 import { Authenticator } from '../auth/api-keys.ts'
 import type { KeyService } from '../auth/key-service.ts'
-import type { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
+import type { AuthFailureThrottle, RateBudget } from '../auth/rate-limiter.ts'
 import type { AccessLog } from '../store/system/access-log.ts'
 import { installRateLimit } from './plugins/rate-limit.ts'
 import { installAccessAudit } from './plugins/access-audit.ts'
@@ -65,7 +65,7 @@ export interface AppServices {
   /** Users' profile cards from the entity store. */
   profiles?: ProfileService
   keys: KeyService
-  rateLimiter: RateLimiter
+  rateLimiter: RateBudget
   /** Failed authentications per client address; absent, they are not throttled. */
   authThrottle?: AuthFailureThrottle
   accessLog: AccessLog

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
-import type { RateLimiter } from '../../auth/rate-limiter.ts'
+import type { RateBudget } from '../../auth/rate-limiter.ts'
 
 /** Per-key request budget, after authentication. If Redis cannot answer, requests pass and the failure is logged. */
-export function installRateLimit (app: FastifyInstance, limiter: RateLimiter, log: FastifyBaseLogger): void {
+export function installRateLimit (app: FastifyInstance, limiter: RateBudget, log: FastifyBaseLogger): void {
   app.addHook('onRequest', async (request, reply) => {
     const principal = request.principal
     if (principal === undefined) return
