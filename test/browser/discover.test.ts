@@ -151,6 +151,20 @@ t.test('a shared link reopens the same view; back and forward work', async t => 
   await page.context().close()
 })
 
+t.test('long field names in column headers are shown whole, broken at their dots', async t => {
+  const cols = ['@timestamp', 'source.geo.country_iso_code', 'user_agent.device.name', 'audit.importance.level', 'audit.money.currency', 'event.action', 'message']
+  const page = await s.page()
+  await signIn(page, KEYS.read, `/console/discover?from=now-30d&to=now&cols=${encodeURIComponent(cols.join(','))}`)
+  await page.getByText(totalText(all.length)).first().waitFor()
+  const headers = await page.evaluate(`[...document.querySelectorAll('[role=columnheader]')].map(h => ({
+    text: h.textContent.replace(/ [▲▼]$/, ''), clipped: h.scrollWidth > h.clientWidth + 1 || h.scrollHeight > h.clientHeight + 1
+  }))`) as Array<{ text: string, clipped: boolean }>
+  t.same(headers.map(h => h.text), cols, 'every header names its whole field')
+  t.same(headers.filter(h => h.clipped).map(h => h.text), [], 'no header is cut off')
+  await s.screenshot(page, 'discover-long-headers')
+  await page.context().close()
+})
+
 t.test('keys see only their tenant, masked keys see masked values, admin keys see administration', async t => {
   const page = await s.page()
   await signIn(page, KEYS.aMasked, '/console/discover?from=now-30d&to=now&cols=%40timestamp%2Cuser.id%2Cuser.email%2Csource.ip')

@@ -25,6 +25,12 @@ const OVERSCAN = 5
 const PREFETCH_ROWS = 100
 const sortName = (column: string): string => column === '@timestamp' ? 'time' : column
 
+/** A field's name that may break onto a second line after any dot, so that a narrow column shows all of it. */
+function FieldName ({ name }: { name: string }): ReactNode {
+  const parts = name.split('.')
+  return <>{parts.map((p, i) => i === 0 ? p : <span key={i}>.<wbr />{p}</span>)}</>
+}
+
 /** The header row; memoised, so that scrolling (which re-renders the table) does not draw it again. */
 const ResultsHead = memo(function ResultsHead ({ columns, template, sort, sortable, onSort }: Pick<Props, 'columns' | 'sort' | 'sortable' | 'onSort'> & { template: string }): ReactNode {
   const { t } = useI18n()
@@ -34,10 +40,10 @@ const ResultsHead = memo(function ResultsHead ({ columns, template, sort, sortab
         {columns.map(c => {
           const active = sortName(c) === sort.field
           return (
-            <div role="columnheader" key={c} aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+            <div role="columnheader" key={c} title={c} aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
               {sortable(sortName(c))
-                ? <button type="button" className="link" onClick={() => onSort(sortName(c))} aria-label={t('results.sortBy', { field: c })}>{c}{active && (sort.order === 'asc' ? ' ▲' : ' ▼')}</button>
-                : c}
+                ? <button type="button" className="link" onClick={() => onSort(sortName(c))} aria-label={t('results.sortBy', { field: c })}><FieldName name={c} />{active && (sort.order === 'asc' ? ' ▲' : ' ▼')}</button>
+                : <FieldName name={c} />}
             </div>
           )
         })}
