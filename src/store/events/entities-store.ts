@@ -4,6 +4,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { PIT_KEEP_ALIVE } from './events-read.ts'
+import { searchPages } from '../search-pages.ts'
 
 const MAPPING = JSON.parse(readFileSync(fileURLToPath(new URL('../../../mappings/entities-mappings.json', import.meta.url)), 'utf8')) as estypes.MappingTypeMapping
 
@@ -100,26 +101,13 @@ export class EntitiesStore {
    * (faster here than doc values of long lists, which are looked up value by value).
    */
   async walk (query: Query, source: readonly string[], onPage: (docs: Array<Record<string, unknown>>) => void, pageSize = 10_000): Promise<number> {
-    const pit = await this.es.openPointInTime({ index: this.index, keep_alive: PIT_KEEP_ALIVE })
-    let id = pit.id
     let read = 0
-    try {
-      let after: estypes.SortResults | undefined
-      for (;;) {
-        const r = await this.es.search({
-          pit: { id, keep_alive: PIT_KEEP_ALIVE }, query, size: pageSize, sort: [{ _shard_doc: 'asc' }], track_total_hits: false,
-          _source: [...source], ...(after === undefined ? {} : { search_after: after })
-        })
-        id = r.pit_id ?? id
-        const hits = r.hits.hits
-        read += hits.length
-        if (hits.length > 0) onPage(hits.map(h => (h._source ?? {}) as Record<string, unknown>))
-        if (hits.length < pageSize) return read
-        after = hits.at(-1)?.sort
-      }
-    } finally {
-      await this.es.closePointInTime({ id }, { ignore: [404] })
+    const request = { query, size: pageSize, sort: [{ _shard_doc: 'asc' as const }], track_total_hits: false, _source: [...source] }
+    for await (const hits of searchPages<Record<string, unknown>>(this.es, request, { openPit: { index: this.index, keep_alive: PIT_KEEP_ALIVE } })) {
+      read += hits.length
+      onPage(hits.map(h => h._source ?? {}))
     }
+    return read
   }
 
   async search (body: { query: Query, size: number, sort?: estypes.Sort, aggs?: Record<string, estypes.AggregationsAggregationContainer>, _source?: boolean | string[] }): Promise<estypes.SearchResponse<Record<string, unknown>>> {

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { splitHits } from './raw-hits.ts'
+import { afterPages, pageRequest, type AfterPage } from '../search-pages.ts'
 
 /**
  * Exports read far more slowly than searches when the client (or the PDF writer) is slow: the point in time
@@ -118,28 +119,16 @@ export class ExportSnapshot {
     const bounds = order === undefined ? undefined : await this.timeBounds(opts.query)
     if (order !== undefined && bounds === undefined) return
     const walk = bounds === undefined || order === undefined ? undefined : new TimeWindows(order, bounds, size)
-    const fetch = async (after: estypes.SortResults | undefined): Promise<Page<T>> => await fetchPage({
-      pit: this.keep(), query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false,
-      ...(opts.source === undefined ? {} : { _source: { includes: [...opts.source] } }),
-      ...(after === undefined ? {} : { search_after: after })
-    })
-    let after: estypes.SortResults | undefined
-    let pending: Promise<Page<T>> | undefined = fetch(undefined)
-    try {
-      while (pending !== undefined) {
-        const page: Page<T> = await pending
-        this.pit = page.pitId ?? this.pit
-        const lastSort = page.lastSort
-        if (lastSort !== undefined) after = ownTieBreak ? lastSort.slice(0, opts.sort.length) : lastSort
-        const more = walk === undefined ? page.items.length === size : walk.next(page.items.length, lastSort?.[0])
-        pending = more ? fetch(after) : undefined
-        // If the consumer stops on this page, the prefetch must not become an unhandled rejection.
-        pending?.catch(() => undefined)
-        if (page.items.length > 0) yield page.items
-      }
-    } finally {
-      await pending?.catch(() => undefined)
+    const fetch = async (after: estypes.SortResults | undefined): Promise<AfterPage<T>> => {
+      const page = await fetchPage(pageRequest({
+        query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false,
+        ...(opts.source === undefined ? {} : { _source: { includes: [...opts.source] } })
+      }, after, { id: this.pit, keepAlive: EXPORT_KEEP_ALIVE }))
+      this.pit = page.pitId ?? this.pit
+      const last = page.lastSort === undefined || !ownTieBreak ? page.lastSort : page.lastSort.slice(0, opts.sort.length)
+      return { items: page.items, last, full: page.items.length === size }
     }
+    yield * afterPages(fetch, { prefetch: true, more: page => walk === undefined ? page.full : walk.next(page.items.length, page.last?.[0]) })
   }
 
   async close (): Promise<void> {

@@ -4,6 +4,7 @@ import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
 import { ConflictError } from '../../errors.ts'
 import { isShardStarting } from '../shard-wait.ts'
+import { searchPage } from '../search-pages.ts'
 
 export const PIT_KEEP_ALIVE = '2m'
 
@@ -50,19 +51,18 @@ export class EventsReader {
   }
 
   async page (pit: string, q: PageQuery): Promise<Page> {
-    const r = await this.es.search<Record<string, unknown>>({
-      pit: { id: pit, keep_alive: PIT_KEEP_ALIVE },
+    const held = { id: pit, keepAlive: PIT_KEEP_ALIVE }
+    const { response: r } = await searchPage<Record<string, unknown>>(this.es, {
       query: q.query,
       sort: q.sort,
       size: q.size,
       track_total_hits: q.trackTotal,
-      ...(q.after === undefined ? {} : { search_after: q.after as estypes.SortResults }),
       ...(q.source === undefined ? {} : { _source: { includes: q.source } }),
       ...(q.highlight === undefined ? {} : { highlight: q.highlight })
-    })
+    }, { pit: held, ...(q.after === undefined ? {} : { after: q.after as estypes.SortResults }) })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
     return {
-      pit: r.pit_id ?? pit,
+      pit: held.id,
       total,
       tookMs: r.took,
       failedShards: r._shards.failed,

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { PIT_KEEP_ALIVE } from './events-read.ts'
+import { searchPages, type PointInTime } from '../search-pages.ts'
 
 type Query = estypes.QueryDslQueryContainer
 type Agg = estypes.AggregationsAggregationContainer
@@ -48,7 +49,7 @@ export const COMPOSITE_RANGE_EVENTS = 50_000
 /** Key values planned per terms request. */
 const PLAN_KEYS = 50_000
 
-interface Pit { id: string }
+type Pit = PointInTime
 interface Chunk { first: string, last: string }
 
 /**
@@ -109,7 +110,7 @@ export class EventsScanner {
 
   private async plan (pit: Pit, query: Query, field: string, after: string | undefined): Promise<{ keys: Array<{ key: string, count: number }>, more: boolean }> {
     const r = await this.es.search({
-      pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, size: 0, track_total_hits: false,
+      pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false,
       query: after === undefined ? query : { bool: { filter: [query, { range: { [field]: { gt: after } } }] } },
       aggs: { k: { terms: { field, size: PLAN_KEYS, order: { _key: 'asc' } } } }
     })
@@ -128,18 +129,13 @@ export class EventsScanner {
       { 'event.id': { order: 'asc' } }
     ]
     let scanned = 0
-    let after: estypes.SortResults | undefined
-    for (;;) {
-      const size = Math.min(pageSize, remaining - scanned + 1)
-      const r = await this.es.search({
-        pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, query, sort, size, track_total_hits: false,
-        // Doc values only: loading stored fields (even just _id) would cost more than the whole query.
-        _source: false, stored_fields: '_none_', docvalue_fields: [...opts.fields],
-        ...(after === undefined ? {} : { search_after: after })
-      })
-      pit.id = r.pit_id ?? pit.id
-      const hits = r.hits.hits
-      const full = hits.length === size
+    const request = {
+      query, sort, size: pageSize, track_total_hits: false,
+      // Doc values only: loading stored fields (even just _id) would cost more than the whole query.
+      _source: false, stored_fields: '_none_', docvalue_fields: [...opts.fields]
+    }
+    // One past what the limit leaves, so that a page reaching it says whether more was left.
+    for await (const hits of searchPages(this.es, request, { pit, size: () => Math.min(pageSize, remaining - scanned + 1) })) {
       const truncated = hits.length > remaining - scanned
       if (truncated) hits.length = remaining - scanned
       const events = hits.map(h => {
@@ -149,9 +145,8 @@ export class EventsScanner {
       scanned += events.length
       if (events.length > 0) onPage(events)
       if (truncated) return { scanned, truncated }
-      if (!full) return { scanned, truncated: false }
-      after = hits.at(-1)?.sort
     }
+    return { scanned, truncated: false }
   }
 
   private async compositeRange (pit: Pit, opts: CompositeOptions, query: Query, remaining: number, onPage: (buckets: CompositeBucket[]) => void): Promise<{ scanned: number, truncated: boolean }> {
@@ -160,7 +155,7 @@ export class EventsScanner {
     for (;;) {
       const size = Math.min(COMPOSITE_PAGE, remaining - scanned + 1)
       const r = await this.es.search({
-        pit: { id: pit.id, keep_alive: PIT_KEEP_ALIVE }, size: 0, track_total_hits: false, query,
+        pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false, query,
         aggs: { c: { composite: { size, sources: opts.sources, ...(after === undefined ? {} : { after }) }, ...(opts.aggs === undefined ? {} : { aggs: opts.aggs }) } }
       })
       pit.id = r.pit_id ?? pit.id
@@ -206,7 +201,7 @@ export class EventsScanner {
   private async openPit (): Promise<Pit | undefined> {
     try {
       const r = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: PIT_KEEP_ALIVE, ignore_unavailable: true, allow_partial_search_results: false })
-      return { id: r.id }
+      return { id: r.id, keepAlive: PIT_KEEP_ALIVE }
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return undefined
       throw err

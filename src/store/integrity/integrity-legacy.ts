@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import type { IntegrityStore } from './integrity-store.ts'
 import type { LeafRecord } from '../../integrity/types.ts'
+import { searchPages } from '../search-pages.ts'
 
 /** The leaves index of earlier versions: one document per leaf. */
 export const legacyLeavesIndex = (prefix: string): string => `${prefix}-integrity-leaves`
@@ -18,14 +19,8 @@ export async function legacyLeafCount (es: Es, prefix: string): Promise<number> 
 
 /** Leaves of the earlier index in (tenant, seq) order, a page at a time. */
 async function * legacyPages (es: Es, index: string, source?: string[]): AsyncGenerator<LegacyLeaf[]> {
-  let after: estypes.SortResults | undefined
-  for (;;) {
-    const r = await es.search<LegacyLeaf>({ index, size: 5000, sort: [{ tenant: 'asc' }, { seq: 'asc' }, { event_id: 'asc' }], ...(source === undefined ? {} : { _source: source }), ...(after === undefined ? {} : { search_after: after }) })
-    const hits = r.hits.hits
-    if (hits.length > 0) yield hits.map(h => h._source as LegacyLeaf)
-    if (hits.length < 5000) return
-    after = hits[hits.length - 1]?.sort
-  }
+  const request: estypes.SearchRequest & { size: number } = { index, size: 5000, sort: [{ tenant: 'asc' }, { seq: 'asc' }, { event_id: 'asc' }], ...(source === undefined ? {} : { _source: source }) }
+  for await (const hits of searchPages<LegacyLeaf>(es, request)) yield hits.map(h => h._source as LegacyLeaf)
 }
 
 /**

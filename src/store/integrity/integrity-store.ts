@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from '../bulk.ts'
+import { searchPages } from '../search-pages.ts'
 import { eventsAlias } from '../events/index-names.ts'
 import { eventKey } from '../events/event-key.ts'
 import { eventDocId, eventIdOfDoc } from '../events/event-doc-id.ts'
@@ -170,21 +171,8 @@ export class IntegrityStore {
 
   /** Every block the query matches, in `sort` order (which must be unique), `size` at a time. */
   private async * searchBlocks (query: estypes.QueryDslQueryContainer, sort: estypes.Sort, size: number, source?: string[]): AsyncGenerator<BlockSource[]> {
-    let after: estypes.SortResults | undefined
-    for (;;) {
-      const r = await this.es.search<BlockSource>({
-        index: this.blocks,
-        size,
-        query,
-        sort,
-        ...(source === undefined ? {} : { _source: source }),
-        ...(after === undefined ? {} : { search_after: after })
-      })
-      const hits = r.hits.hits
-      if (hits.length > 0) yield hits.map(h => h._source as BlockSource)
-      if (hits.length < size) return
-      after = hits[hits.length - 1]?.sort
-    }
+    const request = { index: this.blocks, size, query, sort, ...(source === undefined ? {} : { _source: source }) }
+    for await (const hits of searchPages<BlockSource>(this.es, request)) yield hits.map(h => h._source as BlockSource)
   }
 
   /**
@@ -287,26 +275,14 @@ export class IntegrityStore {
 
   /** Ids and partitions of the tenant's events ingested in the window, through the read alias, a page at a time. */
   async * eventPages (tenant: string, ingested: { gte?: string, lte?: string }, pageSize = 5000): AsyncGenerator<Array<{ id: string, index: string }>> {
-    const pit = await this.es.openPointInTime({ index: eventsAlias(this.prefix), keep_alive: '2m', ignore_unavailable: true })
-    try {
-      let after: estypes.SortResults | undefined
-      for (;;) {
-        const r = await this.es.search({
-          pit: { id: pit.id, keep_alive: '2m' },
-          size: pageSize,
-          _source: false,
-          query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { range: { 'event.ingested': ingested } }] } },
-          sort: [{ _shard_doc: 'asc' }],
-          ...(after === undefined ? {} : { search_after: after })
-        })
-        const hits = r.hits.hits
-        if (hits.length > 0) yield hits.map(h => ({ id: eventIdOfDoc(h._id as string), index: h._index }))
-        if (hits.length < pageSize) return
-        after = hits[hits.length - 1]?.sort
-      }
-    } finally {
-      await this.es.closePointInTime({ id: pit.id }, { ignore: [404] })
+    const request = {
+      size: pageSize,
+      _source: false,
+      query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { range: { 'event.ingested': ingested } }] } },
+      sort: [{ _shard_doc: 'asc' as const }]
     }
+    const openPit = { index: eventsAlias(this.prefix), keep_alive: '2m', ignore_unavailable: true }
+    for await (const hits of searchPages(this.es, request, { openPit })) yield hits.map(h => ({ id: eventIdOfDoc(h._id as string), index: h._index }))
   }
 
   private async maxByTenant (index: string, field: string): Promise<Map<string, number>> {

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
+import { searchPage } from '../search-pages.ts'
 
 export const alertsIndex = (prefix: string): string => `${prefix}-system-alerts`
 
@@ -74,14 +75,12 @@ export class AlertsStore<Stored extends object> {
 
   /** Newest first; `after` is the sort of the last alert of the previous page. */
   async search (f: AlertFilter, size: number, after?: estypes.SortResults): Promise<{ alerts: Array<Stored & { id: string }>, total: number, last: estypes.SortResults | undefined }> {
-    const r = await this.es.search<Stored>({
+    const { hits, response: r, next } = await searchPage<Stored>(this.es, {
       index: this.index, size, track_total_hits: true, query: { bool: { filter: filterOf(f) } },
-      sort: [{ created_at: 'desc' }, { id: 'asc' }],
-      ...(after === undefined ? {} : { search_after: after })
-    })
-    const hits = r.hits.hits
+      sort: [{ created_at: 'desc' }, { id: 'asc' }]
+    }, after === undefined ? {} : { after })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
-    return { alerts: hits.map(h => ({ ...(h._source as Stored), id: h._id as string })), total, last: hits.length === size ? hits.at(-1)?.sort : undefined }
+    return { alerts: hits.map(h => ({ ...(h._source as Stored), id: h._id as string })), total, last: next }
   }
 }
 

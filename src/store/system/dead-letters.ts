@@ -3,6 +3,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import type { StoredEvent } from '../../events/schema.ts'
 import { bulkCreate } from '../bulk.ts'
+import { searchPage } from '../search-pages.ts'
 import { eventDocId } from '../events/event-doc-id.ts'
 import { canonicalize } from '../../integrity/canonical.ts'
 import type { StoredCopy } from '../events/event-copies.ts'
@@ -118,19 +119,16 @@ export class DeadLetterStore {
     if (q.errorType !== undefined) filter.push({ term: { error_type: q.errorType } })
     if (q.eventId !== undefined) filter.push({ term: { event_id: q.eventId } })
     const replayed: estypes.QueryDslQueryContainer = { exists: { field: 'replayed_at' } }
-    const r = await this.es.search<StoredLetter>({
+    const { hits, response: r, next } = await searchPage<StoredLetter>(this.es, {
       index: this.index,
       size: q.size,
       seq_no_primary_term: true,
       track_total_hits: true,
       query: { bool: { filter, ...(q.state === 'pending' ? { must_not: [replayed] } : q.state === 'replayed' ? { must: [replayed] } : {}) } },
-      sort: [{ '@timestamp': 'desc' }, { event_id: 'asc' }, { letter_id: { order: 'asc', missing: '_last' } }],
-      ...(q.after === undefined ? {} : { search_after: q.after })
-    })
-    const letters = r.hits.hits.map(refOf)
-    const last = r.hits.hits.at(-1)
+      sort: [{ '@timestamp': 'desc' }, { event_id: 'asc' }, { letter_id: { order: 'asc', missing: '_last' } }]
+    }, q.after === undefined ? {} : { after: q.after })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
-    return { total, letters, ...(last?.sort !== undefined && letters.length === q.size ? { next: last.sort as Array<string | number> } : {}) }
+    return { total, letters: hits.map(refOf), ...(next === undefined ? {} : { next: next as Array<string | number> }) }
   }
 
   /** One letter by its API id (letters of earlier versions: by their document id); undefined if not the tenant's. */
