@@ -3,10 +3,10 @@ import type { Es } from './elasticsearch.ts'
 
 /*
  * Every read that pages with `search_after` goes through here: one page at a cursor a client holds
- * (`searchPage`), or a walk to the end (`searchPages`, `afterPages`). Shard failures are treated as each caller
- * asks and no differently: a point in time opened with `allow_partial_search_results: false` refuses a shard
- * that is missing, shards still starting are waited for by the client's transport (shard-wait.ts), and no
- * page is checked here beyond what Elasticsearch itself refuses.
+ * (`searchPage`), or a walk to the end (`searchPages`, `afterPages`). Shard failures stay the caller's: its
+ * point in time says whether a missing shard refuses the search (`allow_partial_search_results`), shards still
+ * starting are waited for by the client's transport (shard-wait.ts), and `searchPage` returns the whole
+ * response so that a caller can report `_shards.failed` (the search results do); nothing here adds a check.
  */
 
 type Cursor = estypes.SortResults
