@@ -97,6 +97,12 @@ function spanMap (values: readonly string[] | undefined): Map<string, Span> {
   return m
 }
 
+/** A stored list is the encoding of its items (toDoc wrote it): kept as such, so an unchanged set is not encoded again. */
+function cappedIn (values: string[] | undefined, more: boolean | undefined): Capped {
+  const items = spanMap(values)
+  return { items, more: more === true, text: values !== undefined && values.length === items.size ? values : undefined }
+}
+
 /** A stamp list entry `action|first|firstId|last|lastId`. */
 export function parseStamp (v: string): { action: string, f: Stamp, l: Stamp } {
   const [action, ft, fid, lt, lid] = v.split('|') as [string, string, string, string, string]
@@ -109,7 +115,7 @@ export function fromDoc (doc: EntityDoc): EntityState {
   s.first = { t: doc.first, id: doc.first_id }
   s.last = { t: doc.last, id: doc.last_id }
   s.countries = spanMap(doc.countries)
-  s.users = { items: spanMap(doc.users), more: doc.users_more === true }
+  s.users = cappedIn(doc.users, doc.users_more)
   for (const v of doc.stamps ?? []) {
     const { action, f, l } = parseStamp(v)
     s.actions.set(action, { f, l })
@@ -119,9 +125,9 @@ export function fromDoc (doc: EntityDoc): EntityState {
     const d = s.days.get(day)
     s.days.set(day, d === undefined ? { f: t, l: t } : { f: Math.min(d.f, t), l: Math.max(d.l, t) })
   }
-  s.devices = { items: spanMap(doc.devices), more: doc.devices_more === true }
-  s.ips = { items: spanMap(doc.ips), more: doc.ips_more === true }
-  s.places = { items: spanMap(doc.places), more: doc.places_more === true }
+  s.devices = cappedIn(doc.devices, doc.devices_more)
+  s.ips = cappedIn(doc.ips, doc.ips_more)
+  s.places = cappedIn(doc.places, doc.places_more)
   if (doc.login !== undefined) {
     const { t, id, ...rest } = doc.login
     s.login = { stamp: { t, id }, ...rest }
@@ -141,21 +147,26 @@ export function fromDoc (doc: EntityDoc): EntityState {
 /** The name of a set of levels in `risk`: their initials, in LEVELS order. */
 export const riskSetName = (levels: readonly Level[]): string => LEVELS.filter(l => levels.includes(l)).map(l => l[0]).join('')
 
+/** Every non-empty set of levels, with its name: computed once (an entity is encoded at each write). */
+const RISK_SETS = Array.from({ length: (1 << LEVELS.length) - 1 }, (_, i) => {
+  const levels = LEVELS.filter((_, b) => ((i + 1) & (1 << b)) !== 0)
+  return { name: riskSetName(levels), levels }
+})
+
 function riskSets (s: EntityState): Record<string, { n: number, max: number, last: number }> {
   const out: Record<string, { n: number, max: number, last: number }> = {}
   // Every set with at least one event: a user with high events only is in `h`, `hc`, `mh`, … alike.
-  for (let mask = 1; mask < 1 << LEVELS.length; mask++) {
-    const set = LEVELS.filter((_, i) => (mask & (1 << i)) !== 0)
+  for (const { name, levels } of RISK_SETS) {
     let n = 0
     let max = Number.NEGATIVE_INFINITY
     let last = Number.NEGATIVE_INFINITY
-    for (const l of set) {
+    for (const l of levels) {
       if (s.totals.levels[l] === 0) continue
       n += s.totals.levels[l]
       max = Math.max(max, s.levelMax[l] ?? max)
       last = Math.max(last, s.levelLast[l] ?? last)
     }
-    if (n > 0) out[riskSetName(set)] = { n, max, last }
+    if (n > 0) out[name] = { n, max, last }
   }
   return out
 }

@@ -10,9 +10,10 @@ export interface Stamp { t: number, id: string }
 export interface Span { f: number, l: number }
 /**
  * The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. `text` is
- * the encoded list, kept until the set changes (a busy address is written often, its users rarely change).
+ * the encoded list, kept until the set changes (a busy address is written often, its users rarely change);
+ * `top` its largest key, kept while the set is full and unchanged.
  */
-export interface Capped { items: Map<string, Span>, more: boolean, text?: string[] | undefined }
+export interface Capped { items: Map<string, Span>, more: boolean, text?: string[] | undefined, top?: string | undefined }
 
 export interface Login { stamp: Stamp, ip?: string, country?: string, city?: string, lat?: number, lon?: number }
 export interface Money { units: bigint, n: number }
@@ -75,7 +76,9 @@ export const widen = (a: Span | undefined, b: Span): Span => a === undefined ? b
 
 /**
  * Adds a key's span to a capped set: the `cap` smallest keys are kept, whatever the order they come in.
- * `firstOnly`: only the first time is kept (the span's `l` stays equal to `f`).
+ * `firstOnly`: only the first time is kept (the span's `l` stays equal to `f`). A key beyond a full set's
+ * largest changes nothing but `more`, so the encoded list stays valid: a busy address sees new users all the
+ * time, and re-encoding its 1,000 users for each of them was most of what the worker spent on entities.
  */
 export function addCapped (set: Capped, key: string, span: Span, cap: number, firstOnly = false): void {
   const had = set.items.get(key)
@@ -83,13 +86,19 @@ export function addCapped (set: Capped, key: string, span: Span, cap: number, fi
     if (span.f < had.f) { set.items.set(key, firstOnly ? { f: span.f, l: span.f } : widen(had, span)); set.text = undefined } else if (!firstOnly && span.l > had.l) { set.items.set(key, widen(had, span)); set.text = undefined }
     return
   }
+  if (set.items.size >= cap && key > (set.top ??= largestKey(set.items))) { set.more = true; return }
   set.text = undefined
+  set.top = undefined
   set.items.set(key, span)
   if (set.items.size <= cap) return
   set.more = true
-  let largest = key
-  for (const k of set.items.keys()) if (k > largest) largest = k
-  set.items.delete(largest)
+  set.items.delete(largestKey(set.items))
+}
+
+function largestKey (items: Map<string, Span>): string {
+  let largest = ''
+  for (const k of items.keys()) if (k > largest) largest = k
+  return largest
 }
 
 /** Document id of an entity: one per tenant, kind and key. */
