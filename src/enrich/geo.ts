@@ -8,15 +8,17 @@ const countryNames = new Intl.DisplayNames(['en'], { type: 'region' })
 function locate (ip: string): SourceGeo | undefined {
   const hit = geoip.lookup(ip)
   if (hit === null || hit.country === '') return undefined
-  const geo: SourceGeo = { country_iso_code: hit.country }
   const name = countryNames.of(hit.country)
-  if (name !== undefined && name !== hit.country) geo.country_name = name
-  if (hit.region !== '') geo.region_iso_code = `${hit.country}-${hit.region}`
-  if (hit.city !== '') geo.city_name = hit.city
-  if (hit.timezone !== '') geo.timezone = hit.timezone
   const [lat, lon] = hit.ll
-  if (lat !== undefined && lon !== undefined && (lat !== 0 || lon !== 0)) geo.location = { lat, lon }
-  return geo
+  // Keys in sorted order, as the stored event's canonical form has them: it is then written without a copy.
+  return {
+    ...(hit.city === '' ? {} : { city_name: hit.city }),
+    country_iso_code: hit.country,
+    ...(name === undefined || name === hit.country ? {} : { country_name: name }),
+    ...(lat === undefined || lon === undefined || (lat === 0 && lon === 0) ? {} : { location: { lat, lon } }),
+    ...(hit.region === '' ? {} : { region_iso_code: `${hit.country}-${hit.region}` }),
+    ...(hit.timezone === '' ? {} : { timezone: hit.timezone })
+  }
 }
 
 /** Private, loopback and reserved addresses are labelled, never guessed; public ones are located. */

@@ -42,4 +42,4 @@ export const DEFAULT_IMPORTANCE_RULES: ImportanceRule[] = [
   { id: 'ui', level: 'low', score: 5, when: { categories: ['ui'] }, why: 'Clicks and views are for behaviour analysis.' }
 ]
 
-export const DEFAULT_IMPORTANCE = { level: 'low', score: 10, rule: 'default' } as const
+export const DEFAULT_IMPORTANCE = { level: 'low', rule: 'default', score: 10 } as const

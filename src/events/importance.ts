@@ -28,5 +28,5 @@ export function rateImportance (rules: readonly ImportanceRule[], facts: Importa
   for (const rule of rules) {
     if ((best === undefined || rule.score > best.score) && ruleMatches(rule, facts)) best = rule
   }
-  return best === undefined ? { ...DEFAULT_IMPORTANCE } : { level: best.level, score: best.score, rule: best.id }
+  return best === undefined ? { ...DEFAULT_IMPORTANCE } : { level: best.level, rule: best.id, score: best.score }
 }

@@ -59,50 +59,73 @@ export function normalizeEvent (input: EventInput, index: number, ctx: Normalize
     category, action: input.event.action, outcome, actorType: actor.type, ...(amount === undefined ? {} : { amount })
   })
 
+  // Every object is built with its keys in sorted order, the order of the canonical form the event is stored
+  // in: canonicalisation then writes it without copying (test/unit/events/normalize-key-order.test.ts).
+  const located = input.source === undefined ? undefined : found.location
+  const ua = input.user_agent === undefined ? undefined : userAgent(input.user_agent.original, found.device ?? { type: 'unknown' })
+  const money = audit.money === undefined ? undefined : inKeyOrder(direction === undefined ? audit.money : { ...audit.money, direction })
   const stored: StoredEvent = {
     '@timestamp': new Date(time).toISOString(),
+    audit: {
+      actor: audit.actor === undefined ? { id: input.user.id, type: 'user' } : inKeyOrder(audit.actor),
+      category,
+      ...(audit.change === undefined ? {} : { change: inKeyOrder(audit.change) }),
+      ...pick(audit, ['details']),
+      device: { ...(audit.device === undefined ? {} : { id: audit.device.id }), type: ua?.type ?? 'unknown' },
+      ...(audit.game === undefined ? {} : { game: inKeyOrder(audit.game) }),
+      importance,
+      ...(located === undefined ? {} : { ip_scope: located.scope }),
+      ...(money === undefined ? {} : { money }),
+      ...pick(audit, ['reference']),
+      retention,
+      ...pick(audit, ['session', 'tags']),
+      tenant: audit.tenant ?? ctx.defaultTenant
+    },
     event: {
-      id: input.event.id ?? uuidv7(ctx.now),
       action: input.event.action,
-      outcome,
-      ...(input.event.reason === undefined ? {} : { reason: input.event.reason }),
+      id: input.event.id ?? uuidv7(ctx.now),
+      ingested: new Date(ctx.now).toISOString(),
       kind: 'event',
-      ingested: new Date(ctx.now).toISOString()
+      outcome,
+      ...(input.event.reason === undefined ? {} : { reason: input.event.reason })
     },
     ...(input.message === undefined ? {} : { message: input.message }),
-    user: input.user,
-    related: { user: related([input.user.id, actor.type === 'operator' ? actor.id : undefined]) },
-    audit: {
-      tenant: audit.tenant ?? ctx.defaultTenant,
-      category,
-      retention,
-      actor,
-      importance,
-      device: audit.device === undefined ? { type: 'unknown' } : { type: 'unknown', id: audit.device.id },
-      ...pick(audit, ['session', 'game', 'change', 'reference', 'tags', 'details']),
-      ...(audit.money === undefined ? {} : { money: direction === undefined ? audit.money : { ...audit.money, direction } })
-    }
-  }
-
-  if (input.source !== undefined) {
-    const located = found.location
-    stored.source = { ...input.source, ...(located?.geo === undefined ? {} : { geo: located.geo }) }
-    stored.related.ip = [input.source.ip]
-    if (located !== undefined) stored.audit.ip_scope = located.scope
-  }
-
-  if (input.user_agent !== undefined) {
-    const d: DeviceDescription = found.device ?? { type: 'unknown' }
-    stored.audit.device.type = d.type
-    stored.user_agent = {
-      original: input.user_agent.original,
-      ...(d.browser === undefined ? {} : { name: d.browser }),
-      ...(d.browserVersion === undefined ? {} : { version: d.browserVersion }),
-      ...(d.os === undefined ? {} : { os: { name: d.os, ...(d.osVersion === undefined ? {} : { version: d.osVersion }) } }),
-      ...(d.deviceName === undefined ? {} : { device: { name: d.deviceName } })
-    }
+    related: {
+      ...(input.source === undefined ? {} : { ip: [input.source.ip] }),
+      user: related([input.user.id, actor.type === 'operator' ? actor.id : undefined])
+    },
+    ...(input.source === undefined ? {} : { source: located?.geo === undefined ? inKeyOrder(input.source) : { geo: located.geo, ...inKeyOrder(input.source) } }),
+    user: inKeyOrder(input.user),
+    ...(ua === undefined ? {} : { user_agent: ua.fields })
   }
   return { event: stored }
+}
+
+/** A client's flat object with its keys in sorted order: itself when they already are, else a sorted copy. */
+function inKeyOrder<T extends object> (obj: T): T {
+  const keys = Object.keys(obj)
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      const out: Record<string, unknown> = {}
+      for (const k of keys.sort()) out[k] = (obj as Record<string, unknown>)[k]
+      return out as T
+    }
+  }
+  return obj
+}
+
+/** The stored `user_agent` (keys in sorted order) and the device type it tells. */
+function userAgent (original: string, d: DeviceDescription): { type: DeviceDescription['type'], fields: NonNullable<StoredEvent['user_agent']> } {
+  return {
+    type: d.type,
+    fields: {
+      ...(d.deviceName === undefined ? {} : { device: { name: d.deviceName } }),
+      ...(d.browser === undefined ? {} : { name: d.browser }),
+      original,
+      ...(d.os === undefined ? {} : { os: { name: d.os, ...(d.osVersion === undefined ? {} : { version: d.osVersion }) } }),
+      ...(d.browserVersion === undefined ? {} : { version: d.browserVersion })
+    }
+  }
 }
 
 function related (values: Array<string | undefined>): string[] {
