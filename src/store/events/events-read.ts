@@ -1,4 +1,4 @@
-import type { estypes } from '@elastic/elasticsearch'
+import { errors, type estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
@@ -28,6 +28,13 @@ export interface Page {
   timedOut: boolean
 }
 
+/** A point in time refused for shards that are missing or failed (502 or 503), not for the request itself. */
+function lacksShards (err: unknown): boolean {
+  if (isShardStarting(err)) return true
+  return err instanceof errors.ResponseError && err.statusCode !== undefined && err.statusCode >= 500 &&
+    (err.body as { error?: { type?: string } } | undefined)?.error?.type === 'search_phase_execution_exception'
+}
+
 /** Reads events through the alias; only this module talks to Elasticsearch for the read path. */
 export class EventsReader {
   constructor (private readonly es: Es, private readonly prefix: string) {}
@@ -39,10 +46,11 @@ export class EventsReader {
     try {
       return await open(false)
     } catch (err) {
-      if (!isShardStarting(err)) throw err
+      if (!lacksShards(err)) throw err
     }
-    // The transport waited 3 s for a starting shard in vain: it has no copy (a lost node held the only one).
-    // The point in time leaves it out rather than refusing every search; its pages count it as a failed shard.
+    // A shard still missing after the transport's waits for a starting one has no copy (a lost node held the
+    // only one), or its node has just gone: the point in time leaves it out rather than refusing every search,
+    // and its pages count it as a failed shard.
     return await open(true)
   }
 
