@@ -77,7 +77,15 @@ export class AccessLog {
     this.flushing = this.flushing.then(async () => {
       try {
         const r = await this.es.bulk({ operations: batch.flatMap(doc => [{ create: { _index: this.index } }, doc]) })
-        if (r.errors) this.onError(new Error('some access records were refused'))
+        if (r.errors) {
+          // Refused for a moment (a lost node's shard not yet taken over by its replica, a full queue): kept
+          // for the next flush like a failed request; only a record the index rejects outright is lost.
+          const later = batch.filter((_, i) => { const s = r.items[i]?.create?.status ?? 0; return s === 429 || s >= 500 })
+          const refused = r.items.filter(item => item.create?.error !== undefined).length - later.length
+          this.buffer.unshift(...later.slice(0, Math.max(0, 10_000 - this.buffer.length)))
+          if (this.buffer.length > 0) this.timer ??= setTimeout(() => { void this.flush() }, 1000)
+          this.onError(new Error(`access records refused: ${later.length} kept for the next flush, ${refused} lost`))
+        }
       } catch (err) {
         // Kept for the next flush: losing the record of a read is not an option while the store is away briefly.
         this.buffer.unshift(...batch.slice(0, Math.max(0, 10_000 - this.buffer.length)))
