@@ -5,7 +5,8 @@
 # Subcommands: up | down | status | start-node N | stop-node N | pid N | urls
 #
 # Environment:
-#   SILLAGE_CLUSTER_HOME             node directories node-1..node-3 and the shared launcher build (default <repo>/.local/cluster)
+#   SILLAGE_CLUSTER_HOME             node directories node-1..node-3 (default <repo>/.local/cluster)
+#   SILLAGE_CLUSTER_BUILD_HOME       where the nodes' launcher is compiled (default: SILLAGE_CLUSTER_HOME)
 #   SILLAGE_CLUSTER_HTTP_PORTS       three HTTP ports, comma-separated (default 9211,9212,9213)
 #   SILLAGE_CLUSTER_TRANSPORT_PORTS  three transport ports (default 9411,9412,9413: outside 9300-9399, where single
 #                                    nodes take the first free port)
@@ -20,6 +21,7 @@ root="$(cd "$here/../.." && pwd)"
 home="${SILLAGE_CLUSTER_HOME:-$root/.local/cluster}"
 IFS=',' read -r -a http_ports <<<"${SILLAGE_CLUSTER_HTTP_PORTS:-9211,9212,9213}"
 IFS=',' read -r -a transport_ports <<<"${SILLAGE_CLUSTER_TRANSPORT_PORTS:-9411,9412,9413}"
+build_home="${SILLAGE_CLUSTER_BUILD_HOME:-$home}"
 heap="${SILLAGE_CLUSTER_HEAP:-384m}"
 name="${SILLAGE_CLUSTER_NAME:-sillage-cluster}"
 timeout="${SILLAGE_CLUSTER_TIMEOUT:-240}"
@@ -42,7 +44,7 @@ es() {
   settings+=";discovery.seed_hosts=$seeds;cluster.initial_master_nodes=node-1,node-2,node-3"
   settings+=";${SILLAGE_CLUSTER_SETTINGS:-}"
   ELASTICSEARCH_URL="$(url "$n")" SILLAGE_ES_PORT="${http_ports[$n - 1]}" SILLAGE_ES_HOME="$home/node-$n" \
-    SILLAGE_ES_BUILD_HOME="$home" SILLAGE_ES_HEAP="$heap" SILLAGE_ES_TIMEOUT="$timeout" SILLAGE_ES_SETTINGS="$settings" \
+    SILLAGE_ES_BUILD_HOME="$build_home" SILLAGE_ES_HEAP="$heap" SILLAGE_ES_TIMEOUT="$timeout" SILLAGE_ES_SETTINGS="$settings" \
     bash "$here/es.sh" "$command"
 }
 

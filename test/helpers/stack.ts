@@ -66,7 +66,7 @@ export async function startStack (t: Test, options: { worker?: boolean, env?: Re
   const caps = await detectCapabilities(es).catch((err: Error) => {
     throw new Error(`Elasticsearch at ${config.elasticsearchUrl} must be running for integration tests (npm test starts it): ${err.message}`)
   })
-  await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
+  await installTemplates(es, { prefix: config.indexPrefix, replicas: config.indexReplicas, retentionDays: config.retentionDays }, caps)
   // The API logs only when asked: most tests read answers, not logs.
   const api = await composeApi(config, es, options.log)
   const indexer = options.worker === false ? undefined : await composeIndexer(config, es, caps, log)
