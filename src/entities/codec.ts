@@ -1,5 +1,5 @@
 import { LEVELS, type Level } from '../events/schema.ts'
-import { DAY_MS, emptyState, KINDS, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
+import { DAY_MS, emptyState, KINDS, listEntry, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
 
 /**
  * An entity as stored in `<prefix>-entities` (mappings/entities-mappings.json). Lists are strings joined with
@@ -48,30 +48,39 @@ export interface EntityDoc {
   ledger?: string
 }
 
-const spans = (m: Map<string, Span>): string[] => [...m].map(([k, s]) => `${k}|${s.f}|${s.l}`)
-const cappedOut = (c: Capped): string[] => (c.text ??= spans(c.items))
+const spans = (m: Map<string, Span>): string[] => Array.from(m, ([k, s]) => listEntry(k, s))
 
-export function toDoc (s: EntityState): EntityDoc {
+/** The capped lists of a document, by field. */
+type ListField = 'users' | 'devices' | 'ips' | 'places'
+type Lists = Array<[ListField, Capped]>
+
+/** A set's stored list: its entries, made once, then kept in step by addCapped. */
+const entriesOf = (c: Capped): Map<string, string> => (c.entries ??= new Map(Array.from(c.items, ([k, s]) => [k, listEntry(k, s)])))
+const listOf = (c: Capped): string[] => [...entriesOf(c).values()]
+const listJson = (c: Capped): string => (c.json ??= JSON.stringify(listOf(c)))
+
+/** The document but its capped lists, and those lists. */
+function parts (s: EntityState): { doc: EntityDoc, lists: Lists } {
   const doc: EntityDoc = {
     tenant: s.tenant, kind: s.kind, key: s.key,
     first: s.first.t, first_id: s.first.id, last: s.last.t, last_id: s.last.id,
     countries: spans(s.countries)
   }
   if (s.kind !== 'user') {
-    return { ...doc, ...(s.kind === 'ip' ? { address: s.key } : {}), users: cappedOut(s.users), users_more: s.users.more, user_count: s.users.items.size }
+    return { doc: { ...doc, ...(s.kind === 'ip' ? { address: s.key } : {}), users_more: s.users.more, user_count: s.users.items.size }, lists: [['users', s.users]] }
   }
   const active = new Set<number>()
   for (const d of s.days.values()) { active.add(d.f); active.add(d.l) }
   const levels: Partial<Record<Level, number>> = {}
   for (const l of LEVELS) if (s.totals.levels[l] > 0) levels[l] = s.totals.levels[l]
-  return {
+  const user: EntityDoc = {
     ...doc,
     actions: [...s.actions.keys()],
     stamps: [...s.actions].map(([a, v]) => `${a}|${v.f.t}|${v.f.id}|${v.l.t}|${v.l.id}`),
     active: [...active].sort((a, b) => a - b),
-    devices: cappedOut(s.devices), devices_more: s.devices.more,
-    ips: cappedOut(s.ips), ips_more: s.ips.more,
-    places: cappedOut(s.places), places_more: s.places.more, place_count: s.places.items.size,
+    devices_more: s.devices.more,
+    ips_more: s.ips.more,
+    places_more: s.places.more, place_count: s.places.items.size,
     ...(s.login === undefined ? {} : { login: { t: s.login.stamp.t, id: s.login.stamp.id, ...withoutStamp(s.login) } }),
     events: s.totals.events,
     levels,
@@ -81,6 +90,23 @@ export function toDoc (s: EntityState): EntityDoc {
     money: [...s.totals.money].map(([k, m]) => `${k}|${m.units}|${m.n}`),
     ledger: encodeLedger(s.ledger)
   }
+  return { doc: user, lists: [['devices', s.devices], ['ips', s.ips], ['places', s.places]] }
+}
+
+export function toDoc (s: EntityState): EntityDoc {
+  const { doc, lists } = parts(s)
+  for (const [field, c] of lists) doc[field] = listOf(c)
+  return doc
+}
+
+/**
+ * The document as JSON, the same as toDoc's: the capped lists come from their kept JSON, so that a busy
+ * address's 1,000 users are not serialised again at each write.
+ */
+export function encodeDoc (s: EntityState): string {
+  const { doc, lists } = parts(s)
+  // The document has fields, so its JSON ends with `}` after at least one of them.
+  return `${JSON.stringify(doc).slice(0, -1)}${lists.map(([field, c]) => `,"${field}":${listJson(c)}`).join('')}}`
 }
 
 function withoutStamp (login: NonNullable<EntityState['login']>): Omit<NonNullable<EntityDoc['login']>, 't' | 'id'> {
@@ -97,10 +123,16 @@ function spanMap (values: readonly string[] | undefined): Map<string, Span> {
   return m
 }
 
-/** A stored list is the encoding of its items (toDoc wrote it): kept as such, so an unchanged set is not encoded again. */
-function cappedIn (values: string[] | undefined, more: boolean | undefined): Capped {
-  const items = spanMap(values)
-  return { items, more: more === true, text: values !== undefined && values.length === items.size ? values : undefined }
+/** A stored list's items, and its entries as they were stored: a set read back and not changed is not encoded again. */
+function cappedIn (values: readonly string[] | undefined, more: boolean | undefined): Capped {
+  const items = new Map<string, Span>()
+  const entries = new Map<string, string>()
+  for (const v of values ?? []) {
+    const [key, f, l] = v.split('|') as [string, string, string]
+    items.set(key, { f: Number(f), l: Number(l) })
+    entries.set(key, v)
+  }
+  return { items, more: more === true, entries }
 }
 
 /** A stamp list entry `action|first|firstId|last|lastId`. */

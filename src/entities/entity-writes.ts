@@ -1,5 +1,5 @@
 import type { EntitiesStore, Versioned } from '../store/events/entities-store.ts'
-import { fromDoc, toDoc, type EntityDoc } from './codec.ts'
+import { encodeDoc, fromDoc, type EntityDoc } from './codec.ts'
 import { emptyState, entityId, type EntityState } from './model.ts'
 
 export interface Version { seqNo: number, primaryTerm: number }
@@ -17,7 +17,7 @@ export const versionOf = (v: Versioned | undefined): Version | undefined => v ==
  * changed meanwhile (to be read and merged again) and the new versions of the others; other failures throw.
  */
 export async function writeStates (store: EntitiesStore, targets: readonly Target[]): Promise<{ conflicts: Set<string>, written: Map<string, Version> }> {
-  const results = await store.write(targets.map(t => ({ id: t.id, doc: toDoc(t.next), ...(t.version === undefined ? {} : { version: t.version }) })))
+  const results = await store.write(targets.map(t => ({ id: t.id, doc: encodeDoc(t.next), ...(t.version === undefined ? {} : { version: t.version }) })))
   const conflicts = new Set<string>()
   const written = new Map<string, Version>()
   const failures: string[] = []

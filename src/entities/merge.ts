@@ -71,7 +71,7 @@ export function mergeStates (into: EntityState, from: EntityState): void {
 }
 
 function mergeCapped (into: Capped, from: Capped, cap: number, firstOnly = false): void {
-  if (from.more && !into.more) { into.more = true; into.text = undefined }
+  if (from.more) into.more = true
   for (const [k, v] of from.items) addCapped(into, k, v, cap, firstOnly)
 }
 

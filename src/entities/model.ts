@@ -9,11 +9,22 @@ export interface Stamp { t: number, id: string }
 /** First and last time (ms) something was seen. */
 export interface Span { f: number, l: number }
 /**
- * The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. `text` is
- * the encoded list, kept until the set changes (a busy address is written often, its users rarely change);
- * `top` its largest key, kept while the set is full and unchanged.
+ * The `cap` smallest keys of a set with their spans; `more` once more keys than that were ever seen. A busy
+ * address is written several times a second while its list of 1,000 users changes less and less: once the
+ * list has been written, `entries` keeps each item as the stored list writes it (in the same order, updated
+ * item by item) and `json` the whole list as JSON until it changes, so a write does not encode it again.
+ * `top` is the largest key, kept while the set is full and unchanged.
  */
-export interface Capped { items: Map<string, Span>, more: boolean, text?: string[] | undefined, top?: string | undefined }
+export interface Capped {
+  items: Map<string, Span>
+  more: boolean
+  entries?: Map<string, string> | undefined
+  json?: string | undefined
+  top?: string | undefined
+}
+
+/** An item as a stored list holds it: `key|first|last`. */
+export const listEntry = (key: string, span: Span): string => `${key}|${span.f}|${span.l}`
 
 export interface Login { stamp: Stamp, ip?: string, country?: string, city?: string, lat?: number, lon?: number }
 export interface Money { units: bigint, n: number }
@@ -77,22 +88,29 @@ export const widen = (a: Span | undefined, b: Span): Span => a === undefined ? b
 /**
  * Adds a key's span to a capped set: the `cap` smallest keys are kept, whatever the order they come in.
  * `firstOnly`: only the first time is kept (the span's `l` stays equal to `f`). A key beyond a full set's
- * largest changes nothing but `more`, so the encoded list stays valid: a busy address sees new users all the
- * time, and re-encoding its 1,000 users for each of them was most of what the worker spent on entities.
+ * largest changes nothing but `more`; the kept entries follow each change.
  */
 export function addCapped (set: Capped, key: string, span: Span, cap: number, firstOnly = false): void {
   const had = set.items.get(key)
   if (had !== undefined) {
-    if (span.f < had.f) { set.items.set(key, firstOnly ? { f: span.f, l: span.f } : widen(had, span)); set.text = undefined } else if (!firstOnly && span.l > had.l) { set.items.set(key, widen(had, span)); set.text = undefined }
+    if (span.f < had.f) putItem(set, key, firstOnly ? { f: span.f, l: span.f } : widen(had, span))
+    else if (!firstOnly && span.l > had.l) putItem(set, key, widen(had, span))
     return
   }
   if (set.items.size >= cap && key > (set.top ??= largestKey(set.items))) { set.more = true; return }
-  set.text = undefined
+  putItem(set, key, span)
   set.top = undefined
-  set.items.set(key, span)
   if (set.items.size <= cap) return
   set.more = true
-  set.items.delete(largestKey(set.items))
+  const largest = largestKey(set.items)
+  set.items.delete(largest)
+  set.entries?.delete(largest)
+}
+
+function putItem (set: Capped, key: string, span: Span): void {
+  set.items.set(key, span)
+  set.entries?.set(key, listEntry(key, span))
+  set.json = undefined
 }
 
 function largestKey (items: Map<string, Span>): string {

@@ -14,7 +14,8 @@ const META_ID = '_meta'
 
 /** A stored document with what optimistic concurrency needs. */
 export interface Versioned { source: Record<string, unknown>, seqNo: number, primaryTerm: number }
-export interface EntityWrite { id: string, doc: object, version?: { seqNo: number, primaryTerm: number } }
+/** `doc` may be already serialised JSON: it is then sent as it is. */
+export interface EntityWrite { id: string, doc: object | string, version?: { seqNo: number, primaryTerm: number } }
 export type WriteResult = { ok: true, seqNo: number, primaryTerm: number } | { ok: false, conflict: boolean, status: number, reason: string }
 
 /** Which tenants the store holds whole histories of: every tenant (`all`), or the listed ones. */
@@ -81,13 +82,14 @@ export class EntitiesStore {
   /** One `_bulk`: new documents are created, known ones replaced only if unchanged since read. */
   async write (items: readonly EntityWrite[], refresh = false): Promise<WriteResult[]> {
     if (items.length === 0) return []
-    const operations: object[] = []
+    const operations: Array<object | string> = []
     for (const w of items) {
       operations.push(w.version === undefined
         ? { create: { _index: this.index, _id: w.id } }
         : { index: { _index: this.index, _id: w.id, if_seq_no: w.version.seqNo, if_primary_term: w.version.primaryTerm } }, w.doc)
     }
-    const r = await this.es.bulk({ operations, refresh, filter_path: ['items.*.status', 'items.*._seq_no', 'items.*._primary_term', 'items.*.error.type', 'items.*.error.reason'] })
+    // The client sends string items as they are (its typings only list objects).
+    const r = await this.es.bulk({ operations: operations as object[], refresh, filter_path: ['items.*.status', 'items.*._seq_no', 'items.*._primary_term', 'items.*.error.type', 'items.*.error.reason'] })
     return r.items.map(item => {
       const op = Object.values(item)[0]
       if (op === undefined) return { ok: false, conflict: false, status: 500, reason: 'bulk response had no item' }
