@@ -15,6 +15,12 @@ export interface MinuteRow extends Tally {
   /** V8 heap in use, the lowest sample of the minute (closest to what survives a collection). */
   heapApiMb: number
   heapWorkerMb: number
+  /** V8 heap committed (live objects and garbage not yet collected: what the heap costs in RSS), mean of the minute. */
+  committedApiMb: number
+  committedWorkerMb: number
+  /** Memory outside the heap held by JavaScript objects (Buffers, ArrayBuffers), mean of the minute. */
+  externalApiMb: number
+  externalWorkerMb: number
   /** CPU over the minute, % of one core. */
   cpuApi: number
   cpuWorker: number
@@ -64,6 +70,8 @@ const range = ([from, to]: [number, number]): string => from === to ? `min ${fro
 export const LIMITS = {
   /** 1 MB/min is a leak of about 58 bytes per event at 300 events/s. */
   rssMbPerMin: 1,
+  /** The product's memory budget under sustained ingest (docs/operations.md, "Memory"): any minute's mean RSS. */
+  rssBudgetMb: { api: 400, worker: 300 },
   queueJobsPerMin: 1,
   /** A queue holding up to this many seconds of traffic is in its steady state (jobs in flight, bulks forming). */
   queueFloorSeconds: 10,
@@ -84,6 +92,12 @@ export function judge (rows: readonly MinuteRow[], jobsPerSecond: number): Check
   for (const [name, key] of memory) {
     const s = slope(half.map(r => [r.minute, r[key]]))
     checks.push({ name: `${name}, slope over ${range(w.half)}`, value: `${f1(s)} MB/min`, baseline: `${f1(mean(early.map(r => r[key])))} MB in ${range(w.early)}`, limit: `≤ ${LIMITS.rssMbPerMin} MB/min`, pass: Number.isNaN(s) ? undefined : s <= LIMITS.rssMbPerMin })
+  }
+  for (const [name, key, budget] of [['API', 'rssApiMb', LIMITS.rssBudgetMb.api], ['worker', 'rssWorkerMb', LIMITS.rssBudgetMb.worker]] as const) {
+    const after = rows.filter(r => r.minute > w.warmup)
+    const top = Math.max(...after.map(r => r[key]))
+    const at = after.find(r => r[key] === top)?.minute
+    checks.push({ name: `RSS of the ${name}, highest minute after warm-up`, value: `${f1(top)} MB${at === undefined ? '' : ` (min ${at})`}`, baseline: '', limit: `< ${budget} MB`, pass: after.length === 0 || Number.isNaN(top) ? undefined : top < budget })
   }
   const qs = slope(half.map(r => [r.minute, mean(r.queue)]))
   checks.push({ name: `queue depth, slope over ${range(w.half)}`, value: `${f1(qs)} jobs/min`, baseline: '', limit: `≤ ${LIMITS.queueJobsPerMin} job/min`, pass: Number.isNaN(qs) ? undefined : qs <= LIMITS.queueJobsPerMin })
@@ -112,8 +126,8 @@ const n0 = (n: number): string => Math.round(n).toLocaleString('en-US')
 const pair = (a: number, b: number, digits = 0): string => `${Number.isNaN(a) ? 'n/a' : a.toFixed(digits)} / ${Number.isNaN(b) ? 'n/a' : b.toFixed(digits)}`
 
 export const TABLE_HEAD = [
-  '| min | accepted | refused / skipped | ingest p50 / p99 ms | search p50 / p99 ms (errors) | queue mean / max | lag p50 / max s | RSS API / worker MB | heap API / worker MB | CPU API / worker / ES % | dead letters | load |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|'
+  '| min | accepted | refused / skipped | ingest p50 / p99 ms | search p50 / p99 ms (errors) | queue mean / max | lag p50 / max s | RSS API / worker MB | heap in use API / worker MB | heap committed API / worker MB | external API / worker MB | CPU API / worker / ES % | dead letters | load |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'
 ]
 
 /** One line of the per-minute table (Markdown, so it can be pasted as it is). */
@@ -121,6 +135,7 @@ export function tableLine (r: MinuteRow, warmup: boolean): string {
   return `| ${r.minute}${warmup ? ' (warm-up)' : ''} | ${n0(r.accepted)} | ${r.refused} / ${r.skipped} | ${pair(quantile(r.ingestMs, 0.5), quantile(r.ingestMs, 0.99), 1)} | ` +
     `${pair(quantile(r.searchMs, 0.5), quantile(r.searchMs, 0.99), 1)} (${r.searchErrors}) | ${pair(mean(r.queue), Math.max(0, ...r.queue), 1)} | ` +
     `${pair(quantile(r.lagMs, 0.5) / 1000, Math.max(0, ...r.lagMs) / 1000, 1)} | ${pair(r.rssApiMb, r.rssWorkerMb)} | ${pair(r.heapApiMb, r.heapWorkerMb)} | ` +
+    `${pair(r.committedApiMb, r.committedWorkerMb)} | ${pair(r.externalApiMb, r.externalWorkerMb)} | ` +
     `${r.cpuApi.toFixed(0)} / ${r.cpuWorker.toFixed(0)} / ${r.cpuEs.toFixed(0)} | ${r.deadLetters} | ${r.load1.toFixed(1)} |`
 }
 

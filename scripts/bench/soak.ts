@@ -1,20 +1,21 @@
 /**
  * Soak: steady ingest and steady reads for a long while through the real API and worker processes (started as
  * the benchmarks start them), printing one line a minute — events accepted, ingest and search latency, queue
- * depth, indexing lag, RSS and CPU of each process (from /proc), dead letters — then a verdict computed from
- * those lines (late minutes against the first ones after warm-up, slopes over the second half) and a final
- * check that every event answered 202 is stored exactly once or dead-lettered. Its own index and queue prefix,
- * loopback only; everything it made is removed at the end.
+ * depth, indexing lag, RSS, V8 heap (in use and committed) and external memory, and CPU of each process, dead
+ * letters — then a verdict computed from those lines (late minutes against the first ones after warm-up,
+ * slopes over the second half, the memory budgets) and a final check that every event answered 202 is stored
+ * exactly once or dead-lettered. The processes run from the compiled build, as in production. Its own index
+ * and queue prefix, loopback only; everything it made is removed at the end.
  * Usage: npm run soak -- [minutes=30] [events/s=300] [queries/s=2]   (engines running: npm run engines:up)
+ * BENCH_NODE_ARGS and the environment (e.g. MALLOC_ARENA_MAX) reach the service's processes: see service-processes.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { openSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue } from 'bullmq'
 import { loadConfig } from '../../src/config/config.ts'
@@ -26,10 +27,14 @@ import { QUEUES } from '../../src/queue/policy.ts'
 import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { readOutcome } from '../../test/helpers/fault-invariant.ts'
 import { esCpuMeter, processCpuMs } from './cpu.ts'
+import { rssMb, v8Memory } from './process-memory.ts'
+import { benchNodeArgs, buildService, startService, type Role } from './service-processes.ts'
 import { emptyTally, Recent, startIngest, startLagProbe, startQueries, type Tally } from './soak-load.ts'
 import { checkLines, judge, mean, TABLE_HEAD, tableLine, windows, type Check, type MinuteRow } from './soak-verdict.ts'
 
-const lowest = (xs: number[]): number => { const ok = xs.filter(x => !Number.isNaN(x)); return ok.length === 0 ? Number.NaN : Math.min(...ok) }
+/** Samples a process answered (a metrics scrape may time out on a busy machine). */
+const known = (xs: number[]): number[] => xs.filter(x => !Number.isNaN(x))
+const lowest = (xs: number[]): number => { const ok = known(xs); return ok.length === 0 ? Number.NaN : Math.min(...ok) }
 const arg = (i: number, fallback: number): number => {
   const v = Number(process.argv[i] ?? fallback)
   if (!(v > 0)) throw new Error(`argument ${i - 1} must be a positive number (usage: npm run soak -- [minutes=30] [events/s=300] [queries/s=2])`)
@@ -39,7 +44,6 @@ const MINUTES = Math.round(arg(2, 30))
 const RATE = arg(3, 300)
 const QPS = arg(4, 2)
 const BATCH = 50
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 async function freePort (): Promise<number> {
   return await new Promise(resolve => {
@@ -69,9 +73,9 @@ const fatal = (err: Error): void => { if (!abort.signal.aborted) abort.abort(err
 process.once('SIGINT', () => fatal(new Error('interrupted')))
 let stopping = false
 
-function start (entry: string, name: string): ChildProcess {
+function start (name: Role): ChildProcess {
   const log = openSync(join(dir, `${name}.log`), 'a')
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', log, log] })
+  const child = startService(name, env, ['ignore', log, log])
   child.once('exit', (code, signal) => { if (!stopping) fatal(new Error(`the ${name} process exited (${code ?? signal})`)) })
   return child
 }
@@ -83,17 +87,6 @@ async function stop (child: ChildProcess): Promise<void> {
   if (await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])) return
   child.kill('SIGKILL')
   await exited
-}
-
-async function rssMb (pid: number | undefined): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')
-  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN) / 1024
-}
-
-/** V8 heap in use of a process, from its own Prometheus metrics (prom-client's default series), in MB. */
-async function heapMb (metricsUrl: string, key?: string): Promise<number> {
-  const text = await fetch(metricsUrl, { headers: key === undefined ? {} : { authorization: `ApiKey ${key}` }, signal: AbortSignal.timeout(5000) }).then(async r => await r.text(), () => '')
-  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? Number.NaN) / 2 ** 20
 }
 
 async function count (index: string, query?: object): Promise<number> {
@@ -118,9 +111,11 @@ try {
   const caps = await detectCapabilities(es)
   console.log(`Soak, ${new Date().toISOString()}: ${MINUTES} min, ${RATE} events/s in batches of ${BATCH}, ${QPS} reads/s; ` +
     `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Elasticsearch ${caps.version}; prefix ${prefix}` +
-    `; service settings from the environment: ${Object.keys(process.env).filter(k => k.startsWith('SILLAGE_') && !/KEY|SECRET|PASSWORD|TOKEN/.test(k)).map(k => `${k}=${process.env[k]}`).join(' ') || 'defaults'}`)
-  api = start('src/server.ts', 'api')
-  worker = start('src/worker.ts', 'worker')
+    `; service settings from the environment: ${Object.keys(process.env).filter(k => (k.startsWith('SILLAGE_') || k.startsWith('MALLOC_')) && !/KEY|SECRET|PASSWORD|TOKEN/.test(k)).map(k => `${k}=${process.env[k]}`).join(' ') || 'defaults'}` +
+    `; node ${process.version} dist/ (compiled build)${benchNodeArgs().length > 0 ? ` with ${benchNodeArgs().join(' ')}` : ''}`)
+  await buildService()
+  api = start('api')
+  worker = start('worker')
   for (let i = 0; !(await fetch(`${url}/health/ready`).then(r => r.ok, () => false)); i++) {
     if (i > 600) throw new Error('the API did not become ready in 60 s')
     await sleep(100, undefined, { signal: abort.signal })
@@ -145,8 +140,9 @@ try {
     onError: what => { if (seenErrors.size < 5 && !seenErrors.has(what)) { seenErrors.add(what); console.log(`  read error: ${what}`) } }
   })
 
-  // Samples between two minute lines, every 2 s: queue depth, RSS and V8 heap of each process.
-  const fresh = (): Record<'queue' | 'rssApi' | 'rssWorker' | 'heapApi' | 'heapWorker', number[]> => ({ queue: [], rssApi: [], rssWorker: [], heapApi: [], heapWorker: [] })
+  // Samples between two minute lines, every 2 s: queue depth, RSS, V8 heap and external memory of each process.
+  const series = ['queue', 'rssApi', 'rssWorker', 'heapApi', 'heapWorker', 'committedApi', 'committedWorker', 'externalApi', 'externalWorker'] as const
+  const fresh = (): Record<typeof series[number], number[]> => Object.fromEntries(series.map(k => [k, []])) as unknown as Record<typeof series[number], number[]>
   let samples = fresh()
   let sampling = true
   const sampler = (async () => {
@@ -155,8 +151,13 @@ try {
       if (counts !== undefined) samples.queue.push((counts.waiting ?? 0) + (counts.active ?? 0))
       samples.rssApi.push(await rssMb(api?.pid))
       samples.rssWorker.push(await rssMb(worker?.pid))
-      samples.heapApi.push(await heapMb(`${url}/metrics`, KEYS.admin))
-      samples.heapWorker.push(await heapMb(`http://127.0.0.1:${workerMetricsPort}/metrics`))
+      const [a, w] = [await v8Memory(`${url}/metrics`, KEYS.admin), await v8Memory(`http://127.0.0.1:${workerMetricsPort}/metrics`)]
+      samples.heapApi.push(a.heapUsedMb)
+      samples.heapWorker.push(w.heapUsedMb)
+      samples.committedApi.push(a.heapTotalMb)
+      samples.committedWorker.push(w.heapTotalMb)
+      samples.externalApi.push(a.externalMb)
+      samples.externalWorker.push(w.externalMb)
       await sleep(2000)
     }
   })()
@@ -178,8 +179,10 @@ try {
       const now = performance.now()
       const pct = (k: keyof typeof cpu): number => (cpu[k] - cpu0[k]) / (now - t) * 100
       const row: MinuteRow = {
-        minute: m, ...done, queue: s.queue, rssApiMb: mean(s.rssApi), rssWorkerMb: mean(s.rssWorker),
+        minute: m, ...done, queue: s.queue, rssApiMb: mean(known(s.rssApi)), rssWorkerMb: mean(known(s.rssWorker)),
         heapApiMb: lowest(s.heapApi), heapWorkerMb: lowest(s.heapWorker),
+        committedApiMb: mean(known(s.committedApi)), committedWorkerMb: mean(known(s.committedWorker)),
+        externalApiMb: mean(known(s.externalApi)), externalWorkerMb: mean(known(s.externalWorker)),
         cpuApi: pct('api'), cpuWorker: pct('worker'), cpuEs: pct('es'),
         deadLetters: await count(deadLetterIndex(prefix), pendingLetters), load1: loadavg()[0] ?? 0
       }
