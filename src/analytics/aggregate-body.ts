@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { lookupField } from '../query/fields.ts'
 import { isDateMath, isTimeZone } from '../query/date-math.ts'
 import { MASKED_FIELDS } from '../events/personal-fields.ts'

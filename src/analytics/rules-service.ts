@@ -1,4 +1,5 @@
-import { compileChecker, type FieldError } from '../events/validate.ts'
+import { compileChecker } from '../validation/checker.ts'
+import type { FieldError } from '../errors.ts'
 import { ValidationError } from '../errors.ts'
 import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule } from '../events/importance-rules.ts'
 import type { RulesStore, StoredRules } from '../store/system/rules-store.ts'

@@ -1,4 +1,4 @@
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { dateMathProblem, timeZoneProblem } from '../query/date-math.ts'
 import { resolveDateMath } from './aggregate-time.ts'
 

@@ -1,4 +1,4 @@
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { EVENT_FIELDS, lookupField } from '../query/fields.ts'
 
 /** The columns of a CSV export when none are asked for: what an investigator reads first. */

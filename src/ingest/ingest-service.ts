@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../events/schema.ts'
-import { checkShape, type FieldError } from '../events/validate.ts'
+import { checkShape } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { normalizeEvent, type NormalizeContext } from '../events/normalize.ts'
 import { enrichEvent, type Enrichers } from '../enrich/enrich-event.ts'
 import type { EventInput } from '../events/schema.ts'

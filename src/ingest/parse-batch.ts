@@ -1,4 +1,4 @@
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 
 /** Splits a request body into its events: `{ "events": [...] }` is a batch, any other object one event. */
 export function splitBody (body: unknown, maxBatch: number): { items: unknown[] } | { errors: FieldError[] } {

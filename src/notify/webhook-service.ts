@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
-import { compileChecker } from '../events/validate.ts'
+import { compileChecker } from '../validation/checker.ts'
 import { StaleVersion, type Versioned, type VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { DeliveriesStore } from '../store/system/deliveries-store.ts'
 import { newSecret } from './signature.ts'

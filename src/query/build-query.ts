@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { checkFilters, compileFilters } from './filters.ts'
 import { isTimeZone } from './date-math.ts'
 import { compileKql, KqlError, parseKql } from './kql/index.ts'

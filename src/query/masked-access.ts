@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { MASKED_FIELDS } from '../events/personal-fields.ts'
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import type { Filters } from './filters.ts'
 import { hasWildcard, type Clause, type Expr, type KqlNode, type Literal } from './kql/ast.ts'
 import { KqlError } from './kql/kql-error.ts'

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import { lookupField } from './fields.ts'
 import { maskedFieldProblem } from './masked-access.ts'
 import type { SearchRequest } from './search-request.ts'

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
-import { compileChecker, type FieldError } from '../events/validate.ts'
+import { compileChecker } from '../validation/checker.ts'
+import type { FieldError } from '../errors.ts'
 import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import type { EventsReader, Page } from '../store/events/events-read.ts'
 import { buildQuery } from '../query/build-query.ts'

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net'
-import type { FieldError } from '../events/validate.ts'
+import type { FieldError } from '../errors.ts'
 import type { Stream, StreamDestination } from './schema.ts'
 
 /** Loopback receivers: refused unless the operator allows them (tests, a local relay). */

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
-import { compileChecker, type FieldError } from '../events/validate.ts'
+import { compileChecker } from '../validation/checker.ts'
+import type { FieldError } from '../errors.ts'
 import { ValidationError } from '../errors.ts'
 import { buildQuery } from '../query/build-query.ts'
 import { lookupField } from '../query/fields.ts'

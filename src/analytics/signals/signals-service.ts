@@ -1,5 +1,5 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
-import type { FieldError } from '../../events/validate.ts'
+import type { FieldError } from '../../errors.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
 import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { IngestBody } from '../../events/schema.ts'
 import type { IngestService } from '../../ingest/ingest-service.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const Accepted = Type.Object({
   ids: Type.Array(Type.String(), { description: 'The event ids, in the order sent; use them to find the events.' })
@@ -21,7 +22,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ingest: IngestService }> =
   app.post('/v1/events', {
     config: { scope: 'ingest' },
     // The ingest service validates every event itself, so a batch's errors are reported together, by index and path.
-    validatorCompiler: () => () => true,
+    ...bodyCheckedByService,
     schema: {
       tags: ['events'],
       summary: 'Record one event or a batch of up to 1,000',

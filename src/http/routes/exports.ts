@@ -10,6 +10,7 @@ import { readScopeOf } from '../plugins/auth.ts'
 import type { Principal } from '../../auth/api-keys.ts'
 import { toSearchRequest, type SavedSearchService } from '../../saved/saved-search-service.ts'
 import { TimeRange } from '../../saved/schema.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 // What each format's body holds: JSON is an array of the stored events, the other formats are text or bytes.
 const BODIES: Record<string, object> = {
@@ -76,7 +77,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService, s
   app.post('/v1/exports', {
     config: { scope: 'export' },
     // The service validates the body itself so that schema, filter, KQL and column problems come back together.
-    validatorCompiler: () => () => true,
+    ...bodyCheckedByService,
     schema: {
       tags: ['exports'],
       summary: 'Export the events of a search as CSV, NDJSON, JSON or a PDF report',
@@ -88,7 +89,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService, s
 
   app.post('/v1/evidence-packs', {
     config: { scope: 'export' },
-    validatorCompiler: () => () => true,
+    // The service validates the body itself so that schema, filter and KQL problems come back together.
+    ...bodyCheckedByService,
     schema: {
       tags: ['exports'],
       summary: 'An evidence pack (zip): events.ndjson, summary.json, report.pdf, inclusion proofs and a manifest of SHA-256 digests',

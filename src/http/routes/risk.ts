@@ -4,12 +4,13 @@ import type { RiskService } from '../../analytics/risk/risk-service.ts'
 import { RiskRequest, RiskResponse } from '../../analytics/risk/risk-schema.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 export const riskRoutes: FastifyPluginAsyncTypebox<{ risk: RiskService }> = async (app, { risk }) => {
   app.post('/v1/analytics/risk', {
     config: { scope: 'read' },
     // The service checks the body, so that schema, filter and KQL problems come back in one answer.
-    validatorCompiler: () => () => true,
+    ...bodyCheckedByService,
     schema: {
       tags: ['analytics'],
       summary: 'Users, devices or addresses ranked by risk: fraud-signal findings, open alerts and important events, decayed by a half-life, each with what contributed',

@@ -4,6 +4,7 @@ import type { RulesService } from '../../analytics/rules-service.ts'
 import { RulesTable, RulesUpdate } from '../../analytics/rules-schema.ts'
 import { DEFAULT_IMPORTANCE_RULES } from '../../events/importance-rules.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 export const rulesRoutes: FastifyPluginAsyncTypebox<{ rules: RulesService }> = async (app, { rules }) => {
   app.get('/v1/importance-rules', {
@@ -18,7 +19,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ rules: RulesService }> = a
   app.put('/v1/importance-rules', {
     config: { scope: 'admin' },
     // The service checks the body, so that schema problems and repeated ids come back together.
-    validatorCompiler: () => () => true,
+    ...bodyCheckedByService,
     schema: {
       tags: ['rules'],
       summary: 'Replace the importance rule table (send the version you read); new events use it within seconds, stored events keep their level',

@@ -10,6 +10,7 @@ import { ValidationError } from '../../errors.ts'
 import type { Principal } from '../../auth/api-keys.ts'
 import { readScopeOf } from '../plugins/auth.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const errors = { 400: Type.Ref(ErrorResponse), ...authErrors, 404: Type.Ref(ErrorResponse) }
@@ -33,13 +34,13 @@ function versionOf (header: string | undefined, required: boolean): string | und
   if (!isVersion(version)) throw new ValidationError([{ index: 0, path: '/headers/if-match', message: `"${version.slice(0, 40)}" is not a version this service issued: send the ETag you read, such as "3.1"` }])
   return version
 }
-const noBodyValidation = { validatorCompiler: () => () => true }
 
 export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchService, kibana: KibanaExchange }> = async (app, { saved, kibana }) => {
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => { done(null, body) })
 
   app.post('/v1/saved-searches', {
-    config: { scope: 'read' }, ...noBodyValidation,
+    // The service checks the body, so that schema, filter and KQL problems come back in one answer.
+    config: { scope: 'read' }, ...bodyCheckedByService,
     schema: { tags: ['saved searches'], summary: 'Save a search', body: { ...SavedSearchInput, examples: [example] }, response: { 201: SavedSearch, ...errors } }
   }, async (request, reply) => {
     const s = await saved.create(request.body, who(request))
@@ -60,7 +61,8 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
   })
 
   app.put('/v1/saved-searches/:id', {
-    config: { scope: 'read' }, ...noBodyValidation,
+    // The service checks the body, so that schema, filter and KQL problems come back in one answer.
+    config: { scope: 'read' }, ...bodyCheckedByService,
     schema: {
       tags: ['saved searches'], summary: 'Replace a saved search; If-Match must carry the version read (409 if it changed since)',
       params: Id, headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
@@ -108,7 +110,8 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
   })
 
   app.post('/v1/saved-searches/kibana', {
-    config: { scope: 'read' }, ...noBodyValidation,
+    // The exchange reads the NDJSON itself, so that every line's problems come back in one answer, by line.
+    config: { scope: 'read' }, ...bodyCheckedByService,
     schema: {
       tags: ['saved searches'], summary: 'Import Kibana saved objects (NDJSON of its saved objects export): every search, or none',
       description: `At most ${MAX_OBJECTS} objects. Every line is checked before anything is saved: if one search cannot be imported as it is ` +

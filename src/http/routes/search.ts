@@ -5,6 +5,7 @@ import { SearchRequest, SearchResponse } from '../../query/search-request.ts'
 import { SearchParams, paramsToRequest } from '../../query/search-params.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const errors = {
   400: Type.Ref(ErrorResponse, { description: 'Invalid filters or KQL; each problem with its path (and position in the query)' }),
@@ -24,7 +25,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
   app.post('/v1/events/search', {
     config: { scope: 'read' },
     // The search service validates the body itself so that schema, filter and KQL problems come back together.
-    validatorCompiler: () => () => true,
+    ...bodyCheckedByService,
     schema: {
       tags: ['search'],
       summary: 'Search events with filters and KQL; page with the cursor',

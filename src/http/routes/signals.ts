@@ -8,6 +8,7 @@ import { ChangeWithdrawRequest, ChangeWithdrawResponse } from '../../analytics/s
 import type { ReadScope } from '../../auth/read-scope.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const errors = {
   400: Type.Ref(ErrorResponse, { description: 'Invalid parameters, filters or KQL; each problem with its path' }),
@@ -59,7 +60,7 @@ export const signalsRoutes: FastifyPluginAsyncTypebox<{ signals: SignalsService 
     app.post(r.url, {
       config: { scope: 'read' },
       // The service validates the body itself, so that schema, filter and KQL problems come back together.
-      validatorCompiler: () => () => true,
+      ...bodyCheckedByService,
       schema: {
         tags: ['signals'],
         summary: r.summary,

@@ -5,6 +5,7 @@ import { ValidationError } from '../../errors.ts'
 import { Stream, StreamInput } from '../../streams/schema.ts'
 import type { StreamService } from '../../streams/stream-service.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const errors = { 400: Type.Ref(ErrorResponse), ...authErrors, 404: Type.Ref(ErrorResponse) }
@@ -32,12 +33,11 @@ function redact (body: unknown): void {
   }
 }
 
-const noBodyValidation = { validatorCompiler: () => () => true }
-
 /** Log streams of a tenant's events to a receiver (NDJSON over HTTPS, syslog over TLS); administrators only. */
 export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }> = async (app, { streams }) => {
   app.post('/v1/streams', {
-    config: { scope: 'admin' }, ...noBodyValidation,
+    // The service checks the body, so that schema and destination problems come back in one answer.
+    config: { scope: 'admin' }, ...bodyCheckedByService,
     schema: { tags: ['streams'], summary: 'Create a log stream', body: { ...StreamInput, examples: [example] }, response: { 201: Stream, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
     try {
@@ -60,7 +60,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
   })
 
   app.put('/v1/streams/:id', {
-    config: { scope: 'admin' }, ...noBodyValidation,
+    // The service checks the body, so that schema and destination problems come back in one answer.
+    config: { scope: 'admin' }, ...bodyCheckedByService,
     schema: {
       tags: ['streams'], summary: 'Replace a stream (If-Match: the version read); a token or CA left out is kept', params: Id,
       headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }), body: StreamInput, response: { 200: Stream, ...errors, 409: Type.Ref(ErrorResponse) }

@@ -6,13 +6,12 @@ import { WatchRule, WatchRuleInput } from '../../watch/rule-schema.ts'
 import { RuleRun } from '../../watch/run-schema.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { versionFromIfMatch } from './if-match.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const err = (description: string) => Type.Ref(ErrorResponse, { description })
 const errors = { 400: err('The rule is invalid; each problem with its path'), ...authErrors, 404: err('No such rule in the caller\'s tenant') }
 const who = (request: { principal?: Principal }): Principal => request.principal as Principal
-// The service checks bodies itself, so that schema, field, filter and KQL problems come back in one answer.
-const checkedByService = { validatorCompiler: () => () => true }
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The version (ETag) read' })) })
 
 const examples = [
@@ -24,7 +23,8 @@ const examples = [
 
 export const watchRuleRoutes: FastifyPluginAsyncTypebox<{ rules: WatchRuleService }> = async (app, { rules }) => {
   app.post('/v1/watch-rules', {
-    config: { scope: 'admin', audit: 'watch_rule.created' }, ...checkedByService,
+    // The service checks the body, so that schema, field, filter and KQL problems come back in one answer.
+    config: { scope: 'admin', audit: 'watch_rule.created' }, ...bodyCheckedByService,
     schema: { tags: ['alerts'], summary: 'Create a watch rule (threshold on a search, fraud signal, or new value); it runs in the worker on its interval', body: { ...WatchRuleInput, examples }, response: { 201: WatchRule, ...errors } }
   }, async (request, reply) => {
     const r = await rules.create(request.body, who(request))
@@ -45,7 +45,8 @@ export const watchRuleRoutes: FastifyPluginAsyncTypebox<{ rules: WatchRuleServic
   })
 
   app.put('/v1/watch-rules/:id', {
-    config: { scope: 'admin', audit: 'watch_rule.updated' }, ...checkedByService,
+    // The service checks the body, so that schema, field, filter and KQL problems come back in one answer.
+    config: { scope: 'admin', audit: 'watch_rule.updated' }, ...bodyCheckedByService,
     schema: {
       tags: ['alerts'], summary: 'Replace a watch rule; If-Match must carry the version read (409 if it changed since)',
       params: Id, headers: IfMatch, body: WatchRuleInput, response: { 200: WatchRule, ...errors, 409: err('The rule changed since that version') }

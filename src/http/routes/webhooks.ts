@@ -5,17 +5,18 @@ import type { WebhookService } from '../../notify/webhook-service.ts'
 import { CreatedWebhook, Delivery, DELIVERY_STATUSES, Webhook, WebhookInput } from '../../notify/webhook-schema.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { versionFromIfMatch } from './if-match.ts'
+import { bodyCheckedByService } from '../route-validation.ts'
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const err = (description: string) => Type.Ref(ErrorResponse, { description })
 const errors = { 400: err('Invalid webhook; each problem with its path'), ...authErrors, 404: err('No such webhook in the caller\'s tenant') }
 const who = (request: { principal?: Principal }): Principal => request.principal as Principal
-const checkedByService = { validatorCompiler: () => () => true }
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The version (ETag) read' })) })
 
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
   app.post('/v1/webhooks', {
-    config: { scope: 'admin', audit: 'webhook.created' }, ...checkedByService,
+    // The service checks the body, so that schema and URL problems come back in one answer.
+    config: { scope: 'admin', audit: 'webhook.created' }, ...bodyCheckedByService,
     schema: {
       tags: ['alerts'], summary: 'Create a webhook: each new alert of the tenant is POSTed to it, signed; the secret is in this answer only',
       body: { ...WebhookInput, examples: [{ name: 'SOC', url: 'https://hooks.example.com/sillage', minSeverity: 'medium' }] },
@@ -40,7 +41,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   })
 
   app.put('/v1/webhooks/:id', {
-    config: { scope: 'admin', audit: 'webhook.updated' }, ...checkedByService,
+    // The service checks the body, so that schema and URL problems come back in one answer.
+    config: { scope: 'admin', audit: 'webhook.updated' }, ...bodyCheckedByService,
     schema: { tags: ['alerts'], summary: 'Replace a webhook (its secret stays); If-Match must carry the version read', params: Id, headers: IfMatch, body: WebhookInput, response: { 200: Webhook, ...errors, 409: err('The webhook changed since that version') } }
   }, async (request, reply) => {
     const w = await webhooks.update(request.params.id, request.body, versionFromIfMatch(request.headers['if-match'], true) as string, who(request))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import type { AggregateRequest } from '../../../src/analytics/aggregate-schema.ts'
 import { aggregationBody, dateBuckets, decodeAfter, encodeAfter, groupBound, planAggregate } from '../../../src/analytics/aggregate-body.ts'
 import { readGroups, readPage } from '../../../src/analytics/aggregate-result.ts'

@@ -6,7 +6,7 @@ import { NextActionCounter } from '../../../src/analytics/behaviour/next-actions
 import { SessionStats } from '../../../src/analytics/behaviour/sessions.ts'
 import { CohortTable, isoWeek } from '../../../src/analytics/behaviour/cohorts.ts'
 import { chunksOf } from '../../../src/store/events/events-scan.ts'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 
 const M = 60_000
 const H = 60 * M

@@ -2,7 +2,7 @@ import t from 'tap'
 import { readRiskyUsers, riskyUsersAggs, TOP_EVENTS_SORT } from '../../../src/analytics/ranking-service.ts'
 import { checkRules, LiveRules, tableOf } from '../../../src/analytics/rules-service.ts'
 import { RulesUpdate } from '../../../src/analytics/rules-schema.ts'
-import { compileChecker } from '../../../src/events/validate.ts'
+import { compileChecker } from '../../../src/validation/checker.ts'
 import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule } from '../../../src/events/importance-rules.ts'
 
 t.test('ranking bodies and answers', async t => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { periodWindows } from '../../../src/analytics/summaries-period.ts'
 import { readPeriod } from '../../../src/analytics/summaries-body.ts'
 import { dateLike } from '../query/date-like.ts'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { periodWindows } from '../../../src/analytics/summaries-period.ts'
 import { changeRow, readPeriod, readProfile, windowFilter } from '../../../src/analytics/summaries-body.ts'
 

@@ -8,14 +8,16 @@ export function roomOf (path: string): string {
   return first as string
 }
 
-const PURE = ['errors', 'events']
+const PURE = ['errors', 'validation', 'events']
 const BASE = [...PURE, 'config', 'enrich', 'query', 'integrity']
 const IO = [...BASE, 'store', 'queue', 'auth', 'metrics', 'monitor']
 const SERVICES = ['export', 'analytics', 'saved', 'search', 'proofs', 'ingest', 'alerts', 'watch', 'notify', 'streams', 'entities']
 
 export const ALLOWED: Record<string, readonly string[]> = {
   errors: [],
-  events: ['errors'],
+  // The checker of request and event shapes, with its formats: pure, used by the event model and every service.
+  validation: ['errors'],
+  events: ['errors', 'validation'],
   enrich: PURE,
   query: PURE,
   integrity: PURE,

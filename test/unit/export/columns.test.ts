@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { DEFAULT_COLUMNS, expandColumns, sourcePaths, valueAt } from '../../../src/export/columns.ts'
 
 t.test('fields and objects expand to the stored leaves of the mapping', async t => {

@@ -4,7 +4,7 @@ import { dateMathProblem, isDateMath, isTimeZone, timeZoneProblem } from '../../
 import { checkFilters } from '../../../src/query/filters.ts'
 import { paramsToRequest } from '../../../src/query/search-params.ts'
 import { buildQuery } from '../../../src/query/build-query.ts'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { dateLike, isoLike } from './date-like.ts'
 import { ValidationError } from '../../../src/errors.ts'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { buildQuery } from '../../../src/query/build-query.ts'
 import { parseKql } from '../../../src/query/kql/index.ts'
 import { isCoarseBlock, maskedFieldProblem, maskedFilterProblems, maskedKqlProblems } from '../../../src/query/masked-access.ts'

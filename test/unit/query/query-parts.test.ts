@@ -5,7 +5,7 @@ import { checkFilters, compileFilters } from '../../../src/query/filters.ts'
 import { paramsToRequest } from '../../../src/query/search-params.ts'
 import { checkProjection, compileSort } from '../../../src/query/sort.ts'
 import { EVENT_FIELDS, lookupField } from '../../../src/query/fields.ts'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 
 t.test('date math and zones', async t => {
   for (const ok of ['now', 'now-7d', 'now-7d/d', 'now+1h/h', 'now-1M-2d/M', '2026-11-26', '2026-11-26T10:00:00Z', '2026-11-26T10:00:00.123+01:00', '2026-11-01||+1M/d', '2026-11-01||/d']) {

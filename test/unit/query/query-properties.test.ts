@@ -6,7 +6,7 @@ import { MAX_LENGTH } from '../../../src/query/kql/parser.ts'
 import { checkFilters, compileFilters, Filters } from '../../../src/query/filters.ts'
 import { buildQuery } from '../../../src/query/build-query.ts'
 import { lookupField } from '../../../src/query/fields.ts'
-import type { FieldError } from '../../../src/events/validate.ts'
+import type { FieldError } from '../../../src/errors.ts'
 import { fieldsOf, filtersInput, kqlInput, zone } from './query-arbitraries.ts'
 
 // Any input yields a compiled query or the project's own validation error saying where: never another
