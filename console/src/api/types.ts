@@ -44,6 +44,8 @@ export interface SearchRequest {
   timeZone?: string
   sort?: Array<{ field: string, order: 'asc' | 'desc' }>
   size?: number
+  /** Projection: only these fields (and event.id, @timestamp) of each event. */
+  fields?: string[]
   cursor?: string
 }
 

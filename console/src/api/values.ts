@@ -11,6 +11,16 @@ export function valueAt (event: StoredEvent, path: string): unknown {
   return v
 }
 
+/**
+ * The values at these paths as one flat event (`{ 'source.ip': … }`), which valueAt reads as it reads the
+ * nested one. Every path is a key, present or not, so that events picked alike share one shape.
+ */
+export function pick (event: StoredEvent, paths: readonly string[]): StoredEvent {
+  const out: StoredEvent = {}
+  for (const path of paths) out[path] = valueAt(event, path)
+  return out
+}
+
 /** Every leaf of an event as `[path, value]`, in the order stored; arrays of scalars stay one value. */
 export function flatten (event: StoredEvent, prefix = ''): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = []

@@ -10,6 +10,7 @@ import { ExportMenu } from '../exports/ExportMenu.tsx'
 import { SaveSearch } from '../saved/SaveSearch.tsx'
 import { ColumnChooser } from './ColumnChooser.tsx'
 import { ResultsTable } from './ResultsTable.tsx'
+import { tableSearch } from './row-fields.ts'
 import { useSearch } from './useSearch.ts'
 
 const SORTABLE = new Set(['keyword', 'date', 'number', 'ip'])
@@ -41,10 +42,11 @@ const ResultsTools = memo(function ResultsTools ({ state, set, search }: Pick<Pr
  */
 export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: Props): ReactNode {
   const { t } = useI18n()
-  const results = useSearch(search)
   const columnList = state.columns.join(',')
   // A stable list, so rows already drawn are not drawn again while scrolling.
   const columns = useMemo(() => columnList.split(','), [columnList])
+  // The rows hold only what they draw; other columns are a new search.
+  const results = useSearch(useMemo(() => tableSearch(search, columns), [search, columns]))
   const [types, setTypes] = useState<FieldInfo[]>([])
   useEffect(() => { fields().then(setTypes, () => setTypes([])) }, [])
   const sortable = useCallback((field: string): boolean => field === 'time' || types.some(f => f.name === field && !f.masked && SORTABLE.has(f.type)), [types])

@@ -1,63 +1,90 @@
 import { useState, type ReactNode } from 'react'
 import { api } from '../../api/client.ts'
-import type { Hit } from '../../api/types.ts'
+import { fetchEvent } from '../../api/event.ts'
+import type { Hit, StoredEvent } from '../../api/types.ts'
+import { useApi } from '../../api/useApi.ts'
 import { Flyout } from '../../components/Flyout.tsx'
 import { Link } from '../../components/Link.tsx'
-import { ErrorBox } from '../../components/Status.tsx'
+import { ErrorBox, Status } from '../../components/Status.tsx'
 import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { display, flatten, valueAt } from '../../api/values.ts'
 
 interface Proof { seq: number, treeSize: number, root: string, checkpoint: { time: string, keyId: string } }
 
-/** Every field of one event, with filter for/out per value, a JSON copy, links to the people and the session, and its proof. */
-export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: () => void, onFilter: (field: string, value: unknown, negate: boolean) => void }): ReactNode {
+type OnFilter = (field: string, value: unknown, negate: boolean) => void
+
+/**
+ * One event in full, with filter for/out per value, a JSON copy, links to the people and the session, and its
+ * proof. The table's row holds only the fields it draws: the whole event is read when the row is opened.
+ */
+export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: () => void, onFilter: OnFilter }): ReactNode {
   const { t, dateTime } = useI18n()
-  const [copied, setCopied] = useState(false)
   const [proof, setProof] = useState<Proof | Error | null>(null)
-  const user = valueAt(hit.event, 'user.id')
-  const sessionId = valueAt(hit.event, 'audit.session.id')
-  const actor = valueAt(hit.event, 'audit.actor') as { type?: string, id?: string } | undefined
-  const rows = flatten(hit.event)
-  const copy = async (): Promise<void> => {
-    await navigator.clipboard.writeText(JSON.stringify(hit.event, null, 2))
-    setCopied(true)
-  }
+  const tenant = valueAt(hit.event, 'audit.tenant')
+  const event = useApi(hit.id, signal => fetchEvent(hit.id, typeof tenant === 'string' ? tenant : undefined, signal))
   const loadProof = async (): Promise<void> => {
     try { setProof(await api<Proof>(`/v1/integrity/proof/${encodeURIComponent(hit.id)}`)) } catch (err) { setProof(err as Error) }
   }
   return (
     <Flyout title={t('flyout.title', { id: hit.id })} onClose={onClose}>
       <nav className="flyout-links" aria-label={t('flyout.title', { id: hit.id })}>
-        {typeof user === 'string' && <Link to={href(`/users/${encodeURIComponent(user)}`)}>{t('flyout.user')}</Link>}
-        {typeof sessionId === 'string' && <Link to={href(`/sessions/${encodeURIComponent(sessionId)}`)}>{t('flyout.session')}</Link>}
-        {actor?.type === 'operator' && actor.id !== undefined && <Link to={href('/discover', { operator: actor.id, from: 'now-90d', to: 'now' })}>{t('flyout.operator')}</Link>}
-        <button type="button" onClick={() => { void copy() }}>{copied ? t('flyout.copied') : t('flyout.copy')}</button>
+        {event.state === 'done' && <EventLinks event={event.data} />}
         <button type="button" onClick={() => { void loadProof() }}>{t('flyout.proof')}</button>
       </nav>
       {proof instanceof Error && <ErrorBox error={proof} />}
       {proof !== null && !(proof instanceof Error) && (
         <p role="status" className="proof">{t('flyout.proofOk', { seq: proof.seq, size: proof.treeSize, time: dateTime(proof.checkpoint.time) })} <code>{proof.root}</code></p>
       )}
-      <table className="fields">
-        <thead><tr><th scope="col">{t('common.field')}</th><th scope="col">{t('common.value')}</th><th scope="col"><span className="sr-only">{t('filters.label')}</span></th></tr></thead>
-        <tbody>
-          {rows.map(([field, value]) => (
-            <tr key={field}>
-              <th scope="row"><code>{field}</code></th>
-              <td>{display(value)}</td>
-              <td className="actions">
-                {value !== null && typeof value !== 'object' && (
-                  <>
-                    <button type="button" aria-label={t('flyout.filterFor', { field })} title={t('flyout.filterFor', { field })} onClick={() => onFilter(field, value, false)}>+</button>
-                    <button type="button" aria-label={t('flyout.filterOut', { field })} title={t('flyout.filterOut', { field })} onClick={() => onFilter(field, value, true)}>−</button>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Status value={event}>{data => <EventFields event={data} onFilter={onFilter} />}</Status>
     </Flyout>
+  )
+}
+
+/** Links to the user's timeline, the session and the operator's actions, and the JSON copy. */
+function EventLinks ({ event }: { event: StoredEvent }): ReactNode {
+  const { t } = useI18n()
+  const [copied, setCopied] = useState(false)
+  const user = valueAt(event, 'user.id')
+  const sessionId = valueAt(event, 'audit.session.id')
+  const actor = valueAt(event, 'audit.actor') as { type?: string, id?: string } | undefined
+  const copy = async (): Promise<void> => {
+    await navigator.clipboard.writeText(JSON.stringify(event, null, 2))
+    setCopied(true)
+  }
+  return (
+    <>
+      {typeof user === 'string' && <Link to={href(`/users/${encodeURIComponent(user)}`)}>{t('flyout.user')}</Link>}
+      {typeof sessionId === 'string' && <Link to={href(`/sessions/${encodeURIComponent(sessionId)}`)}>{t('flyout.session')}</Link>}
+      {actor?.type === 'operator' && actor.id !== undefined && <Link to={href('/discover', { operator: actor.id, from: 'now-90d', to: 'now' })}>{t('flyout.operator')}</Link>}
+      <button type="button" onClick={() => { void copy() }}>{copied ? t('flyout.copied') : t('flyout.copy')}</button>
+    </>
+  )
+}
+
+/** Every field of the event, each value with filter for and filter out. */
+function EventFields ({ event, onFilter }: { event: StoredEvent, onFilter: OnFilter }): ReactNode {
+  const { t } = useI18n()
+  const rows = flatten(event)
+  return (
+    <table className="fields">
+      <thead><tr><th scope="col">{t('common.field')}</th><th scope="col">{t('common.value')}</th><th scope="col"><span className="sr-only">{t('filters.label')}</span></th></tr></thead>
+      <tbody>
+        {rows.map(([field, value]) => (
+          <tr key={field}>
+            <th scope="row"><code>{field}</code></th>
+            <td>{display(value)}</td>
+            <td className="actions">
+              {value !== null && typeof value !== 'object' && (
+                <>
+                  <button type="button" aria-label={t('flyout.filterFor', { field })} title={t('flyout.filterFor', { field })} onClick={() => onFilter(field, value, false)}>+</button>
+                  <button type="button" aria-label={t('flyout.filterOut', { field })} title={t('flyout.filterOut', { field })} onClick={() => onFilter(field, value, true)}>−</button>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

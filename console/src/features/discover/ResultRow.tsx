@@ -24,8 +24,9 @@ function Cell ({ hit, column }: { hit: Hit, column: string }): ReactNode {
   if (column === 'audit.importance.level') return <ImportanceBadge level={v} />
   if (column === 'user.id' && typeof v === 'string') return <Link to={href(`/users/${encodeURIComponent(v)}`)}>{v}</Link>
   if (column === 'event.action') {
-    const actor = valueAt(hit.event, 'audit.actor') as { type?: string, id?: string } | undefined
-    return <>{display(v)} {actor?.type === 'operator' && actor.id !== undefined && <OperatorBadge id={actor.id} />}</>
+    // Read leaf by leaf: a row holds its fields flat (see useSearch).
+    const operator = valueAt(hit.event, 'audit.actor.type') === 'operator' ? valueAt(hit.event, 'audit.actor.id') : undefined
+    return <>{display(v)} {typeof operator === 'string' && <OperatorBadge id={operator} />}</>
   }
   return display(v)
 }
