@@ -3,7 +3,9 @@
  * the first rows on screen, loading and scrolling 5,000 rows (frame intervals while scrolling), and the
  * console's first-load transfer size; beside them, the same search's time measured straight on the API, and
  * the long frames of the same page when no page of rows arrives (scrolling back up), when nothing scrolls,
- * and of a static page scrolled the same way: what the machine itself does to any scroll at that moment.
+ * and of a static page scrolled the same way: what the machine itself does to any scroll at that moment; and
+ * what the page holds in memory (its heaps after full garbage collections) with the first page and with
+ * 5,000 rows loaded.
  * With `--trace`, one more round records a Chromium performance trace of the scrolls and prints where the
  * frames' time went. SILLAGE_CONSOLE_DIR serves another build (an unminified one names React's functions);
  * SILLAGE_BENCH_COMPARE=<dir> measures a second build in the same rounds, taking turns (before and after).
@@ -20,6 +22,7 @@ import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
 import { breakdown, startTrace, type Breakdown } from './frame-trace.ts'
 import { framesScript, staticPage, type Frames } from './scroll-frames.ts'
+import { heapAfterGc, mb, type Heap } from './page-heap.ts'
 
 const positional = process.argv.slice(2).filter(a => !a.startsWith('--'))
 const TOTAL = Number(positional[0] ?? 1_000_000)
@@ -51,8 +54,9 @@ if (process.getuid?.() === 0) args.push('--no-sandbox')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
 
 type Mode = 'live' | 'down' | 'up' | 'idle' | 'static'
-interface Results { afterAnswer: number[], firstRows: number[], load5000: number[], transferred: number, runs: Record<Mode, Frames[]>, traces: Record<string, Breakdown> }
-const results = new Map<Build, Results>(builds.map(b => [b, { afterAnswer: [], firstRows: [], load5000: [], transferred: 0, runs: { live: [], down: [], up: [], idle: [], static: [] }, traces: {} }]))
+interface Memory { first: Heap, loaded: Heap, rows: number }
+interface Results { afterAnswer: number[], firstRows: number[], load5000: number[], transferred: number, runs: Record<Mode, Frames[]>, memory: Memory[], traces: Record<string, Breakdown> }
+const results = new Map<Build, Results>(builds.map(b => [b, { afterAnswer: [], firstRows: [], load5000: [], transferred: 0, runs: { live: [], down: [], up: [], idle: [], static: [] }, memory: [], traces: {} }]))
 const apiMs: number[] = []
 
 /** A fresh load of the view with an empty cache, signed in as a person would be; resolves when rows show. */
@@ -93,6 +97,25 @@ async function staticCopy (page: Page): Promise<Page> {
   return copy
 }
 
+/**
+ * The heaps with the first page, then with 5,000 rows, on a page of its own (the collections it forces would
+ * change when the frames' next ones fall). Back at the top before measuring, so no further page is on its way.
+ */
+async function memory (build: Build): Promise<Memory> {
+  const { page, close } = await openDiscover(build)
+  const first = await heapAfterGc(page)
+  await load(page)
+  const rows = await page.evaluate(async height => {
+    const body = document.querySelector('.grid-body') as HTMLElement
+    body.scrollTop = 0
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    return Math.round(body.scrollHeight / height)
+  }, ROW_HEIGHT)
+  const loaded = await heapAfterGc(page)
+  await close()
+  return { first, loaded, rows }
+}
+
 async function round (build: Build, r: Results): Promise<void> {
   const first = await openDiscover(build)
   const timing = await first.page.evaluate(() => {
@@ -122,6 +145,7 @@ async function round (build: Build, r: Results): Promise<void> {
   r.runs.idle.push(await measure(second.page, 'idle', down.total))
   r.runs.static.push(await measure(await staticCopy(second.page), 'down'))
   await second.close()
+  r.memory.push(await memory(build))
 }
 
 /** One more round under the performance trace: each scroll's frames taken apart. */
@@ -180,6 +204,13 @@ line('baseline: scroll back up over the same rows (no page arrives)', r => frame
 line('baseline: the same page, not scrolled, as many frames', r => framesLine(r.runs.idle))
 line('baseline: a static page (the same scroller, striped, no rows, no script) scrolled the same way', r => framesLine(r.runs.static))
 line('first load transferred (HTML, JS, CSS; brotli)', r => `${(r.transferred / 1024).toFixed(1)} KB`)
+const heapLine = (label: string, of: (m: Memory) => number, unit: (x: number) => string): void =>
+  line(label, r => `${unit(median(r.memory.map(of)))} (${r.memory.map(m => unit(of(m))).join(', ')})`)
+heapLine('rows loaded when the heap was measured', m => m.rows, x => x.toLocaleString('en'))
+heapLine(`JavaScript heap with ${rows} rows loaded (after full collections)`, m => m.loaded.js, x => `${mb(x)} MB`)
+heapLine('baseline: the same page with its first 100 rows', m => m.first.js, x => `${mb(x)} MB`)
+heapLine('JavaScript heap per row loaded beyond the first page', m => (m.loaded.js - m.first.js) / Math.max(1, m.rows - 100), x => `${x.toFixed(0)} B`)
+heapLine(`DOM heap (Blink) with ${rows} rows loaded`, m => m.loaded.dom, x => `${mb(x)} MB`)
 if (TRACE) {
   const ms = (x: number): string => x.toFixed(1)
   for (const name of ['live', 'down', 'static']) {
@@ -189,5 +220,6 @@ if (TRACE) {
     line('main-thread tasks in those frames: wall time / CPU time', r => { const b = r.traces[name] as Breakdown; return `${fmt(b.long.mainWall)} / ${fmt(b.long.mainCpu)} ms` })
     line('main-thread CPU per frame by event (ms)', r => (r.traces[name] as Breakdown).byEvent.slice(0, 7).map(e => `${e.name} ${e.ms.toFixed(2)}`).join(', '))
     line('JavaScript per frame by function (ms, sampled: includes time the thread waited for a core)', r => (r.traces[name] as Breakdown).byFunction.slice(0, 6).map(e => `${e.name} ${e.ms.toFixed(2)}`).join('; '))
+    line('garbage collections: major (pauses), minor (pauses), long frames holding a major one', r => { const g = (r.traces[name] as Breakdown).gc; return `${g.major} (${fmt(g.majorMs)} ms), ${g.minor} (${fmt(g.minorMs)} ms), ${g.longWithMajor}` })
   }
 }

@@ -2,7 +2,8 @@
  * Where the frames of a scroll go, from a Chromium performance trace recorded through the DevTools protocol:
  * the renderer main thread's CPU time in each frame, by trace event (script, style, layout, paint, garbage
  * collection…) and by JavaScript function (the sampling profiler), and for the long frames how much of their
- * time the main thread was running at all (a thread waiting for a core shows wall time without CPU time).
+ * time the main thread was running at all (a thread waiting for a core shows wall time without CPU time), and
+ * the garbage collections' pauses.
  */
 import type { CDPSession } from 'playwright-core'
 
@@ -39,6 +40,8 @@ export interface Breakdown {
   byEvent: Array<{ name: string, ms: number }>
   /** Sampled JavaScript self time per frame by function (name and script position), ms, largest first. */
   byFunction: Array<{ name: string, ms: number }>
+  /** Garbage collections on the main thread: their pauses, and the long frames a major one fell in. */
+  gc: { major: number, majorMs: number, minor: number, minorMs: number, longWithMajor: number }
 }
 
 const CATEGORIES = [
@@ -141,12 +144,18 @@ export function breakdown (events: TraceEvent[], mark: string): Breakdown {
     const [t, f] = sampled[i] as [number, string]
     if (f !== '(idle)' && f !== '(program)') byFunction.set(f, (byFunction.get(f) ?? 0) + t - (sampled[i - 1] as [number, string])[0])
   }
+  const pauses = (name: string): Span[] => all.filter(s => s.name === name)
+  const major = pauses('MajorGC')
+  const minor = pauses('MinorGC')
+  const wallMs = (ss: Span[]): number => ss.reduce((a, s) => a + s.end - s.ts, 0) / 1000
+  const longWithMajor = long.filter(f => major.some(g => g.ts < f.end && g.end > f.start)).length
   const sorted = [...cpu].sort((a, b) => a - b)
   return {
     frames: frames.length,
     cpuPerFrame: { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), mean: cpu.reduce((a, b) => a + b, 0) / Math.max(1, cpu.length) },
     long: { frames: long.length, wall: long.reduce((a, f) => a + f.end - f.start, 0) / 1000, mainWall: mainWall / 1000, mainCpu: mainCpu / 1000, withAnswer, underBudget },
     byEvent: perFrame(byEvent, frames.length, 10),
-    byFunction: perFrame(byFunction, frames.length, 12)
+    byFunction: perFrame(byFunction, frames.length, 12),
+    gc: { major: major.length, majorMs: wallMs(major), minor: minor.length, minorMs: wallMs(minor), longWithMajor }
   }
 }
