@@ -62,8 +62,23 @@ export class AlertService {
     private readonly clock: { now: () => number } = Date
   ) {}
 
-  /** Raises an alert, or merges the finding into the open alert of its key, or holds it back during the cool-down. */
-  async raise (input: RaiseInput): Promise<RaiseResult> {
+  /**
+   * Raises an alert, or merges the finding into the open alert of its key, or holds it back during the cool-down.
+   * Searches see the alert once this returns, unless `settle` is false: a caller raising many (a rule's run)
+   * then calls `settle()` once at the end.
+   */
+  async raise (input: RaiseInput, { settle = true }: { settle?: boolean } = {}): Promise<RaiseResult> {
+    const result = await this.write(input)
+    if (settle && result.outcome !== 'cooling-down') await this.settle()
+    return result
+  }
+
+  /** Makes the alerts raised so far visible to searches. */
+  async settle (): Promise<void> {
+    await this.alerts.refresh()
+  }
+
+  private async write (input: RaiseInput): Promise<RaiseResult> {
     if (input.ruleId === undefined && input.system === undefined) throw new Error('an alert needs a rule or a system source')
     const key = dedupKeyOf(input)
     for (let attempt = 0; attempt < RACE_RETRIES; attempt++) {
@@ -120,7 +135,7 @@ export class AlertService {
       const { id: _id, seq: _s, term: _t, ...stored } = a
       const entry = { at, by: who.keyId, ...(who.person === undefined ? {} : { person: who.person.name }), from: a.status, to: change.status, note: change.note }
       try {
-        const updated = await this.alerts.replace(a, { ...stored, status: change.status, updated_at: at, history: [...a.history, entry] })
+        const updated = await this.alerts.replace(a, { ...stored, status: change.status, updated_at: at, history: [...a.history, entry] }, { searchable: true })
         if (change.status === 'closed') await this.release(a)
         return this.shown(updated, who)
       } catch (err) {
@@ -154,7 +169,7 @@ export class AlertService {
     const evidence = [...new Set([...open.evidence, ...i.evidence])].slice(0, MAX_ALERT_EVIDENCE)
     const last = [open.last_event_at, iso(i.lastEventAt)].filter((x): x is string => x !== null).sort().at(-1) ?? null
     try {
-      return await this.alerts.replace(open, { ...stored, figure: i.figure, evidence, last_event_at: last, last_seen_at: new Date(now).toISOString(), repeats: open.repeats + 1 })
+      return await this.alerts.replace(open, { ...stored, figure: i.figure, evidence, last_event_at: last, last_seen_at: new Date(now).toISOString(), repeats: open.repeats + 1 }, { searchable: false })
     } catch (err) {
       if (err instanceof StaleAlert) return undefined
       throw err
@@ -170,7 +185,7 @@ export class AlertService {
       if (a === undefined || a.notified) return alert
       const { id: _id, seq: _s, term: _t, ...stored } = a
       try {
-        return await this.alerts.replace(a, { ...stored, notified: true })
+        return await this.alerts.replace(a, { ...stored, notified: true }, { searchable: false })
       } catch (err) {
         if (!(err instanceof StaleAlert)) throw err
       }

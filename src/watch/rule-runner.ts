@@ -127,11 +127,13 @@ export class RuleRunner {
         tenant: rule.tenant, ruleId: rule.id, ruleName: rule.name, kind: rule.condition.kind, title: f.title,
         group: f.group, groupField: f.groupField, figure: f.figure, evidence: f.evidence, severity: rule.severity ?? 'medium',
         cooldownMs, firstEventAt: f.firstTime, lastEventAt: f.lastTime, coveredTo: f.coveredTo, ...(f.mark === undefined ? {} : { mark: f.mark })
-      })
+      }, { settle: false })
       if (r.outcome === 'raised') counts.raised++
       else if (r.outcome === 'merged') counts.merged++
       else counts.cooling_down++
     }
+    // One refresh for the run's alerts: when its log says it is done, they are listed.
+    if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
     return counts
   }
 }

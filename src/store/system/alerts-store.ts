@@ -51,10 +51,16 @@ export class AlertsStore<Stored extends object> {
     await ensureIndex(this.es, this.index, MAPPING, { replicas })
   }
 
+  /** Written without waiting for searches to see it: raising many alerts in a run, see `refresh`. */
   async create (id: string, doc: Stored): Promise<Stored & { id: string }> {
     // The id is kept in the document too: it breaks ties in the sort (sorting on _id is off in Elasticsearch 9).
-    await this.es.create({ index: this.index, id, document: { ...doc, id }, refresh: 'wait_for' })
+    await this.es.create({ index: this.index, id, document: { ...doc, id } })
     return { ...doc, id }
+  }
+
+  /** Makes every write so far visible to searches (once, after a run's alerts, rather than once per write). */
+  async refresh (): Promise<void> {
+    await this.es.indices.refresh({ index: this.index })
   }
 
   async get (id: string): Promise<CasAlert<Stored> | undefined> {
@@ -62,10 +68,13 @@ export class AlertsStore<Stored extends object> {
     return r.found && r._source !== undefined ? { ...r._source, id, seq: r._seq_no as number, term: r._primary_term as number } : undefined
   }
 
-  /** Writes the alert if it is still at the sequence number read; StaleAlert otherwise. */
-  async replace (a: CasAlert<Stored>, doc: Stored): Promise<Stored & { id: string }> {
+  /**
+   * Writes the alert if it is still at the sequence number read; StaleAlert otherwise. `searchable`: return once
+   * searches see it (a person's change, listed right after); else at once.
+   */
+  async replace (a: CasAlert<Stored>, doc: Stored, { searchable }: { searchable: boolean }): Promise<Stored & { id: string }> {
     try {
-      await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, refresh: 'wait_for' })
+      await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, ...(searchable ? { refresh: 'wait_for' as const } : {}) })
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) throw new StaleAlert('the alert changed meanwhile')
       throw err
