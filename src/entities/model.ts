@@ -99,12 +99,13 @@ export function addCapped (set: Capped, key: string, span: Span, cap: number, fi
   }
   if (set.items.size >= cap && key > (set.top ??= largestKey(set.items))) { set.more = true; return }
   putItem(set, key, span)
-  set.top = undefined
-  if (set.items.size <= cap) return
+  if (set.items.size <= cap) { set.top = undefined; return }
   set.more = true
-  const largest = largestKey(set.items)
+  // One pass finds the key to drop and the one that becomes the largest.
+  const [largest, next] = largestTwo(set.items)
   set.items.delete(largest)
   set.entries?.delete(largest)
+  set.top = next
 }
 
 function putItem (set: Capped, key: string, span: Span): void {
@@ -117,6 +118,15 @@ function largestKey (items: Map<string, Span>): string {
   let largest = ''
   for (const k of items.keys()) if (k > largest) largest = k
   return largest
+}
+
+function largestTwo (items: Map<string, Span>): [string, string] {
+  let largest = ''
+  let next = ''
+  for (const k of items.keys()) {
+    if (k > largest) { next = largest; largest = k } else if (k > next) next = k
+  }
+  return [largest, next]
 }
 
 /** Document id of an entity: one per tenant, kind and key. */
