@@ -116,7 +116,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
       }
       console.log(`| ${name} | ${rule.condition.kind} | ${cells.join(' | ')} |`)
     }
-    const worker = startRulesWorker(redis, runner, async () => ({}), { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
+    const { worker, close: closeWorker } = startRulesWorker(redis, runner, async () => ({}), { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
     try {
       for (const [label, slice] of SLICES) {
         const ids = await Promise.all(all.map(async r => await store(r, slice)))
@@ -141,7 +141,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
           `${f0(done.reduce((a, r) => a + r.scanned, 0))} events read, ${f0(done.reduce((a, r) => a + r.raised, 0))} alerts raised, ${done.filter(r => r.truncated).length} truncated`)
       }
     } finally {
-      await worker.close()
+      await closeWorker()
     }
   } finally {
     await queue.close()

@@ -80,7 +80,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
     }
     const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
     const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs) }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
-    for (const w of [rulesWorker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
+    for (const w of [rulesWorker.worker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))
       w.on('failed', (job, err) => workerLog.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
     }

@@ -32,7 +32,15 @@ export interface RunnerDeps {
   log?: Logger
 }
 
-export interface RunJob { ruleId: string, tenant: string | null, jobId: string, attempt: number, willRetry: boolean }
+export interface RunJob {
+  ruleId: string
+  tenant: string | null
+  jobId: string
+  attempt: number
+  willRetry: boolean
+  /** Aborted when the worker stops: the run stops between steps, releases the rule's lock and fails (retried). */
+  signal?: AbortSignal
+}
 
 type Counts = Pick<RuleRun, 'scanned' | 'groups' | 'findings' | 'raised' | 'merged' | 'cooling_down' | 'truncated'>
 const LOCK_WAIT_MS = 30_000
@@ -69,8 +77,11 @@ export class RuleRunner {
       await this.deps.unschedule(job.ruleId)
       return await finish('skipped', rule === undefined ? 'the rule was deleted' : 'the rule is disabled', undefined, NOTHING)
     }
-    const token = await this.lock(rule.id)
-    if (token === undefined) return await finish('skipped', 'another run of this rule was still going; the next run covers its events', undefined, NOTHING)
+    const token = await this.lock(rule.id, job.signal)
+    if (token === undefined) {
+      const reason = job.signal?.aborted === true ? 'the worker stopped while another run of this rule was going' : 'another run of this rule was still going'
+      return await finish('skipped', `${reason}; the next run covers its events`, undefined, NOTHING)
+    }
     started = this.clock.now()
     let span: RunSpan | undefined
     try {
@@ -78,7 +89,8 @@ export class RuleRunner {
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
       span = { since: Date.parse(last?.until ?? rule.created_at) - lookBackMs, until: started }
       const evaluation = await this.evaluate(rule, span)
-      const counts = await this.raiseAll(rule, evaluation, cooldownMs)
+      stopIfAborted(job.signal)
+      const counts = await this.raiseAll(rule, evaluation, cooldownMs, job.signal)
       return await finish('succeeded', null, span, counts)
     } catch (err) {
       this.deps.log?.warn({ err, rule: rule.id, attempt: job.attempt }, 'watch rule run failed')
@@ -90,11 +102,11 @@ export class RuleRunner {
   }
 
   /** The rule's lock, waiting a while for a run that holds it (a run queued by hand right after a scheduled one). */
-  private async lock (ruleId: string): Promise<string | undefined> {
+  private async lock (ruleId: string, signal: AbortSignal | undefined): Promise<string | undefined> {
     const deadline = this.clock.now() + LOCK_WAIT_MS
     for (;;) {
       const token = await this.deps.locks.acquire(ruleId)
-      if (token !== undefined || this.clock.now() >= deadline) return token
+      if (token !== undefined || this.clock.now() >= deadline || signal?.aborted === true) return token
       await sleep(LOCK_POLL_MS)
     }
   }
@@ -120,9 +132,14 @@ export class RuleRunner {
     return await evaluateNewValue(this.deps.reads, rule.name, c, selection, tenantOnly, span, statesOf)
   }
 
-  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number): Promise<Counts> {
+  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined): Promise<Counts> {
     const counts: Counts = { ...NOTHING, scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || e.findings.length > RUN_LIMITS.alerts }
     for (const f of e.findings.slice(0, RUN_LIMITS.alerts)) {
+      // Alerts raised before a stop are kept (their keys say what they covered): the retried run raises the rest.
+      if (signal?.aborted === true) {
+        if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
+        stopIfAborted(signal)
+      }
       const r = await this.deps.alerts.raise({
         tenant: rule.tenant, ruleId: rule.id, ruleName: rule.name, kind: rule.condition.kind, title: f.title,
         group: f.group, groupField: f.groupField, figure: f.figure, evidence: f.evidence, severity: rule.severity ?? 'medium',
@@ -136,4 +153,8 @@ export class RuleRunner {
     if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
     return counts
   }
+}
+
+function stopIfAborted (signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new Error('the worker stopped during the run; it is run again')
 }

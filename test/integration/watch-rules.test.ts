@@ -5,6 +5,7 @@ import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from 
 import { composeAlerting } from '../../src/compose/alerting.ts'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 import { RuleRunsStore } from '../../src/store/system/rule-runs-store.ts'
+import { RuleLocks } from '../../src/queue/rules-queue.ts'
 
 let stack: Stack
 let count = 0
@@ -167,4 +168,34 @@ t.test('rules are per tenant, with the version check', async t => {
   t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, body, { 'if-match': `"${rule.version}"` })).status, 409, 'a stale version')
   t.equal((await call(stack, 'POST', '/v1/watch-rules', admin, { name: 'x', condition: { kind: 'threshold', window: '1h', groupBy: 'message', bound: { value: 1 } } })).status, 400)
   t.equal((await call(stack, 'DELETE', `/v1/watch-rules/${rule.id}`, admin)).status, 204)
+})
+
+t.test('a stopping worker does not wait out a run: a run waiting for the lock is skipped, one in progress stops and frees the lock', async t => {
+  const rule = await createRule({ name: 'Stopped by the worker', severity: 'low', interval: '1d', condition: { kind: 'threshold', filters: { action: ['login'] }, window: '1h', groupBy: 'user.id', bound: { op: 'gt', value: 1000 } } })
+  const redis = createRedis(stack.config.redis, 'producer')
+  await connectRedis(redis, stack.config.redis)
+  t.teardown(() => { redis.disconnect() })
+  const locks = new RuleLocks(redis, stack.config.queuePrefix)
+  const runner = stack.indexer?.alerting.runner
+  if (runner === undefined) throw new Error('the stack has no worker')
+
+  // Another run holds the lock: without a stop, this run would wait for it up to 30 s.
+  const held = await until('the rule\'s lock', async () => await locks.acquire(rule.id as string))
+  const stop = new AbortController()
+  const t0 = Date.now()
+  const waiting = runner.run({ ruleId: rule.id, tenant, jobId: 'stop-1', attempt: 1, willRetry: false, signal: stop.signal })
+  setTimeout(() => { stop.abort() }, 300)
+  t.match(await waiting, { status: 'skipped', reason: /worker stopped/ })
+  t.ok(Date.now() - t0 < 5000, `skipped ${Date.now() - t0} ms after it began`)
+  await locks.release(rule.id as string, held)
+
+  // A run told to stop before it raises anything fails (the queue retries it) and frees the lock at once.
+  const stopped = new AbortController()
+  stopped.abort()
+  await t.rejects(runner.run({ ruleId: rule.id, tenant, jobId: 'stop-2', attempt: 1, willRetry: true, signal: stopped.signal }), /worker stopped/)
+  const runs = (await call(stack, 'GET', `/v1/watch-rules/${rule.id as string}/runs`, KEYS.aRead)).body.runs as Json[]
+  t.match(runs.find(r => r.job_id === 'stop-2'), { status: 'failed', will_retry: true, reason: /worker stopped/ })
+  const again = await locks.acquire(rule.id as string)
+  t.ok(again !== undefined, 'the lock is free for the next run')
+  if (again !== undefined) await locks.release(rule.id as string, again)
 })
