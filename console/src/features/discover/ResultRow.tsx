@@ -17,8 +17,11 @@ interface Props {
   onOpen: (hit: Hit) => void
 }
 
-function Cell ({ hit, column }: { hit: Hit, column: string }): ReactNode {
-  const { dateTime } = useI18n()
+/**
+ * What one cell shows. A function, not a component: a row entering the view then costs React one fiber per
+ * cell fewer, and those fibers were a large part of what a scroll allocates, frame after frame.
+ */
+function cell (hit: Hit, column: string, dateTime: (iso: string) => string): ReactNode {
   const v = valueAt(hit.event, column)
   if (column === '@timestamp') return dateTime(String(v))
   if (column === 'audit.importance.level') return <ImportanceBadge level={v} />
@@ -33,7 +36,7 @@ function Cell ({ hit, column }: { hit: Hit, column: string }): ReactNode {
 
 /** One row of the results; memoised, so scrolling re-renders only the rows that enter the view. */
 export const ResultRow = memo(function ResultRow ({ hit, index, start, height, columns, template, onOpen }: Props): ReactNode {
-  const { t } = useI18n()
+  const { t, dateTime } = useI18n()
   return (
     <div
       role="row" aria-rowindex={index + 2} className="grid-row body-row" tabIndex={-1}
@@ -43,8 +46,8 @@ export const ResultRow = memo(function ResultRow ({ hit, index, start, height, c
       {columns.map((c, i) => (
         <div role="cell" key={c}>
           {i === 0
-            ? <button type="button" className="link" onClick={e => { e.stopPropagation(); onOpen(hit) }} aria-label={t('results.open', { id: hit.id })}><Cell hit={hit} column={c} /></button>
-            : <Cell hit={hit} column={c} />}
+            ? <button type="button" className="link" onClick={e => { e.stopPropagation(); onOpen(hit) }} aria-label={t('results.open', { id: hit.id })}>{cell(hit, c, dateTime)}</button>
+            : cell(hit, c, dateTime)}
         </div>
       ))}
     </div>
