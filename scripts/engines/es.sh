@@ -10,6 +10,7 @@
 #   SILLAGE_ES_BUILD_HOME  where the launcher is compiled (default: SILLAGE_ES_HOME); nodes may share one
 #   SILLAGE_ES_SETTINGS more node settings, key=value separated by ';' or newlines (e.g. path.repo=/srv/snap)
 #   SILLAGE_ES_TIMEOUT  seconds to wait for the cluster on start (default 120)
+#   SILLAGE_ES_JAVA_OPTS more JVM flags, space-separated, after the defaults
 #   JAVA_HOME           used when it is Java 21 or newer
 set -euo pipefail
 
@@ -140,6 +141,10 @@ cmd_start() {
     --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
     "-XX:ErrorFile=$ES_HOME/logs/hs_err_pid%p.log"
   )
+  # more JVM flags, after the defaults (so they win), e.g. cheaper start-ups for short-lived test nodes
+  local -a extra_jvm
+  read -r -a extra_jvm <<<"${SILLAGE_ES_JAVA_OPTS:-}"
+  jvm+=("${extra_jvm[@]}")
   local started=$SECONDS
   SILLAGE_ES_HOME="$ES_HOME" SILLAGE_ES_PORT="$port" nohup "$java_home/bin/java" "${jvm[@]}" \
     -cp "$BUILD_HOME/build/classes:$(cat "$CLASSPATH_FILE")" "$MAIN_CLASS" "$ES_HOME" \
