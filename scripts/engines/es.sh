@@ -19,6 +19,8 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 PROJECT_DIR="$SCRIPT_DIR/elasticsearch"
 ES_HOME="${SILLAGE_ES_HOME:-$REPO_ROOT/.local/elasticsearch}"
 ES_URL="${ELASTICSEARCH_URL:-http://127.0.0.1:9200}"
+# A list of nodes (comma-separated): the first is the one checked or started here.
+ES_URL="${ES_URL%%,*}"
 ES_URL="${ES_URL%/}"
 HEAP="${SILLAGE_ES_HEAP:-1g}"
 TIMEOUT="${SILLAGE_ES_TIMEOUT:-120}"

@@ -137,7 +137,7 @@ export function loadConfig (env: Env = process.env): Config {
   const config: Config = {
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '127.0.0.1'),
-    elasticsearchUrl: read.url('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:']),
+    elasticsearchUrl: read.urls('ELASTICSEARCH_URL', 'http://127.0.0.1:9200', ['http:', 'https:']),
     redisUrl: read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
     redis: parseRedisUrl(read.string('REDIS_URL', 'redis://127.0.0.1:6379'), problems),
     logLevel: read.oneOf('SILLAGE_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -233,6 +233,20 @@ class EnvReader {
     } catch {
       this.problems.push(`${name}="${value}" must be a URL starting with ${protocols.map(p => `${p}//`).join(' or ')}`)
     }
+    return value
+  }
+
+  /** One URL or several separated by commas (each checked); returned as written. */
+  urls (name: string, fallback: string, protocols: string[]): string {
+    const value = this.raw(name) ?? fallback
+    const bad = value.split(',').map(u => u.trim()).filter(u => {
+      try {
+        return !protocols.includes(new URL(u).protocol)
+      } catch {
+        return true
+      }
+    })
+    if (bad.length > 0) this.problems.push(`${name}="${value}" must be URLs starting with ${protocols.map(p => `${p}//`).join(' or ')}, separated by commas (not: ${bad.map(u => `"${u}"`).join(', ')})`)
     return value
   }
 
