@@ -22,7 +22,7 @@ import { KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { ensureDataset } from './dataset.ts'
 import { breakdown, startTrace, type Breakdown } from './frame-trace.ts'
 import { framesScript, staticPage, type Frames } from './scroll-frames.ts'
-import { heapAfterGc, mb, type Heap } from './page-heap.ts'
+import { allocatedDuring, heapAfterGc, mb, type Heap } from './page-heap.ts'
 
 const positional = process.argv.slice(2).filter(a => !a.startsWith('--'))
 const TOTAL = Number(positional[0] ?? 1_000_000)
@@ -54,7 +54,7 @@ if (process.getuid?.() === 0) args.push('--no-sandbox')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args })
 
 type Mode = 'live' | 'down' | 'up' | 'idle' | 'static'
-interface Memory { first: Heap, loaded: Heap, rows: number }
+interface Memory { first: Heap, loaded: Heap, rows: number, allocatedPerFrame: number }
 interface Results { afterAnswer: number[], firstRows: number[], load5000: number[], transferred: number, runs: Record<Mode, Frames[]>, memory: Memory[], traces: Record<string, Breakdown> }
 const results = new Map<Build, Results>(builds.map(b => [b, { afterAnswer: [], firstRows: [], load5000: [], transferred: 0, runs: { live: [], down: [], up: [], idle: [], static: [] }, memory: [], traces: {} }]))
 const apiMs: number[] = []
@@ -100,6 +100,8 @@ async function staticCopy (page: Page): Promise<Page> {
 /**
  * The heaps with the first page, then with 5,000 rows, on a page of its own (the collections it forces would
  * change when the frames' next ones fall). Back at the top before measuring, so no further page is on its way.
+ * Then the scroll over the loaded rows once more, under the sampling heap profiler: what each frame allocates
+ * is what the collections that fall in the frames have to collect.
  */
 async function memory (build: Build): Promise<Memory> {
   const { page, close } = await openDiscover(build)
@@ -112,8 +114,9 @@ async function memory (build: Build): Promise<Memory> {
     return Math.round(body.scrollHeight / height)
   }, ROW_HEIGHT)
   const loaded = await heapAfterGc(page)
+  const scroll = await allocatedDuring(page, async () => await measure(page, 'down'))
   await close()
-  return { first, loaded, rows }
+  return { first, loaded, rows, allocatedPerFrame: scroll.bytes / scroll.result.total }
 }
 
 async function round (build: Build, r: Results): Promise<void> {
@@ -211,6 +214,7 @@ heapLine(`JavaScript heap with ${rows} rows loaded (after full collections)`, m 
 heapLine('baseline: the same page with its first 100 rows', m => m.first.js, x => `${mb(x)} MB`)
 heapLine('JavaScript heap per row loaded beyond the first page', m => (m.loaded.js - m.first.js) / Math.max(1, m.rows - 100), x => `${x.toFixed(0)} B`)
 heapLine(`DOM heap (Blink) with ${rows} rows loaded`, m => m.loaded.dom, x => `${mb(x)} MB`)
+heapLine(`JavaScript allocated per frame, scroll over ${rows} loaded rows (sampled)`, m => m.allocatedPerFrame, x => `${(x / 1024).toFixed(1)} KB`)
 if (TRACE) {
   const ms = (x: number): string => x.toFixed(1)
   for (const name of ['live', 'down', 'static']) {
