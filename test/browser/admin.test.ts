@@ -107,6 +107,8 @@ t.test('saved searches go to Kibana and come back from it', async t => {
   // The same file imported back: the search comes in once more, as a new saved search.
   await page.getByLabel('Import a Kibana NDJSON file').setInputFiles({ name: 'kibana.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson) })
   await page.getByText('Searches imported from kibana.ndjson: 1.').waitFor()
+  // The list is read again after the import: wait for the imported copy rather than count while it loads.
+  await row(page, 'French deposits').nth(1).waitFor()
   t.equal(await row(page, 'French deposits').count(), 2)
   await page.getByLabel('Import a Kibana NDJSON file').setInputFiles({ name: 'bad.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from('{"type":"search","id":"x","attributes":{"title":"Lucene","kibanaSavedObjectMeta":{"searchSourceJSON":"{\\"query\\":{\\"language\\":\\"lucene\\",\\"query\\":\\"a:b\\"}}"}}}\n') })
   await page.getByRole('alert').getByText(/Line 1:/).waitFor()
