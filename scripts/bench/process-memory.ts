@@ -26,3 +26,23 @@ export async function v8Memory (metricsUrl: string, key?: string): Promise<V8Mem
   const mb = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20
   return { heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes'), externalMb: mb('nodejs_external_memory_bytes') }
 }
+
+/** A process's RSS sampled every `everyMs`; `take` gives the RSS now and the highest since the previous `take`. */
+export function rssSampler (pid: number | undefined, everyMs = 500): { take: () => Promise<{ nowMb: number, peakMb: number }>, stop: () => void } {
+  let peak = Number.NaN
+  const sample = async (): Promise<number> => {
+    const mb = await rssMb(pid)
+    if (!Number.isNaN(mb) && !(mb <= peak)) peak = mb
+    return mb
+  }
+  const timer = setInterval(() => { void sample() }, everyMs)
+  return {
+    take: async () => {
+      const nowMb = await sample()
+      const peakMb = peak
+      peak = Number.NaN
+      return { nowMb, peakMb }
+    },
+    stop: () => clearInterval(timer)
+  }
+}

@@ -12,6 +12,14 @@ const ENTRIES = { api: 'dist/server.js', worker: 'dist/worker.js' } as const
 export type Role = keyof typeof ENTRIES
 
 /**
+ * Node's options each process runs with in production: docker-compose.yml's commands and package.json's start
+ * scripts give the same (test/unit/deploy/node-options.test.ts holds them together). The worker's old
+ * generation is capped at 512 MB, which also makes V8 grow it in smaller steps: under sustained ingest it kept
+ * 250-290 MB of heap committed for 60-90 MB in use, and keeps 125-140 MB with the cap (docs/operations.md, Memory).
+ */
+export const NODE_OPTIONS: Record<Role, readonly string[]> = { api: [], worker: ['--max-old-space-size=512'] }
+
+/**
  * Compiles src/ to dist/ as `npm run build` does (tsconfig.build.json), without the type check: the emitted
  * JavaScript is the same (isolated modules), and checking is the typecheck's job, not a benchmark's.
  */
@@ -29,7 +37,7 @@ export function benchNodeArgs (): string[] {
   return [...profile, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(a => a !== '')]
 }
 
-/** Starts the API or the worker from the build, with the benchmark's environment on top of this one. */
+/** Starts the API or the worker from the build with its production options, and the benchmark's environment on top of this one. */
 export function startService (role: Role, env: Record<string, string>, stdio: StdioOptions): ChildProcess {
-  return spawn(process.execPath, [...benchNodeArgs(), ENTRIES[role]], { cwd: ROOT, env: { ...process.env, ...env }, stdio })
+  return spawn(process.execPath, [...NODE_OPTIONS[role], ...benchNodeArgs(), ENTRIES[role]], { cwd: ROOT, env: { ...process.env, ...env }, stdio })
 }
