@@ -1,8 +1,8 @@
 import type { EntitiesStore, Versioned } from '../store/events/entities-store.ts'
 import { encodeDoc, fromDoc, type EntityDoc } from './codec.ts'
 import { emptyState, entityId, type EntityState } from './model.ts'
+import type { StateCache, Version } from './state-cache.ts'
 
-export interface Version { seqNo: number, primaryTerm: number }
 export interface Target { id: string, version: Version | undefined, next: EntityState }
 
 /** The stored state of a document read from the store (a new, empty one when there is none). */
@@ -16,41 +16,20 @@ export const versionOf = (v: Versioned | undefined): Version | undefined => v ==
  * Writes new states, each only if its document has not changed since it was read. Returns the ids that
  * changed meanwhile (to be read and merged again) and the new versions of the others; other failures throw.
  */
-export async function writeStates (store: EntitiesStore, targets: readonly Target[]): Promise<{ conflicts: Set<string>, written: Map<string, Version> }> {
-  const results = await store.write(targets.map(t => ({ id: t.id, doc: encodeDoc(t.next), ...(t.version === undefined ? {} : { version: t.version }) })))
+export async function writeStates (store: EntitiesStore, targets: readonly Target[]): Promise<{ conflicts: Set<string>, written: Map<string, { version: Version, size: number }> }> {
+  const docs = targets.map(t => encodeDoc(t.next))
+  const results = await store.write(targets.map((t, i) => ({ id: t.id, doc: docs[i] as string, ...(t.version === undefined ? {} : { version: t.version }) })))
   const conflicts = new Set<string>()
-  const written = new Map<string, Version>()
+  const written = new Map<string, { version: Version, size: number }>()
   const failures: string[] = []
   results.forEach((r, i) => {
     const id = (targets[i] as Target).id
-    if (r.ok) written.set(id, { seqNo: r.seqNo, primaryTerm: r.primaryTerm })
+    if (r.ok) written.set(id, { version: { seqNo: r.seqNo, primaryTerm: r.primaryTerm }, size: (docs[i] as string).length })
     else if (r.conflict) conflicts.add(id)
     else failures.push(`${r.status} ${r.reason}`)
   })
   if (failures.length > 0) throw new Error(`entity writes failed (${failures.length}): ${failures[0] ?? ''}`)
   return { conflicts, written }
-}
-
-/**
- * The states this process wrote last, with their versions, so that a busy entity is not read back before each
- * write. A state another process changed meanwhile fails its write (409) and is read again.
- */
-export class StateCache {
-  private readonly items = new Map<string, { state: EntityState, version: Version }>()
-
-  constructor (private readonly max: number) {}
-
-  /** Removes and returns an entry: while a write is in flight, nothing else uses it. */
-  take (id: string): { state: EntityState, version: Version } | undefined {
-    const hit = this.items.get(id)
-    if (hit !== undefined) this.items.delete(id)
-    return hit
-  }
-
-  put (id: string, state: EntityState, version: Version): void {
-    this.items.set(id, { state, version })
-    if (this.items.size > this.max) this.items.delete(this.items.keys().next().value as string)
-  }
 }
 
 export interface Change<D> { id: string, like: Pick<EntityState, 'tenant' | 'kind' | 'key'>, delta: D }
@@ -81,7 +60,7 @@ async function updateChunk<D> (store: EntitiesStore, changes: ReadonlyArray<Chan
       return { id: c.id, version: hit?.version ?? versionOf(current), next: combine(state, c.delta) }
     })
     const { conflicts, written } = await writeStates(store, targets)
-    if (cache !== undefined) for (const t of targets) { const v = written.get(t.id); if (v !== undefined) cache.put(t.id, t.next, v) }
+    if (cache !== undefined) for (const t of targets) { const w = written.get(t.id); if (w !== undefined) cache.put(t.id, { state: t.next, ...w }) }
     pending = pending.filter(c => conflicts.has(c.id))
   }
 }
