@@ -56,8 +56,10 @@ t.test('Redis at maxmemory (noeviction): ingest refuses with Retry-After, never 
 
   await t.test('without the API\'s memory bound: Redis itself refuses (503); the operator gives it room', async t => {
     const load = await fillThenDrain(t, redis, 'oom', { SILLAGE_QUEUE_MAX_MEMORY_PERCENT: '0' }, async () => {
-      // Full to the last byte, the worker could not even start (its start-up writes are refused too).
-      await redis.client.config('SET', 'maxmemory', String(2 * MAXMEMORY))
+      // Full to the last byte, the worker could not even start (its start-up writes are refused too). The room
+      // given is far more than the load fills while the worker starts: taking a job writes too, so a Redis full
+      // again before the worker's first job would leave it as stuck as before (the reason for the API's bound).
+      await redis.client.config('SET', 'maxmemory', String(16 * MAXMEMORY))
     })
     t.ok(load.answers.some(a => a.status === 503), '503 while Redis refused writes')
     await redis.client.config('SET', 'maxmemory', String(MAXMEMORY))
