@@ -1,5 +1,6 @@
 import { LEVELS, type Level } from '../events/schema.ts'
 import { DAY_MS, emptyState, KINDS, listEntry, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
+import { firstOf, type Occurrences } from './occurrences.ts'
 
 /**
  * An entity as stored in `<prefix>-entities` (mappings/entities-mappings.json). Lists are strings joined with
@@ -16,7 +17,7 @@ export interface EntityDoc {
   last_id: string
   /** Addresses: the key as an `ip`, so that they sort as Elasticsearch sorts addresses. */
   address?: string
-  /** Users: actions seen, and `action|first|firstId|last|lastId`. */
+  /** Users: actions seen, and their occurrences as `action|first|firstId|last|lastId|second|secondId|…` (stampEntry). */
   actions?: string[]
   stamps?: string[]
   /** Users: the first and last event time of each UTC day with activity. */
@@ -76,7 +77,7 @@ function parts (s: EntityState): { doc: EntityDoc, lists: Lists } {
   const user: EntityDoc = {
     ...doc,
     actions: [...s.actions.keys()],
-    stamps: [...s.actions].map(([a, v]) => `${a}|${v.f.t}|${v.f.id}|${v.l.t}|${v.l.id}`),
+    stamps: [...s.actions].map(([a, v]) => stampEntry(a, v)),
     active: [...active].sort((a, b) => a - b),
     devices_more: s.devices.more,
     ips_more: s.ips.more,
@@ -135,10 +136,27 @@ function cappedIn (values: readonly string[] | undefined, more: boolean | undefi
   return { items, more: more === true, entries }
 }
 
-/** A stamp list entry `action|first|firstId|last|lastId`. */
-export function parseStamp (v: string): { action: string, f: Stamp, l: Stamp } {
-  const [action, ft, fid, lt, lid] = v.split('|') as [string, string, string, string, string]
-  return { action, f: { t: Number(ft), id: fid }, l: { t: Number(lt), id: lid } }
+/**
+ * An action's entry in `stamps`: `action|first|firstId|last|lastId`, then the next first occurrences, each as
+ * `|time|id`. The last stays where entries written when only the first occurrence was kept have it: those read
+ * as a first stamp alone, and a worker of that version reads the first and last of these and writes back the
+ * two, which Occurrences takes as knowing no more. Splitting on `|` is safe: actions match
+ * `^[a-z][a-z0-9_]{0,63}$` and event ids `^[A-Za-z0-9][A-Za-z0-9._:@-]*$` (events/schema.ts) or are UUIDs.
+ */
+export function stampEntry (action: string, o: Occurrences): string {
+  const first = firstOf(o)
+  let entry = `${action}|${first.t}|${first.id}|${o.l.t}|${o.l.id}`
+  for (const s of o.f.slice(1)) entry += `|${s.t}|${s.id}`
+  return entry
+}
+
+/** An entry of `stamps` (stampEntry): the action and its occurrences. */
+export function parseStamp (v: string): { action: string } & Occurrences {
+  const p = v.split('|')
+  const stamp = (i: number): Stamp => ({ t: Number(p[i]), id: p[i + 1] as string })
+  const f = [stamp(1)]
+  for (let i = 5; i + 1 < p.length; i += 2) f.push(stamp(i))
+  return { action: p[0] as string, f, l: stamp(3) }
 }
 
 export function fromDoc (doc: EntityDoc): EntityState {

@@ -1,11 +1,13 @@
 import type { Level } from '../events/schema.ts'
 import { eventHash, type EntityEvent } from './entity-event.ts'
 import { addCapped, CAPS, DAY_MS, maxStamp, minStamp, MONEY_SCALE, widen, type Capped, type EntityState, type Stamp } from './model.ts'
+import { mergeOccurrences, once } from './occurrences.ts'
 
 /**
- * How entities change. The idempotent part (`addEvent`, `mergeStates`) is made of min, max and union only, so
- * an event applied twice or late changes nothing it should not. Sums (`totals`) are not idempotent: an event
- * adds to them once, and the entity's ledger says which events it holds (see `applyContributions`).
+ * How entities change. The idempotent part (`addEvent`, `mergeStates`) is made of min, max, union and the
+ * smallest few of a union only, so an event applied twice or late changes nothing it should not. Sums
+ * (`totals`) are not idempotent: an event adds to them once, and the entity's ledger says which events it holds
+ * (see `applyContributions`).
  */
 
 /** Successful sign-ins are what "last sign-in place" and travel are about. */
@@ -27,7 +29,7 @@ export function addEvent (s: EntityState, e: EntityEvent): void {
     return
   }
   const a = s.actions.get(e.action)
-  s.actions.set(e.action, a === undefined ? { f: stamp, l: stamp } : { f: minStamp(a.f, stamp), l: maxStamp(a.l, stamp) })
+  s.actions.set(e.action, a === undefined ? once(stamp) : mergeOccurrences(a, once(stamp)))
   const day = Math.floor(e.time / DAY_MS)
   s.days.set(day, widen(s.days.get(day), at))
   if (e.device !== undefined) addCapped(s.devices, e.device, at, CAPS.devices)
@@ -58,7 +60,7 @@ export function mergeStates (into: EntityState, from: EntityState): void {
   for (const [k, v] of from.countries) into.countries.set(k, widen(into.countries.get(k), v))
   for (const [k, v] of from.actions) {
     const a = into.actions.get(k)
-    into.actions.set(k, a === undefined ? v : { f: minStamp(a.f, v.f), l: maxStamp(a.l, v.l) })
+    into.actions.set(k, a === undefined ? v : mergeOccurrences(a, v))
   }
   for (const [k, v] of from.days) into.days.set(k, widen(into.days.get(k), v))
   mergeCapped(into.devices, from.devices, CAPS.devices)

@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from '../events/schema.ts'
+import type { Occurrences } from './occurrences.ts'
 
 /** What an entity is keyed by, within a tenant. */
 export const KINDS = ['user', 'device', 'ip'] as const
@@ -31,8 +32,8 @@ export interface Money { units: bigint, n: number }
 
 /**
  * One user's, device's or address's state. Everything but `totals` is a merge that is commutative and
- * idempotent (min, max, union): applying an event twice, or in any order, gives the same state. `totals` are
- * sums; `ledger` records which events they already hold (see merge.ts).
+ * idempotent (min, max, union, the smallest few of a union): applying an event twice, or in any order, gives the
+ * same state. `totals` are sums; `ledger` records which events they already hold (see merge.ts).
  */
 export interface EntityState {
   tenant: string
@@ -40,8 +41,8 @@ export interface EntityState {
   key: string
   first: Stamp
   last: Stamp
-  /** Users only: first and last occurrence of each action. */
-  actions: Map<string, { f: Stamp, l: Stamp }>
+  /** Users only: the first few occurrences and the last of each action (occurrences.ts). */
+  actions: Map<string, Occurrences>
   /** Users only: per UTC day (days since the epoch), the first and last event time. */
   days: Map<number, Span>
   countries: Map<string, Span>

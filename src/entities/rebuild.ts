@@ -6,6 +6,7 @@ import { eventsAlias } from '../store/events/index-names.ts'
 import { ENTITY_FIELDS, fromScanned } from './entity-event.ts'
 import { addEvent, addTotals, mergeStates } from './merge.ts'
 import { emptyState, entityId, type EntityState, type Kind } from './model.ts'
+import { rebuiltOccurrences } from './occurrences.ts'
 import { stateOf, versionOf, writeStates } from './entity-writes.ts'
 
 type Query = estypes.QueryDslQueryContainer
@@ -21,7 +22,8 @@ export interface RebuildReport { tenants: string[], entities: Record<Kind, numbe
  * Recomputes entities from the stored events, a group of keys at a time: the documents are read, the events
  * alias refreshed, the keys' events scanned and folded, and the result written only if no worker changed the
  * document in between (otherwise the group's changed keys are done again). Sums and the ledger come from the
- * events; the idempotent part is merged with what the document held. Safe while ingest runs.
+ * events; the idempotent part is merged with what the document held (the actions' first occurrences from the
+ * events on, see rebuiltOccurrences). Safe while ingest runs.
  */
 export async function rebuildEntities (es: Es, prefix: string, store: EntitiesStore, scanner: EventsScanner, options: RebuildOptions): Promise<RebuildReport> {
   const t0 = performance.now()
@@ -43,7 +45,10 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
             const fresh = built.get(key)
             if (fresh === undefined) return []
             const next = stateOf(current[i], fresh)
+            const stored = new Map(next.actions)
             mergeStates(next, fresh)
+            // The events say more than a merge keeps of an action's first occurrences (occurrences.ts).
+            for (const [action, o] of fresh.actions) next.actions.set(action, rebuiltOccurrences(stored.get(action), o))
             next.totals = fresh.totals
             next.ledger = fresh.ledger
             return [{ id: ids[i] as string, version: versionOf(current[i]), next }]

@@ -3,27 +3,29 @@ import type { EntitiesStore } from '../../store/events/entities-store.ts'
 import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
 import { parseStamp, type EntityDoc } from '../../entities/codec.ts'
 import { before, type Stamp } from '../../entities/model.ts'
+import { firstOf, nextAfter, type Occurrences } from '../../entities/occurrences.ts'
 import { FunnelCounter, type FunnelStep } from '../behaviour/funnel.ts'
 import { str } from '../behaviour/request.ts'
 import { entityQuery, userKey } from './entity-query.ts'
 import type { Source } from './source.ts'
 
-type Stamps = Map<string, { f: Stamp, l: Stamp }>
+type Stamps = ReadonlyMap<string, Occurrences>
 export interface Match { t: number, action: string }
 
 /**
- * A user's path through the funnel from the first and last occurrence of each action, or undefined when they
- * do not settle it. Step 1 starts at the first occurrence of its actions. The next step's match is the first
- * occurrence of its actions after the previous match: known when an action's first occurrence is after it,
- * absent when its last occurrence is not after it; an action that occurred both before and after the previous
- * match leaves the time of its next occurrence unknown, and the user is then left to the scan.
+ * A user's path through the funnel from the first few and the last occurrence of each action, or undefined
+ * when they do not settle it; the path is then the FunnelCounter's over the user's events. Step 1 starts at
+ * the first occurrence of its actions. The next step's match is the first occurrence of any of its actions
+ * after the previous match: known when a kept first occurrence is after it, absent when the last is not; an
+ * action whose kept occurrences are all at or before the previous match while its last is after leaves the
+ * time of its next one unknown, and the user is then left to the scan.
  */
 export function decideFunnel (stamps: Stamps, steps: ReadonlyArray<readonly string[]>, windowMs: number): Match[] | undefined {
   let prev: Stamp | undefined
   let prevAction = ''
   for (const a of steps[0] ?? []) {
     const s = stamps.get(a)
-    if (s !== undefined && (prev === undefined || before(s.f, prev))) { prev = s.f; prevAction = a }
+    if (s !== undefined && (prev === undefined || before(firstOf(s), prev))) { prev = firstOf(s); prevAction = a }
   }
   if (prev === undefined) return []
   const start = prev.t
@@ -34,11 +36,9 @@ export function decideFunnel (stamps: Stamps, steps: ReadonlyArray<readonly stri
     for (const a of step) {
       const s = stamps.get(a)
       if (s === undefined) continue
-      if (before(prev, s.f)) {
-        if (next === undefined || before(s.f, next)) { next = s.f; action = a }
-      } else if (before(prev, s.l)) {
-        return undefined
-      }
+      const n = nextAfter(s, prev)
+      if (n === 'unknown') return undefined
+      if (n !== 'none' && (next === undefined || before(n, next))) { next = n; action = a }
     }
     if (next === undefined || next.t - start > windowMs) return path
     path.push({ t: next.t, action })
@@ -50,8 +50,8 @@ export function decideFunnel (stamps: Stamps, steps: ReadonlyArray<readonly stri
 const USERS_PER_SCAN = 10_000
 
 /**
- * The funnel of every user of the caller's tenant, from the entity store: users whose first and last
- * occurrences settle their path are counted from them; the others' events are scanned, exactly as the scan
+ * The funnel of every user of the caller's tenant, from the entity store: users whose kept occurrences
+ * settle their path are counted from them; the others' events are scanned, exactly as the scan
  * would, with the same counter. Same answer as the scan over the whole history.
  */
 export async function funnelFromEntities (store: EntitiesStore, scanner: EventsScanner, scope: ReadScope, steps: ReadonlyArray<readonly string[]>, windowMs: number, limit: number): Promise<{ steps: FunnelStep[], bounds: Bounds & { source: Source } }> {
@@ -59,7 +59,7 @@ export async function funnelFromEntities (store: EntitiesStore, scanner: EventsS
   const undecided = new Map<string, string[]>()
   const entities = await store.walk(entityQuery(scope, 'user', { terms: { actions: [...new Set(steps[0])] } }), ['tenant', 'key', 'stamps'], docs => {
     for (const d of docs as Array<Pick<EntityDoc, 'tenant' | 'key' | 'stamps'>>) {
-      const stamps: Stamps = new Map()
+      const stamps = new Map<string, Occurrences>()
       for (const v of d.stamps ?? []) {
         const p = parseStamp(v)
         stamps.set(p.action, p)

@@ -4,6 +4,7 @@ import { maskValue } from '../../auth/masking.ts'
 import { NotFoundError, ValidationError } from '../../errors.ts'
 import { fromDoc, type EntityDoc } from '../../entities/codec.ts'
 import { entityId, MONEY_SCALE, type Span } from '../../entities/model.ts'
+import { firstOf } from '../../entities/occurrences.ts'
 import { LEVELS } from '../../events/schema.ts'
 import type { EntitySource } from './source.ts'
 
@@ -65,7 +66,7 @@ export class ProfileService {
       events: s.totals.events,
       activeDays: s.days.size,
       byLevel: Object.fromEntries(LEVELS.filter(l => s.totals.levels[l] > 0).map(l => [l, s.totals.levels[l]])),
-      actions: [...s.actions].sort((a, b) => a[1].f.t - b[1].f.t || (a[0] < b[0] ? -1 : 1)).map(([action, v]) => ({ action, first: iso(v.f.t), last: iso(v.l.t) })),
+      actions: [...s.actions].sort((a, b) => firstOf(a[1]).t - firstOf(b[1]).t || (a[0] < b[0] ? -1 : 1)).map(([action, v]) => ({ action, first: iso(firstOf(v).t), last: iso(v.l.t) })),
       countries: [...s.countries].sort((a, b) => a[1].f - b[1].f).map(([country, v]) => ({ country, ...seen(v) })),
       devices: { items: devices.map(([id, v], i) => ({ id, ...seen(v), ...users(i) })), more: s.devices.more },
       ips: { items: ips.map(([v, span], i) => ({ ip: ip(v), ...seen(span), ...users(devices.length + i) })), more: s.ips.more },

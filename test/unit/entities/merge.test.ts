@@ -4,6 +4,7 @@ import { canonicalIp, type EntityEvent } from '../../../src/entities/entity-even
 import { addEvent, addTotals, applyContributions, contributionOf, mergeStates } from '../../../src/entities/merge.ts'
 import { addCapped, emptyState, type Capped, type EntityState, type Kind } from '../../../src/entities/model.ts'
 import { fromDoc, toDoc } from '../../../src/entities/codec.ts'
+import { FIRST_STAMPS } from '../../../src/entities/occurrences.ts'
 
 const H = 3_600_000
 const NOW = Date.UTC(2026, 5, 1)
@@ -108,4 +109,36 @@ t.test('addresses in the form Elasticsearch gives them', async t => {
   t.equal(canonicalIp('2001:db8:0:1:1:1:1:1'), '2001:db8:0:1:1:1:1:1')
   t.equal(canonicalIp('::1'), '::1')
   t.equal(canonicalIp('fe80::'), 'fe80::')
+})
+
+t.test('each action keeps its first FIRST_STAMPS distinct stamps and its last, whatever the order, repetitions and merges', async t => {
+  // Events of one user with times in a short range (ties ordered by id); an id is one event, whatever its repeats.
+  const event = fc.record({ t: fc.integer({ min: 0, max: 8 }), action: fc.constantFrom('login', 'deposit', 'bet_placed') })
+  await fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 24 }), fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (raw, rolls) => {
+    const events = raw.map((x, i) => ev(i, { user: 'u', id: `e-${String(i).padStart(2, '0')}`, time: x.t, action: x.action }))
+    let r = 0
+    const roll = (n: number): number => (rolls[r++ % rolls.length] as number) % n
+    // Every event at least once, some again, shuffled, folded into states merged along a random tree.
+    const all = [...events, ...events.filter(() => roll(3) === 0)]
+    for (let i = all.length - 1; i > 0; i--) { const j = roll(i + 1); [all[i], all[j]] = [all[j] as EntityEvent, all[i] as EntityEvent] }
+    const tree = (list: EntityEvent[]): EntityState => {
+      if (list.length <= 2) { const s = emptyState('t', 'user', 'u'); for (const e of list) addEvent(s, e); return s }
+      const cut = 1 + roll(list.length - 1)
+      const [a, b] = [tree(list.slice(0, cut)), tree(list.slice(cut))]
+      const [into, from] = roll(2) === 0 ? [a, b] : [b, a]
+      mergeStates(into, from)
+      return into
+    }
+    const s = tree(all)
+    for (const action of new Set(events.map(e => e.action))) {
+      const mine = events.filter(e => e.action === action).map(e => ({ t: e.time, id: e.id })).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1))
+      const expected = { f: mine.slice(0, FIRST_STAMPS), l: mine.at(-1) }
+      if (JSON.stringify(s.actions.get(action)) !== JSON.stringify(expected)) return false
+      if (JSON.stringify(fromDoc(toDoc(s)).actions.get(action)) !== JSON.stringify(expected)) return false
+    }
+    return s.actions.size === new Set(events.map(e => e.action)).size
+  }), { numRuns: 500 })
+  t.equal(FIRST_STAMPS, 4)
+  const s = fold('user', 'u-0', [0, 3, 6, 9, 12, 15].map(i => ev(i, { user: 'u-0', action: 'login' })))
+  t.same(s.actions.get('login'), { f: [15, 12, 9, 6].map(i => ({ t: NOW - i * H, id: `e-${i}` })), l: { t: NOW, id: 'e-0' } }, 'the four earliest and the latest')
 })
