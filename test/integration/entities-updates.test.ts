@@ -99,3 +99,22 @@ t.test('late and new events after the rebuild', async t => {
   await store.refresh()
   t.same(await snapshot(stack), before)
 })
+
+t.test('a document written when only the first occurrence of each action was kept', async t => {
+  const before = await snapshot(stack)
+  const user = 'en-9'
+  const id = entityId('brand-a', 'user', user)
+  const [doc] = await store.read([id])
+  const stamps = doc?.source.stamps as string[]
+  t.ok(stamps.some(v => v.split('|').length > 5), `${user} has actions that occurred more than once`)
+  const firstOnly = stamps.map(v => v.split('|').slice(0, 5).join('|')).sort()
+  await stack.es.index({ index: store.index, id, document: { ...doc?.source, stamps: firstOnly }, refresh: true })
+  // Some of its events again: they are not taken for its second, third or fourth occurrences, which may lie between.
+  await post(stack, events.filter(e => e.user === user).filter((_, i) => i % 2 === 1), KEYS.aIngest)
+  await settled(stack)
+  const [replayed] = await store.read([id])
+  t.same([...replayed?.source.stamps as string[]].sort(), firstOnly, 'the first and last only, as before the replay')
+  await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS, tenant: 'brand-a' })
+  await store.refresh()
+  t.same(await snapshot(stack), before, 'the rebuild brings the first occurrences back')
+})

@@ -1,14 +1,28 @@
 import t, { type Test } from 'tap'
 import geoip from 'geoip-lite'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
-import { DAY, plantedEvents, post, settled, travelEvents, type Ev } from '../helpers/entities-data.ts'
+import { bodyOf, DAY, H, plantedEvents, post, settled, travelEvents, type Ev } from '../helpers/entities-data.ts'
 import { EntitiesStore } from '../../src/store/events/entities-store.ts'
+import { decideFunnel } from '../../src/analytics/entities/funnel-entities.ts'
+import { parseStamp, type EntityDoc } from '../../src/entities/codec.ts'
+import { entityId } from '../../src/entities/model.ts'
 
 // The entity store answers what the scan answers, on planted data, through the HTTP API.
 const now = Date.now()
 const events = plantedEvents(now)
 const travel = travelEvents(now)
 const others = plantedEvents(now - 3 * DAY).filter((_, i) => i % 5 === 0).map(e => ({ ...e, id: `o-${e.id}` }))
+/**
+ * Tenant brand-b: il-1's deposits come before and after its sign-in, which the first and last deposit alone
+ * cannot settle and the first few do; il-2 deposits four times before signing in and once after, which they
+ * cannot settle either; il-3 goes in order.
+ */
+const at = (user: string, hours: number[], action: string): Ev[] => hours.map(h => ({ id: `${user}-${action}-${h}`, user, time: now - 2 * DAY + h * H, action, outcome: 'success', ip: '81.2.69.142', tenant: 'brand-b' }))
+const interleaved = [
+  ...at('il-1', [0, 2, 3], 'deposit'), ...at('il-1', [1, 5], 'login'), ...at('il-1', [4, 6], 'bet_placed'),
+  ...at('il-2', [0, 1, 2, 3, 5], 'deposit'), ...at('il-2', [4], 'login'), ...at('il-2', [6], 'bet_placed'),
+  ...at('il-3', [0], 'login'), ...at('il-3', [1], 'deposit'), ...at('il-3', [2], 'bet_placed')
+]
 let stack: Stack
 
 t.before(async () => {
@@ -16,7 +30,9 @@ t.before(async () => {
   await post(stack, [...events, ...travel], KEYS.aIngest)
   // Another tenant with the same user ids, devices and addresses: tenant keys never see it.
   await post(stack, others)
-  const total = events.length + travel.length + others.length
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: interleaved.map(e => ({ ...bodyOf(e), audit: { tenant: e.tenant } })) } })
+  if (res.statusCode !== 202) throw new Error(res.body)
+  const total = events.length + travel.length + others.length + interleaved.length
   if (await stack.waitForCount(total) !== total) throw new Error('seed not indexed')
   await settled(stack)
 })
@@ -51,6 +67,21 @@ t.test('funnels: the same users, conversions and exact medians', async t => {
     t.ok(scan.steps[1].users > 0, `${JSON.stringify(c.steps)} ${c.window}: ${scan.steps.map((s: Json) => s.users).join(' → ')}`)
     t.same(store, scan)
   }
+})
+
+t.test('funnels: a step action before and after the previous step is settled from its first occurrences', async t => {
+  const steps = [['login'], ['deposit'], ['bet_placed']]
+  const [scan, store] = await both(t, '/v1/behaviour/funnel', { steps }, KEYS.bRead)
+  t.same(scan.steps.map((s: Json) => s.users), [3, 3, 3])
+  t.same(store, scan)
+  // The walk reads the three users; only il-2's events are scanned, not il-1's.
+  const bounds = (await call('/v1/behaviour/funnel', { steps, source: 'entities' }, KEYS.bRead)).bounds
+  t.equal(bounds.scanned, 3 + interleaved.filter(e => e.user === 'il-2').length, 'three entities and il-2\'s 7 events')
+  const [doc] = await new EntitiesStore(stack.es, stack.config.indexPrefix).read([entityId('brand-b', 'user', 'il-1')])
+  const kept = new Map(((doc?.source as unknown as EntityDoc).stamps ?? []).map(v => { const p = parseStamp(v); return [p.action, p] }))
+  t.same(decideFunnel(kept, steps, 7 * DAY), [{ t: now - 2 * DAY + H, action: 'login' }, { t: now - 2 * DAY + 2 * H, action: 'deposit' }, { t: now - 2 * DAY + 4 * H, action: 'bet_placed' }])
+  const firstOnly = new Map([...kept].map(([a, o]) => [a, { f: o.f.slice(0, 1), l: o.l }]))
+  t.equal(decideFunnel(firstOnly, steps, 7 * DAY), undefined, 'the first and last deposit alone leave il-1 to the scan')
 })
 
 t.test('cohorts: the same table in zones with half-hour offsets and daylight saving', async t => {
