@@ -57,10 +57,13 @@ const USERS_PER_SCAN = 10_000
 export async function funnelFromEntities (store: EntitiesStore, scanner: EventsScanner, scope: ReadScope, steps: ReadonlyArray<readonly string[]>, windowMs: number, limit: number): Promise<{ steps: FunnelStep[], bounds: Bounds & { source: Source } }> {
   const counter = new FunnelCounter(steps, windowMs)
   const undecided = new Map<string, string[]>()
+  const actions = new Set(steps.flat())
   const entities = await store.walk(entityQuery(scope, 'user', { terms: { actions: [...new Set(steps[0])] } }), ['tenant', 'key', 'stamps'], docs => {
     for (const d of docs as Array<Pick<EntityDoc, 'tenant' | 'key' | 'stamps'>>) {
       const stamps = new Map<string, Occurrences>()
       for (const v of d.stamps ?? []) {
+        // Only the steps' actions are parsed: an entry starts with its action.
+        if (!actions.has(v.slice(0, v.indexOf('|')))) continue
         const p = parseStamp(v)
         stamps.set(p.action, p)
       }
@@ -75,13 +78,12 @@ export async function funnelFromEntities (store: EntitiesStore, scanner: EventsS
       }
     }
   })
-  const actions = [...new Set(steps.flat())]
   let scanned = 0
   let truncated = false
   for (const [tenant, users] of undecided) {
     for (let i = 0; i < users.length && !truncated; i += USERS_PER_SCAN) {
       const b = await scanner.scan({
-        query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { terms: { 'event.action': actions } }, { terms: { 'user.id': users.slice(i, i + USERS_PER_SCAN) } }] } },
+        query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { terms: { 'event.action': [...actions] } }, { terms: { 'user.id': users.slice(i, i + USERS_PER_SCAN) } }] } },
         keys: ['user.id'], fields: ['event.action'], limit: limit - scanned
       }, events => {
         for (const e of events) counter.push(userKey(tenant, e.keys[0] ?? ''), e.time, str(e.fields['event.action']) ?? '')
