@@ -2,11 +2,11 @@ import { before, maxStamp, minStamp, type Stamp } from './model.ts'
 
 /**
  * How many first occurrences of each action a user keeps. A funnel is settled from them unless an action of a
- * step occurred this many times or more at or before the previous step's match and again after it; each one kept costs
- * its time and event id (about 27 characters) in the document. On the entity benchmark's events (18 actions in
- * random order, 20 events per user), the users its two funnels leave to the scan fall from 18 % and 15 % with
- * one to 0.3 % and none with four, for 280 more characters per user (7 %); eight would settle the last 0.3 %
- * for 12 characters more (scripts/bench/entity-stamps.ts).
+ * step occurred this many times or more at or before the previous step's match and again after it; each one
+ * kept costs its time and event id (about 27 characters) in the document. On the entity benchmark's events (18
+ * actions in random order, 20 events per user), the users its two funnels leave to the scan fall from 18 % and
+ * 15 % with one to 0.3 % and none with four, for 280 more characters per user (7 %); eight would settle the
+ * last 0.3 % for 12 characters more (scripts/bench/entity-stamps.ts).
  */
 export const FIRST_STAMPS = 4
 
@@ -44,9 +44,11 @@ export function mergeOccurrences (a: Occurrences, b: Occurrences): Occurrences {
   while (f.length < FIRST_STAMPS) {
     const x = a.f[i]
     const y = b.f[j]
-    let next: Stamp
     if (x === undefined && y === undefined) break
-    if (y === undefined || (x !== undefined && before(x, y))) { next = x as Stamp; i++ } else if (x === undefined || before(y, x)) { next = y; j++ } else { next = x; i++; j++ }
+    // The smaller of the two heads; a stamp both hold (the same event) once.
+    const next = y === undefined || (x !== undefined && !before(y, x)) ? x as Stamp : y
+    if (x !== undefined && sameStamp(next, x)) i++
+    if (y !== undefined && sameStamp(next, y)) j++
     if (known !== undefined && before(known, next)) break
     f.push(next)
   }
