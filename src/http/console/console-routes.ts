@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { loadConsoleFiles, type ConsoleFile } from './console-files.ts'
+import { encoded, loadConsoleFiles, type ConsoleFile } from './console-files.ts'
 
 /**
  * The console talks to this origin only and runs no inline code: anything injected into a page can neither
@@ -21,19 +21,18 @@ const SECURITY_HEADERS = {
 
 function send (request: FastifyRequest, reply: FastifyReply, file: ConsoleFile): FastifyReply {
   const accepts = String(request.headers['accept-encoding'] ?? '')
-  const [encoding, body] = file.br !== undefined && /\bbr\b/.test(accepts)
-    ? ['br', file.br]
-    : file.gzip !== undefined && /\bgzip\b/.test(accepts) ? ['gzip', file.gzip] : [undefined, file.body]
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : undefined
+  const compressed = encoding === undefined ? undefined : encoded(file, encoding)
   reply.headers(SECURITY_HEADERS)
     .header('content-type', file.type)
     .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
     .header('vary', 'accept-encoding')
-  if (encoding !== undefined) reply.header('content-encoding', encoding)
-  return reply.send(body)
+  if (compressed === undefined) return reply.send(file.body)
+  return reply.header('content-encoding', encoding).send(compressed)
 }
 
 /**
- * Serves the built console at /console/ (files from memory, compressed once at start); any other path below it
+ * Serves the built console at /console/ (files from memory, each compressed once, when first asked for); any other path below it
  * is a view of the single-page app and gets index.html. Without a build, /console/ says how to make one.
  */
 export function installConsole (app: FastifyInstance, dir: string): void {
