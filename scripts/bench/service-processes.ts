@@ -37,7 +37,10 @@ export function benchNodeArgs (): string[] {
   return [...profile, ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(a => a !== '')]
 }
 
+/** Node's arguments for the API or the worker: its production options, the benchmark's, and its entry in the build. */
+export const serviceArgs = (role: Role): string[] => [...NODE_OPTIONS[role], ...benchNodeArgs(), ENTRIES[role]]
+
 /** Starts the API or the worker from the build with its production options, and the benchmark's environment on top of this one. */
 export function startService (role: Role, env: Record<string, string>, stdio: StdioOptions): ChildProcess {
-  return spawn(process.execPath, [...NODE_OPTIONS[role], ...benchNodeArgs(), ENTRIES[role]], { cwd: ROOT, env: { ...process.env, ...env }, stdio })
+  return spawn(process.execPath, serviceArgs(role), { cwd: ROOT, env: { ...process.env, ...env }, stdio })
 }

@@ -28,7 +28,7 @@ import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { readOutcome } from '../../test/helpers/fault-invariant.ts'
 import { esCpuMeter, processCpuMs } from './cpu.ts'
 import { rssMb, v8Memory } from './process-memory.ts'
-import { benchNodeArgs, buildService, NODE_OPTIONS, startService, type Role } from './service-processes.ts'
+import { buildService, serviceArgs, startService, type Role } from './service-processes.ts'
 import { emptyTally, Recent, startIngest, startLagProbe, startQueries, type Tally } from './soak-load.ts'
 import { checkLines, judge, mean, TABLE_HEAD, tableLine, windows, type Check, type MinuteRow } from './soak-verdict.ts'
 
@@ -112,7 +112,7 @@ try {
   console.log(`Soak, ${new Date().toISOString()}: ${MINUTES} min, ${RATE} events/s in batches of ${BATCH}, ${QPS} reads/s; ` +
     `${cpus().length} cores (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB; Elasticsearch ${caps.version}; prefix ${prefix}` +
     `; service settings from the environment: ${Object.keys(process.env).filter(k => (k.startsWith('SILLAGE_') || k.startsWith('MALLOC_')) && !/KEY|SECRET|PASSWORD|TOKEN/.test(k)).map(k => `${k}=${process.env[k]}`).join(' ') || 'defaults'}` +
-    `; node ${process.version}, compiled build: API ${[...NODE_OPTIONS.api, ...benchNodeArgs(), 'dist/server.js'].join(' ')}, worker ${[...NODE_OPTIONS.worker, ...benchNodeArgs(), 'dist/worker.js'].join(' ')}`)
+    `; node ${process.version}, compiled build: API ${serviceArgs('api').join(' ')}, worker ${serviceArgs('worker').join(' ')}`)
   await buildService()
   api = start('api')
   worker = start('worker')

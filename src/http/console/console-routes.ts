@@ -32,8 +32,9 @@ function send (request: FastifyRequest, reply: FastifyReply, file: ConsoleFile):
 }
 
 /**
- * Serves the built console at /console/ (files from memory, each compressed once, when first asked for); any other path below it
- * is a view of the single-page app and gets index.html. Without a build, /console/ says how to make one.
+ * Serves the built console at /console/ (files from memory, each compressed once, when first asked for); any
+ * other path below it is a view of the single-page app and gets index.html. Without a build, /console/ says how
+ * to make one.
  */
 export function installConsole (app: FastifyInstance, dir: string): void {
   const files = existsSync(dir) ? loadConsoleFiles(dir) : new Map<string, ConsoleFile>()
