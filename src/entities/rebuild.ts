@@ -3,6 +3,7 @@ import type { Es } from '../store/elasticsearch.ts'
 import type { EntitiesStore } from '../store/events/entities-store.ts'
 import type { EventsScanner } from '../store/events/events-scan.ts'
 import { eventsAlias } from '../store/events/index-names.ts'
+import { WHOLE } from '../store/search-pages.ts'
 import { ENTITY_FIELDS, fromScanned } from './entity-event.ts'
 import { addEvent, addTotals, mergeStates } from './merge.ts'
 import { emptyState, entityId, type EntityState, type Kind } from './model.ts'
@@ -102,7 +103,7 @@ async function * keyGroups (es: Es, prefix: string, tenant: string | undefined, 
   let events = 0
   for (;;) {
     const r = await es.search({
-      index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query,
+      index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false, query,
       aggs: { k: { composite: { size: GROUP_KEYS, sources: [{ k: { terms: { field } } }], ...(after === undefined ? {} : { after }) } } }
     })
     const agg = r.aggregations?.k as estypes.AggregationsCompositeAggregate | undefined

@@ -11,6 +11,14 @@ import type { Es } from './elasticsearch.ts'
 
 type Cursor = estypes.SortResults
 
+/**
+ * For reads whose answer stands for every matching event (counts, groups, scans, exports, rule and rebuild
+ * reads): a shard that fails (a lost node held its only copy, a circuit breaker, a partition mapped otherwise)
+ * refuses the whole request, so the caller gets an error to retry rather than a 200 that silently lacks that
+ * shard's events. Searches a person pages through answer instead, and say `partial`.
+ */
+export const WHOLE = { allow_partial_search_results: false } as const
+
 /** A point in time held across requests: each response may carry a newer id, which the next request uses. */
 export interface PointInTime { id: string, keepAlive: string }
 

@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
+import { WHOLE } from '../search-pages.ts'
 
 /** A stored document of an event: where it is, under which `_id`, and what it holds. */
 export interface StoredCopy { index: string, id: string, source: Record<string, unknown> }
@@ -29,6 +30,7 @@ export async function findCopies (es: Es, prefix: string, refs: ReadonlyArray<{ 
       index: eventsAlias(prefix),
       ignore_unavailable: true,
       allow_no_indices: true,
+      ...WHOLE,
       // Room for a second copy of each (stored twice by an earlier version): any copy will do.
       size: Math.min(MAX_WINDOW, part.length * 2),
       track_total_hits: false,

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
 import { eventsAlias } from './index-names.ts'
+import { WHOLE } from '../search-pages.ts'
 
 export interface AnalyticsQuery {
   query: estypes.QueryDslQueryContainer
@@ -28,6 +29,7 @@ export class EventsAggregator {
       // An empty store (no partition yet) answers with nothing rather than an error.
       ignore_unavailable: true,
       allow_no_indices: true,
+      ...WHOLE,
       query: q.query,
       size: q.size ?? 0,
       track_total_hits: true,

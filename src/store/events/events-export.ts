@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { splitHits } from './raw-hits.ts'
-import { afterPages, pageRequest, type AfterPage } from '../search-pages.ts'
+import { afterPages, pageRequest, WHOLE, type AfterPage } from '../search-pages.ts'
 
 /**
  * Exports read far more slowly than searches when the client (or the PDF writer) is slow: the point in time
@@ -56,20 +56,20 @@ export class ExportSnapshot {
   constructor (private readonly es: Es, private pit: string) {}
 
   async count (query: estypes.QueryDslQueryContainer): Promise<number> {
-    const r = await this.es.search({ pit: this.keep(), query, size: 0, track_total_hits: true })
+    const r = await this.es.search({ pit: this.keep(), ...WHOLE, query, size: 0, track_total_hits: true })
     this.pit = r.pit_id ?? this.pit
     return typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
   }
 
   async aggregate (query: estypes.QueryDslQueryContainer, aggs: Record<string, estypes.AggregationsAggregationContainer>): Promise<Record<string, estypes.AggregationsAggregate>> {
-    const r = await this.es.search({ pit: this.keep(), query, size: 0, track_total_hits: false, aggs })
+    const r = await this.es.search({ pit: this.keep(), ...WHOLE, query, size: 0, track_total_hits: false, aggs })
     this.pit = r.pit_id ?? this.pit
     return r.aggregations ?? {}
   }
 
   /** First and last event time under a query, and how many events; undefined when none matches. */
   async timeBounds (query: estypes.QueryDslQueryContainer): Promise<{ min: number, max: number, count: number } | undefined> {
-    const r = await this.es.search({ pit: this.keep(), query, size: 0, track_total_hits: true, aggs: { min: { min: { field: '@timestamp' } }, max: { max: { field: '@timestamp' } } } })
+    const r = await this.es.search({ pit: this.keep(), ...WHOLE, query, size: 0, track_total_hits: true, aggs: { min: { min: { field: '@timestamp' } }, max: { max: { field: '@timestamp' } } } })
     this.pit = r.pit_id ?? this.pit
     const value = (name: string): number | null | undefined => (r.aggregations?.[name] as { value?: number | null } | undefined)?.value
     const min = value('min')
@@ -121,7 +121,7 @@ export class ExportSnapshot {
     const walk = bounds === undefined || order === undefined ? undefined : new TimeWindows(order, bounds, size)
     const fetch = async (after: estypes.SortResults | undefined): Promise<AfterPage<T>> => {
       const page = await fetchPage(pageRequest({
-        query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false,
+        query: walk === undefined ? opts.query : { bool: { filter: [opts.query, walk.range()] } }, sort: opts.sort, size, track_total_hits: false, ...WHOLE,
         ...(opts.source === undefined ? {} : { _source: { includes: [...opts.source] } })
       }, after, { id: this.pit, keepAlive: EXPORT_KEEP_ALIVE }))
       this.pit = page.pitId ?? this.pit

@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { PIT_KEEP_ALIVE } from './events-read.ts'
-import { searchPages, type PointInTime } from '../search-pages.ts'
+import { searchPages, WHOLE, type PointInTime } from '../search-pages.ts'
 
 type Query = estypes.QueryDslQueryContainer
 type Agg = estypes.AggregationsAggregationContainer
@@ -110,7 +110,7 @@ export class EventsScanner {
 
   private async plan (pit: Pit, query: Query, field: string, after: string | undefined): Promise<{ keys: Array<{ key: string, count: number }>, more: boolean }> {
     const r = await this.es.search({
-      pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false,
+      pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false, ...WHOLE,
       query: after === undefined ? query : { bool: { filter: [query, { range: { [field]: { gt: after } } }] } },
       aggs: { k: { terms: { field, size: PLAN_KEYS, order: { _key: 'asc' } } } }
     })
@@ -130,7 +130,7 @@ export class EventsScanner {
     ]
     let scanned = 0
     const request = {
-      query, sort, size: pageSize, track_total_hits: false,
+      query, sort, size: pageSize, track_total_hits: false, ...WHOLE,
       // Doc values only: loading stored fields (even just _id) would cost more than the whole query.
       _source: false, stored_fields: '_none_', docvalue_fields: [...opts.fields]
     }
@@ -155,7 +155,7 @@ export class EventsScanner {
     for (;;) {
       const size = Math.min(COMPOSITE_PAGE, remaining - scanned + 1)
       const r = await this.es.search({
-        pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false, query,
+        pit: { id: pit.id, keep_alive: pit.keepAlive }, size: 0, track_total_hits: false, ...WHOLE, query,
         aggs: { c: { composite: { size, sources: opts.sources, ...(after === undefined ? {} : { after }) }, ...(opts.aggs === undefined ? {} : { aggs: opts.aggs }) } }
       })
       pit.id = r.pit_id ?? pit.id
@@ -174,7 +174,7 @@ export class EventsScanner {
 
   /** One aggregation request over the filtered events. */
   async aggregate (query: Query, aggs: Record<string, Agg>): Promise<Record<string, estypes.AggregationsAggregate>> {
-    const r = await this.es.search({ index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query, aggs })
+    const r = await this.es.search({ index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false, query, aggs })
     return r.aggregations ?? {}
   }
 
@@ -184,10 +184,11 @@ export class EventsScanner {
    */
   async samples (requests: Array<{ query: Query, size: number, collapse?: string }>, fields: readonly string[]): Promise<Array<Array<{ id: string, time: number, fields: Record<string, unknown> }>>> {
     if (requests.length === 0) return []
-    const index = eventsAlias(this.prefix)
+    // Elasticsearch takes allow_partial_search_results in a header, which the client's types leave out.
+    const header = { index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE } as estypes.MsearchMultisearchHeader
     const r = await this.es.msearch<Record<string, unknown>>({
-      searches: requests.flatMap(q => [
-        { index, ignore_unavailable: true, allow_no_indices: true },
+      searches: requests.flatMap((q): estypes.MsearchRequestItem[] => [
+        header,
         { query: q.query, size: q.size, sort: [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }], track_total_hits: false, _source: false, stored_fields: '_none_', docvalue_fields: [...fields], ...(q.collapse === undefined ? {} : { collapse: { field: q.collapse } }) }
       ])
     })

@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
+import { WHOLE } from '../search-pages.ts'
 
 type Query = estypes.QueryDslQueryContainer
 
@@ -34,7 +35,7 @@ export class WatchReads {
     for (;;) {
       const size = Math.min(PAGE, o.cap - keys.length + 1)
       const r = await this.es.search({
-        index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query,
+        index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false, query,
         aggs: {
           k: {
             composite: { size, sources: o.fields.map((f, i) => ({ [`f${i}`]: { terms: { field: f } } })), ...(after === undefined ? {} : { after }) },
@@ -75,7 +76,7 @@ export class WatchReads {
         filters[`k${j}`] = { bool: { filter: [{ term: { 'user.id': p.user } }, { exists: { field } }, span(p)] } }
       })
       const r = await this.es.search({
-        index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, size: 0, track_total_hits: false, query: base,
+        index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false, query: base,
         aggs: { h: { filters: { filters }, aggs: { values: { terms: { field, size: KNOWN_VALUES } } } } }
       })
       const b = (r.aggregations?.h as { buckets?: Record<string, { doc_count: number, values: { buckets: Array<{ key: string | number }> } }> } | undefined)?.buckets ?? {}

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { bulkCreate, type BulkDoc } from '../bulk.ts'
-import { searchPages } from '../search-pages.ts'
+import { searchPages, WHOLE } from '../search-pages.ts'
 import { eventsAlias } from '../events/index-names.ts'
 import { eventKey } from '../events/event-key.ts'
 import { eventDocId, eventIdOfDoc } from '../events/event-doc-id.ts'
@@ -279,9 +279,11 @@ export class IntegrityStore {
       size: pageSize,
       _source: false,
       query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { range: { 'event.ingested': ingested } }] } },
-      sort: [{ _shard_doc: 'asc' as const }]
+      sort: [{ _shard_doc: 'asc' as const }],
+      ...WHOLE
     }
-    const openPit = { index: eventsAlias(this.prefix), keep_alive: '2m', ignore_unavailable: true }
+    // A partition missing from the walk would read as events deleted: a shard that cannot answer refuses it.
+    const openPit = { index: eventsAlias(this.prefix), keep_alive: '2m', ignore_unavailable: true, ...WHOLE }
     for await (const hits of searchPages(this.es, request, { openPit })) yield hits.map(h => ({ id: eventIdOfDoc(h._id as string), index: h._index }))
   }
 

@@ -1,0 +1,80 @@
+import t from 'tap'
+import type { estypes } from '@elastic/elasticsearch'
+import { loadConfig } from '../../src/config/config.ts'
+import { createEs } from '../../src/store/elasticsearch.ts'
+import { detectCapabilities } from '../../src/store/capabilities.ts'
+import { installTemplates } from '../../src/store/templates.ts'
+import { eventsAlias } from '../../src/store/events/index-names.ts'
+import { EventsAggregator } from '../../src/store/events/events-aggregate.ts'
+import { EventsScanner } from '../../src/store/events/events-scan.ts'
+import { EventsExportReader } from '../../src/store/events/events-export.ts'
+import { cleanup, testEnv } from '../helpers/stack.ts'
+
+// Counts, groups, scans and exports stand for every matching event: when one partition's shard fails, they must
+// fail too, never answer 200 without that partition's events. Here one partition maps `source.ip` as a keyword
+// (as a partition made under another mapping would), so a query on an address that is not one fails on the
+// other partition's shard alone.
+const config = loadConfig(testEnv())
+const es = createEs(config.elasticsearchUrl)
+const prefix = config.indexPrefix
+const alias = eventsAlias(prefix)
+const failsOnIpShards: estypes.QueryDslQueryContainer = { bool: { should: [{ term: { 'source.ip': 'not-an-address' } }, { exists: { field: 'event.id' } }], minimum_should_match: 1 } }
+const all: estypes.QueryDslQueryContainer = { exists: { field: 'event.id' } }
+
+t.before(async () => {
+  await installTemplates(es, { prefix, replicas: 0, retentionDays: config.retentionDays }, await detectCapabilities(es))
+  await es.indices.create({ index: `${prefix}-events-security-2026.01.01` })
+  await es.indices.create({ index: `${prefix}-events-interaction-2026.01.01`, mappings: { properties: { source: { properties: { ip: { type: 'keyword' } } } } } })
+  const doc = (id: string): Record<string, unknown> => ({ '@timestamp': '2026-01-10T10:00:00.000Z', event: { id, action: 'login', outcome: 'success' }, audit: { tenant: 'brand-a' }, user: { id: 'u-1' }, source: { ip: '10.0.0.1' } })
+  await es.bulk({
+    refresh: true,
+    operations: [
+      { create: { _index: `${prefix}-events-security-2026.01.01`, _id: 'a' } }, doc('a'),
+      { create: { _index: `${prefix}-events-interaction-2026.01.01`, _id: 'b' } }, doc('b')
+    ]
+  })
+})
+t.teardown(async () => {
+  await cleanup(es, config)
+  await es.close()
+})
+
+t.test('the premise: Elasticsearch answers such a query 200 with a shard failed', async t => {
+  const r = await es.search({ index: alias, size: 0, track_total_hits: true, query: failsOnIpShards })
+  t.equal(r._shards.failed, 1)
+  t.same(r.hits.total, { value: 1, relation: 'eq' }, 'and counts the other partition alone')
+})
+
+t.test('aggregations, scans, samples and exports refuse an answer with a shard missing', async t => {
+  const aggregator = new EventsAggregator(es, prefix)
+  const scanner = new EventsScanner(es, prefix)
+  const snapshot = await new EventsExportReader(es, prefix).open()
+  t.teardown(async () => { await snapshot.close() })
+  const scan = async (query: estypes.QueryDslQueryContainer): Promise<number> => {
+    let seen = 0
+    await scanner.scan({ query, keys: ['user.id'], fields: [], limit: 100 }, events => { seen += events.length })
+    return seen
+  }
+  const walk = async (query: estypes.QueryDslQueryContainer): Promise<number> => {
+    let seen = 0
+    for await (const page of snapshot.sourcePages({ query, sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }] })) seen += page.length
+    return seen
+  }
+  const users = { u: { terms: { field: 'user.id' } } }
+
+  // Both events are found when every shard answers.
+  t.equal((await aggregator.run({ query: all })).total, 2)
+  t.same(Object.keys(await scanner.aggregate(all, users)), ['u'])
+  t.equal(await scan(all), 2)
+  t.equal((await scanner.samples([{ query: all, size: 10 }], []))[0]?.length, 2)
+  t.equal(await snapshot.count(all), 2)
+  t.equal(await walk(all), 2)
+
+  const refused = /search_phase_execution_exception|not an IP|all shards failed|Partial shards failure/i
+  await t.rejects(aggregator.run({ query: failsOnIpShards }), refused, 'analytics (groups, summaries, risky users)')
+  await t.rejects(scanner.aggregate(failsOnIpShards, users), refused, 'one aggregation of a behaviour request')
+  await t.rejects(scan(failsOnIpShards), refused, 'a scan (funnels, signals, rebuilds)')
+  await t.rejects(scanner.samples([{ query: failsOnIpShards, size: 10 }], []), refused, 'evidence samples')
+  await t.rejects(snapshot.count(failsOnIpShards), refused, 'an export\'s count')
+  await t.rejects(walk(failsOnIpShards), /refused|search_phase_execution_exception|not an IP/i, 'an export\'s pages')
+})
