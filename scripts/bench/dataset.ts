@@ -1,5 +1,5 @@
 /**
- * A deterministic, realistic data set for read benchmarks: users with sessions over 90 days, sign-ins,
+ * A deterministic, realistic data set for read benchmarks: users with sessions over 90 or 180 days, sign-ins,
  * money, bets and clicks, from a few dozen countries. Loaded straight through `_bulk` (the read path is
  * what is measured) with the same enrichment as ingest, into its own prefix, and reused when present.
  */
@@ -30,14 +30,23 @@ function rng (seed: number): () => number {
   return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32 }
 }
 
-export function benchEvent (i: number, now: number): Record<string, unknown> {
+export interface Shape { users: number, days: number }
+const STANDARD: Shape = { users: 50_000, days: 90 }
+
+/**
+ * The read benchmarks' shape: 50,000 users over 90 days, as they have been measured up to 1 million events;
+ * from 10 million on, the scale goal's shape: 20 events per user (500,000 users) over 180 days.
+ */
+export const shapeOf = (total: number): Shape => total >= 10_000_000 ? { users: total / 20, days: 180 } : STANDARD
+
+export function benchEvent (i: number, now: number, shape: Shape = STANDARD): Record<string, unknown> {
   const r = rng(i * 2654435761)
   const action = ACTIONS[Math.floor(r() * ACTIONS.length)] as string
-  const user = Math.floor(r() * 50_000)
+  const user = Math.floor(r() * shape.users)
   const money = ['deposit', 'withdrawal', 'bet_placed', 'bet_won', 'bonus_granted'].includes(action)
   const ip = r() < 0.1 ? `10.${Math.floor(r() * 255)}.${Math.floor(r() * 255)}.${Math.floor(r() * 254) + 1}` : PUBLIC_IPS[Math.floor(r() * PUBLIC_IPS.length)] as string
   return {
-    '@timestamp': new Date(now - Math.floor(r() * 90 * DAY)).toISOString(),
+    '@timestamp': new Date(now - Math.floor(r() * shape.days * DAY)).toISOString(),
     event: { id: `bench-${i}`, action, outcome: action === 'login_failed' || r() < 0.05 ? 'failure' : 'success' },
     message: `${action} ${WORDS[Math.floor(r() * WORDS.length)]} note ${i % 1000}`,
     user: { id: `u-${user}`, email: `user${user}@example.com` },
@@ -58,13 +67,15 @@ export async function ensureDataset (es: Es, config: Config, total: number, log:
   if (have === total) { log(`data set present: ${total} events under ${alias}`); return }
   const caps = await detectCapabilities(es)
   await installTemplates(es, { prefix: config.indexPrefix, replicas: 0, retentionDays: config.retentionDays }, caps)
+  // Events are prepared as of the start: the oldest stay within retention however long the load takes.
   const now = Date.now()
-  const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: 1000, queueMaxJobs: 1 })
+  const shape = shapeOf(total)
+  const prepare = new IngestService(null as unknown as EventsQueue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: 1000, queueMaxJobs: 1 }, { now: () => now })
   const t0 = performance.now()
   const chunk = 5000
   let inFlight: Promise<void>[] = []
   for (let from = have; from < total; from += chunk) {
-    const inputs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => benchEvent(from + k, now))
+    const inputs = Array.from({ length: Math.min(chunk, total - from) }, (_, k) => benchEvent(from + k, now, shape))
     const events = []
     for (let k = 0; k < inputs.length; k += 1000) events.push(...prepare.prepare({ events: inputs.slice(k, k + 1000) }))
     const docs = events.map(e => ({ index: partitionIndex(config.indexPrefix, e.audit.retention, e['@timestamp']), id: eventDocId(e.audit.tenant, e.event.id), doc: JSON.stringify(e) }))
