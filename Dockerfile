@@ -21,4 +21,4 @@ COPY mappings ./mappings
 RUN mkdir -p /var/lib/sillage/checkpoints /var/lib/sillage/exports && chown -R node:node /var/lib/sillage
 USER node
 EXPOSE 3000
-CMD ["node", "dist/server.js"]
+CMD ["node", "--max-old-space-size=1024", "dist/server.js"]

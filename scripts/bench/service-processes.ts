@@ -13,11 +13,12 @@ export type Role = keyof typeof ENTRIES
 
 /**
  * Node's options each process runs with in production: docker-compose.yml's commands and package.json's start
- * scripts give the same (test/unit/deploy/node-options.test.ts holds them together). The worker's old
- * generation is capped at 1 GB, which makes V8 grow it to 1.6 times what survives a collection instead of up to
- * 4 times: under the soak's load, 110-125 MB of heap committed instead of 175-210 (docs/operations.md, Memory).
+ * scripts give the same (test/unit/deploy/node-options.test.ts holds them together). Both old generations are
+ * capped at 1 GB, which makes V8 grow them to 1.6 times what survives a collection instead of up to 4 times: the
+ * worker under the soak's load commits 110-125 MB of heap instead of 175-210, the API at full ingest speed peaks
+ * about 100 MB lower (docs/operations.md, Memory).
  */
-export const NODE_OPTIONS: Record<Role, readonly string[]> = { api: [], worker: ['--max-old-space-size=1024'] }
+export const NODE_OPTIONS: Record<Role, readonly string[]> = { api: ['--max-old-space-size=1024'], worker: ['--max-old-space-size=1024'] }
 
 /**
  * Compiles src/ to dist/ as `npm run build` does (tsconfig.build.json), without the type check: the emitted
