@@ -4,7 +4,7 @@
  * store in the same run (alternating), with a key of the data set's tenant, and the two answers are compared.
  * Ingest: the end-to-end measure of scripts/bench/ingest.ts (API and worker processes, posted → every job done)
  * with SILLAGE_ENTITIES=off and on, in the same run, with the worker's and Elasticsearch's CPU per event.
- * Usage: node --import tsx scripts/bench/entities.ts [events=1000000] [runs=5] [ingest events=100000]
+ * Usage: node --import tsx scripts/bench/entities.ts [events=1000000] [runs=5] [ingest events=100000, 0: reads alone]
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -159,14 +159,18 @@ async function ingest (entities: 'on' | 'off', tag: string): Promise<IngestRun> 
   }
 }
 
-try {
-  await reads()
+async function ingestCost (): Promise<void> {
   console.log(`\nIngest, ${f0(INGEST)} events in batches of 1,000, 4 concurrent requests, entity store off and on in the same run (order off, on, on, off)`)
   const runs: Array<[string, IngestRun]> = []
   for (const [i, mode] of (['off', 'on', 'on', 'off'] as const).entries()) runs.push([mode, await ingest(mode, `ent${Date.now().toString(36)}${i}`)])
   console.log('| Store | run | posted → searchable | posted → all jobs done | worker CPU µs/event | Elasticsearch CPU µs/event |')
   console.log('|---|---|---|---|---|---|')
   for (const [i, [mode, r]] of runs.entries()) console.log(`| ${mode} | ${i + 1} | ${f0(r.searchable)} events/s | ${f0(r.done)} events/s | ${r.worker.toFixed(1)} | ${r.es.toFixed(1)} |`)
+}
+
+try {
+  await reads()
+  if (INGEST > 0) await ingestCost()
 } finally {
   await es.close()
 }
