@@ -9,6 +9,11 @@ import {
  * aliases before its shard has started; for a few hundred milliseconds every search, count and point in time
  * over the alias fails with 503 "no shard available" / "missing shards". Reads wait for it instead of failing:
  * such a request ran nowhere, so asking again is safe. Writes are left to the worker's own retry policy.
+ *
+ * A read's 503 is the cluster's answer (a shard with no started copy, no master elected), the same from every
+ * node: it is not sent again to another node, and the node that gave it is not marked dead, as the client
+ * does with a 503 by default. Otherwise, while a node is lost, each read refused for its missing shards would
+ * lower the weight of the live node that answered, until the client sent reads to the lost one.
  */
 export const SHARD_WAITS_MS = [100, 200, 400, 800, 1600]
 
@@ -27,14 +32,15 @@ export class ShardWaitTransport extends SniffingTransport {
   override async request<T = unknown> (params: TransportRequestParams, options?: TransportRequestOptionsWithOutMeta): Promise<T>
   override async request<T = unknown, C = unknown> (params: TransportRequestParams, options?: TransportRequestOptionsWithMeta): Promise<TransportResult<T, C>>
   override async request (params: TransportRequestParams, options?: TransportRequestOptions): Promise<unknown> {
+    const ignore = options?.ignore ?? []
+    if (!isRead(params) || ignore.includes(503)) return await super.request(params, options as TransportRequestOptionsWithMeta)
     for (let attempt = 0; ; attempt++) {
-      try {
-        return await super.request(params, options as TransportRequestOptionsWithMeta)
-      } catch (err) {
-        const wait = SHARD_WAITS_MS[attempt]
-        if (wait === undefined || !isRead(params) || !isShardStarting(err)) throw err
-        await sleep(wait)
-      }
+      const result = await super.request(params, { ...options, ignore: [...ignore, 503], meta: true })
+      if (result.statusCode !== 503) return options?.meta === true ? result : result.body
+      const err = new errors.ResponseError(result)
+      const wait = SHARD_WAITS_MS[attempt]
+      if (wait === undefined || !isShardStarting(err)) throw err
+      await sleep(wait)
     }
   }
 }

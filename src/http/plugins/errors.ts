@@ -40,6 +40,11 @@ export function installErrorHandler (app: FastifyInstance): void {
         ? 'the search engine could not use a value of this request (a date, zone or number out of its range); the request id is in the logs'
         : 'internal error; the request id is in the logs'))
     }
+    if (err instanceof es.ConnectionError || err instanceof es.TimeoutError || err instanceof es.NoLivingConnectionsError) {
+      // No node answered: every node tried was down, or the request ran out of time.
+      request.log.error({ err }, 'Elasticsearch unreachable')
+      return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine cannot be reached now; retry in a few seconds'))
+    }
     const status = err.statusCode ?? 500
     if (status < 500) return reply.code(status).send(body(status, err.message))
     request.log.error({ err }, 'request failed')

@@ -4,6 +4,7 @@ import { startFaultRedis, type FaultEs } from '../../helpers/fault-engines.ts'
 import { startFaultStack, watch } from '../../helpers/fault-stack.ts'
 import { report, startLoad } from '../../helpers/fault-load.ts'
 import { assertStoredOnce } from '../../helpers/fault-invariant.ts'
+import { auth, KEYS } from '../../helpers/stack.ts'
 
 // 20 s in `npm test`; `npm run faults:long` runs the 60 s outage of the issue.
 const OUTAGE_S = Number(process.env.SILLAGE_FAULT_OUTAGE_S ?? 20)
@@ -28,6 +29,10 @@ export async function outage (t: Test, es: FaultEs): Promise<void> {
   t.ok(await stack.waitForCount(1, 20_000) > 0, 'events flow before the outage')
   await es.stop()
   const down = performance.now() - t0
+  // A read while the engine is unreachable is refused for now, not a server error.
+  const search = await stack.api.app.inject({ url: '/v1/events?size=1', headers: auth(KEYS.read) })
+  t.equal(search.statusCode, 503, 'a search while Elasticsearch is down answers 503')
+  t.ok(search.headers['retry-after'] !== undefined && /cannot be reached/.test(search.json().message), `with Retry-After and why: ${search.body}`)
   await sleep(OUTAGE_S * 1000)
   const restarting = performance.now() - t0
   await es.start()
