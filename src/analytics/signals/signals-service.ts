@@ -85,7 +85,7 @@ export class SignalsService {
     const store = this.source?.entities
     if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
       // Only users whose sign-in places could make a pair are scanned, with the same detector.
-      const candidates = await travelCandidates(store, scope, req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100)
+      const candidates = await travelCandidates(store, scope, req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100, async () => await this.scanner.count(and(query, ...LOCATED_SIGN_IN)))
       if (candidates !== undefined) {
         const found = await this.findImpossibleTravel(and(query, { terms: { 'user.id': candidates.users } }), req, scope)
         return { ...found, bounds: { ...found.bounds, scanned: found.bounds.scanned + candidates.read, source: 'entities' } }

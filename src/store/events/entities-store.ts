@@ -112,6 +112,10 @@ export class EntitiesStore {
     return read
   }
 
+  async count (query: Query): Promise<number> {
+    return (await this.es.count({ index: this.index, query })).count
+  }
+
   async search (body: { query: Query, size: number, sort?: estypes.Sort, aggs?: Record<string, estypes.AggregationsAggregationContainer>, _source?: boolean | string[] }): Promise<estypes.SearchResponse<Record<string, unknown>>> {
     return await this.es.search<Record<string, unknown>>({ index: this.index, track_total_hits: true, ...body })
   }

@@ -172,6 +172,11 @@ export class EventsScanner {
     }
   }
 
+  /** How many events match (an estimate's input: a shard that fails makes it smaller, never an answer). */
+  async count (query: Query): Promise<number> {
+    return (await this.es.count({ index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, query })).count
+  }
+
   /** One aggregation request over the filtered events. */
   async aggregate (query: Query, aggs: Record<string, Agg>): Promise<Record<string, estypes.AggregationsAggregate>> {
     const r = await this.es.search({ index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false, query, aggs })
