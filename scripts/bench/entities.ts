@@ -5,6 +5,7 @@
  * Ingest: the end-to-end measure of scripts/bench/ingest.ts (API and worker processes, posted → every job done)
  * with SILLAGE_ENTITIES=off and on, in the same run, with the worker's and Elasticsearch's CPU per event.
  * Usage: node --import tsx scripts/bench/entities.ts [events=1000000] [runs=5] [ingest events=100000, 0: reads alone]
+ * (BENCH_REUSE_STORE=1 keeps a complete store an earlier run built instead of rebuilding it)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +22,9 @@ import { cleanup, KEYS, testEnv } from '../../test/helpers/stack.ts'
 import { postEvents } from './post-events.ts'
 import { makeBatch } from '../../test/helpers/events.ts'
 import { ensureDataset } from './dataset.ts'
+import { EntitiesStore } from '../../src/store/events/entities-store.ts'
 import { esCpuMeter, processCpuMs } from './cpu.ts'
+import { MAX_SCAN_LIMIT } from '../../src/analytics/behaviour/request.ts'
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000)
 const RUNS = Number(process.argv[3] ?? 5)
@@ -34,12 +37,14 @@ const config = loadConfig(env)
 const es = createEs(config.elasticsearchUrl)
 const esCpu = esCpuMeter(es)
 
+// The scans read as much as a request may ask (MAX_SCAN_LIMIT), so that they stay the reference as long as the data set allows.
+const scanLimit = MAX_SCAN_LIMIT
 const CASES: Array<[string, string, object]> = [
-  ['funnel login → deposit → bet, 7 d', 'behaviour/funnel', { steps: [['login'], ['deposit'], ['bet_placed']], window: '7d' }],
-  ['funnel login → deposit → withdrawal, 30 d', 'behaviour/funnel', { steps: [['login'], ['deposit'], ['withdrawal']], window: '30d' }],
-  ['weekly cohorts, 12 weeks, Europe/Paris', 'behaviour/cohorts', { weeks: 12, timeZone: 'Europe/Paris' }],
+  ['funnel login → deposit → bet, 7 d', 'behaviour/funnel', { steps: [['login'], ['deposit'], ['bet_placed']], window: '7d', scanLimit }],
+  ['funnel login → deposit → withdrawal, 30 d', 'behaviour/funnel', { steps: [['login'], ['deposit'], ['withdrawal']], window: '30d', scanLimit }],
+  ['weekly cohorts, 12 weeks, Europe/Paris', 'behaviour/cohorts', { weeks: 12, timeZone: 'Europe/Paris', scanLimit }],
   ['addresses shared by ≥ 3 accounts', 'signals/shared-device', { by: 'ip', minUsers: 3 }],
-  ['impossible travel', 'signals/impossible-travel', {}],
+  ['impossible travel', 'signals/impossible-travel', { scanLimit }],
   ['risky users (high, critical), top 20', 'analytics/risky-users', {}]
 ]
 
@@ -70,8 +75,12 @@ async function rebuild (): Promise<{ seconds: number, report: Json }> {
 
 async function reads (): Promise<void> {
   await ensureDataset(es, config, TOTAL, s => console.log(s))
-  const built = await rebuild()
-  console.log(`store built by entities-rebuild in ${built.seconds.toFixed(1)} s: ${JSON.stringify(built.report.entities)}, ${f0(built.report.events)} events read`)
+  if (process.env.BENCH_REUSE_STORE === '1' && (await new EntitiesStore(es, config.indexPrefix).completeness()).all) {
+    console.log('store kept from an earlier run (BENCH_REUSE_STORE=1)')
+  } else {
+    const built = await rebuild()
+    console.log(`store built by entities-rebuild in ${built.seconds.toFixed(1)} s: ${JSON.stringify(built.report.entities)}, ${f0(built.report.events)} events read`)
+  }
   const api = await composeApi(config, es)
   await api.app.listen({ port: 0, host: '127.0.0.1' })
   const address = api.app.server.address()
@@ -90,20 +99,26 @@ async function reads (): Promise<void> {
     for (const [name, path, body] of CASES) {
       const times = { scan: [] as number[], entities: [] as number[] }
       const answers = { scan: '', entities: '' }
-      const exact: Record<string, unknown> = {}
+      const first: Record<string, Json | string> = {}
       for (const source of ['scan', 'entities'] as const) {
-        const { answer } = await call(path, { ...body, source })
-        answers[source] = essence(answer)
-        exact[source] = answer.exact
+        // A source the engine refuses (a 503 for a request larger than its memory allows) is reported, not timed.
+        first[source] = await call(path, { ...body, source }).then(r => r.answer, (err: Error) => `refused: ${err.message}`)
+        answers[source] = typeof first[source] === 'string' ? first[source] : essence(first[source])
       }
       for (let i = 0; i < RUNS; i++) {
         const order: Array<'scan' | 'entities'> = i % 2 === 0 ? ['scan', 'entities'] : ['entities', 'scan']
-        for (const source of order) times[source].push((await call(path, { ...body, source })).ms)
+        for (const source of order) if (typeof first[source] !== 'string') times[source].push((await call(path, { ...body, source })).ms)
       }
-      const [s, e] = [pct(times.scan, 0.5), pct(times.entities, 0.5)]
+      const scan = first.scan as Json | string
       // Risky users from the scan are exact only when each partition's top users add up (`exact`); the store's always are.
-      const same = answers.scan === answers.entities ? 'yes' : exact.scan === false ? 'no: the scan\'s is approximate (exact: false)' : 'NO'
-      console.log(`| ${name} | ${f0(s)} | ${f0(pct(times.scan, 0.95))} | ${f0(e)} | ${f0(pct(times.entities, 0.95))} | ${(s / e).toFixed(1)}× | ${same} |`)
+      const same = typeof scan === 'string' || typeof first.entities === 'string'
+        ? `${typeof scan === 'string' ? `scan ${scan}` : ''} ${typeof first.entities === 'string' ? `store ${first.entities}` : ''}`.trim()
+        : answers.scan === answers.entities ? 'yes'
+          : scan.exact === false ? 'no: the scan\'s is approximate (exact: false)'
+            : scan.bounds?.truncated === true ? `no: the scan stopped at its limit (${f0(scan.bounds.limit as number)})` : 'NO'
+      const cell = (xs: number[], p: number): string => xs.length === 0 ? '–' : f0(pct(xs, p))
+      const ratio = times.scan.length === 0 || times.entities.length === 0 ? '–' : `${(pct(times.scan, 0.5) / pct(times.entities, 0.5)).toFixed(1)}×`
+      console.log(`| ${name} | ${cell(times.scan, 0.5)} | ${cell(times.scan, 0.95)} | ${cell(times.entities, 0.5)} | ${cell(times.entities, 0.95)} | ${ratio} | ${same} |`)
     }
     const profile: number[] = []
     const users = await es.search({ index: `${config.indexPrefix}-entities`, size: 50, query: { term: { kind: 'user' } }, _source: ['key'] })
