@@ -10,7 +10,7 @@ const SLACK_KM = 0.05
 export const MAX_CANDIDATES = 60_000
 /**
  * Reading a user's sign-in places from the store costs about as much as scanning five or six sign-in events
- * (62 µs against 11 on the entity benchmark's 10 million events): with more users to read than a sixth of the
+ * (about 86 µs against 13 on the entity benchmark's 10 million events): with more users to read than a sixth of the
  * sign-ins to scan, the scan alone is faster than narrowing it. Up to CHEAP_READ users (well under a second),
  * the store is read whatever the ratio.
  */
