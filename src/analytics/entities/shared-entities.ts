@@ -7,7 +7,7 @@ import { SHARED_FIELDS, type SharedFigure } from '../signals/shared-keys.ts'
 import type { Source } from './source.ts'
 import { entityQuery } from './entity-query.ts'
 
-interface Hit { tenant: string, key: string, users?: string[], users_more?: boolean, user_count?: number }
+interface Hit { tenant: string, key: string, first: number, last: number, users?: string[], users_more?: boolean, user_count?: number }
 interface CountBucket { key: string | number, key_as_string?: string, t?: { buckets: Array<{ key: string, doc_count: number }> } }
 
 /**
@@ -20,7 +20,7 @@ export async function sharedFromEntities (store: EntitiesStore, scanner: EventsS
   const r = await store.search({
     query: entityQuery(scope, by, { range: { user_count: { gte: minUsers } } }), size,
     // Ties in the order the scan gives them: by key, addresses as addresses (numerically, IPv4 first).
-    sort: [{ user_count: 'desc' }, { [by === 'ip' ? 'address' : 'key']: 'asc' }, { tenant: 'asc' }], _source: ['tenant', 'key', 'users', 'users_more', 'user_count']
+    sort: [{ user_count: 'desc' }, { [by === 'ip' ? 'address' : 'key']: 'asc' }, { tenant: 'asc' }], _source: ['tenant', 'key', 'first', 'last', 'users', 'users_more', 'user_count']
   })
   const hits = r.hits.hits.map(h => h._source as unknown as Hit)
   const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
@@ -39,8 +39,12 @@ export async function sharedFromEntities (store: EntitiesStore, scanner: EventsS
     const complete = h.users_more !== true
     return { key: h.key, users, figure: { users: h.user_count ?? users.length, complete, minUsers, events: counts.get(`${h.tenant}\u0000${h.key}`) ?? 0 }, evidence: [] }
   })
-  // Evidence as the scan gives it: the first event of each of the key's first users.
-  const samples = await scanner.samples(hits.map(h => ({ query: and(selection, { term: { 'audit.tenant': h.tenant } }, { term: { [field]: h.key } }), size: MAX_EVIDENCE, collapse: 'user.id' })), [])
+  // Evidence as the scan gives it: the first event of each of the key's first users, read from the key's first
+  // events when it has many (its time span and event count are known here).
+  const samples = await scanner.samples(hits.map(h => ({
+    query: and(selection, { term: { 'audit.tenant': h.tenant } }, { term: { [field]: h.key } }), size: MAX_EVIDENCE, collapse: 'user.id',
+    span: { first: h.first, last: h.last, events: counts.get(`${h.tenant}\u0000${h.key}`) ?? 0 }
+  })), [])
   signals.forEach((s, i) => { s.evidence = (samples[i] ?? []).map(x => evidenceOf(x.id, x.time, x.fields)) })
   return { signals, bounds: { scanned: hits.length, limit: size, truncated: total > hits.length, source: 'entities' } }
 }

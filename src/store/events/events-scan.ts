@@ -29,6 +29,17 @@ export interface ScanOptions {
   pageSize?: number
 }
 
+export interface Sample { id: string, time: number, fields: Record<string, unknown> }
+export interface SampleRequest {
+  query: Query
+  size: number
+  collapse?: string
+  /** The matching events' first and last time and how many there are, when known (see `samples`). */
+  span?: { first: number, last: number, events: number }
+}
+/** A first bound expected to hold this many events per result asked: sparse enough for most keys in one round. */
+const SAMPLE_SPREAD = 8
+
 export interface CompositeOptions {
   query: Query
   /** The first source must be a terms source on this field: the walk is planned in ranges of its values. */
@@ -184,10 +195,39 @@ export class EventsScanner {
   }
 
   /**
-   * A few events per query (at most 10,000), oldest first, in one round trip; `collapse` keeps the first event
-   * of each value of a field (one event per user, for instance).
+   * A few events per query (at most 10,000), oldest first; `collapse` keeps the first event of each value of a
+   * field (one event per user, for instance). A query over many events whose time span is known (`span`) reads
+   * only its first events: up to a bound just past its first event, widened fourfold while it holds fewer
+   * results than asked, so a collapse ranks a few hundred events instead of all of them. The bound has no lower
+   * end, so an event older than `span.first` is never missed; once the bound holds `size` results, no later
+   * event can come before them; past `span.last` the bound is dropped.
    */
-  async samples (requests: Array<{ query: Query, size: number, collapse?: string }>, fields: readonly string[]): Promise<Array<Array<{ id: string, time: number, fields: Record<string, unknown> }>>> {
+  async samples (requests: SampleRequest[], fields: readonly string[]): Promise<Sample[][]> {
+    const out: Sample[][] = requests.map(() => [])
+    const bound = requests.map(q => q.span === undefined || q.span.events <= q.size * SAMPLE_SPREAD * 4 ? undefined
+      : q.span.first + Math.max(1, Math.ceil((q.span.last - q.span.first) * q.size * SAMPLE_SPREAD / q.span.events)))
+    let pending = requests.map((_, i) => i)
+    while (pending.length > 0) {
+      const answers = await this.sampleRound(pending.map(i => {
+        const q = requests[i] as SampleRequest
+        const upTo = bound[i]
+        return upTo === undefined ? q : { ...q, query: { bool: { filter: [q.query, { range: { '@timestamp': { lte: upTo } } }] } } }
+      }), fields)
+      pending = pending.filter((i, k) => {
+        const q = requests[i] as SampleRequest
+        const upTo = bound[i]
+        const found = answers[k] ?? []
+        if (upTo === undefined || found.length >= q.size || q.span === undefined) { out[i] = found; return false }
+        // Past the last known event, the last round has no bound: events newer than the span are not missed.
+        const wider = q.span.first + (upTo - q.span.first) * 4
+        bound[i] = wider >= q.span.last ? undefined : wider
+        return true
+      })
+    }
+    return out
+  }
+
+  private async sampleRound (requests: SampleRequest[], fields: readonly string[]): Promise<Sample[][]> {
     if (requests.length === 0) return []
     // Elasticsearch takes allow_partial_search_results in a header, which the client's types leave out.
     const header = { index: eventsAlias(this.prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE } as estypes.MsearchMultisearchHeader
