@@ -46,7 +46,8 @@ t.test('the first events of a busy key, with or without its span, stale or not',
     ['the exact span', { first, last, events: events.length }],
     ['a first time later than the first event', { first: first + 30 * MIN, last, events: events.length }],
     ['a last time earlier than the last event', { first, last: first + 10 * MIN, events: events.length }],
-    ['far more events than there are', { first, last, events: 1_000_000 }]
+    ['far more events than there are', { first, last, events: 1_000_000 }],
+    ['a span without times (no bound at all)', { first: Number.NaN, last: Number.NaN, events: 1_000_000 }]
   ]
   for (const [name, span] of spans) t.same((await scanner.samples([ask(span)], []))[0], whole, name)
   // More results asked than users: the bound widens to the end, then goes.

@@ -40,10 +40,10 @@ export async function sharedFromEntities (store: EntitiesStore, scanner: EventsS
     return { key: h.key, users, figure: { users: h.user_count ?? users.length, complete, minUsers, events: counts.get(`${h.tenant}\u0000${h.key}`) ?? 0 }, evidence: [] }
   })
   // Evidence as the scan gives it: the first event of each of the key's first users, read from the key's first
-  // events when it has many (its time span and event count are known here).
+  // events (its time span and event count are known here) when it has users enough to fill them.
   const samples = await scanner.samples(hits.map(h => ({
     query: and(selection, { term: { 'audit.tenant': h.tenant } }, { term: { [field]: h.key } }), size: MAX_EVIDENCE, collapse: 'user.id',
-    span: { first: h.first, last: h.last, events: counts.get(`${h.tenant}\u0000${h.key}`) ?? 0 }
+    ...((h.user_count ?? 0) >= MAX_EVIDENCE || h.users_more === true ? { span: { first: h.first, last: h.last, events: counts.get(`${h.tenant}\u0000${h.key}`) ?? 0 } } : {})
   })), [])
   signals.forEach((s, i) => { s.evidence = (samples[i] ?? []).map(x => evidenceOf(x.id, x.time, x.fields)) })
   return { signals, bounds: { scanned: hits.length, limit: size, truncated: total > hits.length, source: 'entities' } }

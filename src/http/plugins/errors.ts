@@ -40,8 +40,12 @@ export function installErrorHandler (app: FastifyInstance): void {
         ? 'the search engine could not use a value of this request (a date, zone or number out of its range); the request id is in the logs'
         : 'internal error; the request id is in the logs'))
     }
-    if (err instanceof es.ConnectionError || err instanceof es.TimeoutError || err instanceof es.NoLivingConnectionsError) {
-      // No node answered: every node tried was down, or the request ran out of time.
+    if (err instanceof es.TimeoutError) {
+      request.log.error({ err }, 'Elasticsearch did not answer in time')
+      return reply.code(503).header('retry-after', '30').send(body(503, 'the search engine did not answer in time (a request this large, or an engine this busy); narrow the request or retry later'))
+    }
+    if (err instanceof es.ConnectionError || err instanceof es.NoLivingConnectionsError) {
+      // No node answered: every node tried was down or cut off.
       request.log.error({ err }, 'Elasticsearch unreachable')
       return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine cannot be reached now; retry in a few seconds'))
     }

@@ -1,8 +1,9 @@
-import type { estypes } from '@elastic/elasticsearch'
+import { errors, type estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { PIT_KEEP_ALIVE } from './events-read.ts'
 import { searchPages, WHOLE, type PointInTime } from '../search-pages.ts'
+import { waitingForShards } from '../shard-wait.ts'
 
 type Query = estypes.QueryDslQueryContainer
 type Agg = estypes.AggregationsAggregationContainer
@@ -39,6 +40,8 @@ export interface SampleRequest {
 }
 /** A first bound expected to hold this many events per result asked: sparse enough for most keys in one round. */
 const SAMPLE_SPREAD = 8
+/** After this many bounded rounds the next has no bound, whatever the span says. */
+const MAX_SAMPLE_ROUNDS = 8
 
 export interface CompositeOptions {
   query: Query
@@ -204,15 +207,18 @@ export class EventsScanner {
    */
   async samples (requests: SampleRequest[], fields: readonly string[]): Promise<Sample[][]> {
     const out: Sample[][] = requests.map(() => [])
-    const bound = requests.map(q => q.span === undefined || q.span.events <= q.size * SAMPLE_SPREAD * 4 ? undefined
-      : q.span.first + Math.max(1, Math.ceil((q.span.last - q.span.first) * q.size * SAMPLE_SPREAD / q.span.events)))
+    const bound = requests.map(q => {
+      const span = q.span
+      if (span === undefined || ![span.first, span.last, span.events].every(Number.isFinite) || span.events <= q.size * SAMPLE_SPREAD * 4) return undefined
+      return span.first + Math.max(1, Math.ceil((span.last - span.first) * q.size * SAMPLE_SPREAD / span.events))
+    })
     let pending = requests.map((_, i) => i)
-    while (pending.length > 0) {
-      const answers = await this.sampleRound(pending.map(i => {
+    for (let round = 1; pending.length > 0; round++) {
+      const answers = await waitingForShards(async () => await this.sampleRound(pending.map(i => {
         const q = requests[i] as SampleRequest
         const upTo = bound[i]
         return upTo === undefined ? q : { ...q, query: { bool: { filter: [q.query, { range: { '@timestamp': { lte: upTo } } }] } } }
-      }), fields)
+      }), fields))
       pending = pending.filter((i, k) => {
         const q = requests[i] as SampleRequest
         const upTo = bound[i]
@@ -220,7 +226,7 @@ export class EventsScanner {
         if (upTo === undefined || found.length >= q.size || q.span === undefined) { out[i] = found; return false }
         // Past the last known event, the last round has no bound: events newer than the span are not missed.
         const wider = q.span.first + (upTo - q.span.first) * 4
-        bound[i] = wider >= q.span.last ? undefined : wider
+        bound[i] = wider >= q.span.last || round >= MAX_SAMPLE_ROUNDS ? undefined : wider
         return true
       })
     }
@@ -238,7 +244,8 @@ export class EventsScanner {
       ])
     })
     return r.responses.map(res => {
-      if ('error' in res) throw new Error(`sample search failed: ${JSON.stringify(res.error)}`)
+      // An item refused (a shard missing, a value a partition cannot take) fails the whole as a search would.
+      if ('error' in res) throw new errors.ResponseError({ body: { error: res.error, status: res.status }, statusCode: res.status, headers: {}, warnings: null, meta: {} as never })
       return res.hits.hits.map(h => ({ id: String(h.sort?.[1]), time: Number(h.sort?.[0]), fields: firstValues(h.fields) }))
     })
   }
