@@ -73,6 +73,16 @@ async function rebuild (): Promise<{ seconds: number, report: Json }> {
   return { seconds: (performance.now() - t0) / 1000, report: JSON.parse(out) as Json }
 }
 
+/** Whether the two sources gave the same answer, and why not when the difference is expected. */
+function verdict (scan: Json | string, store: Json | string, answers: { scan: string, entities: string }): string {
+  if (typeof scan === 'string' || typeof store === 'string') return [typeof scan === 'string' ? `scan ${scan}` : '', typeof store === 'string' ? `store ${store}` : ''].join(' ').trim()
+  if (answers.scan === answers.entities) return 'yes'
+  // Risky users from the scan are exact only when each partition's top users add up (`exact`); the store's always are.
+  if (scan.exact === false) return 'no: the scan\'s is approximate (exact: false)'
+  if (scan.bounds?.truncated === true) return `no: the scan stopped at its limit (${f0(scan.bounds.limit as number)})`
+  return 'NO'
+}
+
 async function reads (): Promise<void> {
   await ensureDataset(es, config, TOTAL, s => console.log(s))
   if (process.env.BENCH_REUSE_STORE === '1' && (await new EntitiesStore(es, config.indexPrefix).completeness()).all) {
@@ -109,13 +119,7 @@ async function reads (): Promise<void> {
         const order: Array<'scan' | 'entities'> = i % 2 === 0 ? ['scan', 'entities'] : ['entities', 'scan']
         for (const source of order) if (typeof first[source] !== 'string') times[source].push((await call(path, { ...body, source })).ms)
       }
-      const scan = first.scan as Json | string
-      // Risky users from the scan are exact only when each partition's top users add up (`exact`); the store's always are.
-      const same = typeof scan === 'string' || typeof first.entities === 'string'
-        ? `${typeof scan === 'string' ? `scan ${scan}` : ''} ${typeof first.entities === 'string' ? `store ${first.entities}` : ''}`.trim()
-        : answers.scan === answers.entities ? 'yes'
-          : scan.exact === false ? 'no: the scan\'s is approximate (exact: false)'
-            : scan.bounds?.truncated === true ? `no: the scan stopped at its limit (${f0(scan.bounds.limit as number)})` : 'NO'
+      const same = verdict(first.scan as Json | string, first.entities as Json | string, answers)
       const cell = (xs: number[], p: number): string => xs.length === 0 ? '–' : f0(pct(xs, p))
       const ratio = times.scan.length === 0 || times.entities.length === 0 ? '–' : `${(pct(times.scan, 0.5) / pct(times.entities, 0.5)).toFixed(1)}×`
       console.log(`| ${name} | ${cell(times.scan, 0.5)} | ${cell(times.scan, 0.95)} | ${cell(times.entities, 0.5)} | ${cell(times.entities, 0.95)} | ${ratio} | ${same} |`)

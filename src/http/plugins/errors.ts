@@ -8,6 +8,9 @@ export function installErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = (statusCode: number, message: string, extra: object = {}): object =>
       ({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, ...extra })
+    /** Refused for now: the client may send the same request again after `seconds`. */
+    const later = (statusCode: number, seconds: number, message: string): FastifyReply =>
+      reply.code(statusCode).header('retry-after', String(seconds)).send(body(statusCode, message))
 
     if (err instanceof ValidationError) {
       return reply.code(400).send(body(400, err.message, { errors: err.errors }))
@@ -20,7 +23,7 @@ export function installErrorHandler (app: FastifyInstance): void {
     }
     if (err instanceof BackpressureError || err instanceof UnavailableError) {
       request.log.warn({ err: err.message }, 'request refused for now')
-      return reply.code(err.statusCode).header('retry-after', String(err.retryAfterSeconds)).send(body(err.statusCode, err.message))
+      return later(err.statusCode, err.retryAfterSeconds, err.message)
     }
     if (err.validation !== undefined) {
       const errors = err.validation.map(v => ({
@@ -35,19 +38,19 @@ export function installErrorHandler (app: FastifyInstance): void {
       const status = err.statusCode === 400 ? 400 : err.statusCode === 429 || err.statusCode === 503 ? 503 : 500
       request.log[status === 400 ? 'warn' : 'error']({ err }, 'Elasticsearch refused the request')
       // 429: overloaded; 503: a shard not started (a partition still starting after the reads waited, a node recovering).
-      if (status === 503) return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine cannot answer now (overloaded, or a shard not started); retry in a few seconds'))
+      if (status === 503) return later(503, 5, 'the search engine cannot answer now (overloaded, or a shard not started); retry in a few seconds')
       return reply.code(status).send(body(status, status === 400
         ? 'the search engine could not use a value of this request (a date, zone or number out of its range); the request id is in the logs'
         : 'internal error; the request id is in the logs'))
     }
     if (err instanceof es.TimeoutError) {
       request.log.error({ err }, 'Elasticsearch did not answer in time')
-      return reply.code(503).header('retry-after', '30').send(body(503, 'the search engine did not answer in time (a request this large, or an engine this busy); narrow the request or retry later'))
+      return later(503, 30, 'the search engine did not answer in time (a request this large, or an engine this busy); narrow the request or retry later')
     }
     if (err instanceof es.ConnectionError || err instanceof es.NoLivingConnectionsError) {
       // No node answered: every node tried was down or cut off.
       request.log.error({ err }, 'Elasticsearch unreachable')
-      return reply.code(503).header('retry-after', '5').send(body(503, 'the search engine cannot be reached now; retry in a few seconds'))
+      return later(503, 5, 'the search engine cannot be reached now; retry in a few seconds')
     }
     const status = err.statusCode ?? 500
     if (status < 500) return reply.code(status).send(body(status, err.message))
