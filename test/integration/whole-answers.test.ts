@@ -8,6 +8,8 @@ import { eventsAlias } from '../../src/store/events/index-names.ts'
 import { EventsAggregator } from '../../src/store/events/events-aggregate.ts'
 import { EventsScanner } from '../../src/store/events/events-scan.ts'
 import { EventsExportReader } from '../../src/store/events/events-export.ts'
+import { EventsReader } from '../../src/store/events/events-read.ts'
+import { UnavailableError } from '../../src/errors.ts'
 import { cleanup, testEnv } from '../helpers/stack.ts'
 
 // Counts, groups, scans and exports stand for every matching event: when one partition's shard fails, they must
@@ -77,4 +79,17 @@ t.test('aggregations, scans, samples and exports refuse an answer with a shard m
   await t.rejects(scanner.samples([{ query: failsOnIpShards, size: 10 }], []), refused, 'evidence samples')
   await t.rejects(snapshot.count(failsOnIpShards), refused, 'an export\'s count')
   await t.rejects(walk(failsOnIpShards), /refused|search_phase_execution_exception|not an IP/i, 'an export\'s pages')
+})
+
+t.test('an event looked up by id is "not found" only when every partition answered', async t => {
+  const reader = new EventsReader(es, prefix)
+  const failing = [failsOnIpShards]
+  t.equal((await reader.byId('b', failing))?.event !== undefined, true, 'found in a partition that answered, whatever the others did')
+  t.equal(await reader.byId('zzz', []), undefined, 'not found when every partition answered')
+  for (const id of ['a', 'zzz']) {
+    const err = await reader.byId(id, failing).then(() => undefined, (e: unknown) => e)
+    t.ok(err instanceof UnavailableError, `${id}: refused while a partition did not answer, instead of "not found"`)
+    t.match((err as Error).message, /1 of \d+ partition shards did not answer/)
+    t.equal((err as UnavailableError).statusCode, 503)
+  }
 })

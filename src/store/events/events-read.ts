@@ -2,7 +2,7 @@ import { errors, type estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
-import { ConflictError } from '../../errors.ts'
+import { ConflictError, UnavailableError } from '../../errors.ts'
 import { isShardStarting } from '../shard-wait.ts'
 import { searchPage } from '../search-pages.ts'
 
@@ -92,6 +92,10 @@ export class EventsReader {
     const r = await this.es.search<Record<string, unknown>>({
       index: eventsAlias(this.prefix), ignore_unavailable: true, size: 2, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
     })
+    // Not found is an answer only when every partition answered: one that did not may hold the event.
+    if (r.hits.hits.length === 0 && (r._shards.failed > 0 || r.timed_out)) {
+      throw new UnavailableError(`${r._shards.failed} of ${r._shards.total} partition shards did not answer, so whether event "${id}" exists cannot be told now; retry shortly`, 30)
+    }
     const tenants = [...new Set(r.hits.hits.map(h => String((h._source?.audit as { tenant?: unknown } | undefined)?.tenant)))].sort()
     if (tenants.length > 1) {
       throw new ConflictError(`tenants ${tenants.map(t => `"${t}"`).join(' and ')} both hold an event with id "${id}": search for event.id:${id} with audit.tenant, or read it with that tenant's key`)
