@@ -47,6 +47,8 @@ export interface EntityDoc {
   money?: string[]
   /** Groups `<ingested, base 36>:<12-character hashes…>` joined with `;` (a request's events share their ingest time). */
   ledger?: string
+  /** The ledger's floor (EntityState.ledgerFrom), once a busy user's oldest entries were dropped. */
+  ledger_from?: number
 }
 
 const spans = (m: Map<string, Span>): string[] => Array.from(m, ([k, s]) => listEntry(k, s))
@@ -89,7 +91,8 @@ function parts (s: EntityState): { doc: EntityDoc, lists: Lists } {
     level_max: { ...s.levelMax },
     risk: riskSets(s),
     money: [...s.totals.money].map(([k, m]) => `${k}|${m.units}|${m.n}`),
-    ledger: encodeLedger(s.ledger)
+    ledger: encodeLedger(s.ledger),
+    ...(s.ledgerFrom === Number.NEGATIVE_INFINITY ? {} : { ledger_from: s.ledgerFrom })
   }
   return { doc: user, lists: [['devices', s.devices], ['ips', s.ips], ['places', s.places]] }
 }
@@ -191,6 +194,7 @@ export function fromDoc (doc: EntityDoc): EntityState {
     s.totals.money.set(`${action}|${currency}`, { units: BigInt(units), n: Number(n) })
   }
   decodeLedger(doc.ledger ?? '', s.ledger)
+  s.ledgerFrom = doc.ledger_from ?? Number.NEGATIVE_INFINITY
   return s
 }
 

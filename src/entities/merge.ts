@@ -95,19 +95,29 @@ function add (s: EntityState, c: Pick<Contribution, 'level' | 'money'>): void {
 }
 
 /**
+ * Events a user's ledger holds at most (12 characters each in its document). A user with more events within
+ * the grace period keeps the most recently ingested: its document is rewritten at each of its events, and an
+ * unbounded ledger would make a busy account (a bot, a trading API client) cost ever more per event. The price:
+ * a job retried after more than this many newer events of the same user were applied is taken as applied.
+ */
+export const LEDGER_CAP = 10_000
+/** Compaction down to this many, so that a user at the cap is not compacted again at each event. */
+const LEDGER_KEEP = 9_000
+
+/**
  * Adds events to a user's sums exactly once. An event is added when the ledger does not hold it and either
  * the writer has just created it (it cannot have been added before), or it was ingested within the grace
- * period (a job retried after its events were stored: the ledger says whether that earlier attempt reached
- * this entity). Events ingested within the grace period are recorded in the ledger; older entries are dropped.
+ * period and since the ledger's floor (a job retried after its events were stored: the ledger says whether that
+ * earlier attempt reached this entity). Those events are recorded in the ledger; older entries are dropped.
  */
 export function applyContributions (s: EntityState, cs: readonly Contribution[], now: number, graceMs: number): void {
-  const horizon = now - graceMs
+  const horizon = Math.max(now - graceMs, s.ledgerFrom)
   for (const c of cs) {
     if (s.ledger.has(c.hash) || (!c.fresh && c.ingested < horizon)) continue
     add(s, c)
     if (c.ingested >= horizon) s.ledger.set(c.hash, c.ingested)
   }
-  compactLedger(s, horizon)
+  compactLedger(s, now - graceMs)
 }
 
 /** The rebuild: every event read adds to the sums; the ledger holds those ingested within the grace period. */
@@ -117,8 +127,25 @@ export function addTotals (s: EntityState, e: EntityEvent, now: number, graceMs:
   if (c.ingested >= now - graceMs) s.ledger.set(c.hash, c.ingested)
 }
 
+/**
+ * Drops entries ingested before the grace period, then, past LEDGER_CAP, the oldest ingest times whole (a
+ * request's events share one) and raises the floor past them: every applied event ingested from the floor on
+ * stays in the ledger.
+ */
 export function compactLedger (s: EntityState, horizon: number): void {
   for (const [h, t] of s.ledger) if (t < horizon) s.ledger.delete(h)
+  if (s.ledger.size <= LEDGER_CAP) return
+  const perTime = new Map<number, number>()
+  for (const t of s.ledger.values()) perTime.set(t, (perTime.get(t) ?? 0) + 1)
+  let size = s.ledger.size
+  let floor = s.ledgerFrom
+  for (const t of [...perTime.keys()].sort((a, b) => a - b)) {
+    if (size <= LEDGER_KEEP) break
+    size -= perTime.get(t) as number
+    floor = t + 1
+  }
+  for (const [h, t] of s.ledger) if (t < floor) s.ledger.delete(h)
+  s.ledgerFrom = floor
 }
 
 /** The entities an event belongs to: its user, and its device and address when it has them. */

@@ -58,6 +58,11 @@ export interface EntityState {
   totals: { events: number, levels: Record<Level, number>, money: Map<string, Money> }
   /** Hash of an applied event's id → its `event.ingested` (ms), for events ingested within the grace period. */
   ledger: Map<string, number>
+  /**
+   * The ledger holds every applied event ingested from this time (ms) on; a busy user's older entries are dropped
+   * to keep its document bounded (LEDGER_CAP in merge.ts). −∞ while nothing was dropped.
+   */
+  ledgerFrom: number
 }
 
 export const CAPS = { devices: 100, ips: 100, places: 50, users: 1000 } as const
@@ -77,7 +82,8 @@ export function emptyState (tenant: string, kind: Kind, key: string): EntityStat
     devices: capped(), ips: capped(), places: capped(), users: capped(),
     login: undefined, levelLast: {}, levelMax: {},
     totals: { events: 0, levels: Object.fromEntries(LEVELS.map(l => [l, 0])) as Record<Level, number>, money: new Map() },
-    ledger: new Map()
+    ledger: new Map(),
+    ledgerFrom: Number.NEGATIVE_INFINITY
   }
 }
 

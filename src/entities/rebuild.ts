@@ -5,7 +5,7 @@ import type { EventsScanner } from '../store/events/events-scan.ts'
 import { eventsAlias } from '../store/events/index-names.ts'
 import { WHOLE } from '../store/search-pages.ts'
 import { ENTITY_FIELDS, fromScanned } from './entity-event.ts'
-import { addEvent, addTotals, mergeStates } from './merge.ts'
+import { addEvent, addTotals, compactLedger, mergeStates } from './merge.ts'
 import { emptyState, entityId, type EntityState, type Kind } from './model.ts'
 import { rebuiltOccurrences } from './occurrences.ts'
 import { stateOf, versionOf, writeStates } from './entity-writes.ts'
@@ -52,6 +52,7 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
             for (const [action, o] of fresh.actions) next.actions.set(action, rebuiltOccurrences(stored.get(action), o))
             next.totals = fresh.totals
             next.ledger = fresh.ledger
+            next.ledgerFrom = fresh.ledgerFrom
             return [{ id: ids[i] as string, version: versionOf(current[i]), next }]
           })
           const { conflicts } = await writeStates(store, targets)
@@ -86,6 +87,7 @@ async function foldKeys (scanner: EventsScanner, tenant: string, kind: Kind, key
       if (kind === 'user') addTotals(s, e, now, graceMs)
     }
   })
+  if (kind === 'user') for (const s of states.values()) compactLedger(s, now - graceMs)
   return states
 }
 

@@ -13,8 +13,8 @@ export interface Cached { state: EntityState, version: Version, size: number }
  * later, by when their state would have been dropped, and keeping it meanwhile only moved it to V8's old
  * generation (5,000 such states cost the worker 45 MB of RSS under a steady 300 events/s, for no fewer reads).
  * Busy addresses and users are written round after round and stay. The cache is bounded by the length of the
- * documents, not their number: a user's state grows with its events of the grace period (its ledger) and takes
- * 2.5 to 4.5 times its document's length in memory.
+ * documents, not their number: a user's state grows with its events of the grace period (its ledger, up to
+ * LEDGER_CAP of them) and takes 2.5 to 4.5 times its document's length in memory.
  */
 export class StateCache {
   private readonly items = new Map<string, Cached>()

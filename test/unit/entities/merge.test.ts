@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { canonicalIp, type EntityEvent } from '../../../src/entities/entity-event.ts'
-import { addEvent, addTotals, applyContributions, contributionOf, mergeStates } from '../../../src/entities/merge.ts'
+import { addEvent, addTotals, applyContributions, compactLedger, contributionOf, LEDGER_CAP, mergeStates } from '../../../src/entities/merge.ts'
 import { addCapped, emptyState, type Capped, type EntityState, type Kind } from '../../../src/entities/model.ts'
 import { fromDoc, toDoc } from '../../../src/entities/codec.ts'
 import { FIRST_STAMPS } from '../../../src/entities/occurrences.ts'
@@ -82,6 +82,36 @@ t.test('sums: the ledger, fresh events and the grace period', async t => {
   t.equal(rebuilt.totals.events, 2, 'after a rebuild, a retried event is in the ledger')
   t.equal(rebuilt.totals.money.get('deposit|EUR')?.units, 500_000_000n, 'amounts in units of 10⁻⁸')
   t.equal(rebuilt.totals.money.get('bet_placed|EUR')?.units, 700_000_000n)
+})
+
+t.test('a busy user\'s ledger is bounded; what it still holds stays exact', async t => {
+  const s = emptyState('t', 'user', 'busy')
+  // Requests of 100 events each, ingested a second apart, all within the grace period.
+  const requests = Math.ceil(LEDGER_CAP / 100) + 5
+  const events = (r: number): EntityEvent[] => Array.from({ length: 100 }, (_, i) => ev(r * 100 + i, { user: 'busy', ingested: NOW - GRACE / 2 + r * 1000 }))
+  for (let r = 0; r < requests; r++) applyContributions(s, events(r).map(e => contributionOf(e, true)), NOW, GRACE)
+  t.equal(s.totals.events, requests * 100, 'every fresh event is added once')
+  t.ok(s.ledger.size <= LEDGER_CAP, `the ledger holds ${s.ledger.size} entries, at most ${LEDGER_CAP}`)
+  t.ok(s.ledger.size >= LEDGER_CAP * 0.9, 'and keeps most of them')
+  const floor = s.ledgerFrom
+  t.ok(floor > NOW - GRACE, 'its floor rose past the dropped requests')
+  t.ok([...s.ledger.values()].every(i => i >= floor), 'no entry is older than the floor')
+
+  // Retries: a request above the floor is in the ledger, one below it is taken as counted, either way nothing doubles.
+  applyContributions(s, events(requests - 1).map(e => contributionOf(e, false)), NOW, GRACE)
+  applyContributions(s, events(0).map(e => contributionOf(e, false)), NOW, GRACE)
+  t.equal(s.totals.events, requests * 100, 'retried requests, recent or dropped from the ledger, add nothing')
+  const back = fromDoc(toDoc(s))
+  t.equal(back.ledgerFrom, floor, 'the floor is stored with the document')
+  t.equal(back.ledger.size, s.ledger.size)
+  t.equal(fromDoc(toDoc(emptyState('t', 'user', 'quiet'))).ledgerFrom, Number.NEGATIVE_INFINITY, 'a quiet user has none')
+
+  const rebuilt = emptyState('t', 'user', 'busy')
+  for (let r = 0; r < requests; r++) for (const e of events(r)) addTotals(rebuilt, e, NOW, GRACE)
+  compactLedger(rebuilt, NOW - GRACE)
+  t.ok(rebuilt.ledger.size <= LEDGER_CAP && rebuilt.ledgerFrom > NOW - GRACE, 'a rebuild bounds the ledger the same way')
+  t.ok([...rebuilt.ledger.values()].every(i => i >= rebuilt.ledgerFrom), 'keeping the most recent requests')
+  t.ok([...s.ledger.keys()].every(h => rebuilt.ledger.has(h) || (s.ledger.get(h) as number) < rebuilt.ledgerFrom), 'the same entries above its floor')
 })
 
 t.test('capped sets keep the smallest keys whatever the order', async t => {
