@@ -129,7 +129,15 @@ t.test('rules run on their schedule, once per interval however many workers, and
   // Each run starts where the previous one ended, less the look-back.
   t.equal(Date.parse(runs[0]?.since), Date.parse(runs[1]?.until) - 10 * M)
   t.equal((await call(stack, 'PUT', `/v1/watch-rules/${rule.id}`, admin, { name: 'Off', enabled: false, condition: { kind: 'threshold', window: '1m', bound: { value: 1e9 } } }, { 'if-match': `"${rule.version}"` })).status, 200)
-  await new Promise(resolve => setTimeout(resolve, 1500))
+  // A run already taken by a worker when the rule was disabled still logs itself: wait until the log stops growing.
+  let logged = -1
+  await until('the run log to settle', async () => {
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    const n = ((await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?size=500`, KEYS.aRead)).body.runs as Json[]).length
+    const settled = n === logged
+    logged = n
+    return settled ? true : undefined
+  })
   // Housekeeping deletes old runs but keeps each rule's last successful one, where its next run starts.
   const before = (await call(stack, 'GET', `/v1/watch-rules/${rule.id}/runs?status=succeeded`, KEYS.aRead)).body.runs as Json[]
   t.ok(await new RuleRunsStore(stack.es, stack.config.indexPrefix).prune(new Date(Date.now() + M).toISOString()) >= before.length - 1)
