@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Es } from '../elasticsearch.ts'
 import { ensureIndex } from './system-index.ts'
 
@@ -44,10 +45,12 @@ export const accessIndex = (prefix: string): string => `${prefix}-access`
 
 /**
  * The access log, its own index. Records are buffered and written in bulk every second (or every 500), so
- * auditing a read costs the read nothing; close() flushes what waits.
+ * auditing a read costs the read nothing; close() flushes what waits. Each record gets its id when it is made:
+ * a bulk sent again (after a timeout, or by the client's own retry) finds the records it already wrote (409)
+ * instead of writing them twice.
  */
 export class AccessLog {
-  private buffer: AccessRecord[] = []
+  private buffer: Array<{ id: string, doc: AccessRecord }> = []
   private timer: NodeJS.Timeout | undefined
   private flushing: Promise<void> = Promise.resolve()
   private readonly index: string
@@ -63,7 +66,7 @@ export class AccessLog {
   }
 
   record (r: AccessRecord): void {
-    this.buffer.push(r)
+    this.buffer.push({ id: randomUUID(), doc: r })
     if (this.buffer.length >= 500) void this.flush()
     else this.timer ??= setTimeout(() => { void this.flush() }, 1000)
   }
@@ -76,15 +79,17 @@ export class AccessLog {
     if (batch.length === 0) return await this.flushing
     this.flushing = this.flushing.then(async () => {
       try {
-        const r = await this.es.bulk({ operations: batch.flatMap(doc => [{ create: { _index: this.index } }, doc]) })
+        const r = await this.es.bulk({ operations: batch.flatMap(({ id, doc }) => [{ create: { _index: this.index, _id: id } }, doc]) })
         if (r.errors) {
           // Refused for a moment (a lost node's shard not yet taken over by its replica, a full queue): kept
-          // for the next flush like a failed request; only a record the index rejects outright is lost.
-          const later = batch.filter((_, i) => { const s = r.items[i]?.create?.status ?? 0; return s === 429 || s >= 500 })
-          const refused = r.items.filter(item => item.create?.error !== undefined).length - later.length
+          // for the next flush like a failed request; only a record the index rejects outright is lost. A 409 is
+          // a record an earlier attempt wrote.
+          const statuses = r.items.map(item => item.create?.error === undefined ? 201 : item.create.status)
+          const later = batch.filter((_, i) => { const s = statuses[i] ?? 0; return s === 429 || s >= 500 })
+          const lost = statuses.filter(s => s >= 400 && s !== 409 && s !== 429 && s < 500).length
           this.buffer.unshift(...later.slice(0, Math.max(0, 10_000 - this.buffer.length)))
           if (this.buffer.length > 0) this.timer ??= setTimeout(() => { void this.flush() }, 1000)
-          this.onError(new Error(`access records refused: ${later.length} kept for the next flush, ${refused} lost`))
+          if (later.length + lost > 0) this.onError(new Error(`access records refused: ${later.length} kept for the next flush, ${lost} lost`))
         }
       } catch (err) {
         // Kept for the next flush: losing the record of a read is not an option while the store is away briefly.
