@@ -136,7 +136,7 @@ export class IngestService {
   private async checkBackpressure (): Promise<void> {
     const now = this.clock.now()
     const bound = this.options.memory
-    if (now - this.depth.at > (this.options.depthCacheMs ?? 250)) {
+    if (now - this.depth.at >= (this.options.depthCacheMs ?? 250)) {
       try {
         const [value, memory] = await Promise.all([queueDepth(this.queue), bound?.read()])
         this.depth = { value, at: now, memory }
