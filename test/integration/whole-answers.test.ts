@@ -93,3 +93,21 @@ t.test('an event looked up by id is "not found" only when every partition answer
     t.equal((err as UnavailableError).statusCode, 503)
   }
 })
+
+t.test('an event looked up by id waits for a partition whose shard has not started, then answers', async t => {
+  const reader = new EventsReader(es, prefix)
+  const starting = `${prefix}-events-security-2026.02.01`
+  // A shard that cannot be placed stands for one starting (a partition created a moment ago) or one whose node is gone.
+  await es.indices.create({ index: starting, wait_for_active_shards: 0, settings: { 'index.routing.allocation.require._name': 'no-such-node' } })
+  t.teardown(async () => { await es.indices.delete({ index: starting }, { ignore: [404] }) })
+  const began = Date.now()
+  const err = await reader.byId('zzz', []).then(() => undefined, (e: unknown) => e)
+  t.ok(err instanceof UnavailableError, 'refused once the waits are over')
+  t.ok(Date.now() - began >= 3000, 'after waiting for the shard')
+  t.equal((await reader.byId('a', []))?.event !== undefined, true, 'an event found elsewhere is answered at once')
+  // The shard starts while the lookup waits: the answer is then "not found".
+  const lookup = reader.byId('zzz', [])
+  await new Promise(resolve => setTimeout(resolve, 200))
+  await es.indices.putSettings({ index: starting, settings: { 'index.routing.allocation.require._name': null } })
+  t.equal(await lookup, undefined, 'not found, once every partition answered')
+})
