@@ -28,16 +28,26 @@ export function isShardStarting (err: unknown): boolean {
 export const isRead = (params: Pick<TransportRequestParams, 'method' | 'path'>): boolean =>
   (params.method === 'GET' || params.method === 'POST') && READ_PATH.test(params.path.split('?')[0] as string)
 
-/** Runs `read` again after each wait of SHARD_WAITS_MS while it is refused for a shard that has not started. */
-export async function waitingForShards<T> (read: () => Promise<T>): Promise<T> {
+/** True for a search answered without some shards, each for want of a started copy (starting, or on a node that is gone). */
+export function lacksStartedShards (r: { _shards: { failed: number, failures?: Array<{ reason: { type: string } }> } }): boolean {
+  const failures = r._shards.failures ?? []
+  return r._shards.failed > 0 && failures.length > 0 && failures.every(f => f.reason.type === 'no_shard_available_action_exception')
+}
+
+/**
+ * Runs `read` again after each wait of SHARD_WAITS_MS while it is refused for a shard that has not started, or
+ * while `incomplete` says its answer lacks such a shard; the last answer is returned once the waits are over.
+ */
+export async function waitingForShards<T> (read: () => Promise<T>, incomplete: (answer: T) => boolean = () => false): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    const wait = SHARD_WAITS_MS[attempt]
     try {
-      return await read()
+      const answer = await read()
+      if (wait === undefined || !incomplete(answer)) return answer
     } catch (err) {
-      const wait = SHARD_WAITS_MS[attempt]
       if (wait === undefined || !isShardStarting(err)) throw err
-      await sleep(wait)
     }
+    await sleep(wait)
   }
 }
 

@@ -1,10 +1,9 @@
 import { errors, type estypes } from '@elastic/elasticsearch'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Es } from '../elasticsearch.ts'
 import { eventsAlias } from './index-names.ts'
 import { eventIdOfDoc } from './event-doc-id.ts'
 import { ConflictError, UnavailableError } from '../../errors.ts'
-import { isShardStarting, SHARD_WAITS_MS } from '../shard-wait.ts'
+import { isShardStarting, lacksStartedShards, waitingForShards } from '../shard-wait.ts'
 import { searchPage } from '../search-pages.ts'
 
 export const PIT_KEEP_ALIVE = '2m'
@@ -90,17 +89,11 @@ export class EventsReader {
    * share an id: a caller who sees several tenants holding it is told to choose rather than given one at random.
    */
   async byId (id: string, filter: estypes.QueryDslQueryContainer[]): Promise<Record<string, unknown> | undefined> {
-    const lookup = async (): Promise<estypes.SearchResponse<Record<string, unknown>>> => await this.es.search<Record<string, unknown>>({
-      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 2, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
-    })
-    let r = await lookup()
     // Not found is an answer only when every partition answered: one that did not may hold the event. A shard
     // with no started copy (a partition created a moment ago) is waited for, as other reads wait for it.
-    for (const wait of SHARD_WAITS_MS) {
-      if (r.hits.hits.length > 0 || !unstarted(r)) break
-      await sleep(wait)
-      r = await lookup()
-    }
+    const r = await waitingForShards(async () => await this.es.search<Record<string, unknown>>({
+      index: eventsAlias(this.prefix), ignore_unavailable: true, size: 2, query: { bool: { filter: [{ term: { 'event.id': id } }, ...filter] } }
+    }), answer => answer.hits.hits.length === 0 && lacksStartedShards(answer))
     if (r.hits.hits.length === 0 && (r._shards.failed > 0 || r.timed_out)) {
       throw new UnavailableError(`${r._shards.failed} of ${r._shards.total} partition shards did not answer, so whether event "${id}" exists cannot be told now; retry shortly`, 30)
     }
@@ -110,10 +103,4 @@ export class EventsReader {
     }
     return r.hits.hits[0]?._source
   }
-}
-
-/** Shards failed only for want of a started copy (starting, or on a node that is gone): nothing else refused. */
-function unstarted (r: estypes.SearchResponse): boolean {
-  const failures = r._shards.failures ?? []
-  return r._shards.failed > 0 && failures.length > 0 && failures.every(f => f.reason.type === 'no_shard_available_action_exception')
 }
