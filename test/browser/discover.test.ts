@@ -183,8 +183,8 @@ t.test('a shared link reopens the same view; back and forward work', async t => 
   await page.context().close()
 })
 
-t.test('long field names in column headers are shown whole, broken at their dots', async t => {
-  const cols = ['@timestamp', 'source.geo.country_iso_code', 'user_agent.device.name', 'audit.importance.level', 'audit.money.currency', 'event.action', 'message']
+t.test('long field names in column headers are shown whole, broken after their dots and underscores', async t => {
+  const cols = ['@timestamp', 'event.action', 'user.id', 'source.ip', 'source.geo.country_iso_code', 'user_agent.device.name', 'audit.importance.level', 'audit.money.currency', 'event.outcome', 'message']
   const page = await s.page()
   await signIn(page, KEYS.read, `/console/discover?from=now-30d&to=now&cols=${encodeURIComponent(cols.join(','))}`)
   await page.getByText(totalText(all.length)).first().waitFor()
@@ -193,6 +193,8 @@ t.test('long field names in column headers are shown whole, broken at their dots
   }))`) as Array<{ text: string, clipped: boolean }>
   t.same(headers.map(h => h.text), cols, 'every header names its whole field')
   t.same(headers.filter(h => h.clipped).map(h => h.text), [], 'no header is cut off')
+  const broken = await page.evaluate(`[...document.querySelectorAll('[role=columnheader] span')].filter(p => p.getClientRects().length > 1).map(p => p.textContent)`)
+  t.same(broken, [], 'names break only after a dot or an underscore, never inside a word')
   await s.screenshot(page, 'discover-long-headers')
   await page.context().close()
 })

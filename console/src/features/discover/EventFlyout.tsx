@@ -3,6 +3,7 @@ import { api } from '../../api/client.ts'
 import { fetchEvent } from '../../api/event.ts'
 import type { Hit, StoredEvent } from '../../api/types.ts'
 import { useApi } from '../../api/useApi.ts'
+import { FieldName } from '../../components/FieldName.tsx'
 import { Flyout } from '../../components/Flyout.tsx'
 import { Link } from '../../components/Link.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
@@ -72,7 +73,7 @@ function EventFields ({ event, onFilter }: { event: StoredEvent, onFilter: OnFil
       <tbody>
         {rows.map(([field, value]) => (
           <tr key={field}>
-            <th scope="row"><code>{field}</code></th>
+            <th scope="row"><code><FieldName name={field} /></code></th>
             <td>{display(value)}</td>
             <td className="actions">
               {value !== null && typeof value !== 'object' && (

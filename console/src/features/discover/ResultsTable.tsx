@@ -2,6 +2,7 @@ import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Hit } from '../../api/types.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
+import { FieldName } from '../../components/FieldName.tsx'
 import { ResultRow } from './ResultRow.tsx'
 
 interface Props {
@@ -24,12 +25,6 @@ const OVERSCAN = 5
 // Once the person scrolls, the next page is fetched while a page's worth of rows remains below the view.
 const PREFETCH_ROWS = 100
 const sortName = (column: string): string => column === '@timestamp' ? 'time' : column
-
-/** A field's name that may break onto a second line after any dot, so that a narrow column shows all of it. */
-function FieldName ({ name }: { name: string }): ReactNode {
-  const parts = name.split('.')
-  return <>{parts.map((p, i) => i === 0 ? p : <span key={i}>.<wbr />{p}</span>)}</>
-}
 
 /** The header row; memoised, so that scrolling (which re-renders the table) does not draw it again. */
 const ResultsHead = memo(function ResultsHead ({ columns, template, sort, sortable, onSort }: Pick<Props, 'columns' | 'sort' | 'sortable' | 'onSort'> & { template: string }): ReactNode {
