@@ -1,5 +1,6 @@
 import { LEVELS, type Level } from '../events/schema.ts'
-import { DAY_MS, emptyState, KINDS, listEntry, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
+import { DaySet } from './day-set.ts'
+import { DAY_MS, emptyState, keepCohortDays, KINDS, listEntry, type Capped, type EntityState, type Kind, type Span, type Stamp } from './model.ts'
 import { firstOf, type Occurrences } from './occurrences.ts'
 
 /**
@@ -20,8 +21,10 @@ export interface EntityDoc {
   /** Users: actions seen, and their occurrences as `action|first|firstId|last|lastId|second|secondId|…` (stampEntry). */
   actions?: string[]
   stamps?: string[]
-  /** Users: the first and last event time of each UTC day with activity. */
+  /** Users: the first and last event time of each UTC day with activity in the cohort window (EntityState.days). */
   active?: number[]
+  /** Users: every UTC day with activity (DaySet). Absent from documents written when `active` held every day. */
+  active_days?: string
   countries: string[]
   devices?: string[]
   devices_more?: boolean
@@ -81,6 +84,7 @@ function parts (s: EntityState): { doc: EntityDoc, lists: Lists } {
     actions: [...s.actions.keys()],
     stamps: [...s.actions].map(([a, v]) => stampEntry(a, v)),
     active: [...active].sort((a, b) => a - b),
+    active_days: s.activeDays.encode(),
     devices_more: s.devices.more,
     ips_more: s.ips.more,
     places_more: s.places.more, place_count: s.places.items.size,
@@ -178,6 +182,9 @@ export function fromDoc (doc: EntityDoc): EntityState {
     const d = s.days.get(day)
     s.days.set(day, d === undefined ? { f: t, l: t } : { f: Math.min(d.f, t), l: Math.max(d.l, t) })
   }
+  if (doc.active_days !== undefined) s.activeDays = DaySet.decode(doc.active_days)
+  else for (const day of s.days.keys()) s.activeDays.add(day)
+  keepCohortDays(s)
   s.devices = cappedIn(doc.devices, doc.devices_more)
   s.ips = cappedIn(doc.ips, doc.ips_more)
   s.places = cappedIn(doc.places, doc.places_more)

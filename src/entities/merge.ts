@@ -1,6 +1,6 @@
 import type { Level } from '../events/schema.ts'
 import { eventHash, type EntityEvent } from './entity-event.ts'
-import { addCapped, CAPS, DAY_MS, maxStamp, minStamp, MONEY_SCALE, widen, type Capped, type EntityState, type Stamp } from './model.ts'
+import { addCapped, CAPS, DAY_MS, keepCohortDays, lastCohortDay, maxStamp, minStamp, MONEY_SCALE, widen, type Capped, type EntityState, type Stamp } from './model.ts'
 import { mergeOccurrences, once } from './occurrences.ts'
 
 /**
@@ -20,6 +20,7 @@ export const placeKey = (lat: number, lon: number): string => `${lat.toFixed(4)}
 export function addEvent (s: EntityState, e: EntityEvent): void {
   const stamp: Stamp = { t: e.time, id: e.id }
   const at = { f: e.time, l: e.time }
+  const first = s.first
   s.first = minStamp(s.first, stamp)
   s.last = maxStamp(s.last, stamp)
   if (e.country !== undefined) s.countries.set(e.country, widen(s.countries.get(e.country), at))
@@ -31,7 +32,9 @@ export function addEvent (s: EntityState, e: EntityEvent): void {
   const a = s.actions.get(e.action)
   s.actions.set(e.action, a === undefined ? once(stamp) : mergeOccurrences(a, once(stamp)))
   const day = Math.floor(e.time / DAY_MS)
-  s.days.set(day, widen(s.days.get(day), at))
+  s.activeDays.add(day)
+  if (day <= lastCohortDay(s)) s.days.set(day, widen(s.days.get(day), at))
+  if (s.first !== first) keepCohortDays(s)
   if (e.device !== undefined) addCapped(s.devices, e.device, at, CAPS.devices)
   if (e.ip !== undefined) addCapped(s.ips, e.ip, at, CAPS.ips)
   if (isSignIn(e)) {
@@ -55,6 +58,7 @@ function pick (e: EntityEvent): { ip?: string, country?: string, city?: string, 
 
 /** Merges the idempotent part of `from` into `into`. */
 export function mergeStates (into: EntityState, from: EntityState): void {
+  const first = into.first
   into.first = minStamp(into.first, from.first)
   into.last = maxStamp(into.last, from.last)
   for (const [k, v] of from.countries) into.countries.set(k, widen(into.countries.get(k), v))
@@ -62,7 +66,10 @@ export function mergeStates (into: EntityState, from: EntityState): void {
     const a = into.actions.get(k)
     into.actions.set(k, a === undefined ? v : mergeOccurrences(a, v))
   }
-  for (const [k, v] of from.days) into.days.set(k, widen(into.days.get(k), v))
+  const lastDay = lastCohortDay(into)
+  for (const [k, v] of from.days) if (k <= lastDay) into.days.set(k, widen(into.days.get(k), v))
+  if (into.first !== first) keepCohortDays(into)
+  into.activeDays.addAll(from.activeDays)
   mergeCapped(into.devices, from.devices, CAPS.devices)
   mergeCapped(into.ips, from.ips, CAPS.ips)
   mergeCapped(into.places, from.places, CAPS.places)

@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from '../events/schema.ts'
+import { DaySet } from './day-set.ts'
 import type { Occurrences } from './occurrences.ts'
 
 /** What an entity is keyed by, within a tenant. */
@@ -43,8 +44,14 @@ export interface EntityState {
   last: Stamp
   /** Users only: the first few occurrences and the last of each action (occurrences.ts). */
   actions: Map<string, Occurrences>
-  /** Users only: per UTC day (days since the epoch), the first and last event time. */
+  /**
+   * Users only: per UTC day (days since the epoch) that starts within COHORT_DAYS of the first event, the first
+   * and last event time: what weekly cohorts, which follow a user from the first week on, are made of. Later days
+   * are not kept, so that a user's document, rewritten at each event, does not grow with the user's tenure.
+   */
   days: Map<number, Span>
+  /** Users only: every UTC day with an event. */
+  activeDays: DaySet
   countries: Map<string, Span>
   devices: Capped
   ips: Capped
@@ -67,6 +74,11 @@ export interface EntityState {
 
 export const CAPS = { devices: 100, ips: 100, places: 50, users: 1000 } as const
 export const DAY_MS = 86_400_000
+/**
+ * Days after the first event whose first and last times a user keeps (`days`): cohorts follow users for at most
+ * 26 weeks after their first week (MAX_COHORT_WEEKS), and 28 weeks cover those whatever the weeks' zone.
+ */
+export const COHORT_DAYS = 28 * 7
 /** Amounts are summed in units of 10⁻⁸ as integers, so totals do not depend on the order of additions. */
 export const MONEY_SCALE = 100_000_000
 
@@ -78,7 +90,7 @@ export function emptyState (tenant: string, kind: Kind, key: string): EntityStat
     tenant, kind, key,
     first: NO_STAMP,
     last: { t: Number.NEGATIVE_INFINITY, id: '' },
-    actions: new Map(), days: new Map(), countries: new Map(),
+    actions: new Map(), days: new Map(), activeDays: new DaySet(), countries: new Map(),
     devices: capped(), ips: capped(), places: capped(), users: capped(),
     login: undefined, levelLast: {}, levelMax: {},
     totals: { events: 0, levels: Object.fromEntries(LEVELS.map(l => [l, 0])) as Record<Level, number>, money: new Map() },
@@ -134,6 +146,18 @@ function largestTwo (items: Map<string, Span>): [string, string] {
     if (k > largest) { next = largest; largest = k } else if (k > next) next = k
   }
   return [largest, next]
+}
+
+/** The last day whose first and last times a user keeps (COHORT_DAYS after the day of its first event). */
+export const lastCohortDay = (s: Pick<EntityState, 'first'>): number => Math.floor(s.first.t / DAY_MS) + COHORT_DAYS
+
+/**
+ * Drops the days past the user's cohort window. The first event only moves earlier, so a day dropped never
+ * comes back into the window: whatever the order events come in, the same days are kept.
+ */
+export function keepCohortDays (s: EntityState): void {
+  const last = lastCohortDay(s)
+  for (const d of s.days.keys()) if (d > last) s.days.delete(d)
 }
 
 /** Document id of an entity: one per tenant, kind and key. */

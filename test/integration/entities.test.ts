@@ -23,6 +23,10 @@ const interleaved = [
   ...at('il-2', [0, 1, 2, 3, 5], 'deposit'), ...at('il-2', [4], 'login'), ...at('il-2', [6], 'bet_placed'),
   ...at('il-3', [0], 'login'), ...at('il-3', [1], 'deposit'), ...at('il-3', [2], 'bet_placed')
 ]
+/** Tenant brand-b: lt-1, a user of ten months (no funnel step), active every four days; its document keeps its first 28 weeks' days only. */
+const tenure: Ev[] = Array.from({ length: 60 }, (_, i) => ({
+  id: `lt-1-${i}`, user: 'lt-1', time: now - 280 * DAY + i * 4 * DAY + (i % 3) * H, action: 'logout', outcome: 'success', ip: '81.2.69.142', tenant: 'brand-b'
+}))
 let stack: Stack
 
 t.before(async () => {
@@ -30,9 +34,9 @@ t.before(async () => {
   await post(stack, [...events, ...travel], KEYS.aIngest)
   // Another tenant with the same user ids, devices and addresses: tenant keys never see it.
   await post(stack, others)
-  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: interleaved.map(e => ({ ...bodyOf(e), audit: { tenant: e.tenant } })) } })
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: [...interleaved, ...tenure].map(e => ({ ...bodyOf(e), audit: { tenant: e.tenant } })) } })
   if (res.statusCode !== 202) throw new Error(res.body)
-  const total = events.length + travel.length + others.length + interleaved.length
+  const total = events.length + travel.length + others.length + interleaved.length + tenure.length
   if (await stack.waitForCount(total) !== total) throw new Error('seed not indexed')
   await settled(stack)
 })
@@ -92,6 +96,20 @@ t.test('cohorts: the same table in zones with half-hour offsets and daylight sav
       t.same(store, scan)
     }
   }
+})
+
+t.test('a user of ten months: cohorts followed 26 weeks and its active days, from the days its document keeps', async t => {
+  for (const timeZone of ['UTC', 'Asia/Kolkata', 'America/New_York']) {
+    const [scan, store] = await both(t, '/v1/behaviour/cohorts', { timeZone, weeks: 26 }, KEYS.bRead)
+    t.ok(scan.cohorts.some((c: Json) => c.active.filter((n: number | null) => n !== null && n > 0).length > 20), `${timeZone}: lt-1 followed over 20 weeks and more`)
+    t.same(store, scan, timeZone)
+  }
+  const doc = (await new EntitiesStore(stack.es, stack.config.indexPrefix).read([entityId('brand-b', 'user', 'lt-1')]))[0]?.source as unknown as EntityDoc
+  const firstDay = Math.floor((tenure[0] as Ev).time / DAY)
+  const kept = new Set((doc.active ?? []).map(v => Math.floor(v / DAY)))
+  t.same([...kept].sort((a, b) => a - b), [...new Set(tenure.map(e => Math.floor(e.time / DAY)))].filter(d => d <= firstDay + 196), 'the days of its first 28 weeks, and no later one')
+  const res = await stack.api.app.inject({ method: 'GET', url: '/v1/users/lt-1/profile', headers: auth(KEYS.bRead) })
+  t.equal(res.json().activeDays, new Set(tenure.map(e => Math.floor(e.time / DAY))).size, 'every active day counted')
 })
 
 t.test('devices and addresses shared by accounts: the same keys, users, counts and evidence', async t => {

@@ -11,18 +11,20 @@ interface Bucket { key_as_string?: string, doc_count: number, active?: { buckets
 /**
  * Weekly cohorts from the entity store in one aggregation: users by the week of their first event, and for
  * each, the weeks in which they were active. A user's `active` values are the first and last event time of
- * each UTC day with activity; a week (whatever its zone) holds an event of the user exactly when it holds one
- * of these values, since a day can be cut by at most one week boundary. So the answer is the scan's.
+ * each UTC day with activity in its cohort window (COHORT_DAYS, longer than the weeks a cohort is followed); a
+ * week (whatever its zone) holds an event of the user exactly when it holds one of these values, since a day can
+ * be cut by at most one week boundary. So the answer is the scan's.
  */
 export async function cohortsFromEntities (store: EntitiesStore, scope: ReadScope, weeks: number, timeZone: string, limit: number): Promise<{ cohorts: Cohort[], bounds: Bounds & { source: Source } }> {
   const week = (field: string): estypes.AggregationsDateHistogramAggregation => ({ field, calendar_interval: '1w', time_zone: timeZone, format: 'yyyy-MM-dd', min_doc_count: 1 })
   const r = await store.search({
     query: entityQuery(scope, 'user'), size: 0,
-    aggs: { cohorts: { date_histogram: week('first'), aggs: { active: { date_histogram: week('active') } } } }
+    aggs: { cohorts: { date_histogram: week('first'), aggs: { active: { date_histogram: week('active') } } }, latest: { date_histogram: week('last') } }
   })
   const buckets = (r.aggregations?.cohorts as { buckets?: Bucket[] } | undefined)?.buckets ?? []
-  let lastDay = Number.NEGATIVE_INFINITY
-  for (const b of buckets) for (const a of b.active?.buckets ?? []) lastDay = Math.max(lastDay, dayNumber(a.key_as_string ?? ''))
+  // The week of the latest event (users keep their active days in their cohort window only).
+  const latest = (r.aggregations?.latest as { buckets?: Bucket[] } | undefined)?.buckets?.at(-1)
+  const lastDay = latest === undefined ? Number.NEGATIVE_INFINITY : dayNumber(latest.key_as_string ?? '')
   const cohorts = buckets.map(b => {
     const start = (b.key_as_string ?? '').slice(0, 10)
     const day = dayNumber(start)

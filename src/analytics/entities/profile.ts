@@ -64,7 +64,7 @@ export class ProfileService {
       userId, tenant,
       firstSeen: iso(s.first.t), lastSeen: iso(s.last.t),
       events: s.totals.events,
-      activeDays: s.days.size,
+      activeDays: s.activeDays.size,
       byLevel: Object.fromEntries(LEVELS.filter(l => s.totals.levels[l] > 0).map(l => [l, s.totals.levels[l]])),
       actions: [...s.actions].sort((a, b) => firstOf(a[1]).t - firstOf(b[1]).t || (a[0] < b[0] ? -1 : 1)).map(([action, v]) => ({ action, first: iso(firstOf(v).t), last: iso(v.l.t) })),
       countries: [...s.countries].sort((a, b) => a[1].f - b[1].f).map(([country, v]) => ({ country, ...seen(v) })),

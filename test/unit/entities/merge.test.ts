@@ -2,7 +2,8 @@ import t from 'tap'
 import fc from 'fast-check'
 import { canonicalIp, type EntityEvent } from '../../../src/entities/entity-event.ts'
 import { addEvent, addTotals, applyContributions, compactLedger, contributionOf, LEDGER_CAP, mergeStates } from '../../../src/entities/merge.ts'
-import { addCapped, emptyState, type Capped, type EntityState, type Kind } from '../../../src/entities/model.ts'
+import { addCapped, COHORT_DAYS, DAY_MS, emptyState, type Capped, type EntityState, type Kind } from '../../../src/entities/model.ts'
+import { MAX_COHORT_WEEKS } from '../../../src/analytics/behaviour/cohorts.ts'
 import { fromDoc, toDoc } from '../../../src/entities/codec.ts'
 import { FIRST_STAMPS } from '../../../src/entities/occurrences.ts'
 
@@ -50,6 +51,26 @@ t.test('any order, any repetition of the same events gives the same entity', asy
   const s = fold('user', 'u-1', events)
   t.equal(s.totals.events, events.length, 'each event counted once')
   t.equal(s.totals.money.get('deposit|EUR')?.n, events.filter(e => e.amount !== undefined).length)
+})
+
+t.test('a user of two years keeps the days of its cohort window, in any order, and counts every active day', async t => {
+  t.ok(COHORT_DAYS >= (MAX_COHORT_WEEKS + 2) * 7, 'the window covers every week a cohort follows, in any zone')
+  const events = Array.from({ length: 200 }, (_, i) => ev(i, { user: 'u-0', time: NOW - i * 3.7 * 24 * H }))
+  const days = [...new Set(events.map(e => Math.floor(e.time / DAY_MS)))]
+  const firstDay = Math.min(...days)
+  const reference = fold('user', 'u-0', events)
+  t.same([...reference.days.keys()].sort((a, b) => a - b), days.filter(d => d <= firstDay + COHORT_DAYS).sort((a, b) => a - b), 'the window\'s days and no later one')
+  t.equal(reference.activeDays.size, days.length)
+  await fc.assert(fc.property(fc.array(fc.double({ noNaN: true }), { minLength: events.length, maxLength: events.length }), keys => {
+    // Newest first in part: the first event moves earlier as late events come, and days leave the window.
+    const shuffled = events.map((e, i) => ({ e, k: keys[i] as number })).sort((a, b) => a.k - b.k).map(x => x.e)
+    return docOf(fold('user', 'u-0', shuffled)) === docOf(reference)
+  }), { numRuns: 30 })
+  // A document written when `active` held every day: all of them counted, the window's kept.
+  const { active_days: _days, ...earlier } = toDoc(reference)
+  const old = fromDoc({ ...earlier, active: events.map(e => e.time) })
+  t.equal(old.activeDays.size, days.length)
+  t.same([...old.days.keys()].sort((a, b) => a - b), [...reference.days.keys()].sort((a, b) => a - b))
 })
 
 t.test('codec: a state survives its document', async t => {
