@@ -166,6 +166,8 @@ t.test('Behaviour: a funnel built step by step, with conversions from the seeded
     const cells = await rows.filter({ has: page.getByRole('rowheader', { name: `${k + 1}. ${action}` }) }).getByRole('cell').allTextContents()
     t.same(cells.slice(0, 3), [en(users), previous === undefined ? '—' : pct(users / previous), pct(users / first)], `step ${k + 1}: ${action}`)
   }
+  const lines = await table.getByRole('rowheader').evaluateAll(cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c); return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size }))
+  t.same(lines, [1, 1, 1], 'each step\'s number stays with its action, on one line')
   // Medians: fn-1 took 1 h and fn-2 3 h to deposit; fn-1 withdrew 1 h after its deposit.
   t.same(await table.getByRole('row').evaluateAll(rows => rows.slice(1).map(r => r.lastElementChild?.textContent)), ['—', '2 h', '1 h'], 'median time from the previous step')
   const bars = page.getByRole('list', { name: 'Users reaching each step' }).getByRole('listitem')

@@ -16,7 +16,8 @@ export function FunnelResult ({ body }: { body: object }): ReactNode {
   return (
     <Status value={value}>
       {f => {
-        const name = (s: Funnel['steps'][number]): string => `${s.step}. ${s.actions.join(', ')}`
+        // A no-break space keeps the step's number with its first action when the name wraps.
+        const name = (s: Funnel['steps'][number]): string => `${s.step}.\u00a0${s.actions.join(', ')}`
         return (
           <section aria-labelledby="funnel-result" className="funnel-result">
             <h2 id="funnel-result">{t('funnel.result')}</h2>
