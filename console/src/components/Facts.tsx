@@ -13,8 +13,8 @@ export function MoneyTable ({ rows }: { rows: MoneyRow[] }): ReactNode {
   return (
     <table className="data">
       <caption>{t('session.money')}</caption>
-      <thead><tr><th scope="col">{t('session.currency')}</th><th scope="col">{t('session.moneyIn')}</th><th scope="col">{t('session.moneyOut')}</th><th scope="col">{t('session.net')}</th></tr></thead>
-      <tbody>{rows.map(r => <tr key={r.currency}><th scope="row">{r.currency}</th><td>{number(r.in)}</td><td>{number(r.out)}</td><td>{number(r.net)}</td></tr>)}</tbody>
+      <thead><tr><th scope="col">{t('session.currency')}</th><th scope="col" className="num">{t('session.moneyIn')}</th><th scope="col" className="num">{t('session.moneyOut')}</th><th scope="col" className="num">{t('session.net')}</th></tr></thead>
+      <tbody>{rows.map(r => <tr key={r.currency}><th scope="row">{r.currency}</th><td className="num">{number(r.in)}</td><td className="num">{number(r.out)}</td><td className="num">{number(r.net)}</td></tr>)}</tbody>
     </table>
   )
 }
