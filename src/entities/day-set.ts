@@ -8,15 +8,17 @@ export class DaySet {
   private bits = new Uint8Array(0)
 
   add (day: number): void {
-    if (this.bits.length === 0) this.base = alignDown(day)
-    else if (day < this.base) this.resize(alignDown(day), this.end())
-    if (day >= this.end()) this.resize(this.base, alignDown(day) + 8)
+    const start = alignDown(day)
+    this.cover(start, start + 8)
     const i = day - this.base
     this.bits[i >> 3] = (this.bits[i >> 3] as number) | (1 << (i & 7))
   }
 
   addAll (other: DaySet): void {
-    for (const day of other.days()) this.add(day)
+    if (other.bits.length === 0) return
+    this.cover(other.base, other.end())
+    const offset = (other.base - this.base) / 8
+    other.bits.forEach((b, i) => { this.bits[offset + i] = (this.bits[offset + i] as number) | b })
   }
 
   get size (): number {
@@ -47,7 +49,16 @@ export class DaySet {
     return this.base + this.bits.length * 8
   }
 
-  private resize (base: number, end: number): void {
+  /** Grows the bitmap to hold days `from` to `to` (both multiples of 8, `to` excluded). */
+  private cover (from: number, to: number): void {
+    if (this.bits.length === 0) {
+      this.base = from
+      this.bits = new Uint8Array((to - from) / 8)
+      return
+    }
+    const base = Math.min(this.base, from)
+    const end = Math.max(this.end(), to)
+    if (base === this.base && end === this.end()) return
     const bits = new Uint8Array((end - base) / 8)
     bits.set(this.bits, (this.base - base) / 8)
     this.base = base
