@@ -12,6 +12,7 @@ import { pino } from 'pino'
 import type { Config } from '../../src/config/config.ts'
 import type { Es } from '../../src/store/elasticsearch.ts'
 import { eventsAlias } from '../../src/store/events/index-names.ts'
+import { StoredSecrets } from '../../src/store/system/stored-secrets.ts'
 import { StreamsStore } from '../../src/store/system/streams-store.ts'
 import { streamPage } from '../../src/store/events/stream-events.ts'
 import { FRESH_POSITION, type StreamDestination } from '../../src/streams/schema.ts'
@@ -73,7 +74,7 @@ export async function streamDelivery (es: Es, redis: Redis, config: Config, data
   const store = new StreamsStore(es, config.indexPrefix)
   await store.install(0)
   const queue = createEventsQueue(redis, config.queuePrefix)
-  const send = createSender(config.streams.timeoutMs)
+  const send = createSender(config.streams.timeoutMs, new StoredSecrets(config.secretsKey))
   console.log(`\nLog streams: a backlog of ${f0(events)} events delivered to a loopback receiver, against the raw rate of the same receiver (the same bytes sent by a plain loop)`)
   console.log('| Destination | batch | delivered | raw loop (baseline) | ratio | time in pages / sends / the rest | a page, first → last |')
   console.log('|---|--:|--:|--:|--:|---|---|')

@@ -8,6 +8,7 @@ import { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import { AlertsStore } from '../store/system/alerts-store.ts'
 import { AlertKeysStore } from '../store/system/alert-keys-store.ts'
 import { webhooksStore } from '../store/system/webhooks-store.ts'
+import { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { DeliveriesStore } from '../store/system/deliveries-store.ts'
 import { SavedSearchesStore } from '../store/system/saved-searches-store.ts'
 import { EventsScanner } from '../store/events/events-scan.ts'
@@ -56,6 +57,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
   const alertsStore = new AlertsStore<StoredAlert>(es, prefix)
   const keys = new AlertKeysStore(es, prefix)
   const hooks = webhooksStore<StoredWebhook>(es, prefix)
+  const secrets = new StoredSecrets(config.secretsKey)
   const deliveries = new DeliveriesStore<Delivery>(es, prefix)
   for (const s of [rulesStore, runs, alertsStore, keys, hooks, deliveries]) await s.install(config.indexReplicas)
   const saved = new SavedSearchesStore<StoredSavedSearch>(es, prefix)
@@ -79,7 +81,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
       return { runs: await runs.prune(before), deliveries: await deliveries.prune(before) }
     }
     const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
-    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs) }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
+    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs), secrets }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
     for (const w of [rulesWorker.worker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))
       w.on('failed', (job, err) => workerLog.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
@@ -90,7 +92,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
   return {
     rules: new WatchRuleService(rulesStore, runs, schedule, async id => await saved.get(id)),
     alerts,
-    webhooks: new WebhookService(hooks, deliveries),
+    webhooks: new WebhookService(hooks, deliveries, secrets),
     risk: new RiskService(signals, new EventsAggregator(es, prefix), alertsStore),
     runner,
     startWorkers,

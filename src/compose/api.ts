@@ -62,6 +62,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   await liveRules.start()
   const ingest = new IngestService(queue, enrichContext(config), { indexPrefix: config.indexPrefix, maxBatch: config.maxBatch, queueMaxJobs: config.queueMaxJobs, ...(config.queueMaxMemoryPercent === 0 ? {} : { memory: { read: async () => await redisMemory(redis), maxPercent: config.queueMaxMemoryPercent } }), rules: () => liveRules.current(), conflicts: new ConflictMarks(redis, config.queuePrefix), ...(durable === undefined ? {} : { durable }), ...(config.pseudonymise === undefined ? {} : { pseudonymise: config.pseudonymise }) })
   if (config.cursorSecret === undefined) log?.warn('SILLAGE_CURSOR_SECRET is not set: cursors are sealed with a per-process key and only work on this instance')
+  if (config.secretsKey === undefined) log?.warn('SILLAGE_SECRETS_KEY is not set: webhook signing secrets and stream tokens are stored in clear')
   const cursors = new CursorCodec(config.cursorSecret === undefined ? randomBytes(32) : Buffer.from(config.cursorSecret))
   const search = new SearchService(new EventsReader(es, config.indexPrefix), cursors)
   const keysStore = new KeysStore<Scope>(es, config.indexPrefix)

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config/config.ts'
 import type { Es } from '../store/elasticsearch.ts'
+import { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { StreamsStore } from '../store/system/streams-store.ts'
 import { streamPage } from '../store/events/stream-events.ts'
 import { StreamService, streamQuery } from '../streams/stream-service.ts'
@@ -18,7 +19,7 @@ import type { Observation } from '../monitor/self-watch.ts'
 export async function streamServiceFor (config: Config, es: Es): Promise<StreamService> {
   const store = new StreamsStore(es, config.indexPrefix)
   await store.install(config.indexReplicas)
-  return new StreamService(store, { allowLoopback: config.streams.allowLoopback, batchMax: config.streams.batchMax })
+  return new StreamService(store, { allowLoopback: config.streams.allowLoopback, batchMax: config.streams.batchMax }, new StoredSecrets(config.secretsKey))
 }
 
 export interface WorkerStreams {
@@ -42,7 +43,7 @@ export async function workerStreams (config: Config, es: Es, redis: Redis, regis
     store,
     // A lease outlives the longest delivery, so a slow receiver does not hand its stream to a second worker.
     leases: new Leases(redis, config.queuePrefix, 2 * config.streams.timeoutMs + 10_000),
-    send: createSender(config.streams.timeoutMs),
+    send: createSender(config.streams.timeoutMs, new StoredSecrets(config.secretsKey)),
     page: async (stream, after, before, size) => await streamPage(es, config.indexPrefix, streamQuery(stream.doc), after, before, size),
     oldestPending: async now => await oldestPendingIngest(redis, queue, now),
     metrics: new StreamMetrics(registry),

@@ -48,6 +48,8 @@ export interface Config {
   retentionSweepMs: number
   /** Signs search cursors; every API instance behind one load balancer needs the same value. */
   cursorSecret: string | undefined
+  /** Seals the secrets the service keeps (webhook signing secrets, stream tokens) in its system indices. */
+  secretsKey: string | undefined
   geoCacheSize: number
   uaCacheSize: number
   exports: ExportConfig
@@ -165,6 +167,7 @@ export function loadConfig (env: Env = process.env): Config {
     retentionDays: parseRetention(env.SILLAGE_RETENTION_DAYS, problems),
     retentionSweepMs: read.int('SILLAGE_RETENTION_SWEEP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
     cursorSecret: read.secret('SILLAGE_CURSOR_SECRET'),
+    secretsKey: read.secret('SILLAGE_SECRETS_KEY'),
     geoCacheSize: read.int('SILLAGE_GEO_CACHE_SIZE', 50_000, 0, 10_000_000),
     uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000),
     exports: {

@@ -1,9 +1,10 @@
 import type { VersionedDocs } from '../store/system/versioned-docs.ts'
+import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import type { DeliveriesStore } from '../store/system/deliveries-store.ts'
 import type { AlertsStore } from '../store/system/alerts-store.ts'
 import type { StoredAlert } from '../alerts/alert-schema.ts'
 import { HEADERS, sign } from './signature.ts'
-import type { Attempt, Delivery, StoredWebhook } from './webhook-schema.ts'
+import { webhookRecord, type Attempt, type Delivery, type StoredWebhook } from './webhook-schema.ts'
 import type { DeliveryRequest } from './webhook-notifier.ts'
 
 /** Sends one request; resolves with the status, rejects when no answer came. */
@@ -14,6 +15,8 @@ export interface DeliverDeps {
   alerts: Pick<AlertsStore<StoredAlert>, 'get'>
   deliveries: DeliveriesStore<Delivery>
   post: Post
+  /** Opens the signing secrets as the store keeps them (sealed with SILLAGE_SECRETS_KEY). */
+  secrets: StoredSecrets
   clock?: { now: () => number }
 }
 
@@ -61,7 +64,8 @@ export async function deliverOnce (req: DeliveryRequest, attempt: number, final:
       'content-type': 'application/json',
       'user-agent': 'Sillage-Webhooks/1',
       [HEADERS.timestamp]: String(timestamp),
-      [HEADERS.signature]: sign(hook.secret, timestamp, body),
+      // Opened here, so that a secret sealed with another key fails this webhook's attempts, with the reason.
+      [HEADERS.signature]: sign(deps.secrets.open(hook.secret, webhookRecord(hook.id)), timestamp, body),
       [HEADERS.delivery]: req.deliveryId,
       [HEADERS.event]: EVENT_TYPE
     }, body)

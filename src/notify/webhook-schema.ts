@@ -23,8 +23,14 @@ export const Webhook = Type.Object({
 }, { $id: 'Webhook' })
 export type Webhook = Static<typeof Webhook>
 
-/** What is stored: the webhook and its signing secret, which the API shows once, at creation. */
+/**
+ * What is stored: the webhook and its signing secret, which the API shows once, at creation (sealed with
+ * SILLAGE_SECRETS_KEY, bound to `webhookRecord(id)`).
+ */
 export type StoredWebhook = Omit<Webhook, 'id' | 'version'> & { secret: string }
+
+/** What a webhook's stored secret is bound to. */
+export const webhookRecord = (id: string): string => `webhook/${id}`
 
 export const CreatedWebhook = Type.Composite([Webhook, Type.Object({
   secret: Type.String({ description: 'The signing secret: shown this once, keep it with the receiver' })

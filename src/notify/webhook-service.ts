@@ -4,9 +4,10 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { compileChecker } from '../validation/checker.ts'
 import { StaleVersion, type Versioned, type VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { DeliveriesStore } from '../store/system/deliveries-store.ts'
+import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { newSecret } from './signature.ts'
 import { webhookUrlProblem } from './webhook-url.ts'
-import { WebhookInput, type Delivery, type StoredWebhook, type Webhook } from './webhook-schema.ts'
+import { WebhookInput, webhookRecord, type Delivery, type StoredWebhook, type Webhook } from './webhook-schema.ts'
 
 const checkShape = compileChecker(WebhookInput)
 
@@ -21,14 +22,17 @@ export class WebhookService {
   constructor (
     private readonly store: VersionedDocs<StoredWebhook>,
     private readonly deliveryLog: DeliveriesStore<Delivery>,
+    private readonly secrets: StoredSecrets,
     private readonly clock: { now: () => number } = Date
   ) {}
 
   async create (input: unknown, who: Principal): Promise<Webhook & { secret: string }> {
     const valid = this.validate(input)
     const now = new Date(this.clock.now()).toISOString()
-    const w = await this.store.create(randomUUID(), { ...valid, secret: newSecret(), tenant: who.tenant, created_by: who.keyId, created_at: now, updated_at: now })
-    return { ...shownWebhook(w), secret: w.secret }
+    const id = randomUUID()
+    const secret = newSecret()
+    const w = await this.store.create(id, { ...valid, secret: this.secrets.seal(secret, webhookRecord(id)), tenant: who.tenant, created_by: who.keyId, created_at: now, updated_at: now })
+    return { ...shownWebhook(w), secret }
   }
 
   async list (who: Principal): Promise<Webhook[]> {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
+import { SealedBox } from '../integrity/sealed-box.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import type { SearchRequest } from '../query/search-request.ts'
 
@@ -14,8 +14,6 @@ export interface CursorState {
   total: number
 }
 
-const IV_BYTES = 12
-const TAG_BYTES = 16
 const TOKEN = /^[A-Za-z0-9_-]+$/
 // Derived, not the secret itself, so that the secret can serve other purposes without sharing a key.
 const KEY_INFO = 'sillage search cursor aes-256-gcm v2'
@@ -28,29 +26,23 @@ const KEY_INFO = 'sillage search cursor aes-256-gcm v2'
  * Format: base64url(iv ‖ ciphertext ‖ tag).
  */
 export class CursorCodec {
-  private readonly key: Buffer
+  private readonly box: SealedBox
 
   constructor (secret: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), KEY_INFO, 32))
+    this.box = new SealedBox(secret, KEY_INFO)
   }
 
   encode (state: CursorState): string {
-    const iv = randomBytes(IV_BYTES)
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv)
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()])
-    return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url')
+    return this.box.seal(JSON.stringify(state)).toString('base64url')
   }
 
   /** The state of a cursor this service sealed; undefined for anything else. Never throws. */
   decode (cursor: string): CursorState | undefined {
     if (typeof cursor !== 'string' || !TOKEN.test(cursor)) return undefined
-    const raw = Buffer.from(cursor, 'base64url')
-    if (raw.length <= IV_BYTES + TAG_BYTES) return undefined
+    const plain = this.box.open(Buffer.from(cursor, 'base64url'))
+    if (plain === undefined) return undefined
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES))
-      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES))
-      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()])
-      const state: unknown = JSON.parse(plain.toString('utf8'))
+      const state: unknown = JSON.parse(plain)
       return isState(state) ? state : undefined
     } catch {
       return undefined

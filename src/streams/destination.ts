@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import type { FieldError } from '../errors.ts'
+import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import type { Stream, StreamDestination } from './schema.ts'
 
 /** Loopback receivers: refused unless the operator allows them (tests, a local relay). */
@@ -42,6 +43,14 @@ export function destinationProblems (d: StreamDestination, allowLoopback: boolea
 export function publicDestination (d: StreamDestination): Stream['destination'] {
   if (d.type === 'http') return { type: 'http', url: d.url, hasToken: d.token !== undefined }
   return { type: 'syslog', host: d.host, port: d.port, tls: d.tls ?? true, hasCa: d.ca !== undefined, facility: d.facility ?? 13, hostname: d.hostname ?? 'sillage' }
+}
+
+/** What a stream's stored token is bound to. */
+export const streamRecord = (id: string): string => `stream/${id}`
+
+/** The destination as stored: an HTTP token sealed (SILLAGE_SECRETS_KEY), bound to its stream. */
+export function sealedDestination (d: StreamDestination, id: string, secrets: StoredSecrets): StreamDestination {
+  return d.type === 'http' && d.token !== undefined ? { ...d, token: secrets.seal(d.token, streamRecord(id)) } : d
 }
 
 /** An update that leaves out the token (or the CA) keeps the stored one, as the answers never show it. */

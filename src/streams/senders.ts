@@ -2,13 +2,16 @@ import { connect as tcpConnect, isIP, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
+import { streamRecord } from './destination.ts'
+import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 
 /** Sends one batch; resolves once the receiver has it (HTTP 2xx; syslog: written and the connection closed cleanly). */
 export type SendBatch = (destination: StreamDestination, events: ReadonlyArray<Record<string, unknown>>, meta: { streamId: string }) => Promise<void>
 
-export function createSender (timeoutMs: number): SendBatch {
+/** `secrets` opens HTTP tokens as stored: at each send, so that one that does not open fails its stream alone, with the reason. */
+export function createSender (timeoutMs: number, secrets: StoredSecrets): SendBatch {
   return async (destination, events, meta) => {
-    if (destination.type === 'http') await sendHttp(destination, events, meta.streamId, timeoutMs)
+    if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs)
     else await sendSyslog(destination, events, timeoutMs)
   }
 }

@@ -6,7 +6,8 @@ import { compileChecker } from '../validation/checker.ts'
 import type { FieldError } from '../errors.ts'
 import { buildQuery } from '../query/build-query.ts'
 import { StreamVersionConflict, type StreamsStore, type VersionedStream } from '../store/system/streams-store.ts'
-import { destinationProblems, keepSecrets, publicDestination } from './destination.ts'
+import type { StoredSecrets } from '../store/system/stored-secrets.ts'
+import { destinationProblems, keepSecrets, publicDestination, sealedDestination } from './destination.ts'
 import { FRESH_POSITION, MAX_STREAMS_PER_TENANT, StreamInput, type StoredPosition, type StoredStream, type Stream } from './schema.ts'
 import { publicState } from './delivery-state.ts'
 
@@ -24,7 +25,7 @@ export function streamQuery (s: Pick<StoredStream, 'tenant' | 'filters' | 'query
  * platform administrators manage any tenant's and must name it. Changes are compare-and-set on the version.
  */
 export class StreamService {
-  constructor (private readonly store: StreamsStore, private readonly options: StreamOptions, private readonly clock: { now: () => number } = Date) {}
+  constructor (private readonly store: StreamsStore, private readonly options: StreamOptions, private readonly secrets: StoredSecrets, private readonly clock: { now: () => number } = Date) {}
 
   async create (input: unknown, who: Principal): Promise<Stream> {
     const valid = this.validate(input)
@@ -32,8 +33,10 @@ export class StreamService {
     if ((await this.store.list(tenant)).length >= MAX_STREAMS_PER_TENANT) throw new ConflictError(`tenant ${tenant} already has ${MAX_STREAMS_PER_TENANT} streams, the most it may have`)
     const now = this.clock.now()
     const position = this.startAt(valid.from ?? 'now', now)
+    const id = randomUUID()
     const doc = this.docOf(valid, tenant, new Date(now).toISOString(), who.keyId)
-    return this.view(await this.store.create(randomUUID(), doc, position), position)
+    doc.destination = sealedDestination(doc.destination, id, this.secrets)
+    return this.view(await this.store.create(id, doc, position), position)
   }
 
   async list (who: Principal): Promise<Stream[]> {
@@ -53,7 +56,7 @@ export class StreamService {
     if (valid.tenant !== undefined && valid.tenant !== current.doc.tenant) throw new ValidationError([{ index: 0, path: '/tenant', message: 'a stream stays with its tenant: create another one' }], 'invalid stream')
     if (valid.from !== undefined) throw new ValidationError([{ index: 0, path: '/from', message: 'is for creation only: move a stream with POST /v1/streams/{id}/position' }], 'invalid stream')
     const doc = { ...this.docOf(valid, current.doc.tenant, new Date(this.clock.now()).toISOString(), current.doc.createdBy), createdAt: current.doc.createdAt }
-    doc.destination = keepSecrets(doc.destination, current.doc.destination)
+    doc.destination = keepSecrets(sealedDestination(doc.destination, id, this.secrets), current.doc.destination)
     const saved = await this.guard(async () => await this.store.replace(id, doc, version))
     return this.view(saved, await this.store.position(id))
   }

@@ -39,6 +39,8 @@ export function testEnv (overrides: Record<string, string> = {}): Record<string,
     SILLAGE_INDEX_PREFIX: prefix,
     SILLAGE_QUEUE_PREFIX: prefix,
     SILLAGE_LOG_LEVEL: 'warn',
+    // Webhook secrets and stream tokens sealed in the system indices, as production should run.
+    SILLAGE_SECRETS_KEY: 'test-stored-secrets-key-0123456789abcdef',
     // Test files run side by side: each worker's metrics listener takes a free port.
     SILLAGE_WORKER_METRICS_PORT: '0',
     ...overrides

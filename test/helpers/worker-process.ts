@@ -21,6 +21,7 @@ export function workerEnv (config: Config, extra: Record<string, string> = {}): 
     SILLAGE_WORKER_CONCURRENCY: '4',
     SILLAGE_WORKER_LOCK_MS: '3000',
     SILLAGE_WORKER_METRICS_PORT: '0',
+    ...(config.secretsKey === undefined ? {} : { SILLAGE_SECRETS_KEY: config.secretsKey }),
     ...extra
   }
 }

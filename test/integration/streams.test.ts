@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
+import { streamsIndex } from '../../src/store/system/streams-store.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
@@ -49,6 +50,8 @@ t.test('a stream delivers every event of its tenant in order, across a receiver 
   for (let i = 0; i < 3; i++) { await send('a', i * 20, 20, 'brand-a'); await send('b', i * 20, 10, 'brand-b') }
   t.ok(await until(() => receiver.events.length >= 60, 60_000), 'the first 60 events arrive')
   t.equal(receiver.batches[0]?.headers.authorization, 'Bearer receiver-token-123456')
+  const raw = await stack.es.get<{ destination: { token: string } }>({ index: streamsIndex(stack.config.indexPrefix), id: created.json().id as string })
+  t.match(raw._source?.destination.token, /^sealed:v1:[0-9a-f]{12}:[A-Za-z0-9_-]+$/, 'the token is sealed where it is stored')
   t.equal(receiver.batches[0]?.headers['content-type'], 'application/x-ndjson')
 
   // The receiver goes down; events keep coming; the worker is killed and another one starts meanwhile.

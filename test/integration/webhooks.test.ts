@@ -4,7 +4,8 @@ import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { call, M, plant, runRule, until, type Json } from '../helpers/watch.ts'
 import { WebhookReceiver } from '../helpers/webhook-receiver.ts'
 import { deliverOnce } from '../../src/notify/deliver.ts'
-import { webhooksStore } from '../../src/store/system/webhooks-store.ts'
+import { webhooksIndex, webhooksStore } from '../../src/store/system/webhooks-store.ts'
+import { StoredSecrets } from '../../src/store/system/stored-secrets.ts'
 import { AlertsStore } from '../../src/store/system/alerts-store.ts'
 import { DeliveriesStore } from '../../src/store/system/deliveries-store.ts'
 import type { StoredAlert } from '../../src/alerts/alert-schema.ts'
@@ -33,6 +34,9 @@ t.test('webhooks: HTTPS, or loopback for tests', async t => {
   const ok = await call(stack, 'POST', '/v1/webhooks', admin, { name: 'tls', url: 'https://hooks.example.com/x', enabled: false })
   t.equal(ok.status, 201)
   t.match(ok.body.secret, /^whsec_/)
+  const raw = await stack.es.get<{ secret: string }>({ index: webhooksIndex(stack.config.indexPrefix), id: ok.body.id as string })
+  t.match(raw._source?.secret, /^sealed:v1:[0-9a-f]{12}:[A-Za-z0-9_-]+$/, 'the secret is sealed where it is stored')
+  t.notOk(raw._source?.secret.includes(ok.body.secret as string))
   const listed = (await call(stack, 'GET', '/v1/webhooks', admin)).body.webhooks as Json[]
   t.ok(listed.every(w => w.secret === undefined), 'the secret is shown once, at creation')
   t.equal((await call(stack, 'GET', `/v1/webhooks/${ok.body.id as string}`, KEYS.bRead)).status, 403)
@@ -81,9 +85,13 @@ t.test('an alert is delivered signed, retried after two failures, and accepted o
   t.match(log[0]?.attempts[0], { attempt: 1, error: /500/ })
 
   // A retry after success (a worker that died between the answer and the job's end) sends nothing.
-  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix) }
+  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), secrets: new StoredSecrets(stack.config.secretsKey), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix) }
   const post = async (): Promise<number> => { throw new Error('must not send') }
   t.equal(await deliverOnce({ deliveryId: [...ids][0] as string, webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 4, false, { ...io, post }), 'succeeded')
+  // A worker with another SILLAGE_SECRETS_KEY: the attempt fails, saying why, and nothing is sent.
+  const elsewhere = { ...io, post, secrets: new StoredSecrets('another-stored-secrets-key-0123456789') }
+  await t.rejects(deliverOnce({ deliveryId: 'other-key', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, elsewhere), /sealed with key [0-9a-f]{12}, and SILLAGE_SECRETS_KEY is key [0-9a-f]{12}/)
+  t.match((await io.deliveries.get('other-key'))?.attempts[0], { attempt: 1, httpStatus: null, error: /sealed with key/ })
   // A second finding (two more withdrawals) joins the open alert: no second delivery.
   await plant(stack, KEYS.aIngest, [4, 5].map(k => ({ id: `wh-${k}`, user: 'wh-u', at: now - k * M, action: 'withdrawal', amount: 50 })), 5)
   t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 0, merged: 1 })
