@@ -16,7 +16,7 @@ import { accessIndex } from '../../src/store/system/access-log.ts'
 // How long the node stays away while events keep coming.
 const LOSS_S = Number(process.env.SILLAGE_FAULT_LOSS_S ?? 15)
 
-interface SearchSeen { status: number, partial?: boolean, failed?: number }
+interface SearchSeen { status: number, partial?: boolean, failed?: number, message?: string }
 
 t.setTimeout(8 * 60_000)
 t.test(`the elected master of three nodes killed (SIGKILL) during ingest for ${LOSS_S} s, then started: searches answer throughout, partial where a shard had no copy; every accepted event stored once, the chain verifies`, async t => {
@@ -55,8 +55,9 @@ t.test(`the elected master of three nodes killed (SIGKILL) during ingest for ${L
   const searches = watch<SearchSeen>(async () => {
     const res = await fetch(`${stack.url}/v1/events?size=1`, { headers: auth(KEYS.read), signal: AbortSignal.timeout(60_000) })
     answered++
-    const body = await res.json() as { partial?: boolean, failed_shards?: number }
-    return { status: res.status, ...(res.status === 200 ? { partial: body.partial, failed: body.failed_shards } : {}) }
+    const body = await res.json() as { partial?: boolean, failed_shards?: number, message?: string }
+    // A refusal keeps its reason, for the report.
+    return { status: res.status, ...(res.status === 200 ? { partial: body.partial, failed: body.failed_shards } : { message: body.message }) }
   }, 500)
 
   await sleep(4000)
