@@ -24,7 +24,7 @@ export class SealedBox {
 
   /** The plain text of a value this box sealed with the same context; undefined for anything else. */
   open (sealed: Buffer, context = ''): string | undefined {
-    if (sealed.length <= IV_BYTES + TAG_BYTES) return undefined
+    if (sealed.length < IV_BYTES + TAG_BYTES) return undefined
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES)).setAAD(Buffer.from(context, 'utf8'))
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))

@@ -11,7 +11,7 @@ const PREFIX = 'sealed:v1:'
  */
 export class StoredSecrets {
   private readonly box: SealedBox | undefined
-  /** Names the key in what it sealed (a digest prefix of the derived key's purpose output, never the key). */
+  /** Names the key in what it sealed: 12 hex digits of a digest of it under its own label, which tell keys apart and give nothing of them. */
   readonly keyId: string | undefined
 
   constructor (secret: string | undefined) {
