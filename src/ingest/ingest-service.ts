@@ -37,9 +37,18 @@ export type EnrichContext = Omit<NormalizeContext, 'now'> & Enrichers
 
 export interface Clock { now: () => number }
 
+/** What Redis holds per queued event beyond its JSON (job fields, escaping): about 150 bytes (docs/benchmarks.md). */
+const JOB_BYTES_PER_EVENT = 150
+
 /** Validates, enriches and queues events; answers only once the queue holds them. */
 export class IngestService {
-  private depth: { value: number, at: number, memory?: { used: number, max: number } | undefined } = { value: 0, at: -Infinity }
+  /**
+   * The last reading of the queue's depth and its Redis's memory, and the bytes of jobs let through since: a
+   * reading is kept for a moment, and concurrent requests checked against it alone could carry Redis well past
+   * the bound, leaving the worker no room to start.
+   */
+  private depth: { value: number, at: number, memory?: { used: number, max: number } | undefined, since: number } = { value: 0, at: -Infinity, since: 0 }
+  private reading: Promise<void> | undefined
 
   constructor (
     private readonly queue: EventsQueue,
@@ -85,7 +94,9 @@ export class IngestService {
 
   async ingest (body: unknown, writerTenant: string | null = null): Promise<{ ids: string[] }> {
     const events = this.prepare(body, writerTenant)
-    await this.checkBackpressure()
+    const prefix = this.options.indexPrefix
+    const queued = events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))
+    await this.checkBackpressure(queued.reduce((n, q) => n + q.json.length + JOB_BYTES_PER_EVENT, 0))
     await this.checkConflicts(events)
     const durable = this.options.durable
     try {
@@ -94,10 +105,7 @@ export class IngestService {
       throw new UnavailableError(`the ingest queue cannot keep events on disk now (${(err as Error).message}); nothing was accepted`)
     }
     try {
-      const prefix = this.options.indexPrefix
-      await this.queue.add('index', {
-        events: events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))
-      })
+      await this.queue.add('index', { events: queued })
     } catch (err) {
       throw new UnavailableError(queueRefusal(err as Error))
     }
@@ -133,25 +141,35 @@ export class IngestService {
     if (errors.length > 0) throw new ConflictError('events whose ids are already stored with different content; nothing was accepted', errors)
   }
 
-  private async checkBackpressure (): Promise<void> {
+  private async read (now: number): Promise<void> {
+    try {
+      const [value, memory] = await Promise.all([queueDepth(this.queue), this.options.memory?.read()])
+      this.depth = { value, at: now, memory, since: 0 }
+    } catch (err) {
+      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
+    }
+  }
+
+  /** `bytes`: about what the request's job will take in Redis, counted against the bound until the next reading. */
+  private async checkBackpressure (bytes: number): Promise<void> {
     const now = this.clock.now()
     const bound = this.options.memory
     if (now - this.depth.at >= (this.options.depthCacheMs ?? 250)) {
-      try {
-        const [value, memory] = await Promise.all([queueDepth(this.queue), bound?.read()])
-        this.depth = { value, at: now, memory }
-      } catch (err) {
-        throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was accepted`)
-      }
+      // One reading at a time: requests checked meanwhile share it, then count what each lets through.
+      this.reading ??= this.read(now).finally(() => { this.reading = undefined })
+      await this.reading
     }
     if (this.depth.value >= this.options.queueMaxJobs) {
       throw new BackpressureError(Math.min(60, Math.max(1, Math.ceil(this.depth.value / this.options.queueMaxJobs * 5))), this.depth.value)
     }
     const memory = this.depth.memory
     // Redis refuses writes at maxmemory (noeviction), the worker's too: stop short of it so the queue can drain.
-    if (bound !== undefined && memory !== undefined && memory.max > 0 && memory.used >= memory.max * bound.maxPercent / 100) {
-      const used = Math.round(memory.used / memory.max * 100)
-      throw new BackpressureError(5, this.depth.value, `the ingest queue's Redis is ${used} % full (bound ${bound.maxPercent} % of maxmemory); retry after 5 s`)
+    if (bound !== undefined && memory !== undefined && memory.max > 0) {
+      if (memory.used + this.depth.since >= memory.max * bound.maxPercent / 100) {
+        const used = Math.round((memory.used + this.depth.since) / memory.max * 100)
+        throw new BackpressureError(5, this.depth.value, `the ingest queue's Redis is ${used} % full (bound ${bound.maxPercent} % of maxmemory); retry after 5 s`)
+      }
+      this.depth.since += bytes
     }
   }
 

@@ -33,6 +33,20 @@ t.test('the queue\'s Redis near its maxmemory: 429 with a reason, before Redis i
   t.same(await unlimited.ingest(body), { ids: ['e-1'] }, 'maxmemory 0 is no limit')
 })
 
+t.test('the memory bound counts what was let through since the last reading: concurrent requests stop short of it', async t => {
+  let reads = 0
+  const { queue, adds } = fakeQueue()
+  // One reading for the whole test: 70 % of a 100 kB maxmemory, bound 80 %.
+  const ingest = service(queue, { depthCacheMs: 60_000, memory: { read: async () => { reads++; return { used: 70_000, max: 100_000 } }, maxPercent: 80 } })
+  const big = (i: number): object => ({ event: { id: `e-${i}`, action: 'login' }, user: { id: 'u-1' }, message: 'x'.repeat(1900) })
+  const answers = await Promise.allSettled(Array.from({ length: 8 }, async (_, i) => await ingest.ingest(big(i))))
+  const refused = answers.filter(a => a.status === 'rejected')
+  t.equal(reads, 1, 'no new reading')
+  t.ok(adds.length >= 4 && adds.length <= 5, `${adds.length} let through: 10 kB of room for jobs of about 2.4 kB`)
+  t.equal(refused.length, 8 - adds.length)
+  t.match((refused[0] as PromiseRejectedResult).reason, { constructor: BackpressureError, message: /Redis is 8\d % full \(bound 80 % of maxmemory\)/ })
+})
+
 t.test('Redis refusing the add: 503, never a 500; OOM said plainly, a lost connection may have queued (resend)', async t => {
   const oom = service(fakeQueue(new Error('OOM command not allowed when used memory > \'maxmemory\'.')).queue)
   await t.rejects(oom.ingest(body), { constructor: UnavailableError, statusCode: 503, message: /queue is full \(its Redis reached maxmemory\); nothing was accepted/ })
