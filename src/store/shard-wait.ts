@@ -7,22 +7,29 @@ import {
 /**
  * A partition the worker has just created (a new month, a late event, another retention class) joins the read
  * aliases before its shard has started; for a few hundred milliseconds every search, count and point in time
- * over the alias fails with 503 "no shard available" / "missing shards". Reads wait for it instead of failing:
- * such a request ran nowhere, so asking again is safe. Writes are left to the worker's own retry policy.
+ * over the alias fails with 503 "no shard available" / "missing shards". A node that has just gone makes reads
+ * fail the same way, with 502 "node not connected", until the cluster has moved its shards to their replicas.
+ * Reads wait for either instead of failing: such a request ran nowhere, so asking again is safe. Writes are
+ * left to the worker's own retry policy.
  *
- * A read refused with 503 for missing shards is the cluster's answer, the same from every node: it is not sent
- * again to another node, and the node that gave it is not marked dead, as the client does with a 503 by
- * default. Otherwise, while a node is lost, each read refused for its missing shards would lower the weight of
- * the live node that answered, until the client sent reads to the lost one. Other 503s keep the client's handling.
+ * A read refused with 502 or 503 for shards is the cluster's answer, the same from every node: it is not sent
+ * again to another node, and the node that gave it is not marked dead, as the client does with a 502 or 503 by
+ * default. Otherwise, while a node is lost, each read refused for its shards would lower the weight of the
+ * live node that answered, until the client sent every request to the lost one and failed them all. Other
+ * 502s and 503s keep the client's handling.
  */
 export const SHARD_WAITS_MS = [100, 200, 400, 800, 1600]
 
 const READ_PATH = /\/(_search|_pit|_count|_msearch|_field_caps|_mget|_doc\/[^/]+)$/
 
-/** True for a refusal because a shard of the target has not started (yet): nothing was read. */
+/**
+ * True for a refusal because a shard of the target has no started copy yet: a new one starting (503), or one
+ * whose node has just gone (502) before the cluster promotes its replica. Nothing was read.
+ */
 export function isShardStarting (err: unknown): boolean {
-  return err instanceof errors.ResponseError && err.statusCode === 503 &&
-    /no_shard_available_action_exception|missing shards/.test(err.message)
+  if (!(err instanceof errors.ResponseError)) return false
+  if (err.statusCode === 503) return /no_shard_available_action_exception|missing shards/.test(err.message)
+  return err.statusCode === 502 && /node_not_connected_exception|node_disconnected_exception/.test(err.message)
 }
 
 export const isRead = (params: Pick<TransportRequestParams, 'method' | 'path'>): boolean =>
@@ -51,8 +58,9 @@ export async function waitingForShards<T> (read: () => Promise<T>, incomplete: (
   }
 }
 
-/** A 503 for shards with no started copy: the cluster's answer, the same from every node. */
+/** A 502 or 503 for shards without a working copy: the cluster's answer, the same from every node. */
 const SHARDS_MISSING = /search_phase_execution_exception|no_shard_available_action_exception/
+const SHARD_REFUSALS = [502, 503]
 
 export class ShardWaitTransport extends SniffingTransport {
   override async request<T = unknown> (params: TransportRequestParams, options?: TransportRequestOptionsWithOutMeta): Promise<T>
@@ -60,13 +68,15 @@ export class ShardWaitTransport extends SniffingTransport {
   override async request (params: TransportRequestParams, options?: TransportRequestOptions): Promise<unknown> {
     const ignore = options?.ignore ?? []
     // A streamed body is handed over before its status is looked at: its reader checks it.
-    if (!isRead(params) || ignore.includes(503) || options?.asStream === true) return await super.request(params, options as TransportRequestOptionsWithMeta)
+    if (!isRead(params) || SHARD_REFUSALS.some(s => ignore.includes(s)) || options?.asStream === true) {
+      return await super.request(params, options as TransportRequestOptionsWithMeta)
+    }
     return await waitingForShards(async () => {
-      const result = await super.request(params, { ...options, ignore: [...ignore, 503], meta: true })
-      if (result.statusCode !== 503) return options?.meta === true ? result : result.body
+      const result = await super.request(params, { ...options, ignore: [...ignore, ...SHARD_REFUSALS], meta: true })
+      if (!SHARD_REFUSALS.includes(result.statusCode ?? 0)) return options?.meta === true ? result : result.body
       const err = new errors.ResponseError(result)
-      // Any other 503 (a node not yet in the cluster, a proxy) is the node's: the client's own handling marks it
-      // and sends the read to another node.
+      // Any other 502 or 503 (a node not yet in the cluster, a proxy) is the node's: the client's own handling
+      // marks it and sends the read to another node.
       if (!SHARDS_MISSING.test(err.message)) return await super.request(params, options as TransportRequestOptionsWithMeta)
       throw err
     })
