@@ -175,8 +175,9 @@ t.test('date groups: calendar days in zones with empty days, fixed intervals, da
   for (const g of weekly.groups) {
     // Without a period, a group's weeks run from its own first event to its own last.
     const fs = facts.filter(f => f.outcome === g.key)
+    const times = fs.map(f => f.time)
     const weeks: Array<[string, number]> = []
-    for (let w = monday(Math.min(...fs.map(f => f.time))); w <= Math.max(...fs.map(f => f.time)); w += 7 * DAY) weeks.push([new Date(w).toISOString(), fs.filter(f => monday(f.time) === w).length])
+    for (let w = monday(Math.min(...times)), end = Math.max(...times); w <= end; w += 7 * DAY) weeks.push([new Date(w).toISOString(), fs.filter(f => monday(f.time) === w).length])
     t.same(g.groups.map((s: { key: string, count: number }) => [s.key, s.count]), weeks, `weeks of ${g.key}`)
   }
 })
