@@ -4,19 +4,42 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-npx eslint .
-npx tsc -p tsconfig.json --noEmit
-npm run --silent typecheck --workspace console
-# The browser tests drive the built console.
-npm run --silent console:build
+
+# Runs each command in the background, then prints their outputs in order; fails if any failed.
+together() {
+  local dir i failed=0
+  local pids=()
+  dir="$(mktemp -d)"
+  i=0
+  for cmd in "$@"; do
+    bash -c "$cmd" >"$dir/$i" 2>&1 &
+    pids+=($!)
+    i=$((i + 1))
+  done
+  i=0
+  for cmd in "$@"; do
+    if ! wait "${pids[$i]}"; then failed=1; echo "failed: $cmd"; fi
+    cat "$dir/$i"
+    i=$((i + 1))
+  done
+  rm -rf "$dir"
+  return "$failed"
+}
+
 mkdir -p .local
 before=$(cat .local/started-engines 2>/dev/null || true)
-# A node the suite starts runs the JIT's first tier only: the optimising compiler cost more CPU than it saved
-# over a run (a third of the node's CPU), and the suite's two cores are its limit.
-SILLAGE_ES_JAVA_OPTS="${SILLAGE_ES_JAVA_OPTS:--XX:TieredStopAtLevel=1}" bash scripts/engines/up.sh
 cleanup() {
   # Stop only what this run started.
   if [ -z "$before" ]; then bash scripts/engines/down.sh; fi
 }
 trap cleanup EXIT
+# The checks, the console build (the browser tests drive it) and the engines' start do not depend on each other,
+# and each uses one core at most: side by side they take the time of the longest.
+# A node the suite starts runs the JIT's first tier only: the optimising compiler cost more CPU than it saved
+# over a run (a third of the node's CPU), and the suite's two cores are its limit.
+together \
+  'npx eslint .' \
+  'npx tsc -p tsconfig.json --noEmit' \
+  'npm run --silent typecheck --workspace console && npm run --silent console:build' \
+  'SILLAGE_ES_JAVA_OPTS="${SILLAGE_ES_JAVA_OPTS:--XX:TieredStopAtLevel=1}" bash scripts/engines/up.sh'
 npx tap "$@"

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
-import { freePort } from './fault-engines.ts'
+import { freePort, LAUNCHER_BUILD } from './fault-engines.ts'
 
 /**
  * A three-node Elasticsearch cluster of a fault test's own, started by scripts/engines/cluster.sh on free ports
- * with its home under .local/es-faults/ (the launcher is built once there, shared with the single fault nodes).
+ * with its home under .local/es-faults/ and the shared node's launcher build.
  * Stopped, and its directory removed, in teardown: register it before the stack.
  */
 
@@ -37,7 +37,7 @@ export async function startFaultCluster (t: Test, name: string): Promise<FaultCl
   const env = {
     ...process.env,
     SILLAGE_CLUSTER_HOME: home,
-    SILLAGE_CLUSTER_BUILD_HOME: FAULTS,
+    SILLAGE_CLUSTER_BUILD_HOME: LAUNCHER_BUILD,
     SILLAGE_CLUSTER_HTTP_PORTS: http.join(','),
     SILLAGE_CLUSTER_TRANSPORT_PORTS: transport.join(','),
     SILLAGE_CLUSTER_HEAP: process.env.SILLAGE_FAULT_CLUSTER_HEAP ?? '384m',

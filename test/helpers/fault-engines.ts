@@ -18,6 +18,8 @@ import type { Test } from 'tap'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const FAULTS = join(ROOT, '.local/es-faults')
+/** The launcher of the shared node (scripts/engines/es.sh builds it there): the same build, so never built twice. */
+export const LAUNCHER_BUILD = join(ROOT, '.local/elasticsearch')
 const run = promisify(execFile)
 
 export async function freePort (): Promise<number> {
@@ -51,7 +53,7 @@ export async function startFaultEs (t: Test, name: string, settings: string[] = 
     ELASTICSEARCH_URL: url,
     SILLAGE_ES_PORT: String(port),
     SILLAGE_ES_HOME: home,
-    SILLAGE_ES_BUILD_HOME: FAULTS,
+    SILLAGE_ES_BUILD_HOME: LAUNCHER_BUILD,
     SILLAGE_ES_HEAP: process.env.SILLAGE_FAULT_ES_HEAP ?? '512m',
     // The first tier of the JIT only: a node that lives a minute or two spends less CPU starting (as the cluster's).
     SILLAGE_ES_JAVA_OPTS: process.env.SILLAGE_ES_JAVA_OPTS ?? '-XX:TieredStopAtLevel=1',
