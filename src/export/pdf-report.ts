@@ -16,10 +16,20 @@ export const FONT_FILES = {
   bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
   mono: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf')
 }
-let fonts: Record<keyof typeof FONT_FILES, Buffer> | undefined
-const loadFonts = (): Record<keyof typeof FONT_FILES, Buffer> => (fonts ??= {
-  regular: readFileSync(FONT_FILES.regular), bold: readFileSync(FONT_FILES.bold), mono: readFileSync(FONT_FILES.mono)
-})
+type FontName = keyof typeof FONT_FILES
+let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | undefined
+
+/**
+ * The fonts, parsed once per process: pdfkit takes a parsed fontkit font where it would otherwise parse the file
+ * for every document (each document still embeds its own subset). Parsing and decoding the fonts' tables again
+ * for each report was three quarters of its CPU (docs/benchmarks.md, exports).
+ */
+const loadFonts = async (): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> => await (fonts ??= (async () => {
+  const { create } = await import('fontkit')
+  // pdfkit's types name files and buffers only; a fontkit font is what it turns them into.
+  const parse = (name: FontName): PDFKit.Mixins.PDFFontSource => create(readFileSync(FONT_FILES[name])) as unknown as PDFKit.Mixins.PDFFontSource
+  return { regular: parse('regular'), bold: parse('bold'), mono: parse('mono') }
+})())
 
 /** Who exported what: the cover of the report. */
 export interface ReportMeta {
@@ -168,11 +178,11 @@ function integrityPage (doc: Doc, rows: number, sha256: string): void {
  * they are finished, so memory does not grow with the number of events.
  */
 export async function * pdfReport (meta: ReportMeta, summary: Summary, pages: AsyncIterable<Iterable<Record<string, unknown>>>, result: ReportResult): AsyncGenerator<Buffer> {
-  const f = loadFonts()
-  // Loaded on the first report: a process that never writes one does not hold pdfkit.
+  // Loaded on the first report: a process that never writes one does not hold pdfkit or the fonts.
+  const f = await loadFonts()
   const { default: PDFDocument } = await import('pdfkit')
   const doc = new PDFDocument({
-    size: [PAGE.width, PAGE.height], margin: PAGE.margin, font: FONT_FILES.regular, bufferPages: false,
+    size: [PAGE.width, PAGE.height], margin: PAGE.margin, font: f.regular as string, bufferPages: false,
     info: { Title: meta.title, Author: `Sillage, API key ${meta.keyId}`, Creator: 'Sillage', CreationDate: new Date(meta.exportedAt) }
   })
   doc.registerFont('body', f.regular)

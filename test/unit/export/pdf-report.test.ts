@@ -51,3 +51,15 @@ t.test('an empty report says so', async t => {
   t.ok(text.includes('No event matches this export.'))
   t.equal(result.eventsSha256, createHash('sha256').digest('hex'))
 })
+
+t.test('reports written at the same time share the parsed fonts, and each comes out as it does alone', async t => {
+  // Only the file identifier, made of random bytes, differs between two writes of one report.
+  const body = (pdf: Buffer): string => pdf.toString('latin1').replace(/\/ID \[[^\]]*\]/, '')
+  const unicode = docs(60)
+  const latin = docs(60).map(e => ({ ...e, user: { id: 'u-latin', name: 'Plain Latin' }, message: 'plain' }))
+  const [aloneUnicode, aloneLatin] = [await render(unicode, 7), await render(latin, 7)]
+  const [unicodeBeside, latinBeside] = await Promise.all([render(unicode, 7), render(latin, 7)])
+  t.equal(body(unicodeBeside.pdf), body(aloneUnicode.pdf), 'the same bytes as the report written alone')
+  t.equal(body(latinBeside.pdf), body(aloneLatin.pdf), 'and no glyph of the other report in its embedded subset')
+  t.not(body(aloneUnicode.pdf), body(aloneLatin.pdf))
+})
