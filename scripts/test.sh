@@ -8,19 +8,15 @@ cd "$root"
 # Runs each command in the background, then prints their outputs in order; fails if any failed.
 together() {
   local dir i failed=0
-  local pids=()
+  local cmds=("$@") pids=()
   dir="$(mktemp -d)"
-  i=0
-  for cmd in "$@"; do
-    bash -c "$cmd" >"$dir/$i" 2>&1 &
-    pids+=($!)
-    i=$((i + 1))
+  for i in "${!cmds[@]}"; do
+    bash -c "${cmds[$i]}" >"$dir/$i" 2>&1 &
+    pids[i]=$!
   done
-  i=0
-  for cmd in "$@"; do
-    if ! wait "${pids[$i]}"; then failed=1; echo "failed: $cmd"; fi
+  for i in "${!cmds[@]}"; do
+    if ! wait "${pids[$i]}"; then failed=1; echo "failed: ${cmds[$i]}"; fi
     cat "$dir/$i"
-    i=$((i + 1))
   done
   rm -rf "$dir"
   return "$failed"

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Test } from 'tap'
-import { freePort, LAUNCHER_BUILD } from './fault-engines.ts'
+import { FAULTS, freePort, LAUNCHER_BUILD } from './fault-engines.ts'
 
 /**
  * A three-node Elasticsearch cluster of a fault test's own, started by scripts/engines/cluster.sh on free ports
@@ -14,7 +14,6 @@ import { freePort, LAUNCHER_BUILD } from './fault-engines.ts'
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const FAULTS = join(ROOT, '.local/es-faults')
 const run = promisify(execFile)
 
 export type NodeNumber = 1 | 2 | 3

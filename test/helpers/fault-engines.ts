@@ -17,7 +17,8 @@ import type { Test } from 'tap'
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const FAULTS = join(ROOT, '.local/es-faults')
+/** Where fault tests' engines live, each under a directory of its own. */
+export const FAULTS = join(ROOT, '.local/es-faults')
 /** The launcher of the shared node (scripts/engines/es.sh builds it there): the same build, so never built twice. */
 export const LAUNCHER_BUILD = join(ROOT, '.local/elasticsearch')
 const run = promisify(execFile)
