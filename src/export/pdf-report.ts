@@ -17,19 +17,21 @@ export const FONT_FILES = {
   mono: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf')
 }
 type FontName = keyof typeof FONT_FILES
-let fonts: Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> | undefined
+type Fonts = Record<FontName, PDFKit.Mixins.PDFFontSource>
 
 /**
  * The fonts, parsed once per process: pdfkit takes a parsed fontkit font where it would otherwise parse the file
  * for every document (each document still embeds its own subset). Parsing and decoding the fonts' tables again
  * for each report was three quarters of its CPU (docs/benchmarks.md, exports).
  */
-const loadFonts = async (): Promise<Record<FontName, PDFKit.Mixins.PDFFontSource>> => await (fonts ??= (async () => {
+async function parseFonts (): Promise<Fonts> {
   const { create } = await import('fontkit')
   // pdfkit's types name files and buffers only; a fontkit font is what it turns them into.
   const parse = (name: FontName): PDFKit.Mixins.PDFFontSource => create(readFileSync(FONT_FILES[name])) as unknown as PDFKit.Mixins.PDFFontSource
   return { regular: parse('regular'), bold: parse('bold'), mono: parse('mono') }
-})())
+}
+let fonts: Promise<Fonts> | undefined
+const loadFonts = async (): Promise<Fonts> => await (fonts ??= parseFonts())
 
 /** Who exported what: the cover of the report. */
 export interface ReportMeta {
