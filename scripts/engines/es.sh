@@ -11,6 +11,8 @@
 #   SILLAGE_ES_SETTINGS more node settings, key=value separated by ';' or newlines (e.g. path.repo=/srv/snap)
 #   SILLAGE_ES_TIMEOUT  seconds to wait for the cluster on start (default 120)
 #   SILLAGE_ES_JAVA_OPTS more JVM flags, space-separated, after the defaults
+#   SILLAGE_ES_DATA_ROOT a node starting without data keeps it in a fresh folder under this one (linked from the
+#                       home as data/), e.g. in memory for throwaway test nodes; a home with data keeps its own
 #   JAVA_HOME           used when it is Java 21 or newer
 set -euo pipefail
 
@@ -116,6 +118,17 @@ print_version() {
   echo "elasticsearch ${version:-?} at $ES_URL"
 }
 
+# The node's data/ folder: a fresh one under SILLAGE_ES_DATA_ROOT when that is set and the home has no data yet. A
+# link whose target is gone (its root was removed) is dropped first, so the node starts afresh.
+prepare_data_dir() {
+  local data="$ES_HOME/data"
+  if [[ -L "$data" && ! -e "$data" ]]; then rm -f "$data"; fi
+  if [[ -n "${SILLAGE_ES_DATA_ROOT:-}" && ! -e "$data" ]]; then
+    mkdir -p "$SILLAGE_ES_DATA_ROOT"
+    ln -s "$(mktemp -d "$SILLAGE_ES_DATA_ROOT/node.XXXXXX")" "$data"
+  fi
+}
+
 cmd_start() {
   mkdir -p "$ES_HOME"
   # parallel starts (e.g. several test runners) wait for the first one instead of racing it
@@ -129,6 +142,7 @@ cmd_start() {
     die "process $(cat "$PID_FILE") is alive but $ES_URL does not answer; run: $0 stop"
   fi
   cmd_build
+  prepare_data_dir
   local java_home port pid
   java_home="$(find_java_home)"
   port="${SILLAGE_ES_PORT:-$(url_port)}"
