@@ -49,7 +49,7 @@ t.test(`the elected master of three nodes killed (SIGKILL) during ingest for ${L
   await es.indices.create({ index: probe, settings: { number_of_replicas: 0, 'routing.allocation.require._name': victimName } })
   await es.cluster.health({ index: probe, wait_for_status: 'green', timeout: '60s' })
 
-  const load = startLoad(stack.url, { run: 'nodeloss', batch: 20, pauseMs: 100 })
+  const load = startLoad(t, stack.url, { run: 'nodeloss', batch: 20, pauseMs: 100 })
   const t0 = performance.now()
   let answered = 0
   const searches = watch<SearchSeen>(async () => {

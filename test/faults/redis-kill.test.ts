@@ -11,7 +11,7 @@ t.test('Redis killed (SIGKILL) during ingest and restarted from its AOF: 503 wit
   const redis = await startFaultRedis(t, 'kill')
   // The shared Elasticsearch, under this test's own prefix; only Redis is disturbed.
   const stack = await startFaultStack(t, { REDIS_URL: redis.url })
-  const load = startLoad(stack.url, { run: 'rkill', batch: 20, pauseMs: 50 })
+  const load = startLoad(t, stack.url, { run: 'rkill', batch: 20, pauseMs: 50 })
   const t0 = performance.now()
   const readiness = watch(stack.ready, 500)
 

@@ -22,7 +22,7 @@ const mib = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MiB`
  */
 async function fillThenDrain (t: Test, redis: FaultRedis, run: string, env: Record<string, string>, relieve: () => Promise<void>): Promise<Load> {
   const stack = await startFaultStack(t, { REDIS_URL: redis.url, SILLAGE_QUEUE_MAX_JOBS: '1000000', ...env }, { worker: false })
-  const load = startLoad(stack.url, { run, batch: 100, pauseMs: 10, maxWaitMs: 2000 })
+  const load = startLoad(t, stack.url, { run, batch: 100, pauseMs: 10, maxWaitMs: 2000 })
   const t0 = performance.now()
   await until(() => load.answers.filter(a => a.status !== 202).length >= 3)
   const full = performance.now() - t0

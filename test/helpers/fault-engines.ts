@@ -58,7 +58,10 @@ export async function startFaultEs (t: Test, name: string, settings: string[] = 
     SILLAGE_ES_HEAP: process.env.SILLAGE_FAULT_ES_HEAP ?? '512m',
     // The first tier of the JIT only: a node that lives a minute or two spends less CPU starting (as the cluster's).
     SILLAGE_ES_JAVA_OPTS: process.env.SILLAGE_ES_JAVA_OPTS ?? '-XX:TieredStopAtLevel=1',
-    SILLAGE_ES_SETTINGS: [`path.repo=${repo}`, ...settings].join(';')
+    SILLAGE_ES_SETTINGS: [`path.repo=${repo}`, ...settings].join(';'),
+    // On disk even when the suite keeps its nodes' data in memory: the disk-full fault needs a disk with
+    // something on it (an empty tmpfs is never past a flood stage of 1 %).
+    SILLAGE_ES_DATA_ROOT: ''
   }
   const es = async (command: 'start' | 'stop'): Promise<void> => {
     await run('bash', [join(ROOT, 'scripts/engines/es.sh'), command], { env, cwd: ROOT, timeout: 300_000 })

@@ -29,13 +29,15 @@ export interface Load {
  * A well-behaved client posting batches over real HTTP: a refused batch (429/503, or no answer) is sent
  * again unchanged — same event ids, so a retry can never duplicate — after the Retry-After it was given.
  */
-export function startLoad (baseUrl: string, options: LoadOptions): Load {
+export function startLoad (t: Test, baseUrl: string, options: LoadOptions): Load {
   const { run, batch = 50, pauseMs = 100, maxWaitMs = 10_000, key = KEYS.ingest } = options
   const accepted: string[] = []
   const answers: Answer[] = []
   const t0 = performance.now()
   let stopping = false
   let deadline = Infinity
+  // A test that fails before it stops the load must not leave it posting: the process would wait for it.
+  t.teardown(() => { stopping = true; deadline = 0 })
   const loop = (async () => {
     for (let next = 0; !stopping || next === 0; next += batch) {
       const body = JSON.stringify(makeBatch(run, next, batch))

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { loadConfig } from '../../src/config/config.ts'
 import { createEs, type Es } from '../../src/store/elasticsearch.ts'
 import { AccessLog, accessIndex, type AccessRecord } from '../../src/store/system/access-log.ts'

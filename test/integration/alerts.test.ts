@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { call, M, plant, runRule, until, type Json } from '../helpers/watch.ts'
 

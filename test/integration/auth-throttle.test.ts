@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { earlyInAMinute } from '../helpers/minute.ts'
 import { newKey } from '../../src/auth/key-format.ts'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { settled } from '../helpers/entities-data.ts'
 import { ACTION_EDGES, DURATION_EDGES_MS } from '../../src/analytics/behaviour/sessions.ts'

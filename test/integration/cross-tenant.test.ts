@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import type { OpenAPIV3 } from 'openapi-types'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { fakeOf, normalise, operations, substitute, type Operation } from '../helpers/openapi-walk.ts'

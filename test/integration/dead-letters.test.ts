@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { createHash } from 'node:crypto'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { writeDeadLetters } from '../../src/store/system/dead-letters.ts'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { DAY, plantedEvents, post, settled, snapshot, type Ev } from '../helpers/entities-data.ts'
 import { EntitiesStore } from '../../src/store/events/entities-store.ts'

@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap'
+import type { Test } from 'tap'
+import { t } from '../helpers/file-test.ts'
 import geoip from 'geoip-lite'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { bodyOf, DAY, H, plantedEvents, post, settled, travelEvents, type Ev } from '../helpers/entities-data.ts'

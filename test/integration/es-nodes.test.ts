@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { createServer } from 'node:net'
 import { createEs } from '../../src/store/elasticsearch.ts'
 import { loadConfig } from '../../src/config/config.ts'

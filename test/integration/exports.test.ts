@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { createHash, createPublicKey, verify } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { IPS, makeBatch, makeEvent, UA } from '../helpers/events.ts'
 import { eventsAlias } from '../../src/store/events/index-names.ts'

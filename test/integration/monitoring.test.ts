@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeBatch } from '../helpers/events.ts'
 import { scrape, seriesValue } from '../helpers/prometheus.ts'

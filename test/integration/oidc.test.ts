@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap'
+import type { Test } from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { freePort, oidcEnv, startTestProvider, type TestProvider } from '../helpers/oidc-provider.ts'

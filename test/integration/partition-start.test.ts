@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { partitionIndex } from '../../src/store/events/index-names.ts'
 import { isRead, isShardStarting } from '../../src/store/shard-wait.ts'

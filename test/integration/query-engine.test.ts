@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import fc from 'fast-check'
 import { Value } from '@sinclair/typebox/value'
 import type { estypes } from '@elastic/elasticsearch'

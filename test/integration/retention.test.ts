@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { startStack } from '../helpers/stack.ts'
 import { sweepRetention } from '../../src/store/events/retention-sweep.ts'

@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap'
+import type { Test } from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { pino } from 'pino'
 import { Redis } from 'ioredis'
 import { setTimeout as sleep } from 'node:timers/promises'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { seedEvents, type Seeded } from '../helpers/seed.ts'
 

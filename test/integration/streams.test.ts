@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { streamsIndex } from '../../src/store/system/streams-store.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { pino } from 'pino'
 import { call, D, H, IP, M, plant, runRule, until, type Json, type Plant } from '../helpers/watch.ts'

@@ -1,4 +1,4 @@
-import t from 'tap'
+import { t } from '../helpers/file-test.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeBatch } from '../helpers/events.ts'

@@ -45,7 +45,7 @@ export async function diskFull (t: Test, es: FaultEs): Promise<void> {
   // The shared node turns the disk monitor off; this node needs it, to be told its disk is full.
   const redis = await startFaultRedis(t, 'disk')
   const stack = await startFaultStack(t, { ELASTICSEARCH_URL: es.url, REDIS_URL: redis.url })
-  const load = startLoad(stack.url, { run: 'full', batch: 20, pauseMs: 200 })
+  const load = startLoad(t, stack.url, { run: 'full', batch: 20, pauseMs: 200 })
   const t0 = performance.now()
   await sleep(3000)
   t.ok(await stack.waitForCount(1, 20_000) > 0, 'events flow before the disk fills')

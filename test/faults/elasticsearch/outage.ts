@@ -15,7 +15,7 @@ export async function outage (t: Test, es: FaultEs): Promise<void> {
   const redis = await startFaultRedis(t, 'outage')
   // A bound the client's rate fills during a long outage: past it, 429 with Retry-After.
   const stack = await startFaultStack(t, { ELASTICSEARCH_URL: es.url, REDIS_URL: redis.url, SILLAGE_QUEUE_MAX_JOBS: '150' })
-  const load = startLoad(stack.url, { run: 'outage', batch: 20, pauseMs: 200 })
+  const load = startLoad(t, stack.url, { run: 'outage', batch: 20, pauseMs: 200 })
   const t0 = performance.now()
   const readiness = watch(stack.ready)
   let deepest = { waiting: 0, delayed: 0 }

@@ -1,0 +1,3 @@
+import { runGroup } from './integration/groups.ts'
+
+runGroup(2)
