@@ -15,13 +15,28 @@ const DERIVED: readonly string[][] = [
 ]
 
 /**
- * What the client said about an event (a stored or queued document): the document without the derived fields,
- * and without `@timestamp` when it is the time of receipt (the client sent none).
+ * The event's time, and whether the client gave it. A `@timestamp` equal to the time of receipt is the server's
+ * when the client gave none, but a client's time can fall in that very millisecond (a client that stamps an event as
+ * it sends it): such a time is `given: false` and stands for either.
  */
+function eventTime (doc: unknown): { time: unknown, given: boolean } {
+  const d = doc as { '@timestamp'?: unknown, event?: { ingested?: unknown } }
+  return { time: d['@timestamp'], given: d['@timestamp'] !== d.event?.ingested }
+}
+
+/**
+ * Whether two documents agree on the event's time: equal times, or two times of receipt (no time given either
+ * time). A time given against a time of receipt agrees only when they are equal, as the receipt may be hiding it.
+ */
+function timesAgree (a: unknown, b: unknown): boolean {
+  const [x, y] = [eventTime(a), eventTime(b)]
+  return x.time === y.time || (!x.given && !y.given)
+}
+
+/** What the client said about an event (a stored or queued document) besides its time: the document without `@timestamp` and the derived fields. */
 export function clientView (doc: unknown): Json {
   const copy = structuredClone(doc) as Record<string, Json>
-  const event = copy.event as Record<string, Json> | undefined
-  if (event !== undefined && copy['@timestamp'] === event.ingested) delete copy['@timestamp']
+  delete copy['@timestamp']
   for (const path of DERIVED) drop(copy, path)
   return copy
 }
@@ -40,21 +55,38 @@ function stableJson (value: Json): string {
   return `{${Object.keys(value).filter(k => value[k] !== undefined).sort().map(k => `${JSON.stringify(k)}:${stableJson(value[k] as Json)}`).join(',')}}`
 }
 
-/** SHA-256 (hex) of the client view: equal for two receipts of the same event. */
+/**
+ * A document's fingerprint, compared with `sameFingerprint`: the SHA-256 (hex) of its client view, whether the
+ * client gave its time, and the time. Two receipts of the same event have matching fingerprints.
+ */
 export function clientFingerprint (doc: unknown): string {
-  return createHash('sha256').update(stableJson(clientView(doc))).digest('hex')
+  const { time, given } = eventTime(doc)
+  return `${createHash('sha256').update(stableJson(clientView(doc))).digest('hex')} ${given ? 'given' : 'receipt'} ${JSON.stringify(time ?? null)}`
+}
+
+/** Whether two fingerprints can be of the same event (the rule of `sameEvent`). */
+export function sameFingerprint (a: string, b: string): boolean {
+  const [x, y] = [parseFingerprint(a), parseFingerprint(b)]
+  return x.digest === y.digest && (x.time === y.time || (!x.given && !y.given))
+}
+
+function parseFingerprint (fingerprint: string): { digest: string, given: boolean, time: string } {
+  const [digest = '', kind, ...time] = fingerprint.split(' ')
+  return { digest, given: kind === 'given', time: time.join(' ') }
 }
 
 /** Whether two documents record the same event as the client sent it. */
 export function sameEvent (a: unknown, b: unknown): boolean {
-  return stableJson(clientView(a)) === stableJson(clientView(b))
+  return timesAgree(a, b) && stableJson(clientView(a)) === stableJson(clientView(b))
 }
 
 /** Paths (`message`, `audit.money.amount`, …) where the client views of two documents differ, sorted. */
 export function differingFields (a: unknown, b: unknown): string[] {
   const left = leaves(clientView(a))
   const right = leaves(clientView(b))
-  return [...new Set([...left.keys(), ...right.keys()])].filter(k => left.get(k) !== right.get(k)).sort()
+  const fields = [...new Set([...left.keys(), ...right.keys()])].filter(k => left.get(k) !== right.get(k))
+  if (!timesAgree(a, b)) fields.push('@timestamp')
+  return fields.sort()
 }
 
 /** Leaf values by dotted path; arrays count as one value. */

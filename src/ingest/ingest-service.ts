@@ -11,7 +11,7 @@ import { pseudonymiseEvent, type PseudonymField } from '../events/pseudonymise.t
 import { BackpressureError, ConflictError, ForbiddenError, UnavailableError, ValidationError } from '../errors.ts'
 import { splitBody } from './parse-batch.ts'
 import { eventDocId } from '../store/events/event-doc-id.ts'
-import { clientFingerprint } from '../events/same-event.ts'
+import { clientFingerprint, sameFingerprint } from '../events/same-event.ts'
 import type { ConflictMarks } from '../queue/conflict-marks.ts'
 import type { DurableAck } from '../queue/durable-ack.ts'
 
@@ -134,7 +134,7 @@ export class IngestService {
     const errors: FieldError[] = []
     events.forEach((e, index) => {
       const fingerprint = stored[index]
-      if (fingerprint !== null && fingerprint !== undefined && fingerprint !== clientFingerprint(e)) {
+      if (fingerprint !== null && fingerprint !== undefined && !sameFingerprint(fingerprint, clientFingerprint(e))) {
         errors.push({ index, path: '/event/id', message: `event id "${e.event.id}" is already stored with different content; read it with GET /v1/events/${e.event.id}, and send a new event under a new id` })
       }
     })

@@ -14,8 +14,9 @@ export interface ConflictMark { key: string, fingerprint: string }
 export class ConflictMarks {
   constructor (private readonly redis: Redis, private readonly prefix: string) {}
 
+  // `id-clash`: the marks under `id-conflict` held fingerprints of another form (the time inside the digest).
   private keyOf (key: string): string {
-    return `${this.prefix}:id-conflict:${key}`
+    return `${this.prefix}:id-clash:${key}`
   }
 
   async add (marks: readonly ConflictMark[]): Promise<void> {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { clientFingerprint, clientView, differingFields, sameEvent } from '../../../src/events/same-event.ts'
+import { clientFingerprint, clientView, differingFields, sameEvent, sameFingerprint } from '../../../src/events/same-event.ts'
 
 const stored = {
   '@timestamp': '2026-11-26T10:00:00.000Z',
@@ -15,6 +15,9 @@ const stored = {
     money: { amount: 10, currency: 'EUR', direction: 'in' }
   }
 }
+
+/** The document of an event sent without a time and received at `at`. */
+const unset = (at: string) => ({ ...structuredClone(stored), '@timestamp': at, event: { ...stored.event, ingested: at } })
 
 t.test('two receipts of one event differ only in what the server derives', async t => {
   const again = structuredClone(stored)
@@ -39,11 +42,27 @@ t.test('key order does not matter; content does', async t => {
 })
 
 t.test('a time of receipt stands for "no time given"; a time the client gave is content', async t => {
-  const unset = (at: string) => ({ ...structuredClone(stored), '@timestamp': at, event: { ...stored.event, ingested: at } })
   t.ok(sameEvent(unset('2026-11-26T10:00:00.000Z'), unset('2026-12-01T00:00:00.500Z')), 'a retry without a time, whenever it comes')
   const moved = structuredClone(stored)
   moved['@timestamp'] = '2026-09-26T10:00:00.000Z'
   t.notOk(sameEvent(stored, moved))
   t.same(differingFields(stored, moved), ['@timestamp'])
-  t.notOk(sameEvent(stored, unset('2026-11-26T10:00:00.000Z')), 'a time given, then none')
+  t.notOk(sameEvent(stored, unset('2026-11-27T09:00:00.000Z')), 'a time given, then none')
+  t.same(differingFields(stored, unset('2026-11-27T09:00:00.000Z')), ['@timestamp'])
+  t.notOk(sameFingerprint(clientFingerprint(stored), clientFingerprint(unset('2026-11-27T09:00:00.000Z'))))
+})
+
+t.test('a time given in the millisecond of its receipt is still the same event when sent again', async t => {
+  // Stamped as it was sent, and received in that millisecond: stored, it looks like a time of receipt.
+  const first = { ...structuredClone(stored), event: { ...stored.event, ingested: stored['@timestamp'] } }
+  const retry = structuredClone(stored)
+  t.ok(sameEvent(first, retry))
+  t.ok(sameEvent(retry, first))
+  t.same(differingFields(first, retry), [])
+  t.ok(sameFingerprint(clientFingerprint(first), clientFingerprint(retry)))
+  const moved = { ...structuredClone(stored), '@timestamp': '2026-11-26T10:00:00.001Z' }
+  t.notOk(sameEvent(first, moved), 'another time given is another event')
+  t.notOk(sameFingerprint(clientFingerprint(first), clientFingerprint(moved)))
+  t.same(differingFields(first, moved), ['@timestamp'])
+  t.ok(sameFingerprint(clientFingerprint(first), clientFingerprint(unset('2026-12-01T00:00:00.500Z'))), 'no time given either time')
 })
