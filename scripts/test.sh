@@ -26,7 +26,7 @@ mkdir -p .local
 before=$(cat .local/started-engines 2>/dev/null || true)
 # The Elasticsearch nodes this run starts (the shared one and the fault tests') keep their data in memory when
 # /dev/shm has room: every template, index and mapping change commits the cluster state to disk, and on a disk
-# those commits cost the node about a quarter of its CPU (docs/testing.md). A node whose home already holds data
+# those commits cost the node about a third of its CPU (docs/testing.md). A node whose home already holds data
 # (a developer's) keeps it where it is.
 if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((2 * 1024 * 1024)) ]; then
   SILLAGE_ES_DATA_ROOT="$(mktemp -d /dev/shm/sillage-test-es.XXXXXX)"

@@ -71,6 +71,8 @@ t.test('a person without a mapped role sees why, and is not signed in', async t 
   await atProvider(page, 'bob')
   await page.getByRole('heading', { name: 'Sign-in refused' }).waitFor()
   await page.getByText(/holds no role that gives access to Sillage/).waitFor()
+  t.equal(await page.locator('main').evaluate(m => getComputedStyle(m).backgroundColor), 'rgb(255, 255, 255)', 'the page is styled: its policy allows its own style')
+  t.same(await accessibilityViolations(page), [], 'no serious accessibility violation on the refusal page')
   t.notOk((await page.context().cookies()).some(c => c.name === 'sillage-session'), 'no session cookie')
   await s.screenshot(page, 'sso-refused')
   await page.getByRole('link', { name: 'Back to the console' }).click()

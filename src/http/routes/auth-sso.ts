@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -13,7 +14,12 @@ const Methods = Type.Object({
 })
 const error = (description: string): ReturnType<typeof Type.Ref> => Type.Ref(ErrorResponse, { description })
 const noStore = { 'cache-control': 'no-store' }
-const PAGE_HEADERS = { 'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...noStore }
+// The page's only style, in the console's colours, allowed by its hash: the policy still loads nothing else.
+const PAGE_STYLE = 'body{margin:0;background:#f4f6f9;color:#1a2330;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}' +
+  'main{max-width:36rem;margin:12vh auto 0;padding:20px 28px;background:#fff;border:1px solid #d5dbe3;border-radius:6px}' +
+  'h1{margin:0 0 8px;font-size:20px}.brand{margin:0 0 12px;font-weight:700;letter-spacing:.04em}a{color:#0b57b3}'
+const STYLE_SOURCE = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`
+const PAGE_HEADERS = { 'content-security-policy': `default-src 'none'; style-src ${STYLE_SOURCE}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...noStore }
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 const escape = (s: string): string => s.replace(/[&<>"']/g, c => ESCAPES[c] as string)
 
@@ -23,8 +29,9 @@ async function refuse (request: FastifyRequest, reply: FastifyReply, status: 400
   if (!/text\/html/.test(request.headers.accept ?? '')) {
     return await reply.code(status).headers(noStore).send({ statusCode: status, error: status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request', message: reason })
   }
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Sillage</title></head>` +
-    `<body><main><h1>${title}</h1><p>${escape(reason.charAt(0).toUpperCase() + reason.slice(1))}.</p><p><a href="/console/">Back to the console</a></p></main></body></html>`
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${title} · Sillage</title><style>${PAGE_STYLE}</style></head>` +
+    `<body><main><p class="brand">Sillage</p><h1>${title}</h1><p>${escape(reason.charAt(0).toUpperCase() + reason.slice(1))}.</p><p><a href="/console/">Back to the console</a></p></main></body></html>`
   return await reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page)
 }
 
