@@ -15,23 +15,22 @@ const DERIVED: readonly string[][] = [
 ]
 
 /**
- * The event's time, and whether the client gave it. A `@timestamp` equal to the time of receipt is the server's
- * when the client gave none, but a client's time can fall in that very millisecond (a client that stamps an event as
- * it sends it): such a time is `given: false` and stands for either.
+ * The event's time (as JSON text), and whether the client gave it. A `@timestamp` equal to the time of receipt is
+ * the server's when the client gave none, but a client's time can fall in that very millisecond (a client that
+ * stamps an event as it sends it): such a time is `given: false` and stands for either.
  */
-function eventTime (doc: unknown): { time: unknown, given: boolean } {
+interface EventTime { time: string, given: boolean }
+
+function eventTime (doc: unknown): EventTime {
   const d = doc as { '@timestamp'?: unknown, event?: { ingested?: unknown } }
-  return { time: d['@timestamp'], given: d['@timestamp'] !== d.event?.ingested }
+  return { time: JSON.stringify(d['@timestamp'] ?? null), given: d['@timestamp'] !== d.event?.ingested }
 }
 
 /**
- * Whether two documents agree on the event's time: equal times, or two times of receipt (no time given either
+ * Whether two receipts agree on the event's time: equal times, or two times of receipt (no time given either
  * time). A time given against a time of receipt agrees only when they are equal, as the receipt may be hiding it.
  */
-function timesAgree (a: unknown, b: unknown): boolean {
-  const [x, y] = [eventTime(a), eventTime(b)]
-  return x.time === y.time || (!x.given && !y.given)
-}
+const timesAgree = (x: EventTime, y: EventTime): boolean => x.time === y.time || (!x.given && !y.given)
 
 /** What the client said about an event (a stored or queued document) besides its time: the document without `@timestamp` and the derived fields. */
 export function clientView (doc: unknown): Json {
@@ -61,23 +60,23 @@ function stableJson (value: Json): string {
  */
 export function clientFingerprint (doc: unknown): string {
   const { time, given } = eventTime(doc)
-  return `${createHash('sha256').update(stableJson(clientView(doc))).digest('hex')} ${given ? 'given' : 'receipt'} ${JSON.stringify(time ?? null)}`
+  return `${createHash('sha256').update(stableJson(clientView(doc))).digest('hex')} ${given ? 'given' : 'receipt'} ${time}`
 }
 
 /** Whether two fingerprints can be of the same event (the rule of `sameEvent`). */
 export function sameFingerprint (a: string, b: string): boolean {
   const [x, y] = [parseFingerprint(a), parseFingerprint(b)]
-  return x.digest === y.digest && (x.time === y.time || (!x.given && !y.given))
+  return x.digest === y.digest && timesAgree(x, y)
 }
 
-function parseFingerprint (fingerprint: string): { digest: string, given: boolean, time: string } {
+function parseFingerprint (fingerprint: string): EventTime & { digest: string } {
   const [digest = '', kind, ...time] = fingerprint.split(' ')
   return { digest, given: kind === 'given', time: time.join(' ') }
 }
 
 /** Whether two documents record the same event as the client sent it. */
 export function sameEvent (a: unknown, b: unknown): boolean {
-  return timesAgree(a, b) && stableJson(clientView(a)) === stableJson(clientView(b))
+  return timesAgree(eventTime(a), eventTime(b)) && stableJson(clientView(a)) === stableJson(clientView(b))
 }
 
 /** Paths (`message`, `audit.money.amount`, …) where the client views of two documents differ, sorted. */
@@ -85,7 +84,7 @@ export function differingFields (a: unknown, b: unknown): string[] {
   const left = leaves(clientView(a))
   const right = leaves(clientView(b))
   const fields = [...new Set([...left.keys(), ...right.keys()])].filter(k => left.get(k) !== right.get(k))
-  if (!timesAgree(a, b)) fields.push('@timestamp')
+  if (!timesAgree(eventTime(a), eventTime(b))) fields.push('@timestamp')
   return fields.sort()
 }
 
