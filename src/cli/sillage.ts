@@ -12,6 +12,8 @@
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
  *   entities-rebuild [--tenant T]   recompute the entity store from the stored events (safe while ingest runs)
  *   dead-letters list|show ID|replay ID…|replay --all   refused events: list, read whole, queue again (see DEAD_LETTERS_USAGE)
+ *   secrets status|reseal   how webhook secrets and stream tokens are stored; seal them all again with
+ *                      SILLAGE_SECRETS_KEY after a change of key (the former one in SILLAGE_SECRETS_KEY_PREVIOUS)
  */
 import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
@@ -34,6 +36,7 @@ import { EventsScanner } from '../store/events/events-scan.ts'
 import { rebuildEntities } from '../entities/rebuild.ts'
 import { DEFAULT_GRACE_MS } from '../indexer/entity-updater.ts'
 import { deadLettersCommand } from './dead-letters.ts'
+import { secretsCommand } from './secrets.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -103,6 +106,7 @@ async function verifyCommand (es: ReturnType<typeof createEs>): Promise<void> {
 const commands: Record<string, () => Promise<void>> = {
   'dead-letters': () => withEs(async es => { await deadLettersCommand(config, es, process.argv.slice(3), option) }),
   verify: () => withEs(verifyCommand),
+  secrets: () => withEs(async es => { await secretsCommand(config, es, process.argv.slice(3)) }),
   keys: () => withEs(keysCommand),
   pseudonym: async () => {
     const [field, value] = [process.argv[3], process.argv[4]]

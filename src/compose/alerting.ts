@@ -8,7 +8,6 @@ import { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import { AlertsStore } from '../store/system/alerts-store.ts'
 import { AlertKeysStore } from '../store/system/alert-keys-store.ts'
 import { webhooksStore } from '../store/system/webhooks-store.ts'
-import { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { DeliveriesStore } from '../store/system/deliveries-store.ts'
 import { SavedSearchesStore } from '../store/system/saved-searches-store.ts'
 import { EventsScanner } from '../store/events/events-scan.ts'
@@ -32,6 +31,7 @@ import type { RuleRun } from '../watch/run-schema.ts'
 import type { StoredAlert } from '../alerts/alert-schema.ts'
 import type { Delivery, StoredWebhook } from '../notify/webhook-schema.ts'
 import type { StoredSavedSearch } from '../saved/schema.ts'
+import { storedSecretsFor } from './shared.ts'
 
 /** Run logs and delivery logs are kept this long (the last successful run of each rule always stays). */
 export const LOG_RETENTION_DAYS = 30
@@ -57,7 +57,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
   const alertsStore = new AlertsStore<StoredAlert>(es, prefix)
   const keys = new AlertKeysStore(es, prefix)
   const hooks = webhooksStore<StoredWebhook>(es, prefix)
-  const secrets = new StoredSecrets(config.secretsKey)
+  const secrets = storedSecretsFor(config)
   const deliveries = new DeliveriesStore<Delivery>(es, prefix)
   for (const s of [rulesStore, runs, alertsStore, keys, hooks, deliveries]) await s.install(config.indexReplicas)
   const saved = new SavedSearchesStore<StoredSavedSearch>(es, prefix)

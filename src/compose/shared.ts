@@ -13,6 +13,7 @@ import { ExportFiles } from '../store/events/export-files.ts'
 import { BullExportJobs, type ExportJobsQueue } from '../export/bull-export-jobs.ts'
 import { createExportsQueue } from '../queue/exports-queue.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
+import { StoredSecrets } from '../store/system/stored-secrets.ts'
 
 /** The pieces the API and the worker build alike, built in one place so both see the same ones. */
 
@@ -42,3 +43,6 @@ export function exportServiceFor (config: Config, es: Es, redis: Redis, proofs?:
   const exports = new ExportService({ open: async () => await reader.open(), files: new ExportFiles(config.exports.dir), jobs: new BullExportJobs(queue), ...(proofs === undefined ? {} : { proofs }) }, config.exports)
   return { exports, queue }
 }
+
+/** The keys that seal and open the secrets the service keeps (webhook secrets, stream tokens). */
+export const storedSecretsFor = (config: Config): StoredSecrets => new StoredSecrets(config.secretsKey, config.secretsKeyPrevious)

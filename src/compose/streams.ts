@@ -3,7 +3,6 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Config } from '../config/config.ts'
 import type { Es } from '../store/elasticsearch.ts'
-import { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { StreamsStore } from '../store/system/streams-store.ts'
 import { streamPage } from '../store/events/stream-events.ts'
 import { StreamService, streamQuery } from '../streams/stream-service.ts'
@@ -14,12 +13,13 @@ import { oldestPendingIngest } from '../queue/watermark.ts'
 import { StreamMetrics } from '../metrics/stream-metrics.ts'
 import { startStreamRunner } from '../indexer/stream-runner.ts'
 import type { Observation } from '../monitor/self-watch.ts'
+import { storedSecretsFor } from './shared.ts'
 
 /** The API's side of log streams: their definitions and state. */
 export async function streamServiceFor (config: Config, es: Es): Promise<StreamService> {
   const store = new StreamsStore(es, config.indexPrefix)
   await store.install(config.indexReplicas)
-  return new StreamService(store, { allowLoopback: config.streams.allowLoopback, batchMax: config.streams.batchMax }, new StoredSecrets(config.secretsKey))
+  return new StreamService(store, { allowLoopback: config.streams.allowLoopback, batchMax: config.streams.batchMax }, storedSecretsFor(config))
 }
 
 export interface WorkerStreams {
@@ -43,7 +43,7 @@ export async function workerStreams (config: Config, es: Es, redis: Redis, regis
     store,
     // A lease outlives the longest delivery, so a slow receiver does not hand its stream to a second worker.
     leases: new Leases(redis, config.queuePrefix, 2 * config.streams.timeoutMs + 10_000),
-    send: createSender(config.streams.timeoutMs, new StoredSecrets(config.secretsKey)),
+    send: createSender(config.streams.timeoutMs, storedSecretsFor(config)),
     page: async (stream, after, before, size) => await streamPage(es, config.indexPrefix, streamQuery(stream.doc), after, before, size),
     oldestPending: async now => await oldestPendingIngest(redis, queue, now),
     metrics: new StreamMetrics(registry),

@@ -50,6 +50,8 @@ export interface Config {
   cursorSecret: string | undefined
   /** Seals the secrets the service keeps (webhook signing secrets, stream tokens) in its system indices. */
   secretsKey: string | undefined
+  /** The key before SILLAGE_SECRETS_KEY, while it is changed: still opens what it sealed, until `secrets reseal`. */
+  secretsKeyPrevious: string | undefined
   geoCacheSize: number
   uaCacheSize: number
   exports: ExportConfig
@@ -168,6 +170,7 @@ export function loadConfig (env: Env = process.env): Config {
     retentionSweepMs: read.int('SILLAGE_RETENTION_SWEEP_MS', 3600_000, 1000, 7 * 24 * 3600_000),
     cursorSecret: read.secret('SILLAGE_CURSOR_SECRET'),
     secretsKey: read.secret('SILLAGE_SECRETS_KEY'),
+    secretsKeyPrevious: read.secret('SILLAGE_SECRETS_KEY_PREVIOUS'),
     geoCacheSize: read.int('SILLAGE_GEO_CACHE_SIZE', 50_000, 0, 10_000_000),
     uaCacheSize: read.int('SILLAGE_UA_CACHE_SIZE', 10_000, 0, 10_000_000),
     exports: {
@@ -201,6 +204,8 @@ export function loadConfig (env: Env = process.env): Config {
   const originProblem = config.checkpointOrigin === '' ? undefined : noteNameProblem(config.checkpointOrigin)
   if (originProblem !== undefined) problems.push(`SILLAGE_CHECKPOINT_ORIGIN="${config.checkpointOrigin}" ${originProblem}`)
   config.checkpointOrigin ||= `sillage/${config.indexPrefix}`
+  if (config.secretsKeyPrevious !== undefined && config.secretsKey === undefined) problems.push('SILLAGE_SECRETS_KEY_PREVIOUS needs SILLAGE_SECRETS_KEY: the previous key only opens values, the current one seals them')
+  if (config.secretsKeyPrevious !== undefined && config.secretsKeyPrevious === config.secretsKey) problems.push('SILLAGE_SECRETS_KEY_PREVIOUS is the same as SILLAGE_SECRETS_KEY: give it the key used before')
   if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

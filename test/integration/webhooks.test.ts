@@ -1,10 +1,13 @@
 import { t } from '../helpers/file-test.ts'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { call, M, plant, runRule, until, type Json } from '../helpers/watch.ts'
 import { WebhookReceiver } from '../helpers/webhook-receiver.ts'
 import { deliverOnce } from '../../src/notify/deliver.ts'
 import { webhooksIndex, webhooksStore } from '../../src/store/system/webhooks-store.ts'
+import { streamsIndex } from '../../src/store/system/streams-store.ts'
 import { StoredSecrets } from '../../src/store/system/stored-secrets.ts'
 import { AlertsStore } from '../../src/store/system/alerts-store.ts'
 import { DeliveriesStore } from '../../src/store/system/deliveries-store.ts'
@@ -113,4 +116,58 @@ t.test('deleting a webhook drops what is still queued for it', async t => {
   const seen = receiver.requests.length
   await new Promise(resolve => setTimeout(resolve, 2500))
   t.ok(receiver.requests.length <= seen + 1, 'at most the attempt already going')
+})
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const NEXT_KEY = 'next-stored-secrets-key-0123456789abcdef'
+
+/** `npm run cli -- secrets <sub>` on this stack's indices with the keys given: its exit code and what it printed. */
+async function secretsCli (sub: string, keys: Record<string, string>): Promise<{ code: number | null, out: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/sillage.ts', 'secrets', sub], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ELASTICSEARCH_URL: stack.config.elasticsearchUrl, REDIS_URL: stack.config.redisUrl, SILLAGE_API_KEYS: `${KEYS.admin}:admin`, SILLAGE_INDEX_PREFIX: stack.config.indexPrefix, SILLAGE_QUEUE_PREFIX: stack.config.queuePrefix, SILLAGE_LOG_LEVEL: 'warn', ...keys },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  let out = ''
+  cli.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  const code = await new Promise<number | null>(resolve => cli.once('exit', resolve))
+  return { code, out: JSON.parse(out) }
+}
+
+// Last in this file: it reseals every webhook of the stack, then puts them back under the stack's key.
+t.test('a change of secrets key: the previous key still opens, `secrets reseal` moves everything to the new one', async t => {
+  const current = stack.config.secretsKey as string
+  const hook = (await call(stack, 'POST', '/v1/webhooks', admin, { name: 'rotated', url: 'https://hooks.example.com/rotated', enabled: false })).body
+  const stream = (await call(stack, 'POST', '/v1/streams', admin, { name: 'rotated', enabled: false, destination: { type: 'http', url: 'https://siem.example.com/ingest', token: 'receiver-token-rotated' } })).body
+  t.ok(typeof hook.id === 'string' && typeof stream.id === 'string', 'a webhook and a stream with a token')
+  const stored = async (): Promise<{ secret: string, token: string }> => ({
+    secret: (await stack.es.get<{ secret: string }>({ index: webhooksIndex(stack.config.indexPrefix), id: hook.id as string }))._source?.secret as string,
+    token: (await stack.es.get<{ destination: { token: string } }>({ index: streamsIndex(stack.config.indexPrefix), id: stream.id as string }))._source?.destination.token as string
+  })
+  const before = await stored()
+  const [oldKey, newKey] = [new StoredSecrets(current), new StoredSecrets(NEXT_KEY)]
+  const rotating = { SILLAGE_SECRETS_KEY: NEXT_KEY, SILLAGE_SECRETS_KEY_PREVIOUS: current }
+
+  const status = await secretsCli('status', rotating)
+  t.equal(status.code, 0)
+  t.match(status.out, { key: newKey.keyId, previous: oldKey.keyId, webhooks: { current: 0, 'unknown key': 0 }, streams: { current: 0, 'unknown key': 0 } })
+  t.ok(status.out.webhooks.previous >= 1 && status.out.streams.previous === 1, 'every secret is still under the previous key')
+
+  const resealed = await secretsCli('reseal', rotating)
+  t.equal(resealed.code, 0)
+  t.match(resealed.out, { webhooks: { resealed: status.out.webhooks.previous, failed: [] }, streams: { resealed: 1, failed: [] } })
+  const after = await stored()
+  t.equal(newKey.state(after.secret), 'current')
+  t.equal(newKey.open(after.secret, `webhook/${hook.id as string}`), oldKey.open(before.secret, `webhook/${hook.id as string}`), 'the same webhook secret, sealed with the new key alone')
+  t.equal(newKey.open(after.token, `stream/${stream.id as string}`), 'receiver-token-rotated', 'the same stream token')
+  t.match((await secretsCli('reseal', rotating)).out, { webhooks: { resealed: 0 }, streams: { resealed: 0 } }, 'a second run has nothing to do')
+
+  const stranger = await secretsCli('reseal', { SILLAGE_SECRETS_KEY: `${NEXT_KEY}-other` })
+  t.equal(stranger.code, 1, 'a key that opens nothing: the command fails')
+  t.match(stranger.out.streams.failed, [{ record: `stream/${stream.id as string}`, reason: /sealed with key [0-9a-f]{12}, and SILLAGE_SECRETS_KEY is key/ }])
+  t.same(await stored(), after, 'and nothing was written')
+
+  const back = await secretsCli('reseal', { SILLAGE_SECRETS_KEY: current, SILLAGE_SECRETS_KEY_PREVIOUS: NEXT_KEY })
+  t.equal(back.code, 0, 'back under the stack\'s key')
+  t.equal(oldKey.open((await stored()).token, `stream/${stream.id as string}`), 'receiver-token-rotated')
 })

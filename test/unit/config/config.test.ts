@@ -57,3 +57,12 @@ t.test('failed authentications and trusted proxies', async t => {
   t.same(set.trustProxy, ['10.0.0.1', '10.1.0.0/16', '2a01:e0a::/32'])
   t.throws(() => loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_TRUST_PROXY: 'proxy.local,10.0.0.0/33' }), /"proxy.local" must be an IP address or a CIDR block[\s\S]*"10.0.0.0\/33"/)
 })
+
+t.test('the previous secrets key needs a current one, and another one', async t => {
+  const key = 'a-stored-secrets-key-of-32-characters-or-more'
+  const c = loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_SECRETS_KEY: `${key}-new`, SILLAGE_SECRETS_KEY_PREVIOUS: key })
+  t.equal(c.secretsKeyPrevious, key)
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_SECRETS_KEY_PREVIOUS: key }), /SILLAGE_SECRETS_KEY_PREVIOUS needs SILLAGE_SECRETS_KEY/)
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_SECRETS_KEY: key, SILLAGE_SECRETS_KEY_PREVIOUS: key }), /is the same as SILLAGE_SECRETS_KEY/)
+  t.throws(() => loadConfig({ SILLAGE_API_KEYS: KEYS, SILLAGE_SECRETS_KEY: key, SILLAGE_SECRETS_KEY_PREVIOUS: 'short' }), /SILLAGE_SECRETS_KEY_PREVIOUS must be at least 32 characters/)
+})
