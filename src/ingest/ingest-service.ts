@@ -93,6 +93,9 @@ export class IngestService {
   }
 
   async ingest (body: unknown, writerTenant: string | null = null): Promise<{ ids: string[] }> {
+    // A queue already past its bounds refuses before any work on the body: under overload, the retries it
+    // brings cost next to nothing. The check with the request's own size follows.
+    await this.checkBackpressure(0)
     const events = this.prepare(body, writerTenant)
     const prefix = this.options.indexPrefix
     const queued = events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))

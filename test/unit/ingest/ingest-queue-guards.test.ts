@@ -72,3 +72,17 @@ t.test('durable acknowledgement: not ready → nothing queued; not confirmed →
   t.same(await ingest.ingest(body), { ids: ['e-1'] })
   t.equal(adds.length, 2)
 })
+
+t.test('a queue past its bounds refuses before the body is even checked', async t => {
+  let depth = 100
+  let reads = 0
+  const queue = { getJobCounts: async () => { reads++; return { waiting: depth } }, add: async () => {} } as unknown as EventsQueue
+  const ingest = service(queue, { depthCacheMs: 0 })
+  const invalid = { events: [{ event: { id: 'e-1' } }] }
+  await t.rejects(ingest.ingest(invalid), { constructor: BackpressureError, statusCode: 429, message: /queue/ }, 'refused as full, not as invalid: nothing of it was read')
+  depth = 1
+  await t.rejects(ingest.ingest(invalid), { statusCode: 400, message: /invalid|event/ }, 'with room again, the body is checked')
+  reads = 0
+  t.same(await ingest.ingest(body), { ids: ['e-1'] })
+  t.equal(reads, 2, 'once before the body, once with its size')
+})
