@@ -1,14 +1,14 @@
 import { maskText, maskValue } from '../auth/masking.ts'
 import { MASKED_FIELDS } from '../events/personal-fields.ts'
 
-interface Maskable { group: string | null, group_field: string | null, title?: string, figure: Record<string, unknown> }
+interface Maskable { group: string | null, group_field: string | null, title?: string, dedup_key?: string, figure: Record<string, unknown> }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((s): s is string => typeof s === 'string' && s !== '')
 
 /**
  * An alert as a reader of masked data sees it: its group when grouped by a masked field, the values of a
- * new-value figure on a masked field, and the title, which quotes them, with each clear value replaced by its
- * masked form (then any address or email left in it masked as free text is).
+ * new-value figure on a masked field, and the title and the deduplication key, which quote them, with each
+ * clear value replaced by its masked form (then any address or email left in them masked as free text is).
  */
 export function maskAlert<A extends Maskable> (a: A): A {
   const swaps = new Map<string, string>()
@@ -22,9 +22,16 @@ export function maskAlert<A extends Maskable> (a: A): A {
   const figure = field === null || !MASKED_FIELDS.has(field)
     ? a.figure
     : { ...a.figure, value: masked(field, a.figure.value), previous: masked(field, a.figure.previous) }
-  if (a.title === undefined) return { ...a, group, figure }
-  let title = a.title
   // Longest first, so that a value containing another is replaced whole.
-  for (const [clear, hidden] of [...swaps].sort((x, y) => y[0].length - x[0].length)) title = title.split(clear).join(hidden)
-  return { ...a, group, figure, title: maskText(title) }
+  const order = [...swaps].sort((x, y) => y[0].length - x[0].length)
+  const swapped = (text: string): string => {
+    for (const [clear, hidden] of order) text = text.split(clear).join(hidden)
+    return maskText(text)
+  }
+  return {
+    ...a, group, figure,
+    ...(a.title === undefined ? {} : { title: swapped(a.title) }),
+    // The key names the rule and the group: `<rule>|<group>`.
+    ...(a.dedup_key === undefined ? {} : { dedup_key: swapped(a.dedup_key) })
+  }
 }

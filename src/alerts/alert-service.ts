@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { seesMasked } from '../auth/scopes.ts'
+import { MASKED_FIELDS } from '../events/personal-fields.ts'
 import type { Level } from '../events/schema.ts'
 import { AlertsStore, StaleAlert, type AlertFilter } from '../store/system/alerts-store.ts'
 import type { AlertKeysStore, KeyState } from '../store/system/alert-keys-store.ts'
@@ -110,7 +111,9 @@ export class AlertService {
       tenant: who.tenant,
       ...(q.status === undefined ? {} : { status: q.status }), ...(q.severity === undefined ? {} : { severity: q.severity }),
       ...(q.ruleId === undefined ? {} : { ruleId: q.ruleId }), ...(q.system === undefined ? {} : { system: q.system }),
-      ...(q.group === undefined ? {} : { group: q.group }), ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to })
+      // A reader of masked data filters groups of fields it sees in clear only: on a masked field's groups
+      // the filter would confirm or refute a guessed clear value.
+      ...(q.group === undefined ? {} : { group: q.group, ...(seesMasked(who.scopes) ? { groupFieldNotIn: [...MASKED_FIELDS] } : {}) }), ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to })
     }
     const after = q.after === undefined ? undefined : decodeAfter(q.after)
     const r = await this.alerts.search(filter, q.size ?? 50, after)

@@ -96,6 +96,8 @@ export interface WatchConfig {
   webhookTimeoutMs: number
   /** First retry delay of a failed delivery, doubled at each retry. */
   webhookBackoffMs: number
+  /** Webhooks may target loopback addresses (tests, a local relay); off by default. */
+  webhookAllowLoopback: boolean
 }
 
 /** Exports: what streams in the answer, what runs as a background job, where files go and how long they stay. */
@@ -185,7 +187,8 @@ export function loadConfig (env: Env = process.env): Config {
       concurrency: read.int('SILLAGE_RULES_CONCURRENCY', 2, 1, 64),
       webhookConcurrency: read.int('SILLAGE_WEBHOOK_CONCURRENCY', 8, 1, 256),
       webhookTimeoutMs: read.int('SILLAGE_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
-      webhookBackoffMs: read.int('SILLAGE_WEBHOOK_BACKOFF_MS', 5000, 10, 3_600_000)
+      webhookBackoffMs: read.int('SILLAGE_WEBHOOK_BACKOFF_MS', 5000, 10, 3_600_000),
+      webhookAllowLoopback: read.oneOf('SILLAGE_WEBHOOKS_ALLOW_LOOPBACK', 'off', ['off', 'on']) === 'on'
     },
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
     entities: read.oneOf('SILLAGE_ENTITIES', 'on', ['on', 'off']) === 'on',

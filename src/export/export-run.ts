@@ -110,7 +110,8 @@ function pack (ctx: RunContext, summary: Summary, outcome: RunOutcome): AsyncIte
   const report: ReportResult = { rows: 0, eventsSha256: '' }
   const missing: Array<{ event_id: string, reason: string }> = []
   const checkpoints = new Map<string, PackCheckpoint>()
-  const provider = ctx.proofs
+  // No proofs in a masked pack: their hashes would let masked values be guessed (IntegrityService.proofFor).
+  const provider = ctx.requester.masked ? undefined : ctx.proofs
   const sources: PackSource[] = [
     { path: 'summary.json', chunks: () => [JSON.stringify({ title: ctx.plan.title, generated_at: ctx.exportedAt, selection: ctx.plan.selection, ...summary }, null, 2) + '\n'] },
     { path: 'events.ndjson', chunks: () => sha256Of(ndjsonChunks(serialised(events(ctx, n => { outcome.rows += n; ctx.onRows?.(outcome.rows) }))), hex => { outcome.eventsSha256 = hex }) },

@@ -72,7 +72,7 @@ export function packManifest (plan: ExportPlan, requester: Requester, createdAt:
     events_sha256: facts.eventsSha256,
     report_events_sha256: facts.reportEventsSha256,
     integrity: p === undefined
-      ? { proofs: 0, events_without_proof: facts.events, note: 'no integrity service was available: no event of this pack has a proof' }
+      ? { proofs: 0, events_without_proof: facts.events, note: requester.masked ? 'a pack with personal data masked holds no proofs: their hashes commit to the clear events, and would let masked values be guessed; a key that reads clear data makes a pack with proofs' : 'no integrity service was available: no event of this pack has a proof' }
       : {
           proofs: facts.events - p.missing.length,
           events_without_proof: p.missing.length,

@@ -23,6 +23,7 @@ export class WebhookService {
     private readonly store: VersionedDocs<StoredWebhook>,
     private readonly deliveryLog: DeliveriesStore<Delivery>,
     private readonly secrets: StoredSecrets,
+    private readonly options: { allowLoopback: boolean },
     private readonly clock: { now: () => number } = Date
   ) {}
 
@@ -79,7 +80,7 @@ export class WebhookService {
   private validate (input: unknown): Required<WebhookInput> {
     const errors = checkShape(input, 0)
     const w = input as WebhookInput
-    const problem = errors.length > 0 ? undefined : webhookUrlProblem(w.url)
+    const problem = errors.length > 0 ? undefined : webhookUrlProblem(w.url, this.options.allowLoopback)
     if (problem !== undefined) errors.push({ index: 0, path: '/url', message: problem })
     if (errors.length > 0) throw new ValidationError(errors, 'the webhook is invalid')
     return { name: w.name, url: w.url, enabled: w.enabled ?? true, minSeverity: w.minSeverity ?? 'low' }

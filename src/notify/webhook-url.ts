@@ -11,8 +11,12 @@ export function isLoopback (hostname: string): boolean {
   return false
 }
 
-/** Why a webhook URL is refused, or undefined: HTTPS, or HTTP to a loopback address only; no credentials in it. */
-export function webhookUrlProblem (text: string): string | undefined {
+/**
+ * Why a webhook URL is refused, or undefined: HTTPS, or HTTP to a loopback address only; no credentials in it.
+ * Loopback receivers only where the operator allows them (`allowLoopback`: tests, a local relay): otherwise a
+ * tenant's admin could have the worker post to services listening on its own host.
+ */
+export function webhookUrlProblem (text: string, allowLoopback: boolean): string | undefined {
   let url: URL
   try {
     url = new URL(text)
@@ -21,6 +25,7 @@ export function webhookUrlProblem (text: string): string | undefined {
   }
   if (url.username !== '' || url.password !== '') return 'must not hold credentials: the signature authenticates the requests'
   if (url.hash !== '') return 'must not have a fragment'
+  if (isLoopback(url.hostname) && !allowLoopback) return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
   if (url.protocol === 'https:') return undefined
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined
   if (url.protocol === 'http:') return 'must use https (plain http is accepted only for a loopback address such as 127.0.0.1)'

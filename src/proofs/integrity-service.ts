@@ -41,6 +41,7 @@ export class IntegrityService {
    * event and the public key, anyone can check it without this service.
    */
   async proofFor (eventId: string, scope: ReadScope, tenant?: string): Promise<InclusionProof> {
+    clearReadersOnly(scope, 'inclusion proofs')
     if (tenant !== undefined && scope.tenant !== null && tenant !== scope.tenant) throw new ForbiddenError(`this API key may only read tenant "${scope.tenant}"`)
     await this.store.refresh()
     const leaf = await this.store.leafOf(tenant ?? scope.tenant ?? await this.onlyTenantOf(eventId), eventId)
@@ -110,6 +111,7 @@ export class IntegrityService {
   }
 
   async consistency (tenant: string | undefined, sizes: { from: number, to?: number }, scope: ReadScope): Promise<ConsistencyProof> {
+    clearReadersOnly(scope, 'consistency proofs')
     return await consistencyProof({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'consistency'), sizes.from, sizes.to)
   }
 
@@ -137,4 +139,13 @@ export class IntegrityService {
     if (range.since !== undefined) return await verifySince(deps, target, range.since)
     return { ...await verifyLog(deps, target, { ...(range.from === undefined ? {} : { from: range.from }), ...(range.to === undefined ? {} : { to: range.to }) }), mode: 'full' }
   }
+}
+
+/**
+ * A proof's hashes commit to the clear events: a leaf, or a sibling or a subtree of one event, is the digest of
+ * the whole stored event, against which every guess of a masked value (an address's last byte, an email) can be
+ * checked. Keys that see personal data masked get none; they cannot check a proof without the clear events anyway.
+ */
+function clearReadersOnly (scope: ReadScope, what: string): void {
+  if (scope.masked) throw new ForbiddenError(`${what} are for keys that read clear data: their hashes commit to the clear events, and would let masked values be guessed`)
 }

@@ -25,7 +25,16 @@ t.test('status changes: acknowledged, then closed, with notes, audited; a closed
   const masked = (await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.aMasked)).body
   t.equal(masked.group, '8.8.8.x', 'a personal group is masked for masked readers')
   t.ok(masked.title.includes('8.8.8.x') && !masked.title.includes('8.8.8.8'), `and so is the title quoting it (${masked.title as string})`)
+  t.equal(masked.dedup_key, `${rule.id as string}|8.8.8.x`, 'and the deduplication key naming it')
+  t.notOk(JSON.stringify(masked).includes('8.8.8.8'), 'the clear address appears nowhere in the alert')
+  const byGroup = async (key: string, group: string): Promise<number> => (await call(stack, 'GET', `/v1/alerts?group=${group}`, key)).body.total as number
+  t.equal(await byGroup(KEYS.aRead, '8.8.8.8'), 1, 'a clear reader filters by group')
+  t.equal(await byGroup(KEYS.aMasked, '8.8.8.8'), 0, 'a masked reader cannot confirm a guessed address with the group filter')
+  t.equal(await byGroup(KEYS.aMasked, '8.8.8.x'), 0, 'nor find it by its masked form, which no alert stores')
   t.equal((await call(stack, 'GET', `/v1/alerts/${id}`, KEYS.bRead)).status, 404, 'another tenant does not see it')
+  const local = await call(stack, 'POST', '/v1/webhooks', KEYS.aAdmin, { name: 'engine', url: 'http://127.0.0.1:9200/x/_doc/1' })
+  t.equal(local.status, 400, 'a webhook towards a service on the worker\'s own host is refused where loopback is not allowed')
+  t.match(local.body.errors, [{ path: '/url', message: /loopback receivers are not allowed/ }])
   t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.bRead, { status: 'closed', note: 'x' })).status, 404)
   t.equal((await call(stack, 'POST', `/v1/alerts/${id}/status`, KEYS.aRead, { status: 'closed' })).status, 400, 'a note is required')
 

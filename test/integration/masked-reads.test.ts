@@ -1,5 +1,6 @@
 import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
+import { unzip } from '../unit/export/read-files.ts'
 
 // A masked key must learn nothing of a masked value beyond its masked form: not through queries, filters,
 // sorts or groupings, and not through cursors. Cursors work only for the key that opened them.
@@ -131,6 +132,22 @@ t.test('masked keys cannot query, filter, sort or group on masked fields in clea
   const clear = await call(KEYS.aRead, 'POST', '/v1/exports', { format: 'csv', query: 'user.email:alice*', columns: ['event.id'] })
   t.equal(clear.statusCode, 200, clear.body.slice(0, 300))
   t.equal(clear.headers['x-export-total'], '1')
+})
+
+t.test('no integrity proof reaches a masked key: its hashes commit to the clear event, a guess of a masked value could be checked against them', async t => {
+  for (const url of ['/v1/integrity/proof/a-1', '/v1/integrity/consistency?from=1&to=2', '/v1/integrity/consistency?from=1&format=witness']) {
+    const res = await call(KEYS.aMasked, 'GET', url)
+    t.equal(res.statusCode, 403, url)
+    t.match(res.json().message, /for keys that read clear data/)
+    t.not((await call(KEYS.aRead, 'GET', url)).statusCode, 403, `${url}: a clear key is not refused`)
+  }
+  const res = await call(maskedExporter, 'POST', '/v1/evidence-packs', { userId: 'ua1' })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const files = await unzip(res.rawPayload)
+  t.same([...files.keys()].filter(p => p.startsWith('integrity/')), [], 'a masked pack holds no proofs')
+  const manifest = JSON.parse((files.get('manifest.json') as Buffer).toString()) as { masked: boolean, events: number, integrity: { proofs: number, note: string } }
+  t.match(manifest, { masked: true, events: 1, integrity: { proofs: 0, note: /personal data masked holds no proofs/ } })
+  t.notOk((files.get('events.ndjson') as Buffer).toString().includes('81.2.69.142'), 'and its events are masked')
 })
 
 t.test('cursors show nothing and work only for the key that opened them', async t => {

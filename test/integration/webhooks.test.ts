@@ -27,7 +27,7 @@ function verified (secret: string, headers: Record<string, unknown>, body: strin
   return got.length === expected.length && timingSafeEqual(got, expected)
 }
 
-t.before(async () => { stack = await startStack(t, { env: { SILLAGE_WEBHOOK_BACKOFF_MS: '200' } }) })
+t.before(async () => { stack = await startStack(t, { env: { SILLAGE_WEBHOOK_BACKOFF_MS: '200', SILLAGE_WEBHOOKS_ALLOW_LOOPBACK: 'on' } }) })
 
 t.test('webhooks: HTTPS, or loopback for tests', async t => {
   const refused = await call(stack, 'POST', '/v1/webhooks', admin, { name: 'plain', url: 'http://hooks.example.com/x' })
@@ -88,13 +88,15 @@ t.test('an alert is delivered signed, retried after two failures, and accepted o
   t.match(log[0]?.attempts[0], { attempt: 1, error: /500/ })
 
   // A retry after success (a worker that died between the answer and the job's end) sends nothing.
-  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), secrets: new StoredSecrets(stack.config.secretsKey), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix) }
+  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), secrets: new StoredSecrets(stack.config.secretsKey), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix), allowLoopback: true }
   const post = async (): Promise<number> => { throw new Error('must not send') }
   t.equal(await deliverOnce({ deliveryId: [...ids][0] as string, webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 4, false, { ...io, post }), 'succeeded')
   // A worker with another SILLAGE_SECRETS_KEY: the attempt fails, saying why, and nothing is sent.
   const elsewhere = { ...io, post, secrets: new StoredSecrets('another-stored-secrets-key-0123456789') }
   await t.rejects(deliverOnce({ deliveryId: 'other-key', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, elsewhere), /sealed with key [0-9a-f]{12}, and SILLAGE_SECRETS_KEY is key [0-9a-f]{12}/)
   t.match((await io.deliveries.get('other-key'))?.attempts[0], { attempt: 1, httpStatus: null, error: /sealed with key/ })
+  // A webhook made while loopback receivers were allowed, attempted once they no longer are: refused, saying why.
+  await t.rejects(deliverOnce({ deliveryId: 'no-loopback', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, { ...io, post, allowLoopback: false }), /must not be a loopback address/)
   // A second finding (two more withdrawals) joins the open alert: no second delivery.
   await plant(stack, KEYS.aIngest, [4, 5].map(k => ({ id: `wh-${k}`, user: 'wh-u', at: now - k * M, action: 'withdrawal', amount: 50 })), 5)
   t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 0, merged: 1 })

@@ -27,6 +27,8 @@ export interface AlertFilter {
   system?: string
   group?: string
   groupField?: string
+  /** Alerts grouped by none of these fields (a group filter from a reader who sees them masked). */
+  groupFieldNotIn?: string[]
   from?: string
   to?: string
 }
@@ -101,6 +103,7 @@ function filterOf (f: AlertFilter): estypes.QueryDslQueryContainer[] {
   if (f.system !== undefined) out.push({ term: { system: f.system } })
   if (f.group !== undefined) out.push({ term: { group: f.group } })
   if (f.groupField !== undefined) out.push({ term: { group_field: f.groupField } })
+  if (f.groupFieldNotIn !== undefined) out.push({ bool: { must_not: [{ terms: { group_field: f.groupFieldNotIn } }] } })
   if (f.from !== undefined || f.to !== undefined) out.push({ range: { created_at: { ...(f.from === undefined ? {} : { gte: f.from }), ...(f.to === undefined ? {} : { lte: f.to }) } } })
   return out
 }

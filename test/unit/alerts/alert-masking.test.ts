@@ -17,6 +17,7 @@ t.test('a group on a masked field, and names that free-text masking would not fi
     figure: { metric: 'events', value: 6 }
   })
   t.equal(a.group, 'j***@example.com')
+  t.equal(maskAlert({ group: 'john@example.com', group_field: 'user.email', dedup_key: 'r-1|john@example.com', figure: {} }).dedup_key, 'r-1|j***@example.com', 'the deduplication key names the group: masked too')
   t.notMatch(a.title, /john/)
   t.same(a.figure, { metric: 'events', value: 6 }, 'a figure of counts is left as it is')
   const named = maskAlert({ group: 'u-2', group_field: 'user.id', title: 'new user.name Jeanne Martin for user u-2', figure: { field: 'user.name', value: 'Jeanne Martin', previous: [] } })

@@ -26,17 +26,21 @@ t.test('secrets and delivery ids', async t => {
   t.match(deliveryId('w', 'a'), /^dlv_[0-9a-f]{32}$/)
 })
 
-t.test('HTTPS, or HTTP to a loopback address only', async t => {
-  t.equal(webhookUrlProblem('https://hooks.example.com/x'), undefined)
-  t.equal(webhookUrlProblem('http://127.0.0.1:8080/x'), undefined)
-  t.equal(webhookUrlProblem('http://[::1]:8080/x'), undefined)
-  t.equal(webhookUrlProblem('http://localhost/x'), undefined)
-  t.match(webhookUrlProblem('http://hooks.example.com/x'), /https/)
-  t.match(webhookUrlProblem('http://10.0.0.1/x'), /https/)
-  t.match(webhookUrlProblem('http://127.0.0.1.nip.io/x'), /https/)
-  t.match(webhookUrlProblem('ftp://example.com/x'), /https/)
-  t.match(webhookUrlProblem('https://user:pw@example.com/x'), /credentials/)
-  t.match(webhookUrlProblem('not a url'), /absolute URL/)
+t.test('HTTPS, or HTTP to a loopback address only, and loopback only where allowed', async t => {
+  t.equal(webhookUrlProblem('https://hooks.example.com/x', true), undefined)
+  t.equal(webhookUrlProblem('http://127.0.0.1:8080/x', true), undefined)
+  t.equal(webhookUrlProblem('http://[::1]:8080/x', true), undefined)
+  t.equal(webhookUrlProblem('http://localhost/x', true), undefined)
+  t.match(webhookUrlProblem('http://hooks.example.com/x', true), /https/)
+  t.match(webhookUrlProblem('http://10.0.0.1/x', true), /https/)
+  t.match(webhookUrlProblem('http://127.0.0.1.nip.io/x', true), /https/)
+  t.match(webhookUrlProblem('ftp://example.com/x', true), /https/)
+  t.match(webhookUrlProblem('https://user:pw@example.com/x', true), /credentials/)
+  t.match(webhookUrlProblem('not a url', true), /absolute URL/)
+  for (const url of ['http://127.0.0.1:9200/x', 'https://localhost/x', 'http://[::1]:8080/x', 'https://127.1.2.3/x']) {
+    t.match(webhookUrlProblem(url, false), /loopback receivers are not allowed on this service/, `${url}: refused unless the operator allows loopback`)
+  }
+  t.equal(webhookUrlProblem('https://hooks.example.com/x', false), undefined)
   t.ok(isLoopback('127.8.9.10'))
   t.notOk(isLoopback('128.0.0.1'))
 })
