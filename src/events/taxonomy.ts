@@ -72,7 +72,8 @@ export const RETENTION_OF: Record<Category, RetentionClass> = {
 }
 
 export function classify (action: string): { category: Category, direction?: MoneyDirection } {
-  const info: ActionInfo | undefined = (ACTIONS as Record<string, ActionInfo>)[action]
+  // Own keys only: an action named like an Object.prototype member (`constructor`) is a custom one.
+  const info: ActionInfo | undefined = Object.hasOwn(ACTIONS, action) ? (ACTIONS as Record<string, ActionInfo>)[action] : undefined
   if (info === undefined) return { category: 'custom' }
   return info.direction === undefined ? { category: info.category } : { category: info.category, direction: info.direction }
 }

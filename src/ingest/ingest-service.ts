@@ -80,9 +80,11 @@ export class IngestService {
       }
       const result = normalizeEvent(item as EventInput, index, ctx, enrichEvent(item as EventInput, this.enrich))
       if ('errors' in result) { errors.push(...result.errors); return }
-      const first = firstIndexOf.get(result.event.event.id)
+      // Ids are per tenant: a platform writer may send two tenants' events that share one.
+      const docId = eventDocId(result.event.audit.tenant, result.event.event.id)
+      const first = firstIndexOf.get(docId)
       if (first !== undefined) errors.push({ index, path: '/event/id', message: `repeats the id of event ${first} in the same request` })
-      else firstIndexOf.set(result.event.event.id, index)
+      else firstIndexOf.set(docId, index)
       const pseudo = this.options.pseudonymise
       if (pseudo !== undefined) pseudonymiseEvent(result.event, pseudo.fields, pseudo.key)
       events.push(result.event)

@@ -104,3 +104,10 @@ t.test('shape check lists every bad field with its path', async t => {
   t.same(checkShape({ event: { action: 'login' }, user: { id: 'u' } }, 0), [])
   t.match(checkShape({ event: { action: 'login' }, user: { id: 'u' }, audit: { category: 'money' } }, 0), [{ path: '/audit/category', message: 'is not a known field' }])
 })
+
+t.test('an action named like an Object.prototype member is a custom action, stored in the partition of its class', async t => {
+  // `constructor` is the only member the action pattern (lower case, starting with a letter) lets through.
+  const e = ok({ event: { id: 'p-1', action: 'constructor' }, user: { id: 'u-1' } })
+  t.equal(e.audit.category, 'custom')
+  t.equal(e.audit.retention, 'interaction')
+})

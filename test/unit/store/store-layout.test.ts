@@ -35,6 +35,8 @@ t.test('lifecycle policy and template bodies', async t => {
   t.equal(policy.phases.delete?.min_age, '761d')
   t.ok('delete' in (policy.phases.delete?.actions ?? {}))
   t.same(Object.keys(policy.phases), ['hot', 'warm', 'delete'])
+  // Late events (as old as their class retention) must find their partition writable.
+  t.same(Object.values(policy.phases).flatMap(p => Object.keys(p.actions)).filter(a => ['readonly', 'forcemerge', 'shrink', 'freeze', 'searchable_snapshot'].includes(a)), [], 'no action that blocks writes')
   const withIlm = eventsTemplate({ prefix: 'p', replicas: 1, retentionDays: RETENTION }, 'security', true) as unknown as TemplateBody
   t.same(withIlm.index_patterns, ['p-events-security-*'])
   t.equal(withIlm.template.settings.index['lifecycle.name'], 'p-events-security')
