@@ -49,9 +49,25 @@ export function maskValue (field: string, value: unknown): unknown {
 // Free text may quote an address or an email; those are masked in place, the rest of the text stays readable.
 const FREE_TEXT = new Set(['message', 'event.reason'])
 const IPV4_IN_TEXT = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g
-const isLocal = (c: string): boolean => /[A-Za-z0-9._%+-]/.test(c)
-const isDomain = (c: string): boolean => /[A-Za-z0-9.-]/.test(c)
-const isLetter = (c: string): boolean => /[A-Za-z]/.test(c)
+// Runs of what an IPv6 address is written with; each character is read once (no backtracking on long runs).
+const IPV6_RUN = /[0-9A-Fa-f:.]+/g
+// Letters and digits of any script: `jörg.müller@exämple.de` is an address too.
+const isLocal = (c: string): boolean => /[\p{L}\p{N}._%+-]/u.test(c)
+const isDomain = (c: string): boolean => /[\p{L}\p{N}.-]/u.test(c)
+const isLetter = (c: string): boolean => /\p{L}/u.test(c)
+
+/** `2a01:e0a::17` → `2a01:e0a:0::x` wherever a run of the text, or the run less the punctuation ending it, is an IPv6 address. */
+function maskIpv6InText (text: string): string {
+  return text.replace(IPV6_RUN, run => {
+    if (run.indexOf(':') === run.lastIndexOf(':')) return run // fewer than two colons: a time, a ratio, a label
+    for (let end = run.length; end > 1; end--) {
+      const candidate = run.slice(0, end)
+      if (isIP(candidate) === 6) return maskIp(candidate) + run.slice(end)
+      if (!/[.:]$/.test(candidate)) break
+    }
+    return run
+  })
+}
 
 /**
  * `j***@example.com` for every `local@domain.tld` in the text, found from each `@` outward in one pass: a
@@ -78,7 +94,7 @@ function maskEmailsInText (text: string): string {
 }
 
 export function maskText (text: string): string {
-  return maskEmailsInText(text).replace(IPV4_IN_TEXT, '$1.x')
+  return maskIpv6InText(maskEmailsInText(text)).replace(IPV4_IN_TEXT, '$1.x')
 }
 
 /** A copy of a stored event (or part of one) with every personal field masked. */
