@@ -180,6 +180,7 @@ t.test('a user\'s profile card', async t => {
   const masked = await stack.api.app.inject({ method: 'GET', url: '/v1/users/tr-1/profile', headers: auth(KEYS.aMasked) })
   t.equal(masked.statusCode, 200, masked.body)
   t.same(masked.json().ips.items.map((i: Json) => i.ip).sort(), ['203.2.218.x', '81.2.69.x'], 'addresses masked for masked keys')
+  t.ok(masked.json().ips.items.every((i: Json) => i.users === null && i.usersComplete === false), 'and no count of the users of each clear address, which would tell addresses apart')
   t.equal(masked.json().lastSignIn.country, 'GB')
   const other = await stack.api.app.inject({ method: 'GET', url: '/v1/users/tr-1/profile?tenant=default', headers: auth(KEYS.aRead) })
   t.equal(other.statusCode, 400, 'a tenant key reads its own tenant only')

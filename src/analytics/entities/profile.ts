@@ -38,6 +38,23 @@ export type UserProfile = Static<typeof UserProfile>
 const iso = (ms: number): string => new Date(ms).toISOString()
 const seen = (s: Span): { first: string, last: string } => ({ first: iso(s.f), last: iso(s.l) })
 
+interface IpItem { ip: string, first: string, last: string, users: number | null, usersComplete: boolean }
+
+/**
+ * The addresses as a reader of masked data sees them: one item per masked value, first and last times over
+ * the addresses it covers, and no count of the users of each clear address (which would tell them apart).
+ */
+function maskedIps (items: IpItem[]): IpItem[] {
+  const byValue = new Map<string, IpItem>()
+  for (const i of items) {
+    const known = byValue.get(i.ip)
+    byValue.set(i.ip, known === undefined
+      ? { ...i, users: null, usersComplete: false }
+      : { ...known, first: i.first < known.first ? i.first : known.first, last: i.last > known.last ? i.last : known.last })
+  }
+  return [...byValue.values()]
+}
+
 /** A user's profile card, read from the entity store (one document, plus those of the user's devices and addresses). */
 export class ProfileService {
   constructor (private readonly source: EntitySource) {}
@@ -59,6 +76,7 @@ export class ProfileService {
       return e === undefined ? { users: null, usersComplete: false } : { users: e.user_count ?? 0, usersComplete: e.users_more !== true }
     }
     const ip = (v: string): string => scope.masked ? maskValue('source.ip', v) as string : v
+    const ipItems: IpItem[] = ips.map(([v, span], i) => ({ ip: ip(v), ...seen(span), ...users(devices.length + i) }))
     const login = s.login
     return {
       userId, tenant,
@@ -69,7 +87,7 @@ export class ProfileService {
       actions: [...s.actions].sort((a, b) => firstOf(a[1]).t - firstOf(b[1]).t || (a[0] < b[0] ? -1 : 1)).map(([action, v]) => ({ action, first: iso(firstOf(v).t), last: iso(v.l.t) })),
       countries: [...s.countries].sort((a, b) => a[1].f - b[1].f).map(([country, v]) => ({ country, ...seen(v) })),
       devices: { items: devices.map(([id, v], i) => ({ id, ...seen(v), ...users(i) })), more: s.devices.more },
-      ips: { items: ips.map(([v, span], i) => ({ ip: ip(v), ...seen(span), ...users(devices.length + i) })), more: s.ips.more },
+      ips: { items: scope.masked ? maskedIps(ipItems) : ipItems, more: s.ips.more },
       money: [...s.totals.money].sort((a, b) => a[0] < b[0] ? -1 : 1).map(([k, m]) => {
         const [action, currency] = k.split('|') as [string, string]
         return { action, currency, total: Number(m.units) / MONEY_SCALE, count: m.n }
