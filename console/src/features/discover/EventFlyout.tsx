@@ -10,6 +10,7 @@ import { ErrorBox, Status } from '../../components/Status.tsx'
 import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { display, flatten, valueAt } from '../../api/values.ts'
+import { useMe } from '../../auth/me.tsx'
 
 interface Proof { seq: number, treeSize: number, root: string, checkpoint: { time: string, keyId: string } }
 
@@ -21,6 +22,7 @@ type OnFilter = (field: string, value: unknown, negate: boolean) => void
  */
 export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: () => void, onFilter: OnFilter }): ReactNode {
   const { t, dateTime } = useI18n()
+  const me = useMe()
   const [proof, setProof] = useState<Proof | Error | null>(null)
   const tenant = valueAt(hit.event, 'audit.tenant')
   const event = useApi(hit.id, signal => fetchEvent(hit.id, typeof tenant === 'string' ? tenant : undefined, signal))
@@ -31,7 +33,8 @@ export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: ()
     <Flyout title={t('flyout.title', { id: hit.id })} onClose={onClose}>
       <nav className="flyout-links" aria-label={t('flyout.title', { id: hit.id })}>
         {event.state === 'done' && <EventLinks event={event.data} />}
-        <button type="button" onClick={() => { void loadProof() }}>{t('flyout.proof')}</button>
+        {/* A proof's hashes commit to the clear event: keys that see it masked get none. */}
+        {!me.masked && <button type="button" onClick={() => { void loadProof() }}>{t('flyout.proof')}</button>}
       </nav>
       {proof instanceof Error && <ErrorBox error={proof} />}
       {proof !== null && !(proof instanceof Error) && (
