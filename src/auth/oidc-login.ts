@@ -5,6 +5,11 @@ import type { Principal } from './api-keys.ts'
 import { claimAt, personFromClaims, type Claims } from './person.ts'
 import type { SessionStore } from './session-store.ts'
 
+/** The error codes of RFC 6749 §4.1.2.1 and OpenID Connect Core §3.1.2.6, the only words of a refusal shown as they are. */
+const OAUTH_ERRORS = new Set(['invalid_request', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable',
+  'interaction_required', 'login_required', 'account_selection_required', 'consent_required', 'invalid_request_uri', 'invalid_request_object', 'request_not_supported',
+  'request_uri_not_supported', 'registration_not_supported'])
+
 export type LoginResult =
   | { ok: true, principal: Principal, returnTo: string }
   | { ok: false, status: 400 | 403, reason: string }
@@ -68,8 +73,15 @@ export class OidcLogin {
     const flow = flowId === undefined ? undefined : await this.store.takeFlow(flowId)
     if (flow === undefined) return { ok: false, status: 400, reason: 'this sign-in is unknown or has expired (it lasts 10 minutes, in the browser that began it); please sign in again' }
     const answer = new URLSearchParams(search)
+    // An answer that is not this sign-in's is refused before anything in it is shown: another site could send the
+    // browser here with words of its own.
+    if (answer.get('state') !== flow.state) return { ok: false, status: 400, reason: 'this answer does not belong to the sign-in begun in this browser; please sign in again' }
     const denied = answer.get('error')
-    if (denied !== null) return { ok: false, status: 403, reason: `the identity provider refused the sign-in: ${answer.get('error_description') ?? denied}` }
+    if (denied !== null) {
+      this.options.warn?.({ error: denied.slice(0, 100), description: answer.get('error_description')?.slice(0, 500) }, 'the identity provider refused the sign-in')
+      // Only the standard codes are named; the provider's own wording goes to the log, never to the page.
+      return { ok: false, status: 403, reason: `the identity provider refused the sign-in (${OAUTH_ERRORS.has(denied) ? denied : 'an error'}); please sign in again or ask your administrator` }
+    }
     const provider = await this.provider()
     const current = new URL(this.config.redirectUrl)
     current.search = search

@@ -52,8 +52,9 @@ export function personFromClaims (claims: Claims, m: Mapping): PersonResult {
   const held = rolesOf(claimAt(claims, m.rolesClaim))
   const scopes = [...new Set(held.flatMap(r => m.roles.get(r) ?? []))] as Scope[]
   if (scopes.length === 0) {
+    // The person's own roles are shown; the roles that would give access are not (they name who is admin).
     const shown = held.length === 0 ? 'none' : held.slice(0, 20).join(', ')
-    return { ok: false, reason: `your account holds no role that gives access to Sillage (claim "${m.rolesClaim}": ${shown}); ask your administrator for one of: ${[...m.roles.keys()].join(', ')}` }
+    return { ok: false, reason: `your account holds no role that gives access to Sillage (claim "${m.rolesClaim}": ${shown}); ask your administrator for access` }
   }
   const tenantClaim = claimAt(claims, m.tenantClaim)
   let tenant: string | null

@@ -99,6 +99,25 @@ t.test('a person without a mapped role is refused with a page saying why, and ge
   t.match(await callback.text(), /holds no role that gives access to Sillage \(claim &quot;roles&quot;: staff\)/)
 })
 
+t.test('a callback that is not this sign-in\'s answer shows none of its words; a refusal shows only its standard code', async t => {
+  const start = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
+  const flow = pair(cookiesOf(start)[0])
+  const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') as string
+  const forged = await fetch(`${site.origin}/v1/auth/oidc/callback?error=access_denied&error_description=Your+account+is+frozen,+call+us`, { redirect: 'manual', headers: { cookie: flow, accept: 'text/html' } })
+  t.equal(forged.status, 400, 'no state of this sign-in: refused')
+  const page = await forged.text()
+  t.notMatch(page, /frozen/, 'another site\'s words are not shown')
+  t.match(page, /does not belong to the sign-in begun in this browser/)
+
+  const again = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
+  const denied = await fetch(`${site.origin}/v1/auth/oidc/callback?state=${encodeURIComponent(new URL(again.headers.get('location') ?? '').searchParams.get('state') as string)}&error=access_denied&error_description=Your+account+is+frozen`, { redirect: 'manual', headers: { cookie: pair(cookiesOf(again)[0]), accept: 'text/html' } })
+  t.equal(denied.status, 403)
+  const text = await denied.text()
+  t.match(text, /refused the sign-in \(access_denied\)/)
+  t.notMatch(text, /frozen/, 'the provider\'s own wording goes to the log only')
+  t.ok(state.length > 0)
+})
+
 t.test('a callback is good once, and only in the browser that began the sign-in', async t => {
   const start = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
   const flow = pair(cookiesOf(start)[0])
@@ -158,4 +177,18 @@ t.test('without an issuer, single sign-on is off', async t => {
   t.same((await plain.api.app.inject({ method: 'GET', url: '/v1/auth/methods' })).json(), { apiKey: true, sso: false })
   t.equal((await plain.api.app.inject({ method: 'GET', url: '/v1/auth/oidc/login' })).statusCode, 404)
   t.equal((await plain.api.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: 'sillage-session=whatever' } })).statusCode, 401, 'a cookie is no credential then')
+})
+
+// Last on this site: it spends the address's budget of sign-ins for the minute.
+t.test('sign-ins begun are bounded per address: 429 with Retry-After, before anything is kept', async t => {
+  let refused: Response | undefined
+  let begun = 0
+  for (let i = 0; i < 70 && refused === undefined; i++) {
+    const res = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
+    if (res.status === 429) refused = res
+    else if (res.status === 302) begun++
+  }
+  t.ok(refused !== undefined && begun > 0 && begun <= 60, `at most 60 a minute from one address (${begun} begun here)`)
+  t.match(refused?.headers.get('retry-after'), /^\d+$/)
+  t.equal(refused?.headers.getSetCookie().length, 0, 'no login cookie, no flow')
 })

@@ -24,10 +24,12 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const escape = (s: string): string => s.replace(/[&<>"']/g, c => ESCAPES[c] as string)
 
 /** A refused sign-in: a short page for the browser that was redirected here, JSON for anything else. */
-async function refuse (request: FastifyRequest, reply: FastifyReply, status: 400 | 403 | 404, reason: string): Promise<FastifyReply> {
+const ERRORS = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' } as const
+
+async function refuse (request: FastifyRequest, reply: FastifyReply, status: keyof typeof ERRORS, reason: string): Promise<FastifyReply> {
   const title = status === 403 ? 'Sign-in refused' : 'Sign-in failed'
   if (!/text\/html/.test(request.headers.accept ?? '')) {
-    return await reply.code(status).headers(noStore).send({ statusCode: status, error: status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request', message: reason })
+    return await reply.code(status).headers(noStore).send({ statusCode: status, error: ERRORS[status], message: reason })
   }
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${title} · Sillage</title><style>${PAGE_STYLE}</style></head>` +
@@ -56,10 +58,17 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = as
       querystring: Type.Object({
         return_to: Type.Optional(Type.String({ pattern: '^/console/[^\\s\\\\]*$', maxLength: 2000, description: 'Console path to land on once signed in' }))
       }, { additionalProperties: false }),
-      response: { 302: Type.Null({ description: 'To the provider; sets the short-lived login cookie' }), 404: error('Single sign-on is not configured'), 503: error('The provider cannot be reached') }
+      response: {
+        302: Type.Null({ description: 'To the provider; sets the short-lived login cookie' }),
+        404: error('Single sign-on is not configured'),
+        429: error('Too many sign-ins begun from this address (60 a minute) or in all (600 a minute per API process); retry after Retry-After'),
+        503: error('The provider cannot be reached')
+      }
     }
   }, async (request, reply) => {
     if (sso === undefined) return await refuse(request, reply, 404, 'single sign-on is not configured on this service (SILLAGE_OIDC_ISSUER)')
+    const wait = sso.starts.take(request.ip)
+    if (wait > 0) return await refuse(request, reply.header('retry-after', String(wait)), 429, `too many sign-ins begun; retry after ${wait} s`)
     const { url, flowId } = await sso.login.start(request.query.return_to ?? '/console/')
     return await reply.headers(noStore).header('set-cookie', setCookie(sso.cookies.flow, flowId, { ...flowCookie, maxAgeSeconds: LOGIN_FLOW_SECONDS })).redirect(url, 302)
   })
