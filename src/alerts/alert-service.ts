@@ -88,15 +88,21 @@ export class AlertService {
       const open = read?.state.open_alert_id == null ? undefined : await this.alerts.get(read.state.open_alert_id)
       const d = decide(read?.state, open?.tenant === input.tenant ? open.status : undefined, now, input.cooldownMs ?? 0)
       const id = d.kind === 'merge' ? d.alertId : randomUUID()
-      if (!await this.keys.put(input.tenant, key, nextState(read?.state, d, id, now, input.coveredTo ?? input.lastEventAt, input.mark), read)) continue
+      // A new alert is stored before its key moves on: the other way round, a failure in between left the key
+      // covering a finding that no alert holds, and the retried run no longer found it. A crash in between now
+      // leaves an alert no key points to, and the retried run raises the finding again: twice rather than never.
+      const created = d.kind === 'raise' ? await this.alerts.create(id, this.newAlert(input, key, now)) : undefined
+      if (!await this.keys.put(input.tenant, key, nextState(read?.state, d, id, now, input.coveredTo ?? input.lastEventAt, input.mark), read)) {
+        if (created !== undefined) await this.alerts.delete(id)
+        continue
+      }
       if (d.kind === 'cool-down') return { outcome: 'cooling-down', until: d.until }
       if (d.kind === 'merge' && open !== undefined) {
         const merged = await this.merge(open, input, now)
         if (merged === undefined) continue
         return { outcome: 'merged', alert: await this.notify(merged) }
       }
-      const alert = await this.alerts.create(id, this.newAlert(input, key, now))
-      return { outcome: 'raised', alert: await this.notify(alert) }
+      return { outcome: 'raised', alert: await this.notify(created ?? await this.alerts.create(id, this.newAlert(input, key, now))) }
     }
     throw new Error(`alert key ${key} kept changing under ${RACE_RETRIES} attempts`)
   }

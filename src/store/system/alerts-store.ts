@@ -60,6 +60,11 @@ export class AlertsStore<Stored extends object> {
     return { ...doc, id }
   }
 
+  /** Removes an alert no key points to (one whose raise lost a race). */
+  async delete (id: string): Promise<void> {
+    await this.es.delete({ index: this.index, id }, { ignore: [404] })
+  }
+
   /** Makes every write so far visible to searches (once, after a run's alerts, rather than once per write). */
   async refresh (): Promise<void> {
     await this.es.indices.refresh({ index: this.index })
