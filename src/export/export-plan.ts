@@ -30,12 +30,14 @@ const checkExport = compileChecker(ExportRequest)
 const checkPack = compileChecker(EvidencePackRequest)
 
 /**
- * Ties are broken by event id: two exports of the same snapshot list events in the same order, so their
- * hashes agree (the point in time's own tie-breaker depends on shard layout).
+ * Ties are broken by event id, then, for a caller who sees every tenant, by tenant (tenants may use the same
+ * id): two exports of the same snapshot list events in the same order, so their hashes agree (the point in
+ * time's own tie-breaker depends on shard layout), and a page never ends between two events that sort alike.
  */
-function withTieBreaker (sort: estypes.SortCombinations[]): estypes.SortCombinations[] {
-  const named = sort.some(s => typeof s === 'object' && 'event.id' in s)
-  return named ? sort : [...sort, { 'event.id': { order: 'asc' } }]
+function withTieBreaker (sort: estypes.SortCombinations[], everyTenant: boolean): estypes.SortCombinations[] {
+  const names = (s: estypes.SortCombinations): string[] => typeof s === 'object' ? Object.keys(s) : [s]
+  const missing = (everyTenant ? ['event.id', 'audit.tenant'] : ['event.id']).filter(f => !sort.some(s => names(s).includes(f)))
+  return [...sort, ...missing.map(f => ({ [f]: { order: 'asc' as const } }))]
 }
 
 function describeSort (sort: estypes.SortCombinations[]): string {
@@ -55,7 +57,7 @@ export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'ma
   const req = body as ExportRequest
   const errors: FieldError[] = []
   const query = buildQuery(req, scope, errors)
-  const sort = withTieBreaker(compileSort(req.sort, errors, scope.masked))
+  const sort = withTieBreaker(compileSort(req.sort, errors, scope.masked), scope.tenant === null)
   const columns = req.format === 'csv' ? expandColumns(req.columns ?? DEFAULT_COLUMNS, errors) : undefined
   if (errors.length > 0) fail(errors, 'export')
   return {
@@ -87,7 +89,7 @@ export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'mask
     ...(req.sessionId === undefined ? [] : [{ term: { 'audit.session.id': req.sessionId } }])
   ]
   // A pack tells what happened in order: oldest first.
-  const sort: estypes.SortCombinations[] = [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }]
+  const sort = withTieBreaker([{ '@timestamp': { order: 'asc' } }], scope.tenant === null)
   const title = req.title ?? (req.userId !== undefined ? `Evidence pack: user ${req.userId}` : req.sessionId !== undefined ? `Evidence pack: session ${req.sessionId}` : 'Evidence pack')
   const filters = { ...(req.userId === undefined ? {} : { userId: req.userId }), ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }), ...(req.filters ?? {}) }
   return {

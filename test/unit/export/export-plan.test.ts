@@ -16,6 +16,8 @@ t.test('an export compiles to a confined query, a stable order and its columns',
   t.same(plan.source, ['event.id', 'source.geo.country_iso_code'])
   t.equal(plan.bom, true)
   t.same(planExport({ format: 'ndjson', sort: [{ field: 'event.id', order: 'desc' }] }, scope).sort, [{ 'event.id': { order: 'desc' } }], 'no second tie-breaker')
+  t.same(planExport({ format: 'ndjson' }, { tenant: null, masked: false }).sort, [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'asc' } }, { 'audit.tenant': { order: 'asc' } }], 'for every tenant, then by tenant: tenants may share an id')
+  t.same(planPack({ userId: 'u-1' }, { tenant: null, masked: false }).sort, [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }, { 'audit.tenant': { order: 'asc' } }])
   t.equal(planExport({ format: 'ndjson', columns: ['x'] }, scope).columns, undefined, 'columns are for CSV')
 })
 
