@@ -41,7 +41,9 @@ export function groupField (name: string): string | undefined {
 export function conditionQuery (c: { filters?: Filters, query?: string }, tenant: string | null, errors: FieldError[], saved?: { filters?: Filters, query?: string }): estypes.QueryDslQueryContainer {
   const own = buildQuery({ ...(c.filters === undefined ? {} : { filters: c.filters }), ...(c.query === undefined ? {} : { query: c.query }) }, { tenant, masked: false }, errors)
   if (saved === undefined) return own
-  const theirs = buildQuery({ ...(saved.filters === undefined ? {} : { filters: saved.filters }), ...(saved.query === undefined ? {} : { query: saved.query }) }, { tenant, masked: false }, errors)
+  // A saved search's time range is not the rule's: a rule reads its own windows (docs/alerts.md).
+  const { period: _period, ...filters } = saved.filters ?? {}
+  const theirs = buildQuery({ filters, ...(saved.query === undefined ? {} : { query: saved.query }) }, { tenant, masked: false }, errors)
   return { bool: { filter: [own, theirs] } }
 }
 
