@@ -1,5 +1,6 @@
 import type { Filters } from '../query/filters.ts'
 import { FILTER_FIELDS, listOf } from '../query/filter-fields.ts'
+import { LEVELS } from '../events/schema.ts'
 
 /** A KQL value, always quoted: inside quotes only `"` and `\` need escaping. */
 export function kqlValue (v: string | number): string {
@@ -22,7 +23,9 @@ export function filtersToKql (f: Filters): { kql: string, notes: string[] } {
       case 'operator': if (f.operatorId !== undefined) clauses.push('audit.actor.type:"operator"', ...anyOf(field, f.operatorId)); break
       case 'importance':
         clauses.push(...anyOf(field, f.importance?.levels))
-        if (f.importance?.min !== undefined) clauses.push(`${field} >= ${f.importance.min}`)
+        // The levels from the minimum up, by name: a range on the keyword compares the words (Kibana would
+        // keep high, low and medium for `>= high`).
+        if (f.importance?.min !== undefined) clauses.push(...anyOf(field, LEVELS.slice(LEVELS.indexOf(f.importance.min))))
         break
       case 'amount':
         if (f.amount?.gte !== undefined) clauses.push(`${field} >= ${f.amount.gte}`)

@@ -8,7 +8,7 @@ import type { SavedSearch } from '../../../src/saved/schema.ts'
 t.test('filters become KQL of the same meaning', async t => {
   t.equal(kqlValue('a"b\\c'), '"a\\"b\\\\c"')
   const { kql, notes } = filtersToKql({ action: ['login', 'logout'], country: ['FR'], ip: ['10.0.0.0/8'], importance: { min: 'high' }, amount: { gte: 10, lte: 20 }, operatorId: ['op-1'] })
-  t.equal(kql, 'event.action:("login" or "logout") and source.ip:"10.0.0.0/8" and audit.actor.type:"operator" and audit.actor.id:"op-1" and audit.importance.level >= high and source.geo.country_iso_code:"FR" and audit.money.amount >= 10 and audit.money.amount <= 20')
+  t.equal(kql, 'event.action:("login" or "logout") and source.ip:"10.0.0.0/8" and audit.actor.type:"operator" and audit.actor.id:"op-1" and audit.importance.level:("high" or "critical") and source.geo.country_iso_code:"FR" and audit.money.amount >= 10 and audit.money.amount <= 20')
   t.same(notes, [])
   t.doesNotThrow(() => kqlToQuery(kql, {}), 'the generated KQL compiles')
   t.match(filtersToKql({ text: 'refund' }).notes, [/free text/])
