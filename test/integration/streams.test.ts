@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { t } from '../helpers/file-test.ts'
 import { streamsIndex } from '../../src/store/system/streams-store.ts'
-import { auth, KEYS, startStack } from '../helpers/stack.ts'
+import { auth, KEYS, startStack, testEnv } from '../helpers/stack.ts'
+import { loadConfig } from '../../src/config/config.ts'
+import { connectRedis, createRedis } from '../../src/queue/redis.ts'
+import { createEventsQueue } from '../../src/queue/events-queue.ts'
+import { oldestPendingIngest } from '../../src/queue/watermark.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { exited, startWorker, workerEnv } from '../helpers/worker-process.ts'
 import { NdjsonReceiver, octetFrames, TcpReceiver } from '../helpers/receivers.ts'
@@ -158,4 +162,17 @@ t.test('streams API: strict input, tenants kept apart, versions, moving the posi
   t.equal((await app.inject({ method: 'POST', url: `/v1/streams/${a.id as string}/position`, headers: auth(KEYS.aAdmin), payload: { from: 'tomorrow' } })).statusCode, 400)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 204)
   t.equal((await app.inject({ url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 404)
+})
+
+t.test('the stream horizon sees the oldest unfinished ingest job wherever it sits: a retried job goes back at the newest end of the wait list', async t => {
+  const config = loadConfig(testEnv())
+  const redis = createRedis(config.redis, 'producer')
+  await connectRedis(redis, config.redis)
+  const queue = createEventsQueue(redis, config.queuePrefix)
+  t.teardown(async () => { await queue.obliterate({ force: true }); await queue.close(); redis.disconnect() })
+  const now = Date.now()
+  t.equal(await oldestPendingIngest(redis, queue, now), now, 'no job: now')
+  // Queued in this order, no worker: the job added last, with the oldest time, is where a retry puts a job back.
+  for (const ago of [30_000, 10_000, 60_000]) await queue.add('index', { events: [] }, { timestamp: now - ago })
+  t.equal(await oldestPendingIngest(redis, queue, now), now - 60_000, 'the oldest of the three, not the next to be taken')
 })
