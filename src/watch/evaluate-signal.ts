@@ -23,7 +23,8 @@ interface Plan {
   keyField: string
   /** How far before the earliest new event a finding can reach back. */
   reachMs: (span: RunSpan) => number
-  detect: (query: Query) => Found
+  /** `covered`: per key, the latest event time its earlier alerts covered. */
+  detect: (query: Query, covered: ReadonlyMap<string, number>) => Found
 }
 
 function planOf (signals: SignalsService, c: SignalCondition): Plan {
@@ -35,7 +36,9 @@ function planOf (signals: SignalsService, c: SignalCondition): Plan {
     const by = p.by === 'ip' ? 'ip' : 'user'
     return {
       relevant: [FAILED_SIGN_IN], keyField: by === 'ip' ? 'source.ip' : 'user.id', reachMs: () => windowMs,
-      detect: async q => await (signals.findFailedLogins(q, { ...base, by, threshold: p.threshold ?? 5 }, windowMs, scope) as unknown as Found)
+      // Bursts from events after what each key's alerts covered: one burst per key is found (the densest), and
+      // an older one already alerted would hide a newer one for as long as both are in reach.
+      detect: async (q, covered) => await (signals.findFailedLogins(q, { ...base, by, threshold: p.threshold ?? 5 }, windowMs, scope, covered) as unknown as Found)
     }
   }
   if (c.signal === 'impossible-travel') {
@@ -81,8 +84,10 @@ export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsS
   const firstNew = new Map(fresh.keys.map(k => [k.values[0] as string, k.minTime]))
   const minTime = Math.min(...firstNew.values())
   const from = c.signal === 'shared-device' ? span.until - plan.reachMs(span) : minTime - plan.reachMs(span)
-  const found = await plan.detect(and(selection, { terms: { [plan.keyField]: [...firstNew.keys()] } }, { range: { '@timestamp': { gte: isoOf(from) } } }))
   const states = await statesOf([...firstNew.keys()])
+  const covered = new Map<string, number>()
+  for (const [key, state] of states) if (key !== null && state.covered_to != null) covered.set(key, state.covered_to)
+  const found = await plan.detect(and(selection, { terms: { [plan.keyField]: [...firstNew.keys()] } }, { range: { '@timestamp': { gte: isoOf(from) } } }), covered)
   const findings: Finding[] = []
   for (const s of found.signals) {
     const state = states.get(s.key)

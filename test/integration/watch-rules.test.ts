@@ -81,6 +81,8 @@ t.test('a fraud-signal rule fires once for a finding and not again while open', 
   t.match(cw, [{ group: 'cw-a', severity: 'critical', kind: 'signal', figure: { signal: 'change-then-withdraw', change: 'password_changed', withdrawals: 1 } }])
   t.same(cw[0]?.evidence, ['cw-1', 'cw-2'])
   t.match(await alertsOf(burst.id), [{ group: 'fl-a', figure: { failures: 5 } }])
+  await put([0, 1, 2, 3, 4].map(k => ({ id: `fl-2-${k}`, user: 'fl-a', at: now - H + (20 + k) * M, action: 'login_failed', outcome: 'failure' })))
+  t.match(await runRule(stack, burst.id, tenant), { raised: 0, merged: 1 }, 'a second burst, behind one as dense and already alerted, is found: it joins the open alert')
   t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 }, 'the same finding: nothing')
   await put([{ id: 'cw-5', user: 'cw-a', at: now - 2 * H, action: 'withdrawal', amount: 400 }])
   t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 1 }, 'a new finding of the same user joins the open alert')

@@ -65,8 +65,12 @@ export class SignalsService {
     return await this.findFailedLogins(query, req, windowMs, scope)
   }
 
-  /** Failed sign-in bursts over a selection already compiled and confined (the request's, or a watch rule's). */
-  async findFailedLogins (query: Query, req: Omit<FailedLoginsRequest, 'filters' | 'query' | 'timeZone'>, windowMs: number, scope: ReadScope): Promise<Signals<BurstFigure>> {
+  /**
+   * Failed sign-in bursts over a selection already compiled and confined (the request's, or a watch rule's).
+   * `after`: per key, a time up to which its events are left out (what a rule's earlier alerts covered), so that
+   * a new burst is not hidden behind a denser one already alerted.
+   */
+  async findFailedLogins (query: Query, req: Omit<FailedLoginsRequest, 'filters' | 'query' | 'timeZone'>, windowMs: number, scope: ReadScope, after?: ReadonlyMap<string, number>): Promise<Signals<BurstFigure>> {
     const byIp = req.by === 'ip'
     const top = new TopN<Signal<BurstFigure>>(req.size ?? 100)
     const detector = new BurstDetector(req.threshold ?? 5, windowMs, s => top.add(s, s.figure.failures))
@@ -74,7 +78,11 @@ export class SignalsService {
       query: and(query, FAILED_SIGN_IN, ...(byIp ? [{ exists: { field: 'source.ip' } }] : [])),
       keys: [byIp ? 'source.ip' : 'user.id'], fields: byIp ? ['user.id'] : [], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
     }, events => {
-      for (const e of events) detector.push(e.keys[0] ?? '', e.time, byIp ? str(e.fields['user.id']) ?? '' : e.keys[0] ?? '', evidenceOfScanned(e))
+      for (const e of events) {
+        const key = e.keys[0] ?? ''
+        if (after !== undefined && e.time <= (after.get(key) ?? -Infinity)) continue
+        detector.push(key, e.time, byIp ? str(e.fields['user.id']) ?? '' : key, evidenceOfScanned(e))
+      }
     })
     detector.finish()
     return await this.answer(query, top, bounds, scope, byIp)
