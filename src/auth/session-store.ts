@@ -38,7 +38,7 @@ export class SessionStore {
     private readonly now: () => number = Date.now
   ) {}
 
-  private key (kind: 'session' | 'oidc-flow', id: string): string {
+  private key (kind: 'session' | 'oidc-flow' | 'sessions-ended', id: string): string {
     return `${this.prefix}:${kind}:${digest(id)}`
   }
 
@@ -56,11 +56,20 @@ export class SessionStore {
     const raw = await this.redis.getex(key, 'PX', this.times.idleSeconds * 1000)
     if (raw === null) return undefined
     const record = JSON.parse(raw) as SessionRecord
-    if (this.now() >= record.expiresAt) {
+    const ended = await this.redis.get(this.key('sessions-ended', record.principal.keyId))
+    if (this.now() >= record.expiresAt || (ended !== null && record.createdAt <= Number(ended))) {
       await this.redis.del(key)
       return undefined
     }
     return record
+  }
+
+  /**
+   * Ends every session of a person (by principal key id, `person:…`) opened until now: one mark, kept as long as
+   * a session can last, checked as each session is used. A new sign-in opens a new session.
+   */
+  async endAllOf (personKeyId: string): Promise<void> {
+    await this.redis.set(this.key('sessions-ended', personKeyId), String(this.now()), 'PX', this.times.maxSeconds * 1000)
   }
 
   async end (id: string): Promise<void> {

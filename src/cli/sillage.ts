@@ -12,6 +12,7 @@
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
  *   entities-rebuild [--tenant T]   recompute the entity store from the stored events (safe while ingest runs)
  *   dead-letters list|show ID|replay ID…|replay --all   refused events: list, read whole, queue again (see DEAD_LETTERS_USAGE)
+ *   sessions end PERSON   end every single sign-on session of a person (`person:…`, as the access log names them)
  *   secrets status|reseal   how webhook secrets and stream tokens are stored; seal them all again with
  *                      SILLAGE_SECRETS_KEY after a change of key (the former one in SILLAGE_SECRETS_KEY_PREVIOUS)
  */
@@ -37,6 +38,7 @@ import { rebuildEntities } from '../entities/rebuild.ts'
 import { DEFAULT_GRACE_MS } from '../indexer/entity-updater.ts'
 import { deadLettersCommand } from './dead-letters.ts'
 import { secretsCommand } from './secrets.ts'
+import { SessionStore } from '../auth/session-store.ts'
 
 const command = process.argv[2]
 const config = loadConfigOrExit()
@@ -112,6 +114,16 @@ const commands: Record<string, () => Promise<void>> = {
     const [field, value] = [process.argv[3], process.argv[4]]
     if (config.pseudonymise === undefined || field === undefined || value === undefined) throw new Error('pseudonym <field> <value>, with SILLAGE_PSEUDONYMISE and SILLAGE_PSEUDONYM_KEY set')
     console.log(pseudonym(config.pseudonymise.key, field, value))
+  },
+  sessions: async () => {
+    const person = process.argv[4]
+    if (process.argv[3] !== 'end' || person === undefined || !/^person:[0-9a-f]{8}:.+$/.test(person)) throw new Error('sessions end <person id: person:…>')
+    const redis = createRedis(config.redis, 'producer')
+    await connectRedis(redis, config.redis)
+    try {
+      await new SessionStore(redis, config.queuePrefix, config.session).endAllOf(person)
+      console.log(`every session of ${person} opened until now is ended`)
+    } finally { redis.disconnect() }
   },
   'queue-stats': () => withQueue(async queue => {
     console.log(JSON.stringify(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), null, 2))

@@ -179,6 +179,20 @@ t.test('without an issuer, single sign-on is off', async t => {
   t.equal((await plain.api.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie: 'sillage-session=whatever' } })).statusCode, 401, 'a cookie is no credential then')
 })
 
+t.test('a platform administrator ends every session of a person; a new sign-in opens a new one', async t => {
+  const [first, second] = [await signIn(site, 'alice'), await signIn(site, 'alice')]
+  const person = personId(site.provider.issuer, 'alice')
+  const end = async (key: string): Promise<number> => (await fetch(`${site.origin}/v1/people/${encodeURIComponent(person)}/sessions`, { method: 'DELETE', headers: auth(key) })).status
+  t.equal(await end(KEYS.aAdmin), 403, 'not a tenant\'s administrator: a person is not confined to one tenant')
+  t.equal((await call(site, '/v1/me', { cookie: first.session })).status, 200)
+  t.equal(await end(KEYS.admin), 204)
+  for (const s of [first.session, second.session]) t.equal((await call(site, '/v1/me', { cookie: s })).status, 401, 'both sessions ended')
+  const again = await signIn(site, 'alice')
+  t.equal((await call(site, '/v1/me', { cookie: again.session })).status, 200, 'signing in again works')
+  const log = (await (await call(site, '/v1/access-log?size=50', { key: KEYS.admin })).json()).entries as Array<{ action?: string, status: number }>
+  t.ok(log.some(e => e.action === 'person.sessions_ended' && e.status === 204), 'in the access log')
+})
+
 // Last on this site: it spends the address's budget of sign-ins for the minute.
 t.test('sign-ins begun are bounded per address: 429 with Retry-After, before anything is kept', async t => {
   let refused: Response | undefined

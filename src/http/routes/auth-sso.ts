@@ -6,7 +6,8 @@ import type { Sso } from '../../auth/sso.ts'
 import { LOGIN_FLOW_SECONDS } from '../../auth/session-store.ts'
 import { clearCookie, readCookie, setCookie } from '../../auth/session-cookie.ts'
 import { sameToken } from '../plugins/session-auth.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { authErrors, ErrorResponse } from '../schemas.ts'
+import { ForbiddenError, NotFoundError } from '../../errors.ts'
 
 const Methods = Type.Object({
   apiKey: Type.Boolean({ description: 'API keys are accepted (always)' }),
@@ -122,5 +123,22 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = as
     await sso.sessions.end(id)
     if (record !== undefined) request.principal = record.principal
     return await reply.code(204).header('set-cookie', clearCookie(sso.cookies.session, sessionCookie)).send(null)
+  })
+
+  app.delete('/v1/people/:personId/sessions', {
+    config: { scope: 'admin', audit: 'person.sessions_ended' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Ends every single sign-on session of a person (someone leaving, or whose roles changed at the provider)',
+      description: 'Platform administrators only. The person id is the `keyId` their sessions act under (`person:…`, in the access log and GET /v1/me). ' +
+        'Sessions opened until now end at their next use; signing in again opens a new one, with the roles the provider gives then.',
+      params: Type.Object({ personId: Type.String({ pattern: '^person:[0-9a-f]{8}:.+$', maxLength: 300 }) }),
+      response: { 204: Type.Null({ description: 'Ended' }), ...authErrors, 404: error('Single sign-on is not configured') }
+    }
+  }, async (request, reply) => {
+    if (request.principal?.tenant !== null) throw new ForbiddenError('only a platform administrator (a key of no tenant) ends sessions: a person is not confined to one tenant')
+    if (sso === undefined) throw new NotFoundError('single sign-on is not configured on this service (SILLAGE_OIDC_ISSUER)')
+    await sso.sessions.endAllOf(request.params.personId)
+    return await reply.code(204).send(null)
   })
 }
