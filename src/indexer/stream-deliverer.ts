@@ -8,7 +8,8 @@ export interface DelivererIo {
   page: (stream: VersionedStream, after: [number, string] | null, before: number, size: number) => Promise<StreamEvent[]>
   send: SendBatch
   position: (id: string) => Promise<StoredPosition>
-  save: (id: string, position: StoredPosition) => Promise<void>
+  /** False when the position was moved meanwhile (an administrator's `POST …/position`): this delivery stops there. */
+  save: (id: string, position: StoredPosition) => Promise<boolean>
   /** Whether this process still holds the stream: a holder that lost it saves nothing (the new one goes on). */
   stillHeld: () => Promise<boolean>
   now: () => number
@@ -33,7 +34,7 @@ export async function deliverStream (stream: VersionedStream, before: number, io
       if (events.length === 0) {
         if (position.behindSince !== null || position.consecutiveFailures > 0) {
           position = { ...caughtUp(position), consecutiveFailures: 0, failingSince: null, nextAttemptAt: null }
-          await io.save(stream.id, position)
+          if (!await io.save(stream.id, position)) return { delivered: count, failed: false, position }
         }
         break
       }
@@ -46,7 +47,7 @@ export async function deliverStream (stream: VersionedStream, before: number, io
     if (!(await io.stillHeld())) return { delivered: count, failed: false, position }
     const last = events[events.length - 1] as StreamEvent
     position = delivered(position, last.sort, events.length, events.length === size, io.now())
-    await io.save(stream.id, position)
+    if (!await io.save(stream.id, position)) return { delivered: count + events.length, failed: false, position }
     count += events.length
     if (events.length < size) break
   }

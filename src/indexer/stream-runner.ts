@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { StreamsConfig } from '../config/monitoring-config.ts'
-import type { StreamsStore, VersionedStream } from '../store/system/streams-store.ts'
+import type { PositionVersion, StreamsStore, VersionedStream } from '../store/system/streams-store.ts'
 import type { StreamEvent } from '../store/events/stream-events.ts'
 import type { Leases } from '../queue/lease.ts'
 import type { SendBatch } from '../streams/senders.ts'
@@ -65,10 +65,16 @@ export function startStreamRunner (config: StreamsConfig, deps: StreamRunnerDeps
     held.add(stream.id)
     const type = stream.doc.destination.type
     try {
+      // Saved only over the version read: a position moved meanwhile by an administrator is not overwritten.
+      let version: PositionVersion | null | undefined
       const outcome = await deliverStream(stream, before, {
         page: deps.page, send: deps.send, now,
-        position: async id => await deps.store.position(id),
-        save: async (id, position) => { await deps.store.savePosition(id, position) },
+        position: async id => { const r = await deps.store.versionedPosition(id); version = r.version; return r.position },
+        save: async (id, position) => {
+          if (version === undefined) return false
+          version = await deps.store.savePositionIf(id, position, version)
+          return version !== undefined
+        },
         stillHeld: async () => await deps.leases.hold(name, holder)
       }, { maxBatches: MAX_BATCHES_PER_TURN, maxBackoffMs: config.maxBackoffMs })
       if (outcome.delivered > 0) deps.metrics?.delivered.inc({ type }, outcome.delivered)

@@ -8,7 +8,7 @@ const STREAM: VersionedStream = { id: 's1', version: '1.1', doc: { name: 's', te
 const EVENTS: StreamEvent[] = Array.from({ length: 8 }, (_, i) => ({ source: { event: { id: `e-${i}` } }, sort: [1000 + i, `e-${i}`] }))
 
 /** A scripted store and receiver: events below `before`, a receiver that fails while `down`. */
-function io (options: { down?: boolean, held?: boolean } = {}): DelivererIo & { received: string[], saved: StoredPosition[], down: boolean } {
+function io (options: { down?: boolean, held?: boolean, movedAfterSaves?: number } = {}): DelivererIo & { received: string[], saved: StoredPosition[], down: boolean } {
   const state = { position: FRESH_POSITION, received: [] as string[], saved: [] as StoredPosition[], down: options.down ?? false, now: 50_000 }
   return {
     get received () { return state.received },
@@ -21,7 +21,13 @@ function io (options: { down?: boolean, held?: boolean } = {}): DelivererIo & { 
       state.received.push(...events.map(e => (e.event as { id: string }).id))
     },
     position: async () => state.position,
-    save: async (_id, p) => { state.position = p; state.saved.push(p) },
+    // After `movedAfterSaves` saves, an administrator moves the position: the next save finds it changed.
+    save: async (_id, p) => {
+      if (options.movedAfterSaves !== undefined && state.saved.length >= options.movedAfterSaves) return false
+      state.position = p
+      state.saved.push(p)
+      return true
+    },
     stillHeld: async () => options.held ?? true,
     now: () => state.now
   }
@@ -63,4 +69,12 @@ t.test('a worker that lost the stream saves nothing', async t => {
   const r = await deliverStream(STREAM, 2000, x, { maxBatches: 20, maxBackoffMs: 60_000 })
   t.equal(r.delivered, 0)
   t.same(x.saved, [])
+})
+
+t.test('a position moved while a delivery runs is not overwritten: the delivery stops at the next save', async t => {
+  const x = io({ movedAfterSaves: 1 })
+  const r = await deliverStream(STREAM, 2000, x, { maxBatches: 20, maxBackoffMs: 60_000 })
+  t.same(x.saved.map(p => p.after), [[1002, 'e-2']], 'one batch saved, then the save that found the position moved did not write')
+  t.same(x.received, ['e-0', 'e-1', 'e-2', 'e-3', 'e-4', 'e-5'], 'the batch sent meanwhile was sent (at least once), nothing after it')
+  t.equal(r.delivered, 6)
 })
