@@ -42,6 +42,7 @@ t.test('a tenant key reads its own tenant only, whatever it sends', async t => {
     return res.json().events.map((e: { id: string }) => e.id).sort()
   }
   t.same(await ids(KEYS.aRead, {}), ['a-1', 'a-2', 'a-3'])
+  t.equal((await search(KEYS.aRead, {})).headers['cache-control'], 'no-store', 'answers to a key are never cached')
   t.same(await ids(KEYS.bRead, {}), ['b-1', 'b-2'])
   t.same(await ids(KEYS.read, {}), ['a-1', 'a-2', 'a-3', 'b-1', 'b-2'], 'a platform key sees every tenant')
   for (const attempt of [

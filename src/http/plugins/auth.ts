@@ -32,6 +32,11 @@ export function installAuth (app: FastifyInstance, keys: Authenticator, sessions
     }
     request.principal = result.principal
   })
+  // What a key or a session reads is the trail itself: no shared cache or browser keeps a copy of it.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.principal !== undefined && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    return payload
+  })
 }
 
 /** Who the authenticated caller is, as reads see it: its key, its tenant, and whether it sees personal data masked. */
