@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { StreamsConfig } from '../config/monitoring-config.ts'
-import type { PositionVersion, StreamsStore, VersionedStream } from '../store/system/streams-store.ts'
+import type { StreamsStore, VersionedStream } from '../store/system/streams-store.ts'
 import type { StreamEvent } from '../store/events/stream-events.ts'
 import type { Leases } from '../queue/lease.ts'
 import type { SendBatch } from '../streams/senders.ts'
@@ -66,7 +66,7 @@ export function startStreamRunner (config: StreamsConfig, deps: StreamRunnerDeps
     const type = stream.doc.destination.type
     try {
       // Saved only over the version read: a position moved meanwhile by an administrator is not overwritten.
-      let version: PositionVersion | null | undefined
+      let version: string | null | undefined
       const outcome = await deliverStream(stream, before, {
         page: deps.page, send: deps.send, now,
         position: async id => { const r = await deps.store.versionedPosition(id); version = r.version; return r.position },

@@ -12,7 +12,6 @@ const POSITIONS = { dynamic: false as const, properties: {} }
 export class StreamVersionConflict extends Error {}
 
 export interface VersionedStream { id: string, doc: StoredStream, version: string }
-export interface PositionVersion { if_seq_no: number, if_primary_term: number }
 
 const versionOf = (seq: number | undefined, term: number | undefined): string => `${seq ?? 0}.${term ?? 0}`
 function cas (version: string): { if_seq_no: number, if_primary_term: number } {
@@ -84,11 +83,9 @@ export class StreamsStore {
   }
 
   /** The position and its version (null: none stored yet), for a compare-and-set save. */
-  async versionedPosition (id: string): Promise<{ position: StoredPosition, version: PositionVersion | null }> {
+  async versionedPosition (id: string): Promise<{ position: StoredPosition, version: string | null }> {
     const r = await this.es.get<StoredPosition>({ index: this.positions, id }, { ignore: [404] })
-    return r.found && r._source !== undefined
-      ? { position: r._source, version: { if_seq_no: r._seq_no as number, if_primary_term: r._primary_term as number } }
-      : { position: FRESH_POSITION, version: null }
+    return r.found && r._source !== undefined ? { position: r._source, version: versionOf(r._seq_no, r._primary_term) } : { position: FRESH_POSITION, version: null }
   }
 
   async positionsOf (ids: readonly string[]): Promise<Map<string, StoredPosition>> {
@@ -102,10 +99,10 @@ export class StreamsStore {
   }
 
   /** Saves the position only if it is still the version read (null: none stored); the new version, or undefined if it was moved meanwhile. */
-  async savePositionIf (id: string, position: StoredPosition, expected: PositionVersion | null): Promise<PositionVersion | undefined> {
+  async savePositionIf (id: string, position: StoredPosition, expected: string | null): Promise<string | undefined> {
     try {
-      const r = await this.es.index({ index: this.positions, id, document: position, ...(expected === null ? { op_type: 'create' as const } : expected) })
-      return { if_seq_no: r._seq_no as number, if_primary_term: r._primary_term as number }
+      const r = await this.es.index({ index: this.positions, id, document: position, ...(expected === null ? { op_type: 'create' as const } : cas(expected)) })
+      return versionOf(r._seq_no, r._primary_term)
     } catch (err) {
       if (is409(err)) return undefined
       throw err
