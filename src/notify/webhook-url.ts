@@ -1,15 +1,4 @@
-import { isIP } from 'node:net'
-
-const LOOPBACK_NAMES = new Set(['localhost', 'localhost.'])
-
-/** 127.0.0.0/8, ::1 and localhost: the only hosts a webhook may reach without TLS (local receivers, tests). */
-export function isLoopback (hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (LOOPBACK_NAMES.has(host)) return true
-  if (isIP(host) === 4) return host.startsWith('127.')
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host)
-  return false
-}
+import { isLoopbackHost } from '../validation/loopback.ts'
 
 /**
  * Why a webhook URL is refused, or undefined: HTTPS, or HTTP to a loopback address only; no credentials in it.
@@ -25,9 +14,9 @@ export function webhookUrlProblem (text: string, allowLoopback: boolean): string
   }
   if (url.username !== '' || url.password !== '') return 'must not hold credentials: the signature authenticates the requests'
   if (url.hash !== '') return 'must not have a fragment'
-  if (isLoopback(url.hostname) && !allowLoopback) return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
+  if (isLoopbackHost(url.hostname) && !allowLoopback) return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
   if (url.protocol === 'https:') return undefined
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined
   if (url.protocol === 'http:') return 'must use https (plain http is accepted only for a loopback address such as 127.0.0.1)'
   return 'must use https'
 }

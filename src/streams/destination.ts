@@ -1,16 +1,7 @@
-import { isIP } from 'node:net'
 import type { FieldError } from '../errors.ts'
+import { isLoopbackHost } from '../validation/loopback.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import type { Stream, StreamDestination } from './schema.ts'
-
-/** Loopback receivers: refused unless the operator allows them (tests, a local relay). */
-export function isLoopbackHost (host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  if (isIP(h) === 4) return h.startsWith('127.') || h === '0.0.0.0'
-  if (isIP(h) === 6) return h === '::1' || h === '::' || /^::ffff:127\./.test(h)
-  return false
-}
 
 /**
  * A destination is accepted when it is encrypted (https, syslog over TLS) and not a loopback address; plain http

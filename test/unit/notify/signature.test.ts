@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createHmac } from 'node:crypto'
 import { deliveryId, newSecret, sign, verify } from '../../../src/notify/signature.ts'
-import { isLoopback, webhookUrlProblem } from '../../../src/notify/webhook-url.ts'
+import { webhookUrlProblem } from '../../../src/notify/webhook-url.ts'
+import { isLoopbackHost as isLoopback } from '../../../src/validation/loopback.ts'
 
 t.test('HMAC-SHA256 over <timestamp>.<body>', async t => {
   const secret = 'whsec_test'
@@ -37,7 +38,7 @@ t.test('HTTPS, or HTTP to a loopback address only, and loopback only where allow
   t.match(webhookUrlProblem('ftp://example.com/x', true), /https/)
   t.match(webhookUrlProblem('https://user:pw@example.com/x', true), /credentials/)
   t.match(webhookUrlProblem('not a url', true), /absolute URL/)
-  for (const url of ['http://127.0.0.1:9200/x', 'https://localhost/x', 'http://[::1]:8080/x', 'https://127.1.2.3/x']) {
+  for (const url of ['http://127.0.0.1:9200/x', 'https://localhost/x', 'http://[::1]:8080/x', 'https://127.1.2.3/x', 'http://0.0.0.0:9200/x', 'http://[::]:9200/x', 'https://api.localhost/x', 'http://localhost.:9200/x']) {
     t.match(webhookUrlProblem(url, false), /loopback receivers are not allowed on this service/, `${url}: refused unless the operator allows loopback`)
   }
   t.equal(webhookUrlProblem('https://hooks.example.com/x', false), undefined)
