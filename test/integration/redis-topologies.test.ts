@@ -7,6 +7,7 @@ import type { Test } from 'tap'
 import { t } from '../helpers/file-test.ts'
 import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeBatch } from '../helpers/events.ts'
+import { IntegrityStore } from '../../src/store/integrity/integrity-store.ts'
 
 const PORTS = [17311, 17312, 17313]
 
@@ -46,6 +47,10 @@ t.test('on a Redis Cluster (redis+cluster://), events go through the queue, with
   t.same(ready, { status: 'ok', components: { elasticsearch: 'up', redis: 'up', worker: 'up' } })
   const metrics = await stack.api.app.inject({ url: '/metrics', headers: auth(KEYS.admin) })
   t.match(metrics.body, 'sillage_pipeline_stats_up 1')
+  // Stored is not yet sealed: the entries wait for their seal turn (up to a second) before the log takes them.
+  const leaves = new IntegrityStore(stack.es, stack.config.indexPrefix)
+  for (let i = 0; i < 300 && await leaves.refresh().then(async () => await leaves.leafCount()) < 200; i++) await sleep(100)
+  t.equal(await leaves.leafCount(), 200, 'every event sealed once')
   const checkpoints = await stack.indexer?.sealing?.checkpointNow()
   t.ok((checkpoints?.length ?? 0) >= 1, 'sealed and checkpointed through the cluster')
 
