@@ -39,6 +39,8 @@ export interface RaiseInput {
   coveredTo?: number
   /** A rule's own measure of what was reported (shared devices: users). */
   mark?: number
+  /** New-value rules: the values this finding reports, each with its latest event time (ms). */
+  coveredValues?: Record<string, number>
 }
 
 export type RaiseResult =
@@ -92,7 +94,7 @@ export class AlertService {
       // covering a finding that no alert holds, and the retried run no longer found it. A crash in between now
       // leaves an alert no key points to, and the retried run raises the finding again: twice rather than never.
       const created = d.kind === 'raise' ? await this.alerts.create(id, this.newAlert(input, key, now)) : undefined
-      if (!await this.keys.put(input.tenant, key, nextState(read?.state, d, id, now, input.coveredTo ?? input.lastEventAt, input.mark), read)) {
+      if (!await this.keys.put(input.tenant, key, nextState(read?.state, d, id, now, { coveredTo: input.coveredTo ?? input.lastEventAt, mark: input.mark, values: input.coveredValues }), read)) {
         if (created !== undefined) await this.alerts.delete(id)
         continue
       }

@@ -22,18 +22,33 @@ export function decide (state: KeyState | undefined, openStatus: string | undefi
   return { kind: 'raise' }
 }
 
+/** The values a key remembers at most (the latest reported are kept). */
+export const MAX_COVERED_VALUES = 256
+
+/** What a finding covers: its latest event time, a rule's mark, the values a new-value finding reports. */
+export interface Coverage { coveredTo?: number | undefined, mark?: number | undefined, values?: Record<string, number> | undefined }
+
 /** The key's state after a finding was handled: what it covers only moves forward. */
-export function nextState (state: KeyState | undefined, d: Decision, alertId: string, now: number, coveredTo: number | undefined, mark: number | undefined): KeyState {
-  const covered = Math.max(state?.covered_to ?? -Infinity, coveredTo ?? -Infinity)
+export function nextState (state: KeyState | undefined, d: Decision, alertId: string, now: number, c: Coverage): KeyState {
+  const covered = Math.max(state?.covered_to ?? -Infinity, c.coveredTo ?? -Infinity)
+  const values = c.values === undefined ? state?.covered_values : mergeValues(state?.covered_values, c.values)
   const base: KeyState = {
     open_alert_id: state?.open_alert_id ?? null,
     last_raised_at: state?.last_raised_at ?? null,
     covered_to: Number.isFinite(covered) ? covered : null,
-    mark: mark ?? state?.mark ?? null
+    mark: c.mark ?? state?.mark ?? null,
+    ...(values === undefined ? {} : { covered_values: values })
   }
   if (d.kind === 'raise') return { ...base, open_alert_id: alertId, last_raised_at: now }
   if (d.kind === 'cool-down') return { ...base, open_alert_id: null }
   return base
+}
+
+/** Each value's latest time of both, bounded to the most recent `MAX_COVERED_VALUES`. */
+function mergeValues (was: Record<string, number> | undefined, add: Record<string, number>): Record<string, number> {
+  const all = new Map(Object.entries(was ?? {}))
+  for (const [v, time] of Object.entries(add)) all.set(v, Math.max(all.get(v) ?? -Infinity, time))
+  return Object.fromEntries([...all].sort((a, b) => b[1] - a[1]).slice(0, MAX_COVERED_VALUES))
 }
 
 export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const

@@ -5,6 +5,7 @@ import { newValues } from './new-value.ts'
 import { and, isoOf, RUN_LIMITS, type Evaluation, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
 
 const SAMPLES = 5
+const DAY_MS = 86_400_000
 
 /**
  * A new-value rule's run: the (user, value) pairs among new events, then, for each, whether the user had that
@@ -19,13 +20,13 @@ export async function evaluateNewValue (reads: WatchReads, name: string, c: NewV
   const pairs = fresh.keys.map(k => ({ user: k.values[0] as string, value: k.values[1] as string, firstTime: k.minTime, lastTime: k.maxTime, count: k.count, sample: k.sample }))
   const history = await reads.history(tenantOnly, field, pairs.map(p => ({ user: p.user, value: p.value, before: p.firstTime })), days)
   const states = await statesOf([...new Set(pairs.map(p => p.user))])
-  const found = newValues(pairs, history, c.requireHistory ?? true, user => states.get(user)?.covered_to ?? undefined)
+  const found = newValues(pairs, history, c.requireHistory ?? true, days * DAY_MS, user => states.get(user))
   return {
     findings: found.map(p => ({
       group: p.user, groupField: 'user.id',
       title: `${name}: new ${field} ${p.value} for user ${p.user}`,
       figure: { field, value: p.value, days, previous: p.previous, firstSeenAt: isoOf(p.firstTime), newEvents: p.count },
-      evidence: p.sample, firstTime: p.firstTime, lastTime: p.lastTime, coveredTo: p.lastTime
+      evidence: p.sample, firstTime: p.firstTime, lastTime: p.lastTime, coveredTo: p.lastTime, coveredValues: { [p.value]: p.lastTime }
     })),
     scanned: fresh.keys.reduce((s, k) => s + k.count, 0),
     groups: pairs.length,

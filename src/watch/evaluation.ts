@@ -23,6 +23,8 @@ export interface Finding {
   /** Latest event time the finding accounts for: later runs ignore events up to it for this group. */
   coveredTo: number
   mark?: number
+  /** New-value rules: the value reported, with its latest event time. */
+  coveredValues?: Record<string, number>
 }
 
 export interface Evaluation extends RunFigures { findings: Finding[] }

@@ -143,7 +143,7 @@ export class RuleRunner {
       const r = await this.deps.alerts.raise({
         tenant: rule.tenant, ruleId: rule.id, ruleName: rule.name, kind: rule.condition.kind, title: f.title,
         group: f.group, groupField: f.groupField, figure: f.figure, evidence: f.evidence, severity: rule.severity ?? 'medium',
-        cooldownMs, firstEventAt: f.firstTime, lastEventAt: f.lastTime, coveredTo: f.coveredTo, ...(f.mark === undefined ? {} : { mark: f.mark })
+        cooldownMs, firstEventAt: f.firstTime, lastEventAt: f.lastTime, coveredTo: f.coveredTo, ...(f.mark === undefined ? {} : { mark: f.mark }), ...(f.coveredValues === undefined ? {} : { coveredValues: f.coveredValues })
       }, { settle: false })
       if (r.outcome === 'raised') counts.raised++
       else if (r.outcome === 'merged') counts.merged++

@@ -106,6 +106,17 @@ t.test('a new-country rule fires for the right user', async t => {
   t.match(alerts, [{ group: 'nc-1', figure: { field: 'source.geo.country_iso_code', value: 'NG', previous: ['FR'], days: 30 } }])
   t.same(alerts[0]?.evidence, ['nc-1-new'])
   t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 })
+  // Closed, then the same country again: the next run's look-back still holds the reported sign-in, and the
+  // country is no longer new.
+  t.equal((await call(stack, 'POST', `/v1/alerts/${alerts[0]?.id as string}/status`, KEYS.aRead, { status: 'closed', note: 'Travelling' })).status, 200)
+  await put([{ id: 'nc-1-again', user: 'nc-1', at: now - 5 * M, action: 'login', ip: IP.ng }])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 }, 'a country already reported is not new again')
+  // A new country whose sign-in arrives late, older than the one reported: still new.
+  await put([{ id: 'nc-1-late', user: 'nc-1', at: now - 20 * M, action: 'login', ip: IP.us }])
+  t.match(await runRule(stack, rule.id, tenant), { raised: 1 }, 'a late new country is found')
+  const late = (await alertsOf(rule.id)).filter(a => a.status === 'open')
+  t.match(late, [{ group: 'nc-1', figure: { value: 'US', previous: ['FR'] } }])
+  t.same(late[0]?.evidence, ['nc-1-late'])
 })
 
 t.test('rules run on their schedule, once per interval however many workers, and every run is logged', async t => {

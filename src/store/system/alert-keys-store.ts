@@ -13,6 +13,8 @@ export interface KeyState {
   covered_to: number | null
   /** A rule's own mark of what was last reported (shared devices: the number of users). */
   mark: number | null
+  /** New-value rules: per value reported, the latest event time of it counted (ms). Absent in keys of older releases. */
+  covered_values?: Record<string, number>
 }
 
 interface KeyDoc extends KeyState { tenant: string | null, dedup_key: string }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { decide, nextState, transitionProblem } from '../../../src/alerts/dedup.ts'
+import { decide, MAX_COVERED_VALUES, nextState, transitionProblem } from '../../../src/alerts/dedup.ts'
 import type { KeyState } from '../../../src/store/system/alert-keys-store.ts'
 import { dedupKeyOf } from '../../../src/alerts/alert-service.ts'
 import { systemAlertsTo } from '../../../src/alerts/system-alerts.ts'
@@ -23,10 +23,24 @@ t.test('the cool-down runs from the last alert raised', async t => {
 })
 
 t.test('what a key covers only moves forward', async t => {
-  const s = nextState(state({ covered_to: 50 }), { kind: 'raise' }, 'b', 100, 40, undefined)
+  const s = nextState(state({ covered_to: 50 }), { kind: 'raise' }, 'b', 100, { coveredTo: 40 })
   t.same(s, { open_alert_id: 'b', last_raised_at: 100, covered_to: 50, mark: null })
-  t.same(nextState(s, { kind: 'merge', alertId: 'b' }, 'b', 200, 70, 4), { open_alert_id: 'b', last_raised_at: 100, covered_to: 70, mark: 4 })
-  t.same(nextState(undefined, { kind: 'cool-down', until: 9 }, 'x', 5, undefined, undefined), { open_alert_id: null, last_raised_at: null, covered_to: null, mark: null })
+  t.same(nextState(s, { kind: 'merge', alertId: 'b' }, 'b', 200, { coveredTo: 70, mark: 4 }), { open_alert_id: 'b', last_raised_at: 100, covered_to: 70, mark: 4 })
+  t.same(nextState(undefined, { kind: 'cool-down', until: 9 }, 'x', 5, {}), { open_alert_id: null, last_raised_at: null, covered_to: null, mark: null })
+})
+
+t.test('a key keeps each reported value with its latest time, the most recent ones only', async t => {
+  const s = nextState(undefined, { kind: 'raise' }, 'a', 1, { coveredTo: 20, values: { NG: 20 } })
+  t.same(s.covered_values, { NG: 20 })
+  const m = nextState(s, { kind: 'merge', alertId: 'a' }, 'a', 2, { coveredTo: 15, values: { US: 15, NG: 10 } })
+  t.same(m.covered_values, { NG: 20, US: 15 }, 'an older time of a value does not move it back')
+  t.same(nextState(m, { kind: 'merge', alertId: 'a' }, 'a', 3, { coveredTo: 30 }).covered_values, { NG: 20, US: 15 }, 'kept by findings without values')
+  const many = Object.fromEntries(Array.from({ length: MAX_COVERED_VALUES + 10 }, (_, i) => [`v${i}`, 100 + i]))
+  const kept = nextState(m, { kind: 'merge', alertId: 'a' }, 'a', 4, { values: many }).covered_values ?? {}
+  t.equal(Object.keys(kept).length, MAX_COVERED_VALUES)
+  t.notOk('NG' in kept || 'US' in kept || 'v9' in kept, 'the oldest go first')
+  t.ok('v10' in kept)
+  t.equal(kept[`v${MAX_COVERED_VALUES + 9}`], 100 + MAX_COVERED_VALUES + 9)
 })
 
 t.test('status changes', async t => {
