@@ -48,25 +48,52 @@ export function maskValue (field: string, value: unknown): unknown {
 
 // Free text may quote an address or an email; those are masked in place, the rest of the text stays readable.
 const FREE_TEXT = new Set(['message', 'event.reason'])
-const IPV4_IN_TEXT = /\b(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}\b/g
+// Digits around, not word boundaries: `client_81.2.69.142` and `IP81.2.69.142` quote an address too.
+const IPV4_IN_TEXT = /(?<!\d)(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}(?!\d)/g
 // Runs of what an IPv6 address is written with; each character is read once (no backtracking on long runs).
 const IPV6_RUN = /[0-9A-Fa-f:.]+/g
-// Letters and digits of any script: `jörg.müller@exämple.de` is an address too.
+// The longest an IPv6 address is written (eight groups, or six and an IPv4 address).
+const IPV6_MAX = 45
 const isLocal = (c: string): boolean => /[\p{L}\p{N}._%+-]/u.test(c)
 const isDomain = (c: string): boolean => /[\p{L}\p{N}.-]/u.test(c)
 const isLetter = (c: string): boolean => /\p{L}/u.test(c)
 
-/** `2a01:e0a::17` → `2a01:e0a:0::x` wherever a run of the text, or the run less the punctuation ending it, is an IPv6 address. */
+/**
+ * `2a01:e0a::17` → `2a01:e0a:0::x` for each IPv6 address in the text. Within a run of what addresses are written
+ * with, one starts at the run's start or after a colon (a label such as `ip:` or `IPv6:` joins the run) and ends
+ * at the run's end or before a colon or dot (`2001:db8::1.Denied`); the earliest start, then the longest, wins.
+ * Each start tries at most IPV6_MAX characters: time grows linearly with the text.
+ */
 function maskIpv6InText (text: string): string {
   return text.replace(IPV6_RUN, run => {
     if (run.indexOf(':') === run.lastIndexOf(':')) return run // fewer than two colons: a time, a ratio, a label
-    for (let end = run.length; end > 1; end--) {
-      const candidate = run.slice(0, end)
-      if (isIP(candidate) === 6) return maskIp(candidate) + run.slice(end)
-      if (!/[.:]$/.test(candidate)) break
+    let out = ''
+    let done = 0
+    for (let start = 0; start < run.length - 1; start++) {
+      if (start > done && run[start - 1] !== ':') continue
+      let end = addressEnd(run, start)
+      if (end === undefined) continue
+      // A later start inside it may reach farther: `6:2001:db8:85a3:0:0:8a2e:370:7334` (from `IPv6:…`) holds
+      // an eight-group address that stops before the real one's last group.
+      let from = start
+      for (let later = start + 1; later < end; later++) {
+        const reach = run[later - 1] === ':' ? addressEnd(run, later) : undefined
+        if (reach !== undefined && reach > end) { from = later; end = reach }
+      }
+      out += run.slice(done, from) + maskIp(run.slice(from, end))
+      done = end
+      start = end - 1
     }
-    return run
+    return out + run.slice(done)
   })
+}
+
+function addressEnd (run: string, start: number): number | undefined {
+  for (let end = Math.min(run.length, start + IPV6_MAX); end > start + 2; end--) {
+    const candidate = run.slice(start, end)
+    if ((end === run.length || run[end] === ':' || run[end] === '.') && isIP(candidate) === 6 && /[0-9A-Fa-f]/.test(candidate)) return end
+  }
+  return undefined
 }
 
 /**
