@@ -100,6 +100,8 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: Verify
   }
   sequence.finish(end)
   problems.push(...sequence.problems)
+  // Blocks deleted at the end leave no hole, and stored subtree hashes still give the signed root.
+  if (anchor !== undefined && last + 1 < anchor.size) problems.push({ kind: 'leaf_log_altered', size: anchor.size, detail: `the log holds ${last + 1} leaves, fewer than the ${anchor.size} its checkpoint signed` })
 
   const byLeaf = mismatches.length === 0 ? new Map<string, number>() : await positionsOf(store, tenant, new Set(mismatches.map(m => m.found)), last + 1)
   problems.push(...classifyMismatches(mismatches, byLeaf))

@@ -5,6 +5,7 @@ import type { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import { signCheckpoint, type SignedCheckpoint } from '../integrity/checkpoint.ts'
 import type { Frontier, Node } from '../integrity/frontier.ts'
 import { loadFrontier } from '../integrity/tree-reader.ts'
+import { LeafMissingError } from '../integrity/span-hash.ts'
 import { tenantOrigin } from '../integrity/note.ts'
 import type { LeafRun, SealEntry, SealResult } from '../integrity/types.ts'
 
@@ -19,6 +20,12 @@ export interface SealerDeps {
 }
 
 interface TenantLog { frontier: Frontier, checkpointed: number }
+
+/**
+ * A tenant's log that no longer leads to its last signed checkpoint (fewer leaves, or another root): it was
+ * altered. Nothing is appended to it nor signed over it; the other tenants' logs go on.
+ */
+export class LogRefused extends Error {}
 
 /**
  * Appends stored events to their tenant's Merkle log and signs checkpoints. Exactly one sealer runs at a time
@@ -101,7 +108,13 @@ export class Sealer {
           this.logs.delete(tenant)
           this.pendingNodes = this.pendingNodes.filter(p => p.tenant !== tenant)
         }
-        const size = (await this.logOf(tenant)).frontier.size
+        let size: number
+        try {
+          size = (await this.logOf(tenant)).frontier.size
+        } catch (err) {
+          if (err instanceof LogRefused) continue // its entries are refused by write()
+          throw err
+        }
         for (const id of await this.deps.store.sealedIds(tenant, ids, size)) unique.delete(id)
       }
     }
@@ -113,7 +126,30 @@ export class Sealer {
    * hashes they complete. A block refused (409: another sealer took the position; or any error) fails the
    * seal: the log is reloaded before the next one, and the job is retried.
    */
-  private async write (fresh: readonly SealEntry[]): Promise<number> {
+  private async write (all: readonly SealEntry[]): Promise<number> {
+    const refused = await this.refusedAmong(all)
+    const fresh = refused.size === 0 ? all : all.filter(e => !refused.has(e.tenant))
+    const sealed = await this.writeRuns(fresh)
+    // The job fails for the refused tenants' entries alone: its retry finds the others sealed.
+    if (refused.size > 0) throw new LogRefused([...refused.values()].join('; '))
+    return sealed
+  }
+
+  /** The tenants among the entries whose logs are refused, and why. */
+  private async refusedAmong (entries: readonly SealEntry[]): Promise<Map<string, string>> {
+    const refused = new Map<string, string>()
+    for (const tenant of new Set(entries.map(e => e.tenant))) {
+      try {
+        await this.logOf(tenant)
+      } catch (err) {
+        if (!(err instanceof LogRefused)) throw err
+        refused.set(tenant, err.message)
+      }
+    }
+    return refused
+  }
+
+  private async writeRuns (fresh: readonly SealEntry[]): Promise<number> {
     if (fresh.length === 0) return 0
     const next = new Map<string, Frontier>()
     const runs: Array<LeafRun & { tree: Frontier }> = []
@@ -160,9 +196,17 @@ export class Sealer {
     const ends = await store.endByTenant()
     const checkpointed = await store.checkpointedByTenant()
     const made: SignedCheckpoint[] = []
+    const refused: string[] = []
     for (const [tenant, end] of [...ends].sort(([a], [b]) => a.localeCompare(b))) {
       if (end <= (checkpointed.get(tenant) ?? 0)) continue
-      const log = await this.logOf(tenant)
+      let log: TenantLog
+      try {
+        log = await this.logOf(tenant)
+      } catch (err) {
+        if (!(err instanceof LogRefused)) throw err
+        refused.push(err.message)
+        continue
+      }
       if (log.frontier.size <= log.checkpointed) continue
       const origin = this.deps.noteOrigin === undefined ? undefined : tenantOrigin(this.deps.noteOrigin, tenant)
       const cp = signCheckpoint({ tenant, size: log.frontier.size, root: log.frontier.root().toString('hex'), time: new Date(this.now()).toISOString() }, signingKey, origin)
@@ -173,10 +217,19 @@ export class Sealer {
       made.push(cp)
     }
     if (made.length > 0) this.deps.log.info({ checkpoints: made.map(c => `${c.tenant}:${c.size}`) }, 'integrity checkpoints signed')
+    if (refused.length > 0) throw new LogRefused(refused.join('; '))
     return made
   }
 
-  /** The tenant's log as Elasticsearch holds it, loaded once and then kept up to date in memory. */
+  private refuse (tenant: string, why: string): LogRefused {
+    this.deps.log.error({ tenant, why }, 'integrity log altered inside what a signed checkpoint covers: it is not sealed nor signed until it is repaired; verification reports it')
+    return new LogRefused(`the integrity log of ${tenant} is refused: ${why}`)
+  }
+
+  /**
+   * The tenant's log as Elasticsearch holds it, loaded once and then kept up to date in memory. Refused
+   * (LogRefused) when it no longer leads to its last signed checkpoint.
+   */
   private async logOf (tenant: string): Promise<TenantLog> {
     const known = this.logs.get(tenant)
     if (known !== undefined) return known
@@ -184,7 +237,8 @@ export class Sealer {
     await store.refresh()
     const extent = await store.extent(tenant)
     let size = extent.end
-    const checkpointed = (await store.latestCheckpoint(tenant))?.size ?? 0
+    const last = await store.latestCheckpoint(tenant)
+    const checkpointed = last?.size ?? 0
     // Not one unbroken run of blocks from seq 0 (a hole, or blocks that overlap) when the leaves do not add up
     // to the end; when they do, a hole and an overlap of the same size could still hide past the last
     // checkpoint, so that part (at most one checkpoint period of blocks) is walked anyway.
@@ -201,7 +255,11 @@ export class Sealer {
         log.error({ tenant, end, strays, checkpointed }, 'integrity log is broken inside what a signed checkpoint covers: it was altered, or two sealers ran; verification reports it')
       }
     }
-    const { frontier, rebuilt } = await loadFrontier(store, tenant, size)
+    if (size < checkpointed) throw this.refuse(tenant, `it holds ${size} leaves, fewer than the ${checkpointed} its last checkpoint signed`)
+    const { frontier, rebuilt } = await loadFrontier(store, tenant, size).catch((err: Error) => { throw err instanceof LeafMissingError ? this.refuse(tenant, `its tree cannot be rebuilt: ${err.message}`) : err })
+    // Leaves or subtree hashes changed in Elasticsearch would otherwise be taken in, and signed over.
+    const signed = last === undefined ? undefined : size === last.size ? frontier : (await loadFrontier(store, tenant, last.size)).frontier
+    if (last !== undefined && signed?.root().toString('hex') !== last.root) throw this.refuse(tenant, `its first ${last.size} leaves no longer lead to the root its checkpoint signed`)
     if (rebuilt.length > 0) await store.createNodes(tenant, rebuilt)
     const loaded = { frontier, checkpointed }
     this.logs.set(tenant, loaded)

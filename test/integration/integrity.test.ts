@@ -262,8 +262,9 @@ t.test('altered checkpoints and leaves are reported', async t => {
     document: { ...eight.source, end: (eight.source.end as number) - 1, count: (eight.source.count as number) - 1, leaf_hashes: repack(eight.source.leaf_hashes, 32, at, null), leaf_events: without(eight.source.leaf_events), leaf_keys: without(eight.source.leaf_keys), leaf_partitions: repack(eight.source.leaf_partitions, 2, at, null) }
   })
   const r = await verifyTenant('brand-b')
-  // Unless its block was the log's last, the block now ends one short of the next: a hole there too.
-  const hole = eight.source.end === B ? [] : [`leaf_log_altered@${(eight.source.end as number) - 1}`]
+  // The block now ends one short of the next: a hole there too; or, when it was the log's last, the log is
+  // one leaf short of what its checkpoint signed.
+  const hole = eight.source.end === B ? ['leaf_log_altered'] : [`leaf_log_altered@${(eight.source.end as number) - 1}`]
   t.same(kinds(r), ['leaf_log_altered', ...hole, 'inserted'], 'a leaf removed: the root breaks, and its event is outside the log')
   t.equal(r.problems.at(-1).eventId, removed)
   await es.index({ index: leafIndex, id: eight.id, document: eight.source, refresh: true })
@@ -353,6 +354,46 @@ t.test('the sealer never reuses nor skips a number: retries, another sealer, an 
   t.same(await new Sealer(deps).seal(range(4000, 4003)), { sealed: 3, skipped: 0 })
   const cut = await leavesOf('brand-z')
   t.same(cut.slice(1916).map(l => `${l.seq}:${l.eventId}`), ['1916:z-6916', '1917:z-6917', '1918:z-6918', '1919:z-6919', '1920:z-6920', '1921:z-4000', '1922:z-4001', '1923:z-4002'], 'cut at the hole, the stray gone, sealed from there')
+})
+
+t.test('a log altered inside its checkpoint is neither sealed nor signed over, and the other tenants go on', async t => {
+  const store = new IntegrityStore(stack.es, stack.config.indexPrefix)
+  const checkpoints = new CheckpointFile(join(dir, 'r.ndjson'), stack.config.indexPrefix)
+  const deps = { store, file: checkpoints, signingKey: parseSigningKey(SEED), log: pino({ level: 'silent' }) }
+  const entry = (tenant: string, i: number) => ({ tenant, id: `${tenant}-${i}`, index: 'somewhere', leaf: leafHash(`${tenant}${i}`).toString('hex') })
+  const range = (tenant: string, from: number, to: number) => Array.from({ length: to - from }, (_, k) => entry(tenant, from + k))
+  const sealer = new Sealer(deps)
+  await sealer.seal([...range('brand-r', 0, 300), ...range('brand-s', 0, 10)])
+  t.same((await sealer.checkpoint()).filter(c => c.tenant === 'brand-r' || c.tenant === 'brand-s').map(c => c.size), [300, 10])
+  // Someone with write access to Elasticsearch rewrites leaf 290 and drops the tenant's subtree hashes (a
+  // cache, rebuilt from the leaves), then makes the sealer reload the log (any failure or restart does).
+  const block = await blockOf('brand-r', 290)
+  const blocks = integrityIndex(stack.config.indexPrefix, 'blocks')
+  await stack.es.index({ index: blocks, id: block.id, refresh: true, document: { ...block.source, leaf_hashes: repack(block.source.leaf_hashes, 32, 290 - (block.source.start as number), leafHash('forged')) } })
+  await stack.es.deleteByQuery({ index: integrityIndex(stack.config.indexPrefix, 'nodes'), query: { term: { tenant: 'brand-r' } }, refresh: true })
+  const reloaded = new Sealer(deps)
+  await t.rejects(reloaded.seal([entry('brand-r', 300), entry('brand-s', 10)]), /integrity log of brand-r is refused: its first 300 leaves no longer lead to the root its checkpoint signed/)
+  t.equal((await leavesOf('brand-r')).length, 300, 'nothing appended to the altered log')
+  t.equal((await leavesOf('brand-s')).length, 11, 'the other tenant of the same job is sealed')
+  await reloaded.seal(range('brand-s', 11, 12))
+  t.notOk((await reloaded.checkpoint()).some(c => c.tenant === 'brand-r'), 'no checkpoint signed over it')
+  t.equal((await store.latestCheckpoint('brand-r'))?.size, 300)
+  t.equal((await store.latestCheckpoint('brand-s'))?.size, 12, 'the other tenants are checkpointed')
+  // Repaired: the retried job (looked up again) seals what was held back.
+  await stack.es.index({ index: blocks, id: block.id, refresh: true, document: block.source })
+  t.same(await reloaded.seal([entry('brand-r', 300), entry('brand-s', 10)], true), { sealed: 1, skipped: 1 })
+
+  // Leaves deleted at the end of what a checkpoint covers, whose subtree hashes are kept: the root still
+  // computes from the hashes, but the log is shorter than what was signed.
+  await reloaded.seal(range('brand-r', 301, 2048))
+  t.same((await reloaded.checkpoint()).filter(c => c.tenant === 'brand-r').map(c => c.size), [2048])
+  const last = await blockOf('brand-r', 2047)
+  await stack.es.delete({ index: blocks, id: last.id, refresh: true })
+  const keys = new TrustedKeys(createPublicKey(parseSigningKey(SEED)))
+  const report = await new IntegrityService(store, checkpoints, keys).verify('brand-r', {}, PLATFORM_SCOPE)
+  t.match(report.problems.filter(p => p.kind === 'leaf_log_altered'), [{ size: 2048, detail: /holds \d+ leaves, fewer than the 2048 its checkpoint signed/ }])
+  await t.rejects(new Sealer(deps).seal([entry('brand-r', 2048)]), /fewer than the 2048 its last checkpoint signed/)
+  await stack.es.index({ index: blocks, id: last.id, refresh: true, document: last.source })
 })
 
 t.test('entries to be looked up wait out the ingest lock before they are sealed', async t => {
