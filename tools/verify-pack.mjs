@@ -94,6 +94,7 @@ function consistent (m, n, oldRoot, newRoot, proof) {
 function loadKey (value) {
   let text = existsSync(value) ? readFileSync(value, 'utf8').trim() : value.trim()
   if (text.startsWith('{')) text = String(JSON.parse(text).publicKey ?? '')
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new Unreadable(`--public-key ${value}: a private key; give the public key (GET /v1/integrity/public-key), and keep the private key where it is`)
   const key = text.startsWith('-----BEGIN') ? createPublicKey(text) : createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(text, 'base64').toString('base64url') }, format: 'jwk' })
   const raw = Buffer.from(key.export({ format: 'jwk' }).x ?? '', 'base64url')
   if (key.asymmetricKeyType !== 'ed25519' || raw.length !== 32) throw new Unreadable(`--public-key ${value}: not an Ed25519 public key`)
@@ -136,10 +137,14 @@ function verifyPack (path, keys, fail, note) {
     try { const e = JSON.parse(line); events.set(`${e.audit?.tenant}\u0000${e.event?.id}`, e) } catch { fail(`events.ndjson, line ${i + 1}`, 'is not JSON') }
   })
   if (events.size !== manifest.events) fail('events.ndjson', `holds ${events.size} events, manifest.json says ${manifest.events}`)
-  if (manifest.masked === true) note('the pack is masked: its events are not as stored, so leaves are taken from the proofs, not recomputed')
   const proven = new Set()
   const byCheckpoint = new Map()
-  ;(text('integrity/proofs.ndjson') ?? '').split('\n').forEach((line, i) => {
+  const proofLines = (text('integrity/proofs.ndjson') ?? '').split('\n').filter(line => line !== '')
+  // Masked events are not as stored, so a masked pack holds no proofs; the manifest is not signed, and a
+  // pack claiming to be masked must not make the tool take leaves on trust.
+  if (manifest.masked === true && proofLines.length > 0) fail('integrity/proofs.ndjson', 'holds proofs, but manifest.json says the pack is masked, and masked packs hold none: one of the two was altered')
+  else if (manifest.masked === true) note('the pack is masked: its events are not as stored, so they cannot be proven')
+  ;(manifest.masked === true ? [] : proofLines).forEach((line, i) => {
     if (line === '') return
     let id, p
     try { ({ event_id: id, proof: p } = JSON.parse(line)); if (typeof p?.checkpoint !== 'object') throw new Error() } catch { fail(`integrity/proofs.ndjson, line ${i + 1}`, 'is not a proof'); return }
@@ -147,7 +152,7 @@ function verifyPack (path, keys, fail, note) {
     const event = events.get(`${p.tenant}\u0000${id}`)
     proven.add(`${p.tenant}\u0000${id}`)
     if (event === undefined) { fail(where, `proves an event of ${p.tenant} that events.ndjson does not hold`); return }
-    const leaf = manifest.masked === true ? Buffer.from(p.leaf, 'hex') : sha256(Buffer.from([0]), Buffer.from(canonical(event), 'utf8'))
+    const leaf = sha256(Buffer.from([0]), Buffer.from(canonical(event), 'utf8'))
     if (hex(leaf) !== p.leaf) { fail(`events.ndjson, event ${id}`, `hashes to leaf ${hex(leaf)}, but its proof is for leaf ${p.leaf}: the event is not the one that was sealed`); return }
     const cp = p.checkpoint
     const root = rootFromPath(leaf, p.seq, p.treeSize, (p.auditPath ?? []).map(h => Buffer.from(h, 'hex')))
@@ -210,7 +215,13 @@ function main (argv) {
     if (failures.length === 0) out(`OK ${cpName(newer)} (root ${newer.root}) extends the ${cpName(old)} held (root ${old.root})`)
   } else {
     const r = verifyPack(positional[0], keys, fail, text => out(`NOTE ${text}`))
-    if (failures.length === 0) out(`OK ${positional[0]}: every file matches manifest.json; ${r.events} events, ${r.proofs} inclusion proofs verified against ${[...r.checkpoints].join(', ') || 'no checkpoint'}`)
+    const against = [...r.checkpoints].join(', ') || 'no checkpoint'
+    // The manifest's list of events missing a proof is not signed: such events are shown unproven, not passed.
+    if (failures.length === 0 && r.proofs < r.events) {
+      out(`NOT PROVEN ${positional[0]}: every file matches manifest.json; ${r.proofs} of ${r.events} events proven against ${against}; the other ${r.events - r.proofs} have no proof (NOTE lines): this pack does not show they are as sealed`)
+      return 3
+    }
+    if (failures.length === 0) out(`OK ${positional[0]}: every file matches manifest.json; ${r.events} events, ${r.proofs} inclusion proofs verified against ${against}`)
   }
   if (failures.length > 0) out(`${failures.length} problem(s) found`)
   return failures.length === 0 ? 0 : 1

@@ -7,6 +7,8 @@ import { parseEd25519Text } from './key-text.ts'
  * gives it) or a SubjectPublicKeyInfo PEM. Throws with the reason.
  */
 export function parsePublicKey (text: string): KeyObject {
+  // A private key PEM would be accepted (its public key derived) and end up on every host that verifies.
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) throw new Error('is a private key: give its public key (GET /v1/integrity/public-key shows it); only the worker holds the private key')
   return parseEd25519Text(text,
     pem => createPublicKey({ key: pem, format: 'pem' }),
     raw => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }),

@@ -15,7 +15,7 @@ import { IntegrityStore } from '../../src/store/integrity/integrity-store.ts'
 const TOOL = fileURLToPath(new URL('../../tools/verify-pack.mjs', import.meta.url))
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')
 type Files = Map<string, Buffer>
-interface Manifest { files: Array<{ path: string, sha256: string, bytes: number }>, events_sha256: string }
+interface Manifest { files: Array<{ path: string, sha256: string, bytes: number }>, events_sha256: string, masked?: boolean, integrity?: { missing?: Array<{ event_id: string, reason: string }> } }
 
 let stack: Stack
 let dir: string
@@ -142,6 +142,27 @@ t.test('each corruption is reported precisely, and the tool exits 1', async t =>
     expected.forEach((re, i) => t.match(fails[i], re, `${name}: ${re.source.slice(0, 60)}`))
     t.equal(r.out.at(-1), `${expected.length} problem(s) found`)
   }
+
+  // The manifest is not signed: what it says of proofs cannot make the tool take anything on trust.
+  const claimedMasked = await repack('claimed-masked', files => {
+    byteChanged(files)
+    const m = manifestOf(files)
+    m.masked = true
+    files.set('manifest.json', Buffer.from(JSON.stringify(m)))
+  }, true)
+  const masked = await tool([claimedMasked, '--public-key', publicKey])
+  t.equal(masked.code, 1, masked.out.join('\n'))
+  t.match(masked.out.filter(l => l.startsWith('FAIL')), [/^FAIL integrity\/proofs\.ndjson: holds proofs, but manifest\.json says the pack is masked/])
+  const unproven = await repack('proof-dropped', files => {
+    byteChanged(files)
+    setLines(files, 'integrity/proofs.ndjson', proofs.filter(l => !l.includes(`"event_id":"${id}"`)))
+    const m = manifestOf(files)
+    m.integrity = { ...m.integrity, missing: [...(m.integrity?.missing ?? []), { event_id: id, reason: 'not checkpointed yet' }] }
+    files.set('manifest.json', Buffer.from(JSON.stringify(m)))
+  }, true)
+  const dropped = await tool([unproven, '--public-key', publicKey])
+  t.equal(dropped.code, 3, dropped.out.join('\n'))
+  t.match(dropped.out.at(-1), /^NOT PROVEN .*proof-dropped\.zip: every file matches manifest\.json; 11 of 12 events proven against checkpoint brand-a#18; the other 1 have no proof/)
 
   const other = await tool(['pack.zip', '--public-key', randomBytes(32).toString('base64')])
   t.equal(other.code, 1)

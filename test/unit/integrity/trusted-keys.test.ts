@@ -21,6 +21,7 @@ t.test('public keys parse from raw base64 and from PEM, and nothing else', async
   t.equal(keyIdOf(parsePublicKey(raw)), keyIdOf(oldKey.publicKey))
   t.equal(keyIdOf(parsePublicKey(oldKey.publicKey.export({ format: 'pem', type: 'spki' }).toString())), keyIdOf(oldKey.publicKey))
   t.throws(() => parsePublicKey('c2hvcnQ='), /raw 32-byte Ed25519 public key/)
+  t.throws(() => parsePublicKey(oldKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()), /is a private key: give its public key/, 'a private key is refused, not turned into its public key')
   t.throws(() => parsePublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString()), /must be an Ed25519 key/)
 })
 
