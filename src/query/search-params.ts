@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { Filters } from './filters.ts'
-import type { SearchRequest } from './search-request.ts'
+import { MAX_CURSOR_CHARS, type SearchRequest } from './search-request.ts'
 
 const s = (description: string) => Type.Optional(Type.String({ maxLength: 2000, description }))
 
@@ -33,7 +33,7 @@ export const SearchParams = Type.Object({
   size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   fields: s('Projection'),
   highlight: Type.Optional(Type.Boolean()),
-  cursor: s('From the previous page, sent alone')
+  cursor: Type.Optional(Type.String({ maxLength: MAX_CURSOR_CHARS, description: 'From the previous page, sent alone' }))
 }, { additionalProperties: false })
 export type SearchParams = Static<typeof SearchParams>
 

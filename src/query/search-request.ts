@@ -1,6 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Filters } from './filters.ts'
 
+/** A cursor's longest text: GET routes take it in the query string (see search/cursor.ts for its size). */
+export const MAX_CURSOR_CHARS = 12_000
+
 export const SortSpec = Type.Object({
   field: Type.String({ minLength: 1, maxLength: 100, description: 'A keyword, date, number or ip field; `time` and `importance` are short names' }),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }))
@@ -17,7 +20,7 @@ export const SearchRequest = Type.Object({
   size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50 })),
   fields: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100, description: 'Projection: only these fields (and event.id, @timestamp) are returned' })),
   highlight: Type.Optional(Type.Boolean({ description: 'Mark free-text matches in message and reason' })),
-  cursor: Type.Optional(Type.String({ maxLength: 16384, description: 'From the previous page; sent alone' }))
+  cursor: Type.Optional(Type.String({ maxLength: MAX_CURSOR_CHARS, description: 'From the previous page; sent alone' }))
 }, { additionalProperties: false, $id: 'SearchRequest' })
 export type SearchRequest = Static<typeof SearchRequest>
 

@@ -183,6 +183,18 @@ t.test('pagination over a point in time: every event exactly once while new even
   t.ok(extra > 10, `${extra} batches arrived during the walk`)
 })
 
+t.test('a long search pages on: its cursor stays within what the routes accept', async t => {
+  // 100 user ids, most of 128 characters: the request alone is 12 KB, and the cursor carries it.
+  const users = [...new Set(seeded.map(s => s.user))]
+  const userId = [...users, ...Array.from({ length: 100 - users.length }, (_, i) => `${i}-`.padEnd(128, 'u'))]
+  const first = await search({ size: 1, filters: { userId } })
+  t.ok(first.total > 1 && first.cursor !== null, `${first.total} events, a cursor of ${first.cursor?.length ?? 0} characters`)
+  const next = await stack.api.app.inject({ method: 'POST', url: '/v1/events/search', headers: auth(KEYS.read), payload: { cursor: first.cursor } })
+  t.equal(next.statusCode, 200, next.body)
+  const get = await stack.api.app.inject({ method: 'GET', url: `/v1/events?cursor=${first.cursor as string}`, headers: auth(KEYS.read) })
+  t.equal(get.statusCode, 200, 'the GET form takes it too')
+})
+
 t.test('projection, highlight, single event, timeline, session, GET form', async t => {
   const projected = await search({ filters: { userId: ['u-1'] }, fields: ['event.action', 'source.geo'], size: 3 })
   t.same(Object.keys(projected.events[0]?.event ?? {}).sort(), ['@timestamp', 'event', 'source'])

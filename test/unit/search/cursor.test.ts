@@ -1,6 +1,10 @@
 import t from 'tap'
 import fc from 'fast-check'
+import { createHash } from 'node:crypto'
+import { deflateRawSync } from 'node:zlib'
 import { CursorCodec, openedBy, type CursorState } from '../../../src/search/cursor.ts'
+import { MAX_CURSOR_CHARS } from '../../../src/query/search-request.ts'
+import { SealedBox } from '../../../src/integrity/sealed-box.ts'
 
 const codec = new CursorCodec(Buffer.alloc(32, 1))
 const state: CursorState = {
@@ -21,6 +25,25 @@ t.test('a cursor shows nothing of what it carries', async t => {
   t.match(cursor, /^[A-Za-z0-9_-]+$/)
   const readable = Buffer.from(cursor, 'base64url').toString('latin1')
   for (const secret of ['alice', 'example.com', 'pit-id', 'brand-a', 'k-1', 'user.email', '"total"']) t.notOk(readable.includes(secret), secret)
+})
+
+t.test('a cursor over many partitions, of a long request, fits what the routes accept', async t => {
+  // A point-in-time id over 60 partitions is 11,288 characters of base64 on Elasticsearch 9: per shard, the
+  // index name, its random 22-character uuid, then the node and search context ids every shard shares.
+  const uuid = (i: number): string => createHash('sha256').update(String(i)).digest('base64url').slice(0, 22)
+  const shard = (i: number): Buffer => Buffer.concat([Buffer.from(`!sillage-events-financial-${2020 + Math.floor(i / 12)}.${String(i % 12 + 1).padStart(2, '0')}\x16${uuid(i)}\x00\x01\x16bFiKq3V_QSaq_XPvnQRgNw\x00\x01`), Buffer.from([0, 0, 0, 0, 0, 0, 0x14, i]), Buffer.from('\x164mkV7AP7QdOQiMjqx1UMcg\x00')])
+  const pit = Buffer.concat(Array.from({ length: 60 }, (_, i) => shard(i))).toString('base64')
+  const userId = Array.from({ length: 100 }, (_, i) => `user-${i}-${'x'.repeat(100)}`)
+  const big: CursorState = { ...state, pit, request: { ...state.request, filters: { userId }, query: 'event.action:login and not event.outcome:success' } }
+  const cursor = codec.encode(big)
+  t.ok(cursor.length <= MAX_CURSOR_CHARS, `${cursor.length} characters`)
+  t.same(codec.decode(cursor), big)
+})
+
+t.test('a cursor that inflates beyond any real state is refused', async t => {
+  const bomb = deflateRawSync(Buffer.alloc(4 << 20, 0x20))
+  const box = new SealedBox(Buffer.alloc(32, 1), 'sillage search cursor aes-256-gcm deflate v3')
+  t.equal(codec.decode(box.seal(bomb).toString('base64url')), undefined)
 })
 
 t.test('changed, cut or foreign cursors are refused', async t => {
