@@ -11,10 +11,13 @@ type Agg = estypes.AggregationsAggregationContainer
 type Query = estypes.QueryDslQueryContainer
 
 /** Short names of the usual groupings; anything else must be an allowlisted keyword, ip or number field. */
-export const NAMED_GROUPS: Record<string, string> = {
+export const NAMED_GROUPS: Readonly<Record<string, string>> = {
   category: 'audit.category', action: 'event.action', importance: 'audit.importance.level', outcome: 'event.outcome',
   country: 'source.geo.country_iso_code', device: 'audit.device.type', operator: 'audit.actor.id'
 }
+
+/** The field a grouping name stands for: its own entry only (`constructor` is not a group), else the name itself. */
+export const groupFieldOf = (name: string): string => Object.hasOwn(NAMED_GROUPS, name) ? NAMED_GROUPS[name] as string : name
 const GROUPABLE = new Set(['keyword', 'ip', 'number'])
 const CALENDAR: Record<string, { es: string, unit: Unit | 'q' }> = {
   minute: { es: '1m', unit: 'm' }, hour: { es: '1h', unit: 'h' }, day: { es: '1d', unit: 'd' }, week: { es: '1w', unit: 'w' },
@@ -56,7 +59,7 @@ export function planAggregate (req: AggregateRequest, masked: boolean, now: numb
   const periodZone = req.filters?.period?.timeZone
   const levels = req.groupBy.map((g, i): Level => {
     const at = `/groupBy/${i}`
-    const field = g.field === 'date' ? '@timestamp' : NAMED_GROUPS[g.field] ?? g.field
+    const field = g.field === 'date' ? '@timestamp' : groupFieldOf(g.field)
     const info = g.field === 'date' ? { type: 'date' } : lookupField(field)
     if (info === undefined) fail(`${at}/field`, `unknown field "${g.field}"`)
     else if (info.type !== 'date' && !GROUPABLE.has(info.type)) fail(`${at}/field`, `cannot group by "${g.field}" (a ${info.type} field): use date, a named group or a keyword, ip or number field`)

@@ -15,8 +15,7 @@ import { checkProjection, compileSort } from '../query/sort.ts'
 import { SavedSearchesStore, VersionConflict } from '../store/system/saved-searches-store.ts'
 import { SavedSearchInput, type SavedSearch, type StoredSavedSearch } from './schema.ts'
 import type { AggregateService } from '../analytics/aggregate-service.ts'
-import { NAMED_GROUPS } from '../analytics/aggregate-body.ts'
-import { maskedFieldProblem } from '../query/masked-access.ts'
+import { planAggregate } from '../analytics/aggregate-body.ts'
 import type { AggregateResponse } from '../analytics/aggregate-schema.ts'
 
 const checkInput = compileChecker(SavedSearchInput)
@@ -106,15 +105,20 @@ export class SavedSearchService {
     const s = input as SavedSearchInput
     buildQuery({ ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }) }, { ...PLATFORM_SCOPE, masked }, errors)
     compileSort(s.sort, errors, masked)
-    const grouped = s.grouping === undefined ? undefined : NAMED_GROUPS[s.grouping.by] ?? s.grouping.by
-    const hidden = masked && grouped !== undefined ? maskedFieldProblem(grouped) : undefined
-    if (hidden !== undefined) errors.push({ index: 0, path: '/grouping/by', message: hidden })
+    if (s.grouping !== undefined) errors.push(...groupingProblems(s.grouping, masked, this.clock.now()))
     checkProjection(s.columns?.map(c => c), EVENT_FIELDS.keys(), errors)
     errors.push(...checkTimeRange(s.timeRange))
     for (const e of errors) if (e.path === '/fields' || e.path.startsWith('/fields/')) e.path = e.path.replace('/fields', '/columns')
     if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
     return s
   }
+}
+
+/** The checks `POST /v1/events/aggregate` makes of the same grouping, on the saved search's paths. */
+function groupingProblems (g: NonNullable<SavedSearchInput['grouping']>, masked: boolean, now: number): FieldError[] {
+  const errors: FieldError[] = []
+  planAggregate({ groupBy: [{ field: g.by, ...(g.interval === undefined ? {} : { interval: g.interval }) }] }, masked, now, errors)
+  return errors.map(e => ({ ...e, path: e.path.replace('/groupBy/0/field', '/grouping/by').replace('/groupBy/0', '/grouping') }))
 }
 
 function checkTimeRange (r: SavedSearchInput['timeRange']): FieldError[] {

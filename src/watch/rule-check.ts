@@ -4,7 +4,7 @@ import type { FieldError } from '../errors.ts'
 import { ValidationError } from '../errors.ts'
 import { buildQuery } from '../query/build-query.ts'
 import { lookupField } from '../query/fields.ts'
-import { NAMED_GROUPS } from '../analytics/aggregate-body.ts'
+import { groupFieldOf } from '../analytics/aggregate-body.ts'
 import { parseDuration } from '../analytics/behaviour/request.ts'
 import type { Filters } from '../query/filters.ts'
 import { WatchRuleInput, type Condition, type SignalParams } from './rule-schema.ts'
@@ -32,7 +32,7 @@ const SIGNAL_PARAMS: Record<string, { params: Array<keyof SignalParams>, by?: st
 
 /** A field a rule may group by or watch: allowlisted, and one Elasticsearch can aggregate exactly. */
 export function groupField (name: string): string | undefined {
-  const field = NAMED_GROUPS[name] ?? name
+  const field = groupFieldOf(name)
   const info = lookupField(field)
   return info !== undefined && GROUPABLE.has(info.type) ? field : undefined
 }
@@ -81,10 +81,10 @@ function checkCondition (c: Condition, errors: FieldError[]): void {
     const ms = parseDuration(c.window) ?? 0
     if (ms < 1000 || ms > 7 * D) fail('/window', 'must be between 1s and 7d')
     if (c.groupBy !== undefined && groupField(c.groupBy) === undefined) fail('/groupBy', `cannot group by "${c.groupBy}": use a keyword, ip or number field of the event model, or a named group`)
-    if (c.groupBy !== undefined && (NAMED_GROUPS[c.groupBy] ?? c.groupBy) === 'audit.money.currency' && c.metric === 'amount') fail('/groupBy', 'amounts are already summed per currency')
+    if (c.groupBy !== undefined && groupFieldOf(c.groupBy) === 'audit.money.currency' && c.metric === 'amount') fail('/groupBy', 'amounts are already summed per currency')
   } else if (c.kind === 'new-value') {
     if (groupField(c.field) === undefined) fail('/field', `cannot watch "${c.field}": use a keyword, ip or number field of the event model`)
-    if ((NAMED_GROUPS[c.field] ?? c.field) === 'user.id') fail('/field', 'the value is watched per user: choose another field than user.id')
+    if (groupFieldOf(c.field) === 'user.id') fail('/field', 'the value is watched per user: choose another field than user.id')
   } else {
     const allowed = SIGNAL_PARAMS[c.signal] as (typeof SIGNAL_PARAMS)[string]
     for (const [k, v] of Object.entries(c.params ?? {})) {

@@ -227,6 +227,21 @@ t.test('saved time ranges are real dates', async t => {
   }
 })
 
+t.test('a saved grouping is checked as the grouping route checks it, for every key', async t => {
+  for (const [key, grouping, path, why] of [
+    [KEYS.read, { by: 'nope' }, '/grouping/by', /unknown field "nope"/],
+    [KEYS.read, { by: 'constructor' }, '/grouping/by', /unknown field "constructor"/],
+    [KEYS.read, { by: 'message' }, '/grouping/by', /cannot group by "message"/],
+    [KEYS.read, { by: 'date', interval: 'fortnight' }, '/grouping/interval', /must be one of minute/],
+    [KEYS.aMasked, { by: 'constructor' }, '/grouping/by', /unknown field "constructor"/],
+    [KEYS.aMasked, { by: 'user.email' }, '/grouping/by', /masked for this key/]
+  ] as const) {
+    const res = await call(key, 'POST', '/v1/saved-searches', { name: 'grouped', grouping })
+    t.equal(res.statusCode, 400, `${grouping.by}: ${res.body.slice(0, 200)}`)
+    t.match(res.json().errors, [{ path, message: why }])
+  }
+})
+
 t.test('a saved search runs its grouping', async t => {
   const s = (await call(KEYS.read, 'POST', '/v1/saved-searches', { name: 'by country', query: 'audit.category:money', grouping: { by: 'country' }, timeRange: { from: 'now-30d' } })).json()
   const res = await call(KEYS.read, 'POST', `/v1/saved-searches/${s.id}/groups`, {})
