@@ -66,9 +66,10 @@ function distinctOf (aggs: Aggs, name: string, field: string, masked: boolean): 
   const count = (aggs[`${name}Count`] as { value: number } | undefined)?.value ?? 0
   const buckets = terms?.buckets ?? []
   if (!masked) return { count, values: buckets.map(b => String(b.key)) }
-  // Masked values that look the same are one value: listing or counting them apart would tell them apart.
+  // Masked values that look the same are one value: listing or counting them apart would tell them apart. Past
+  // the listed values, the clear count would too: the count is then of the masked values listed (at least).
   const values = [...new Set(buckets.map(b => String(maskValue(field, b.key))))]
-  return { count: (terms?.sum_other_doc_count ?? 0) === 0 ? values.length : count, values }
+  return { count: values.length, values }
 }
 
 export function readProfile (aggs: Aggs, masked: boolean): { ips: { count: number, values: string[] }, countries: { count: number, values: string[] }, devices: { types: Record<string, number>, ids: { count: number, values: string[] } }, money: MoneyRow[] } {

@@ -4,7 +4,7 @@ import { LEVELS } from '../events/schema.ts'
 
 const Counts = Type.Record(Type.String(), Type.Integer(), { description: 'Events per value' })
 const Distinct = Type.Object({
-  count: Type.Integer({ description: 'Distinct values' }),
+  count: Type.Integer({ description: 'Distinct values (for a key reading masked data: distinct masked values among those listed)' }),
   values: Type.Array(Type.String(), { description: 'Up to 100, most frequent first' })
 })
 const Time = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])

@@ -74,4 +74,8 @@ t.test('profile: distinct values, money in and out per currency, masking', async
   const twins = { ...a, ips: { buckets: [{ key: '81.2.69.142', doc_count: 3 }, { key: '81.2.69.7', doc_count: 1 }] }, ipsCount: { value: 2 } }
   t.same(readProfile(twins, true).ips, { count: 1, values: ['81.2.69.x'] })
   t.same(readProfile(twins, false).ips, { count: 2, values: ['81.2.69.142', '81.2.69.7'] })
+  // More addresses than listed: the clear count (150 in one /24) would tell masked twins apart.
+  const many = { ...a, ips: { buckets: [{ key: '81.2.69.142', doc_count: 3 }, { key: '81.2.69.7', doc_count: 1 }], sum_other_doc_count: 148 }, ipsCount: { value: 150 } }
+  t.same(readProfile(many, true).ips, { count: 1, values: ['81.2.69.x'] })
+  t.same(readProfile(many, false).ips.count, 150)
 })
