@@ -110,7 +110,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   })
   // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, proofs)
-  const exportWorker = await startExportWorker(redis, exportsQueue, exports, { prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })
+  const exportWorker = await startExportWorker(redis, exportsQueue, exports, { log, prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })
   exportWorker.on('error', err => log.error({ err }, 'export worker error'))
   exportWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'export failed'))
   exportWorker.on('completed', job => { if (job.name !== CLEANUP_JOB) watch.metrics.exportJobs.inc({ outcome: 'completed' }) })

@@ -1,5 +1,7 @@
 import { Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import { QUEUES } from '../queue/policy.ts'
 import type { ExportService } from '../export/export-service.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
@@ -7,6 +9,8 @@ import { CLEANUP_JOB } from '../queue/exports-queue.ts'
 import type { ExportJobsQueue } from '../export/bull-export-jobs.ts'
 
 export interface ExportWorkerOptions {
+  /** Where the cause of a failed export goes: its owner is shown only that it failed. */
+  log: Logger
   prefix: string
   concurrency: number
   lockMs: number
@@ -14,6 +18,16 @@ export interface ExportWorkerOptions {
 }
 
 const PROGRESS_EVERY_MS = 500
+
+/**
+ * The error an export's owner reads (`GET /v1/exports/{id}`): the service's own refusals as they are; any other
+ * failure (Elasticsearch's answer, a file system path) is logged here and shown only as a failure to look up.
+ */
+export function shownError (err: Error, id: string, log: Logger): Error {
+  if (err instanceof ValidationError || err instanceof ConflictError || err instanceof GoneError || err instanceof NotFoundError) return err
+  log.error({ err, export: id }, 'export failed')
+  return new Error(`the export failed on the server; an administrator finds the cause in the worker's log under export ${id}`)
+}
 
 /**
  * Runs background exports and, on a schedule shared by every worker, deletes expired ones. Progress is
@@ -30,7 +44,7 @@ export async function startExportWorker (connection: Redis, queue: ExportJobsQue
       if (Date.now() - last < PROGRESS_EVERY_MS && rows !== 0) return
       last = Date.now()
       job.updateProgress(latest).catch(() => undefined)
-    })
+    }).catch((err: Error) => { throw shownError(err, job.id as string, options.log) })
     await job.updateProgress({ rows: result.rows, total: latest.total })
     return result
   }, {
