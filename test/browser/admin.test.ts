@@ -179,6 +179,40 @@ t.test('an admin creates a key whose secret is shown once; it signs in; rotated,
   await page.context().close()
 })
 
+t.test('rotating the key the console is signed in with keeps the new secret on screen and the console signed in with it', async t => {
+  const made = await s.api.app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(KEYS.admin), payload: { name: 'my console', scopes: ['admin'] } })
+  const own = (JSON.parse(made.body) as { key: string }).key
+  const page = await s.page()
+  await signIn(page, own, '/console/admin/keys')
+  await row(page, 'my console').getByText('this key', { exact: true }).waitFor()
+  t.equal(await row(page, 'fraud desk').getByText('this key', { exact: true }).count(), 0, 'only the key in use is marked')
+  await page.getByRole('button', { name: 'Rotate my console' }).click()
+  const confirm = page.getByRole('alertdialog', { name: 'Rotate “my console”?' })
+  await confirm.getByText('it switches to the new key at once').waitFor()
+  await confirm.getByRole('button', { name: 'Rotate' }).click()
+  await page.getByRole('heading', { name: 'Key “my console” rotated: copy the new key now' }).waitFor()
+  const rotated = await page.getByLabel('New API key for my console').inputValue()
+  // The list is read again after the rotation: with the old key, it would be refused and the tab signed out.
+  await row(page, 'my console').nth(1).waitFor()
+  t.equal(await page.getByLabel('New API key for my console').inputValue(), rotated, 'the new secret is still on screen')
+  t.ok(await page.getByText('This console now uses the new key').isVisible(), 'and says the console switched to it')
+  t.ok(await row(page, 'my console').filter({ hasText: 'Active' }).getByText('this key', { exact: true }).isVisible(), 'the new key is marked as the one in use')
+  t.equal((await inject('GET', '/v1/me', own)).status, 401, 'the old key is refused')
+
+  await page.goto('/console/discover?from=now-30d&to=now')
+  await page.getByText(totalText(N)).first().waitFor()
+  t.pass('after a reload, the tab searches with the new key')
+  await page.goto('/console/admin/keys')
+  await page.getByRole('button', { name: 'Revoke my console' }).click()
+  const revoke = page.getByRole('alertdialog', { name: 'Revoke “my console”?' })
+  await revoke.getByText('revoking it signs you out at once').waitFor()
+  await s.screenshot(page, 'admin-revoke-own-key')
+  await revoke.getByRole('button', { name: 'Revoke' }).click()
+  await page.getByLabel('API key').waitFor()
+  t.pass('revoking the key in use signs out, as warned')
+  await page.context().close()
+})
+
 t.test('the access log lists the searches just made, filtered by key', async t => {
   const readId = await keyIdOf(KEYS.read)
   const page = await s.page()

@@ -103,6 +103,50 @@ t.test('the next page is fetched once the person scrolls, while a page of rows r
   await page.context().close()
 })
 
+t.test('a next page that fails is asked for again only on request; an expired cursor offers to search again', async t => {
+  const page = await s.page()
+  // The pages after the first: unavailable, then read, then expired (the cursor outlived its keep-alive).
+  const answers: Array<number | 'pass'> = [503, 'pass']
+  let pages = 0
+  await page.route(/\/v1\/events\/search$/, async route => {
+    if (!(route.request().postData() ?? '').includes('"cursor"')) return await route.continue()
+    const answer = answers[pages++] ?? 410
+    if (answer === 'pass') return await route.continue()
+    await route.fulfill({ status: answer, contentType: 'application/json', body: JSON.stringify({ message: answer === 503 ? 'Elasticsearch is unavailable' : 'the cursor expired' }) })
+  })
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByText(totalText(all.length)).first().waitFor()
+  const body = page.locator('.grid-body')
+  const toEnd = async (): Promise<void> => { await body.evaluate(el => { el.scrollTop = el.scrollHeight }) }
+  const loaded = async (rows: number): Promise<void> => { await page.waitForFunction(r => Math.round((document.querySelector('.grid-body')?.scrollHeight ?? 0) / 34) === r, rows) }
+  // Two seconds after a failed page is asked for: time for the table to ask again hundreds of times.
+  const settled = async (count: number): Promise<void> => {
+    for (let i = 0; i < 100 && pages < count; i++) await page.waitForTimeout(100)
+    await page.waitForTimeout(2000)
+  }
+  await toEnd()
+  await settled(1)
+  t.equal(pages, 1, 'the failed page is not asked for again on its own')
+  const failed = page.getByRole('alert').filter({ hasText: 'The next page could not be read: Elasticsearch is unavailable' })
+  await failed.waitFor()
+  await failed.getByRole('button', { name: 'Load more' }).click()
+  await loaded(200)
+  t.equal(await failed.count(), 0, 'the message goes once the page is read')
+
+  await toEnd()
+  await settled(3)
+  t.equal(pages, 3, 'an expired cursor is not asked for again')
+  const expired = page.getByRole('alert').filter({ hasText: 'These results expired' })
+  await expired.waitFor()
+  await expired.getByRole('button', { name: 'Search again' }).click()
+  await loaded(100)
+  t.equal(await expired.count(), 0, 'the message goes with the new search')
+  t.equal(await body.evaluate(el => el.scrollTop), 0, 'the search starts again from its first page')
+  await page.waitForTimeout(500)
+  t.equal(pages, 3, 'and waits for the person to scroll before its next page')
+  await page.context().close()
+})
+
 t.test('zooming the histogram narrows the period; opening an event and filtering on its value', async t => {
   const page = await s.page()
   const searches: Array<{ fields?: string[], cursor?: string }> = []
@@ -164,6 +208,36 @@ t.test('an event whose id another tenant also uses opens through a search within
   const dialog = page.getByRole('dialog')
   await dialog.getByRole('rowheader', { name: 'audit.category', exact: true }).waitFor()
   t.same(searches.at(-1), { filters: { tenant: ['default'] }, query: 'event.id:"disc-3"', size: 1 })
+  const [proof] = await Promise.all([page.waitForRequest(/\/v1\/integrity\/proof\//), dialog.getByRole('button', { name: 'Proof of inclusion' }).click()])
+  t.equal(new URL(proof.url()).searchParams.get('tenant'), 'default', 'the proof is asked for within the row\'s tenant')
+  await page.context().close()
+})
+
+t.test('rows of tenants that share event ids are each drawn once, in their place, as the table scrolls', async t => {
+  const page = await s.page()
+  // Pairs of events with one id in two tenants, as a platform key may read them.
+  const events = Array.from({ length: 200 }, (_, i) => ({
+    id: `shared-${Math.floor(i / 2)}`, event: { '@timestamp': new Date(Date.now() - i * 60_000).toISOString(), audit: { tenant: i % 2 === 0 ? 'brand-a' : 'brand-b' } }
+  }))
+  await page.route(/\/v1\/events\/search$/, async route => {
+    await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ total: events.length, events, cursor: null, took_ms: 1, partial: false, failed_shards: 0 }) })
+  })
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now&cols=%40timestamp%2Caudit.tenant')
+  await page.getByText(totalText(events.length)).first().waitFor()
+  const drawn = async (): Promise<string[]> => await page.locator('.body-row').evaluateAll(rows => rows.map(r => `${r.getAttribute('aria-rowindex') ?? ''}:${r.textContent ?? ''}`))
+  const misplaced: string[] = []
+  for (const top of [600, 1200, 2400, 1800, 600, 0]) {
+    await page.locator('.grid-body').evaluate((el, y) => { el.scrollTop = y }, top)
+    await page.waitForTimeout(150)
+    const rows = await drawn()
+    const indices = rows.map(r => r.split(':')[0])
+    if (new Set(indices).size !== indices.length) misplaced.push(`at ${top}px a row is drawn twice`)
+    for (const row of rows) {
+      const index = Number(row.split(':')[0]) - 2
+      if (!row.endsWith(index % 2 === 0 ? 'brand-a' : 'brand-b')) misplaced.push(`at ${top}px row ${index} shows ${row}`)
+    }
+  }
+  t.same(misplaced, [], 'every row shows its own tenant\'s event')
   await page.context().close()
 })
 
@@ -212,7 +286,24 @@ t.test('keys see only their tenant, masked keys see masked values, admin keys se
   const masked = page.getByRole('dialog')
   await masked.getByRole('rowheader', { name: 'event.action', exact: true }).waitFor()
   t.equal(await masked.getByRole('button', { name: 'Proof of inclusion' }).count(), 0, 'no proof offered to a masked key: its hashes commit to the clear event')
+  t.ok(await masked.getByRole('button', { name: 'Filter for event.action' }).isVisible(), 'a value a masked key may search is offered as a filter')
+  for (const field of ['user.email', 'source.ip', 'message']) {
+    await masked.getByRole('rowheader', { name: field, exact: true }).waitFor()
+    t.equal(await masked.getByRole('button', { name: new RegExp(`^Filter (for|out) ${field.replace('.', '\\.')}$`) }).count(), 0, `no filter on ${field}, which the API refuses a masked key`)
+  }
   await masked.getByRole('button', { name: 'Close' }).click()
+  const signalBodies: Array<{ by?: string }> = []
+  page.on('request', r => { if (r.url().includes('/v1/signals/')) signalBodies.push(r.postDataJSON() as { by?: string }) })
+  for (const [kind, label, offered] of [['failed-logins', 'Count per', ['user']], ['shared-device', 'Shared', ['device']]] as const) {
+    await page.goto(`/console/signals?kind=${kind}&by=ip&from=now-30d&to=now`)
+    const by = page.getByLabel(label, { exact: true })
+    await by.waitFor()
+    t.same(await by.locator('option').evaluateAll(os => os.map(o => (o as HTMLOptionElement).value)), offered, `${kind}: no grouping by clear address`)
+  }
+  t.same(signalBodies.map(b => b.by), ['user', 'device'], 'a link asking for addresses searches by the default')
+  await page.goto('/console/integrity')
+  await page.getByRole('heading', { name: 'Integrity', level: 1 }).waitFor()
+  t.equal(await page.getByRole('heading', { name: 'Check one event' }).count(), 0, 'no proof check for a masked key')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.getByLabel('API key').waitFor()
   t.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out clears the key')

@@ -33,6 +33,8 @@ export interface Filters {
   importance?: { levels?: string[], min?: string }
   country?: string[]
   deviceType?: string[]
+  browser?: string[]
+  os?: string[]
   amount?: { gte?: number, lte?: number }
   currency?: string[]
   text?: string

@@ -1,8 +1,8 @@
-import { useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { api, onUnauthorised, request } from '../api/client.ts'
 import { forgetFields } from '../api/fields.ts'
 import type { Me } from '../api/types.ts'
-import { MeContext } from '../auth/me.tsx'
+import { MeContext, SwitchKeyContext } from '../auth/me.tsx'
 import { session } from '../auth/session.ts'
 import { SignIn } from '../auth/SignIn.tsx'
 import { useI18n } from '../i18n/i18n.tsx'
@@ -24,6 +24,11 @@ export function App (): ReactNode {
     if (session.key() !== null) return forget()
     request('/v1/auth/logout', { method: 'POST' }).catch(() => undefined).finally(forget)
   }
+  // From now on every request carries the new key; the identity (its key id) is read with it.
+  const switchKey = useCallback(async (key: string): Promise<void> => {
+    session.signIn(key)
+    setMe(await api<Me>('/v1/me'))
+  }, [])
   useEffect(() => onUnauthorised(forget), [])
   useEffect(() => {
     // The key of this tab, or else the session cookie (which no script can see) if there is one.
@@ -33,7 +38,9 @@ export function App (): ReactNode {
   if (me === null) return <SignIn onSignedIn={signedIn} />
   return (
     <MeContext.Provider value={me}>
-      <Shell onSignOut={signOut}><Views /></Shell>
+      <SwitchKeyContext.Provider value={switchKey}>
+        <Shell onSignOut={signOut}><Views /></Shell>
+      </SwitchKeyContext.Provider>
     </MeContext.Provider>
   )
 }

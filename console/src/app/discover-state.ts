@@ -14,19 +14,23 @@ export interface DiscoverState {
   filters: Array<{ kind: FilterKind, value: string }>
   columns: string[]
   sort: { field: string, order: 'asc' | 'desc' }
+  /** The zone the period is read in when it is not the person's (a saved search's); absent otherwise. */
+  zone?: string
 }
 
 export function readState (p: URLSearchParams): DiscoverState {
   const filters: DiscoverState['filters'] = []
   for (const kind of FILTER_KINDS) for (const value of p.getAll(kind)) if (value !== '') filters.push({ kind, value })
   const [field, order] = (p.get('sort') ?? 'time:desc').split(':')
+  const zone = p.get('tz') ?? ''
   return {
     query: p.get('q') ?? '',
     from: p.get('from') ?? 'now-24h',
     to: p.get('to') ?? 'now',
     filters,
     columns: p.get('cols')?.split(',').filter(c => c !== '') ?? DEFAULT_COLUMNS,
-    sort: { field: field === undefined || field === '' ? 'time' : field, order: order === 'asc' ? 'asc' : 'desc' }
+    sort: { field: field === undefined || field === '' ? 'time' : field, order: order === 'asc' ? 'asc' : 'desc' },
+    ...(zone === '' ? {} : { zone })
   }
 }
 
@@ -38,12 +42,13 @@ export function writeState (s: DiscoverState): URLSearchParams {
   for (const f of s.filters) p.append(f.kind, f.value)
   if (s.columns.join(',') !== DEFAULT_COLUMNS.join(',')) p.set('cols', s.columns.join(','))
   if (!(s.sort.field === 'time' && s.sort.order === 'desc')) p.set('sort', `${s.sort.field}:${s.sort.order}`)
+  if (s.zone !== undefined) p.set('tz', s.zone)
   return p
 }
 
-/** The filters object of the API from the chips and the period (zone: the person's). */
+/** The filters object of the API from the chips and the period (zone: the view's own, else the person's). */
 export function toFilters (s: DiscoverState, timeZone: string): Filters {
-  const f: Filters = { period: { from: s.from, to: s.to, timeZone } }
+  const f: Filters = { period: { from: s.from, to: s.to, timeZone: s.zone ?? timeZone } }
   const add = (key: 'category' | 'action' | 'outcome' | 'ip' | 'country' | 'deviceType' | 'operatorId' | 'sessionId' | 'userId', value: string): void => {
     const list = f[key] ?? []
     list.push(value)

@@ -8,9 +8,12 @@ const QUICK: Array<{ from: string, label: MessageKey }> = [
   { from: 'now/d', label: 'time.today' }
 ]
 
-/** Quick ranges, or any ISO time or Kibana date math in the two fields; the zone is the person's. */
-export function TimePicker ({ from, to, onChange }: { from: string, to: string, onChange: (from: string, to: string) => void }): ReactNode {
-  const { t, timeZone } = useI18n()
+interface Props { from: string, to: string, zone?: string | undefined, onChange: (from: string, to: string) => void }
+
+/** Quick ranges, or any ISO time or Kibana date math in the two fields; the zone is `zone`, else the person's. */
+export function TimePicker ({ from, to, zone, onChange }: Props): ReactNode {
+  const { t, timeZone: own } = useI18n()
+  const timeZone = zone ?? own
   const [f, setF] = useState(from)
   const [u, setU] = useState(to)
   useEffect(() => { setF(from); setU(to) }, [from, to])

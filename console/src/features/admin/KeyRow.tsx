@@ -4,10 +4,11 @@ import { Link } from '../../components/Link.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { KeyInfo } from './types.ts'
 
-interface Props { info: KeyInfo, onRotate: () => void, onRevoke: () => void }
+/** `own`: the key this console is signed in with. */
+interface Props { info: KeyInfo, own: boolean, onRotate: () => void, onRevoke: () => void }
 
 /** One API key (never its secret): who made it, its state, and rotate or revoke while it is active. */
-export function KeyRow ({ info: k, onRotate, onRevoke }: Props): ReactNode {
+export function KeyRow ({ info: k, own, onRotate, onRevoke }: Props): ReactNode {
   const { t, dateTime } = useI18n()
   const active = k.revoked_at === null
   return (
@@ -19,7 +20,7 @@ export function KeyRow ({ info: k, onRotate, onRevoke }: Props): ReactNode {
       <td>{dateTime(k.created_at)} <span className="muted block">{t('keys.by', { id: k.created_by })}</span></td>
       <td>
         {active
-          ? t('keys.active')
+          ? <>{t('keys.active')}{own && <span className="badge own">{t('keys.thisKey')}</span>}</>
           : <>{t('keys.revokedAt', { time: dateTime(k.revoked_at ?? '') })}{k.replaced_by !== null && <span className="muted block">{t('keys.replacedBy', { id: k.replaced_by })}</span>}</>}
       </td>
       <td className="actions">

@@ -4,9 +4,10 @@ import type { CreatedKey } from './types.ts'
 
 /**
  * A new key's secret, shown this once: the API keeps only its hash. It stays in this component's memory only
- * (never in the address or storage) and is forgotten when dismissed.
+ * (never in the address or storage, unless the console now signs in with it, which `note` then says) and is
+ * forgotten when dismissed.
  */
-export function SecretOnce ({ created, title, onDone }: { created: CreatedKey, title: string, onDone: () => void }): ReactNode {
+export function SecretOnce ({ created, title, note, onDone }: { created: CreatedKey, title: string, note?: string | undefined, onDone: () => void }): ReactNode {
   const { t } = useI18n()
   const [copied, setCopied] = useState(false)
   const heading = useRef<HTMLHeadingElement>(null)
@@ -19,6 +20,7 @@ export function SecretOnce ({ created, title, onDone }: { created: CreatedKey, t
     <section className="panel secret" aria-labelledby="secret-title">
       <h2 id="secret-title" ref={heading} tabIndex={-1}>{title}</h2>
       <p className="secret-warning"><strong>{t('keys.onceWarning')}</strong></p>
+      {note !== undefined && <p>{note}</p>}
       <div className="form-row">
         <label htmlFor="new-secret">{t('keys.secret', { name: created.info.name })}</label>
         <input id="new-secret" className="secret-value" readOnly value={created.key} autoComplete="off" spellCheck={false} onFocus={e => e.currentTarget.select()} />

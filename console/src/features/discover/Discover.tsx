@@ -26,10 +26,11 @@ export function Discover (): ReactNode {
     <div className="discover">
       <div className="toolbar">
         <QueryBar value={state.query} period={state} errorAt={queryError} onSubmit={query => set({ query })} />
-        <TimePicker from={state.from} to={state.to} onChange={(from, to) => set({ from, to })} />
+        {/* A period the person picks is read in their zone, not in the one a saved search came with. */}
+        <TimePicker from={state.from} to={state.to} zone={state.zone} onChange={(from, to) => set({ from, to, zone: undefined })} />
       </div>
       <FilterChips filters={state.filters} onChange={filters => set({ filters })} />
-      <Histogram state={state} onZoom={(from, to) => set({ from, to })} />
+      <Histogram state={state} onZoom={(from, to) => set({ from, to, zone: undefined })} />
       <DiscoverResults search={search} state={state} set={set} onOpen={setOpen} onQueryError={setQueryError} />
       {open !== null && (
         <EventFlyout

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/i18n.tsx'
 import { ExportMenu } from '../exports/ExportMenu.tsx'
 import { SaveSearch } from '../saved/SaveSearch.tsx'
 import { ColumnChooser } from './ColumnChooser.tsx'
+import { PageFailure } from './PageFailure.tsx'
 import { ResultsTable } from './ResultsTable.tsx'
 import { tableSearch } from './row-fields.ts'
 import { useSearch } from './useSearch.ts'
@@ -72,6 +73,7 @@ export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: P
         hasMore={results.cursor !== null} loading={results.loading} onMore={results.more}
         onSort={onSort} onOpen={onOpen}
       />
+      {results.pageError !== null && <PageFailure error={results.pageError} onRetry={results.retry} onRestart={results.restart} />}
     </>
   )
 }

@@ -9,6 +9,7 @@ import { Link } from '../../components/Link.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
+import { filterable } from '../../api/personal-fields.ts'
 import { display, flatten, valueAt } from '../../api/values.ts'
 import { useMe } from '../../auth/me.tsx'
 
@@ -27,7 +28,9 @@ export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: ()
   const tenant = valueAt(hit.event, 'audit.tenant')
   const event = useApi(hit.id, signal => fetchEvent(hit.id, typeof tenant === 'string' ? tenant : undefined, signal))
   const loadProof = async (): Promise<void> => {
-    try { setProof(await api<Proof>(`/v1/integrity/proof/${encodeURIComponent(hit.id)}`)) } catch (err) { setProof(err as Error) }
+    // The row's tenant: a key that sees several tenants must say whose log the proof is from.
+    const query = typeof tenant === 'string' ? `?tenant=${encodeURIComponent(tenant)}` : ''
+    try { setProof(await api<Proof>(`/v1/integrity/proof/${encodeURIComponent(hit.id)}${query}`)) } catch (err) { setProof(err as Error) }
   }
   return (
     <Flyout title={t('flyout.title', { id: hit.id })} onClose={onClose}>
@@ -40,7 +43,7 @@ export function EventFlyout ({ hit, onClose, onFilter }: { hit: Hit, onClose: ()
       {proof !== null && !(proof instanceof Error) && (
         <p role="status" className="proof">{t('flyout.proofOk', { seq: proof.seq, size: proof.treeSize, time: dateTime(proof.checkpoint.time) })} <code>{proof.root}</code></p>
       )}
-      <Status value={event}>{data => <EventFields event={data} onFilter={onFilter} />}</Status>
+      <Status value={event}>{data => <EventFields event={data} masked={me.masked} onFilter={onFilter} />}</Status>
     </Flyout>
   )
 }
@@ -66,8 +69,11 @@ function EventLinks ({ event }: { event: StoredEvent }): ReactNode {
   )
 }
 
-/** Every field of the event, each value with filter for and filter out. */
-function EventFields ({ event, onFilter }: { event: StoredEvent, onFilter: OnFilter }): ReactNode {
+/**
+ * Every field of the event, each value with filter for and filter out; not on what a masked reader sees masked
+ * or may not search (the API would refuse the filter).
+ */
+function EventFields ({ event, masked, onFilter }: { event: StoredEvent, masked: boolean, onFilter: OnFilter }): ReactNode {
   const { t } = useI18n()
   const rows = flatten(event)
   return (
@@ -79,7 +85,7 @@ function EventFields ({ event, onFilter }: { event: StoredEvent, onFilter: OnFil
             <th scope="row"><code><FieldName name={field} /></code></th>
             <td>{display(value)}</td>
             <td className="actions">
-              {value !== null && typeof value !== 'object' && (
+              {value !== null && typeof value !== 'object' && filterable(field, masked) && (
                 <>
                   <button type="button" aria-label={t('flyout.filterFor', { field })} title={t('flyout.filterFor', { field })} onClick={() => onFilter(field, value, false)}>+</button>
                   <button type="button" aria-label={t('flyout.filterOut', { field })} title={t('flyout.filterOut', { field })} onClick={() => onFilter(field, value, true)}>−</button>

@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Hit } from '../../api/types.ts'
+import { display, valueAt } from '../../api/values.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { FieldName } from '../../components/FieldName.tsx'
 import { ResultRow } from './ResultRow.tsx'
@@ -69,7 +70,8 @@ export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, l
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {items.map(item => {
               const hit = rows[item.index] as Hit
-              return <ResultRow key={hit.id} hit={hit} index={item.index} start={item.start} height={ROW_HEIGHT} columns={columns} template={template} onOpen={onOpen} />
+              // Tenants may use the same event id: the tenant makes the row's key unique.
+              return <ResultRow key={`${display(valueAt(hit.event, 'audit.tenant'))}/${hit.id}`} hit={hit} index={item.index} start={item.start} height={ROW_HEIGHT} columns={columns} template={template} onOpen={onOpen} />
             })}
           </div>
         </div>

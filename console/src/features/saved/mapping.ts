@@ -13,7 +13,7 @@ export function toSaved (state: DiscoverState, timeZone: string, name: string, s
     shared,
     ...(state.query.trim() === '' ? {} : { query: state.query }),
     ...(Object.keys(filters).length === 0 ? {} : { filters }),
-    timeRange: { from: state.from, to: state.to, timeZone },
+    timeRange: { from: state.from, to: state.to, timeZone: state.zone ?? timeZone },
     columns: state.columns,
     sort: [state.sort]
   }
@@ -28,31 +28,43 @@ const CHIPS: Array<[FilterKind, 'category' | 'action' | 'outcome' | 'ip' | 'coun
 const phrase = (text: string): string => `"${text.replace(/[\\"]/g, c => `\\${c}`)}"`
 const anyOf = (field: string, values: string[]): string => values.length === 1 ? kqlClause(field, values[0]) : `(${values.map(v => kqlClause(field, v)).join(' or ')})`
 
+// Rounding (`now/d`) and times without an offset are read in a zone; `now-7d` and `…Z` mean the same anywhere.
+const ZONED = /\/|^\d{4}-\d\d-\d\d(?:T[\d:.]+)?(?:\|\||$)/
+
 /**
  * A saved search as Discover's view. Filters without a chip (made through the API: actor types, currencies,
- * tenants, a minimum level) join the KQL query with the same meaning. Free text becomes a quoted KQL phrase over
- * the message and reason: its words in that order, and without the exact match on details the text filter adds.
+ * tenants, browsers, systems, a minimum level beside levels) join the KQL query with the same meaning. Free text
+ * becomes a quoted KQL phrase over the message and reason: its words in that order, and without the exact match
+ * on details the text filter adds. The saved zone is kept where the period depends on it.
  */
 export function fromSaved (s: SavedSearch): DiscoverState {
   const f = s.filters ?? {}
   const filters: DiscoverState['filters'] = []
   for (const [kind, key] of CHIPS) for (const value of f[key] ?? []) filters.push({ kind, value })
-  const levels = f.importance?.levels ?? (f.importance?.min === undefined ? [] : LEVELS.slice(LEVELS.indexOf(f.importance.min as typeof LEVELS[number])))
-  for (const value of levels) filters.push({ kind: 'importance', value })
+  const min = f.importance?.min === undefined ? [] : LEVELS.slice(LEVELS.indexOf(f.importance.min as typeof LEVELS[number]))
+  // Levels and a minimum together must both hold: the levels are chips (any of them), the minimum a clause.
+  for (const value of f.importance?.levels ?? min) filters.push({ kind: 'importance', value })
   if (f.amount?.gte !== undefined) filters.push({ kind: 'amountMin', value: String(f.amount.gte) })
   if (f.amount?.lte !== undefined) filters.push({ kind: 'amountMax', value: String(f.amount.lte) })
   let query = s.query ?? ''
-  const extra: Array<[string, string[] | undefined]> = [['audit.actor.type', f.actorType], ['audit.money.currency', f.currency], ['audit.tenant', f.tenant]]
+  const extra: Array<[string, string[] | undefined]> = [
+    ['audit.actor.type', f.actorType], ['audit.money.currency', f.currency], ['audit.tenant', f.tenant],
+    ['user_agent.name', f.browser], ['user_agent.os.name', f.os], ['audit.importance.level', f.importance?.levels === undefined ? undefined : min]
+  ]
   for (const [field, values] of extra) if (values !== undefined && values.length > 0) query = andQuery(query, anyOf(field, values))
   if (f.text !== undefined && f.text.trim() !== '') query = andQuery(query, phrase(f.text))
   const first = s.sort?.[0]
+  const from = s.timeRange?.from ?? f.period?.from ?? 'now-24h'
+  const to = s.timeRange?.to ?? f.period?.to ?? 'now'
+  const zone = s.timeRange === undefined ? f.period?.timeZone : s.timeRange.timeZone
   return {
     query,
-    from: s.timeRange?.from ?? f.period?.from ?? 'now-24h',
-    to: s.timeRange?.to ?? f.period?.to ?? 'now',
+    from,
+    to,
     filters,
     columns: s.columns ?? DEFAULT_COLUMNS,
-    sort: first === undefined ? { field: 'time', order: 'desc' } : { field: first.field, order: first.order }
+    sort: first === undefined ? { field: 'time', order: 'desc' } : { field: first.field, order: first.order },
+    ...(zone !== undefined && (ZONED.test(from) || ZONED.test(to)) ? { zone } : {})
   }
 }
 

@@ -1,13 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { useMe } from '../../auth/me.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { PARAMS, type Kind } from './state.ts'
+import { choicesFor, PARAMS, type Kind } from './state.ts'
 
 interface Props { kind: Kind, params: Record<string, string>, onSubmit: (params: Record<string, string>) => void }
 
-/** The main parameters of one signal, applied together when the form is sent. */
+/** The main parameters of one signal, applied together when the form is sent; a masked reader groups by no personal field. */
 export function SignalParams ({ kind, params, onSubmit }: Props): ReactNode {
   const { t } = useI18n()
+  const me = useMe()
   const [values, setValues] = useState(params)
   const key = JSON.stringify(params)
   useEffect(() => setValues(JSON.parse(key) as Record<string, string>), [key])
@@ -24,7 +26,7 @@ export function SignalParams ({ kind, params, onSubmit }: Props): ReactNode {
             <label htmlFor={id}>{label}</label>
             {def.type === 'select' && (
               <select id={id} value={value} onChange={e => set(e.target.value)}>
-                {def.choices?.map(c => <option key={c} value={c}>{t(`signals.by.${c}` as MessageKey)}</option>)}
+                {choicesFor(def, me.masked).map(c => <option key={c} value={c}>{t(`signals.by.${c}` as MessageKey)}</option>)}
               </select>
             )}
             {def.type === 'number' && <input id={id} type="number" min={def.min} max={def.max} value={value} onChange={e => set(e.target.value)} required />}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import { api, ApiError } from '../../api/client.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useMe } from '../../auth/me.tsx'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { Status } from '../../components/Status.tsx'
 import { SubNav } from '../../components/SubNav.tsx'
@@ -17,7 +18,8 @@ import type { SignalsAnswer } from './types.ts'
 /** The four fraud signals over a period and a KQL query, strongest first, each with its evidence. */
 export function SignalsView (): ReactNode {
   const { t, timeZone } = useI18n()
-  const state = readSignals(useRoute().params)
+  const me = useMe()
+  const state = readSignals(useRoute().params, me.masked)
   const set = (patch: Partial<SignalsState>): void => navigate(writeSignals({ ...state, ...patch }))
   const body = signalBody(state, timeZone)
   const value = useApi(`${state.kind}|${JSON.stringify(body)}`, signal => api<SignalsAnswer>(`/v1/signals/${state.kind}`, { body, signal }))

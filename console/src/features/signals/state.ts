@@ -11,12 +11,15 @@ export interface SignalsState {
   params: Record<string, string>
 }
 
-/** Each parameter: its name in the request, its control, its choices or bounds, and its default. */
-export interface Param { name: string, type: 'select' | 'number' | 'duration', choices?: string[], min?: number, max?: number, fallback: string }
+/**
+ * Each parameter: its name in the request, its control, its choices or bounds, and its default. `clear`: the
+ * choices that group by a personal field, refused to masked readers.
+ */
+export interface Param { name: string, type: 'select' | 'number' | 'duration', choices?: string[], clear?: string[], min?: number, max?: number, fallback: string }
 
 export const PARAMS: Record<Kind, Param[]> = {
   'failed-logins': [
-    { name: 'by', type: 'select', choices: ['user', 'ip'], fallback: 'user' },
+    { name: 'by', type: 'select', choices: ['user', 'ip'], clear: ['ip'], fallback: 'user' },
     { name: 'threshold', type: 'number', min: 2, max: 100_000, fallback: '5' },
     { name: 'window', type: 'duration', fallback: '10m' }
   ],
@@ -25,7 +28,7 @@ export const PARAMS: Record<Kind, Param[]> = {
     { name: 'minDistanceKm', type: 'number', min: 0, max: 20_100, fallback: '100' }
   ],
   'shared-device': [
-    { name: 'by', type: 'select', choices: ['device', 'ip'], fallback: 'device' },
+    { name: 'by', type: 'select', choices: ['device', 'ip'], clear: ['ip'], fallback: 'device' },
     { name: 'minUsers', type: 'number', min: 2, max: 1000, fallback: '3' }
   ],
   'change-then-withdraw': [
@@ -33,10 +36,17 @@ export const PARAMS: Record<Kind, Param[]> = {
   ]
 }
 
-export function readSignals (p: URLSearchParams): SignalsState {
+/** The choices of a select offered to this reader. */
+export const choicesFor = (def: Param, masked: boolean): string[] => (def.choices ?? []).filter(c => !masked || !(def.clear ?? []).includes(c))
+
+/** The view in the address; a choice this reader is not offered (a link from a clear reader) is the default. */
+export function readSignals (p: URLSearchParams, masked: boolean): SignalsState {
   const kind = (KINDS as readonly string[]).includes(p.get('kind') ?? '') ? p.get('kind') as Kind : 'failed-logins'
   const params: Record<string, string> = {}
-  for (const def of PARAMS[kind]) params[def.name] = p.get(def.name) ?? def.fallback
+  for (const def of PARAMS[kind]) {
+    const value = p.get(def.name) ?? def.fallback
+    params[def.name] = def.type === 'select' && !choicesFor(def, masked).includes(value) ? def.fallback : value
+  }
   return { kind, query: p.get('q') ?? '', from: p.get('from') ?? 'now-7d', to: p.get('to') ?? 'now', params }
 }
 
