@@ -40,14 +40,20 @@ export class SavedSearchService {
     return await this.store.create(randomUUID(), { ...valid, shared: valid.shared ?? false, owner: who.keyId, tenant: who.tenant, created_at: now, updated_at: now })
   }
 
+  /**
+   * The caller's searches and those shared in its tenant. A key reading masked data sees only those it can
+   * run: the others name personal values (an email, an address) it would otherwise read in clear.
+   */
   async list (who: Principal): Promise<SavedSearch[]> {
-    return await this.store.visible(who.tenant, who.keyId)
+    const all = await this.store.visible(who.tenant, who.keyId)
+    return seesMasked(who.scopes) ? all.filter(s => this.problems(s, true).length === 0) : all
   }
 
   async get (id: string, who: Principal): Promise<SavedSearch> {
     const s = await this.store.get(id)
     // Another tenant's, or someone else's private search, does not exist for this caller.
     if (s === undefined || s.tenant !== who.tenant || (!s.shared && s.owner !== who.keyId)) throw new NotFoundError(`no saved search ${id}`)
+    if (seesMasked(who.scopes) && this.problems(s, true).length > 0) throw new ForbiddenError(`saved search ${id} searches fields this key sees masked; it is not shown to it`)
     return s
   }
 
@@ -100,17 +106,24 @@ export class SavedSearchService {
 
   /** The same checks a search makes (as its author would run it), so a saved search that is accepted always runs for its author. */
   validate (input: unknown, masked: boolean): SavedSearchInput {
-    const errors = checkInput(input, 0)
-    if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
+    const invalid = checkInput(input, 0)
+    if (invalid.length > 0) throw new ValidationError(invalid, 'the saved search is invalid')
     const s = input as SavedSearchInput
+    const errors = this.problems(s, masked)
+    if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
+    return s
+  }
+
+  /** Why a saved search (of a valid shape) would not run for a key that reads masked data or not. */
+  private problems (s: SavedSearchInput, masked: boolean): FieldError[] {
+    const errors: FieldError[] = []
     buildQuery({ ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }) }, { ...PLATFORM_SCOPE, masked }, errors)
     compileSort(s.sort, errors, masked)
     if (s.grouping !== undefined) errors.push(...groupingProblems(s.grouping, masked, this.clock.now()))
     checkProjection(s.columns?.map(c => c), EVENT_FIELDS.keys(), errors)
     errors.push(...checkTimeRange(s.timeRange))
     for (const e of errors) if (e.path === '/fields' || e.path.startsWith('/fields/')) e.path = e.path.replace('/fields', '/columns')
-    if (errors.length > 0) throw new ValidationError(errors, 'the saved search is invalid')
-    return s
+    return errors
   }
 }
 

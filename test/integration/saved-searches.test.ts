@@ -108,6 +108,23 @@ t.test('private, shared, and other tenants', async t => {
   t.equal(masked.total, 0, 'the run is confined to the tenant (the seed is in the default tenant)')
 })
 
+t.test('a reader of masked data is not shown shared searches that name personal values', async t => {
+  const personal = (await call(KEYS.aRead, 'POST', '/v1/saved-searches', { name: 'alice', query: 'user.email:"alice@example.com"', filters: { ip: ['81.2.69.142'] }, shared: true })).json()
+  const plain = (await call(KEYS.aRead, 'POST', '/v1/saved-searches', { name: 'logins', query: 'event.action:login', shared: true })).json()
+  const list = await call(KEYS.aMasked, 'GET', '/v1/saved-searches')
+  const names = list.json().savedSearches.map((s: { name: string }) => s.name)
+  t.ok(names.includes('logins') && !names.includes('alice'), names.join(', '))
+  t.notMatch(list.body, /alice@example\.com|81\.2\.69\.142/)
+  const one = await call(KEYS.aMasked, 'GET', `/v1/saved-searches/${personal.id as string}`)
+  t.equal(one.statusCode, 403)
+  t.notMatch(one.body, /alice@example\.com/)
+  t.equal((await call(KEYS.aMasked, 'GET', `/v1/saved-searches/${plain.id as string}`)).statusCode, 200)
+  const kibana = await call(KEYS.aMasked, 'GET', '/v1/saved-searches/kibana')
+  t.equal(kibana.statusCode, 200)
+  t.notMatch(kibana.body, /alice@example\.com|81\.2\.69\.142/, 'nor in the Kibana export')
+  t.equal((await call(KEYS.aRead, 'GET', `/v1/saved-searches/${personal.id as string}`)).statusCode, 200, 'a reader in clear sees it')
+})
+
 t.test('Kibana saved objects: export, import, round trip keeps the meaning', async t => {
   const created = (await call(KEYS.read, 'POST', '/v1/saved-searches', { ...input, name: 'round trip' })).json()
   const exported = await call(KEYS.read, 'GET', '/v1/saved-searches/kibana')
