@@ -2,6 +2,7 @@ import type { SavedSearch, SavedSearchInput } from './schema.ts'
 import { andKql, filtersToKql, kqlValue } from './filters-to-kql.ts'
 import { isObject, readSearchObject, SOURCE, type ObjectProblem, type Pill } from './kibana-object.ts'
 import { lookupField } from '../query/fields.ts'
+import { parseKql } from '../query/kql/parser.ts'
 
 /** Kibana's saved object of type `search`, as its saved objects API exchanges it (NDJSON, one per line). */
 export interface KibanaSearchObject {
@@ -101,6 +102,15 @@ export function fromKibana (o: unknown): { input?: SavedSearchInput, problems: O
   const { language, text } = search.query
   if (language !== 'kuery' && text.trim() !== '') problems.push({ path: `${SOURCE}/query/language`, message: `the query is in ${language}, not KQL; Lucene syntax is not accepted` })
   if (search.textBased) problems.push({ path: '/attributes/isTextBasedQuery', message: 'ES|QL searches are not accepted' })
+  // Parsed alone before it is wrapped in parentheses with the filters: an escaped `\)` could otherwise close the
+  // wrapper early and leave a filter applying to one branch of the query only.
+  if (language === 'kuery' && text.trim() !== '') {
+    try {
+      parseKql(text)
+    } catch (err) {
+      problems.push({ path: `${SOURCE}/query/query`, message: `is not valid KQL on its own: ${(err as Error).message}` })
+    }
+  }
   const clauses = [language === 'kuery' ? text : '', ...search.pills.map(p => pillToKql(p, problems))]
   if (problems.length > 0) return { problems, notes }
   if (search.timeRange === undefined) notes.push('no time range saved: runs cover all time unless a range is given')

@@ -63,6 +63,13 @@ t.test('Kibana filter pills become KQL; what has no twin is reported', async t =
   const custom = fromKibana(kibanaObject({ query: { query: '', language: 'kuery' }, filter: [{ meta: { type: 'custom', key: 'query' }, query: { script: { script: 'doc' } } }] }))
   t.match(custom.problems, [{ path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/filter/0', message: /type custom has no KQL equivalent/ }])
   t.match(fromKibana(kibanaObject({})).notes, [/no time range/])
+  // An escaped parenthesis that would close the query's wrapper early, leaving the pill on one branch only.
+  const escaping = fromKibana(kibanaObject({
+    query: { query: 'event.action:a\\) or event.action:b) or (event.action:c', language: 'kuery' },
+    filter: [{ meta: { type: 'phrase', key: 'event.outcome', params: { query: 'failure' }, negate: true } }]
+  }))
+  t.equal(escaping.input, undefined)
+  t.match(escaping.problems, [{ path: '/attributes/kibanaSavedObjectMeta/searchSourceJSON/query/query', message: /not valid KQL on its own/ }])
 })
 
 const SOURCE = '/attributes/kibanaSavedObjectMeta/searchSourceJSON'
