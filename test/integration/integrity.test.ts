@@ -13,7 +13,7 @@ import { QUEUES } from '../../src/queue/policy.ts'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { IntegrityStore } from '../../src/store/integrity/integrity-store.ts'
-import { integrityIndex } from '../../src/store/integrity/integrity-indices.ts'
+import { installIntegrityIndices, integrityIndex } from '../../src/store/integrity/integrity-indices.ts'
 import { eventDocId } from '../../src/store/events/event-doc-id.ts'
 import { Sealer } from '../../src/sealing/sealer.ts'
 import { CheckpointFile } from '../../src/integrity/checkpoint-file.ts'
@@ -394,6 +394,18 @@ t.test('a log altered inside its checkpoint is neither sealed nor signed over, a
   t.match(report.problems.filter(p => p.kind === 'leaf_log_altered'), [{ size: 2048, detail: /holds \d+ leaves, fewer than the 2048 its checkpoint signed/ }])
   await t.rejects(new Sealer(deps).seal([entry('brand-r', 2048)]), /fewer than the 2048 its last checkpoint signed/)
   await stack.es.index({ index: blocks, id: last.id, refresh: true, document: last.source })
+})
+
+t.test('every tenant\'s log is found for checkpoints, however many tenants', async t => {
+  const prefix = `${stack.config.indexPrefix}-many`
+  await installIntegrityIndices(stack.es, prefix, 0)
+  t.teardown(async () => { await stack.es.indices.delete({ index: ['blocks', 'nodes', 'checkpoints'].map(k => `${prefix}-integrity-${k}`), ignore_unavailable: true }) })
+  const operations = Array.from({ length: 10_050 }, (_, i) => [{ create: { _index: `${prefix}-integrity-blocks`, _id: `t-${i}:0` } }, { tenant: `t-${i}`, start: 0, end: i + 1, count: i + 1 }]).flat()
+  await stack.es.bulk({ operations, refresh: true })
+  const ends = await new IntegrityStore(stack.es, prefix).endByTenant()
+  t.equal(ends.size, 10_050, 'more tenants than a terms list holds')
+  t.equal(ends.get('t-10049'), 10_050)
+  t.equal(ends.get('t-0'), 1, 'the smallest logs too')
 })
 
 t.test('entries to be looked up wait out the ingest lock before they are sealed', async t => {

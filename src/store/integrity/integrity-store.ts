@@ -17,6 +17,7 @@ const MGET_CHUNK = 5000
 /** Event ids per terms lookup, and blocks per page of a walk. */
 const TERMS_CHUNK = 5000
 const BLOCKS_PER_PAGE = 8
+const TENANTS_PER_PAGE = 1000
 /** Blocks per page of a look-up by event id. */
 const LOOKUP_PAGE = 500
 
@@ -287,9 +288,16 @@ export class IntegrityStore {
     for await (const hits of searchPages(this.es, request, { openPit })) yield hits.map(h => ({ id: eventIdOfDoc(h._id as string), index: h._index }))
   }
 
+  /** Every tenant's highest value of the field, a page of tenants at a time (a terms list would stop at its size). */
   private async maxByTenant (index: string, field: string): Promise<Map<string, number>> {
-    const r = await this.es.search({ index, size: 0, aggs: { tenants: { terms: { field: 'tenant', size: 10_000 }, aggs: { max: { max: { field } } } } } })
-    const buckets = (r.aggregations?.tenants as { buckets: Array<{ key: string, max: { value: number | null } }> } | undefined)?.buckets ?? []
-    return new Map(buckets.map(b => [b.key, b.max.value ?? -1]))
+    const out = new Map<string, number>()
+    let after: Record<string, string> | undefined
+    for (;;) {
+      const r = await this.es.search({ index, size: 0, aggs: { tenants: { composite: { size: TENANTS_PER_PAGE, sources: [{ tenant: { terms: { field: 'tenant' } } }], ...(after === undefined ? {} : { after }) }, aggs: { max: { max: { field } } } } } })
+      const page = r.aggregations?.tenants as { buckets: Array<{ key: { tenant: string }, max: { value: number | null } }>, after_key?: { tenant: string } } | undefined
+      for (const b of page?.buckets ?? []) out.set(b.key.tenant, b.max.value ?? -1)
+      if (page?.after_key === undefined || (page.buckets.length) < TENANTS_PER_PAGE) return out
+      after = page.after_key
+    }
   }
 }
