@@ -67,7 +67,8 @@ export class Sealer {
     try {
       return await work()
     } catch (err) {
-      this.invalidate()
+      // A refused log leaves the others as written: they are kept, not reloaded at every job meanwhile.
+      if (!(err instanceof LogRefused)) this.invalidate()
       throw err
     }
   }
