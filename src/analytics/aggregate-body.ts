@@ -76,7 +76,7 @@ export function planAggregate (req: AggregateRequest, masked: boolean, now: numb
     if (isDate) {
       const name = g.interval ?? 'day'
       const fixed = FIXED.exec(name)
-      const cal = CALENDAR[name]
+      const cal = Object.hasOwn(CALENDAR, name) ? CALENDAR[name] : undefined
       if (cal !== undefined) interval = { calendar: cal.es, unit: cal.unit }
       else if (fixed !== null) interval = { fixed: name, ms: Number(fixed[1]) * (FIXED_MS[fixed[2] as string] as number) }
       else fail(`${at}/interval`, `must be one of ${CALENDAR_INTERVALS.join(', ')}, or a fixed interval such as 30m, 6h, 2d`)

@@ -104,7 +104,9 @@ function compare (cur: unknown, prev: unknown): ChangeRow[] {
   const a = counts(cur)
   const b = counts(prev)
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
-  return keys.map(k => changeRow(k, a[k] ?? 0, b[k] ?? 0))
+  // Own entries only: an action named `constructor` in one window alone would read Object's.
+  const of = (c: Record<string, number>, k: string): number => Object.hasOwn(c, k) ? c[k] as number : 0
+  return keys.map(k => changeRow(k, of(a, k), of(b, k)))
     .sort((x, y) => y.current - x.current || y.previous - x.previous || (x.key < y.key ? -1 : 1))
 }
 

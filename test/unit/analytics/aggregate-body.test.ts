@@ -32,6 +32,12 @@ t.test('named groups, metrics and order become nested aggregations', async t => 
   t.equal(groupBound(p, undefined), 50)
 })
 
+t.test('an interval named like an object member is refused at its path', async t => {
+  for (const interval of ['constructor', 'toString', '__proto__']) {
+    t.match(plan({ groupBy: [{ field: 'date', interval }] }).errors, [{ path: '/groupBy/0/interval', message: /must be one of minute/ }], interval)
+  }
+})
+
 t.test('date groups: calendar and fixed intervals, zone, empty buckets within the period', async t => {
   const { plan: p, errors } = plan({
     filters: { period: { from: '2026-11-01', to: '2026-11-07', timeZone: 'Europe/Paris' } },

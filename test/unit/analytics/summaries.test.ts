@@ -53,6 +53,8 @@ t.test('change rows and the period answer', async t => {
   t.same(p.totals, { key: 'all', current: 6, previous: 3, change: 3, changePct: 100 })
   t.same(p.byCategory.map(r => [r.key, r.current, r.previous]), [['money', 4, 2], ['ui', 2, 0], ['support', 0, 1]], 'keys of both windows, busiest first')
   t.equal(p.complete, false, 'actions beyond the top of the previous window')
+  const odd = readPeriod({ ...cur, byAction: terms([['constructor', 1]]) }, { ...prev, byAction: terms([['toString', 2]]) }, { current: { from: 0, to: 1 }, previous: { from: 0, to: 1 } })
+  t.same(odd.byAction.map(r => [r.key, r.current, r.previous, r.change]), [['constructor', 1, 0, 1], ['toString', 0, 2, -2]], 'actions named like Object\'s members count as theirs')
 })
 
 t.test('profile: distinct values, money in and out per currency, masking', async t => {
