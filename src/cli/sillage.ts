@@ -10,7 +10,8 @@
  *   verify --tenant T [--from N --to M | --since SIZE]   recompute a tenant's integrity log (incrementally from the
  *                      checkpoint of size SIZE with --since); exits 1 if anything is wrong
  *   integrity-migrate   move integrity leaves of the earlier per-leaf index into blocks (workers stopped)
- *   entities-rebuild [--tenant T]   recompute the entity store from the stored events (safe while ingest runs)
+ *   entities-rebuild [--tenant T] [--forget]   recompute the entity store from the stored events (safe while ingest
+ *                                   runs); --forget drops what events no longer stored taught it
  *   dead-letters list|show ID|replay ID…|replay --all   refused events: list, read whole, queue again (see DEAD_LETTERS_USAGE)
  *   sessions end PERSON   end every single sign-on session of a person (`person:…`, as the access log names them)
  *   secrets status|reseal   how webhook secrets and stream tokens are stored; seal them all again with
@@ -144,7 +145,7 @@ const commands: Record<string, () => Promise<void>> = {
     const store = new EntitiesStore(es, config.indexPrefix)
     await store.install(config.indexReplicas)
     const report = await rebuildEntities(es, config.indexPrefix, store, new EventsScanner(es, config.indexPrefix), {
-      graceMs: DEFAULT_GRACE_MS, log: line => { console.error(line) }, ...(tenant === undefined ? {} : { tenant })
+      graceMs: DEFAULT_GRACE_MS, log: line => { console.error(line) }, forget: process.argv.includes('--forget'), ...(tenant === undefined ? {} : { tenant })
     })
     // Complete from now on: the worker has kept every entity it touched during the rebuild up to date.
     if (config.entities) await store.setComplete(tenant ?? '*')

@@ -5,6 +5,7 @@ import type { Capabilities } from '../store/capabilities.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsWorker } from '../indexer/events-worker.ts'
 import { startMaintenance } from '../indexer/maintenance-worker.ts'
+import { forgetExpired } from '../indexer/entity-retention.ts'
 import { BulkBatcher, type BatcherIo, type BatcherOptions } from '../indexer/bulk-batcher.ts'
 import { bulkCreate } from '../store/bulk.ts'
 import { writeDeadLetters } from '../store/system/dead-letters.ts'
@@ -103,10 +104,12 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed, will retry'))
 
   const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, async () => {
-    if (caps.ilm) return { skipped: 'ILM manages retention' }
-    const result = await sweepRetention(es, prefix, config.retentionDays, Date.now())
-    if (result.deleted.length > 0) log.info(result, 'retention sweep deleted expired partitions')
-    return result
+    const swept = caps.ilm ? { skipped: 'ILM manages retention' } : await sweepRetention(es, prefix, config.retentionDays, Date.now())
+    if ('deleted' in swept && swept.deleted.length > 0) log.info(swept, 'retention sweep deleted expired partitions')
+    if (!config.entities) return swept
+    const forgot = await forgetExpired(es, redis, config.queuePrefix, prefix, entities, line => { log.info(line) })
+    if (forgot.report !== undefined) log.info({ gone: forgot.gone, forgotten: forgot.report.forgotten, seconds: forgot.report.seconds }, 'entity store rebuilt without the expired partitions')
+    return { ...swept, forgot: forgot.gone }
   })
   // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, proofs)

@@ -16,8 +16,12 @@ const FIELD: Record<Kind, string> = { user: 'user.id', device: 'audit.device.id'
 const GROUP_KEYS = 5000
 const GROUP_EVENTS = 50_000
 
-export interface RebuildOptions { tenant?: string, graceMs: number, now?: () => number, log?: (line: string) => void }
-export interface RebuildReport { tenants: string[], entities: Record<Kind, number>, events: number, conflicts: number, seconds: number }
+/**
+ * `forget`: the entities become what the stored events say and no more (documents replaced rather than merged,
+ * and those of keys without any event left deleted), so that what retention deleted is forgotten too.
+ */
+export interface RebuildOptions { tenant?: string, graceMs: number, now?: () => number, log?: (line: string) => void, forget?: boolean }
+export interface RebuildReport { tenants: string[], entities: Record<Kind, number>, forgotten: Record<Kind, number>, events: number, conflicts: number, seconds: number }
 
 /**
  * Recomputes entities from the stored events, a group of keys at a time: the documents are read, the events
@@ -30,10 +34,12 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
   const t0 = performance.now()
   const now = options.now ?? Date.now
   const tenants = options.tenant === undefined ? await listTenants(es, prefix) : [options.tenant]
-  const report: RebuildReport = { tenants, entities: { user: 0, device: 0, ip: 0 }, events: 0, conflicts: 0, seconds: 0 }
+  const report: RebuildReport = { tenants, entities: { user: 0, device: 0, ip: 0 }, forgotten: { user: 0, device: 0, ip: 0 }, events: 0, conflicts: 0, seconds: 0 }
   for (const tenant of tenants) {
     for (const kind of ['user', 'device', 'ip'] as const) {
+      const seen = new Set<string>()
       for await (const group of keyGroups(es, prefix, tenant, FIELD[kind])) {
+        if (options.forget === true) for (const k of group) seen.add(k)
         let keys = group
         for (let round = 0; keys.length > 0; round++) {
           if (round === 20) throw new Error(`entities of ${tenant} kept changing during the rebuild (${keys.length} ${kind} keys)`)
@@ -45,6 +51,7 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
           const targets = keys.flatMap((key, i) => {
             const fresh = built.get(key)
             if (fresh === undefined) return []
+            if (options.forget === true) return [{ id: ids[i] as string, version: versionOf(current[i]), next: fresh }]
             const next = stateOf(current[i], fresh)
             const stored = new Map(next.actions)
             mergeStates(next, fresh)
@@ -61,7 +68,8 @@ export async function rebuildEntities (es: Es, prefix: string, store: EntitiesSt
           keys = keys.filter((_, i) => conflicts.has(ids[i] as string))
         }
       }
-      options.log?.(`${tenant}: ${report.entities[kind]} ${kind} entities`)
+      if (options.forget === true) report.forgotten[kind] += await forgetOrphans(es, prefix, store, tenant, kind, seen)
+      options.log?.(`${tenant}: ${report.entities[kind]} ${kind} entities${options.forget === true ? `, ${report.forgotten[kind]} forgotten` : ''}`)
     }
   }
   report.seconds = (performance.now() - t0) / 1000
@@ -89,6 +97,36 @@ async function foldKeys (scanner: EventsScanner, tenant: string, kind: Kind, key
   })
   if (kind === 'user') for (const s of states.values()) compactLedger(s, now - graceMs)
   return states
+}
+
+/**
+ * Deletes the tenant's entities of this kind whose key has no event left: those not among the keys the rebuild
+ * found, checked again against the events once refreshed (a key whose first event came during the rebuild is
+ * kept), each deleted only if no worker changed it since it was read.
+ */
+async function forgetOrphans (es: Es, prefix: string, store: EntitiesStore, tenant: string, kind: Kind, seen: ReadonlySet<string>): Promise<number> {
+  const orphans: string[] = []
+  await store.walk({ bool: { filter: [{ term: { tenant } }, { term: { kind } }] } }, ['key'], docs => {
+    for (const d of docs) if (typeof d.key === 'string' && !seen.has(d.key)) orphans.push(d.key)
+  })
+  let deleted = 0
+  for (let i = 0; i < orphans.length; i += GROUP_KEYS) {
+    const keys = orphans.slice(i, i + GROUP_KEYS)
+    const ids = keys.map(k => entityId(tenant, kind, k))
+    const current = await store.read(ids)
+    await es.indices.refresh({ index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true })
+    const r = await es.search({
+      index: eventsAlias(prefix), ignore_unavailable: true, allow_no_indices: true, ...WHOLE, size: 0, track_total_hits: false,
+      query: { bool: { filter: [{ term: { 'audit.tenant': tenant } }, { terms: { [FIELD[kind]]: keys } }] } },
+      aggs: { k: { terms: { field: FIELD[kind], size: keys.length } } }
+    })
+    const alive = new Set(((r.aggregations?.k as estypes.AggregationsStringTermsAggregate | undefined)?.buckets as estypes.AggregationsStringTermsBucket[] | undefined ?? []).map(b => String(b.key)))
+    deleted += await store.deleteIfUnchanged(keys.flatMap((k, j) => {
+      const v = current[j]
+      return alive.has(k) || v === undefined ? [] : [{ id: ids[j] as string, version: { seqNo: v.seqNo, primaryTerm: v.primaryTerm } }]
+    }))
+  }
+  return deleted
 }
 
 async function listTenants (es: Es, prefix: string): Promise<string[]> {

@@ -8,6 +8,8 @@ import { rebuildEntities } from '../../src/entities/rebuild.ts'
 import { DEFAULT_GRACE_MS, EntityUpdater } from '../../src/indexer/entity-updater.ts'
 import { entityId } from '../../src/entities/model.ts'
 import type { QueuedEvent } from '../../src/queue/events-queue.ts'
+import { forgetExpired } from '../../src/indexer/entity-retention.ts'
+import { Redis } from 'ioredis'
 
 // Replays, late events, a job retried after a crash and a rebuild from the events all leave the same entities.
 const now = Date.now()
@@ -117,4 +119,47 @@ t.test('a document written when only the first occurrence of each action was kep
   await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS, tenant: 'brand-a' })
   await store.refresh()
   t.same(await snapshot(stack), before, 'the rebuild brings the first occurrences back')
+})
+
+t.test('a forgetting rebuild drops what deleted events taught the store (retention)', async t => {
+  const gone = 'en-5'
+  const trimmed = 'en-3'
+  const cut = Math.min(...events.filter(e => e.user === trimmed).map(e => e.time)) + DAY
+  // What retention does to whole partitions, done here to a user's events and to another's oldest ones.
+  await stack.es.deleteByQuery({ index: eventsAlias(stack.config.indexPrefix), refresh: true, query: { bool: { should: [{ term: { 'user.id': gone } }, { bool: { filter: [{ term: { 'user.id': trimmed } }, { range: { '@timestamp': { lt: new Date(cut).toISOString() } } }] } }] } } })
+  const stale = await snapshot(stack)
+  t.ok(stale[entityId('brand-a', 'user', gone)] !== undefined, 'the store still holds the user whose events are gone')
+  const report = await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS, tenant: 'brand-a', forget: true })
+  await store.refresh()
+  t.ok(report.forgotten.user >= 1, `${report.forgotten.user} users, ${report.forgotten.device} devices, ${report.forgotten.ip} addresses forgotten`)
+  const forgot = await snapshot(stack)
+  t.equal(forgot[entityId('brand-a', 'user', gone)], undefined, 'the user is gone from the store')
+  const profile = (await stack.api.app.inject({ method: 'GET', url: `/v1/users/${trimmed}/profile`, headers: { authorization: `ApiKey ${KEYS.aRead}` } })).json()
+  t.ok(Date.parse(profile.firstSeen) >= cut, 'first seen moves to the oldest event left')
+  // The same as a store built from nothing but the events left.
+  await stack.es.deleteByQuery({ index: store.index, query: { bool: { must_not: [{ term: { kind: 'meta' } }] } }, refresh: true })
+  await rebuildEntities(stack.es, stack.config.indexPrefix, store, new EventsScanner(stack.es, stack.config.indexPrefix), { graceMs: DEFAULT_GRACE_MS, tenant: 'brand-a' })
+  await store.refresh()
+  t.same(forgot, await snapshot(stack))
+})
+
+t.test('the maintenance run forgets what partitions that have gone taught the store', async t => {
+  const redis = new Redis(stack.config.redisUrl)
+  t.teardown(() => { redis.disconnect() })
+  const prefix = stack.config.indexPrefix
+  const run = async () => await forgetExpired(stack.es, redis, stack.config.queuePrefix, prefix, store, () => {})
+  t.same(await run(), { gone: [] }, 'the first run only notes the partitions')
+  const partitions = (await stack.es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index,docs.count' })).sort((a, b) => Number(a['docs.count']) - Number(b['docs.count']))
+  const expired = partitions.find(p => Number(p['docs.count']) > 0)?.index as string
+  await stack.es.indices.delete({ index: expired })
+  const second = await run()
+  t.same(second.gone, [expired])
+  t.ok(second.report !== undefined && second.report.entities.user > 0, 'the store was rebuilt')
+  await store.refresh()
+  const forgot = await snapshot(stack)
+  await stack.es.deleteByQuery({ index: store.index, query: { bool: { must_not: [{ term: { kind: 'meta' } }] } }, refresh: true })
+  await rebuildEntities(stack.es, prefix, store, new EventsScanner(stack.es, prefix), { graceMs: DEFAULT_GRACE_MS })
+  await store.refresh()
+  t.same(forgot, await snapshot(stack), 'as if built from the events left')
+  t.same(await run(), { gone: [] }, 'and once only')
 })

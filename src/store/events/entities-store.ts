@@ -98,6 +98,15 @@ export class EntitiesStore {
     })
   }
 
+  /** Deletes the documents still at these versions; returns how many were (a changed one is kept). */
+  async deleteIfUnchanged (items: ReadonlyArray<{ id: string, version: { seqNo: number, primaryTerm: number } }>): Promise<number> {
+    if (items.length === 0) return 0
+    const r = await this.es.bulk({ operations: items.map(w => ({ delete: { _index: this.index, _id: w.id, if_seq_no: w.version.seqNo, if_primary_term: w.version.primaryTerm } })), filter_path: ['items.*.status', 'items.*.error.type'] })
+    const failed = r.items.map(item => Object.values(item)[0]).filter(op => op?.error != null && op.status !== 409 && op.status !== 404)
+    if (failed.length > 0) throw new Error(`entity deletes failed (${failed.length}): ${failed[0]?.status ?? ''} ${failed[0]?.error?.type ?? ''}`)
+    return r.items.filter(item => Object.values(item)[0]?.status === 200).length
+  }
+
   /**
    * Walks every matching entity over a point in time, a page at a time, reading the listed parts of `_source`
    * (faster here than doc values of long lists, which are looked up value by value).
