@@ -49,10 +49,17 @@ export class SavedSearchService {
     return seesMasked(who.scopes) ? all.filter(s => this.problems(s, true).length === 0) : all
   }
 
+  /** A saved search the caller may use (run, export, change if its own); running refuses what it may not search. */
   async get (id: string, who: Principal): Promise<SavedSearch> {
     const s = await this.store.get(id)
     // Another tenant's, or someone else's private search, does not exist for this caller.
     if (s === undefined || s.tenant !== who.tenant || (!s.shared && s.owner !== who.keyId)) throw new NotFoundError(`no saved search ${id}`)
+    return s
+  }
+
+  /** A saved search as shown to the caller: to a key reading masked data, only one it could run (see list). */
+  async read (id: string, who: Principal): Promise<SavedSearch> {
+    const s = await this.get(id, who)
     if (seesMasked(who.scopes) && this.problems(s, true).length > 0) throw new ForbiddenError(`saved search ${id} searches fields this key sees masked; it is not shown to it`)
     return s
   }

@@ -56,7 +56,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
     config: { scope: 'read' },
     schema: { tags: ['saved searches'], summary: 'One saved search (its ETag is its version)', params: Id, response: { 200: SavedSearch, ...errors } }
   }, async (request, reply) => {
-    const s = await saved.get(request.params.id, who(request))
+    const s = await saved.read(request.params.id, who(request))
     return reply.header('etag', `"${s.version}"`).send(s)
   })
 
