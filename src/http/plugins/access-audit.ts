@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessLog } from '../../store/system/access-log.ts'
 
 declare module 'fastify' {
@@ -13,24 +13,33 @@ declare module 'fastify' {
 
 const TOTAL = /^\{"total":(\d+)/
 const MAX_REQUEST = 8192
+/** Status recorded for an answer the client stopped reading (nginx's "client closed request"). */
+export const CLIENT_CLOSED = 499
+// Secrets a body may carry (stream tokens and CAs, webhook secrets): never kept in the log, whatever the route.
+const SECRET_KEYS = new Set(['token', 'ca', 'secret', 'password', 'client_secret'])
+const MAX_DEPTH = 32
+
+/** A copy of a request body fit for the log: secrets replaced, nesting cut (a deep body must not stop the record). */
+export function loggedBody (value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) return '(nested too deeply to be recorded)'
+  if (Array.isArray(value)) return value.map(v => loggedBody(v, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== undefined && v !== null ? '(redacted)' : loggedBody(v, depth + 1)]))
+}
 
 /**
  * Every authenticated read of the trail (search, aggregation, export, saved-search run, key and log listing)
- * is itself recorded: who, which route, with which parameters and body, the status and how many results.
+ * is itself recorded: who, which route, with which parameters and body, the status and how many results. An
+ * answer the client stops reading (a streamed export cut off) is recorded too, with status 499.
  */
 export function installAccessAudit (app: FastifyInstance, log: AccessLog): void {
   app.decorateRequest('resultCount', undefined)
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (typeof payload === 'string' && request.resultCount === undefined) {
-      const m = TOTAL.exec(payload)
-      if (m !== null) request.resultCount = Number(m[1])
-    }
-    return payload
-  })
-  app.addHook('onResponse', async (request, reply) => {
+  const recorded = new WeakSet<FastifyRequest>()
+  const record = (request: FastifyRequest, reply: FastifyReply, status: number): void => {
     const principal = request.principal
-    if (principal === undefined || request.routeOptions.config.scope === 'ingest') return
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body)
+    if (recorded.has(request) || principal === undefined || request.routeOptions.config.scope === 'ingest') return
+    recorded.add(request)
+    const body = request.body === undefined ? undefined : JSON.stringify(loggedBody(request.body))
     log.record({
       '@timestamp': new Date().toISOString(),
       key_id: principal.keyId,
@@ -42,9 +51,19 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
       url: request.url,
       ...(request.params !== undefined && Object.keys(request.params as object).length > 0 ? { params: request.params as Record<string, unknown> } : {}),
       ...(body === undefined ? {} : { request: body.slice(0, MAX_REQUEST) }),
-      status: reply.statusCode,
+      status,
       ...(request.resultCount === undefined ? {} : { results: request.resultCount }),
       took_ms: reply.elapsedTime
     })
+  }
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload === 'string' && request.resultCount === undefined) {
+      const m = TOTAL.exec(payload)
+      if (m !== null) request.resultCount = Number(m[1])
+    }
+    // Fastify runs onResponse only once an answer is finished: one the client cuts off is recorded here.
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) record(request, reply, CLIENT_CLOSED) })
+    return payload
   })
+  app.addHook('onResponse', async (request, reply) => { record(request, reply, reply.statusCode) })
 }
