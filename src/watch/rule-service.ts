@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../errors.ts'
+import { seesMasked } from '../auth/scopes.ts'
+import { buildQuery } from '../query/build-query.ts'
+import type { Filters } from '../query/filters.ts'
 import { StaleVersion, type VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import type { SavedSearch } from '../saved/schema.ts'
@@ -13,6 +16,14 @@ export interface RuleScheduler {
   upsert: (rule: { id: string, tenant: string | null, enabled: boolean, intervalMs: number }) => Promise<void>
   remove: (ruleId: string) => Promise<void>
   runNow: (rule: { id: string, tenant: string | null }) => Promise<string>
+}
+
+/** Whether a rule's own filters and KQL would be refused to a key reading masked data. */
+function namesPersonalValues (r: WatchRule): boolean {
+  const errors: FieldError[] = []
+  const c = r.condition as { filters?: Filters, query?: string }
+  buildQuery({ ...(c.filters === undefined ? {} : { filters: c.filters }), ...(c.query === undefined ? {} : { query: c.query }) }, { tenant: r.tenant, masked: true }, errors)
+  return errors.length > 0
 }
 
 const scheduleOf = (r: WatchRule): { id: string, tenant: string | null, enabled: boolean, intervalMs: number } =>
@@ -36,8 +47,20 @@ export class WatchRuleService {
     return rule
   }
 
+  /**
+   * The tenant's rules. A key reading masked data sees only those whose selection it could search itself: the
+   * others name personal values (an address, an email) it would otherwise read in clear.
+   */
   async list (who: Principal): Promise<WatchRule[]> {
-    return await this.store.list(who.tenant, 'name')
+    const all = await this.store.list(who.tenant, 'name')
+    return seesMasked(who.scopes) ? all.filter(r => !namesPersonalValues(r)) : all
+  }
+
+  /** A rule as shown to the caller (see list). */
+  async read (id: string, who: Principal): Promise<WatchRule> {
+    const r = await this.get(id, who)
+    if (seesMasked(who.scopes) && namesPersonalValues(r)) throw new ForbiddenError(`watch rule ${id} selects on fields this key sees masked; it is not shown to it`)
+    return r
   }
 
   async get (id: string, who: Principal): Promise<WatchRule> {

@@ -119,6 +119,19 @@ t.test('a new-country rule fires for the right user', async t => {
   t.same(late[0]?.evidence, ['nc-1-late'])
 })
 
+t.test('a reader of masked data is not shown rules that select on personal values', async t => {
+  const personal = await createRule({ name: 'One address', interval: '1d', condition: { kind: 'threshold', window: '1h', filters: { ip: ['81.2.69.142'] }, query: 'user.email:"alice@example.com"', bound: { value: 100 } } })
+  const plain = await createRule({ name: 'Many withdrawals', interval: '1d', condition: { kind: 'threshold', window: '1h', filters: { action: ['withdrawal'] }, bound: { value: 100 } } })
+  const list = await call(stack, 'GET', '/v1/watch-rules', KEYS.aMasked)
+  t.equal(list.status, 200)
+  const names = (list.body.rules as Json[]).map(r => r.name as string)
+  t.ok(names.includes(plain.name) && !names.includes(personal.name), names.join(', '))
+  t.notMatch(JSON.stringify(list.body), /81\.2\.69\.142|alice@example\.com/)
+  t.equal((await call(stack, 'GET', `/v1/watch-rules/${personal.id as string}`, KEYS.aMasked)).status, 403)
+  t.equal((await call(stack, 'GET', `/v1/watch-rules/${plain.id as string}`, KEYS.aMasked)).status, 200)
+  t.equal((await call(stack, 'GET', `/v1/watch-rules/${personal.id as string}`, KEYS.aRead)).status, 200, 'a reader in clear sees it')
+})
+
 t.test('rules run on their schedule, once per interval however many workers, and every run is logged', async t => {
   // A second worker on the same queues, besides the stack's own.
   const redis = createRedis(stack.config.redis, 'worker')

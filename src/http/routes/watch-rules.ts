@@ -40,7 +40,7 @@ export const watchRuleRoutes: FastifyPluginAsyncTypebox<{ rules: WatchRuleServic
     config: { scope: 'read' },
     schema: { tags: ['alerts'], summary: 'One watch rule (its ETag is its version)', params: Id, response: { 200: WatchRule, ...errors } }
   }, async (request, reply) => {
-    const r = await rules.get(request.params.id, who(request))
+    const r = await rules.read(request.params.id, who(request))
     return reply.header('etag', `"${r.version}"`).send(r)
   })
 
