@@ -132,7 +132,17 @@ export function maskEvent<T> (doc: T, prefix = ''): T {
     const path = prefix === '' ? k : `${prefix}.${k}`
     out[k] = MASKED_FIELDS.has(path)
       ? maskValue(path, v)
-      : FREE_TEXT.has(path) && typeof v === 'string' ? maskText(v) : maskEvent(v, path)
+      : FREE_TEXT.has(path) && typeof v === 'string' ? maskText(v) : path === DETAILS ? maskDetails(v) : maskEvent(v, path)
   }
   return out as T
+}
+
+// Client-defined details (`new_email`, `login_ip`…) may hold any personal value: every text in them is masked
+// as free text is.
+const DETAILS = 'audit.details'
+function maskDetails (v: unknown): unknown {
+  if (typeof v === 'string') return maskText(v)
+  if (Array.isArray(v)) return v.map(maskDetails)
+  if (v === null || typeof v !== 'object') return v
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDetails(x)]))
 }

@@ -31,6 +31,9 @@ export function maskedFieldProblem (field: string): string | undefined {
   if (within(field, FREE_TEXT_ROOTS)) {
     return `field "${field}" is masked for this key where it quotes emails and addresses; free text ("message", "event.reason") cannot be searched, sorted or grouped on`
   }
+  if (within(field, ['audit.details'])) {
+    return `field "${field}" is masked for this key where it quotes emails and addresses; the client's details (audit.details.*) cannot be searched, sorted or grouped on`
+  }
   return undefined
 }
 

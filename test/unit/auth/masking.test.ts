@@ -37,4 +37,6 @@ t.test('an event is masked everywhere personal data sits', async t => {
     audit: { actor: { type: 'operator', id: 'op-1', name: 'Z*** M***' }, change: { field: 'email', before: 'a***@x.io', after: 'b***@y.io' } }
   })
   t.equal(doc.user.email, 'ana@example.com', 'the original is untouched')
+  const details = { audit: { details: { new_email: 'alice@example.com', login_ip: '81.2.69.142', tries: 3, seen: ['bob@example.org', 'from 2001:db8::1'] }, tags: ['vip'] } }
+  t.same(maskEvent(details), { audit: { details: { new_email: 'a***@example.com', login_ip: '81.2.69.x', tries: 3, seen: ['b***@example.org', 'from 2001:db8:0::x'] }, tags: ['vip'] } }, 'the client\'s details are masked as free text')
 })

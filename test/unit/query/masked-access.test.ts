@@ -6,12 +6,13 @@ import { isCoarseBlock, maskedFieldProblem, maskedFilterProblems, maskedKqlProbl
 import { compileSort } from '../../../src/query/sort.ts'
 
 t.test('which fields a masked reader may not use in clear', async t => {
-  for (const f of ['user.email', 'user.name', 'user.name.text', 'source.ip', 'related.ip', 'audit.actor.name', 'audit.change.before', 'audit.change.after', 'message', 'event.reason', 'event.reason.keyword']) {
+  for (const f of ['user.email', 'user.name', 'user.name.text', 'source.ip', 'related.ip', 'audit.actor.name', 'audit.change.before', 'audit.change.after', 'message', 'event.reason', 'event.reason.keyword', 'audit.details.new_email', 'audit.details.login_ip']) {
     t.match(maskedFieldProblem(f), `field "${f}" is masked for this key`, f)
   }
   t.match(maskedFieldProblem('user.email'), /cannot be searched, sorted or grouped on/)
   t.match(maskedFieldProblem('source.ip'), /blocks of \/24 or wider \(IPv4\) or \/48 or wider \(IPv6\)/)
   t.match(maskedFieldProblem('message'), /quotes emails and addresses/)
+  t.match(maskedFieldProblem('audit.details.new_email'), /the client's details \(audit\.details\.\*\) cannot be searched/)
   for (const f of ['user.id', 'audit.actor.id', 'audit.change.field', 'source.geo.country_iso_code', 'event.action', 'related.user', 'user.emails', 'messages']) {
     t.equal(maskedFieldProblem(f), undefined, f)
   }
