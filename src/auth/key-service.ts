@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from '../errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts'
 import type { KeyRecord as StoredKey, KeysStore } from '../store/system/keys-store.ts'
 import { hashKey, newKey } from './key-format.ts'
 import type { Principal } from './api-keys.ts'
@@ -37,20 +37,29 @@ export class KeyService {
     return (await this.store.list(actor.tenant)).map(info)
   }
 
-  async revoke (id: string, actor: Principal, replacedBy: string | null = null): Promise<KeyInfo> {
+  /** Revokes a key; one already revoked stays as it was (its time and its successor are kept). */
+  async revoke (id: string, actor: Principal): Promise<KeyInfo> {
     const record = await this.visible(id, actor)
     const at = new Date(this.clock.now()).toISOString()
-    await this.store.revoke(id, at, replacedBy)
+    const done = await this.store.revoke(id, at)
     this.cache.delete(id)
-    return info({ ...record, revoked_at: at, replaced_by: replacedBy })
+    return done ? info({ ...record, revoked_at: at, replaced_by: null }) : info(await this.visible(id, actor))
   }
 
-  /** A new key with the same name, scopes and tenant; the old one is revoked at once. */
+  /**
+   * A new key with the same name, scopes and tenant; the old one is revoked at once. Of two rotations at once,
+   * one wins: the other's new key is revoked before it is handed out, and it gets a 409.
+   */
   async rotate (id: string, actor: Principal): Promise<{ key: string, info: KeyInfo }> {
     const old = await this.visible(id, actor)
     if (old.revoked_at !== null) throw new ForbiddenError(`key ${id} is revoked; create a new one`)
     const created = await this.create({ name: old.name, scopes: old.scopes, tenant: old.tenant }, actor)
-    await this.revoke(id, actor, created.info.key_id)
+    const at = new Date(this.clock.now()).toISOString()
+    if (!await this.store.revoke(id, at, created.info.key_id)) {
+      await this.store.revoke(created.info.key_id, at)
+      throw new ConflictError(`key ${id} was rotated or revoked meanwhile; read the keys again`)
+    }
+    this.cache.delete(id)
     return created
   }
 

@@ -117,6 +117,20 @@ t.test('managed keys: created, used, listed without secrets, revoked, rotated', 
   t.equal(revoked.statusCode, 200)
   t.ok(revoked.json().revoked_at)
   t.equal((await search(fresh, {})).statusCode, 401, 'a revoked key gets 401')
+
+  // A rotated key revoked again keeps its revocation time and its successor.
+  const again = await stack.api.app.inject({ method: 'DELETE', url: `/v1/api-keys/${info.key_id}`, headers: auth(KEYS.aAdmin) })
+  t.equal(again.statusCode, 200)
+  t.match(again.json(), { replaced_by: rotated.json().info.key_id })
+  // Two rotations at once: one key comes out of them.
+  const twin = await stack.api.app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth(KEYS.aAdmin), payload: { name: 'twin', scopes: ['read'] } })
+  const twinId = twin.json().info.key_id as string
+  const both = await Promise.all([0, 1].map(async () => await stack.api.app.inject({ method: 'POST', url: `/v1/api-keys/${twinId}/rotate`, headers: auth(KEYS.aAdmin) })))
+  t.same(both.map(r => r.statusCode).sort(), [201, 409], 'one rotation wins, the other is told')
+  const winner = both.find(r => r.statusCode === 201)?.json() as { key: string, info: { key_id: string } }
+  const live = ((await stack.api.app.inject({ method: 'GET', url: '/v1/api-keys', headers: auth(KEYS.aAdmin) })).json().keys as Array<{ name: string, revoked_at: string | null, key_id: string }>).filter(k => k.name === 'twin' && k.revoked_at === null)
+  t.same(live.map(k => k.key_id), [winner.info.key_id], 'one live key named twin')
+  t.equal((await search(winner.key, {})).statusCode, 200)
 })
 
 t.test('every read is recorded in the access log', async t => {

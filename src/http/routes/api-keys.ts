@@ -45,11 +45,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
 
   app.delete('/v1/api-keys/:id', {
     config: { scope: 'admin' },
-    schema: { tags: ['keys'], summary: 'Revoke an API key', params: Id, response: { 200: KeyInfo, ...errors } }
+    schema: { tags: ['keys'], summary: 'Revoke an API key (one already revoked is left as it was)', params: Id, response: { 200: KeyInfo, ...errors } }
   }, async request => await keys.revoke(request.params.id, actor(request)))
 
   app.post('/v1/api-keys/:id/rotate', {
     config: { scope: 'admin' },
-    schema: { tags: ['keys'], summary: 'Replace an API key by a new one with the same scopes; the old one is revoked', params: Id, response: { 201: Created, ...errors } }
+    schema: { tags: ['keys'], summary: 'Replace an API key by a new one with the same scopes; the old one is revoked (409 when another rotation or revocation of it came first)', params: Id, response: { 201: Created, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => reply.code(201).send(await keys.rotate(request.params.id, actor(request))))
 }

@@ -62,7 +62,19 @@ export class KeysStore<Scope extends string> {
     return r.hits.hits.map(h => h._source as KeyRecord<Scope>)
   }
 
-  async revoke (id: string, at: string, replacedBy: string | null = null): Promise<void> {
-    await this.es.update({ index: this.index, id, doc: { revoked_at: at, replaced_by: replacedBy }, refresh: 'wait_for' })
+  /**
+   * Revokes the key if it is not revoked yet, compare-and-set: false when it already was, or when another
+   * revocation or rotation got there first (its time and successor are kept).
+   */
+  async revoke (id: string, at: string, replacedBy: string | null = null): Promise<boolean> {
+    const r = await this.es.get<KeyRecord<Scope>>({ index: this.index, id }, { ignore: [404] })
+    if (!r.found || r._source === undefined || r._source.revoked_at !== null) return false
+    try {
+      await this.es.update({ index: this.index, id, doc: { revoked_at: at, replaced_by: replacedBy }, if_seq_no: r._seq_no as number, if_primary_term: r._primary_term as number, refresh: 'wait_for' })
+      return true
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return false
+      throw err
+    }
   }
 }
