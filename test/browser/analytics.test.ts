@@ -194,6 +194,19 @@ t.test('Behaviour: a funnel built step by step, with conversions from the seeded
   await page.context().close()
 })
 
+t.test('Behaviour: actions that cannot be read are explained, not offered as empty lists', async t => {
+  const page = await s.page()
+  await page.route(/\/v1\/events\/aggregate$/, async route => {
+    const body = route.request().postDataJSON() as { groupBy?: Array<{ field: string }> }
+    if (body.groupBy?.[0]?.field !== 'action') return await route.continue()
+    await route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ message: 'Rate limit exceeded' }) })
+  })
+  await signIn(page, KEYS.read, '/console/behaviour?tab=funnel&from=now-30d&to=now')
+  await page.getByRole('alert').filter({ hasText: 'The actions of the period could not be read, so none can be chosen: Rate limit exceeded' }).waitFor()
+  t.pass('the reason is given where the steps are chosen')
+  await page.context().close()
+})
+
 t.test('Signals: a planted burst is found, ranked, and its evidence opens in Discover', async t => {
   const page = await s.page()
   await signIn(page, KEYS.read, '/console/signals?kind=failed-logins&from=now-1d&to=now')

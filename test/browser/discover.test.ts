@@ -59,10 +59,63 @@ t.test('a read key searches with KQL, a period and a filter chip; the key stays 
 
 t.test('a KQL error is shown at its position', async t => {
   const page = await s.page()
+  const histogram = page.waitForResponse(r => r.url().endsWith('/v1/events/aggregate'))
   await signIn(page, KEYS.read, '/console/discover?q=event.action%3A(login&from=now-30d&to=now')
   await page.getByRole('alert').getByText(/at character \d+/).waitFor()
   t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).getAttribute('aria-invalid'), 'true')
+  t.equal((await histogram).status(), 400)
+  await page.waitForTimeout(200)
+  t.equal(await page.getByRole('region', { name: 'Events over time' }).textContent(), '', 'the histogram, refused the same query, stays silent (not loading for ever)')
+  t.equal(await page.getByRole('alert').count(), 1, 'the error is reported once')
   await s.screenshot(page, 'discover-kql-error')
+  await page.context().close()
+})
+
+t.test('a failed search and histogram say why, neither "0 events", "nothing to show" nor loading for ever', async t => {
+  const page = await s.page()
+  await page.route(/\/v1\/events\/(search|aggregate)$/, async route => {
+    await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'Elasticsearch is unavailable' }) })
+  })
+  const searched = page.waitForResponse(r => r.url().endsWith('/v1/events/search'))
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await searched
+  const failures = page.getByRole('alert').filter({ hasText: 'Elasticsearch is unavailable' })
+  await failures.first().waitFor()
+  t.equal(await page.getByText(totalText(0)).count(), 0, 'no "0 events" announced')
+  t.equal(await page.getByText('Nothing to show').count(), 0, 'nor "nothing to show" beside the error')
+  const histogram = page.getByRole('region', { name: 'Events over time' })
+  await histogram.getByRole('alert').filter({ hasText: 'Elasticsearch is unavailable' }).waitFor({ timeout: 5000 })
+  t.equal(await histogram.getByText('Loading…').count(), 0, 'the histogram is not loading for ever')
+  t.equal(await failures.count(), 2, 'the histogram and the results each say why they are missing')
+  await page.context().close()
+})
+
+t.test('an amount filter takes a decimal comma, and what is not a number is refused by the field', async t => {
+  const page = await s.page()
+  const amounts: unknown[] = []
+  page.on('request', r => { if (r.url().endsWith('/v1/events/search') && !(r.postData() ?? '').includes('"cursor"')) amounts.push((r.postDataJSON() as { filters?: { amount?: unknown } }).filters?.amount) })
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByText(totalText(all.length)).first().waitFor()
+  await page.getByLabel('Filter on').selectOption('amountMin')
+  const value = page.getByLabel('Filter value')
+  for (const [typed, problem] of [['abc', '“abc” is not an amount'], ['1,500', 'the comma could separate thousands or decimals']] as const) {
+    await value.fill(typed)
+    await page.getByRole('button', { name: 'Add filter' }).click()
+    await page.getByRole('alert').filter({ hasText: problem }).waitFor()
+    t.equal(await value.getAttribute('aria-invalid'), 'true', `${typed}: the field is marked`)
+    t.match(await page.locator(`#${await value.getAttribute('aria-describedby') ?? 'none'}`).textContent(), problem, 'and described by the problem')
+  }
+  t.equal(await page.getByRole('button', { name: /^Remove Amount/ }).count(), 0, 'no chip for them')
+  await value.fill('1,5')
+  t.equal(await page.getByRole('alert').count(), 0, 'the message goes once the value changes')
+  await page.getByRole('button', { name: 'Add filter' }).click()
+  await page.getByRole('button', { name: 'Remove Amount at least: 1.5' }).waitFor()
+  await page.getByText(totalText(all.filter(e => (e.amount ?? 0) >= 1.5).length)).first().waitFor()
+  t.same(amounts.at(-1), { gte: 1.5 }, 'a decimal comma is read as a point')
+  await page.goto('/console/discover?from=now-30d&to=now&amountMax=lots')
+  await page.getByText('(not a number: ignored)').waitFor()
+  await page.getByText(totalText(all.length)).first().waitFor()
+  t.equal(amounts.at(-1), undefined, 'an amount that is not a number in the address is left out, and its chip says so')
   await page.context().close()
 })
 
@@ -194,6 +247,71 @@ t.test('zooming the histogram narrows the period; opening an event and filtering
   const expected = all.filter(e => e.time >= from && e.time <= to && e.action === action).length
   await page.getByText(totalText(expected)).first().waitFor()
   t.match(new URL(page.url()).searchParams.get('q'), `event.action:"${action}"`)
+  await page.context().close()
+})
+
+t.test('the histogram\'s bars are one tab stop: the focused bar is shown, arrow keys move between bars, Enter zooms', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  await page.getByRole('group', { name: 'Events over time' }).waitFor()
+  // What has the focus, and whether a person sees it: its box, in the view, not covered nor clipped away.
+  const focused = async (): Promise<{ text: string, inChart: boolean, width: number, height: number, seen: boolean }> => await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement
+    const r = el.getBoundingClientRect()
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+    const inView = r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth
+    return { text: el.textContent ?? '', inChart: el.closest('.histogram') !== null, width: r.width, height: r.height, seen: inView && hit !== null && el.contains(hit) }
+  })
+  await page.getByRole('button', { name: 'Add filter' }).focus()
+  await page.keyboard.press('Tab')
+  const first = await focused()
+  t.ok(first.inChart && /events$/.test(first.text), `the next tab stop is a bar: ${first.text}`)
+  t.ok(first.seen && first.width > 40 && first.height > 12, `and it is shown (${Math.round(first.width)}×${Math.round(first.height)})`)
+  t.equal(await page.locator('.chart .bar.focused').count(), 1, 'its bar is outlined')
+  await s.screenshot(page, 'discover-histogram-keyboard')
+  await page.keyboard.press('ArrowRight')
+  const second = await focused()
+  t.ok(second.inChart && second.seen && second.text !== first.text, `the right arrow moves to the next bar: ${second.text}`)
+  await page.keyboard.press('End')
+  const last = await focused()
+  await page.keyboard.press('Tab')
+  t.notOk((await focused()).inChart, 'one tab stop for all the bars')
+  await page.keyboard.press('Shift+Tab')
+  t.equal((await focused()).text, last.text, 'back on the bar last focused')
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/from=\d{4}-\d\d-\d\dT/)
+  t.pass('Enter zooms into the bar\'s period')
+  await page.context().close()
+})
+
+t.test('a sign-in that cannot be checked (unavailable, rate-limited, offline) keeps the key and offers to try again; a refused key signs out', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  const answers: Array<number | 'offline'> = [503, 429, 'offline']
+  await page.route(/\/v1\/me$/, async route => {
+    const answer = answers.shift()
+    if (answer === undefined) return await route.continue()
+    if (answer === 'offline') return await route.abort('internetdisconnected')
+    await route.fulfill({ status: answer, contentType: 'application/json', body: JSON.stringify({ message: answer === 503 ? 'Elasticsearch is unavailable' : 'Rate limit exceeded' }) })
+  })
+  await page.reload()
+  const problem = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Your sign-in could not be checked' }) })
+  for (const reason of ['Elasticsearch is unavailable', 'Rate limit exceeded', 'Failed to fetch']) {
+    await problem.getByText(reason, { exact: false }).waitFor()
+    t.equal(await page.evaluate(() => sessionStorage.getItem('sillage.apiKey')), KEYS.read, `${reason}: the key is kept`)
+    if (reason === 'Rate limit exceeded') {
+      t.same(await accessibilityViolations(page), [], 'no serious accessibility violation on the page that offers to try again')
+      await s.screenshot(page, 'sign-in-unconfirmed')
+    }
+    await problem.getByRole('button', { name: 'Try again' }).click()
+  }
+  await page.getByText(totalText(all.length)).first().waitFor()
+  t.pass('once the service answers, the console carries on with the same key')
+  await page.unroute(/\/v1\/me$/)
+  await page.route(/\/v1\/me$/, async route => { await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ message: 'unknown API key' }) }) })
+  await page.reload()
+  await page.getByLabel('API key').waitFor()
+  t.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused key is forgotten')
   await page.context().close()
 })
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
 import { seedEvents } from '../helpers/seed.ts'
 import { auth, KEYS } from '../helpers/stack.ts'
@@ -13,13 +13,25 @@ const N = 300
 const seeded = seedEvents('inv', N, Date.now() - 60_000)
 // Exports above this many events become background jobs.
 const SYNC_MAX = 40
+// One user and one session with more events than the console used to read at once (300 and 500): clicks in
+// tenant brand-a from five weeks ago, which the other tests' searches (deposits, the last 30 days) do not meet.
+const LONG = 520
+const longStart = Date.now() - 35 * 24 * 3600_000
+const long = Array.from({ length: LONG }, (_, i) => ({
+  '@timestamp': new Date(longStart - i * 47 * 60_000).toISOString(),
+  event: { id: `long-${i}`, action: 'button_clicked', outcome: 'unknown' },
+  message: `click ${i}`,
+  user: { id: 'u-long' },
+  audit: { session: { id: 's-long' } }
+}))
 
 let s: BrowserStack
 t.before(async () => {
   // Checkpoints every second, so that evidence packs soon carry a proof for every event.
   s = await startBrowserStack(t, { SILLAGE_EXPORT_SYNC_MAX: String(SYNC_MAX), SILLAGE_CHECKPOINT_MS: '1000' })
   await s.ingest(seeded.map(e => e.body))
-  if (await s.waitForCount(N) !== N) throw new Error('seed not indexed')
+  await s.ingest(long, KEYS.aIngest)
+  if (await s.waitForCount(N + LONG) !== N + LONG) throw new Error('seed not indexed')
 })
 
 t.test('following a user: summary, operators\' manual actions, timeline by day and session', async t => {
@@ -55,16 +67,49 @@ t.test('following a user: summary, operators\' manual actions, timeline by day a
   await page.context().close()
 })
 
+/** Loads more until every event is listed; while some are missing, the list says how many of the total it shows. */
+async function loadAll (t: Test, list: Locator, where: Locator): Promise<void> {
+  const shown = (n: number): string => `Showing ${n} of ${LONG} events`
+  const more = where.getByRole('button', { name: 'Load more' })
+  for (let rows = 100; rows < LONG; rows += 100) {
+    await where.getByText(shown(rows), { exact: true }).waitFor()
+    t.equal(await list.count(), rows, shown(rows))
+    await more.click()
+  }
+  // While a page loads, the button says so: it is gone only once the last page is in.
+  await where.getByRole('button', { name: /^(Load more|Loading more…)$/ }).waitFor({ state: 'detached' })
+  t.equal(await where.getByText(/^Showing \d+ of/).count(), 0, 'once all are listed, no count of those shown')
+  const times = await list.locator('time').evaluateAll(ts => ts.map(e => e.getAttribute('datetime')))
+  t.equal(new Set(times).size, LONG, 'every event, each once')
+}
+
+t.test('a timeline and a session longer than a page load more on request, and say how many of the total are shown', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.aRead, '/console/users/u-long')
+  const timeline = page.getByRole('region', { name: 'Timeline' })
+  await timeline.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded()
+  await s.screenshot(page, 'user-timeline-more')
+  await loadAll(t, timeline.getByRole('listitem'), timeline)
+  await page.goto('/console/sessions/s-long')
+  await loadAll(t, page.getByRole('list', { name: 'Events of the session' }).getByRole('listitem'), page.getByRole('main'))
+  await page.context().close()
+})
+
 t.test('a small CSV export downloads at once with its digest; a large one runs in the background with progress', async t => {
   const page = await s.page()
-  await signIn(page, KEYS.admin, '/console/discover?from=now-30d&to=now&q=event.action%3Adeposit')
+  // The table's columns, one of them a multi-field (user.name.text indexes user.name, the stored field).
+  const cols = ['@timestamp', 'event.action', 'user.name.text', 'audit.money.amount']
+  await signIn(page, KEYS.admin, `/console/discover?from=now-30d&to=now&q=event.action%3Adeposit&cols=${encodeURIComponent(cols.join(','))}`)
   const deposits = seeded.filter(e => e.action === 'deposit').length
   t.ok(deposits <= SYNC_MAX, 'the small export streams')
   await page.getByText(`${deposits} events`).first().waitFor()
   await page.getByLabel('Format').selectOption('csv')
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()])
   const csv = await readFile(await file.path())
-  t.equal(csv.toString('utf8').trim().split('\n').length, deposits + 1, 'a header and one row per event')
+  const records = csv.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n')
+  t.equal(records.length, deposits + 1, 'a header and one row per event')
+  // A header starting with @ is quoted against spreadsheet formulas, like any cell.
+  t.equal(records[0]?.trim(), "'@timestamp,event.action,user.name,audit.money.amount", 'the columns chosen in the table')
   await page.getByText(`SHA-256: ${createHash('sha256').update(csv).digest('hex')}`).waitFor()
 
   await page.goto('/console/discover?from=now-30d&to=now')

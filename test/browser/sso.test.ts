@@ -54,6 +54,16 @@ t.test('a person signs in with single sign-on and lands in Discover, seeing thei
   await page.getByText(`${matching} event${matching === 1 ? '' : 's'}`, { exact: true }).first().waitFor()
   await s.screenshot(page, 'sso-discover')
 
+  // A sign-out the server does not complete leaves the session open there: the tab says so and stays signed in.
+  let refused = 0
+  await page.route(/\/v1\/auth\/logout$/, async route => {
+    if (refused++ > 0) return await route.continue()
+    await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'Redis is unavailable' }) })
+  })
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.getByRole('alert').filter({ hasText: 'Signing out failed, so your single sign-on session is still open: Redis is unavailable' }).waitFor()
+  t.ok(await page.getByText('Alice Martin').isVisible(), 'still signed in, as the server still holds the session')
+  t.equal((await page.request.get('/v1/me', { headers: { cookie: `sillage-session=${cookie?.value ?? ''}` } })).status(), 200, 'which is open')
   await page.getByRole('button', { name: 'Sign out' }).click()
   await page.getByRole('link', { name: 'Sign in with single sign-on' }).waitFor()
   const after = await page.request.get('/v1/me', { headers: { cookie: `sillage-session=${cookie?.value ?? ''}` } })

@@ -9,7 +9,10 @@ export const FREE_TEXT_FIELDS = ['message', 'event.reason'] as const
 // A field and what lies below it (`audit.change.before.email`, multi-fields such as `user.name.text`).
 const within = (field: string, roots: Iterable<string>): boolean => [...roots].some(r => field === r || field.startsWith(`${r}.`))
 
+// The client's details, masked as free text (src/query/masked-access.ts).
+const DETAILS = ['audit.details']
+
 /** Whether this reader may filter on the field's value: a masked one sees it masked and is refused the search. */
 export function filterable (field: string, masked: boolean): boolean {
-  return !masked || !(within(field, MASKED_FIELDS) || within(field, FREE_TEXT_FIELDS))
+  return !masked || !(within(field, MASKED_FIELDS) || within(field, FREE_TEXT_FIELDS) || within(field, DETAILS))
 }

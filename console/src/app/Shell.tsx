@@ -7,8 +7,13 @@ import { href, useRoute } from './router.ts'
 
 const ZONES = ['UTC', 'Europe/Paris', 'Europe/London', 'Europe/Berlin', 'Europe/Madrid', 'Europe/Malta', 'America/New_York', 'Asia/Singapore', 'Australia/Melbourne']
 
-/** Header with the navigation the key's scopes allow, who is signed in, language, zone and sign-out. */
-export function Shell ({ children, onSignOut }: { children: ReactNode, onSignOut: () => void }): ReactNode {
+interface Props { children: ReactNode, onSignOut: () => void, signOutError: Error | null }
+
+/**
+ * Header with the navigation the key's scopes allow, who is signed in, language, zone and sign-out (and why
+ * signing out failed: the session is still open).
+ */
+export function Shell ({ children, onSignOut, signOutError }: Props): ReactNode {
   const { t, locale, setLocale, timeZone, setTimeZone } = useI18n()
   const me = useMe()
   const { path } = useRoute()
@@ -45,6 +50,7 @@ export function Shell ({ children, onSignOut }: { children: ReactNode, onSignOut
           <button type="button" onClick={onSignOut}>{t('nav.signOut')}</button>
         </div>
       </header>
+      {signOutError !== null && <p role="alert" className="error sign-out-failed">{t('nav.signOutFailed', { message: signOutError.message })}</p>}
       <main id="main" tabIndex={-1}>{children}</main>
     </>
   )

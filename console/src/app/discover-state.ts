@@ -61,12 +61,28 @@ export function toFilters (s: DiscoverState, timeZone: string): Filters {
       case 'operator': add('operatorId', value); break
       case 'session': add('sessionId', value); break
       case 'user': add('userId', value); break
-      case 'amountMin': f.amount = { ...f.amount, gte: Number(value) }; break
-      case 'amountMax': f.amount = { ...f.amount, lte: Number(value) }; break
+      // The chips' form refuses what is not an amount; one typed into the address is left out (its chip says so).
+      case 'amountMin': { const n = parseAmount(value); if (n !== null) f.amount = { ...f.amount, gte: n }; break }
+      case 'amountMax': { const n = parseAmount(value); if (n !== null) f.amount = { ...f.amount, lte: n }; break }
       default: add(kind, value)
     }
   }
   return f
+}
+
+export const isAmountKind = (kind: FilterKind): boolean => kind === 'amountMin' || kind === 'amountMax'
+
+// A comma followed by three digits may group thousands (1,500) as well as separate decimals: neither is assumed.
+const AMBIGUOUS = /^[-+]?\d{1,3},\d{3}$/
+
+/** Whether an amount's comma could be a thousands separator as well as a decimal comma ("1,500"). */
+export const ambiguousAmount = (text: string): boolean => AMBIGUOUS.test(text.trim())
+
+/** An amount as typed: digits with a decimal point or comma ("12.50", "1,5"); null for anything else. */
+export function parseAmount (text: string): number | null {
+  const t = text.trim()
+  if (ambiguousAmount(t) || !/^[-+]?(\d+([.,]\d*)?|[.,]\d+)$/.test(t)) return null
+  return Number(t.replace(',', '.'))
 }
 
 export function toSearch (s: DiscoverState, timeZone: string, size = 100): SearchRequest {

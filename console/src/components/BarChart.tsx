@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode } from 'react'
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 
 export interface Bar { key: string, label: string, value: number }
 
@@ -13,13 +13,22 @@ interface Props {
   horizontal?: boolean
 }
 
+// Keys that move between the bars' buttons, by how far (Home and End to the first and last).
+const STEPS: Record<string, number> = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1, Home: -Infinity, End: Infinity }
+
 /**
  * A bar chart in SVG, sized by the browser (no chart library, no inline style). Vertical bars can be
- * selected by dragging; every bar is also a button for keyboard users when selection is on.
+ * selected by dragging; when selection is on, every bar is also a button for keyboard users. The buttons are
+ * one tab stop (arrow keys, Home and End move between them, as in a toolbar), and the focused one is shown
+ * over the chart with its bar outlined: up to 120 hidden stops were too many to tab through.
  */
 export function BarChart ({ bars, title, describe, onSelect, height = 140, horizontal = false }: Props): ReactNode {
   const [drag, setDrag] = useState<{ from: number, to: number } | null>(null)
   const svg = useRef<SVGSVGElement>(null)
+  const buttons = useRef<Array<HTMLButtonElement | null>>([])
+  // The bar whose button takes the tab stop, and the one focused (outlined) if any.
+  const [stop, setStop] = useState(0)
+  const [focused, setFocused] = useState<number | null>(null)
   const max = Math.max(1, ...bars.map(b => b.value))
   if (horizontal) {
     const rowH = 22
@@ -50,6 +59,15 @@ export function BarChart ({ bars, title, describe, onSelect, height = 140, horiz
     if (first !== undefined && last !== undefined) onSelect(first, last)
   }
   const selected = (i: number): boolean => drag !== null && i >= Math.min(drag.from, drag.to) && i <= Math.max(drag.from, drag.to)
+  const current = Math.min(stop, bars.length - 1)
+  const move = (e: KeyboardEvent, i: number): void => {
+    const step = STEPS[e.key]
+    if (step === undefined) return
+    e.preventDefault()
+    const next = Math.max(0, Math.min(bars.length - 1, i + step))
+    setStop(next)
+    buttons.current[next]?.focus()
+  }
   return (
     <div className="chart-wrap">
       <svg
@@ -65,14 +83,24 @@ export function BarChart ({ bars, title, describe, onSelect, height = 140, horiz
           return (
             <g key={b.key}>
               <title>{describe(b)}</title>
-              <rect className={`bar${selected(i) ? ' selected' : ''}`} x={i * bw + bw * 0.08} y={height - h} width={bw * 0.84} height={h} />
+              <rect className={`bar${selected(i) ? ' selected' : ''}${focused === i ? ' focused' : ''}`} x={i * bw + bw * 0.08} y={height - h} width={bw * 0.84} height={h} />
             </g>
           )
         })}
       </svg>
       {onSelect !== undefined && (
-        <ul className="sr-only">
-          {bars.map(b => <li key={b.key}><button type="button" onClick={() => onSelect(b, b)}>{describe(b)}</button></li>)}
+        <ul className="chart-keys">
+          {bars.map((b, i) => (
+            <li key={b.key}>
+              <button
+                type="button" ref={el => { buttons.current[i] = el }} tabIndex={i === current ? 0 : -1}
+                onClick={() => onSelect(b, b)} onKeyDown={e => move(e, i)}
+                onFocus={() => { setStop(i); setFocused(i) }} onBlur={() => setFocused(null)}
+              >
+                {describe(b)}
+              </button>
+            </li>
+          ))}
         </ul>
       )}
       {bars.length > 0 && <div className="chart-axis" aria-hidden="true"><span>{bars[0]?.label}</span><span>{bars[bars.length - 1]?.label}</span></div>}

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { maskedFieldProblem } from '../../../src/query/masked-access.ts'
 import * as consoleEnums from '../../../console/src/api/enums.ts'
 import * as personal from '../../../console/src/api/personal-fields.ts'
 import { MASKED_FIELDS } from '../../../src/events/personal-fields.ts'
@@ -21,4 +22,8 @@ t.test('the console hides from masked readers the searches the API refuses them'
     t.ok(personal.filterable(field, false), `${field} is filterable in clear`)
   }
   for (const field of ['event.action', 'user.id', 'source.geo.country_iso_code', 'messages']) t.ok(personal.filterable(field, true), `${field} is filterable when masked`)
+  // The API's own rule decides.
+  for (const field of ['user.email', 'source.ip', 'message', 'event.reason.keyword', 'audit.details.new_email', 'audit.detailsx', 'event.action', 'audit.tags', 'user.id']) {
+    t.equal(personal.filterable(field, true), maskedFieldProblem(field) === undefined, field)
+  }
 })

@@ -18,7 +18,7 @@ export function BehaviourView (): ReactNode {
   const state = readBehaviour(useRoute().params)
   const set = (patch: Partial<BehaviourState>, replace = false): void => navigate(writeBehaviour({ ...state, ...patch }), replace)
   const common = selection(state, timeZone)
-  const actions = useActions(common)
+  const { actions, error: actionsError } = useActions(common)
   const chosen = state.steps.filter(s => s !== '')
   const tabHref = (tab: BehaviourState['tab']): string => href('/behaviour', { tab, q: state.query, from: state.from, to: state.to })
   return (
@@ -29,6 +29,7 @@ export function BehaviourView (): ReactNode {
         <TimePicker from={state.from} to={state.to} onChange={(from, to) => set({ from, to })} />
       </div>
       <SubNav label={t('behaviour.panels')} items={TABS.map(tab => ({ to: tabHref(tab), text: t(`behaviour.tab.${tab}` as MessageKey), current: tab === state.tab }))} />
+      {actionsError !== null && <p role="alert" className="error">{t('behaviour.actionsFailed', { message: actionsError.message })}</p>}
       {state.tab === 'funnel' && (
         <>
           <FunnelBuilder state={state} actions={actions} onChange={patch => set(patch, true)} />

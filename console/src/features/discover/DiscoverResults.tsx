@@ -2,17 +2,17 @@ import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from 
 import { fields } from '../../api/fields.ts'
 import { ApiError } from '../../api/client.ts'
 import type { FieldInfo, Hit, SearchRequest } from '../../api/types.ts'
+import { useSearch } from '../../api/useSearch.ts'
 import type { DiscoverState } from '../../app/discover-state.ts'
 import { can, useMe } from '../../auth/me.tsx'
+import { PageFailure } from '../../components/PageFailure.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { ExportMenu } from '../exports/ExportMenu.tsx'
 import { SaveSearch } from '../saved/SaveSearch.tsx'
 import { ColumnChooser } from './ColumnChooser.tsx'
-import { PageFailure } from './PageFailure.tsx'
 import { ResultsTable } from './ResultsTable.tsx'
 import { tableSearch } from './row-fields.ts'
-import { useSearch } from './useSearch.ts'
 
 const SORTABLE = new Set(['keyword', 'date', 'number', 'ip'])
 
@@ -32,7 +32,7 @@ const ResultsTools = memo(function ResultsTools ({ state, set, search }: Pick<Pr
     <>
       <ColumnChooser columns={state.columns} onChange={columns => set({ columns }, true)} />
       <SaveSearch state={state} />
-      {can(me, 'export') && <ExportMenu search={search} />}
+      {can(me, 'export') && <ExportMenu search={search} columns={state.columns} />}
     </>
   )
 })
@@ -60,8 +60,9 @@ export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: P
   return (
     <>
       <div className="results-bar">
+        {/* A failed search has no total: the alert below says why, and "0 events" would say something else. */}
         <p role="status" aria-live="polite">
-          <strong>{t('results.total', { count: results.total })}</strong>
+          {results.error === null && <strong>{t('results.total', { count: results.total })}</strong>}
           {results.tookMs !== null && <span className="muted"> {t('common.took', { ms: results.tookMs })}</span>}
           {results.failedShards > 0 && <> <span className="warning">{t('results.partial', { count: results.failedShards })}</span></>}
         </p>
@@ -70,7 +71,7 @@ export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: P
       {results.error !== null && <ErrorBox error={results.error} />}
       <ResultsTable
         rows={results.rows} total={results.total} columns={columns} sort={sort} sortable={sortable}
-        hasMore={results.cursor !== null} loading={results.loading} onMore={results.more}
+        hasMore={results.cursor !== null} loading={results.loading} failed={results.error !== null} onMore={results.more}
         onSort={onSort} onOpen={onOpen}
       />
       {results.pageError !== null && <PageFailure error={results.pageError} onRetry={results.retry} onRestart={results.restart} />}

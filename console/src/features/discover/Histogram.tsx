@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { api } from '../../api/client.ts'
+import { api, ApiError } from '../../api/client.ts'
 import type { AggregateResponse } from '../../api/types.ts'
 import { useApi } from '../../api/useApi.ts'
 import { BarChart, type Bar } from '../../components/BarChart.tsx'
@@ -19,10 +19,11 @@ export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (f
     groupBy: [{ field: 'date', interval: interval.name }]
   }
   const value = useApi(JSON.stringify(body), signal => api<AggregateResponse>('/v1/events/aggregate', { body, signal }))
+  // A refused query (400) is reported once, above the table; any other failure is the histogram's own.
+  const refused = value.state === 'error' && value.error instanceof ApiError && value.error.status === 400
   return (
     <section className="histogram" aria-label={t('histogram.label')}>
-      {/* A refused query is reported once, above the table. */}
-      <Status value={value.state === 'error' ? { state: 'loading' } : value}>
+      {!refused && <Status value={value}>
         {data => {
           const bars: Bar[] = data.groups.map(g => ({ key: String(g.key), label: dateTime(String(g.key)), value: g.count }))
           return (
@@ -40,7 +41,7 @@ export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (f
             </>
           )
         }}
-      </Status>
+      </Status>}
     </section>
   )
 }

@@ -15,6 +15,8 @@ interface Props {
   sortable: (field: string) => boolean
   hasMore: boolean
   loading: boolean
+  /** The search failed (its error is shown apart): no end of results, nor "nothing to show". */
+  failed: boolean
   onMore: () => void
   onSort: (field: string) => void
   onOpen: (hit: Hit) => void
@@ -52,7 +54,7 @@ const ResultsHead = memo(function ResultsHead ({ columns, template, sort, sortab
  * Only the rows in view (and a few beyond) are in the page, at a fixed height; the next page loads well before
  * the end, and rows already drawn are not drawn again when it arrives (see ResultRow).
  */
-export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, loading, onMore, onSort, onOpen }: Props): ReactNode {
+export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, loading, failed, onMore, onSort, onOpen }: Props): ReactNode {
   const { t } = useI18n()
   const scroller = useRef<HTMLDivElement>(null)
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN })
@@ -76,7 +78,7 @@ export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, l
           </div>
         </div>
       </div>
-      <p className="muted" role="status">{loading ? t('results.more') : hasMore ? '' : rows.length > 0 ? t('results.end') : t('common.none')}</p>
+      <p className="muted" role="status">{loading ? t('results.more') : hasMore || failed ? '' : rows.length > 0 ? t('results.end') : t('common.none')}</p>
     </section>
   )
 }

@@ -1,9 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { api, download, request } from '../../api/client.ts'
+import { fields } from '../../api/fields.ts'
 import type { SearchRequest } from '../../api/types.ts'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
+import { csvColumns } from './csv-columns.ts'
 import { manifestOfPack, parseManifest, type ManifestText } from './manifest.ts'
 import { PackManifestView } from './PackManifestView.tsx'
 
@@ -15,11 +17,12 @@ interface Job { id: string, status: string, progress: { rows: number, total: num
 const hex = (b: ArrayBuffer): string => [...new Uint8Array(b)].map(x => x.toString(16).padStart(2, '0')).join('')
 
 /**
- * Exports the current search: small ones download at once (with the file's SHA-256 shown to note down),
- * large ones become background jobs followed with a progress bar until their download is ready. An evidence
+ * Exports the current search (a CSV with the table's columns): small ones download at once (with the file's
+ * SHA-256 shown to note down), large ones become background jobs followed with a progress bar until their
+ * download is ready. An evidence
  * pack's manifest is shown too: read from the pack itself when it streamed, from the API when it was a job.
  */
-export function ExportMenu ({ search }: { search: SearchRequest }): ReactNode {
+export function ExportMenu ({ search, columns }: { search: SearchRequest, columns: string[] }): ReactNode {
   const { t } = useI18n()
   const [format, setFormat] = useState<Format>('csv')
   const [job, setJob] = useState<Job | null>(null)
@@ -42,11 +45,17 @@ export function ExportMenu ({ search }: { search: SearchRequest }): ReactNode {
     return () => controller.abort()
   }, [manifestUrl])
 
+  // A CSV holds the table's columns, as chosen (for Excel, with a byte order mark); other formats whole events.
+  const csvOptions = async (): Promise<{ columns?: string[], bom: true }> => {
+    if (columns.length === 0) return { bom: true }
+    const names = new Set((await fields().catch(() => [])).map(f => f.name))
+    return { columns: csvColumns(columns, names), bom: true }
+  }
   const start = async (): Promise<void> => {
     setBusy(true); setError(null); setDone(null); setJob(null); setManifest(null)
     try {
       const { filters, query, timeZone, sort } = search
-      const body = format === 'pack' ? { filters, query, timeZone } : { format, filters, query, timeZone, sort, ...(format === 'csv' ? { bom: true } : {}) }
+      const body = format === 'pack' ? { filters, query, timeZone } : { format, filters, query, timeZone, sort, ...(format === 'csv' ? await csvOptions() : {}) }
       const response = await request(format === 'pack' ? '/v1/evidence-packs' : '/v1/exports', { body })
       if (response.status === 202) { setJob(await response.json() as Job); return }
       const bytes = await response.clone().arrayBuffer()

@@ -1,15 +1,19 @@
 import type { ReactNode } from 'react'
 import { api } from '../../api/client.ts'
-import type { SearchResponse } from '../../api/types.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useSearch } from '../../api/useSearch.ts'
 import { href } from '../../app/router.ts'
 import { ImportanceBadge } from '../../components/Badges.tsx'
 import { Link } from '../../components/Link.tsx'
+import { PagedList } from '../../components/PagedList.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { EventList } from './EventList.tsx'
 import { counts, Facts, MoneyTable } from '../../components/Facts.tsx'
 import type { SessionSummary } from './types.ts'
+
+// Events of the session read at once; the rest page by page, on request.
+const PAGE = 100
 
 const duration = (ms: number): string => {
   const s = Math.round(ms / 1000)
@@ -21,7 +25,8 @@ export function SessionView ({ id }: { id: string }): ReactNode {
   const { t } = useI18n()
   const path = encodeURIComponent(id)
   const summary = useApi(id, signal => api<SessionSummary>(`/v1/sessions/${path}/summary`, { signal }))
-  const events = useApi(`${id}|events`, signal => api<SearchResponse>(`/v1/sessions/${path}/events?size=500`, { signal }))
+  // GET /v1/sessions/:id/events as a search (in order), so that its cursor pages the same way as Discover's.
+  const events = useSearch({ filters: { sessionId: [id] }, sort: [{ field: 'time', order: 'asc' }], size: PAGE })
   return (
     <div className="session-view">
       <h1>{t('session.title', { id })}</h1>
@@ -45,7 +50,7 @@ export function SessionView ({ id }: { id: string }): ReactNode {
         )}
       </Status>
       <h2>{t('session.events')}</h2>
-      <Status value={events}>{r => <EventList hits={r.events} label={t('session.events')} />}</Status>
+      <PagedList results={events}>{rows => <EventList hits={rows} label={t('session.events')} />}</PagedList>
     </div>
   )
 }

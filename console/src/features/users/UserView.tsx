@@ -1,15 +1,20 @@
 import type { ReactNode } from 'react'
 import { api } from '../../api/client.ts'
-import type { Hit, SearchResponse } from '../../api/types.ts'
+import type { Hit } from '../../api/types.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useSearch } from '../../api/useSearch.ts'
 import { href } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
+import { PagedList } from '../../components/PagedList.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { valueAt } from '../../api/values.ts'
 import { EventList } from './EventList.tsx'
 import { Facts, MoneyTable } from '../../components/Facts.tsx'
 import type { UserSummary } from './types.ts'
+
+// Events of a list read at once; the rest page by page, on request.
+const PAGE = 100
 
 /** Groups a newest-first timeline by day (in the person's zone), then by session within the day. */
 function byDayAndSession (hits: Hit[], day: (iso: string) => string): Array<{ day: string, sessions: Array<{ id: string | null, hits: Hit[] }> }> {
@@ -32,8 +37,9 @@ export function UserView ({ id }: { id: string }): ReactNode {
   const { t, timeZone, dateTime, locale } = useI18n()
   const path = encodeURIComponent(id)
   const summary = useApi(`${id}|${timeZone}`, signal => api<UserSummary>(`/v1/users/${path}/summary?from=now-30d&to=now&tz=${encodeURIComponent(timeZone)}`, { signal }))
-  const timeline = useApi(`${id}|timeline`, signal => api<SearchResponse>(`/v1/users/${path}/timeline?size=300&from=now-90d&to=now`, { signal }))
-  const operators = useApi(`${id}|operators`, signal => api<SearchResponse>('/v1/events/search', { body: { filters: { userId: [id], actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: 100 }, signal }))
+  // GET /v1/users/:id/timeline as a search (newest first), so that its cursor pages the same way as Discover's.
+  const timeline = useSearch({ filters: { userId: [id], period: { from: 'now-90d', to: 'now' } }, size: PAGE })
+  const operators = useSearch({ filters: { userId: [id], actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: PAGE })
   const dayOf = (iso: string): string => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full' }).format(new Date(iso))
   return (
     <div className="user-view">
@@ -59,12 +65,12 @@ export function UserView ({ id }: { id: string }): ReactNode {
       </section>
       <section aria-labelledby="user-operators">
         <h2 id="user-operators">{t('user.operatorActions')}</h2>
-        <Status value={operators}>{r => r.events.length === 0 ? <p className="muted">{t('common.none')}</p> : <EventList hits={r.events} label={t('user.operatorActions')} />}</Status>
+        <PagedList results={operators}>{rows => <EventList hits={rows} label={t('user.operatorActions')} />}</PagedList>
       </section>
       <section aria-labelledby="user-timeline">
         <h2 id="user-timeline">{t('user.timeline')}</h2>
-        <Status value={timeline}>
-          {r => byDayAndSession(r.events, dayOf).map(d => (
+        <PagedList results={timeline}>
+          {rows => byDayAndSession(rows, dayOf).map(d => (
             <section key={d.day} className="day" aria-label={d.day}>
               <h3>{d.day}</h3>
               {d.sessions.map(s => (
@@ -75,7 +81,7 @@ export function UserView ({ id }: { id: string }): ReactNode {
               ))}
             </section>
           ))}
-        </Status>
+        </PagedList>
       </section>
     </div>
   )

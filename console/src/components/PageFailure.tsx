@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
-import { ApiError } from '../../api/client.ts'
-import { useI18n } from '../../i18n/i18n.tsx'
+import { ApiError } from '../api/client.ts'
+import { useI18n } from '../i18n/i18n.tsx'
 
 interface Props { error: Error, onRetry: () => void, onRestart: () => void }
 

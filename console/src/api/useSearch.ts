@@ -1,7 +1,7 @@
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react'
-import { api } from '../../api/client.ts'
-import type { Hit, SearchRequest, SearchResponse } from '../../api/types.ts'
-import { pick } from '../../api/values.ts'
+import { api } from './client.ts'
+import type { Hit, SearchRequest, SearchResponse } from './types.ts'
+import { pick } from './values.ts'
 
 /**
  * `failedShards`: the most shards any page lacked (a lost node held their only copy); 0 when complete.
@@ -16,10 +16,11 @@ type State = Omit<Results, 'more' | 'retry' | 'restart'>
 const EMPTY: State = { rows: [], total: 0, cursor: null, loading: true, error: null, pageError: null, tookMs: null, failedShards: 0 }
 
 /**
- * The first page of a search, then more pages through the API's cursor as the table asks for them. A page is
- * appended to the same hits (the rows already drawn keep their objects, so they are not drawn again). With a
- * projection, each hit keeps its fields as one flat object: thousands of them stay in memory while the person
- * scrolls, and the nested objects of the answer would cost several times as much.
+ * The first page of a search, then more pages through the API's cursor as they are asked for (Discover's table
+ * as the person scrolls, Load more under a timeline). A page is appended to the same hits (the rows already
+ * drawn keep their objects, so they are not drawn again). With a projection, each hit keeps its fields as one
+ * flat object: thousands of them stay in memory while the person scrolls, and the nested objects of the answer
+ * would cost several times as much.
  */
 export function useSearch (request: SearchRequest): Results {
   const key = JSON.stringify(request)
