@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Duration, scanLimit, selection, type Query } from '../behaviour/request.ts'
-import { MAX_EVIDENCE, MAX_USERS, signalSchema, signalsResponse, signalsSize, type Evidence, type Signal } from './common.ts'
+import { evidenceOf, MAX_EVIDENCE, MAX_USERS, signalSchema, signalsResponse, signalsSize, type Evidence, type Signal } from './common.ts'
 
 export const MAX_BURST_WINDOW_MS = 86_400_000
 
@@ -54,42 +54,52 @@ interface Best { count: number, from: number, to: number, evidence: Evidence[], 
  */
 export class BurstDetector {
   private key: string | null = null
-  private window: Array<{ time: number, user: string, evidence: Evidence }> = []
+  // The failures within the window, in three lists rather than one object each: a busy key over a long window
+  // holds a million of them (about 100 MB this way, 315 MB as objects with their evidence).
+  private times: number[] = []
+  private users: string[] = []
+  private ids: string[] = []
   private head = 0
-  private readonly users = new Map<string, number>()
+  private readonly userCounts = new Map<string, number>()
   private best: Best | undefined
   private total = 0
 
   constructor (private readonly threshold: number, private readonly windowMs: number, private readonly emit: (s: Signal<BurstFigure>) => void) {}
 
-  push (key: string, time: number, user: string, evidence: Evidence): void {
+  /** One failure of the key; `user` is the account it was for. Evidence is made for the densest window only. */
+  push (key: string, time: number, user: string, id: string): void {
     if (key !== this.key) {
       this.finish()
       this.key = key
     }
     this.total++
-    this.window.push({ time, user, evidence })
-    this.users.set(user, (this.users.get(user) ?? 0) + 1)
-    while (time - (this.window[this.head]?.time ?? time) > this.windowMs) {
-      const gone = this.window[this.head++]?.user as string
-      const left = (this.users.get(gone) ?? 1) - 1
-      if (left === 0) this.users.delete(gone)
-      else this.users.set(gone, left)
+    this.times.push(time)
+    this.users.push(user)
+    this.ids.push(id)
+    this.userCounts.set(user, (this.userCounts.get(user) ?? 0) + 1)
+    while (time - (this.times[this.head] ?? time) > this.windowMs) {
+      const gone = this.users[this.head++] as string
+      const left = (this.userCounts.get(gone) ?? 1) - 1
+      if (left === 0) this.userCounts.delete(gone)
+      else this.userCounts.set(gone, left)
     }
     // Dropped entries are released in chunks, so memory follows the window, not the key's history.
-    if (this.head > 4096 && this.head * 2 > this.window.length) { this.window = this.window.slice(this.head); this.head = 0 }
-    const count = this.window.length - this.head
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head)
+      this.users = this.users.slice(this.head)
+      this.ids = this.ids.slice(this.head)
+      this.head = 0
+    }
+    const count = this.times.length - this.head
     if (count >= this.threshold && count > (this.best?.count ?? 0)) {
       const users: string[] = []
-      for (const u of this.users.keys()) { if (users.length === MAX_USERS) break; users.push(u) }
-      this.best = {
-        count,
-        from: (this.window[this.head] as { time: number }).time,
-        to: time,
-        evidence: this.window.slice(this.head, this.head + MAX_EVIDENCE).map(w => w.evidence),
-        users,
-        distinctUsers: this.users.size
-      }
+      for (const u of this.userCounts.keys()) { if (users.length === MAX_USERS) break; users.push(u) }
+      // The window's first failures, unless they are those of the best window so far (it grew at its end).
+      const shown = Math.min(count, MAX_EVIDENCE)
+      const same = this.best !== undefined && this.best.evidence.length === shown && this.best.evidence[0]?.id === this.ids[this.head]
+      const evidence: Evidence[] = same ? (this.best as Best).evidence : []
+      for (let i = this.head; !same && i < this.head + shown; i++) evidence.push(evidenceOf(this.ids[i] as string, this.times[i] as number, { 'user.id': this.users[i] }))
+      this.best = { count, from: this.times[this.head] as number, to: time, evidence, users, distinctUsers: this.userCounts.size }
     }
   }
 
@@ -108,9 +118,11 @@ export class BurstDetector {
       })
     }
     this.key = null
-    this.window = []
+    this.times = []
+    this.users = []
+    this.ids = []
     this.head = 0
-    this.users.clear()
+    this.userCounts.clear()
     this.best = undefined
     this.total = 0
   }

@@ -81,7 +81,7 @@ export class SignalsService {
       for (const e of events) {
         const key = e.keys[0] ?? ''
         if (after !== undefined && e.time <= (after.get(key) ?? -Infinity)) continue
-        detector.push(key, e.time, byIp ? str(e.fields['user.id']) ?? '' : key, evidenceOfScanned(e))
+        detector.push(key, e.time, byIp ? str(e.fields['user.id']) ?? '' : key, e.id)
       }
     })
     detector.finish()
