@@ -139,12 +139,13 @@ function verifyPack (path, keys, fail, note) {
   if (events.size !== manifest.events) fail('events.ndjson', `holds ${events.size} events, manifest.json says ${manifest.events}`)
   const proven = new Set()
   const byCheckpoint = new Map()
-  const proofLines = (text('integrity/proofs.ndjson') ?? '').split('\n').filter(line => line !== '')
+  const proofLines = (text('integrity/proofs.ndjson') ?? '').split('\n')
   // Masked events are not as stored, so a masked pack holds no proofs; the manifest is not signed, and a
   // pack claiming to be masked must not make the tool take leaves on trust.
-  if (manifest.masked === true && proofLines.length > 0) fail('integrity/proofs.ndjson', 'holds proofs, but manifest.json says the pack is masked, and masked packs hold none: one of the two was altered')
+  if (manifest.masked === true && proofLines.some(line => line !== '')) fail('integrity/proofs.ndjson', 'holds proofs, but manifest.json says the pack is masked, and masked packs hold none: one of the two was altered')
   else if (manifest.masked === true) note('the pack is masked: its events are not as stored, so they cannot be proven')
   ;(manifest.masked === true ? [] : proofLines).forEach((line, i) => {
+    // Numbered as in the file: blank lines count.
     if (line === '') return
     let id, p
     try { ({ event_id: id, proof: p } = JSON.parse(line)); if (typeof p?.checkpoint !== 'object') throw new Error() } catch { fail(`integrity/proofs.ndjson, line ${i + 1}`, 'is not a proof'); return }

@@ -11,7 +11,7 @@ type Agg = estypes.AggregationsAggregationContainer
 type Query = estypes.QueryDslQueryContainer
 
 /** Short names of the usual groupings; anything else must be an allowlisted keyword, ip or number field. */
-export const NAMED_GROUPS: Readonly<Record<string, string>> = {
+const NAMED_GROUPS: Readonly<Record<string, string>> = {
   category: 'audit.category', action: 'event.action', importance: 'audit.importance.level', outcome: 'event.outcome',
   country: 'source.geo.country_iso_code', device: 'audit.device.type', operator: 'audit.actor.id'
 }

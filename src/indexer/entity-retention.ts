@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { Es } from '../store/elasticsearch.ts'
 import type { EntitiesStore } from '../store/events/entities-store.ts'
 import { EventsScanner } from '../store/events/events-scan.ts'
+import { eventIndices } from '../store/events/retention-sweep.ts'
 import { rebuildEntities, type RebuildReport } from '../entities/rebuild.ts'
 import { DEFAULT_GRACE_MS } from './entity-updater.ts'
 
@@ -12,8 +13,7 @@ import { DEFAULT_GRACE_MS } from './entity-updater.ts'
  */
 export async function forgetExpired (es: Es, redis: Redis, keyPrefix: string, prefix: string, store: EntitiesStore, log: (line: string) => void): Promise<{ gone: string[], report?: RebuildReport }> {
   const key = `${keyPrefix}:entities:partitions`
-  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
-  const now = rows.flatMap(r => r.index === undefined ? [] : [r.index])
+  const now = await eventIndices(es, prefix)
   const before = await redis.smembers(key)
   const present = new Set(now)
   const gone = before.filter(index => !present.has(index))

@@ -38,12 +38,12 @@ export function groupField (name: string): string | undefined {
 }
 
 /** The selection of a condition (with a saved search's filters and KQL) as one query confined to the tenant. */
-export function conditionQuery (c: { filters?: Filters, query?: string }, tenant: string | null, errors: FieldError[], saved?: { filters?: Filters, query?: string }): estypes.QueryDslQueryContainer {
-  const own = buildQuery({ ...(c.filters === undefined ? {} : { filters: c.filters }), ...(c.query === undefined ? {} : { query: c.query }) }, { tenant, masked: false }, errors)
+export function conditionQuery (c: { filters?: Filters, query?: string }, tenant: string | null, errors: FieldError[], saved?: { filters?: Filters, query?: string }, masked = false): estypes.QueryDslQueryContainer {
+  const own = buildQuery({ ...(c.filters === undefined ? {} : { filters: c.filters }), ...(c.query === undefined ? {} : { query: c.query }) }, { tenant, masked }, errors)
   if (saved === undefined) return own
   // A saved search's time range is not the rule's: a rule reads its own windows (docs/alerts.md).
   const { period: _period, ...filters } = saved.filters ?? {}
-  const theirs = buildQuery({ filters, ...(saved.query === undefined ? {} : { query: saved.query }) }, { tenant, masked: false }, errors)
+  const theirs = buildQuery({ filters, ...(saved.query === undefined ? {} : { query: saved.query }) }, { tenant, masked }, errors)
   return { bool: { filter: [own, theirs] } }
 }
 

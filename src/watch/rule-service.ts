@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../errors.ts'
 import { seesMasked } from '../auth/scopes.ts'
-import { buildQuery } from '../query/build-query.ts'
-import type { Filters } from '../query/filters.ts'
 import { StaleVersion, type VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import type { SavedSearch } from '../saved/schema.ts'
-import { checkRule, ruleTimes } from './rule-check.ts'
+import { checkRule, conditionQuery, ruleTimes } from './rule-check.ts'
 import type { StoredWatchRule, WatchRule } from './rule-schema.ts'
 import type { RuleRun } from './run-schema.ts'
 
@@ -21,8 +19,7 @@ export interface RuleScheduler {
 /** Whether a rule's own filters and KQL would be refused to a key reading masked data. */
 function namesPersonalValues (r: WatchRule): boolean {
   const errors: FieldError[] = []
-  const c = r.condition as { filters?: Filters, query?: string }
-  buildQuery({ ...(c.filters === undefined ? {} : { filters: c.filters }), ...(c.query === undefined ? {} : { query: c.query }) }, { tenant: r.tenant, masked: true }, errors)
+  conditionQuery(r.condition, r.tenant, errors, undefined, true)
   return errors.length > 0
 }
 

@@ -5,11 +5,16 @@ import { expiredPartitions } from './retention.ts'
 
 export interface SweepResult { deleted: string[], kept: number }
 
+/** The names of the event indices (partitions), open or closed. */
+export async function eventIndices (es: Es, prefix: string): Promise<string[]> {
+  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
+  return rows.flatMap(r => r.index === undefined ? [] : [r.index])
+}
+
 /** The retention ILM would apply, done by the service itself on clusters without ILM. */
 export async function sweepRetention (es: Es, prefix: string, retentionDays: Record<RetentionClass, number>, now: number): Promise<SweepResult> {
-  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
-  const partitions = rows
-    .map(r => r.index === undefined ? undefined : parsePartition(prefix, r.index))
+  const partitions = (await eventIndices(es, prefix))
+    .map(index => parsePartition(prefix, index))
     .filter((p): p is Partition => p !== undefined)
   const expired = expiredPartitions(partitions, retentionDays, now)
   const deleted: string[] = []
