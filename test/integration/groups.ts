@@ -12,7 +12,7 @@ export const GROUPS: readonly (readonly string[])[] = [
   ['access-log', 'alerts', 'bad-input', 'entities', 'integrity-legacy', 'query-engine', 'redis-topologies', 'retention',
     'saved-searches', 'search-pages', 'search', 'security', 'streams-tls', 'watch-rules'],
   ['auth-throttle', 'behaviour', 'cross-tenant', 'entities-updates', 'event-identity', 'ingest', 'integrity-store', 'oidc',
-    'samples', 'signals', 'verify-pack', 'webhooks', 'whole-answers', 'worker-crash'],
+    'samples', 'shared-keys', 'signals', 'verify-pack', 'webhooks', 'whole-answers', 'worker-crash'],
   ['analytics', 'dead-letters', 'es-nodes', 'exports', 'integrity-checkpoints', 'integrity', 'masked-reads', 'monitoring',
     'openapi', 'partition-start', 'risk', 'rules', 'seal-turn', 'streams']
 ]

@@ -31,35 +31,60 @@ export const SharedKeysResponse = signalsResponse(signalSchema(SharedFigure, 'Th
 
 /**
  * Candidates come from a terms aggregation ordered by the approximate distinct count of users; each is then
- * checked with the exact list of its users (a terms sub-aggregation), so no signal rests on an estimate.
+ * checked with the exact list of its users (userListAggs), so no signal rests on an estimate.
  */
 export function sharedKeysAggs (field: string, minUsers: number, size: number): Record<string, estypes.AggregationsAggregationContainer> {
   return {
     keys: {
       terms: { field, size, shard_size: Math.min(10_000, size * 5 + 50), min_doc_count: minUsers, order: [{ users: 'desc' }, { _key: 'asc' }] },
-      aggs: {
-        users: { cardinality: { field: 'user.id', precision_threshold: 40_000 } },
-        list: { terms: { field: 'user.id', size: MAX_LISTED_USERS, shard_size: MAX_LISTED_USERS } }
-      }
+      aggs: { users: { cardinality: { field: 'user.id', precision_threshold: 40_000 } } }
     }
   }
 }
 
-interface KeyBucket { key: string | number, key_as_string?: string, doc_count: number, users?: { value?: number }, list?: { buckets: Array<{ key: string | number }>, sum_other_doc_count?: number } }
+/**
+ * Keys whose users one search lists: up to 50,000 user buckets, under Elasticsearch's default limit of 65,536
+ * per search (search.max_buckets), which 1,000 candidates of 1,000 users each would pass 15 times over.
+ */
+export const KEYS_PER_LIST = Math.floor(50_000 / MAX_LISTED_USERS)
+
+/** The users of a few keys (at most KEYS_PER_LIST), for a query narrowed to those keys. */
+export function userListAggs (field: string, keys: number): Record<string, estypes.AggregationsAggregationContainer> {
+  return { keys: { terms: { field, size: keys }, aggs: { list: { terms: { field: 'user.id', size: MAX_LISTED_USERS, shard_size: MAX_LISTED_USERS } } } } }
+}
+
+interface UserList { buckets: Array<{ key: string | number }>, sum_other_doc_count?: number }
+interface KeyBucket { key: string | number, key_as_string?: string, doc_count: number, users?: { value?: number }, list?: UserList }
+
+const keyOf = (b: KeyBucket): string => b.key_as_string ?? String(b.key)
+const bucketsOf = (aggs: Record<string, estypes.AggregationsAggregate>): KeyBucket[] => (aggs.keys as { buckets?: KeyBucket[] } | undefined)?.buckets ?? []
+
+/** The candidate keys of the first search, to list the users of. */
+export function candidateKeys (aggs: Record<string, estypes.AggregationsAggregate>): string[] {
+  return bucketsOf(aggs).map(keyOf)
+}
+
+/** Each key's users, from the answers of userListAggs. */
+export function userLists (answers: ReadonlyArray<Record<string, estypes.AggregationsAggregate>>): Map<string, UserList> {
+  const lists = new Map<string, UserList>()
+  for (const aggs of answers) for (const b of bucketsOf(aggs)) if (b.list !== undefined) lists.set(keyOf(b), b.list)
+  return lists
+}
 
 /** Verified signals (evidence to be added) and the bounds of the candidate list. */
-export function sharedSignals (aggs: Record<string, estypes.AggregationsAggregate>, minUsers: number, size: number): { signals: Array<Signal<SharedFigure>>, bounds: Bounds } {
+export function sharedSignals (aggs: Record<string, estypes.AggregationsAggregate>, lists: ReadonlyMap<string, UserList>, minUsers: number, size: number): { signals: Array<Signal<SharedFigure>>, bounds: Bounds } {
   const keys = aggs.keys as { buckets?: KeyBucket[], sum_other_doc_count?: number } | undefined
   const buckets = keys?.buckets ?? []
   const signals: Array<Signal<SharedFigure>> = []
   let lastQualified = false
   for (const b of buckets) {
-    const users = (b.list?.buckets ?? []).map(u => String(u.key))
-    const complete = (b.list?.sum_other_doc_count ?? 0) === 0
+    const list = lists.get(keyOf(b))
+    const users = (list?.buckets ?? []).map(u => String(u.key))
+    const complete = (list?.sum_other_doc_count ?? 0) === 0
     lastQualified = users.length >= minUsers
     if (!lastQualified) continue
     signals.push({
-      key: b.key_as_string ?? String(b.key),
+      key: keyOf(b),
       users,
       figure: { users: complete ? users.length : Math.max(users.length, Math.round(b.users?.value ?? 0)), complete, minUsers, events: b.doc_count },
       evidence: []

@@ -6,7 +6,7 @@ import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } 
 import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
 import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS, type BurstFigure } from './failed-logins.ts'
 import { ImpossibleTravelRequest, LOCATED_SIGN_IN, pointOf, TravelDetector, type TravelFigure } from './impossible-travel.ts'
-import { SHARED_FIELDS, SharedKeysRequest, sharedKeysAggs, sharedSignals, type SharedFigure } from './shared-keys.ts'
+import { candidateKeys, KEYS_PER_LIST, SHARED_FIELDS, SharedKeysRequest, sharedKeysAggs, sharedSignals, userListAggs, userLists, type SharedFigure } from './shared-keys.ts'
 import { CHANGE_ACTIONS, ChangeWithdrawDetector, ChangeWithdrawRequest, MAX_CHANGE_WINDOW_MS, type ChangeWithdrawFigure } from './change-withdraw.ts'
 import type { EntitySource } from '../entities/source.ts'
 import { sharedFromEntities } from '../entities/shared-entities.ts'
@@ -133,7 +133,14 @@ export class SignalsService {
     const minUsers = req.minUsers ?? 3
     const size = req.size ?? 100
     const aggs = await this.scanner.aggregate(query, sharedKeysAggs(field, minUsers, size))
-    const { signals, bounds } = sharedSignals(aggs, minUsers, size)
+    // Each candidate's exact users, a few keys per search, one search after another.
+    const keys = candidateKeys(aggs)
+    const answers = []
+    for (let i = 0; i < keys.length; i += KEYS_PER_LIST) {
+      const batch = keys.slice(i, i + KEYS_PER_LIST)
+      answers.push(await this.scanner.aggregate(and(query, { terms: { [field]: batch } }), userListAggs(field, batch.length)))
+    }
+    const { signals, bounds } = sharedSignals(aggs, userLists(answers), minUsers, size)
     // Evidence: the first event of each of the key's first users (one search per signal, in one round trip).
     const samples = await this.scanner.samples(signals.map(s => ({ query: and(query, { term: { [field]: s.key } }), size: MAX_EVIDENCE, collapse: 'user.id' })), [])
     signals.forEach((s, i) => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { BurstDetector, isFailedSignIn, type BurstFigure } from '../../../src/analytics/signals/failed-logins.ts'
 import { EARTH_RADIUS_KM, haversineKm, pointOf, TravelDetector, type TravelFigure } from '../../../src/analytics/signals/impossible-travel.ts'
 import { ChangeWithdrawDetector, type ChangeWithdrawFigure } from '../../../src/analytics/signals/change-withdraw.ts'
-import { sharedKeysAggs, sharedSignals } from '../../../src/analytics/signals/shared-keys.ts'
+import { candidateKeys, KEYS_PER_LIST, sharedKeysAggs, sharedSignals, userListAggs, userLists } from '../../../src/analytics/signals/shared-keys.ts'
 import { evidenceOf, maskSignal, TopN, type Evidence, type Signal } from '../../../src/analytics/signals/common.ts'
 
 const M = 60_000
@@ -128,13 +128,20 @@ t.test('change then withdraw', async t => {
 
 t.test('shared devices and addresses: candidates checked against the exact users', async t => {
   const aggs = sharedKeysAggs('audit.device.id', 3, 2)
-  t.match(aggs, { keys: { terms: { field: 'audit.device.id', size: 2, min_doc_count: 3, order: [{ users: 'desc' }, { _key: 'asc' }] }, aggs: { users: { cardinality: { field: 'user.id' } }, list: { terms: { field: 'user.id', size: 1000 } } } } })
-  const bucket = (key: string, users: string[], other = 0, estimate = users.length) =>
-    ({ key, doc_count: users.length * 2, users: { value: estimate }, list: { buckets: users.map(u => ({ key: u })), sum_other_doc_count: other } })
-  const r = sharedSignals({ keys: { buckets: [bucket('d1', ['a', 'b', 'c', 'd'], 0), bucket('d2', ['a', 'b'])], sum_other_doc_count: 5 } } as never, 3, 2)
+  t.match(aggs, { keys: { terms: { field: 'audit.device.id', size: 2, min_doc_count: 3, order: [{ users: 'desc' }, { _key: 'asc' }] }, aggs: { users: { cardinality: { field: 'user.id' } } } } })
+  t.notOk('list' in (aggs.keys?.aggs ?? {}), 'users are listed by later searches, a few keys at a time')
+  t.match(userListAggs('audit.device.id', KEYS_PER_LIST), { keys: { terms: { field: 'audit.device.id', size: KEYS_PER_LIST }, aggs: { list: { terms: { field: 'user.id', size: 1000 } } } } })
+  t.ok(KEYS_PER_LIST * 1000 < 65_536, 'one list search stays under Elasticsearch\'s bucket limit')
+  const candidate = (key: string, users: number, estimate = users) => ({ key, doc_count: users * 2, users: { value: estimate } })
+  const list = (key: string, users: string[], other = 0) => ({ key, doc_count: users.length * 2, list: { buckets: users.map(u => ({ key: u })), sum_other_doc_count: other } })
+  const found = { keys: { buckets: [candidate('d1', 4), candidate('d2', 2)], sum_other_doc_count: 5 } } as never
+  t.same(candidateKeys(found), ['d1', 'd2'])
+  const lists = userLists([{ keys: { buckets: [list('d1', ['a', 'b', 'c', 'd'])] } }, { keys: { buckets: [list('d2', ['a', 'b'])] } }] as never)
+  const r = sharedSignals(found, lists, 3, 2)
   t.same(r.signals.map(s => [s.key, s.users, s.figure]), [['d1', ['a', 'b', 'c', 'd'], { users: 4, complete: true, minUsers: 3, events: 8 }]])
   t.same(r.bounds, { scanned: 2, limit: 2, truncated: false }, 'the last candidate fell short: nothing beyond can qualify')
-  const full = sharedSignals({ keys: { buckets: [bucket('d1', ['a', 'b', 'c'], 0), bucket('d2', ['a', 'b', 'c'], 7, 1450)], sum_other_doc_count: 5 } } as never, 3, 2)
+  const full = sharedSignals({ keys: { buckets: [candidate('d1', 3), candidate('d2', 3, 1450)], sum_other_doc_count: 5 } } as never,
+    userLists([{ keys: { buckets: [list('d1', ['a', 'b', 'c']), list('d2', ['a', 'b', 'c'], 7)] } }] as never), 3, 2)
   t.same(full.bounds, { scanned: 2, limit: 2, truncated: true })
   t.same(full.signals[1]?.figure, { users: 1450, complete: false, minUsers: 3, events: 6 }, 'beyond the list, the estimate')
 })
