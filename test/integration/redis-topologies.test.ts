@@ -51,8 +51,9 @@ t.test('on a Redis Cluster (redis+cluster://), events go through the queue, with
   const leaves = new IntegrityStore(stack.es, stack.config.indexPrefix)
   for (let i = 0; i < 300 && await leaves.refresh().then(async () => await leaves.leafCount()) < 200; i++) await sleep(100)
   t.equal(await leaves.leafCount(), 200, 'every event sealed once')
-  const checkpoints = await stack.indexer?.sealing?.checkpointNow()
-  t.ok((checkpoints?.length ?? 0) >= 1, 'sealed and checkpointed through the cluster')
+  // The scheduled checkpoint may have signed the 200 leaves first; then this one has nothing new to sign.
+  await stack.indexer?.sealing?.checkpointNow()
+  t.same([...(await leaves.checkpointedByTenant()).values()], [200], 'sealed and checkpointed through the cluster')
 
   // Every key of the service (queues, marks, rate limits, heartbeats, leases) on the one node of its slot.
   const perNode = PORTS.map(port => execFileSync('redis-cli', ['-p', String(port), '--scan', '--pattern', `${stack.config.queuePrefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean).length)
