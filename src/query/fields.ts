@@ -13,6 +13,8 @@ export interface FieldInfo {
   bounds?: readonly [number, number]
   /** One key of a flattened object (`audit.details.<key>`): Elasticsearch takes no wildcard there, only a prefix. */
   flattenedKey?: boolean
+  /** A multi-field: `user.name.text` indexes the value of `user.name` otherwise; stored events do not hold it. */
+  multiFieldOf?: string
 }
 
 // Keyword fields with few distinct, short values, where `*suffix` patterns stay cheap.
@@ -41,11 +43,11 @@ function typeOf (mappingType: string): FieldType | undefined {
 /** Every leaf of the events mapping, with its multi-fields: the mapping is the allowlist. */
 export function fieldsOfMapping (mapping: MappingNode): Map<string, FieldInfo> {
   const out = new Map<string, FieldInfo>()
-  const add = (name: string, node: MappingNode): void => {
+  const add = (name: string, node: MappingNode, multiFieldOf?: string): void => {
     const type = node.type === undefined ? undefined : typeOf(node.type)
     const bounds = node.type === undefined ? undefined : WHOLE[node.type]
-    if (type !== undefined) out.set(name, { name, type, leadingWildcard: type === 'keyword' && SMALL_KEYWORDS.has(name), ...(bounds === undefined ? {} : { bounds }) })
-    for (const [sub, child] of Object.entries(node.fields ?? {})) add(`${name}.${sub}`, child)
+    if (type !== undefined) out.set(name, { name, type, leadingWildcard: type === 'keyword' && SMALL_KEYWORDS.has(name), ...(bounds === undefined ? {} : { bounds }), ...(multiFieldOf === undefined ? {} : { multiFieldOf }) })
+    for (const [sub, child] of Object.entries(node.fields ?? {})) add(`${name}.${sub}`, child, name)
     for (const [key, child] of Object.entries(node.properties ?? {})) add(name === '' ? key : `${name}.${key}`, child)
   }
   add('', mapping)

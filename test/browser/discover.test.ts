@@ -367,6 +367,12 @@ t.test('a shared link reopens the same view; back and forward work', async t => 
   await page.getByText(totalText(expected)).first().waitFor()
   await page.getByText('FR', { exact: true }).first().waitFor()
   t.equal(await page.getByRole('columnheader').count(), 3)
+  // The column chooser offers stored fields only: user.name.text indexes user.name, and would show nothing.
+  await page.locator('details.columns > summary').click()
+  await page.locator('#column-filter').fill('user.name')
+  await page.getByRole('checkbox', { name: 'user.name', exact: true }).waitFor()
+  t.equal(await page.getByRole('checkbox', { name: 'user.name.text' }).count(), 0, 'no multi-field among the columns')
+  await page.locator('details.columns > summary').click()
   await page.getByRole('combobox', { name: 'Search (KQL)' }).fill('event.action:withdrawal')
   await page.getByRole('button', { name: 'Search', exact: true }).click()
   await page.getByText(totalText(all.filter(e => e.action === 'withdrawal' && e.country === 'FR').length)).first().waitFor()

@@ -14,7 +14,7 @@ export interface Me {
 
 export interface AuthMethods { apiKey: boolean, sso: boolean }
 
-export interface FieldInfo { name: string, type: string, masked: boolean }
+export interface FieldInfo { name: string, type: string, masked: boolean, multiFieldOf?: string }
 
 export type StoredEvent = Record<string, unknown>
 export interface Hit { id: string, event: StoredEvent, highlight?: Record<string, string[]> }

@@ -24,7 +24,8 @@ const Me = Type.Object({
 const Field = Type.Object({
   name: Type.String(),
   type: Type.String({ description: 'keyword, text, ip, date, number, geo_point or flattened' }),
-  masked: Type.Boolean({ description: 'Shown masked to this key; it cannot search, sort or group on it' })
+  masked: Type.Boolean({ description: 'Shown masked to this key; it cannot search, sort or group on it' }),
+  multiFieldOf: Type.Optional(Type.String({ description: 'A multi-field: the value of this field, indexed another way (for search, not shown in events)' }))
 })
 
 /** What a client (the console) needs to know about its own key and the searchable fields. */
@@ -50,7 +51,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async app => {
     const masked = seesMasked(request.principal?.scopes ?? [])
     const fields = [...EVENT_FIELDS.values()]
       .filter(f => f.type !== 'flattened')
-      .map(f => ({ name: f.name, type: f.type, masked: masked && [...MASKED_FIELDS].some(m => f.name === m || f.name.startsWith(`${m}.`)) }))
+      .map(f => ({ name: f.name, type: f.type, masked: masked && [...MASKED_FIELDS].some(m => f.name === m || f.name.startsWith(`${m}.`)), ...(f.multiFieldOf === undefined ? {} : { multiFieldOf: f.multiFieldOf }) }))
       .sort((a, b) => a.name.localeCompare(b.name))
     return { fields }
   })

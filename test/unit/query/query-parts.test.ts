@@ -76,4 +76,6 @@ t.test('the mapping is the field allowlist', async t => {
   t.equal(lookupField('audit.details.Bad-Key'), undefined)
   t.equal(lookupField('ctx._source'), undefined)
   t.equal(lookupField('event'), undefined, 'objects are not fields')
+  t.match(lookupField('user.name.text'), { type: 'text', multiFieldOf: 'user.name' }, 'a multi-field names the field it indexes')
+  t.equal(lookupField('user.name')?.multiFieldOf, undefined)
 })

@@ -9,7 +9,8 @@ export function ColumnChooser ({ columns, onChange }: { columns: string[], onCha
   const [all, setAll] = useState<FieldInfo[]>([])
   const [filter, setFilter] = useState('')
   useEffect(() => { fields().then(setAll, () => setAll([])) }, [])
-  const names = [...new Set([...columns, ...all.map(f => f.name)])].filter(n => n.includes(filter))
+  // Multi-fields (user.name.text) index a value stored under another name: as a column they would show nothing.
+  const names = [...new Set([...columns, ...all.filter(f => f.multiFieldOf === undefined).map(f => f.name)])].filter(n => n.includes(filter))
   return (
     <details className="columns">
       <summary>{t('results.columns')}</summary>
