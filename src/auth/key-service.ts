@@ -19,6 +19,8 @@ const CACHE_MS = 5_000
  */
 export class KeyService {
   private readonly cache = new Map<string, { record: KeyRecord | undefined, at: number }>()
+  /** Counts revocations here: a lookup that read the store before one of them does not cache what it read. */
+  private revocations = 0
 
   constructor (private readonly store: KeysStore<Scope>, private readonly clock: { now: () => number } = Date) {}
 
@@ -42,7 +44,7 @@ export class KeyService {
     const record = await this.visible(id, actor)
     const at = new Date(this.clock.now()).toISOString()
     const done = await this.store.revoke(id, at)
-    this.cache.delete(id)
+    this.forget(id)
     return done ? info({ ...record, revoked_at: at, replaced_by: null }) : info(await this.visible(id, actor))
   }
 
@@ -59,7 +61,7 @@ export class KeyService {
       await this.store.revoke(created.info.key_id, at)
       throw new ConflictError(`key ${id} was rotated or revoked meanwhile; read the keys again`)
     }
-    this.cache.delete(id)
+    this.forget(id)
     return created
   }
 
@@ -67,10 +69,17 @@ export class KeyService {
   async lookup (id: string): Promise<KeyRecord | undefined> {
     const hit = this.cache.get(id)
     if (hit !== undefined && this.clock.now() - hit.at < CACHE_MS) return hit.record
+    const revocations = this.revocations
     const record = await this.store.get(id)
+    if (revocations !== this.revocations) return record
     if (this.cache.size > 10_000) this.cache.clear()
     this.cache.set(id, { record, at: this.clock.now() })
     return record
+  }
+
+  private forget (id: string): void {
+    this.revocations++
+    this.cache.delete(id)
   }
 
   private tenantFor (requested: string | null | undefined, actor: Principal): string | null {

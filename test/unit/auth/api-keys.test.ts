@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Authenticator } from '../../../src/auth/api-keys.ts'
+import { KeyService } from '../../../src/auth/key-service.ts'
 import { hashKey, keyIdOf, newKey } from '../../../src/auth/key-format.ts'
 import { grants, seesMasked } from '../../../src/auth/scopes.ts'
 
@@ -45,4 +46,26 @@ t.test('key format and scopes', async t => {
   t.ok(seesMasked(['read:masked', 'export']))
   t.notOk(seesMasked(['read']))
   t.notOk(seesMasked(['admin']))
+})
+
+t.test('a lookup that read the key before its revocation does not cache it as live', async t => {
+  const record = { key_id: 'k1', name: 'n', hash: 'h', scopes: ['read' as const], tenant: null, created_at: '', created_by: 'a', revoked_at: null as string | null, replaced_by: null }
+  let release: () => void = () => undefined
+  let slow = false
+  const store = {
+    get: async () => {
+      const copy = { ...record }
+      if (slow) await new Promise<void>(resolve => { release = resolve })
+      return copy
+    },
+    revoke: async (_id: string, at: string) => { record.revoked_at = at; return true }
+  }
+  const keys = new KeyService(store as never)
+  slow = true
+  const inFlight = keys.lookup('k1')
+  slow = false
+  await keys.revoke('k1', { keyId: 'admin', scopes: ['admin'], tenant: null })
+  release()
+  t.equal((await inFlight)?.revoked_at, null, 'the lookup answers what it read')
+  t.not((await keys.lookup('k1'))?.revoked_at, null, 'the next one reads the revocation')
 })
