@@ -59,17 +59,24 @@ export function startStreamRunner (config: StreamsConfig, deps: StreamRunnerDeps
     }))
   }
 
-  const deliverOne = async (stream: VersionedStream, before: number): Promise<void> => {
-    const name = `stream:${stream.id}`
-    if (!(await deps.leases.hold(name, holder))) { held.delete(stream.id); return }
-    held.add(stream.id)
-    const type = stream.doc.destination.type
+  const deliverOne = async (listed: VersionedStream, before: number): Promise<void> => {
+    const name = `stream:${listed.id}`
+    if (!(await deps.leases.hold(name, holder))) { held.delete(listed.id); return }
+    held.add(listed.id)
     try {
-      // Saved only over the version read: a position moved meanwhile by an administrator is not overwritten.
-      let version: string | null | undefined
+      // The list is a few seconds old: a stream deleted, disabled or changed since is read again, and a deleted
+      // one (no definition, or no position: both go together) is never delivered from the start.
+      const stream = await deps.store.get(listed.id)
+      if (stream === undefined || !stream.doc.enabled) return
+      const stored = await deps.store.versionedPosition(stream.id)
+      if (stored.version === null) return
+      const type = stream.doc.destination.type
+      // Saved only over the version read: a position moved meanwhile by an administrator is not overwritten, nor
+      // one deleted with its stream.
+      let version: string | undefined = stored.version
       const outcome = await deliverStream(stream, before, {
         page: deps.page, send: deps.send, now,
-        position: async id => { const r = await deps.store.versionedPosition(id); version = r.version; return r.position },
+        position: async () => stored.position,
         save: async (id, position) => {
           if (version === undefined) return false
           version = await deps.store.savePositionIf(id, position, version)
@@ -84,7 +91,7 @@ export function startStreamRunner (config: StreamsConfig, deps: StreamRunnerDeps
       }
       deps.metrics?.lagOf(stream.id, publicState(outcome.position, now()).lagSeconds)
     } catch (err) {
-      deps.log.error({ err, stream: stream.id }, 'log stream turn failed')
+      deps.log.error({ err, stream: listed.id }, 'log stream turn failed')
     }
   }
 

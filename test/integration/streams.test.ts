@@ -124,6 +124,30 @@ t.test('syslog over TCP: RFC 5424 messages with octet counting, filtered by KQL'
   t.ok(messages.every(m => { const pri = Number(/^<(\d+)>/.exec(m)?.[1]); return pri >= 104 && pri <= 111 }))
 })
 
+t.test('a deleted stream sends nothing more, least of all the history before it was made', async t => {
+  const stack = await startStack(t, { env: STREAM_ENV })
+  const { app } = stack.api
+  const receiver = new NdjsonReceiver()
+  await receiver.start()
+  t.teardown(async () => { await receiver.stop() })
+  const ingest = async (run: string, size: number): Promise<void> => {
+    t.equal((await app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: batch(run, 0, size, 'brand-a') })).statusCode, 202)
+  }
+  await ingest('old', 30)
+  t.equal(await stack.waitForCount(30), 30)
+  const created = await app.inject({ method: 'POST', url: '/v1/streams', headers: auth(KEYS.aAdmin), payload: { name: 'from now', destination: { type: 'http', url: `http://127.0.0.1:${receiver.port}/ingest` } } })
+  t.equal(created.statusCode, 201, created.body)
+  // The worker has the stream in its list once the first new event arrives.
+  await ingest('new', 1)
+  t.ok(await until(() => receiver.events.length >= 1, 30_000), 'the stream delivers what comes after it')
+  t.equal(await stack.waitForCount(31), 31)
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${created.json().id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 204)
+  await ingest('after', 5)
+  // Several turns, while the worker's list (read every 5 s) still holds the stream.
+  await sleep(4000)
+  t.same(receiver.events.map(e => (e.event as { id: string }).id), ['new-0'], 'nothing after the deletion: not the old events, not the new ones')
+})
+
 t.test('streams API: strict input, tenants kept apart, versions, moving the position', async t => {
   const stack = await startStack(t, { worker: false, env: STREAM_ENV })
   const { app } = stack.api
