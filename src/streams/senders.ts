@@ -26,8 +26,8 @@ async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events
     redirect: 'error',
     signal: AbortSignal.timeout(timeoutMs)
   })
-  // The answer is not needed; reading it frees the connection.
-  await res.arrayBuffer().catch(() => undefined)
+  // The answer is not needed, and is not read: a receiver could send gigabytes of it.
+  await res.body?.cancel().catch(() => undefined)
   if (res.status < 200 || res.status >= 300) throw new Error(`receiver answered ${res.status}`)
 }
 

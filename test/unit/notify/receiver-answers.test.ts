@@ -1,0 +1,43 @@
+import t, { type Test } from 'tap'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { httpPost } from '../../../src/notify/http-post.ts'
+import { createSender } from '../../../src/streams/senders.ts'
+import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
+
+const CAP = 256 * 1024 * 1024
+const CHUNK = Buffer.alloc(64 * 1024, 120)
+
+/** A receiver on loopback that answers 200 with an endless body (stopped at CAP), counting what it wrote until the client left. */
+async function flooding (t: Test): Promise<{ url: string, written: () => Promise<number> }> {
+  let done: (n: number) => void = () => undefined
+  const finished = new Promise<number>(resolve => { done = resolve })
+  const server: Server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      let written = 0
+      const pump = (): void => {
+        while (written < CAP && !res.destroyed) {
+          written += CHUNK.length
+          if (!res.write(CHUNK)) { res.once('drain', pump); return }
+        }
+        if (!res.destroyed) res.end()
+      }
+      res.on('close', () => { done(written) })
+      pump()
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.closeAllConnections(); server.close() })
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`, written: async () => await finished }
+}
+
+t.test('a receiver answering with an endless body: the answer is dropped unread, the send ends at once', async t => {
+  const stream = await flooding(t)
+  await createSender(20_000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'))({ type: 'http', url: stream.url }, [{ event: { id: 'e-1' } }], { streamId: 's1' })
+  t.ok(await stream.written() < 32 * 1024 * 1024, 'the stream sender left before the receiver wrote 32 MB')
+  const hook = await flooding(t)
+  t.equal(await httpPost(20_000)(hook.url, { 'content-type': 'application/json' }, '{}'), 200)
+  t.ok(await hook.written() < 32 * 1024 * 1024, 'the webhook sender too')
+})
