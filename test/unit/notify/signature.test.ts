@@ -44,4 +44,9 @@ t.test('HTTPS, or HTTP to a loopback address only, and loopback only where allow
   t.equal(webhookUrlProblem('https://hooks.example.com/x', false), undefined)
   t.ok(isLoopback('127.8.9.10'))
   t.notOk(isLoopback('128.0.0.1'))
+  // The same addresses written the other ways the URL parser and the resolver take them.
+  for (const url of ['https://[::ffff:127.0.0.1]/x', 'https://[0:0:0:0:0:ffff:127.0.0.1]/x', 'https://[::127.0.0.1]/x', 'https://[0:0::1]/x', 'https://127.1/x', 'https://2130706433/x', 'https://0x7f000001/x', 'https://0177.0.0.1/x', 'https://0/x']) {
+    t.match(webhookUrlProblem(url, false), /loopback receivers are not allowed on this service/, `${url}: refused`)
+  }
+  t.equal(webhookUrlProblem('https://[::ffff:10.0.0.1]/x', false), undefined, 'a mapped address elsewhere is no loopback')
 })

@@ -42,6 +42,10 @@ t.test('destinations: encrypted and not loopback, unless the operator allows loo
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 6514 }), [])
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 514, tls: false }), ['/destination/tls'])
   t.same(paths({ type: 'syslog', host: '127.0.0.1', port: 514, tls: false }, true), [])
+  for (const host of ['127.1', '2130706433', '0x7f000001', '0177.0.0.1', '0', '0:0::1', '::0:1', '::ffff:7f00:1', '::ffff:127.0.0.1', 'LOCALHOST.']) {
+    t.same(paths({ type: 'syslog', host, port: 6514 }), ['/destination/host'], `${host}: a loopback address however written`)
+  }
+  t.same(paths({ type: 'http', url: 'https://[::ffff:127.0.0.1]:9000/in' }), ['/destination/url'])
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 6514, ca: 'not a pem' }), ['/destination/ca'])
   t.same(publicDestination({ type: 'http', url: 'https://x', token: 'secret-token' }), { type: 'http', url: 'https://x', hasToken: true })
   t.same(keepSecrets({ type: 'http', url: 'https://x' }, { type: 'http', url: 'https://x', token: 'secret-token' }), { type: 'http', url: 'https://x', token: 'secret-token' })
