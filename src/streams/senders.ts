@@ -44,12 +44,17 @@ async function sendSyslog (d: Extract<StreamDestination, { type: 'syslog' }>, ev
       // SNI carries names only; an address is checked against the certificate's IP entries.
       : tlsConnect({ host: d.host, port: d.port, ...(isIP(d.host) === 0 ? { servername: d.host } : {}), ...(d.ca === undefined ? {} : { ca: d.ca }) })
     let failed = false
-    const fail = (err: Error): void => { failed = true; socket.destroy(); reject(err) }
+    const fail = (err: Error): void => { clearTimeout(deadline); failed = true; socket.destroy(); reject(err) }
     socket.setTimeout(timeoutMs, () => fail(new Error(`syslog receiver ${d.host}:${d.port} timed out`)))
+    // A whole batch within the time too: a receiver reading a few bytes at a time would hold the turn of every stream.
+    const deadline = setTimeout(() => fail(new Error(`syslog receiver ${d.host}:${d.port} did not take the batch within ${timeoutMs} ms`)), timeoutMs)
     socket.once('error', fail)
     socket.once(d.tls === false ? 'connect' : 'secureConnect', () => { socket.end(payload) })
     // The receiver closing first without reading everything shows as an error (reset) before this.
-    socket.once('close', hadError => { if (!failed) { if (hadError) reject(new Error('syslog connection closed with an error')); else resolve() } })
+    socket.once('close', hadError => {
+      clearTimeout(deadline)
+      if (!failed) { if (hadError) reject(new Error('syslog connection closed with an error')); else resolve() }
+    })
     socket.on('data', () => undefined)
   })
 }

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { httpPost } from '../../../src/notify/http-post.ts'
 import { createSender } from '../../../src/streams/senders.ts'
 import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
@@ -40,4 +41,22 @@ t.test('a receiver answering with an endless body: the answer is dropped unread,
   const hook = await flooding(t)
   t.equal(await httpPost(20_000)(hook.url, { 'content-type': 'application/json' }, '{}'), 200)
   t.ok(await hook.written() < 32 * 1024 * 1024, 'the webhook sender too')
+})
+
+t.test('a syslog receiver that never reads but keeps the connection busy: the batch fails within the time', async t => {
+  // It sends a byte every 100 ms, which keeps an idle timeout from ever firing, and reads nothing.
+  const server = createTcpServer(socket => {
+    socket.pause()
+    const beat = setInterval(() => { socket.write('.') }, 100)
+    socket.on('close', () => { clearInterval(beat) })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close() })
+  const port = (server.address() as AddressInfo).port
+  // 10 MB: more than the kernel's buffers take for a reader that does not read.
+  const events = Array.from({ length: 1000 }, (_, i) => ({ event: { id: `e-${i}`, action: 'login' }, message: 'x'.repeat(10_000) }))
+  const send = createSender(1000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'))({ type: 'syslog', host: '127.0.0.1', port, tls: false }, events, { streamId: 's1' })
+  const outcome = await Promise.race([send.then(() => 'sent', (err: Error) => err.message), sleep(5000, undefined, { ref: false }).then(() => 'still sending after 5 s')])
+  t.match(outcome, /did not take the batch within 1000 ms/)
 })
