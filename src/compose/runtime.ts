@@ -24,7 +24,8 @@ export async function openStore (config: Config, log: Logger): Promise<{ es: Es,
   const es = createEs(config.elasticsearchUrl)
   await pingEs(es, config.elasticsearchUrl)
   const caps = await detectCapabilities(es)
-  await installTemplates(es, { prefix: config.indexPrefix, replicas: config.indexReplicas, retentionDays: config.retentionDays, timeSort: config.indexTimeSort }, caps)
+  const { refused } = await installTemplates(es, { prefix: config.indexPrefix, replicas: config.indexReplicas, retentionDays: config.retentionDays, timeSort: config.indexTimeSort }, caps)
+  if (refused.length > 0) log.warn({ partitions: refused }, 'event partitions made under another mapping refused the current one: events with fields they lack are dead-lettered there')
   log.info({ version: caps.version, ilm: caps.ilm }, caps.ilm
     ? 'Elasticsearch ready; lifecycle policies installed'
     : 'Elasticsearch ready; no ILM on this cluster, the worker enforces retention itself')

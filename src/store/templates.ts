@@ -49,8 +49,12 @@ export function eventsTemplate (layout: StoreLayout, cls: RetentionClass, ilm: b
   }
 }
 
-/** Installs mappings, templates, policies (where ILM exists), the dead-letter and integrity indices. Safe to run on every start. */
-export async function installTemplates (es: Es, layout: StoreLayout, caps: Capabilities): Promise<void> {
+/**
+ * Installs mappings, templates, policies (where ILM exists), the dead-letter and integrity indices, and gives the
+ * open event partitions the fields added to the mapping since they were made. Safe to run on every start. Returns
+ * the partitions that refused the mapping (made under another one): they keep theirs.
+ */
+export async function installTemplates (es: Es, layout: StoreLayout, caps: Capabilities): Promise<{ refused: string[] }> {
   await es.cluster.putComponentTemplate({ name: `${layout.prefix}-events-mappings`, template: { mappings: readJson('events-mappings.json') } })
   for (const cls of RETENTION_CLASSES) {
     if (caps.ilm) {
@@ -73,4 +77,25 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
     await backfillLetterIds(es, layout.prefix)
   }
   await installIntegrityIndices(es, layout.prefix, layout.replicas)
+  return { refused: await extendPartitionMappings(es, layout.prefix) }
+}
+
+/**
+ * Puts the events mapping onto every open partition: a field added in an upgrade would otherwise be refused
+ * (strict mapping) by the partitions made before it, this month's and the older ones late events go to, and
+ * every event carrying it dead-lettered. Mappings only ever gain fields, so this changes nothing else.
+ */
+async function extendPartitionMappings (es: Es, prefix: string): Promise<string[]> {
+  const mapping = readJson('events-mappings.json')
+  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open'] })
+  const refused: string[] = []
+  for (const index of rows.flatMap(r => r.index === undefined ? [] : [r.index])) {
+    try {
+      await es.indices.putMapping({ index, ...mapping })
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode !== 400) throw err
+      refused.push(index)
+    }
+  }
+  return refused
 }

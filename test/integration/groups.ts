@@ -13,7 +13,7 @@ export const GROUPS: readonly (readonly string[])[] = [
     'saved-searches', 'search-pages', 'search', 'security', 'streams-tls', 'watch-rules'],
   ['auth-throttle', 'behaviour', 'cross-tenant', 'entities-updates', 'event-identity', 'ingest', 'integrity-store', 'oidc',
     'samples', 'shared-keys', 'signals', 'verify-pack', 'webhooks', 'whole-answers', 'worker-crash'],
-  ['analytics', 'dead-letters', 'es-nodes', 'exports', 'integrity-checkpoints', 'integrity', 'masked-reads', 'monitoring',
+  ['analytics', 'dead-letters', 'es-nodes', 'exports', 'integrity-checkpoints', 'integrity', 'mapping-upgrade', 'masked-reads', 'monitoring',
     'openapi', 'partition-start', 'risk', 'rules', 'seal-turn', 'streams']
 ]
 
