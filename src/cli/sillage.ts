@@ -22,7 +22,7 @@ import { createEs } from '../store/elasticsearch.ts'
 import { detectCapabilities } from '../store/capabilities.ts'
 import { sweepRetention } from '../store/events/retention-sweep.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
-import { createEventsQueue } from '../queue/events-queue.ts'
+import { createEventsQueue, retryFailedJobs } from '../queue/events-queue.ts'
 import { KeysStore } from '../store/system/keys-store.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { SCOPES, type Scope } from '../auth/scopes.ts'
@@ -130,9 +130,7 @@ const commands: Record<string, () => Promise<void>> = {
     console.log(JSON.stringify(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), null, 2))
   }),
   'replay-failed': () => withQueue(async queue => {
-    const failed = await queue.getJobCountByTypes('failed')
-    await queue.retryJobs({ state: 'failed', count: 1000 })
-    console.log(`${failed} failed job(s) moved back to waiting`)
+    console.log(`${await retryFailedJobs(queue)} failed job(s) moved back to waiting, with their attempts counted again`)
   }),
   'retention-sweep': () => withEs(async es => {
     const caps = await detectCapabilities(es)

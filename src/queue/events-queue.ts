@@ -35,3 +35,20 @@ export async function redisMemory (redis: Redis): Promise<{ used: number, max: n
   const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0)
   return { used: field('used_memory'), max: field('maxmemory') }
 }
+
+/**
+ * Puts the failed jobs back in the queue, each with its attempts counted from zero again, so it has the whole
+ * retry policy ahead of it (BullMQ's retryJobs keeps the count: a job at its last attempt would fail again at
+ * the first error). Jobs are read 100 at a time; at most those failed when it starts are put back. Returns how many.
+ */
+export async function retryFailedJobs (queue: EventsQueue): Promise<number> {
+  const total = await queue.getFailedCount()
+  let moved = 0
+  while (moved < total) {
+    const jobs = await queue.getFailed(0, 99)
+    if (jobs.length === 0) break
+    for (const job of jobs.slice(0, total - moved)) await job.retry('failed', { resetAttemptsMade: true })
+    moved += Math.min(jobs.length, total - moved)
+  }
+  return moved
+}

@@ -1,10 +1,16 @@
 import { t } from '../helpers/file-test.ts'
 import { createHash } from 'node:crypto'
-import { auth, KEYS, startStack } from '../helpers/stack.ts'
+import { auth, KEYS, startStack, testEnv } from '../helpers/stack.ts'
 import { writeDeadLetters } from '../../src/store/system/dead-letters.ts'
 import { canonicalize } from '../../src/integrity/canonical.ts'
 import type { DeadLetter } from '../../src/store/system/dead-letters.ts'
 import { installTemplates } from '../../src/store/templates.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'bullmq'
+import { loadConfig } from '../../src/config/config.ts'
+import { connectRedis, createRedis } from '../../src/queue/redis.ts'
+import { createEventsQueue, retryFailedJobs } from '../../src/queue/events-queue.ts'
+import { QUEUES } from '../../src/queue/policy.ts'
 
 /** A refused event as the worker hands it over: `n` seconds after a fixed time, so the order is known. */
 function letter (tenant: string, id: string, errorType: string, n: number): { letter: DeadLetter, at: number } {
@@ -67,3 +73,24 @@ t.test('dead letters: listed newest first and paged, filtered, confined to the t
 })
 
 const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
+
+t.test('replay-failed puts failed jobs back with their attempts counted again, not at their last one', async t => {
+  const config = loadConfig(testEnv())
+  const redis = createRedis(config.redis, 'producer')
+  await connectRedis(redis, config.redis)
+  const queue = createEventsQueue(redis, config.queuePrefix)
+  t.teardown(async () => { await queue.obliterate({ force: true }); await queue.close(); redis.disconnect() })
+  // Two attempts, no wait between them, and an indexer that always fails: the job ends failed.
+  const job = await queue.add('index', { events: [] }, { attempts: 2, backoff: undefined })
+  const connection = createRedis(config.redis, 'worker')
+  const worker = new Worker(QUEUES.events.name, async () => { throw new Error('Elasticsearch is down') }, { connection, prefix: config.queuePrefix })
+  for (let i = 0; i < 100 && await job.getState() !== 'failed'; i++) await sleep(100)
+  await worker.close()
+  connection.disconnect()
+  t.equal(await job.getState(), 'failed')
+  t.equal((await queue.getJob(job.id as string))?.attemptsMade, 2)
+  t.equal(await retryFailedJobs(queue), 1)
+  const back = await queue.getJob(job.id as string)
+  t.equal(await back?.getState(), 'waiting')
+  t.equal(back?.attemptsMade, 0, 'the whole retry policy ahead of it')
+})
