@@ -62,9 +62,10 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
     get: async refs => await getDocs(es, refs),
     deadLetter: async letters => {
       log.warn({ count: letters.length, first: letters[0]?.reason }, 'events refused, dead-lettered')
-      await writeDeadLetters(es, prefix, letters)
+      const pending = await writeDeadLetters(es, prefix, letters)
       // Ingest refuses the same clash at once when the client sends it again.
       await marks.add(letters.flatMap(l => l.stored === undefined ? [] : [{ key: eventDocId(l.event.tenant, l.event.id), fingerprint: clientFingerprint(l.stored.source) }]))
+      return pending
     }
   }, watch.metrics)
   const entities = new EntitiesStore(es, prefix)

@@ -38,8 +38,9 @@ export function instrumentedIo (io: BatcherIo, metrics: IndexerMetrics): Batcher
       }
     },
     deadLetter: async letters => {
-      await io.deadLetter(letters)
-      metrics.deadLettered(letters.map(l => l.errorType))
+      const pending = await io.deadLetter(letters)
+      metrics.deadLettered(pending.map(l => l.errorType))
+      return pending
     }
   }
 }

@@ -5,7 +5,8 @@ import { EventWriter, type EventOutcome, type WriterIo } from './event-writer.ts
 import { RecentWrites } from './recent-writes.ts'
 
 export interface BatcherIo extends WriterIo {
-  deadLetter: (letters: DeadLetter[]) => Promise<void>
+  /** Stores the letters; resolves to those pending because of it (not the ones a retried job met again). */
+  deadLetter: (letters: DeadLetter[]) => Promise<DeadLetter[]>
   /** Brings the entity store in step with a bulk's stored events (src/indexer/entity-updater.ts); absent when it is off. */
   entities?: (events: QueuedEvent[], outcomes: EventOutcome[]) => Promise<void>
 }

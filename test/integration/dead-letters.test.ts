@@ -70,6 +70,13 @@ t.test('dead letters: listed newest first and paged, filtered, confined to the t
   const olds = (await get(KEYS.admin, '/v1/dead-letters?error_type=mapper_parsing_exception')).json()
   t.same(olds.letters.map((l: { id: string }) => l.id).sort(), ['0123456789abcdef', sha16(canonicalize(old('old-2').raw))].sort(), 'earlier letters have an API id')
   for (const l of olds.letters) t.equal((await get(KEYS.admin, `/v1/dead-letters/${l.id}`)).json().event_id, l.event_id)
+
+  // What the dead-letter metric counts: a letter a retried job meets again is not pending anew; one replayed and refused again is.
+  const a2 = made[1]?.letter as DeadLetter
+  t.same(await writeDeadLetters(stack.es, prefix, [a2]), [], 'a retried job\'s refusal: nothing new')
+  const stored = await stack.es.search({ index: `${prefix}-deadletter`, query: { term: { event_id: 'a-2' } } })
+  await stack.es.update({ index: `${prefix}-deadletter`, id: stored.hits.hits[0]?._id as string, doc: { replayed_at: new Date().toISOString() }, refresh: true })
+  t.same(await writeDeadLetters(stack.es, prefix, [a2]), [a2], 'a replay refused again: pending once more')
 })
 
 const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)

@@ -45,9 +45,10 @@ export interface LetterRef { docId: string, seqNo: number, primaryTerm: number, 
 /**
  * Stores refused events whole, with the reason. One dead letter per tenant, event id and content: the same
  * refusal met again (a retried job) is already stored (409, counted as stored); a letter that was replayed and
- * refused again is reopened with the new reason; another content is kept too.
+ * refused again is reopened with the new reason; another content is kept too. Returns the letters that are
+ * pending because of this call (new, or reopened), which metrics count: a retried job's are not counted again.
  */
-export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLetter[], now: () => number = Date.now): Promise<void> {
+export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLetter[], now: () => number = Date.now): Promise<DeadLetter[]> {
   const index = deadLetterIndex(prefix)
   const at = new Date(now()).toISOString()
   const docs = letters.map(l => {
@@ -55,18 +56,22 @@ export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLet
     const content = contentId(l.event.json)
     const refusal = { target_index: l.event.index, status: l.status, error_type: l.errorType, reason: l.reason }
     const doc: StoredLetter = { '@timestamp': at, letter_id: content, event_id: l.event.id, tenant: raw.audit.tenant, ...refusal, raw }
-    return { index, id: `${eventDocId(raw.audit.tenant, l.event.id)}#${content}`, doc, refusal }
+    return { index, id: `${eventDocId(raw.audit.tenant, l.event.id)}#${content}`, doc, refusal, letter: l }
   })
   const results = await bulkCreate(es, docs)
   const failed = results.filter(r => r.status !== 409 && (r.status < 200 || r.status >= 300))
   if (failed.length > 0) throw new Error(`${failed.length} dead letters not stored: ${failed[0]?.reason ?? failed[0]?.status}`)
+  const created = docs.filter((_, i) => results[i]?.status !== 409)
   const again = docs.filter((_, i) => results[i]?.status === 409)
-  if (again.length === 0) return
+  if (again.length === 0) return created.map(d => d.letter)
   // Already there: the same refusal (a retried job) or a replay refused again (open once more); either way it
   // is pending, with the time and reason of this refusal.
+  const before = await es.mget<StoredLetter>({ index, ids: again.map(d => d.id), _source_includes: ['replayed_at'] })
+  const reopened = again.filter((_, i) => { const d = before.docs[i]; return d !== undefined && 'found' in d && d.found && d._source?.replayed_at != null })
   const operations = again.flatMap(d => [{ update: { _index: index, _id: d.id } }, { doc: { '@timestamp': at, ...d.refusal, replayed_at: null } }])
   const r = await es.bulk({ operations, filter_path: ['errors', 'items.*.error.reason'] })
   if (r.errors) throw new Error(`dead letters not reopened: ${JSON.stringify(r.items[0])}`)
+  return [...created, ...reopened].map(d => d.letter)
 }
 
 /** 16 hex digits of the SHA-256 of the queued event's canonical JSON: a letter's id in the API. */

@@ -36,7 +36,7 @@ function fakeIo (status: (id: string, attempt: number) => number, deadLetterFail
       return events.map(e => searchable.find(c => (c.source.event as { id: string }).id === e.id))
     },
     get: async refs => refs.map(r => docs.get(`${r.index}|${r.id}`)),
-    deadLetter: async (l: DeadLetter[]) => { if (deadLetterFails) throw new Error('down'); letters.push(...l) }
+    deadLetter: async (l: DeadLetter[]) => { if (deadLetterFails) throw new Error('down'); letters.push(...l); return l }
   }
   const seed = (event: QueuedEvent, asSearchable = true): void => {
     const source = JSON.parse(event.json) as Record<string, unknown>
@@ -100,7 +100,7 @@ t.test('a failing bulk request is retried as a whole', async t => {
     write: async docs => { if (++calls === 1) throw new Error('socket hang up'); return docs.map(() => ({ status: 201 })) },
     find: async events => events.map(() => undefined),
     get: async refs => refs.map(() => undefined),
-    deadLetter: async () => {}
+    deadLetter: async () => []
   }
   t.same(await new BulkBatcher(io, opts).submit([ev('a')]), { written: 1, duplicates: 0, deadLettered: 0 })
   t.equal(calls, 2)
