@@ -69,7 +69,7 @@ export class RankingService {
     const base = this.query(req, scope, checkRisky(req, 0))
     const levels: Level[] = req.levels ?? ['high', 'critical']
     const entities = this.source?.entities
-    if (entities !== undefined && await this.source?.choose(req, scope) === 'entities') {
+    if (await this.source?.choose(req, scope) === 'entities' && entities !== undefined) {
       const t0 = performance.now()
       const found = await riskyFromEntities(entities, scope, levels, req.size ?? 20)
       return { ...found, source: 'entities', took_ms: Math.round(performance.now() - t0) }

@@ -30,7 +30,7 @@ export class BehaviourService {
     })
     const limit = req.scanLimit ?? DEFAULT_SCAN_LIMIT
     const store = this.source?.entities
-    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+    if (await this.source?.choose(req, scope) === 'entities' && store !== undefined) {
       return { windowMs, ...await funnelFromEntities(store, this.scanner, scope, req.steps, windowMs, limit) }
     }
     const counter = new FunnelCounter(req.steps, windowMs)
@@ -76,7 +76,7 @@ export class BehaviourService {
     const weeks = req.weeks ?? 8
     const timeZone = req.timeZone ?? req.filters?.period?.timeZone ?? 'UTC'
     const store = this.source?.entities
-    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+    if (await this.source?.choose(req, scope) === 'entities' && store !== undefined) {
       return { weeks, timeZone, ...await cohortsFromEntities(store, scope, weeks, timeZone, req.scanLimit ?? DEFAULT_SCAN_LIMIT) }
     }
     const table = new CohortTable(weeks)

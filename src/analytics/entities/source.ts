@@ -35,6 +35,7 @@ export class EntitySource {
     // A scan limit asks for the scan's reading order (the first users in id order). Platform keys' scans join
     // the same user id across tenants, where entities are per tenant: they get the store only when they ask.
     if (asked === 'auto' && (req.scanLimit !== undefined || scope.tenant === null)) return 'scan'
+    if (req.scanLimit !== undefined) throw new ValidationError([{ index: 0, path: '/scanLimit', message: 'reads events in the scan\'s order: the entity store answers over whole histories, so leave scanLimit out or use source scan' }], 'the request is invalid')
     const why = this.store === undefined ? 'the entity store is off (SILLAGE_ENTITIES=off)' : selects(req) ? 'the entity store holds whole histories: it answers requests without filters or query' : await this.incomplete(scope)
     if (why === undefined) return 'entities'
     if (asked === 'auto') return 'scan'

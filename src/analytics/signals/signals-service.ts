@@ -91,7 +91,7 @@ export class SignalsService {
   async impossibleTravel (body: unknown, scope: ReadScope): Promise<Signals<TravelFigure>> {
     const { req, query } = checkTravel(body, scope)
     const store = this.source?.entities
-    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+    if (await this.source?.choose(req, scope) === 'entities' && store !== undefined) {
       // Only users whose sign-in places could make a pair are scanned, with the same detector.
       const candidates = await travelCandidates(store, scope, req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100, async () => await this.scanner.count(and(query, ...LOCATED_SIGN_IN)))
       if (candidates !== undefined) {
@@ -119,7 +119,7 @@ export class SignalsService {
   async sharedKeys (body: unknown, scope: ReadScope): Promise<Signals<SharedFigure>> {
     const { req, query } = checkShared(body, scope, (r, errors) => { checkAddressKey(scope, r.by, errors) })
     const store = this.source?.entities
-    if (store !== undefined && await this.source?.choose(req, scope) === 'entities') {
+    if (await this.source?.choose(req, scope) === 'entities' && store !== undefined) {
       const { signals, bounds } = await sharedFromEntities(store, this.scanner, scope, query, req.by ?? 'device', req.minUsers ?? 3, req.size ?? 100)
       const top = new TopN<Signal<SharedFigure>>(req.size ?? 100)
       for (const s of signals) top.add(s, s.figure.users)

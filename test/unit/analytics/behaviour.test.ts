@@ -7,6 +7,11 @@ import { SessionStats } from '../../../src/analytics/behaviour/sessions.ts'
 import { CohortTable, isoWeek } from '../../../src/analytics/behaviour/cohorts.ts'
 import { chunksOf } from '../../../src/store/events/events-scan.ts'
 import type { FieldError } from '../../../src/errors.ts'
+import { BehaviourService } from '../../../src/analytics/behaviour/behaviour-service.ts'
+import { SignalsService } from '../../../src/analytics/signals/signals-service.ts'
+import { EntitySource } from '../../../src/analytics/entities/source.ts'
+import type { EventsScanner } from '../../../src/store/events/events-scan.ts'
+import type { EntitiesStore } from '../../../src/store/events/entities-store.ts'
 
 const M = 60_000
 const H = 60 * M
@@ -159,4 +164,15 @@ t.test('scan ranges hold about a page of events', async t => {
   const keys = [{ key: 'a', count: 3 }, { key: 'b', count: 2 }, { key: 'c', count: 9 }, { key: 'd', count: 1 }, { key: 'e', count: 4 }, { key: 'f', count: 1 }]
   t.same([...chunksOf(keys, 5)], [{ first: 'a', last: 'b' }, { first: 'c', last: 'c' }, { first: 'd', last: 'e' }, { first: 'f', last: 'f' }])
   t.same([...chunksOf([], 5)], [])
+})
+
+t.test('asked for the entity store: a 400 when it is off, or with a scan limit, never a quiet scan', async t => {
+  const scanner = { scan: async () => { throw new Error('scanned') } } as unknown as EventsScanner
+  const scope = { keyId: 'k', tenant: 'brand-a', masked: false }
+  const off = new BehaviourService(scanner, new EntitySource(undefined))
+  await t.rejects(off.funnel({ steps: [['login'], ['deposit']], source: 'entities' }, scope), { errors: [{ path: '/source', message: /entity store is off/ }] })
+  await t.rejects(off.cohorts({ source: 'entities' }, scope), { errors: [{ path: '/source', message: /entity store is off/ }] })
+  await t.rejects(new SignalsService(scanner, new EntitySource(undefined)).sharedKeys({ source: 'entities' }, scope), { errors: [{ path: '/source' }] })
+  const on = new BehaviourService(scanner, new EntitySource({} as EntitiesStore))
+  await t.rejects(on.funnel({ steps: [['login'], ['deposit']], source: 'entities', scanLimit: 10 }, scope), { errors: [{ path: '/scanLimit', message: /leave scanLimit out/ }] })
 })
