@@ -198,6 +198,7 @@ t.test('where answers come from', async t => {
   t.equal((await call('/v1/behaviour/funnel', { ...funnel, filters: { period: { from: 'now-7d' } } })).bounds.source, 'scan', 'a period: the scan')
   t.equal((await call('/v1/behaviour/funnel', { ...funnel, query: 'event.outcome:success' })).bounds.source, 'scan')
   t.equal((await call('/v1/behaviour/funnel', { ...funnel, scanLimit: 10 })).bounds.source, 'scan', 'a scan limit asks for the scan')
+  t.match((await call('/v1/behaviour/funnel', { ...funnel, scanLimit: 10, source: 'entities' }, KEYS.aRead, 400)).errors, [{ path: '/scanLimit' }], 'and is refused with the store')
   const refused = await call('/v1/behaviour/funnel', { ...funnel, query: 'user.id:en-1', source: 'entities' }, KEYS.read, 400)
   t.match(refused.errors, [{ path: '/source', message: /whole histories/ }])
   const store = new EntitiesStore(stack.es, stack.config.indexPrefix)
