@@ -17,7 +17,8 @@ const checkCohorts = requestChecker<CohortsRequest>(CohortsRequest, INVALID)
 
 /**
  * Behaviour analytics over the events a search would return. Funnels and paths stream the events in user
- * order (only the current user's state is held); session statistics and cohorts stream composite buckets.
+ * order (only the current user's state is held); session statistics stream events in user and session order,
+ * cohorts composite buckets.
  * Funnels and cohorts over whole histories come from the entity store when it can answer (`source`).
  */
 export class BehaviourService {

@@ -40,7 +40,7 @@ export const behaviourRoutes: FastifyPluginAsyncTypebox<{ behaviour: BehaviourSe
     {
       url: '/v1/behaviour/sessions',
       summary: 'Session length and actions per session: percentiles, mean and fixed-bucket histograms',
-      description: 'Sessions (audit.session.id) of the filtered events, read as composite aggregation buckets (first and last time, events), up to `scanLimit` sessions.',
+      description: 'Sessions (audit.session.id) of the filtered events, streamed in user and session order (first and last time, events per session), up to `scanLimit` events with a session; a session cut by the limit counts as read so far.',
       body: SessionsRequest,
       example: { filters: { period: { from: 'now-7d' }, deviceType: ['mobile'] } },
       response: SessionsResponse,
