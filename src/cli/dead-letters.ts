@@ -2,6 +2,7 @@ import type { Es } from '../store/elasticsearch.ts'
 import type { Config } from '../config/config.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsQueue } from '../queue/events-queue.ts'
+import { DurableAck } from '../queue/durable-ack.ts'
 import { DeadLetterStore } from '../store/system/dead-letters.ts'
 import { DeadLetterService, type LetterState } from '../ingest/dead-letter-service.ts'
 
@@ -16,7 +17,8 @@ export async function deadLettersCommand (config: Config, es: Es, argv: string[]
   const redis = createRedis(config.redis, 'producer')
   await connectRedis(redis, config.redis)
   const queue = createEventsQueue(redis, config.queuePrefix)
-  const service = new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue)
+  const durable = config.durableAck ? await DurableAck.open(redis, { timeoutMs: config.durableAckTimeoutMs }) : undefined
+  const service = new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue, durable)
   const operator = { keyId: 'cli', tenant: null }
   const filter = {
     ...(option('tenant') === undefined ? {} : { tenant: option('tenant') as string }),

@@ -1,4 +1,5 @@
 import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/dead-letters.ts'
+import type { DurableAck } from '../queue/durable-ack.ts'
 import type { EventsQueue, QueuedEvent } from '../queue/events-queue.ts'
 import { canonicalize } from '../integrity/canonical.ts'
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
@@ -32,7 +33,8 @@ const REPLAY_MAX = 1000
  * again with the new reason. Tenant administrators see and replay their tenant's letters only.
  */
 export class DeadLetterService {
-  constructor (private readonly store: DeadLetterStore, private readonly queue: EventsQueue, private readonly clock: { now: () => number } = Date) {}
+  /** `durable`: as ingest, a replay is answered once its job is on the queue's disk (SILLAGE_DURABLE_ACK). */
+  constructor (private readonly store: DeadLetterStore, private readonly queue: EventsQueue, private readonly durable?: Pick<DurableAck, 'ready' | 'confirm'>, private readonly clock: { now: () => number } = Date) {}
 
   async list (actor: Actor, q: { tenant?: string, errorType?: string, eventId?: string, state?: LetterState, size?: number, cursor?: string }): Promise<{ total: number, letters: LetterView[], cursor?: string }> {
     const page = await this.store.list({
@@ -93,11 +95,14 @@ export class DeadLetterService {
     // Two letters of one id (other contents) may share the job: the worker settles a repeated id one after the other.
     const events: QueuedEvent[] = refs.map(r => ({ id: r.letter.event_id, index: r.letter.target_index, tenant: r.letter.tenant, json: canonicalize(r.letter.raw) }))
     try {
+      await this.durable?.ready()
       await this.queue.add('index', { events })
+      await this.durable?.confirm()
     } catch (err) {
-      throw new UnavailableError(`the ingest queue is unavailable (${(err as Error).message}); nothing was replayed`)
+      // Not marked: the letters stay pending, and replaying them again stores nothing twice.
+      throw new UnavailableError(`the ingest queue did not take the replay (${(err as Error).message}); the letters stay pending: replay them again`)
     }
-    // Marked after queueing: if the worker refuses the event again first, the letter changed and stays pending.
+    // Marked after queueing (on disk where durable acknowledgement is on): if the worker refuses the event again first, the letter changed and stays pending.
     const at = new Date(this.clock.now())
     for (const r of refs) await this.store.markReplayed(r, actor.keyId, at)
     return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id })), skipped: [] }

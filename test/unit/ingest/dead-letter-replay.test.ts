@@ -1,0 +1,26 @@
+import t from 'tap'
+import { DeadLetterService } from '../../../src/ingest/dead-letter-service.ts'
+import type { DeadLetterStore, LetterRef } from '../../../src/store/system/dead-letters.ts'
+import type { EventsQueue } from '../../../src/queue/events-queue.ts'
+
+const ref: LetterRef = {
+  docId: 'brand-a/e-1#0123456789abcdef', seqNo: 1, primaryTerm: 1,
+  letter: { '@timestamp': '2026-11-26T10:00:00.000Z', letter_id: '0123456789abcdef', event_id: 'e-1', tenant: 'brand-a', target_index: 'x-events-security-2026.11.01', status: 400, error_type: 'document_parsing_exception', reason: 'r', raw: { event: { id: 'e-1' }, audit: { tenant: 'brand-a' } } as never }
+}
+
+t.test('a replay is marked only once its job is confirmed on disk, as ingest answers only then', async t => {
+  const marked: string[] = []
+  const added: unknown[] = []
+  const store = { get: async () => ref, markReplayed: async (r: LetterRef) => { marked.push(r.docId) } } as unknown as DeadLetterStore
+  const queue = { add: async (_name: string, data: unknown) => { added.push(data) } } as unknown as EventsQueue
+  let onDisk = false
+  const durable = { ready: async () => {}, confirm: async () => { if (!onDisk) throw new Error('WAITAOF timed out') } }
+  const service = new DeadLetterService(store, queue, durable)
+  const actor = { keyId: 'k', tenant: null }
+  await t.rejects(service.replayOne(actor, '0123456789abcdef'), { statusCode: 503, message: /letters stay pending/ })
+  t.equal(added.length, 1, 'queued')
+  t.same(marked, [], 'but not confirmed: the letter stays pending')
+  onDisk = true
+  t.match(await service.replayOne(actor, '0123456789abcdef'), { queued: [{ event_id: 'e-1' }] })
+  t.same(marked, [ref.docId])
+})
