@@ -26,7 +26,6 @@ t.test('a poison event is dead-lettered alone, the rest of its bulk stored; list
   poison.audit = { ...poison.audit, reference: 'tx-17' }
   t.equal((await as(KEYS.ingest, 'POST', '/v1/events', { events })).statusCode, 202, 'one request, one job, one bulk')
   await stack.waitForCount(49)
-  await installTemplates(stack.es, { prefix, replicas: 0, retentionDays: stack.config.retentionDays }, stack.caps) // the upgrade
 
   const accepted = events.map(e => e.event.id)
   const first = await assertStoredOnce(t, stack.es, prefix, accepted)
@@ -49,8 +48,9 @@ t.test('a poison event is dead-lettered alone, the rest of its bulk stored; list
   const again = await waitFor(async () => (await as(KEYS.admin, 'GET', `/v1/dead-letters/${id}`)).json(), l => l.replays === 1 && l.replayed_at === null)
   t.match(again, { replays: 1, replayed_at: null, replayed_by: /^config-/, reason: /reference/ }, 'refused again: pending again, one replay counted, by whom')
 
-  // The fix: the missing field added to the live partition. Then the replay stores it, once, however often it is replayed.
-  await stack.es.indices.putMapping({ index: letter.target_index, properties: { audit: { properties: { reference: { type: 'keyword' } } } } })
+  // The fix: the upgrade, whose start gives the live partition the field it lacked. Then the replay stores it, once,
+  // however often it is replayed.
+  t.same(await installTemplates(stack.es, { prefix, replicas: 0, retentionDays: stack.config.retentionDays }, stack.caps), { refused: [] }, 'the upgrade extends the partition\'s mapping')
   t.match((await as(KEYS.admin, 'POST', '/v1/dead-letters/replay', { error_type: again.error_type })).json(), { queued: [{ id }], skipped: [] }, 'batch replay by error type')
   t.match((await as(KEYS.admin, 'POST', `/v1/dead-letters/${id}/replay`)).json(), { queued: [{ id }] }, 'and once more by id')
   const cli = await runCli(stack.config, ['dead-letters', 'replay', id])
