@@ -21,7 +21,10 @@ export interface ThresholdFinding {
   events: number
   /** Ids of the window's events, oldest first (at most MAX_WINDOW_EVIDENCE). */
   evidence: string[]
-  /** Latest event of the group that this run read: what an alert for it covers. */
+  /**
+   * The end of the window that fired: what an alert for it covers. Later events of the group, read by this run
+   * but in no alert, stay open to the next runs' windows.
+   */
   coveredTo: number
 }
 
@@ -44,7 +47,6 @@ export class ThresholdDetector {
   private fresh = 0
   private readonly users = new Map<string, number>()
   private best: Omit<ThresholdFinding, 'coveredTo'> | undefined
-  private last = 0
 
   constructor (private readonly metric: RuleMetric, private readonly windowMs: number, private readonly bound: Bound, private readonly emit: (f: ThresholdFinding) => void) {}
 
@@ -54,24 +56,23 @@ export class ThresholdDetector {
       this.group = group
     }
     if (coveredTo !== undefined && e.time <= coveredTo) return
-    this.last = Math.max(this.last, e.time)
     this.window.push(e)
     this.add(e, 1)
     while (e.time - (this.window[this.head] as WindowEvent).time > this.windowMs) this.add(this.window[this.head++] as WindowEvent, -1)
     if (this.head > 4096 && this.head * 2 > this.window.length) { this.window = this.window.slice(this.head); this.head = 0 }
     const value = this.value()
     if (this.fresh > 0 && crosses(value, this.bound) && value > (this.best?.value ?? -Infinity)) {
-      const inWindow = this.window.slice(this.head)
+      // The first ids only: copying the whole window at each better one made a growing window quadratic.
       this.best = {
-        group, value, from: (inWindow[0] as WindowEvent).time, to: e.time, events: inWindow.length,
-        evidence: inWindow.slice(0, MAX_WINDOW_EVIDENCE).map(w => w.id)
+        group, value, from: (this.window[this.head] as WindowEvent).time, to: e.time, events: this.window.length - this.head,
+        evidence: this.window.slice(this.head, this.head + MAX_WINDOW_EVIDENCE).map(w => w.id)
       }
     }
   }
 
   /** Ends the current group; call once more after the last event. */
   finish (): void {
-    if (this.best !== undefined) this.emit({ ...this.best, coveredTo: this.last })
+    if (this.best !== undefined) this.emit({ ...this.best, coveredTo: this.best.to })
     this.group = null
     this.window = []
     this.head = 0
@@ -79,7 +80,6 @@ export class ThresholdDetector {
     this.fresh = 0
     this.users.clear()
     this.best = undefined
-    this.last = 0
   }
 
   private add (e: WindowEvent, sign: 1 | -1): void {

@@ -51,3 +51,15 @@ t.test('amounts and distinct users', async t => {
   t.match(users[0], { group: 'dev', value: 3, events: 5 })
   t.same(run('users', 60 * M, { op: 'gt', value: 2 }, { dev: [ev('1', 0, { user: 'a' }), ev('2', 1, { user: 'b' }), ev('3', 70, { user: 'c' })] }), [], 'a user leaves with its last event')
 })
+
+t.test('an alert covers the window that fired, not the later events the run read: a later burst still fires', async t => {
+  const S = 1000
+  const at = (id: string, seconds: number, fresh = true): WindowEvent => ({ id, time: 12 * 60 * M + seconds * S, fresh })
+  // Run 1: four events within a minute fire; three more three minutes later stay under the bound.
+  const first = run('count', M, { op: 'gt', value: 3 }, { g: [at('a', 0), at('b', 1), at('c', 2), at('d', 3), at('e', 180), at('f', 181), at('g', 182)] })
+  t.equal(first.length, 1)
+  t.match(first[0], { evidence: ['a', 'b', 'c', 'd'], coveredTo: 12 * 60 * M + 3 * S }, 'covered up to the end of its window')
+  // Run 2: one more event joins the three, read again as they are within the look-back.
+  const second = run('count', M, { op: 'gt', value: 3 }, { g: [at('e', 180, false), at('f', 181, false), at('g', 182, false), at('h', 210)] }, { g: first[0]?.coveredTo as number })
+  t.match(second, [{ value: 4, evidence: ['e', 'f', 'g', 'h'] }])
+})
