@@ -5,6 +5,19 @@ interface Maskable { group: string | null, group_field: string | null, title?: s
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((s): s is string => typeof s === 'string' && s !== '')
 
+/** Most values a new-value alert lists as reported into it. */
+const MAX_REPORTED = 100
+
+/**
+ * The figure of a finding merged into an open alert: a new-value alert lists every value reported into it
+ * (`reported`, the latest last), so none is lost and masking hides each; other figures are the latest one.
+ */
+export function mergedFigure (before: Record<string, unknown>, latest: Record<string, unknown>): Record<string, unknown> {
+  if (typeof latest.field !== 'string' || latest.field !== before.field) return latest
+  const reported = [...new Set([...strings(before.reported ?? before.value), ...strings(latest.value)])]
+  return { ...latest, reported: reported.slice(-MAX_REPORTED) }
+}
+
 /**
  * An alert as a reader of masked data sees it: its group when grouped by a masked field, the values of a
  * new-value figure on a masked field, and the title and the deduplication key, which quote them, with each
@@ -21,7 +34,7 @@ export function maskAlert<A extends Maskable> (a: A): A {
   const field = typeof a.figure.field === 'string' ? a.figure.field : null
   const figure = field === null || !MASKED_FIELDS.has(field)
     ? a.figure
-    : { ...a.figure, value: masked(field, a.figure.value), previous: masked(field, a.figure.previous) }
+    : { ...a.figure, value: masked(field, a.figure.value), previous: masked(field, a.figure.previous), ...(a.figure.reported === undefined ? {} : { reported: masked(field, a.figure.reported) }) }
   // Longest first, so that a value containing another is replaced whole.
   const order = [...swaps].sort((x, y) => y[0].length - x[0].length)
   const swapped = (text: string): string => {

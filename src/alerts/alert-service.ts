@@ -6,7 +6,7 @@ import { MASKED_FIELDS } from '../events/personal-fields.ts'
 import type { Level } from '../events/schema.ts'
 import { AlertsStore, StaleAlert, type AlertFilter } from '../store/system/alerts-store.ts'
 import type { AlertKeysStore, KeyState } from '../store/system/alert-keys-store.ts'
-import { maskAlert } from './alert-masking.ts'
+import { maskAlert, mergedFigure } from './alert-masking.ts'
 import { decide, nextState, transitionProblem } from './dedup.ts'
 import { MAX_ALERT_EVIDENCE, type Alert, type AlertQuery, type StatusChangeRequest, type StoredAlert } from './alert-schema.ts'
 
@@ -180,7 +180,8 @@ export class AlertService {
     const evidence = [...new Set([...open.evidence, ...i.evidence])].slice(0, MAX_ALERT_EVIDENCE)
     const last = [open.last_event_at, iso(i.lastEventAt)].filter((x): x is string => x !== null).sort().at(-1) ?? null
     try {
-      return await this.alerts.replace(open, { ...stored, figure: i.figure, evidence, last_event_at: last, last_seen_at: new Date(now).toISOString(), repeats: open.repeats + 1 }, { searchable: false })
+      // The title follows the figure: both say the latest finding.
+      return await this.alerts.replace(open, { ...stored, title: i.title, figure: mergedFigure(open.figure, i.figure), evidence, last_event_at: last, last_seen_at: new Date(now).toISOString(), repeats: open.repeats + 1 }, { searchable: false })
     } catch (err) {
       if (err instanceof StaleAlert) return undefined
       throw err

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { maskAlert } from '../../../src/alerts/alert-masking.ts'
+import { maskAlert, mergedFigure } from '../../../src/alerts/alert-masking.ts'
 
 t.test('a new-value alert on an address: the figure\'s values and the title quoting them are masked', async t => {
   const a = maskAlert({
@@ -29,4 +29,14 @@ t.test('an alert with nothing masked is unchanged, and no title is added where t
   const plain = { group: 'd-9', group_field: 'audit.device.id', title: 'shared device d-9', figure: { users: 4 } }
   t.same(maskAlert(plain), plain)
   t.same(maskAlert({ group: null, group_field: null, figure: {} }), { group: null, group_field: null, figure: {} })
+})
+
+t.test('a new-value alert merged with a later value: the title says the latest, every value reported is listed and masked', async t => {
+  const first = { field: 'audit.actor.name', value: 'Jane Doe', previous: ['Ann Lee'], days: 30 }
+  const figure = mergedFigure(first, { field: 'audit.actor.name', value: 'John Smith', previous: ['Ann Lee'], days: 30 })
+  t.same(figure.reported, ['Jane Doe', 'John Smith'])
+  t.same(mergedFigure(figure, { field: 'audit.actor.name', value: 'Jane Doe', previous: [], days: 30 }).reported, ['Jane Doe', 'John Smith'], 'a value reported again is listed once')
+  t.same(mergedFigure({ metric: 'events', value: 4 }, { metric: 'events', value: 6 }), { metric: 'events', value: 6 }, 'other figures: the latest')
+  const a = maskAlert({ group: 'u-1', group_field: 'user.id', title: 'new operator: new audit.actor.name John Smith for user u-1', figure })
+  t.notMatch(JSON.stringify(a), /Jane Doe|John Smith|Ann Lee/)
 })
