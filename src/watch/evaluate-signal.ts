@@ -15,7 +15,7 @@ const D = 24 * H
 /** Half the Earth's circumference: no two places are further apart. */
 const MAX_DISTANCE_KM = 20_038
 
-type Found = Promise<{ signals: Array<Signal<Record<string, unknown>>>, bounds: { scanned: number, truncated: boolean } }>
+type Found = Promise<{ signals: Array<Signal<Record<string, unknown>>>, found: number, bounds: { scanned: number, truncated: boolean } }>
 
 interface Plan {
   /** Events that can take part in a finding: new ones among them point at the keys to look at. */
@@ -104,5 +104,6 @@ export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsS
       ...(c.signal === 'shared-device' ? { mark: Number(s.figure.users) } : {})
     })
   }
-  return { findings, scanned: found.bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || found.bounds.truncated }
+  // More findings than the detector keeps (its strongest RUN_LIMITS.signals): the others are not examined by this run.
+  return { findings, scanned: found.bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || found.bounds.truncated || found.found > found.signals.length }
 }
