@@ -84,17 +84,19 @@ export class RuleRunner {
     }
     started = this.clock.now()
     let span: RunSpan | undefined
+    // Filled as the run goes: a run that fails after raising alerts says so in its log.
+    const counts: Counts = { ...NOTHING }
     try {
       const last = await this.deps.runs.lastSucceeded(rule.id)
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
       span = { since: Date.parse(last?.until ?? rule.created_at) - lookBackMs, until: started }
       const evaluation = await this.evaluate(rule, span)
       stopIfAborted(job.signal)
-      const counts = await this.raiseAll(rule, evaluation, cooldownMs, job.signal)
+      await this.raiseAll(rule, evaluation, cooldownMs, job.signal, counts)
       return await finish('succeeded', null, span, counts)
     } catch (err) {
       this.deps.log?.warn({ err, rule: rule.id, attempt: job.attempt }, 'watch rule run failed')
-      await finish('failed', (err as Error).message.slice(0, 2000), span, NOTHING, job.willRetry).catch(() => undefined)
+      await finish('failed', (err as Error).message.slice(0, 2000), span, counts, job.willRetry).catch(() => undefined)
       throw err
     } finally {
       await this.deps.locks.release(rule.id, token)
@@ -132,8 +134,8 @@ export class RuleRunner {
     return await evaluateNewValue(this.deps.reads, rule.name, c, selection, tenantOnly, span, statesOf)
   }
 
-  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined): Promise<Counts> {
-    const counts: Counts = { ...NOTHING, scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || e.findings.length > RUN_LIMITS.alerts }
+  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined, counts: Counts): Promise<void> {
+    Object.assign(counts, { scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || e.findings.length > RUN_LIMITS.alerts })
     for (const f of e.findings.slice(0, RUN_LIMITS.alerts)) {
       // Alerts raised before a stop are kept (their keys say what they covered): the retried run raises the rest.
       if (signal?.aborted === true) {
@@ -151,7 +153,6 @@ export class RuleRunner {
     }
     // One refresh for the run's alerts: when its log says it is done, they are listed.
     if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
-    return counts
   }
 }
 

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { evaluateSignal } from '../../../src/watch/evaluate-signal.ts'
-import type { WatchReads } from '../../../src/watch/evaluation.ts'
+import type { WatchReads } from '../../../src/store/events/watch-reads.ts'
 import type { SignalsService } from '../../../src/analytics/signals/signals-service.ts'
 
 const T = Date.parse('2026-12-01T12:00:00.000Z')
