@@ -93,7 +93,8 @@ export class WatchRuleService {
   }
 
   async runs (id: string, who: Principal, size: number, status?: string): Promise<RuleRun[]> {
-    await this.get(id, who)
+    // As the rule itself: its runs' errors may quote it.
+    await this.read(id, who)
     return await this.runLog.list(who.tenant, id, size, status)
   }
 

@@ -128,6 +128,7 @@ t.test('a reader of masked data is not shown rules that select on personal value
   t.ok(names.includes(plain.name) && !names.includes(personal.name), names.join(', '))
   t.notMatch(JSON.stringify(list.body), /81\.2\.69\.142|alice@example\.com/)
   t.equal((await call(stack, 'GET', `/v1/watch-rules/${personal.id as string}`, KEYS.aMasked)).status, 403)
+  t.equal((await call(stack, 'GET', `/v1/watch-rules/${personal.id as string}/runs`, KEYS.aMasked)).status, 403, 'nor its run log')
   t.equal((await call(stack, 'GET', `/v1/watch-rules/${plain.id as string}`, KEYS.aMasked)).status, 200)
   t.equal((await call(stack, 'GET', `/v1/watch-rules/${personal.id as string}`, KEYS.aRead)).status, 200, 'a reader in clear sees it')
 })
