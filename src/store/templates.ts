@@ -7,6 +7,7 @@ import { RETENTION_CLASSES, type RetentionClass } from '../events/retention-clas
 import { classAlias, classPattern, eventsAlias } from './events/index-names.ts'
 import { backfillLetterIds, deadLetterIndex } from './system/dead-letters.ts'
 import { deleteAfterDays } from './events/retention.ts'
+import { eventIndices } from './events/retention-sweep.ts'
 import { installIntegrityIndices } from './integrity/integrity-indices.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
@@ -87,9 +88,8 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
  */
 async function extendPartitionMappings (es: Es, prefix: string): Promise<string[]> {
   const mapping = readJson('events-mappings.json')
-  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open'] })
   const refused: string[] = []
-  for (const index of rows.flatMap(r => r.index === undefined ? [] : [r.index])) {
+  for (const index of await eventIndices(es, prefix, ['open'])) {
     try {
       await es.indices.putMapping({ index, ...mapping })
     } catch (err) {

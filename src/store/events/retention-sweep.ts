@@ -5,9 +5,9 @@ import { expiredPartitions } from './retention.ts'
 
 export interface SweepResult { deleted: string[], kept: number }
 
-/** The names of the event indices (partitions), open or closed. */
-export async function eventIndices (es: Es, prefix: string): Promise<string[]> {
-  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: ['open', 'closed'] })
+/** The names of the event indices (partitions), open or closed (or those in `states` only). */
+export async function eventIndices (es: Es, prefix: string, states: Array<'open' | 'closed'> = ['open', 'closed']): Promise<string[]> {
+  const rows = await es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index', expand_wildcards: states })
   return rows.flatMap(r => r.index === undefined ? [] : [r.index])
 }
 
