@@ -50,4 +50,13 @@ together \
   'npx tap build && npx tsc -p tsconfig.json --noEmit' \
   'npm run --silent typecheck --workspace console && npm run --silent console:build' \
   'SILLAGE_ES_JAVA_OPTS="${SILLAGE_ES_JAVA_OPTS:--XX:TieredStopAtLevel=1}" bash scripts/engines/up.sh'
-npx tap "$@"
+# CI shows the end of the log: a failure deep in a long run is repeated there, with its diagnostics.
+log="$(mktemp)"
+status=0
+npx tap "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "# the failed points of this run:"
+  awk '/^ *not ok / { show = 1; n = 0 } show { print; if (++n >= 40 || /^ *\.\.\.$/) show = 0 }' "$log" | head -n 200
+fi
+rm -f "$log"
+exit "$status"
