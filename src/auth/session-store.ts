@@ -8,6 +8,8 @@ export interface SessionRecord {
   csrf: string
   createdAt: number
   expiresAt: number
+  /** Redis's clock when opened: compared with the marks of `endAllOf`, on the same clock whichever host wrote each. */
+  openedAt?: number
 }
 
 export interface SessionTimes { maxSeconds: number, idleSeconds: number }
@@ -42,10 +44,16 @@ export class SessionStore {
     return `${this.prefix}:${kind}:${digest(id)}`
   }
 
+  /** Milliseconds on Redis's clock, the one clock every API host and the CLI share. */
+  private async redisNow (): Promise<number> {
+    const [seconds, micros] = await this.redis.time()
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+  }
+
   async create (principal: Principal): Promise<{ id: string, record: SessionRecord }> {
     const id = token()
     const createdAt = this.now()
-    const record: SessionRecord = { principal, csrf: token(), createdAt, expiresAt: createdAt + this.times.maxSeconds * 1000 }
+    const record: SessionRecord = { principal, csrf: token(), createdAt, expiresAt: createdAt + this.times.maxSeconds * 1000, openedAt: await this.redisNow() }
     await this.redis.set(this.key('session', id), JSON.stringify(record), 'PX', Math.min(this.times.idleSeconds, this.times.maxSeconds) * 1000)
     return { id, record }
   }
@@ -57,7 +65,7 @@ export class SessionStore {
     if (raw === null) return undefined
     const record = JSON.parse(raw) as SessionRecord
     const ended = await this.redis.get(this.key('sessions-ended', record.principal.keyId))
-    if (this.now() >= record.expiresAt || (ended !== null && record.createdAt <= Number(ended))) {
+    if (this.now() >= record.expiresAt || (ended !== null && (record.openedAt ?? record.createdAt) <= Number(ended))) {
       await this.redis.del(key)
       return undefined
     }
@@ -66,10 +74,11 @@ export class SessionStore {
 
   /**
    * Ends every session of a person (by principal key id, `person:…`) opened until now: one mark, kept as long as
-   * a session can last, checked as each session is used. A new sign-in opens a new session.
+   * a session can last, checked as each session is used. A new sign-in opens a new session. The mark and the
+   * sessions' opening times are both read from Redis's clock: a caller whose clock is behind still ends them all.
    */
   async endAllOf (personKeyId: string): Promise<void> {
-    await this.redis.set(this.key('sessions-ended', personKeyId), String(this.now()), 'PX', this.times.maxSeconds * 1000)
+    await this.redis.set(this.key('sessions-ended', personKeyId), String(await this.redisNow()), 'PX', this.times.maxSeconds * 1000)
   }
 
   async end (id: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { AuthFailureThrottle, RateBudget } from '../auth/rate-limiter.ts'
 import type { AccessLog } from '../store/system/access-log.ts'
 import { installRateLimit } from './plugins/rate-limit.ts'
 import { installAccessAudit } from './plugins/access-audit.ts'
+import { withRedactedUrls } from './plugins/redacted-url.ts'
 import { apiKeyRoutes } from './routes/api-keys.ts'
 import { accessLogRoutes } from './routes/access-log.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
@@ -91,7 +92,7 @@ export const API_VERSION = '0.1.0'
 /** The whole HTTP application; the server entry point and the tests build it the same way. */
 export async function buildApp (config: Config, services: AppServices, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(logger === undefined ? { logger: false } : { loggerInstance: logger }),
+    ...(logger === undefined ? { logger: false } : { loggerInstance: withRedactedUrls(logger) }),
     bodyLimit: config.bodyLimitBytes,
     // Behind proxies, the client's address (which failed authentications are counted by) comes from X-Forwarded-For.
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,

@@ -294,3 +294,13 @@ t.test('the integrity page shows the key id, the latest checkpoint, a verificati
   t.equal(await tenantPage.getByRole('button', { name: 'Verify now' }).count(), 0, 'verification is for admin keys')
   await tenantPage.context().close()
 })
+
+t.test('the API reference (/docs) renders under its own policy: this origin only, never framed', async t => {
+  const page = await s.page()
+  const answer = await page.goto('/docs/static/index.html')
+  const policy = answer?.headers()['content-security-policy'] ?? ''
+  t.match(policy, /frame-ancestors 'none'/)
+  t.notMatch(policy, /https:|upgrade-insecure-requests/, 'nothing from other sites; plain HTTP on loopback still works')
+  await page.getByText('/v1/events/search', { exact: true }).first().waitFor()
+  await s.screenshot(page, 'api-docs')
+})

@@ -3,7 +3,9 @@ import { t } from '../helpers/file-test.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { freePort, oidcEnv, startTestProvider, type TestProvider } from '../helpers/oidc-provider.ts'
+import { Redis } from 'ioredis'
 import { personId } from '../../src/auth/person.ts'
+import { SessionStore } from '../../src/auth/session-store.ts'
 
 const event = (id: string, tenant: string) => ({
   event: { id, action: 'login', outcome: 'success' },
@@ -118,6 +120,17 @@ t.test('a callback that is not this sign-in\'s answer shows none of its words; a
   t.ok(state.length > 0)
 })
 
+t.test('a return path the Location header cannot carry is refused at the start, before anything is kept', async t => {
+  for (const back of ['/console/caf\u00e9', '/console/a\\b', '/console/a b', '/elsewhere']) {
+    const res = await fetch(`${site.origin}/v1/auth/oidc/login?return_to=${encodeURIComponent(back)}`, { redirect: 'manual' })
+    t.equal(res.status, 400, back)
+    t.match(await res.text(), /return_to/)
+    t.same(cookiesOf(res), [], 'no login begun')
+  }
+  const encoded = await fetch(`${site.origin}/v1/auth/oidc/login?return_to=${encodeURIComponent('/console/caf%C3%A9?q=a')}`, { redirect: 'manual' })
+  t.equal(encoded.status, 302, 'the same path percent-encoded, as a browser gives it')
+})
+
 t.test('a callback is good once, and only in the browser that began the sign-in', async t => {
   const start = await fetch(`${site.origin}/v1/auth/oidc/login`, { redirect: 'manual' })
   const flow = pair(cookiesOf(start)[0])
@@ -150,7 +163,9 @@ t.test('the access log names the person', async t => {
   t.equal(log.statusCode, 200, log.body)
   const entries = log.json().entries as Array<{ key_id: string, person?: string, tenant: string, route: string, url: string, status: number }>
   t.ok(entries.some(e => e.route === '/v1/events' && e.url.includes('u-a-1') && e.person === 'Alice Martin' && e.tenant === 'brand-a'), 'the read, by name')
-  t.ok(entries.some(e => e.route === '/v1/auth/oidc/callback' && e.status === 303), 'the sign-in')
+  const signIns = entries.filter(e => e.route === '/v1/auth/oidc/callback' && e.status === 303)
+  t.ok(signIns.length > 0, 'the sign-in')
+  t.ok(signIns.every(e => /[?&]code=\(redacted\)/.test(e.url) && /[?&]state=\(redacted\)/.test(e.url)), `its code and state are not kept (${signIns[0]?.url ?? ''})`)
   t.ok(entries.some(e => e.route === '/v1/auth/logout' && e.status === 204), 'the sign-out')
 })
 
@@ -191,6 +206,17 @@ t.test('a platform administrator ends every session of a person; a new sign-in o
   t.equal((await call(site, '/v1/me', { cookie: again.session })).status, 200, 'signing in again works')
   const log = (await (await call(site, '/v1/access-log?size=50', { key: KEYS.admin })).json()).entries as Array<{ action?: string, status: number }>
   t.ok(log.some(e => e.action === 'person.sessions_ended' && e.status === 204), 'in the access log')
+})
+
+t.test('sessions end from a machine whose clock is behind: `sessions end` ends every session opened until then', async t => {
+  const { session } = await signIn(site, 'alice')
+  const redis = new Redis(site.stack.config.redisUrl, { maxRetriesPerRequest: null })
+  t.teardown(() => { redis.disconnect() })
+  const behind = new SessionStore(redis, site.stack.config.queuePrefix, site.stack.config.session, () => Date.now() - 90_000)
+  await behind.endAllOf(personId(site.provider.issuer, 'alice'))
+  t.equal((await call(site, '/v1/me', { cookie: session })).status, 401, 'ended, though the mark was made 90 s behind the API\'s clock')
+  const again = await signIn(site, 'alice')
+  t.equal((await call(site, '/v1/me', { cookie: again.session })).status, 200, 'a sign-in after the mark lives')
 })
 
 // Last on this site: it spends the address's budget of sign-ins for the minute.

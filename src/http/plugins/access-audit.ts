@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessLog } from '../../store/system/access-log.ts'
+import { redactedUrl } from './redacted-url.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,7 +49,7 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
       ...(request.routeOptions.config.audit === undefined ? {} : { action: request.routeOptions.config.audit }),
       method: request.method,
       route: request.routeOptions.url ?? request.url,
-      url: request.url,
+      url: redactedUrl(request.url),
       ...(request.params !== undefined && Object.keys(request.params as object).length > 0 ? { params: request.params as Record<string, unknown> } : {}),
       ...(body === undefined ? {} : { request: body.slice(0, MAX_REQUEST) }),
       status,

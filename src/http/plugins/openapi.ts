@@ -3,6 +3,20 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { withTransportStatuses } from './openapi-statuses.ts'
 
+/** The Swagger UI's stock policy, kept to this origin: framing refused, nothing from other sites, no upgrade of plain HTTP (loopback). */
+export function docsPolicy (stock: string): string {
+  const directives = new Map(stock.split(';').map(d => d.trim()).filter(d => d !== '').map(d => {
+    const [name, ...sources] = d.split(/\s+/)
+    return [name as string, sources.filter(source => source === "'self'" || source === "'none'" || source === 'data:' || source.startsWith("'sha"))]
+  }))
+  directives.delete('upgrade-insecure-requests')
+  directives.set('frame-ancestors', ["'none'"])
+  directives.set('form-action', ["'self'"])
+  // Swagger UI sets style attributes as it renders; scripts stay limited to its own files.
+  directives.set('style-src', ["'self'", "'unsafe-inline'"])
+  return [...directives].map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ')
+}
+
 export async function installOpenApi (app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -48,6 +62,8 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
   app.addHook('onRoute', route => {
     if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } })
+  // The pages' own scripts and styles by their hashes, and nothing from elsewhere: no badge from the validator's
+  // site, no framing (the pages share the console's origin).
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', validatorUrl: null }, staticCSP: true, transformStaticCSP: docsPolicy })
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 }

@@ -57,7 +57,8 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = as
       tags: ['auth'],
       summary: 'Starts a single sign-on: redirects the browser to the identity provider (authorisation code flow with PKCE)',
       querystring: Type.Object({
-        return_to: Type.Optional(Type.String({ pattern: '^/console/[^\\s\\\\]*$', maxLength: 2000, description: 'Console path to land on once signed in' }))
+        // Printable ASCII but the backslash: anything else is percent-encoded by browsers, and cannot go in a Location header.
+        return_to: Type.Optional(Type.String({ pattern: '^/console/[\\x21-\\x5b\\x5d-\\x7e]*$', maxLength: 2000, description: 'Console path to land on once signed in (printable ASCII, no backslash; percent-encode the rest)' }))
       }, { additionalProperties: false }),
       response: {
         302: Type.Null({ description: 'To the provider; sets the short-lived login cookie' }),
