@@ -51,13 +51,13 @@ export function levelsFrom (min: Level): Level[] {
 const terms = (field: string, values: readonly (string | number)[] | undefined): Query[] =>
   values === undefined ? [] : [values.length === 1 ? { term: { [field]: values[0] as string } } : { terms: { [field]: [...values] } }]
 
-/** The checks a schema cannot make: date math, zones, addresses, ordered bounds. */
-export function checkFilters (f: Filters, path = '/filters'): FieldError[] {
+/** The checks a schema cannot make: date math (resolved at `now`), zones, addresses, ordered bounds. */
+export function checkFilters (f: Filters, path = '/filters', now = Date.now()): FieldError[] {
   const errors: FieldError[] = []
   const fail = (p: string, message: string): void => { errors.push({ index: 0, path: `${path}${p}`, message }) }
   for (const key of ['from', 'to'] as const) {
     const v = f.period?.[key]
-    const problem = v === undefined ? undefined : dateMathProblem(v)
+    const problem = v === undefined ? undefined : dateMathProblem(v, now)
     if (problem !== undefined) fail(`/period/${key}`, problem)
   }
   const zone = f.period?.timeZone === undefined ? undefined : timeZoneProblem(f.period.timeZone)

@@ -79,7 +79,7 @@ t.test('no text makes the validators throw; refusals are ValidationErrors', asyn
   fc.assert(fc.property(dateLike, fc.string({ maxLength: 70 }), (value, zone) => {
     const problem = dateMathProblem(value, NOW)
     const zoneProblem = timeZoneProblem(zone)
-    const errors = checkFilters({ period: { from: value, to: value, timeZone: zone } })
+    const errors = checkFilters({ period: { from: value, to: value, timeZone: zone } }, '/filters', NOW)
     return (problem === undefined || problem.length > 0) && (zoneProblem === undefined || zoneProblem.length > 0) &&
       errors.length === (problem === undefined ? 0 : 2) + (zoneProblem === undefined ? 0 : 1)
   }), { numRuns: 2000 })
