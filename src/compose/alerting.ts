@@ -81,7 +81,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
       return { runs: await runs.prune(before), deliveries: await deliveries.prune(before) }
     }
     const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
-    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs), secrets, allowLoopback: config.watch.webhookAllowLoopback }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
+    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs, config.watch.webhookAllowLoopback), secrets, allowLoopback: config.watch.webhookAllowLoopback }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
     for (const w of [rulesWorker.worker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))
       w.on('failed', (job, err) => workerLog.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))

@@ -43,7 +43,7 @@ export async function workerStreams (config: Config, es: Es, redis: Redis, regis
     store,
     // A lease outlives the longest delivery, so a slow receiver does not hand its stream to a second worker.
     leases: new Leases(redis, config.queuePrefix, 2 * config.streams.timeoutMs + 10_000),
-    send: createSender(config.streams.timeoutMs, storedSecretsFor(config)),
+    send: createSender(config.streams.timeoutMs, storedSecretsFor(config), config.streams.allowLoopback),
     page: async (stream, after, before, size) => await streamPage(es, config.indexPrefix, streamQuery(stream.doc), after, before, size),
     oldestPending: async now => await oldestPendingIngest(redis, queue, now),
     metrics: new StreamMetrics(registry),

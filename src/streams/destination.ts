@@ -1,12 +1,12 @@
 import type { FieldError } from '../errors.ts'
-import { isLoopbackHost } from '../validation/loopback.ts'
+import { isLinkLocalHost, isLoopbackHost } from '../validation/receiver-address.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import type { Stream, StreamDestination } from './schema.ts'
 
 /**
  * A destination is accepted when it is encrypted (https, syslog over TLS) and not a loopback address; plain http
- * and plain TCP only towards loopback receivers, and loopback receivers only where the operator allows them.
- * (Names are not resolved here: a name that resolves to a loopback address is the operator's DNS to keep right.)
+ * and plain TCP only towards loopback receivers, and loopback receivers only where the operator allows them; never
+ * a link-local address. Names are checked once resolved, as each connection is made (`receiverLookup`).
  */
 export function destinationProblems (d: StreamDestination, allowLoopback: boolean): FieldError[] {
   const problem = (path: string, message: string): FieldError[] => [{ index: 0, path: `/destination/${path}`, message }]
@@ -18,11 +18,13 @@ export function destinationProblems (d: StreamDestination, allowLoopback: boolea
       return problem('url', 'must be an absolute URL')
     }
     if (url.username !== '' || url.password !== '') return problem('url', 'must not carry credentials: send a token instead')
+    if (isLinkLocalHost(url.hostname)) return problem('url', 'link-local receivers (169.254.0.0/16, fe80::/10) are not allowed')
     const loopback = isLoopbackHost(url.hostname)
     if (loopback && !allowLoopback) return problem('url', 'loopback receivers are not allowed on this service')
     if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return []
     return problem('url', 'must be https:// (plain http only towards loopback receivers where allowed)')
   }
+  if (isLinkLocalHost(d.host)) return problem('host', 'link-local receivers (169.254.0.0/16, fe80::/10) are not allowed')
   const loopback = isLoopbackHost(d.host)
   if (loopback && !allowLoopback) return problem('host', 'loopback receivers are not allowed on this service')
   if (d.tls === false && !loopback) return problem('tls', 'syslog leaves the service over TLS only (plain TCP only towards loopback receivers where allowed)')

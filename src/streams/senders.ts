@@ -1,5 +1,8 @@
-import { connect as tcpConnect, isIP, type Socket } from 'node:net'
+import { connect as tcpConnect, isIP, type LookupFunction, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
+import { fetch, type Dispatcher } from 'undici'
+import { receiverLookup } from '../validation/receiver-address.ts'
+import { receiverAgent, withCause } from '../validation/receiver-agent.ts'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
 import { streamRecord } from './destination.ts'
@@ -8,24 +11,31 @@ import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 /** Sends one batch; resolves once the receiver has it (HTTP 2xx; syslog: written and the connection closed cleanly). */
 export type SendBatch = (destination: StreamDestination, events: ReadonlyArray<Record<string, unknown>>, meta: { streamId: string }) => Promise<void>
 
-/** `secrets` opens HTTP tokens as stored: at each send, so that one that does not open fails its stream alone, with the reason. */
-export function createSender (timeoutMs: number, secrets: StoredSecrets): SendBatch {
+/**
+ * `secrets` opens HTTP tokens as stored: at each send, so that one that does not open fails its stream alone, with
+ * the reason. Receivers' names are resolved through `receiverLookup`: one that leads to this host (unless
+ * allowed) or to a link-local address fails the batch.
+ */
+export function createSender (timeoutMs: number, secrets: StoredSecrets, allowLoopback: boolean): SendBatch {
+  const dispatcher = receiverAgent(allowLoopback)
+  const lookup = receiverLookup(allowLoopback)
   return async (destination, events, meta) => {
-    if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs)
-    else await sendSyslog(destination, events, timeoutMs)
+    if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs, dispatcher)
+    else await sendSyslog(destination, events, timeoutMs, lookup)
   }
 }
 
 /** One POST of NDJSON; anything but 2xx is a failure (the batch is sent again later, whole). */
-async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events: ReadonlyArray<Record<string, unknown>>, streamId: string, timeoutMs: number): Promise<void> {
+async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events: ReadonlyArray<Record<string, unknown>>, streamId: string, timeoutMs: number, dispatcher: Dispatcher): Promise<void> {
   const body = events.map(e => JSON.stringify(e)).join('\n') + '\n'
   const res = await fetch(d.url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', 'x-sillage-stream': streamId, 'x-sillage-events': String(events.length), ...(d.token === undefined ? {} : { authorization: `Bearer ${d.token}` }) },
     body,
     redirect: 'error',
-    signal: AbortSignal.timeout(timeoutMs)
-  })
+    signal: AbortSignal.timeout(timeoutMs),
+    dispatcher
+  }).catch(err => { throw withCause(err) })
   // The answer is not needed, and is not read: a receiver could send gigabytes of it.
   await res.body?.cancel().catch(() => undefined)
   if (res.status < 200 || res.status >= 300) throw new Error(`receiver answered ${res.status}`)
@@ -35,14 +45,14 @@ async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events
  * One connection per batch: the frames, then a clean close. Syslog has no acknowledgement; a close without
  * error means the receiver's side took every byte, which is the most TCP tells.
  */
-async function sendSyslog (d: Extract<StreamDestination, { type: 'syslog' }>, events: ReadonlyArray<Record<string, unknown>>, timeoutMs: number): Promise<void> {
+async function sendSyslog (d: Extract<StreamDestination, { type: 'syslog' }>, events: ReadonlyArray<Record<string, unknown>>, timeoutMs: number, lookup: LookupFunction): Promise<void> {
   const options = { facility: d.facility ?? 13, hostname: d.hostname ?? 'sillage' }
   const payload = Buffer.concat(events.map(e => frame(syslogMessage(e, options))))
   await new Promise<void>((resolve, reject) => {
     const socket: Socket = d.tls === false
-      ? tcpConnect({ host: d.host, port: d.port })
+      ? tcpConnect({ host: d.host, port: d.port, lookup })
       // SNI carries names only; an address is checked against the certificate's IP entries.
-      : tlsConnect({ host: d.host, port: d.port, ...(isIP(d.host) === 0 ? { servername: d.host } : {}), ...(d.ca === undefined ? {} : { ca: d.ca }) })
+      : tlsConnect({ host: d.host, port: d.port, lookup, ...(isIP(d.host) === 0 ? { servername: d.host } : {}), ...(d.ca === undefined ? {} : { ca: d.ca }) })
     let failed = false
     const fail = (err: Error): void => { clearTimeout(deadline); failed = true; socket.destroy(); reject(err) }
     socket.setTimeout(timeoutMs, () => fail(new Error(`syslog receiver ${d.host}:${d.port} timed out`)))

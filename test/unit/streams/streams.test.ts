@@ -1,7 +1,7 @@
 import t from 'tap'
 import { frame, syslogMessage } from '../../../src/streams/syslog.ts'
 import { destinationProblems, keepSecrets, publicDestination } from '../../../src/streams/destination.ts'
-import { isLoopbackHost } from '../../../src/validation/loopback.ts'
+import { isLoopbackHost } from '../../../src/validation/receiver-address.ts'
 import { caughtUp, delivered, failed, horizon, pruneSnapshots, publicState, retryDelay } from '../../../src/streams/delivery-state.ts'
 import { FRESH_POSITION } from '../../../src/streams/schema.ts'
 import { octetFrames } from '../../helpers/receivers.ts'

@@ -1,0 +1,49 @@
+import t from 'tap'
+import { createServer, type Server } from 'node:http'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+import { isLinkLocalHost, receiverLookup, refusedAddress } from '../../../src/validation/receiver-address.ts'
+import { webhookUrlProblem } from '../../../src/notify/webhook-url.ts'
+import { destinationProblems } from '../../../src/streams/destination.ts'
+import { httpPost } from '../../../src/notify/http-post.ts'
+import { createSender } from '../../../src/streams/senders.ts'
+import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
+
+t.test('link-local addresses, in any notation, are never receivers', async t => {
+  for (const host of ['169.254.169.254', '169.254.0.1', '2851995649', '[fe80::1]', 'fe80::abcd', '[::ffff:169.254.169.254]']) t.ok(isLinkLocalHost(host), host)
+  for (const host of ['169.253.255.255', '10.0.0.1', 'fd00::1', 'metadata.example.com']) t.notOk(isLinkLocalHost(host), host)
+  t.match(webhookUrlProblem('http://169.254.169.254/latest/meta-data/', true), /link-local/)
+  t.match(webhookUrlProblem('https://[fe80::1]/hook', true), /link-local/)
+  t.match(destinationProblems({ type: 'http', url: 'https://169.254.169.254/' }, true), [{ path: '/destination/url', message: /link-local/ }])
+  t.match(destinationProblems({ type: 'syslog', host: '169.254.10.10', port: 6514 }, true), [{ path: '/destination/host', message: /link-local/ }])
+  t.equal(refusedAddress('169.254.169.254', true), '169.254.169.254 is link-local')
+  t.match(refusedAddress('127.0.0.1', false), /loopback/)
+  t.equal(refusedAddress('127.0.0.1', true), undefined, 'loopback where the operator allows it')
+  t.equal(refusedAddress('203.0.113.9', false), undefined)
+})
+
+t.test('a name is checked once resolved: loopback refused unless allowed, link-local always', async t => {
+  const lookup = promisify(receiverLookup(false)) as unknown as (host: string, options: object) => Promise<unknown>
+  await t.rejects(lookup('localhost', {}), /receiver localhost refused: .* is a loopback address/)
+  await t.rejects(lookup('localhost', { all: true }), /loopback/)
+  await t.rejects(promisify(receiverLookup(true))('169.254.169.254', {}), /link-local/)
+  t.ok(await promisify(receiverLookup(true))('localhost', {}), 'loopback allowed')
+})
+
+t.test('senders refuse a receiver whose name resolves to this host: nothing reaches it', async t => {
+  let reached = 0
+  const server: Server = createServer((req, res) => { reached++; req.resume(); res.end() })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const tcp = createTcpServer(socket => { reached++; socket.destroy() })
+  await new Promise<void>(resolve => tcp.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close(); tcp.close() })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://localhost:${port}/in`
+  await t.rejects(httpPost(5000, false)(url, {}, '{}'), /^fetch failed: receiver localhost refused: .* is a loopback address/, 'webhook')
+  const sender = createSender(5000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), false)
+  await t.rejects(sender({ type: 'http', url }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /^fetch failed: receiver localhost refused: .* is a loopback address/, 'HTTP stream')
+  await t.rejects(sender({ type: 'syslog', host: 'localhost', port: (tcp.address() as AddressInfo).port, tls: false }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /loopback/, 'syslog stream')
+  t.equal(reached, 0)
+  t.equal(await httpPost(5000, true)(url, {}, '{}'), 200, 'allowed, it is sent')
+  t.equal(reached, 1)
+})
