@@ -47,6 +47,7 @@ t.test('long messages take linear time', async t => {
   const started = performance.now()
   for (let i = 0; i < 20; i++) for (const m of messages) maskText(m)
   const ms = performance.now() - started
-  t.ok(ms < 1500, `100 long messages masked in ${ms.toFixed(0)} ms`)
+  // A bound far above linear time (tens of ms) and far below the quadratic one (about 20 s), for a busy machine.
+  t.ok(ms < 5000, `100 long messages masked in ${ms.toFixed(0)} ms`)
   t.equal(maskText(`${'a'.repeat(10_000)}@example.com`), `a***@example.com`)
 })

@@ -86,7 +86,7 @@ t.test('having sealed all it held, the turn waits up to idleMs for more, then en
   t.same(sealed, [['a'], ['b']], 'sealed in the same turn, not queued')
   await draining
   const took = Date.now() - t0
-  t.ok(took >= 380 && took < 2000, `ends once nothing came for idleMs (${took} ms)`)
+  t.ok(took >= 380 && took < 5000, `ends once nothing came for idleMs (${took} ms)`)
   turn.end()
   t.same(queued, [])
 })
@@ -96,7 +96,7 @@ t.test('the idle wait stops at the end of the turn', async t => {
   turn.begin()
   const t0 = Date.now()
   await turn.drain(Date.now() + 100, async () => true)
-  t.ok(Date.now() - t0 < 1000, 'the turn ends on time, not idleMs later')
+  t.ok(Date.now() - t0 < 3000, 'the turn ends on time, not idleMs (5 s) later')
   turn.end()
 })
 
@@ -114,7 +114,7 @@ t.test('a round waits up to gatherMs for minEntries', async t => {
   await turn.hold([entry('c')])
   const took = Date.now() - t0
   t.same(sealed, [['a', 'b'], ['c']], 'and alone once gatherMs is over')
-  t.ok(took >= 250 && took < 2000, `not before (${took} ms)`)
+  t.ok(took >= 250 && took < 5000, `not before (${took} ms)`)
   await draining
   turn.end()
 })
