@@ -33,8 +33,15 @@ const REPLAY_MAX = 1000
  * again with the new reason. Tenant administrators see and replay their tenant's letters only.
  */
 export class DeadLetterService {
-  /** `durable`: as ingest, a replay is answered once its job is on the queue's disk (SILLAGE_DURABLE_ACK). */
-  constructor (private readonly store: DeadLetterStore, private readonly queue: EventsQueue, private readonly durable?: Pick<DurableAck, 'ready' | 'confirm'>, private readonly clock: { now: () => number } = Date) {}
+  /**
+   * As ingest: `durable`, a replay is answered once its job is on the queue's disk (SILLAGE_DURABLE_ACK); `admit`,
+   * a replay is refused (429) while the queue is past its bounds.
+   */
+  constructor (
+    private readonly store: DeadLetterStore,
+    private readonly queue: EventsQueue,
+    private readonly options: { durable?: Pick<DurableAck, 'ready' | 'confirm'>, admit?: (queued: readonly QueuedEvent[]) => Promise<void> } = {}
+  ) {}
 
   async list (actor: Actor, q: { tenant?: string, errorType?: string, eventId?: string, state?: LetterState, size?: number, cursor?: string }): Promise<{ total: number, letters: LetterView[], cursor?: string }> {
     const page = await this.store.list({
@@ -69,8 +76,9 @@ export class DeadLetterService {
     const refs: LetterRef[] = []
     const skipped: ReplayResult['skipped'] = []
     if (q.ids !== undefined) {
+      const found = await this.store.getMany([...new Set(q.ids)], actor.tenant)
       for (const id of new Set(q.ids)) {
-        const ref = await this.store.get(id, actor.tenant)
+        const ref = found.get(id)
         if (ref === undefined) skipped.push({ id, reason: 'no such dead letter' })
         else refs.push(ref)
       }
@@ -94,17 +102,18 @@ export class DeadLetterService {
     if (refs.length === 0) return { queued: [], skipped: [] }
     // Two letters of one id (other contents) may share the job: the worker settles a repeated id one after the other.
     const events: QueuedEvent[] = refs.map(r => ({ id: r.letter.event_id, index: r.letter.target_index, tenant: r.letter.tenant, json: canonicalize(r.letter.raw) }))
+    await this.options.admit?.(events)
+    const durable = this.options.durable
     try {
-      await this.durable?.ready()
+      await durable?.ready()
       await this.queue.add('index', { events })
-      await this.durable?.confirm()
+      await durable?.confirm()
     } catch (err) {
       // Not marked: the letters stay pending, and replaying them again stores nothing twice.
       throw new UnavailableError(`the ingest queue did not take the replay (${(err as Error).message}); the letters stay pending: replay them again`)
     }
     // Marked after queueing (on disk where durable acknowledgement is on): if the worker refuses the event again first, the letter changed and stays pending.
-    const at = new Date(this.clock.now())
-    for (const r of refs) await this.store.markReplayed(r, actor.keyId, at)
+    await this.store.markReplayed(refs, actor.keyId, new Date())
     return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id })), skipped: [] }
   }
 }

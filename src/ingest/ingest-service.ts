@@ -97,11 +97,11 @@ export class IngestService {
   async ingest (body: unknown, writerTenant: string | null = null): Promise<{ ids: string[] }> {
     // A queue already past its bounds refuses before any work on the body: under overload, the retries it
     // brings cost next to nothing. The check with the request's own size follows.
-    await this.checkBackpressure(0)
+    await this.admit([])
     const events = this.prepare(body, writerTenant)
     const prefix = this.options.indexPrefix
     const queued = events.map(e => ({ id: e.event.id, index: partitionIndex(prefix, e.audit.retention, e['@timestamp']), tenant: e.audit.tenant, json: canonicalize(e) }))
-    await this.checkBackpressure(queued.reduce((n, q) => n + q.json.length + JOB_BYTES_PER_EVENT, 0))
+    await this.admit(queued)
     await this.checkConflicts(events)
     const durable = this.options.durable
     try {
@@ -155,8 +155,12 @@ export class IngestService {
     }
   }
 
-  /** `bytes`: about what the request's job will take in Redis, counted against the bound until the next reading. */
-  private async checkBackpressure (bytes: number): Promise<void> {
+  /**
+   * Refuses (429, BackpressureError) a job of these events while the queue is past its bounds: ingest, and
+   * dead-letter replays. About what the job will take in Redis is counted against the bound until the next reading.
+   */
+  async admit (queued: ReadonlyArray<{ json: string }>): Promise<void> {
+    const bytes = queued.reduce((n, q) => n + q.json.length + JOB_BYTES_PER_EVENT, 0)
     const now = this.clock.now()
     const bound = this.options.memory
     if (now - this.depth.at >= (this.options.depthCacheMs ?? 250)) {

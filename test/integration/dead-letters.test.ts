@@ -101,3 +101,35 @@ t.test('replay-failed puts failed jobs back with their attempts counted again, n
   t.equal(await back?.getState(), 'waiting')
   t.equal(back?.attemptsMade, 0, 'the whole retry policy ahead of it')
 })
+
+t.test('a thousand letters replayed at once, by ids or by filter: one job, all marked; a full queue refuses a replay as it refuses ingest', async t => {
+  const stack = await startStack(t, { worker: false, env: { SILLAGE_LOG_LEVEL: 'fatal', SILLAGE_QUEUE_MAX_JOBS: '1' } })
+  const prefix = stack.config.indexPrefix
+  const redis = createRedis(stack.config.redis, 'producer')
+  await connectRedis(redis, stack.config.redis)
+  const queue = createEventsQueue(redis, stack.config.queuePrefix)
+  t.teardown(async () => { await queue.close(); redis.disconnect() })
+  const made = Array.from({ length: 1000 }, (_, i) => letter(i % 2 === 0 ? 'brand-a' : 'brand-b', `r-${i}`, 'document_parsing_exception', i))
+  await writeDeadLetters(stack.es, prefix, made.map(m => m.letter), () => Date.UTC(2026, 10, 26, 12))
+  await stack.es.indices.refresh({ index: `${prefix}-deadletter` })
+  const call = async (key: string, method: 'GET' | 'POST', url: string, payload?: object) => await stack.api.app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload }) })
+  const ids = (await call(KEYS.admin, 'GET', '/v1/dead-letters?tenant=brand-a&size=500')).json().letters.map((l: { id: string }) => l.id) as string[]
+  t.equal(ids.length, 500)
+
+  const byIds = await call(KEYS.aAdmin, 'POST', '/v1/dead-letters/replay', { ids })
+  t.equal(byIds.statusCode, 202)
+  t.equal(byIds.json().queued.length, 500)
+  t.equal((await call(KEYS.aAdmin, 'GET', '/v1/dead-letters?state=replayed&size=1')).json().total, 500, 'every letter marked, and visible as soon as the answer comes')
+  t.equal(await queue.count(), 1, 'in one job')
+
+  await sleep(300) // past the queue depth's reading, which requests share for 250 ms
+  const busy = await call(KEYS.admin, 'POST', '/v1/dead-letters/replay', { tenant: 'brand-b' })
+  t.equal(busy.statusCode, 429, 'the queue holds its bound of jobs: the replay waits, as ingest would')
+  t.ok(Number(busy.headers['retry-after']) >= 1)
+  t.equal((await call(KEYS.admin, 'GET', '/v1/dead-letters?tenant=brand-b&size=1')).json().total, 500, 'nothing marked')
+  await queue.drain()
+  await sleep(300)
+  const byFilter = await call(KEYS.admin, 'POST', '/v1/dead-letters/replay', { tenant: 'brand-b' })
+  t.equal(byFilter.json().queued.length, 500)
+  t.equal((await call(KEYS.admin, 'GET', '/v1/dead-letters?size=1')).json().total, 0, 'none pending')
+})

@@ -29,7 +29,10 @@ const Replayed = Type.Object({
 })
 const Id = Type.Object({ id: LetterId })
 const errors = { 400: Type.Ref(ErrorResponse), ...authErrors, 404: Type.Ref(ErrorResponse, { description: 'No such dead letter (or another tenant\'s)' }) }
-const unavailable = { 503: Type.Ref(ErrorResponse, { description: 'The ingest queue is unavailable; nothing was replayed' }) }
+const unavailable = {
+  429: Type.Ref(ErrorResponse, { description: 'The ingest queue is past its bounds (as ingest would be told), or the key\'s rate: nothing was replayed; retry after Retry-After' }),
+  503: Type.Ref(ErrorResponse, { description: 'The ingest queue is unavailable; nothing was replayed' })
+}
 
 export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLetterService }> = async (app, { deadLetters }) => {
   const actor = (request: Parameters<typeof readScopeOf>[0]) => {

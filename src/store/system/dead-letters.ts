@@ -138,32 +138,38 @@ export class DeadLetterStore {
 
   /** One letter by its API id (letters of earlier versions: by their document id); undefined if not the tenant's. */
   async get (id: string, tenant: string | null): Promise<LetterRef | undefined> {
-    const r = await this.es.search<StoredLetter>({
-      index: this.index,
-      size: 1,
-      seq_no_primary_term: true,
-      query: { bool: { filter: tenant === null ? [] : [{ term: { tenant } }], should: [{ term: { letter_id: id } }, { ids: { values: [id] } }], minimum_should_match: 1 } }
-    })
-    const hit = r.hits.hits[0]
-    return hit === undefined ? undefined : refOf(hit)
+    return (await this.getMany([id], tenant)).get(id)
   }
 
-  /** Records a replay; false when the letter changed since it was read (compare-and-set). */
-  async markReplayed (ref: LetterRef, by: string, at: Date): Promise<boolean> {
-    try {
-      await this.es.update({
-        index: this.index,
-        id: ref.docId,
-        if_seq_no: ref.seqNo,
-        if_primary_term: ref.primaryTerm,
-        refresh: 'wait_for',
-        doc: { replayed_at: at.toISOString(), replayed_by: by, replays: (ref.letter.replays ?? 0) + 1 }
-      })
-      return true
-    } catch (err) {
-      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return false
-      throw err
-    }
+  /** Letters by API id (or, for letters of earlier versions, document id), of one tenant when it is given: one search. */
+  async getMany (ids: readonly string[], tenant: string | null): Promise<Map<string, LetterRef>> {
+    const r = await this.es.search<StoredLetter>({
+      index: this.index,
+      size: ids.length,
+      seq_no_primary_term: true,
+      query: { bool: { filter: tenant === null ? [] : [{ term: { tenant } }], should: [{ terms: { letter_id: [...ids] } }, { ids: { values: [...ids] } }], minimum_should_match: 1 } }
+    })
+    const wanted = new Set(ids)
+    return new Map(r.hits.hits.map(refOf).map(ref => [ref.letter.letter_id !== undefined && wanted.has(ref.letter.letter_id) ? ref.letter.letter_id : ref.docId, ref]))
+  }
+
+  /**
+   * Records a replay of each letter, in one request made visible once: a letter that changed since it was read
+   * (refused again meanwhile: compare-and-set) keeps its new state. Returns how many were marked.
+   */
+  async markReplayed (refs: readonly LetterRef[], by: string, at: Date): Promise<number> {
+    if (refs.length === 0) return 0
+    const r = await this.es.bulk({
+      refresh: 'wait_for',
+      operations: refs.flatMap(ref => [
+        { update: { _index: this.index, _id: ref.docId, if_seq_no: ref.seqNo, if_primary_term: ref.primaryTerm } },
+        { doc: { replayed_at: at.toISOString(), replayed_by: by, replays: (ref.letter.replays ?? 0) + 1 } }
+      ])
+    })
+    const failed = r.items.map(i => i.update?.error === undefined ? undefined : { status: i.update.status, error: i.update.error }).filter(f => f !== undefined)
+    const other = failed.find(f => f.status !== 409)
+    if (other !== undefined) throw new Error(`dead letters not marked replayed: ${other.error?.type ?? ''} ${other.error?.reason ?? ''}`)
+    return refs.length - failed.length
   }
 }
 

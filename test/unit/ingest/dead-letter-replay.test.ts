@@ -1,5 +1,6 @@
 import t from 'tap'
 import { DeadLetterService } from '../../../src/ingest/dead-letter-service.ts'
+import { BackpressureError } from '../../../src/errors.ts'
 import type { DeadLetterStore, LetterRef } from '../../../src/store/system/dead-letters.ts'
 import type { EventsQueue } from '../../../src/queue/events-queue.ts'
 
@@ -11,11 +12,11 @@ const ref: LetterRef = {
 t.test('a replay is marked only once its job is confirmed on disk, as ingest answers only then', async t => {
   const marked: string[] = []
   const added: unknown[] = []
-  const store = { get: async () => ref, markReplayed: async (r: LetterRef) => { marked.push(r.docId) } } as unknown as DeadLetterStore
+  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)); return refs.length } } as unknown as DeadLetterStore
   const queue = { add: async (_name: string, data: unknown) => { added.push(data) } } as unknown as EventsQueue
   let onDisk = false
   const durable = { ready: async () => {}, confirm: async () => { if (!onDisk) throw new Error('WAITAOF timed out') } }
-  const service = new DeadLetterService(store, queue, durable)
+  const service = new DeadLetterService(store, queue, { durable })
   const actor = { keyId: 'k', tenant: null }
   await t.rejects(service.replayOne(actor, '0123456789abcdef'), { statusCode: 503, message: /letters stay pending/ })
   t.equal(added.length, 1, 'queued')
@@ -23,4 +24,17 @@ t.test('a replay is marked only once its job is confirmed on disk, as ingest ans
   onDisk = true
   t.match(await service.replayOne(actor, '0123456789abcdef'), { queued: [{ event_id: 'e-1' }] })
   t.same(marked, [ref.docId])
+})
+
+t.test('a replay the queue cannot admit now is refused before anything is queued or marked', async t => {
+  const marked: string[] = []
+  const added: unknown[] = []
+  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)); return refs.length } } as unknown as DeadLetterStore
+  const queue = { add: async (_name: string, data: unknown) => { added.push(data) } } as unknown as EventsQueue
+  const admitted: number[] = []
+  const service = new DeadLetterService(store, queue, { admit: async queued => { admitted.push(queued.length); throw new BackpressureError(5, 20_000) } })
+  await t.rejects(service.replayOne({ keyId: 'k', tenant: null }, '0123456789abcdef'), { retryAfterSeconds: 5, message: /above its bound/ })
+  t.same(admitted, [1], 'asked with the job\'s events')
+  t.same(added, [])
+  t.same(marked, [])
 })
