@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
 import { seedEvents } from '../helpers/seed.ts'
 import { KEYS } from '../helpers/stack.ts'
+import { call, runRule, until, type Json } from '../helpers/watch.ts'
 
 const M = 60_000
 const H = 60 * M
@@ -249,6 +250,54 @@ t.test('Signals: a planted burst is found, ranked, and its evidence opens in Dis
   await page.getByRole('link', { name: 'Impossible travel' }).click()
   await travel.waitFor()
   await s.screenshot(page, 'signals-travel')
+  await page.context().close()
+})
+
+t.test('Alerts: a watch rule\'s alert is opened, its evidence shown in Discover, acknowledged then closed with notes', async t => {
+  const created = await call(s, 'POST', '/v1/watch-rules', KEYS.admin, { name: 'Failed sign-in bursts', interval: '1d', severity: 'high', condition: { kind: 'threshold', filters: { action: ['login_failed'] }, window: '10m', groupBy: 'user.id', bound: { op: 'gte', value: 5 } } })
+  t.equal(created.status, 201)
+  const ruleId = created.body.id as string
+  // The rule's first run, or this one: either raises the alert once.
+  await runRule(s, ruleId, null)
+  const raised = await until('the alert', async () => ((await call(s, 'GET', `/v1/alerts?ruleId=${ruleId}`, KEYS.read)).body.alerts as Json[])[0])
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/alerts')
+  const table = page.getByRole('table', { name: /alerts$/ })
+  const row = table.getByRole('row').filter({ hasText: 'Failed sign-in bursts' })
+  await row.waitFor()
+  t.ok(await row.getByRole('cell', { name: 'user.id burst-1' }).isVisible(), 'the group: the user who burst')
+  t.ok(await row.getByText('open', { exact: true }).isVisible())
+  await noViolations(t, page, 'Alerts')
+  await s.screenshot(page, 'alerts-list')
+
+  await row.getByRole('button', { name: raised.title as string }).click()
+  const panel = page.getByRole('dialog', { name: raised.title as string })
+  await panel.getByRole('heading', { name: 'Evidence: 6 events' }).waitFor()
+  t.equal(new URL(page.url()).searchParams.get('id'), raised.id, 'the opened alert is in the address')
+  const acknowledge = panel.getByRole('button', { name: 'Acknowledge' })
+  t.ok(await acknowledge.isDisabled(), 'no change without a note')
+  await panel.getByLabel('Note (why; kept in the history)').fill('Looking into burst-1')
+  await acknowledge.click()
+  await panel.getByText('The alert is now acknowledged.').waitFor()
+  await panel.getByText('Looking into burst-1').waitFor()
+  t.ok(await panel.getByText('open → acknowledged').isVisible(), 'in the history')
+  await noViolations(t, page, 'an alert')
+  await s.screenshot(page, 'alerts-detail')
+  await panel.getByLabel('Note (why; kept in the history)').fill('A script against one account; password reset')
+  await panel.getByRole('button', { name: 'Close the alert' }).click()
+  await panel.getByText('A closed alert stays closed: a new finding raises a new alert.').waitFor()
+  const stored = (await call(s, 'GET', `/v1/alerts/${raised.id as string}`, KEYS.read)).body
+  t.match(stored, { status: 'closed', history: [{ to: 'acknowledged', note: 'Looking into burst-1' }, { to: 'closed', note: 'A script against one account; password reset' }] })
+
+  await panel.getByRole('link', { name: 'Open the evidence in Discover' }).click()
+  await page.waitForURL(/\/console\/discover\?/)
+  await page.getByText(/^6 events$/).first().waitFor()
+  await page.goBack()
+  await page.getByRole('button', { name: 'Close', exact: true }).click()
+  await page.getByText('No alert to show.').waitFor()
+  await page.getByLabel('Show').selectOption('closed')
+  await row.waitFor()
+  t.ok(await row.getByText('closed', { exact: true }).isVisible(), 'closed alerts are one choice away')
   await page.context().close()
 })
 

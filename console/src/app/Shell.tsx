@@ -18,7 +18,7 @@ export function Shell ({ children, onSignOut, signOutError }: Props): ReactNode 
   const me = useMe()
   const { path } = useRoute()
   const items: Array<[string, MessageKey]> = [
-    ['/discover', 'nav.discover'], ['/groups', 'nav.groups'], ['/behaviour', 'nav.behaviour'], ['/signals', 'nav.signals'],
+    ['/discover', 'nav.discover'], ['/groups', 'nav.groups'], ['/behaviour', 'nav.behaviour'], ['/signals', 'nav.signals'], ['/alerts', 'nav.alerts'],
     ['/saved', 'nav.saved'], ['/integrity', 'nav.integrity'], ...(can(me, 'admin') ? [['/admin', 'nav.admin'] as [string, MessageKey]] : [])
   ]
   const zones = ZONES.includes(timeZone) ? ZONES : [timeZone, ...ZONES]

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { AlertsView } from '../features/alerts/AlertsView.tsx'
 import { BehaviourView } from '../features/behaviour/BehaviourView.tsx'
 import { Admin } from '../features/admin/Admin.tsx'
 import { Discover } from '../features/discover/Discover.tsx'
@@ -22,6 +23,7 @@ export function Views (): ReactNode {
     case 'groups': return <GroupsView />
     case 'behaviour': return <BehaviourView />
     case 'signals': return <SignalsView />
+    case 'alerts': return <AlertsView />
     case 'saved': return <SavedList />
     case 'integrity': return <Integrity />
     case 'admin': return <Admin tab={id} />

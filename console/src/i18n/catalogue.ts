@@ -1,4 +1,5 @@
 import { admin } from './messages/admin.ts'
+import { alerts } from './messages/alerts.ts'
 import { behaviour } from './messages/behaviour.ts'
 import { core } from './messages/core.ts'
 import { exports } from './messages/exports.ts'
@@ -8,7 +9,7 @@ import { saved } from './messages/saved.ts'
 import { signals } from './messages/signals.ts'
 
 /** Every string of the console, by locale: each feature's catalogue under i18n/messages/ is merged here. */
-const parts = [core, exports, groups, behaviour, signals, saved, integrity, admin] as const
+const parts = [core, exports, groups, behaviour, signals, alerts, saved, integrity, admin] as const
 
 type Union = typeof parts[number]['en']
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never

@@ -1,0 +1,70 @@
+import { useState, type ReactNode } from 'react'
+import { href, navigate, useRoute } from '../../app/router.ts'
+import { ImportanceBadge } from '../../components/Badges.tsx'
+import { ErrorBox } from '../../components/Status.tsx'
+import type { MessageKey } from '../../i18n/catalogue.ts'
+import { useI18n } from '../../i18n/i18n.tsx'
+import { AlertDetail, sourceOf } from './AlertDetail.tsx'
+import { alertsParams, readAlerts, SEVERITIES, SHOWS, type AlertsState } from './state.ts'
+import { useAlerts } from './useAlerts.ts'
+
+/** The alerts inbox: filtered by status and severity, newest first, each opened beside the list to work on it. */
+export function AlertsView (): ReactNode {
+  const { t, dateTime, number } = useI18n()
+  const state = readAlerts(useRoute().params)
+  const set = (patch: Partial<AlertsState>): void => navigate(href('/alerts', alertsParams({ ...state, ...patch })))
+  const [reload, setReload] = useState(0)
+  const list = useAlerts(state, reload)
+  const { id, ...filters } = state
+  const close = (): void => navigate(href('/alerts', alertsParams(filters)))
+  return (
+    <div className="alerts-view">
+      <h1>{t('alerts.title')}</h1>
+      <p className="muted">{t('alerts.intro')}</p>
+      <div className="toolbar">
+        <label>{t('alerts.shows')} <select value={state.shows} onChange={e => set({ shows: e.target.value as AlertsState['shows'], id: undefined })}>
+          {SHOWS.map(s => <option key={s} value={s}>{t(`alerts.shows.${s}` as MessageKey)}</option>)}
+        </select></label>
+        <label>{t('alerts.severity')} <select value={state.severity} onChange={e => set({ severity: e.target.value as AlertsState['severity'], id: undefined })}>
+          {SEVERITIES.map(s => <option key={s} value={s}>{t(`alerts.severity.${s}` as MessageKey)}</option>)}
+        </select></label>
+      </div>
+      {list.error !== null && <ErrorBox error={list.error} />}
+      {list.loading && list.alerts.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
+      {!list.loading && list.error === null && list.alerts.length === 0 && <p className="muted">{t('alerts.none')}</p>}
+      {list.alerts.length > 0 && (
+        <table className="data wide alerts">
+          <caption>{t('alerts.caption', { shown: list.alerts.length, total: list.total })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('alerts.raised')}</th>
+              <th scope="col">{t('alerts.severity')}</th>
+              <th scope="col">{t('alerts.alert')}</th>
+              <th scope="col">{t('alerts.source')}</th>
+              <th scope="col">{t('alerts.group')}</th>
+              <th scope="col">{t('alerts.status')}</th>
+              <th scope="col" className="num">{t('alerts.repeats')}</th>
+              <th scope="col">{t('alerts.lastSeen')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.alerts.map(a => (
+              <tr key={a.id} aria-current={a.id === id ? 'true' : undefined}>
+                <td>{dateTime(a.created_at)}</td>
+                <td><ImportanceBadge level={a.severity} /></td>
+                <th scope="row"><button type="button" className="link" onClick={() => set({ id: a.id })}>{a.title}</button></th>
+                <td>{sourceOf(a, t)}</td>
+                <td>{a.group === null ? '—' : <><code>{a.group_field}</code> {a.group}</>}</td>
+                <td><span className={`badge status-${a.status}`}>{t(`alerts.status.${a.status}` as MessageKey)}</span></td>
+                <td className="num">{number(a.repeats)}</td>
+                <td>{dateTime(a.last_seen_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.more !== undefined && <p><button type="button" onClick={list.more}>{t('alerts.more')}</button></p>}
+      {id !== undefined && <AlertDetail id={id} onClose={close} onChanged={() => setReload(r => r + 1)} />}
+    </div>
+  )
+}

@@ -1,0 +1,28 @@
+/** An alert as GET /v1/alerts answers it (src/alerts/alert-schema.ts). */
+export type AlertStatus = 'open' | 'acknowledged' | 'closed'
+
+export interface StatusChange { at: string, by: string, person?: string, from: AlertStatus, to: AlertStatus, note: string }
+
+export interface Alert {
+  id: string
+  tenant: string | null
+  rule_id: string | null
+  rule_name: string | null
+  system: string | null
+  kind: 'threshold' | 'signal' | 'new-value' | 'system'
+  severity: 'low' | 'medium' | 'high' | 'critical'
+  status: AlertStatus
+  title: string
+  group: string | null
+  group_field: string | null
+  figure: Record<string, unknown>
+  evidence: string[]
+  first_event_at: string | null
+  last_event_at: string | null
+  created_at: string
+  last_seen_at: string
+  repeats: number
+  history: StatusChange[]
+}
+
+export interface AlertList { alerts: Alert[], total: number, next: string | null }
