@@ -298,6 +298,17 @@ t.test('Alerts: a watch rule\'s alert is opened, its evidence shown in Discover,
   await page.getByLabel('Show').selectOption('closed')
   await row.waitFor()
   t.ok(await row.getByText('closed', { exact: true }).isVisible(), 'closed alerts are one choice away')
+
+  await page.getByRole('link', { name: 'Watch rules' }).click()
+  const rules = page.getByRole('table', { name: /^Watch rules \(1\)/ })
+  const ruleRow = rules.getByRole('row').filter({ hasText: 'Failed sign-in bursts' })
+  t.ok(await ruleRow.getByText('Running').isVisible())
+  await noViolations(t, page, 'watch rules')
+  await s.screenshot(page, 'alerts-rules')
+  await ruleRow.getByRole('link', { name: 'Alerts of Failed sign-in bursts' }).click()
+  await page.getByText('Only the alerts of “Failed sign-in bursts”.').waitFor()
+  t.same(Object.fromEntries(new URL(page.url()).searchParams), { shows: 'all', rule: ruleId })
+  await row.waitFor()
   await page.context().close()
 })
 

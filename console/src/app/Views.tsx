@@ -23,7 +23,7 @@ export function Views (): ReactNode {
     case 'groups': return <GroupsView />
     case 'behaviour': return <BehaviourView />
     case 'signals': return <SignalsView />
-    case 'alerts': return <AlertsView />
+    case 'alerts': return <AlertsView tab={id} />
     case 'saved': return <SavedList />
     case 'integrity': return <Integrity />
     case 'admin': return <Admin tab={id} />

@@ -4,15 +4,15 @@ import type { Alert } from '../../../console/src/features/alerts/types.ts'
 
 t.test('the alerts view in the address: defaults left out, unknown values read as the defaults', async t => {
   t.same(readAlerts(new URLSearchParams('')), { shows: 'active', severity: 'any' })
-  t.same(readAlerts(new URLSearchParams('shows=closed&severity=high&id=a1')), { shows: 'closed', severity: 'high', id: 'a1' })
+  t.same(readAlerts(new URLSearchParams('shows=closed&severity=high&rule=r1&id=a1')), { shows: 'closed', severity: 'high', rule: 'r1', id: 'a1' })
   t.same(readAlerts(new URLSearchParams('shows=everything&severity=low')), { shows: 'active', severity: 'any' })
-  t.same(alertsParams({ shows: 'active', severity: 'any' }), { shows: undefined, severity: undefined, id: undefined })
-  t.same(alertsParams({ shows: 'all', severity: 'critical', id: 'x' }), { shows: 'all', severity: 'critical', id: 'x' })
+  t.same(alertsParams({ shows: 'active', severity: 'any' }), { shows: undefined, severity: undefined, rule: undefined, id: undefined })
+  t.same(alertsParams({ shows: 'all', severity: 'critical', rule: 'r1', id: 'x' }), { shows: 'all', severity: 'critical', rule: 'r1', id: 'x' })
 })
 
 t.test('the list request: statuses to work on by default, severities from the minimum up', async t => {
   t.equal(alertsPath({ shows: 'active', severity: 'any' }, 50), '/v1/alerts?status=open&status=acknowledged&size=50')
-  t.equal(alertsPath({ shows: 'all', severity: 'high' }, 50, 'abc'), '/v1/alerts?severity=high&severity=critical&size=50&after=abc')
+  t.equal(alertsPath({ shows: 'all', severity: 'high', rule: 'r 1' }, 50, 'abc'), '/v1/alerts?severity=high&severity=critical&ruleId=r+1&size=50&after=abc')
   t.equal(alertsPath({ shows: 'closed', severity: 'medium' }, 10), '/v1/alerts?status=closed&severity=medium&severity=high&severity=critical&size=10')
 })
 

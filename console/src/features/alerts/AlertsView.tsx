@@ -5,11 +5,28 @@ import { ErrorBox } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { AlertDetail, sourceOf } from './AlertDetail.tsx'
+import { SubNav } from '../../components/SubNav.tsx'
 import { alertsParams, readAlerts, SEVERITIES, SHOWS, type AlertsState } from './state.ts'
 import { useAlerts } from './useAlerts.ts'
+import { WatchRules } from './WatchRules.tsx'
 
-/** The alerts inbox: filtered by status and severity, newest first, each opened beside the list to work on it. */
-export function AlertsView (): ReactNode {
+/** Alerts and the watch rules that raise them, as two panels. */
+export function AlertsView ({ tab }: { tab: string | undefined }): ReactNode {
+  const { t } = useI18n()
+  return (
+    <div className="alerts-view">
+      <h1>{t('alerts.title')}</h1>
+      <SubNav label={t('alerts.panels')} items={[
+        { to: href('/alerts'), text: t('alerts.title'), current: tab !== 'rules' },
+        { to: href('/alerts/rules'), text: t('watch.title'), current: tab === 'rules' }
+      ]} />
+      {tab === 'rules' ? <WatchRules /> : <AlertList />}
+    </div>
+  )
+}
+
+/** The alerts inbox: filtered by status, severity and rule, newest first, each opened beside the list to work on it. */
+function AlertList (): ReactNode {
   const { t, dateTime, number } = useI18n()
   const state = readAlerts(useRoute().params)
   const set = (patch: Partial<AlertsState>): void => navigate(href('/alerts', alertsParams({ ...state, ...patch })))
@@ -18,8 +35,7 @@ export function AlertsView (): ReactNode {
   const { id, ...filters } = state
   const close = (): void => navigate(href('/alerts', alertsParams(filters)))
   return (
-    <div className="alerts-view">
-      <h1>{t('alerts.title')}</h1>
+    <>
       <p className="muted">{t('alerts.intro')}</p>
       <div className="toolbar">
         <label>{t('alerts.shows')} <select value={state.shows} onChange={e => set({ shows: e.target.value as AlertsState['shows'], id: undefined })}>
@@ -28,6 +44,9 @@ export function AlertsView (): ReactNode {
         <label>{t('alerts.severity')} <select value={state.severity} onChange={e => set({ severity: e.target.value as AlertsState['severity'], id: undefined })}>
           {SEVERITIES.map(s => <option key={s} value={s}>{t(`alerts.severity.${s}` as MessageKey)}</option>)}
         </select></label>
+        {state.rule !== undefined && (
+          <p className="rule-filter">{t('alerts.ofRule', { name: list.alerts[0]?.rule_name ?? state.rule })} <button type="button" className="link" onClick={() => set({ rule: undefined, id: undefined })}>{t('alerts.everyRule')}</button></p>
+        )}
       </div>
       {list.error !== null && <ErrorBox error={list.error} />}
       {list.loading && list.alerts.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
@@ -65,6 +84,6 @@ export function AlertsView (): ReactNode {
       )}
       {list.more !== undefined && <p><button type="button" onClick={list.more}>{t('alerts.more')}</button></p>}
       {id !== undefined && <AlertDetail id={id} onClose={close} onChanged={() => setReload(r => r + 1)} />}
-    </div>
+    </>
   )
 }

@@ -6,7 +6,14 @@ export type Shows = typeof SHOWS[number]
 export const SEVERITIES = ['any', 'medium', 'high', 'critical'] as const
 export type MinSeverity = typeof SEVERITIES[number]
 
-export interface AlertsState { shows: Shows, severity: MinSeverity, /** The alert opened beside the list. */ id?: string }
+export interface AlertsState {
+  shows: Shows
+  severity: MinSeverity
+  /** Only the alerts of this watch rule. */
+  rule?: string
+  /** The alert opened beside the list. */
+  id?: string
+}
 
 const STATUSES: Record<Shows, AlertStatus[]> = { active: ['open', 'acknowledged'], open: ['open'], acknowledged: ['acknowledged'], closed: ['closed'], all: [] }
 const LEVELS = ['low', 'medium', 'high', 'critical']
@@ -14,13 +21,13 @@ const LEVELS = ['low', 'medium', 'high', 'critical']
 const pick = <T extends string>(choices: readonly T[], value: string | null, fallback: T): T => (choices as readonly string[]).includes(value ?? '') ? value as T : fallback
 
 export function readAlerts (p: URLSearchParams): AlertsState {
-  const id = p.get('id') ?? ''
-  return { shows: pick(SHOWS, p.get('shows'), 'active'), severity: pick(SEVERITIES, p.get('severity'), 'any'), ...(id === '' ? {} : { id }) }
+  const [rule, id] = [p.get('rule') ?? '', p.get('id') ?? '']
+  return { shows: pick(SHOWS, p.get('shows'), 'active'), severity: pick(SEVERITIES, p.get('severity'), 'any'), ...(rule === '' ? {} : { rule }), ...(id === '' ? {} : { id }) }
 }
 
 /** The view's query string (for `href('/alerts', …)`): what differs from the defaults. */
 export function alertsParams (s: AlertsState): Record<string, string | undefined> {
-  return { shows: s.shows === 'active' ? undefined : s.shows, severity: s.severity === 'any' ? undefined : s.severity, id: s.id }
+  return { shows: s.shows === 'active' ? undefined : s.shows, severity: s.severity === 'any' ? undefined : s.severity, rule: s.rule, id: s.id }
 }
 
 /** The list's request: its statuses, the severities from the minimum up, a page after `after`. */
@@ -28,6 +35,7 @@ export function alertsPath (s: AlertsState, size: number, after?: string): strin
   const q = new URLSearchParams()
   for (const status of STATUSES[s.shows]) q.append('status', status)
   if (s.severity !== 'any') for (const level of LEVELS.slice(LEVELS.indexOf(s.severity))) q.append('severity', level)
+  if (s.rule !== undefined) q.set('ruleId', s.rule)
   q.set('size', String(size))
   if (after !== undefined) q.set('after', after)
   return `/v1/alerts?${q.toString()}`

@@ -26,3 +26,16 @@ export interface Alert {
 }
 
 export interface AlertList { alerts: Alert[], total: number, next: string | null }
+
+/** A watch rule as GET /v1/watch-rules answers it (src/watch/rule-schema.ts), the parts the list shows. */
+export interface WatchRule {
+  id: string
+  name: string
+  description?: string
+  enabled?: boolean
+  severity?: 'low' | 'medium' | 'high' | 'critical'
+  interval?: string
+  cooldown?: string
+  condition: { kind: 'threshold' | 'signal' | 'new-value', [k: string]: unknown }
+  updated_at: string
+}

@@ -20,7 +20,7 @@ export function useAlerts (state: AlertsState, reload: number): AlertPages {
   const [after, setAfter] = useState<string | undefined>(undefined)
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<Error | null>(null)
-  const filters = `${state.shows}|${state.severity}|${reload}`
+  const filters = `${state.shows}|${state.severity}|${state.rule ?? ''}|${reload}`
   useEffect(() => { setAfter(undefined) }, [filters])
   useEffect(() => {
     const controller = new AbortController()
