@@ -17,11 +17,12 @@ export interface AlertPages {
 /** The alerts of the list's filters, page after page (`after`); read again from the first page when `reload` changes. */
 export function useAlerts (state: AlertsState, reload: number): AlertPages {
   const [pages, setPages] = useState<{ alerts: Alert[], total: number, next: string | null }>({ alerts: [], total: 0, next: null })
-  const [after, setAfter] = useState<string | undefined>(undefined)
+  // The page asked for belongs to the filters it was asked under: new filters start from the first page.
+  const [cursor, setCursor] = useState<{ filters: string, after?: string }>({ filters: '' })
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<Error | null>(null)
   const filters = `${state.shows}|${state.severity}|${state.rule ?? ''}|${reload}`
-  useEffect(() => { setAfter(undefined) }, [filters])
+  const after = cursor.filters === filters ? cursor.after : undefined
   useEffect(() => {
     const controller = new AbortController()
     setLoading(true)
@@ -38,5 +39,5 @@ export function useAlerts (state: AlertsState, reload: number): AlertPages {
     // The request changes with the filters and the page asked for.
   }, [filters, after])
   const next = pages.next
-  return { ...pages, loading, error, ...(next === null || loading ? {} : { more: () => setAfter(next) }) }
+  return { ...pages, loading, error, ...(next === null || loading ? {} : { more: () => setCursor({ filters, after: next }) }) }
 }
