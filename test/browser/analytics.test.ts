@@ -302,7 +302,7 @@ t.test('Alerts: a watch rule\'s alert is opened, its evidence shown in Discover,
   await page.getByRole('link', { name: 'Watch rules' }).click()
   const rules = page.getByRole('table', { name: /^Watch rules \(1\)/ })
   const ruleRow = rules.getByRole('row').filter({ hasText: 'Failed sign-in bursts' })
-  t.ok(await ruleRow.getByText('Running').isVisible())
+  await ruleRow.getByText('Running').waitFor()
   await noViolations(t, page, 'watch rules')
   await s.screenshot(page, 'alerts-rules')
   await ruleRow.getByRole('link', { name: 'Alerts of Failed sign-in bursts' }).click()
