@@ -14,7 +14,7 @@ export function webhookUrlProblem (text: string, allowLoopback: boolean): string
   }
   if (url.username !== '' || url.password !== '') return 'must not hold credentials: the signature authenticates the requests'
   if (url.hash !== '') return 'must not have a fragment'
-  if (isLinkLocalHost(url.hostname)) return 'must not be a link-local address (169.254.0.0/16, fe80::/10)'
+  if (isLinkLocalHost(url.hostname)) return 'must not be a link-local or instance metadata address (169.254.0.0/16, fe80::/10…)'
   if (isLoopbackHost(url.hostname) && !allowLoopback) return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
   if (url.protocol === 'https:') return undefined
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined

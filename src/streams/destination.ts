@@ -18,13 +18,13 @@ export function destinationProblems (d: StreamDestination, allowLoopback: boolea
       return problem('url', 'must be an absolute URL')
     }
     if (url.username !== '' || url.password !== '') return problem('url', 'must not carry credentials: send a token instead')
-    if (isLinkLocalHost(url.hostname)) return problem('url', 'link-local receivers (169.254.0.0/16, fe80::/10) are not allowed')
+    if (isLinkLocalHost(url.hostname)) return problem('url', 'link-local and instance metadata receivers (169.254.0.0/16, fe80::/10…) are not allowed')
     const loopback = isLoopbackHost(url.hostname)
     if (loopback && !allowLoopback) return problem('url', 'loopback receivers are not allowed on this service')
     if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return []
     return problem('url', 'must be https:// (plain http only towards loopback receivers where allowed)')
   }
-  if (isLinkLocalHost(d.host)) return problem('host', 'link-local receivers (169.254.0.0/16, fe80::/10) are not allowed')
+  if (isLinkLocalHost(d.host)) return problem('host', 'link-local and instance metadata receivers (169.254.0.0/16, fe80::/10…) are not allowed')
   const loopback = isLoopbackHost(d.host)
   if (loopback && !allowLoopback) return problem('host', 'loopback receivers are not allowed on this service')
   if (d.tls === false && !loopback) return problem('tls', 'syslog leaves the service over TLS only (plain TCP only towards loopback receivers where allowed)')

@@ -5,7 +5,7 @@ import { receiverLookup } from '../validation/receiver-address.ts'
 import { receiverAgent, withCause } from '../validation/receiver-agent.ts'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
-import { streamRecord } from './destination.ts'
+import { destinationProblems, streamRecord } from './destination.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 
 /** Sends one batch; resolves once the receiver has it (HTTP 2xx; syslog: written and the connection closed cleanly). */
@@ -20,6 +20,9 @@ export function createSender (timeoutMs: number, secrets: StoredSecrets, allowLo
   const dispatcher = receiverAgent(allowLoopback)
   const lookup = receiverLookup(allowLoopback)
   return async (destination, events, meta) => {
+    // As stored: a stream saved before a change of rules or of SILLAGE_STREAMS_ALLOW_LOOPBACK is checked again.
+    const problem = destinationProblems(destination, allowLoopback)[0]
+    if (problem !== undefined) throw new Error(`receiver refused: ${problem.path.slice('/destination/'.length)} ${problem.message}`)
     if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs, dispatcher)
     else await sendSyslog(destination, events, timeoutMs, lookup)
   }

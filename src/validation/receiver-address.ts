@@ -8,10 +8,13 @@ LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4')
 LOOPBACK.addSubnet('0.0.0.0', 8, 'ipv4')
 LOOPBACK.addSubnet('::', 104, 'ipv6')
 LOOPBACK.addSubnet('::7f00:0', 104, 'ipv6')
-// Link-local: never a receiver, and where clouds answer with their instance's credentials (169.254.169.254).
+// Never a receiver: link-local addresses, where most clouds serve their instances' credentials (169.254.169.254),
+// and the clouds' other instance metadata addresses (AWS over IPv6, Alibaba).
 const LINK_LOCAL = new BlockList()
 LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4')
 LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6')
+LINK_LOCAL.addAddress('fd00:ec2::254', 'ipv6')
+LINK_LOCAL.addAddress('100.100.100.200', 'ipv4')
 
 const inList = (list: BlockList, address: string): boolean => {
   const kind = isIP(address)
@@ -30,7 +33,7 @@ export function isLoopbackHost (host: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || inList(LOOPBACK, h)
 }
 
-/** Whether a host is a link-local address (169.254.0.0/16, fe80::/10), in any notation the resolver takes. */
+/** Whether a host is a link-local or instance metadata address (169.254.0.0/16, fe80::/10…), in any notation the resolver takes. */
 export function isLinkLocalHost (host: string): boolean {
   const h = canonicalHost(host)
   return h !== undefined && inList(LINK_LOCAL, h)
@@ -38,7 +41,7 @@ export function isLinkLocalHost (host: string): boolean {
 
 /** Why a resolved address may not receive, or undefined. */
 export function refusedAddress (address: string, allowLoopback: boolean): string | undefined {
-  if (inList(LINK_LOCAL, address)) return `${address} is link-local`
+  if (inList(LINK_LOCAL, address)) return `${address} is link-local or a cloud's instance metadata address`
   if (!allowLoopback && inList(LOOPBACK, address)) return `${address} is a loopback address, not allowed as a receiver on this service`
   return undefined
 }
@@ -46,7 +49,8 @@ export function refusedAddress (address: string, allowLoopback: boolean): string
 /**
  * The resolver for connections to receivers: a name that resolves to an address a receiver may not have is
  * refused as the connection is made, so that no DNS answer (rebinding included) leads a send to this host's
- * services or to the cloud's instance metadata.
+ * services or to the cloud's instance metadata. Node does not resolve an address written as such: senders check
+ * those themselves (`destinationProblems`, `webhookUrlProblem`) at each send.
  */
 export function receiverLookup (allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {

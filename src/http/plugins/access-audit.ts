@@ -48,7 +48,7 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
       tenant: principal.tenant,
       ...(request.routeOptions.config.audit === undefined ? {} : { action: request.routeOptions.config.audit }),
       method: request.method,
-      route: request.routeOptions.url ?? request.url,
+      route: request.routeOptions.url ?? redactedUrl(request.url),
       url: redactedUrl(request.url),
       ...(request.params !== undefined && Object.keys(request.params as object).length > 0 ? { params: request.params as Record<string, unknown> } : {}),
       ...(body === undefined ? {} : { request: body.slice(0, MAX_REQUEST) }),

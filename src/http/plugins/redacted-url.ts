@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 
-// Query parameters that carry a secret: the sign-in callback's authorisation code and state, and the tokens a
-// provider set up for another flow could send there. Logs keep that they were present, not their values.
-const SECRET_PARAMS = new Set(['code', 'state', 'access_token', 'id_token'])
+// Query parameters that carry a secret: the sign-in callback's authorisation code, state and session state, and
+// the tokens a provider set up for another flow could send there. Logs keep that they were present, not their values.
+const SECRET_PARAMS = new Set(['code', 'state', 'session_state', 'access_token', 'id_token'])
 
 const paramName = (part: string): string => {
   const name = part.split('=', 1)[0] as string

@@ -145,12 +145,19 @@ export class DeadLetterStore {
   async getMany (ids: readonly string[], tenant: string | null): Promise<Map<string, LetterRef>> {
     const r = await this.es.search<StoredLetter>({
       index: this.index,
-      size: ids.length,
+      // An id may name one letter by its letter id and another by its document id (letters of earlier versions).
+      size: 2 * ids.length,
       seq_no_primary_term: true,
       query: { bool: { filter: tenant === null ? [] : [{ term: { tenant } }], should: [{ terms: { letter_id: [...ids] } }, { ids: { values: [...ids] } }], minimum_should_match: 1 } }
     })
     const wanted = new Set(ids)
-    return new Map(r.hits.hits.map(refOf).map(ref => [ref.letter.letter_id !== undefined && wanted.has(ref.letter.letter_id) ? ref.letter.letter_id : ref.docId, ref]))
+    const found = new Map<string, LetterRef>()
+    for (const ref of r.hits.hits.map(refOf)) {
+      // By letter id first, as `get` has always preferred it.
+      if (ref.letter.letter_id !== undefined && wanted.has(ref.letter.letter_id)) found.set(ref.letter.letter_id, ref)
+      else if (wanted.has(ref.docId) && !found.has(ref.docId)) found.set(ref.docId, ref)
+    }
+    return found
   }
 
   /**

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { redactedUrl, withRedactedUrls } from '../../../src/http/plugins/redacted-url.ts'
 
 t.test('secret query values are replaced; the rest of the URL is kept as requested', async t => {
-  t.equal(redactedUrl('/v1/auth/oidc/callback?code=abc&state=xyz&iss=https%3A%2F%2Fidp'), '/v1/auth/oidc/callback?code=(redacted)&state=(redacted)&iss=https%3A%2F%2Fidp')
+  t.equal(redactedUrl('/v1/auth/oidc/callback?code=abc&state=xyz&session_state=s&iss=https%3A%2F%2Fidp'), '/v1/auth/oidc/callback?code=(redacted)&state=(redacted)&session_state=(redacted)&iss=https%3A%2F%2Fidp')
   t.equal(redactedUrl('/x?%63ode=abc&access_token=t&id_token=i'), '/x?%63ode=(redacted)&access_token=(redacted)&id_token=(redacted)', 'names read decoded')
   t.equal(redactedUrl('/v1/events?q=user.id:u-1&size=5'), '/v1/events?q=user.id:u-1&size=5')
   t.equal(redactedUrl('/v1/events?code'), '/v1/events?code', 'a name without a value has nothing to hide')

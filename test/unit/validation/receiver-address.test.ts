@@ -10,13 +10,13 @@ import { createSender } from '../../../src/streams/senders.ts'
 import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
 
 t.test('link-local addresses, in any notation, are never receivers', async t => {
-  for (const host of ['169.254.169.254', '169.254.0.1', '2851995649', '[fe80::1]', 'fe80::abcd', '[::ffff:169.254.169.254]']) t.ok(isLinkLocalHost(host), host)
-  for (const host of ['169.253.255.255', '10.0.0.1', 'fd00::1', 'metadata.example.com']) t.notOk(isLinkLocalHost(host), host)
+  for (const host of ['169.254.169.254', '169.254.0.1', '2851995649', '[fe80::1]', 'fe80::abcd', '[::ffff:169.254.169.254]', '[fd00:ec2::254]', '100.100.100.200']) t.ok(isLinkLocalHost(host), host)
+  for (const host of ['169.253.255.255', '10.0.0.1', 'fd00::1', '100.100.100.201', 'metadata.example.com']) t.notOk(isLinkLocalHost(host), host)
   t.match(webhookUrlProblem('http://169.254.169.254/latest/meta-data/', true), /link-local/)
   t.match(webhookUrlProblem('https://[fe80::1]/hook', true), /link-local/)
   t.match(destinationProblems({ type: 'http', url: 'https://169.254.169.254/' }, true), [{ path: '/destination/url', message: /link-local/ }])
   t.match(destinationProblems({ type: 'syslog', host: '169.254.10.10', port: 6514 }, true), [{ path: '/destination/host', message: /link-local/ }])
-  t.equal(refusedAddress('169.254.169.254', true), '169.254.169.254 is link-local')
+  t.equal(refusedAddress('169.254.169.254', true), '169.254.169.254 is link-local or a cloud\'s instance metadata address')
   t.match(refusedAddress('127.0.0.1', false), /loopback/)
   t.equal(refusedAddress('127.0.0.1', true), undefined, 'loopback where the operator allows it')
   t.equal(refusedAddress('203.0.113.9', false), undefined)
@@ -41,9 +41,22 @@ t.test('senders refuse a receiver whose name resolves to this host: nothing reac
   const url = `http://localhost:${port}/in`
   await t.rejects(httpPost(5000, false)(url, {}, '{}'), /^fetch failed: receiver localhost refused: .* is a loopback address/, 'webhook')
   const sender = createSender(5000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), false)
-  await t.rejects(sender({ type: 'http', url }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /^fetch failed: receiver localhost refused: .* is a loopback address/, 'HTTP stream')
+  // `localhost` is known as loopback before resolving; the resolver catches the names that are not (the webhook's case above).
+  await t.rejects(sender({ type: 'http', url }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /loopback/, 'HTTP stream')
   await t.rejects(sender({ type: 'syslog', host: 'localhost', port: (tcp.address() as AddressInfo).port, tls: false }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /loopback/, 'syslog stream')
   t.equal(reached, 0)
   t.equal(await httpPost(5000, true)(url, {}, '{}'), 200, 'allowed, it is sent')
   t.equal(reached, 1)
+})
+
+t.test('a stream saved with an address a receiver may no longer have is refused at each send, before any connection', async t => {
+  let reached = 0
+  const tcp = createTcpServer(socket => { reached++; socket.destroy() })
+  await new Promise<void>(resolve => tcp.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { tcp.close() })
+  const sender = createSender(5000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), false)
+  // Addresses written as such never go through the resolver: the sender checks them itself.
+  await t.rejects(sender({ type: 'syslog', host: '127.0.0.1', port: (tcp.address() as AddressInfo).port, tls: false }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /^receiver refused: host loopback receivers are not allowed/)
+  await t.rejects(sender({ type: 'http', url: 'https://169.254.169.254/latest' }, [{ event: { id: 'e-1' } }], { streamId: 's1' }), /^receiver refused: url link-local/)
+  t.equal(reached, 0)
 })

@@ -1,6 +1,6 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { api, ApiError } from '../../api/client.ts'
-import { useApi } from '../../api/useApi.ts'
+import { useApi, type Loadable } from '../../api/useApi.ts'
 import { href } from '../../app/router.ts'
 import { ImportanceBadge } from '../../components/Badges.tsx'
 import { Facts } from '../../components/Facts.tsx'
@@ -33,13 +33,18 @@ export function AlertDetail ({ id, onClose, onChanged }: { id: string, onClose: 
   const [version, setVersion] = useState(0)
   // Kept here: the body is drawn again from the alert read anew after each change.
   const [notice, setNotice] = useState('')
+  const noticeRef = useRef<HTMLParagraphElement>(null)
   const value = useApi(`${id}|${version}`, signal => api<Alert>(`/v1/alerts/${encodeURIComponent(id)}`, { signal }))
-  const title = value.state === 'done' ? value.data.title : t('alerts.alert')
-  const changed = (message: string): void => { setNotice(message); setVersion(v => v + 1); onChanged() }
+  // While it is read again, the alert as it was stays on screen (the form, and focus, do not vanish).
+  const [last, setLast] = useState<Alert | undefined>(undefined)
+  useEffect(() => { if (value.state === 'done') setLast(value.data) }, [value])
+  const shown: Loadable<Alert> = value.state === 'loading' && last?.id === id ? { state: 'done', data: last } : value
+  const title = shown.state === 'done' ? shown.data.title : t('alerts.alert')
+  const changed = (message: string): void => { setNotice(message); setVersion(v => v + 1); onChanged(); noticeRef.current?.focus() }
   return (
     <Flyout title={title} onClose={onClose}>
-      <p role="status" className="notice">{notice}</p>
-      <Status value={value}>
+      <p role="status" className="notice" ref={noticeRef} tabIndex={-1}>{notice}</p>
+      <Status value={shown}>
         {a => <AlertBody alert={a} onChanged={changed} onStart={() => setNotice('')} />}
       </Status>
     </Flyout>
@@ -103,6 +108,7 @@ function StatusForm ({ alert: a, onChanged, onStart }: { alert: Alert } & Change
     onStart()
     try {
       await api<Alert>(`/v1/alerts/${encodeURIComponent(a.id)}/status`, { body: { status, note: note.trim() } })
+      setNote('')
       onChanged(t('alerts.changed', { status: t(`alerts.status.${status}` as MessageKey) }))
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) onChanged(t('alerts.conflict', { message: err.message }))

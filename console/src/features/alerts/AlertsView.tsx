@@ -82,7 +82,7 @@ function AlertList (): ReactNode {
           </tbody>
         </table>
       )}
-      {list.more !== undefined && <p><button type="button" onClick={list.more}>{t('alerts.more')}</button></p>}
+      {list.more !== undefined && <p><button type="button" onClick={list.more} disabled={list.loading} aria-busy={list.loading}>{t('alerts.more')}</button></p>}
       {id !== undefined && <AlertDetail id={id} onClose={close} onChanged={() => setReload(r => r + 1)} />}
     </>
   )

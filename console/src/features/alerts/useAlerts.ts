@@ -10,19 +10,20 @@ export interface AlertPages {
   total: number
   loading: boolean
   error: Error | null
-  /** Asks for the page after the last one read; absent when there is none. */
+  /** Asks for the page after the last one read (while `loading`, wait); absent when there is none. */
   more?: () => void
 }
 
 /** The alerts of the list's filters, page after page (`after`); read again from the first page when `reload` changes. */
 export function useAlerts (state: AlertsState, reload: number): AlertPages {
-  const [pages, setPages] = useState<{ alerts: Alert[], total: number, next: string | null }>({ alerts: [], total: 0, next: null })
-  // The page asked for belongs to the filters it was asked under: new filters start from the first page.
-  const [cursor, setCursor] = useState<{ filters: string, after?: string }>({ filters: '' })
+  const filters = `${state.shows}|${state.severity}|${state.rule ?? ''}|${reload}`
+  // Pages and the page asked for belong to the filters they were read under: other filters start afresh.
+  const [pages, setPages] = useState<{ filters: string, alerts: Alert[], total: number, next: string | null }>({ filters, alerts: [], total: 0, next: null })
+  const [cursor, setCursor] = useState<{ filters: string, after?: string }>({ filters })
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<Error | null>(null)
-  const filters = `${state.shows}|${state.severity}|${state.rule ?? ''}|${reload}`
   const after = cursor.filters === filters ? cursor.after : undefined
+  useEffect(() => { setCursor(c => c.filters === filters ? c : { filters }) }, [filters])
   useEffect(() => {
     const controller = new AbortController()
     setLoading(true)
@@ -30,7 +31,7 @@ export function useAlerts (state: AlertsState, reload: number): AlertPages {
     api<AlertList>(alertsPath(state, PAGE, after), { signal: controller.signal }).then(
       page => {
         if (controller.signal.aborted) return
-        setPages(p => ({ alerts: after === undefined ? page.alerts : [...p.alerts, ...page.alerts], total: page.total, next: page.next }))
+        setPages(p => ({ filters, alerts: after !== undefined && p.filters === filters ? [...p.alerts, ...page.alerts] : page.alerts, total: page.total, next: page.next }))
         setLoading(false)
       },
       (err: Error) => { if (!controller.signal.aborted) { setError(err); setLoading(false) } }
@@ -38,6 +39,7 @@ export function useAlerts (state: AlertsState, reload: number): AlertPages {
     return () => controller.abort()
     // The request changes with the filters and the page asked for.
   }, [filters, after])
-  const next = pages.next
-  return { ...pages, loading, error, ...(next === null || loading ? {} : { more: () => setCursor({ filters, after: next }) }) }
+  const current = pages.filters === filters ? pages : { alerts: [], total: 0, next: null }
+  const next = current.next
+  return { alerts: current.alerts, total: current.total, loading, error, ...(next === null ? {} : { more: () => setCursor({ filters, after: next }) }) }
 }
