@@ -312,6 +312,36 @@ t.test('Alerts: a watch rule\'s alert is opened, its evidence shown in Discover,
   await page.context().close()
 })
 
+t.test('Alerts: more than a page of them, read 50 at a time with Load more', async t => {
+  const bets = seeded.filter(e => e.action === 'bet_placed').length
+  t.ok(bets > 50 && bets <= 100, `${bets} bets: more than one page, less than two`)
+  // One alert per bet: grouped by event id, each group is one event.
+  const created = await call(s, 'POST', '/v1/watch-rules', KEYS.admin, { name: 'Every bet', interval: '1d', severity: 'low', lookBack: '1h', condition: { kind: 'threshold', filters: { action: ['bet_placed'] }, window: '1m', groupBy: 'event.id', bound: { op: 'gte', value: 1 } } })
+  t.equal(created.status, 201)
+  const ruleId = created.body.id as string
+  await runRule(s, ruleId, null)
+  await until('the alerts', async () => (await call(s, 'GET', `/v1/alerts?ruleId=${ruleId}&size=1`, KEYS.read)).body.total === bets ? true : undefined)
+  const page = await s.page()
+  await signIn(page, KEYS.read, `/console/alerts?rule=${ruleId}`)
+  const table = page.getByRole('table', { name: `50 of ${bets} alerts` })
+  await table.waitFor()
+  t.equal(await table.getByRole('row').count(), 51, 'the first page and the header')
+  const more = page.getByRole('button', { name: 'Load more' })
+  await more.click()
+  const all = page.getByRole('table', { name: `${bets} of ${bets} alerts` })
+  await all.waitFor()
+  t.equal(await all.getByRole('row').count(), bets + 1, 'every alert once')
+  const titles = await all.getByRole('rowheader').allTextContents()
+  t.equal(new Set(titles).size, bets, 'no alert twice')
+  t.equal(await more.count(), 0, 'nothing more to load')
+  await page.getByLabel('Severity').selectOption('high')
+  await page.getByText('No alert to show.').waitFor()
+  await page.getByLabel('Severity').selectOption('any')
+  await page.getByRole('table', { name: `50 of ${bets} alerts` }).waitFor()
+  t.pass('other filters start again from the first page')
+  await page.context().close()
+})
+
 t.test('Signals in French', async t => {
   const page = await s.page({ locale: 'fr-FR' })
   await signIn(page, KEYS.read, '/console/signals?kind=failed-logins&from=now-1d&to=now')
