@@ -1,5 +1,6 @@
 import { api, ApiError } from './client.ts'
 import type { SearchResponse, StoredEvent } from './types.ts'
+import { kqlPhrase } from './kql.ts'
 
 /**
  * One whole event by its id. Tenants may use the same id: a key that sees several of them holding it is
@@ -10,8 +11,7 @@ export async function fetchEvent (id: string, tenant: string | undefined, signal
     return await api<StoredEvent>(`/v1/events/${encodeURIComponent(id)}`, { signal })
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 409) || tenant === undefined) throw err
-    const quoted = `"${id.replace(/[\\"]/g, c => `\\${c}`)}"`
-    const found = await api<SearchResponse>('/v1/events/search', { body: { filters: { tenant: [tenant] }, query: `event.id:${quoted}`, size: 1 }, signal })
+    const found = await api<SearchResponse>('/v1/events/search', { body: { filters: { tenant: [tenant] }, query: `event.id:${kqlPhrase(id)}`, size: 1 }, signal })
     const event = found.events[0]?.event
     if (event === undefined) throw err
     return event

@@ -1,4 +1,5 @@
 import type { Filters, SearchRequest } from '../api/types.ts'
+import { kqlPhrase } from '../api/kql.ts'
 
 /** The filters a chip can hold, with the URL parameter that carries each. */
 export const FILTER_KINDS = ['category', 'action', 'outcome', 'importance', 'ip', 'country', 'device', 'operator', 'session', 'user', 'amountMin', 'amountMax'] as const
@@ -97,7 +98,7 @@ export function toSearch (s: DiscoverState, timeZone: string, size = 100): Searc
 
 /** A KQL clause matching one value exactly; quotes and backslashes escaped. */
 export function kqlClause (field: string, value: unknown, negate = false): string {
-  const text = typeof value === 'string' ? `"${value.replace(/[\\"]/g, c => `\\${c}`)}"` : String(value)
+  const text = typeof value === 'string' ? kqlPhrase(value) : String(value)
   return `${negate ? 'not ' : ''}${field}:${text}`
 }
 

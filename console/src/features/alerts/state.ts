@@ -1,3 +1,4 @@
+import { kqlOneOf, kqlPhrase } from '../../api/kql.ts'
 import type { Alert, AlertStatus } from './types.ts'
 
 /** Which alerts the list shows: the statuses to work on by default, every severity. */
@@ -44,16 +45,14 @@ export function alertsPath (s: AlertsState, size: number, after?: string): strin
 /** The changes an alert in this status may take: open → acknowledged → closed, or open → closed. */
 export const nextStatuses = (status: AlertStatus): Array<'acknowledged' | 'closed'> => status === 'open' ? ['acknowledged', 'closed'] : status === 'acknowledged' ? ['closed'] : []
 
-const quoted = (v: string): string => `"${v.replace(/[\\"]/g, c => `\\${c}`)}"`
-
 /**
  * Discover's query string (for `href('/discover', …)`) on exactly the alert's evidence: its event ids (within its
  * tenant, where ids of two tenants may meet), over its first to its last event, a minute wider on each side.
  */
 export function evidenceParams (a: Alert): Record<string, string> | undefined {
   if (a.evidence.length === 0) return undefined
-  const ids = `event.id:(${a.evidence.map(quoted).join(' or ')})`
-  const q = a.tenant === null ? ids : `audit.tenant:${quoted(a.tenant)} and ${ids}`
+  const ids = kqlOneOf('event.id', a.evidence)
+  const q = a.tenant === null ? ids : `audit.tenant:${kqlPhrase(a.tenant)} and ${ids}`
   const first = Date.parse(a.first_event_at ?? a.created_at)
   const last = Date.parse(a.last_event_at ?? a.last_seen_at)
   return { q, from: new Date(first - 60_000).toISOString(), to: new Date(last + 60_000).toISOString() }

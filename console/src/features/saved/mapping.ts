@@ -1,4 +1,5 @@
 import { LEVELS } from '../../api/enums.ts'
+import { kqlPhrase } from '../../api/kql.ts'
 import { andQuery, DEFAULT_COLUMNS, kqlClause, toFilters, writeState, type DiscoverState, type FilterKind } from '../../app/discover-state.ts'
 import type { SavedSearch, SavedSearchInput } from './types.ts'
 
@@ -25,7 +26,6 @@ const CHIPS: Array<[FilterKind, 'category' | 'action' | 'outcome' | 'ip' | 'coun
   ['device', 'deviceType'], ['operator', 'operatorId'], ['session', 'sessionId'], ['user', 'userId']
 ]
 
-const phrase = (text: string): string => `"${text.replace(/[\\"]/g, c => `\\${c}`)}"`
 const anyOf = (field: string, values: string[]): string => values.length === 1 ? kqlClause(field, values[0]) : `(${values.map(v => kqlClause(field, v)).join(' or ')})`
 
 // Rounding (`now/d`) and times without an offset are read in a zone; `now-7d` and `…Z` mean the same anywhere.
@@ -52,7 +52,7 @@ export function fromSaved (s: SavedSearch): DiscoverState {
     ['user_agent.name', f.browser], ['user_agent.os.name', f.os], ['audit.importance.level', f.importance?.levels === undefined ? undefined : min]
   ]
   for (const [field, values] of extra) if (values !== undefined && values.length > 0) query = andQuery(query, anyOf(field, values))
-  if (f.text !== undefined && f.text.trim() !== '') query = andQuery(query, phrase(f.text))
+  if (f.text !== undefined && f.text.trim() !== '') query = andQuery(query, kqlPhrase(f.text))
   const first = s.sort?.[0]
   const from = s.timeRange?.from ?? f.period?.from ?? 'now-24h'
   const to = s.timeRange?.to ?? f.period?.to ?? 'now'
