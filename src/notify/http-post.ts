@@ -1,5 +1,4 @@
-import { fetch } from 'undici'
-import { receiverAgent, withCause } from '../validation/receiver-agent.ts'
+import { receiverPoster } from '../validation/receiver-agent.ts'
 import type { Post } from './deliver.ts'
 
 /**
@@ -8,11 +7,6 @@ import type { Post } from './deliver.ts'
  * `receiverLookup`: one that leads to this host (unless allowed) or to a link-local address fails the attempt.
  */
 export function httpPost (timeoutMs: number, allowLoopback: boolean): Post {
-  const dispatcher = receiverAgent(allowLoopback)
-  return async (url, headers, body) => {
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs), dispatcher }).catch(err => { throw withCause(err) })
-    // Not read: a receiver could send gigabytes of it.
-    await res.body?.cancel().catch(() => undefined)
-    return res.status
-  }
+  const post = receiverPoster(allowLoopback)
+  return async (url, headers, body) => await post(url, { headers, body, timeoutMs, redirect: 'manual' })
 }

@@ -1,8 +1,7 @@
 import { connect as tcpConnect, isIP, type LookupFunction, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { fetch, type Dispatcher } from 'undici'
 import { receiverLookup } from '../validation/receiver-address.ts'
-import { receiverAgent, withCause } from '../validation/receiver-agent.ts'
+import { receiverPoster, type ReceiverPost } from '../validation/receiver-agent.ts'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
 import { destinationProblems, streamRecord } from './destination.ts'
@@ -17,31 +16,26 @@ export type SendBatch = (destination: StreamDestination, events: ReadonlyArray<R
  * allowed) or to a link-local address fails the batch.
  */
 export function createSender (timeoutMs: number, secrets: StoredSecrets, allowLoopback: boolean): SendBatch {
-  const dispatcher = receiverAgent(allowLoopback)
+  const post = receiverPoster(allowLoopback)
   const lookup = receiverLookup(allowLoopback)
   return async (destination, events, meta) => {
     // As stored: a stream saved before a change of rules or of SILLAGE_STREAMS_ALLOW_LOOPBACK is checked again.
     const problem = destinationProblems(destination, allowLoopback)[0]
     if (problem !== undefined) throw new Error(`receiver refused: ${problem.path.slice('/destination/'.length)} ${problem.message}`)
-    if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs, dispatcher)
+    if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs, post)
     else await sendSyslog(destination, events, timeoutMs, lookup)
   }
 }
 
 /** One POST of NDJSON; anything but 2xx is a failure (the batch is sent again later, whole). */
-async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events: ReadonlyArray<Record<string, unknown>>, streamId: string, timeoutMs: number, dispatcher: Dispatcher): Promise<void> {
-  const body = events.map(e => JSON.stringify(e)).join('\n') + '\n'
-  const res = await fetch(d.url, {
-    method: 'POST',
+async function sendHttp (d: Extract<StreamDestination, { type: 'http' }>, events: ReadonlyArray<Record<string, unknown>>, streamId: string, timeoutMs: number, post: (url: string, p: ReceiverPost) => Promise<number>): Promise<void> {
+  const status = await post(d.url, {
     headers: { 'content-type': 'application/x-ndjson', 'x-sillage-stream': streamId, 'x-sillage-events': String(events.length), ...(d.token === undefined ? {} : { authorization: `Bearer ${d.token}` }) },
-    body,
+    body: events.map(e => JSON.stringify(e)).join('\n') + '\n',
     redirect: 'error',
-    signal: AbortSignal.timeout(timeoutMs),
-    dispatcher
-  }).catch(err => { throw withCause(err) })
-  // The answer is not needed, and is not read: a receiver could send gigabytes of it.
-  await res.body?.cancel().catch(() => undefined)
-  if (res.status < 200 || res.status >= 300) throw new Error(`receiver answered ${res.status}`)
+    timeoutMs
+  })
+  if (status < 200 || status >= 300) throw new Error(`receiver answered ${status}`)
 }
 
 /**

@@ -56,8 +56,7 @@ export function receiverLookup (allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, options, (err, address: string | LookupAddress[], family?: number) => {
       if (err !== null) { callback(err, '', 0); return }
-      const all = Array.isArray(address) ? address : [{ address, family: family ?? 4 }]
-      const refused = all.map(a => refusedAddress(a.address, allowLoopback)).find(r => r !== undefined)
+      const refused = (Array.isArray(address) ? address.map(a => a.address) : [address]).map(a => refusedAddress(a, allowLoopback)).find(r => r !== undefined)
       if (refused !== undefined) { callback(Object.assign(new Error(`receiver ${hostname} refused: ${refused}`), { code: 'ERECEIVERADDRESS' }), '', 0); return }
       callback(null, address, family)
     })

@@ -1,13 +1,23 @@
-import { Agent } from 'undici'
+import { Agent, fetch } from 'undici'
 import { receiverLookup } from './receiver-address.ts'
 
-/** Connections for HTTP receivers (webhooks, streams): names resolved through `receiverLookup`, redirects never followed by it. */
-export function receiverAgent (allowLoopback: boolean): Agent {
-  return new Agent({ connect: { lookup: receiverLookup(allowLoopback) } })
+export interface ReceiverPost { headers: Record<string, string>, body: string, timeoutMs: number, /** Webhooks see a redirect's status; streams fail on one. */ redirect: 'manual' | 'error' }
+
+/**
+ * POSTs to receivers (webhooks, HTTP streams) through connections whose names are resolved by `receiverLookup`.
+ * Resolves to the status; the answer's body is dropped unread (a receiver could send gigabytes of it). A failure
+ * says why: fetch's own error says only "fetch failed", the reason is its cause.
+ */
+export function receiverPoster (allowLoopback: boolean): (url: string, post: ReceiverPost) => Promise<number> {
+  const dispatcher = new Agent({ connect: { lookup: receiverLookup(allowLoopback) } })
+  return async (url, { headers, body, timeoutMs, redirect }) => {
+    const res = await fetch(url, { method: 'POST', headers, body, redirect, signal: AbortSignal.timeout(timeoutMs), dispatcher }).catch(err => { throw withCause(err) })
+    await res.body?.cancel().catch(() => undefined)
+    return res.status
+  }
 }
 
-/** fetch's own error says only "fetch failed": the reason (refused, unresolved, a receiver refused here) is its cause. */
-export function withCause (err: unknown): unknown {
+function withCause (err: unknown): unknown {
   const cause = (err as { cause?: unknown }).cause
   return err instanceof Error && cause instanceof Error ? new Error(`${err.message}: ${cause.message}`, { cause }) : err
 }

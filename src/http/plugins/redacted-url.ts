@@ -4,8 +4,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 // the tokens a provider set up for another flow could send there. Logs keep that they were present, not their values.
 const SECRET_PARAMS = new Set(['code', 'state', 'session_state', 'access_token', 'id_token'])
 
-const paramName = (part: string): string => {
-  const name = part.split('=', 1)[0] as string
+const decoded = (name: string): string => {
   try { return decodeURIComponent(name.replace(/\+/g, ' ')) } catch { return name }
 }
 
@@ -13,7 +12,10 @@ const paramName = (part: string): string => {
 export function redactedUrl (url: string): string {
   const q = url.indexOf('?')
   if (q < 0) return url
-  const query = url.slice(q + 1).split('&').map(part => SECRET_PARAMS.has(paramName(part)) && part.includes('=') ? `${part.split('=', 1)[0] as string}=(redacted)` : part)
+  const query = url.slice(q + 1).split('&').map(part => {
+    const eq = part.indexOf('=')
+    return eq >= 0 && SECRET_PARAMS.has(decoded(part.slice(0, eq))) ? `${part.slice(0, eq)}=(redacted)` : part
+  })
   return `${url.slice(0, q + 1)}${query.join('&')}`
 }
 
