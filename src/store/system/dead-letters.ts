@@ -162,10 +162,10 @@ export class DeadLetterStore {
 
   /**
    * Records a replay of each letter, in one request made visible once: a letter that changed since it was read
-   * (refused again meanwhile: compare-and-set) keeps its new state. Returns how many were marked.
+   * (refused again meanwhile: compare-and-set) keeps its new state.
    */
-  async markReplayed (refs: readonly LetterRef[], by: string, at: Date): Promise<number> {
-    if (refs.length === 0) return 0
+  async markReplayed (refs: readonly LetterRef[], by: string, at: Date): Promise<void> {
+    if (refs.length === 0) return
     const r = await this.es.bulk({
       refresh: 'wait_for',
       operations: refs.flatMap(ref => [
@@ -173,10 +173,8 @@ export class DeadLetterStore {
         { doc: { replayed_at: at.toISOString(), replayed_by: by, replays: (ref.letter.replays ?? 0) + 1 } }
       ])
     })
-    const failed = r.items.map(i => i.update?.error === undefined ? undefined : { status: i.update.status, error: i.update.error }).filter(f => f !== undefined)
-    const other = failed.find(f => f.status !== 409)
+    const other = r.items.map(i => i.update).find(u => u?.error !== undefined && u.status !== 409)
     if (other !== undefined) throw new Error(`dead letters not marked replayed: ${other.error?.type ?? ''} ${other.error?.reason ?? ''}`)
-    return refs.length - failed.length
   }
 }
 

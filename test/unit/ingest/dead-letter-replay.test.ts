@@ -12,7 +12,7 @@ const ref: LetterRef = {
 t.test('a replay is marked only once its job is confirmed on disk, as ingest answers only then', async t => {
   const marked: string[] = []
   const added: unknown[] = []
-  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)); return refs.length } } as unknown as DeadLetterStore
+  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)) } } as unknown as DeadLetterStore
   const queue = { add: async (_name: string, data: unknown) => { added.push(data) } } as unknown as EventsQueue
   let onDisk = false
   const durable = { ready: async () => {}, confirm: async () => { if (!onDisk) throw new Error('WAITAOF timed out') } }
@@ -29,7 +29,7 @@ t.test('a replay is marked only once its job is confirmed on disk, as ingest ans
 t.test('a replay the queue cannot admit now is refused before anything is queued or marked', async t => {
   const marked: string[] = []
   const added: unknown[] = []
-  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)); return refs.length } } as unknown as DeadLetterStore
+  const store = { get: async () => ref, markReplayed: async (refs: LetterRef[]) => { marked.push(...refs.map(r => r.docId)) } } as unknown as DeadLetterStore
   const queue = { add: async (_name: string, data: unknown) => { added.push(data) } } as unknown as EventsQueue
   const admitted: number[] = []
   const service = new DeadLetterService(store, queue, { admit: async queued => { admitted.push(queued.length); throw new BackpressureError(5, 20_000) } })
