@@ -1,7 +1,7 @@
 /**
  * Admin commands. Usage: npm run cli -- <command>
  *   queue-stats        jobs per state in the ingest queue
- *   replay-failed      move failed ingest jobs (accepted events not yet stored) back to waiting
+ *   replay-failed      queue failed ingest jobs' events (accepted, not yet stored) again, received again now
  *   retention-sweep    delete expired partitions now (clusters without ILM)
  *   capabilities       what the Elasticsearch cluster offers
  *   keys create --name N --scopes read,export [--tenant T]    create an API key (printed once)
@@ -130,7 +130,7 @@ const commands: Record<string, () => Promise<void>> = {
     console.log(JSON.stringify(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), null, 2))
   }),
   'replay-failed': () => withQueue(async queue => {
-    console.log(`${await retryFailedJobs(queue)} failed job(s) moved back to waiting, with their attempts counted again`)
+    console.log(`${await retryFailedJobs(queue)} failed job(s) queued again as new jobs, their events received again now, with every attempt ahead of them`)
   }),
   'retention-sweep': () => withEs(async es => {
     const caps = await detectCapabilities(es)

@@ -1,7 +1,6 @@
 import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/dead-letters.ts'
 import type { DurableAck } from '../queue/durable-ack.ts'
-import type { EventsQueue, QueuedEvent } from '../queue/events-queue.ts'
-import { canonicalize } from '../integrity/canonical.ts'
+import { receivedAgain, type EventsQueue, type QueuedEvent } from '../queue/events-queue.ts'
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
 
 /** A dead letter as the API shows it; the refused event itself (`raw`) comes with a single letter only. */
@@ -101,7 +100,8 @@ export class DeadLetterService {
   private async replay (actor: Actor, refs: LetterRef[]): Promise<ReplayResult> {
     if (refs.length === 0) return { queued: [], skipped: [] }
     // Two letters of one id (other contents) may share the job: the worker settles a repeated id one after the other.
-    const events: QueuedEvent[] = refs.map(r => ({ id: r.letter.event_id, index: r.letter.target_index, tenant: r.letter.tenant, json: canonicalize(r.letter.raw) }))
+    const now = new Date()
+    const events: QueuedEvent[] = refs.map(r => ({ id: r.letter.event_id, index: r.letter.target_index, tenant: r.letter.tenant, json: receivedAgain(r.letter.raw as unknown as Record<string, unknown>, now) }))
     await this.options.admit?.(events)
     const durable = this.options.durable
     try {
@@ -113,7 +113,7 @@ export class DeadLetterService {
       throw new UnavailableError(`the ingest queue did not take the replay (${(err as Error).message}); the letters stay pending: replay them again`)
     }
     // Marked after queueing (on disk where durable acknowledgement is on): if the worker refuses the event again first, the letter changed and stays pending.
-    await this.store.markReplayed(refs, actor.keyId, new Date())
+    await this.store.markReplayed(refs, actor.keyId, now)
     return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id })), skipped: [] }
   }
 }

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
+import { canonicalize } from '../integrity/canonical.ts'
 import { QUEUES } from './policy.ts'
 
 /**
@@ -37,17 +38,32 @@ export async function redisMemory (redis: Redis): Promise<{ used: number, max: n
 }
 
 /**
- * Puts the failed jobs back in the queue, each with its attempts counted from zero again, so it has the whole
- * retry policy ahead of it (BullMQ's retryJobs keeps the count: a job at its last attempt would fail again at
- * the first error). Jobs are read 100 at a time; at most those failed when it starts are put back. Returns how many.
+ * An event queued again by a replay, in canonical JSON: its `event.ingested` becomes the replay's time, when it
+ * reaches the store, so that log streams and watch rules, which walk events by that time and have passed the
+ * first receipt, see it. The refusal keeps the first receipt (the dead letter, the access log).
  */
-export async function retryFailedJobs (queue: EventsQueue): Promise<number> {
+export function receivedAgain (doc: Record<string, unknown>, at: Date): string {
+  const event = doc.event !== null && typeof doc.event === 'object' ? doc.event : {}
+  return canonicalize({ ...doc, event: { ...event, ingested: at.toISOString() } })
+}
+
+/**
+ * Puts the failed jobs' events back in the queue as new jobs, received again now (`receivedAgain`) and with the
+ * whole retry policy ahead of them, then removes the failed jobs. A crash between the two leaves a job twice,
+ * which stores nothing twice (the worker writes each event once). Jobs are read 100 at a time; at most those
+ * failed when it starts are put back. Returns how many.
+ */
+export async function retryFailedJobs (queue: EventsQueue, at = new Date()): Promise<number> {
   const total = await queue.getFailedCount()
   let moved = 0
   while (moved < total) {
     const jobs = await queue.getFailed(0, 99)
     if (jobs.length === 0) break
-    for (const job of jobs.slice(0, total - moved)) await job.retry('failed', { resetAttemptsMade: true })
+    for (const job of jobs.slice(0, total - moved)) {
+      const events = job.data.events.map(e => ({ ...e, json: receivedAgain(JSON.parse(e.json) as Record<string, unknown>, at) }))
+      await queue.add('index', { events })
+      await job.remove()
+    }
     moved += Math.min(jobs.length, total - moved)
   }
   return moved

@@ -7,16 +7,24 @@ import { auth, KEYS, startStack } from '../helpers/stack.ts'
 import { makeEvent } from '../helpers/events.ts'
 import { assertStoredOnce, readOutcome } from '../helpers/fault-invariant.ts'
 import { installTemplates } from '../../src/store/templates.ts'
+import { NdjsonReceiver } from '../helpers/receivers.ts'
 
 const run = promisify(execFile)
 const MAPPINGS = JSON.parse(readFileSync(new URL('../../mappings/events-mappings.json', import.meta.url), 'utf8')) as { properties: { audit: { properties: Record<string, unknown> } } }
 
-t.test('a poison event is dead-lettered alone, the rest of its bulk stored; listed, inspected and replayed (API and CLI) once fixed, stored once', async t => {
+t.test('a poison event is dead-lettered alone, the rest of its bulk stored; listed, inspected and replayed (API and CLI) once fixed, stored once, and streamed', async t => {
   // Shared engines, this test's own prefix: nothing here disturbs them.
-  const stack = await startStack(t, { env: { SILLAGE_LOG_LEVEL: 'fatal' } })
+  const stack = await startStack(t, { env: { SILLAGE_LOG_LEVEL: 'fatal', SILLAGE_STREAMS_ALLOW_LOOPBACK: 'on', SILLAGE_STREAM_SETTLE_MS: '300' } })
   const { app } = stack.api
   const prefix = stack.config.indexPrefix
   const as = (key: string, method: 'GET' | 'POST', url: string, payload?: object) => app.inject({ method, url, headers: auth(key), ...(payload === undefined ? {} : { payload }) })
+  // A log stream of the tenant, which must receive the replayed event although it passed its first receipt.
+  const receiver = new NdjsonReceiver()
+  await receiver.start()
+  t.teardown(async () => { await receiver.stop() })
+  const stream = await as(KEYS.admin, 'POST', '/v1/streams', { name: 'siem', tenant: 'default', destination: { type: 'http', url: `http://127.0.0.1:${receiver.port}/ingest` } })
+  t.equal(stream.statusCode, 201, stream.body)
+  const streamed = (): string[] => receiver.batches.flatMap(b => b.events.map(e => (e.event as { id: string }).id))
 
   // Mapping drift: this month's partition was created by a template that did not know audit.reference yet.
   const { reference: _dropped, ...older } = MAPPINGS.properties.audit.properties
@@ -31,6 +39,8 @@ t.test('a poison event is dead-lettered alone, the rest of its bulk stored; list
   const first = await assertStoredOnce(t, stack.es, prefix, accepted)
   t.same([...first.deadLettered], ['poison-17'], 'the poison event alone is dead-lettered')
   t.equal(first.stored.size, 49, 'the other 49 of its bulk are stored')
+  await waitFor(async () => streamed().length, n => n >= 49)
+  t.equal(new Set(streamed()).size, 49, 'the stream delivers the 49 stored events, and passes the poison event\'s receipt')
 
   const list = (await as(KEYS.admin, 'GET', '/v1/dead-letters')).json()
   t.match(list, { total: 1, letters: [{ id: /^[0-9a-f]{16}$/, event_id: 'poison-17', tenant: 'default', status: 400, error_type: /parsing|mapping/, reason: /reference/, replayed_at: null, replays: 0 }] }, 'listed, pending')
@@ -59,6 +69,11 @@ t.test('a poison event is dead-lettered alone, the rest of its bulk stored; list
   const after = await assertStoredOnce(t, stack.es, prefix, accepted)
   t.equal(after.stored.get('poison-17'), 1, 'the replayed event is stored, once')
   t.equal(after.deadLettered.size, 0, 'no pending dead letter left')
+  await waitFor(async () => streamed(), ids => ids.includes('poison-17'))
+  t.ok(streamed().includes('poison-17'), 'the stream delivers the replayed event: a replay receives it again')
+  const replayedDoc = (await stack.es.search<{ event: { ingested: string } }>({ index: `${prefix}-events`, query: { term: { 'event.id': 'poison-17' } } })).hits.hits[0]?._source
+  const firstDoc = (await stack.es.search<{ event: { ingested: string } }>({ index: `${prefix}-events`, query: { term: { 'event.id': 'poison-16' } } })).hits.hits[0]?._source
+  t.ok((replayedDoc?.event.ingested ?? '') > (firstDoc?.event.ingested ?? '~'), 'stored with the replay\'s time of receipt, after its batch\'s')
   const replayed = JSON.parse(await runCli(stack.config, ['dead-letters', 'list', '--state', 'replayed']))
   t.match(replayed, { total: 1, letters: [{ id, replays: 4, replayed_by: 'cli' }] }, 'the command line lists it as replayed, four replays')
   t.match(JSON.parse(await runCli(stack.config, ['dead-letters', 'show', id])), { id, raw: { audit: { reference: 'tx-17' } } })

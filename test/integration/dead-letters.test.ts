@@ -81,14 +81,15 @@ t.test('dead letters: listed newest first and paged, filtered, confined to the t
 
 const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
 
-t.test('replay-failed puts failed jobs back with their attempts counted again, not at their last one', async t => {
+t.test('replay-failed queues failed jobs\' events again, received again now, with the whole retry policy ahead of them', async t => {
   const config = loadConfig(testEnv())
   const redis = createRedis(config.redis, 'producer')
   await connectRedis(redis, config.redis)
   const queue = createEventsQueue(redis, config.queuePrefix)
   t.teardown(async () => { await queue.obliterate({ force: true }); await queue.close(); redis.disconnect() })
   // Two attempts, no wait between them, and an indexer that always fails: the job ends failed.
-  const job = await queue.add('index', { events: [] }, { attempts: 2, backoff: undefined })
+  const event = letter('brand-a', 'f-1', 'none', 0).letter.event
+  const job = await queue.add('index', { events: [event] }, { attempts: 2, backoff: undefined })
   const connection = createRedis(config.redis, 'worker')
   const worker = new Worker(QUEUES.events.name, async () => { throw new Error('Elasticsearch is down') }, { connection, prefix: config.queuePrefix })
   for (let i = 0; i < 100 && await job.getState() !== 'failed'; i++) await sleep(100)
@@ -96,10 +97,18 @@ t.test('replay-failed puts failed jobs back with their attempts counted again, n
   connection.disconnect()
   t.equal(await job.getState(), 'failed')
   t.equal((await queue.getJob(job.id as string))?.attemptsMade, 2)
-  t.equal(await retryFailedJobs(queue), 1)
-  const back = await queue.getJob(job.id as string)
-  t.equal(await back?.getState(), 'waiting')
+  const at = new Date('2026-12-04T09:00:00.000Z')
+  t.equal(await retryFailedJobs(queue, at), 1)
+  t.equal(await queue.getJob(job.id as string), undefined, 'the failed job is gone')
+  const [back, ...more] = await queue.getWaiting()
+  t.equal(more.length, 0)
   t.equal(back?.attemptsMade, 0, 'the whole retry policy ahead of it')
+  t.equal(back?.opts.attempts, QUEUES.events.job.attempts)
+  const queued = back?.data.events[0]
+  t.match(queued, { id: 'f-1', tenant: 'brand-a', index: event.index })
+  const doc = JSON.parse(queued?.json ?? '{}')
+  t.equal(doc.event.ingested, at.toISOString(), 'received again now, so streams and watch rules see it')
+  t.equal(queued?.json, canonicalize({ ...JSON.parse(event.json), event: { id: 'f-1', action: 'login', ingested: at.toISOString() } }), 'the rest of the event unchanged')
 })
 
 t.test('a thousand letters replayed at once, by ids or by filter: one job, all marked; a full queue refuses a replay as it refuses ingest', async t => {

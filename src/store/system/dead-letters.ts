@@ -74,8 +74,17 @@ export async function writeDeadLetters (es: Es, prefix: string, letters: DeadLet
   return [...created, ...reopened].map(d => d.letter)
 }
 
-/** 16 hex digits of the SHA-256 of the queued event's canonical JSON: a letter's id in the API. */
-const contentId = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 16)
+const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16)
+
+/**
+ * A letter's id in the API: 16 hex digits of the SHA-256 of the queued event's canonical JSON without its
+ * `event.ingested`, which a replay stamps anew, so that a replay refused again reopens its letter.
+ */
+function contentId (json: string): string {
+  const doc = JSON.parse(json) as { event?: { ingested?: unknown } }
+  if (doc.event !== null && typeof doc.event === 'object') delete doc.event.ingested
+  return sha16(canonicalize(doc))
+}
 
 /**
  * Gives letters written before `letter_id` existed their id (the suffix of `<tenant>/<event id>#<content>`
@@ -90,7 +99,7 @@ export async function backfillLetterIds (es: Es, prefix: string): Promise<number
     if (r.hits.hits.length === 0) return done
     const operations = r.hits.hits.flatMap(h => {
       const id = h._id as string
-      const letterId = id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : contentId(canonicalize(h._source?.raw))
+      const letterId = id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : sha16(canonicalize(h._source?.raw))
       return [{ update: { _index: index, _id: id } }, { doc: { letter_id: letterId } }]
     })
     await es.bulk({ operations, refresh: 'wait_for' })

@@ -38,3 +38,17 @@ t.test('a replay the queue cannot admit now is refused before anything is queued
   t.same(added, [])
   t.same(marked, [])
 })
+
+t.test('a replayed event is received again: its event.ingested is the replay\'s time, the rest as refused', async t => {
+  const added: Array<{ events: Array<{ id: string, json: string }> }> = []
+  let markedAt: Date | undefined
+  const refused = { ...ref, letter: { ...ref.letter, raw: { '@timestamp': '2026-11-26T10:00:00.000Z', event: { id: 'e-1', ingested: '2026-11-26T10:00:00.000Z' }, audit: { tenant: 'brand-a' } } as never } }
+  const store = { get: async () => refused, markReplayed: async (_refs: LetterRef[], _by: string, at: Date) => { markedAt = at } } as unknown as DeadLetterStore
+  const queue = { add: async (_name: string, data: never) => { added.push(data) } } as unknown as EventsQueue
+  const before = Date.now()
+  await new DeadLetterService(store, queue).replayOne({ keyId: 'k', tenant: null }, '0123456789abcdef')
+  const doc = JSON.parse(added[0]?.events[0]?.json ?? '{}')
+  t.equal(doc.event.ingested, markedAt?.toISOString(), 'the time the letter is marked replayed')
+  t.ok(Date.parse(doc.event.ingested) >= before)
+  t.same({ ...doc, event: { ...doc.event, ingested: 'x' } }, { '@timestamp': '2026-11-26T10:00:00.000Z', event: { id: 'e-1', ingested: 'x' }, audit: { tenant: 'brand-a' } })
+})
