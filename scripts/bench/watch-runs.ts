@@ -68,7 +68,7 @@ export async function ruleRunTimes (es: Es, redis: Redis, config: Config, dataPr
   const scanner = new EventsScanner(es, dataPrefix)
   const runner = new RuleRunner({
     rules, runs: runLog, locks: new RuleLocks(redis, config.queuePrefix), alerts: alerting.alerts, savedSearch: async () => undefined,
-    reads: new WatchReads(es, dataPrefix), scanner, signals: new SignalsService(scanner), unschedule: async () => {}, clock
+    reads: new WatchReads(es, dataPrefix), scanner, signals: new SignalsService(scanner), schedule: { upsert: async () => {}, remove: async () => {} }, clock
   })
   const all = rulesWith('5m', '10m').map(r => checkRule(r, TENANT))
   // A new rule per run: no alert of an earlier run covers its groups, so each run does the same work.

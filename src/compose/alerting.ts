@@ -69,7 +69,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
   const signals = new SignalsService(scanner)
   const runner = new RuleRunner({
     rules: rulesStore, runs, locks: new RuleLocks(redis, config.queuePrefix), alerts, savedSearch: async id => await saved.get(id),
-    reads: new WatchReads(es, prefix), scanner, signals, unschedule: async id => { await schedule.remove(id) }, ...(log === undefined ? {} : { log })
+    reads: new WatchReads(es, prefix), scanner, signals, schedule, ...(log === undefined ? {} : { log })
   })
   const startWorkers = async (workerLog: Logger): Promise<{ close: () => Promise<void> }> => {
     // Redis may have lost the schedulers, or rules changed while no worker ran: make them match the stored rules.

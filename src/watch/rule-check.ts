@@ -114,3 +114,7 @@ export function ruleTimes (r: WatchRuleInput): { intervalMs: number, lookBackMs:
     cooldownMs: r.cooldown === undefined ? 0 : parseDuration(r.cooldown) ?? 0
   }
 }
+
+/** What a rule's schedule is made of. */
+export const scheduleOf = (r: WatchRuleInput & { id: string, tenant: string | null }): { id: string, tenant: string | null, enabled: boolean, intervalMs: number } =>
+  ({ id: r.id, tenant: r.tenant, enabled: r.enabled ?? true, intervalMs: ruleTimes(r).intervalMs })

@@ -9,7 +9,8 @@ import type { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import type { Versioned, VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { SavedSearch } from '../saved/schema.ts'
 import { dedupKeyOf, type AlertService } from '../alerts/alert-service.ts'
-import { conditionQuery, ruleTimes } from './rule-check.ts'
+import { conditionQuery, ruleTimes, scheduleOf } from './rule-check.ts'
+import type { RuleScheduler } from './rule-service.ts'
 import type { StoredWatchRule } from './rule-schema.ts'
 import type { RuleRun } from './run-schema.ts'
 import { RUN_LIMITS, type Evaluation, type RunSpan, type StatesOf } from './evaluation.ts'
@@ -26,8 +27,8 @@ export interface RunnerDeps {
   reads: WatchReads
   scanner: EventsScanner
   signals: SignalsService
-  /** Called for a rule that is gone or disabled, so that its schedule stops. */
-  unschedule: (ruleId: string) => Promise<void>
+  /** The rules' schedule: a rule found gone or disabled has its schedule stopped. */
+  schedule: Pick<RuleScheduler, 'upsert' | 'remove'>
   clock?: { now: () => number }
   log?: Logger
 }
@@ -72,12 +73,7 @@ export class RuleRunner {
       await this.deps.runs.record(run)
       return run
     }
-    const rule = await this.deps.rules.get(job.ruleId)
-    if (rule === undefined || rule.enabled === false) {
-      await this.deps.unschedule(job.ruleId)
-      return await finish('skipped', rule === undefined ? 'the rule was deleted' : 'the rule is disabled', undefined, NOTHING)
-    }
-    const token = await this.lock(rule.id, job.signal)
+    const token = await this.lock(job.ruleId, job.signal)
     if (token === undefined) {
       const reason = job.signal?.aborted === true ? 'the worker stopped while another run of this rule was going' : 'another run of this rule was still going'
       return await finish('skipped', `${reason}; the next run covers its events`, undefined, NOTHING)
@@ -87,6 +83,12 @@ export class RuleRunner {
     // Filled as the run goes: a run that fails after raising alerts says so in its log.
     const counts: Counts = { ...NOTHING }
     try {
+      // Read once the lock is held: the rule may have changed while this run waited for another one.
+      const rule = await this.deps.rules.get(job.ruleId)
+      if (rule === undefined || rule.enabled === false) {
+        await this.stopSchedule(job.ruleId)
+        return await finish('skipped', rule === undefined ? 'the rule was deleted' : 'the rule is disabled', undefined, NOTHING)
+      }
       const last = await this.deps.runs.lastSucceeded(rule.id)
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
       span = { since: Date.parse(last?.until ?? rule.created_at) - lookBackMs, until: started }
@@ -95,12 +97,22 @@ export class RuleRunner {
       await this.raiseAll(rule, evaluation, cooldownMs, job.signal, counts)
       return await finish('succeeded', null, span, counts)
     } catch (err) {
-      this.deps.log?.warn({ err, rule: rule.id, attempt: job.attempt }, 'watch rule run failed')
+      this.deps.log?.warn({ err, rule: job.ruleId, attempt: job.attempt }, 'watch rule run failed')
       await finish('failed', (err as Error).message.slice(0, 2000), span, counts, job.willRetry).catch(() => undefined)
       throw err
     } finally {
-      await this.deps.locks.release(rule.id, token)
+      await this.deps.locks.release(job.ruleId, token)
     }
+  }
+
+  /**
+   * Stops the schedule of a rule found gone or disabled. A rule enabled again meanwhile may have had its schedule
+   * made before this removal: read again after it, such a rule is scheduled again.
+   */
+  private async stopSchedule (ruleId: string): Promise<void> {
+    await this.deps.schedule.remove(ruleId)
+    const again = await this.deps.rules.get(ruleId)
+    if (again !== undefined && again.enabled !== false) await this.deps.schedule.upsert(scheduleOf(again))
   }
 
   /** The rule's lock, waiting a while for a run that holds it (a run queued by hand right after a scheduled one). */

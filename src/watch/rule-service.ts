@@ -5,7 +5,7 @@ import { seesMasked } from '../auth/scopes.ts'
 import { StaleVersion, type VersionedDocs } from '../store/system/versioned-docs.ts'
 import type { RuleRunsStore } from '../store/system/rule-runs-store.ts'
 import type { SavedSearch } from '../saved/schema.ts'
-import { checkRule, conditionQuery, ruleTimes } from './rule-check.ts'
+import { checkRule, conditionQuery, scheduleOf } from './rule-check.ts'
 import type { StoredWatchRule, WatchRule } from './rule-schema.ts'
 import type { RuleRun } from './run-schema.ts'
 
@@ -22,9 +22,6 @@ function namesPersonalValues (r: WatchRule): boolean {
   conditionQuery(r.condition, r.tenant, errors, undefined, true)
   return errors.length > 0
 }
-
-const scheduleOf = (r: WatchRule): { id: string, tenant: string | null, enabled: boolean, intervalMs: number } =>
-  ({ id: r.id, tenant: r.tenant, enabled: r.enabled ?? true, intervalMs: ruleTimes(r).intervalMs })
 
 /** Watch rules of a tenant: managed by its admins, listed by its readers; updates are compare-and-set. */
 export class WatchRuleService {
