@@ -11,6 +11,9 @@ const UUID = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i
  * A real instant: Date.parse rolls `2026-02-30` over to March 2 and takes `24:00`, which would store another
  * time than the one sent. Leap seconds (`:60`) are refused too, as the date math does.
  */
+/** A duration: a number and a unit s, m, h, d or w (10m, 24h, 7d). */
+export const DURATION_PATTERN = '^[1-9][0-9]{0,6}(s|m|h|d|w)$'
+
 export function isDateTime (v: string): boolean {
   const m = DATE_TIME.exec(v)
   if (m === null) return false

@@ -2,14 +2,14 @@ import { type Static, Type } from '@sinclair/typebox'
 import { Filters } from '../query/filters.ts'
 import { LEVELS } from '../events/schema.ts'
 import { Duration } from '../analytics/behaviour/request.ts'
+import { DURATION_PATTERN } from '../validation/formats.ts'
 
 // The filters of search, without their $id: a rule names them in three places, and a schema id may appear once.
 const RuleFilters = Type.Object(Filters.properties, { additionalProperties: false, description: 'The structured filters of search' })
 const Kql = Type.Optional(Type.String({ maxLength: 2000, description: 'KQL, combined with the filters by AND' }))
 const Field = (description: string) => Type.String({ minLength: 1, maxLength: 100, description })
-const DURATION = '^[1-9][0-9]{0,6}(s|m|h|d|w)$'
 /** A duration with no default: absent means the documented fallback (or none). */
-const Span = (description: string) => Type.String({ pattern: DURATION, description: `${description}: a number and a unit s, m, h, d or w` })
+const Span = (description: string) => Type.String({ pattern: DURATION_PATTERN, description: `${description}: a number and a unit s, m, h, d or w` })
 
 export const Severity = Type.Union(LEVELS.map(l => Type.Literal(l)), { description: 'low, medium, high or critical' })
 export type Severity = Static<typeof Severity>

@@ -342,6 +342,80 @@ t.test('Alerts: more than a page of them, read 50 at a time with Load more', asy
   await page.context().close()
 })
 
+t.test('Watch rules: made from a Discover search in the console, raising its alert; changed, refused when stale, deleted', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/discover?q=event.action%3Alogin_failed&outcome=failure&from=now-7d&to=now')
+  await page.getByRole('link', { name: 'Watch this search' }).click()
+  const editor = page.getByRole('dialog', { name: 'New watch rule' })
+  await editor.waitFor()
+  t.equal(await editor.getByLabel('Events (KQL)').inputValue(), 'event.action:login_failed', 'the search\'s query')
+  t.ok(await editor.getByText('{"outcome":["failure"]}').isVisible(), 'and its filter chips, shown as kept')
+  await editor.getByLabel('Name').fill('Bursts from the console')
+  await editor.getByLabel('Severity').selectOption('high')
+  await editor.getByLabel('Runs every').fill('1d')
+  await editor.getByLabel('Re-reads the last').fill('1h')
+  await editor.getByLabel('Alert when').selectOption('gte')
+  await editor.getByLabel('Bound').fill('5')
+  await editor.getByLabel('Window').fill('10 minutes')
+  await editor.getByRole('button', { name: 'Create the rule' }).click()
+  await editor.getByRole('alert').getByText('/condition/window').waitFor()
+  t.pass('a duration the API refuses is named by its field')
+  await editor.getByLabel('Window').fill('10m')
+  await noViolations(t, page, 'the watch rule editor')
+  await s.screenshot(page, 'watch-rule-editor')
+  await editor.getByRole('button', { name: 'Create the rule' }).click()
+  await page.getByText('Watch rule “Bursts from the console” created: it runs on its interval.').waitFor()
+  t.same(Object.fromEntries(new URL(page.url()).searchParams), {}, 'the search it started from leaves the address, so a reload does not open the form again')
+  const row = page.getByRole('table', { name: /^Watch rules/ }).getByRole('row').filter({ hasText: 'Bursts from the console' })
+  await row.getByText('Running').waitFor()
+  const listed = ((await call(s, 'GET', '/v1/watch-rules', KEYS.read)).body.rules as Json[]).find(r => r.name === 'Bursts from the console') as Json
+  t.match(listed, {
+    severity: 'high', interval: '1d', lookBack: '1h', enabled: true,
+    condition: { kind: 'threshold', query: 'event.action:login_failed', filters: { outcome: ['failure'] }, window: '10m', groupBy: 'user.id', metric: 'count', bound: { op: 'gte', value: 5 } }
+  }, 'stored as the form said')
+  await runRule(s, listed.id as string, null)
+  const raised = await until('the alert', async () => ((await call(s, 'GET', `/v1/alerts?ruleId=${listed.id as string}`, KEYS.read)).body.alerts as Json[])[0])
+  t.match(raised, { severity: 'high', group: 'burst-1', evidence: { length: 6 } }, 'the rule made in the console raises the burst')
+
+  await row.getByRole('button', { name: 'Change Bursts from the console' }).click()
+  const change = page.getByRole('dialog', { name: 'Watch rule “Bursts from the console”' })
+  await change.getByLabel('Running').uncheck()
+  await change.getByLabel('Severity').selectOption('critical')
+  await change.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.getByText('Watch rule “Bursts from the console” saved.').waitFor()
+  await row.getByText('Disabled').waitFor()
+  const changed = (await call(s, 'GET', `/v1/watch-rules/${listed.id as string}`, KEYS.read)).body
+  t.match(changed, { enabled: false, severity: 'critical', condition: { filters: { outcome: ['failure'] }, bound: { value: 5 } } }, 'changed, the rest kept')
+
+  // Someone else changes it while the form is open: the save is refused and says so.
+  await row.getByRole('button', { name: 'Change Bursts from the console' }).click()
+  await change.getByLabel('Description').fill('Mine')
+  const { id: _id, version, tenant: _tenant, created_by: _by, created_at: _at, updated_at: _up, ...input } = changed
+  t.equal((await call(s, 'PUT', `/v1/watch-rules/${listed.id as string}`, KEYS.admin, { ...input, description: 'Theirs' }, { 'if-match': `"${version as string}"` })).status, 200)
+  await change.getByRole('button', { name: 'Save', exact: true }).click()
+  await change.getByRole('alert').getByText(/The rule changed since this page read it/).waitFor()
+  t.equal((await call(s, 'GET', `/v1/watch-rules/${listed.id as string}`, KEYS.read)).body.description, 'Theirs', 'the other change stands')
+  await change.getByRole('button', { name: 'Cancel' }).click()
+
+  await page.reload()
+  await row.getByRole('button', { name: 'Change Bursts from the console' }).click()
+  await change.getByRole('button', { name: 'Delete the rule' }).click()
+  await page.getByRole('alertdialog', { name: 'Delete the watch rule “Bursts from the console”?' }).getByRole('button', { name: 'Delete the rule' }).click()
+  await page.getByText('Watch rule “Bursts from the console” deleted; its alerts stay.').waitFor()
+  t.equal(await row.count(), 0, 'gone from the list')
+  t.equal((await call(s, 'GET', `/v1/watch-rules/${listed.id as string}`, KEYS.read)).status, 404)
+  t.equal((await call(s, 'GET', `/v1/alerts/${raised.id as string}`, KEYS.read)).status, 200, 'its alert stays')
+
+  // A key that only reads sees the rules, not the means to change them.
+  const reader = await s.page()
+  await signIn(reader, KEYS.read, '/console/alerts/rules')
+  await reader.getByRole('table', { name: /^Watch rules/ }).waitFor()
+  t.equal(await reader.getByRole('button', { name: 'New watch rule' }).count(), 0)
+  t.equal(await reader.getByRole('button', { name: /^Change / }).count(), 0)
+  await reader.context().close()
+  await page.context().close()
+})
+
 t.test('Signals in French', async t => {
   const page = await s.page({ locale: 'fr-FR' })
   await signIn(page, KEYS.read, '/console/signals?kind=failed-logins&from=now-1d&to=now')

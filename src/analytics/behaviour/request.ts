@@ -4,6 +4,7 @@ import { Filters } from '../../query/filters.ts'
 import { buildQuery } from '../../query/build-query.ts'
 import type { ReadScope } from '../../auth/read-scope.ts'
 import { compileChecker } from '../../validation/checker.ts'
+import { DURATION_PATTERN } from '../../validation/formats.ts'
 import type { FieldError } from '../../errors.ts'
 import { ValidationError } from '../../errors.ts'
 import { SourceSchema } from '../entities/source.ts'
@@ -35,7 +36,7 @@ export const BoundsSchema = Type.Object({
 export const ActionName = Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,63}$' })
 
 export const Duration = (description: string, fallback: string) =>
-  Type.String({ pattern: '^[1-9][0-9]{0,6}(s|m|h|d|w)$', default: fallback, description: `${description}: a number and a unit s, m, h, d or w, such as 10m, 24h, 7d` })
+  Type.String({ pattern: DURATION_PATTERN, default: fallback, description: `${description}: a number and a unit s, m, h, d or w, such as 10m, 24h, 7d` })
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 

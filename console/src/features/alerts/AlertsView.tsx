@@ -6,13 +6,14 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { AlertDetail, sourceOf } from './AlertDetail.tsx'
 import { SubNav } from '../../components/SubNav.tsx'
-import { alertsParams, readAlerts, SEVERITIES, SHOWS, type AlertsState } from './state.ts'
+import { alertsParams, readAlerts, SEVERITIES, SHOWS, watchStart, type AlertsState } from './state.ts'
 import { useAlerts } from './useAlerts.ts'
 import { WatchRules } from './WatchRules.tsx'
 
 /** Alerts and the watch rules that raise them, as two panels. */
 export function AlertsView ({ tab }: { tab: string | undefined }): ReactNode {
   const { t } = useI18n()
+  const params = useRoute().params
   return (
     <div className="alerts-view">
       <h1>{t('alerts.title')}</h1>
@@ -20,7 +21,7 @@ export function AlertsView ({ tab }: { tab: string | undefined }): ReactNode {
         { to: href('/alerts'), text: t('alerts.title'), current: tab !== 'rules' },
         { to: href('/alerts/rules'), text: t('watch.title'), current: tab === 'rules' }
       ]} />
-      {tab === 'rules' ? <WatchRules /> : <AlertList />}
+      {tab === 'rules' ? <WatchRules {...(params.get('watch') === '1' ? { start: watchStart(params) } : {})} /> : <AlertList />}
     </div>
   )
 }

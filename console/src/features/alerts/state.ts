@@ -1,4 +1,6 @@
 import { kqlOneOf, kqlPhrase } from '../../api/kql.ts'
+import { readState, toFilters, writeState, type DiscoverState } from '../../app/discover-state.ts'
+import type { RuleStart } from './rule-draft.ts'
 import type { Alert, AlertStatus } from './types.ts'
 
 /** Which alerts the list shows: the statuses to work on by default, every severity. */
@@ -56,4 +58,23 @@ export function evidenceParams (a: Alert): Record<string, string> | undefined {
   const first = Date.parse(a.first_event_at ?? a.created_at)
   const last = Date.parse(a.last_event_at ?? a.last_seen_at)
   return { q, from: new Date(first - 60_000).toISOString(), to: new Date(last + 60_000).toISOString() }
+}
+
+/**
+ * The watch rules panel's query string opening a new rule on a Discover search ("Watch this search"): its KQL
+ * and filter chips, in Discover's own parameters. The period, columns and sort are left out: a rule reads what
+ * arrives.
+ */
+export function watchQuery (s: DiscoverState): string {
+  const p = writeState(s)
+  for (const k of ['from', 'to', 'cols', 'sort', 'tz']) p.delete(k)
+  p.set('watch', '1')
+  return p.toString()
+}
+
+/** The search a new rule starts from, read back from `watchQuery`'s parameters. */
+export function watchStart (params: URLSearchParams): RuleStart {
+  const s = readState(params)
+  const { period: _period, ...filters } = toFilters(s, 'UTC')
+  return { query: s.query, ...(Object.keys(filters).length > 0 ? { filters } : {}) }
 }

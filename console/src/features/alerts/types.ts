@@ -27,7 +27,7 @@ export interface Alert {
 
 export interface AlertList { alerts: Alert[], total: number, next: string | null }
 
-/** A watch rule as GET /v1/watch-rules answers it (src/watch/rule-schema.ts), the parts the list shows. */
+/** A watch rule as GET /v1/watch-rules answers it (src/watch/rule-schema.ts). */
 export interface WatchRule {
   id: string
   name: string
@@ -35,7 +35,10 @@ export interface WatchRule {
   enabled?: boolean
   severity?: 'low' | 'medium' | 'high' | 'critical'
   interval?: string
+  lookBack?: string
   cooldown?: string
   condition: { kind: 'threshold' | 'signal' | 'new-value', [k: string]: unknown }
   updated_at: string
+  /** Sent back in If-Match to change or delete it. */
+  version: string
 }

@@ -10,6 +10,9 @@ import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { ExportMenu } from '../exports/ExportMenu.tsx'
 import { SaveSearch } from '../saved/SaveSearch.tsx'
+import { watchQuery } from '../alerts/state.ts'
+import { href } from '../../app/router.ts'
+import { Link } from '../../components/Link.tsx'
 import { ColumnChooser } from './ColumnChooser.tsx'
 import { ResultsTable } from './ResultsTable.tsx'
 import { tableSearch } from './row-fields.ts'
@@ -28,10 +31,12 @@ interface Props {
 /** Columns, saving and exporting: they depend on the search, not on its pages, so arriving pages skip them. */
 const ResultsTools = memo(function ResultsTools ({ state, set, search }: Pick<Props, 'state' | 'set' | 'search'>): ReactNode {
   const me = useMe()
+  const { t } = useI18n()
   return (
     <>
       <ColumnChooser columns={state.columns} onChange={columns => set({ columns }, true)} />
       <SaveSearch state={state} />
+      {can(me, 'admin') && <Link to={`${href('/alerts/rules')}?${watchQuery(state)}`}>{t('watch.thisSearch')}</Link>}
       {can(me, 'export') && <ExportMenu search={search} columns={state.columns} />}
     </>
   )
