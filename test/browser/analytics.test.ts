@@ -327,7 +327,13 @@ t.test('Alerts: more than a page of them, read 50 at a time with Load more', asy
   await table.waitFor()
   t.equal(await table.getByRole('row').count(), 51, 'the first page and the header')
   const more = page.getByRole('button', { name: 'Load more' })
+  // The next page fails once: the error says so, and Try again asks for the same page.
+  let failed = 0
+  await page.route(/\/v1\/alerts\?.*after=/, async route => { if (failed++ === 0) await route.fulfill({ status: 503, json: { message: 'the store is unavailable' } }); else await route.continue() })
   await more.click()
+  await page.getByRole('alert').getByText('the store is unavailable').waitFor()
+  t.equal(await table.getByRole('row').count(), 51, 'the rows read stay')
+  await page.getByRole('button', { name: 'Try again' }).click()
   const all = page.getByRole('table', { name: `${bets} of ${bets} alerts` })
   await all.waitFor()
   t.equal(await all.getByRole('row').count(), bets + 1, 'every alert once')

@@ -57,6 +57,36 @@ t.test('a read key searches with KQL, a period and a filter chip; the key stays 
   await page.context().close()
 })
 
+t.test('the KQL bar suggests field names, then the most frequent values of the field in the period, chosen from the keyboard', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?from=now-30d&to=now')
+  const bar = page.getByRole('combobox', { name: 'Search (KQL)' })
+  const list = page.getByRole('listbox', { name: 'Suggestions' })
+  await bar.fill('event.act')
+  await list.getByRole('option', { name: 'event.action:' }).waitFor()
+  await bar.press('ArrowDown')
+  await bar.press('Enter')
+  t.equal(await bar.inputValue(), 'event.action:', 'the field name, with its colon')
+  // The values of the field in the period, most frequent first, as the API counts them.
+  const counts = new Map<string, number>()
+  for (const e of all) counts.set(e.action, (counts.get(e.action) ?? 0) + 1)
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] as string
+  await list.getByRole('option', { name: `"${top}"` }).waitFor()
+  const options = await list.getByRole('option').allTextContents()
+  t.equal(options.length, Math.min(10, counts.size), 'one per value, at most ten')
+  t.ok(options.every(o => counts.has(o.slice(1, -1))), 'each a value of the field, quoted')
+  await bar.press('ArrowDown')
+  await bar.press('Enter')
+  t.equal(await bar.inputValue(), `event.action:"${options[0]?.slice(1, -1) as string}" `)
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
+  await page.getByText(totalText(counts.get(options[0]?.slice(1, -1) as string) as number)).waitFor()
+  t.pass('the chosen value searches')
+  await bar.fill('event.action:with')
+  await list.getByRole('option', { name: '"withdrawal"' }).waitFor()
+  t.same(await list.getByRole('option').allTextContents(), ['"withdrawal"'], 'values that continue what is typed')
+  await page.context().close()
+})
+
 t.test('a KQL error is shown at its position', async t => {
   const page = await s.page()
   const histogram = page.waitForResponse(r => r.url().endsWith('/v1/events/aggregate'))

@@ -1,4 +1,5 @@
 import { api } from './client.ts'
+import { kqlPhrase } from './kql.ts'
 import type { AggregateResponse, FieldInfo } from './types.ts'
 
 /** The word being typed at the caret: a field name, or `field:` followed by the start of a value. */
@@ -26,5 +27,5 @@ export async function suggestions (all: FieldInfo[], token: ReturnType<typeof to
     body: { filters: { period }, ...(safe === '' || field.type !== 'keyword' ? {} : { query: `${field.name}:${safe}*` }), groupBy: [{ field: field.name, size: 10 }] },
     signal
   })
-  return r.groups.filter(g => g.key !== null).map(g => typeof g.key === 'string' ? `"${g.key}"` : String(g.key))
+  return r.groups.filter(g => g.key !== null).map(g => typeof g.key === 'string' ? kqlPhrase(g.key) : String(g.key))
 }

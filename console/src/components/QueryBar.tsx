@@ -6,7 +6,8 @@ import { suggestions, tokenAt } from '../api/suggest.ts'
 
 interface Props {
   value: string
-  period: { from: string, to: string }
+  /** The period value suggestions are counted over; `zone`: the view's own zone (a saved search's), else the person's. */
+  period: { from: string, to: string, zone?: string }
   /** Position (0-based) of a syntax error the API reported in this query. */
   errorAt?: number
   onSubmit: (query: string) => void
@@ -20,14 +21,21 @@ export function QueryBar ({ value, period, errorAt, onSubmit }: Props): ReactNod
   const [active, setActive] = useState(-1)
   const [all, setAll] = useState<FieldInfo[]>([])
   const input = useRef<HTMLInputElement>(null)
+  // The suggestions being fetched: a newer keystroke cancels them, so a slow older answer never replaces newer ones.
+  const pending = useRef<AbortController | null>(null)
   useEffect(() => setText(value), [value])
   useEffect(() => { fields().then(setAll, () => setAll([])) }, [])
 
   const refresh = (q: string, caret: number): void => {
+    pending.current?.abort()
     const controller = new AbortController()
+    pending.current = controller
     const token = tokenAt(q, caret)
     if (token.field === undefined && token.prefix.length < 1) { setItems([]); return }
-    suggestions(all, token, { ...period, timeZone }, controller.signal).then(s => { setItems(s); setActive(-1) }, () => setItems([]))
+    suggestions(all, token, { from: period.from, to: period.to, timeZone: period.zone ?? timeZone }, controller.signal).then(
+      s => { if (!controller.signal.aborted) { setItems(s); setActive(-1) } },
+      () => { if (!controller.signal.aborted) setItems([]) }
+    )
   }
   const accept = (s: string): void => {
     const el = input.current

@@ -49,7 +49,7 @@ function AlertList (): ReactNode {
           <p className="rule-filter">{t('alerts.ofRule', { name: list.alerts[0]?.rule_name ?? state.rule })} <button type="button" className="link" onClick={() => set({ rule: undefined, id: undefined })}>{t('alerts.everyRule')}</button></p>
         )}
       </div>
-      {list.error !== null && <ErrorBox error={list.error} />}
+      {list.error !== null && <><ErrorBox error={list.error} /><p><button type="button" onClick={list.retry}>{t('app.retry')}</button></p></>}
       {list.loading && list.alerts.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
       {!list.loading && list.error === null && list.alerts.length === 0 && <p className="muted">{t('alerts.none')}</p>}
       {list.alerts.length > 0 && (

@@ -25,7 +25,7 @@ export function BehaviourView (): ReactNode {
     <div className="behaviour-view">
       <h1>{t('behaviour.title')}</h1>
       <div className="toolbar">
-        <QueryBar value={state.query} period={state} onSubmit={query => set({ query })} />
+        <QueryBar value={state.query} period={{ from: state.from, to: state.to }} onSubmit={query => set({ query })} />
         <TimePicker from={state.from} to={state.to} onChange={(from, to) => set({ from, to })} />
       </div>
       <SubNav label={t('behaviour.panels')} items={TABS.map(tab => ({ to: tabHref(tab), text: t(`behaviour.tab.${tab}` as MessageKey), current: tab === state.tab }))} />

@@ -25,7 +25,7 @@ export function Discover (): ReactNode {
   return (
     <div className="discover">
       <div className="toolbar">
-        <QueryBar value={state.query} period={state} errorAt={queryError} onSubmit={query => set({ query })} />
+        <QueryBar value={state.query} period={{ from: state.from, to: state.to, ...(state.zone === undefined ? {} : { zone: state.zone }) }} errorAt={queryError} onSubmit={query => set({ query })} />
         {/* A period the person picks is read in their zone, not in the one a saved search came with. */}
         <TimePicker from={state.from} to={state.to} zone={state.zone} onChange={(from, to) => set({ from, to, zone: undefined })} />
       </div>

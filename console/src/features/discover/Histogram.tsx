@@ -19,8 +19,9 @@ export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (f
     groupBy: [{ field: 'date', interval: interval.name }]
   }
   const value = useApi(JSON.stringify(body), signal => api<AggregateResponse>('/v1/events/aggregate', { body, signal }))
-  // A refused query (400) is reported once, above the table; any other failure is the histogram's own.
-  const refused = value.state === 'error' && value.error instanceof ApiError && value.error.status === 400
+  // A query or filters refused (400) are reported once, above the table, as the search is refused them too; any
+  // other failure, such as too many bars, is the histogram's own.
+  const refused = value.state === 'error' && value.error instanceof ApiError && value.error.status === 400 && !value.error.errors.some(e => e.path.startsWith('/groupBy'))
   return (
     <section className="histogram" aria-label={t('histogram.label')}>
       {!refused && <Status value={value}>

@@ -25,7 +25,7 @@ export function GroupsView (): ReactNode {
     <div className="groups-view">
       <h1>{t('groups.title')}</h1>
       <div className="toolbar">
-        <QueryBar value={state.query} period={state} errorAt={error} onSubmit={query => set({ query })} />
+        <QueryBar value={state.query} period={{ from: state.from, to: state.to }} errorAt={error} onSubmit={query => set({ query })} />
         <TimePicker from={state.from} to={state.to} onChange={(from, to) => set({ from, to })} />
       </div>
       <GroupsControls state={state} onChange={patch => set(patch)} />

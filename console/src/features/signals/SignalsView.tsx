@@ -29,7 +29,7 @@ export function SignalsView (): ReactNode {
     <div className="signals-view">
       <h1>{t('signals.title')}</h1>
       <div className="toolbar">
-        <QueryBar value={state.query} period={state} errorAt={error} onSubmit={query => set({ query })} />
+        <QueryBar value={state.query} period={{ from: state.from, to: state.to }} errorAt={error} onSubmit={query => set({ query })} />
         <TimePicker from={state.from} to={state.to} onChange={(from, to) => set({ from, to })} />
       </div>
       <SubNav label={t('signals.kinds')} items={KINDS.map(kind => ({
