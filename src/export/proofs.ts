@@ -13,14 +13,17 @@ export interface ProofProvider {
 
 export type ProofOutcome = { proof: unknown } | { missing: string }
 
-/** Asks for one proof; "not sealed yet" and conflicts become a reason, other failures propagate. */
+/**
+ * Asks for one proof; "not sealed yet" (404) becomes a reason. Other failures propagate, a log that contradicts
+ * its signed checkpoints (409) among them: a pack would list its events as merely not proven yet, which the
+ * verifier reports as nothing wrong.
+ */
 export async function proofOf (provider: ProofProvider, eventId: string, scope: ReadScope): Promise<ProofOutcome> {
   try {
     const proof = await provider.proofFor(eventId, scope)
     return proof === undefined || proof === null ? { missing: 'no proof yet' } : { proof }
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode
-    if (status === 404 || status === 409) return { missing: (err as Error).message }
+    if ((err as { statusCode?: number }).statusCode === 404) return { missing: (err as Error).message }
     throw err
   }
 }

@@ -1,8 +1,9 @@
-import { Worker, type Job } from 'bullmq'
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import { QUEUES } from '../queue/policy.ts'
+import { IntegrityConflictError } from '../integrity/checkpoint-service.ts'
 import type { ExportService } from '../export/export-service.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
 import { CLEANUP_JOB } from '../queue/exports-queue.ts'
@@ -20,11 +21,16 @@ export interface ExportWorkerOptions {
 const PROGRESS_EVERY_MS = 500
 
 /**
- * The error an export's owner reads (`GET /v1/exports/{id}`): the service's own refusals as they are; any other
- * failure (Elasticsearch's answer, a file system path) is logged here and shown only as a failure to look up.
+ * The error an export's owner reads (`GET /v1/exports/{id}`): the service's own refusals, and an integrity log that
+ * contradicts its signed checkpoints, with their reasons and not tried again (they would fail the same way); any
+ * other failure (Elasticsearch's answer, a file system path) is logged here, shown only as a failure to look up,
+ * and retried.
  */
 export function shownError (err: Error, id: string, log: Logger): Error {
-  if (err instanceof ValidationError || err instanceof ConflictError || err instanceof GoneError || err instanceof NotFoundError) return err
+  if (err instanceof ValidationError || err instanceof ConflictError || err instanceof GoneError || err instanceof NotFoundError || err instanceof IntegrityConflictError) {
+    const details = err instanceof ValidationError ? err.errors.map(e => e.message).filter(m => !err.message.includes(m)) : []
+    return new UnrecoverableError(details.length === 0 ? err.message : `${err.message}: ${details.join('; ')}`)
+  }
   log.error({ err, export: id }, 'export failed')
   return new Error(`the export failed on the server; an administrator finds the cause in the worker's log under export ${id}`)
 }
