@@ -2,6 +2,8 @@ import { isIP } from 'node:net'
 
 /** An address or a CIDR block (IPv4 or IPv6), as an `ip` field's term query takes it. */
 export function isIpOrCidr (value: string): boolean {
+  // A zone id (fe80::1%eth0) names an interface of one host: Elasticsearch's ip fields have none.
+  if (value.includes('%')) return false
   const slash = value.indexOf('/')
   if (slash === -1) return isIP(value) !== 0
   const version = isIP(value.slice(0, slash))

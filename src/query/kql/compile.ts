@@ -90,7 +90,7 @@ function value (field: FieldInfo, fieldPosition: number, literal: Literal, optio
       if (f === LEVEL_FIELD) level(text, literal)
       return term(f, text)
     case 'ip':
-      if (!isIpOrCidr(text) || text.includes('%')) throw expected('an IP address or a CIDR block such as 10.0.0.0/8', field, literal, text)
+      if (!isIpOrCidr(text)) throw expected('an IP address or a CIDR block such as 10.0.0.0/8', field, literal, text)
       return term(f, text)
     case 'number':
       return term(f, number(field, literal, text))
@@ -112,7 +112,7 @@ function range (field: FieldInfo, fieldPosition: number, op: RangeOp, literal: L
     return { query: { terms: { [f]: keep } }, scoring: false }
   }
   if (field.type === 'number') return { query: { range: { [f]: bound(op, number(field, literal, text)) } }, scoring: false }
-  if (field.type === 'ip' && isIP(text) === 0) throw expected('an IP address', field, literal, text)
+  if (field.type === 'ip' && (isIP(text) === 0 || text.includes('%'))) throw expected('an IP address', field, literal, text)
   if (field.type === 'date') {
     date(field, literal, text)
     return { query: { range: { [f]: { ...bound(op, text), ...zone(options) } } }, scoring: false }

@@ -18,7 +18,7 @@ t.test('date math and zones', async t => {
 
 t.test('addresses and blocks', async t => {
   for (const ok of ['1.2.3.4', '10.0.0.0/8', '0.0.0.0/0', '::1', '2001:db8::/32', '2001:db8::/128']) t.ok(isIpOrCidr(ok), ok)
-  for (const bad of ['1.2.3', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '/8', 'x/8', '10.0.0.0/8/8', '10.0.0.0/-1']) t.notOk(isIpOrCidr(bad), bad)
+  for (const bad of ['1.2.3', '10.0.0.0/33', '2001:db8::/129', '10.0.0.0/', '/8', 'x/8', '10.0.0.0/8/8', '10.0.0.0/-1', 'fe80::1%eth0', 'fe80::1%eth0/64', 'fe80::1%25eth0/64']) t.notOk(isIpOrCidr(bad), bad)
 })
 
 t.test('filters compile to exact clauses', async t => {
