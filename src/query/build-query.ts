@@ -10,16 +10,18 @@ import { tenantClauses, type QueryScope } from './tenant-scope.ts'
 /**
  * Filters and KQL of a request as one bool query, always confined to the caller's tenant, and for masked
  * readers refused on the clear values of masked fields; every problem is collected, with the KQL position.
- * Every read of events compiles its selection here: this is where the caller's scope meets the query.
+ * Every read of events compiles its selection here: this is where the caller's scope meets the query. Date math
+ * is resolved at `now` (by default when the query is built), so that every request sent with the query, or
+ * rebuilt with the same `now` (the pages of a search), selects the same events.
  */
-export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: QueryScope, errors: FieldError[]): estypes.QueryDslQueryContainer {
+export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'timeZone'>, scope: QueryScope, errors: FieldError[], now = Date.now()): estypes.QueryDslQueryContainer {
   const filter: estypes.QueryDslQueryContainer[] = [...tenantClauses(scope)]
   const must: estypes.QueryDslQueryContainer[] = []
   if (req.filters !== undefined) {
-    const problems = [...checkFilters(req.filters), ...(scope.masked ? maskedFilterProblems(req.filters) : [])]
+    const problems = [...checkFilters(req.filters, '/filters', now), ...(scope.masked ? maskedFilterProblems(req.filters) : [])]
     errors.push(...problems)
     if (problems.length === 0) {
-      const compiled = compileFilters(req.filters)
+      const compiled = compileFilters(req.filters, now)
       filter.push(...compiled.filter)
       must.push(...compiled.must)
     }
@@ -31,7 +33,7 @@ export function buildQuery (req: Pick<SearchRequest, 'filters' | 'query' | 'time
       const tree = parseKql(req.query)
       const hidden = scope.masked ? maskedKqlProblems(tree) : []
       hidden.forEach(err => { errors.push(kqlProblem(err)) })
-      if (hidden.length === 0) must.push(compileKql(tree, req.timeZone === undefined ? {} : { timeZone: req.timeZone }))
+      if (hidden.length === 0) must.push(compileKql(tree, { now, ...(req.timeZone === undefined ? {} : { timeZone: req.timeZone }) }))
     } catch (err) {
       if (!(err instanceof KqlError)) throw err
       errors.push(kqlProblem(err))

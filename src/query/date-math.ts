@@ -109,6 +109,18 @@ export function dateMathProblem (value: string, now = Date.now()): string | unde
   return undefined
 }
 
+/**
+ * A date math expression with `now` written as the instant it stands for (`now-24h/d` at 17:40 becomes
+ * `2026-12-04T17:40:00.000Z||-24h/d`): Elasticsearch resolves `now` at each request, so the pages of one search
+ * would each cut the period at another instant. Rounding still follows the range's time zone. Other values as they are.
+ */
+export function anchored (value: string, now: number): string {
+  if (!value.startsWith('now')) return value
+  const math = value.slice(3)
+  const iso = new Date(now).toISOString()
+  return math === '' ? iso : `${iso}||${math}`
+}
+
 export function isDateMath (value: string): boolean {
   return dateMathProblem(value) === undefined
 }

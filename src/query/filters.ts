@@ -4,7 +4,7 @@ import type { estypes } from '@elastic/elasticsearch'
 import { CATEGORIES } from '../events/taxonomy.ts'
 import { ACTOR_TYPES, DEVICE_TYPES, LEVELS, OUTCOMES, type Level } from '../events/schema.ts'
 import type { FieldError } from '../errors.ts'
-import { dateMathProblem, timeZoneProblem } from './date-math.ts'
+import { anchored, dateMathProblem, timeZoneProblem } from './date-math.ts'
 import { isIpOrCidr } from './ip-match.ts'
 import { FREE_TEXT_FIELDS } from './fields.ts'
 
@@ -67,8 +67,11 @@ export function checkFilters (f: Filters, path = '/filters', now = Date.now()): 
   return errors
 }
 
-/** Compiles checked filters into bool clauses: exact filters (cached, unscored) and free text (scored, highlighted). */
-export function compileFilters (f: Filters): { filter: Query[], must: Query[] } {
+/**
+ * Compiles checked filters into bool clauses: exact filters (cached, unscored) and free text (scored, highlighted).
+ * `now` is the instant the period's date math is resolved at (see `anchored`).
+ */
+export function compileFilters (f: Filters, now = Date.now()): { filter: Query[], must: Query[] } {
   const filter: Query[] = FILTER_FIELDS.filter(e => e.kind === 'terms').flatMap(e => terms(e.field, listOf(f, e.key)))
   if (f.operatorId !== undefined) filter.push({ term: { 'audit.actor.type': 'operator' } }, ...terms(fieldOf('operator'), f.operatorId))
   if (f.ip !== undefined) {
@@ -77,8 +80,8 @@ export function compileFilters (f: Filters): { filter: Query[], must: Query[] } 
   }
   if (f.period?.from !== undefined || f.period?.to !== undefined) {
     filter.push({ range: { '@timestamp': {
-      ...(f.period.from === undefined ? {} : { gte: f.period.from }),
-      ...(f.period.to === undefined ? {} : { lte: f.period.to }),
+      ...(f.period.from === undefined ? {} : { gte: anchored(f.period.from, now) }),
+      ...(f.period.to === undefined ? {} : { lte: anchored(f.period.to, now) }),
       ...(f.period.timeZone === undefined ? {} : { time_zone: f.period.timeZone })
     } } })
   }

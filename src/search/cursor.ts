@@ -6,10 +6,15 @@ import type { SearchRequest } from '../query/search-request.ts'
 /** The key that opened a search: only the same key (same tenant, same masking) may continue it. */
 export type CursorOwner = Pick<ReadScope, 'keyId' | 'tenant' | 'masked'>
 
-/** What a cursor carries: who opened it, the search itself, its point in time, where the next page starts, the first page's total. */
+/**
+ * What a cursor carries: who opened it, the search itself, the instant its date math was resolved at (`now`), its
+ * point in time, where the next page starts, the first page's total.
+ */
 export interface CursorState {
   owner: CursorOwner
   request: Omit<SearchRequest, 'cursor'>
+  /** Absent in cursors issued before it was kept: their pages resolve `now` each. */
+  now?: number
   pit: string
   after: unknown[]
   total: number
@@ -66,5 +71,5 @@ function isState (v: unknown): v is CursorState {
   return typeof s === 'object' && s !== null && typeof s.pit === 'string' && Array.isArray(s.after) && typeof s.total === 'number' &&
     typeof s.request === 'object' && s.request !== null &&
     typeof owner === 'object' && owner !== null && typeof owner.keyId === 'string' && typeof owner.masked === 'boolean' &&
-    (owner.tenant === null || typeof owner.tenant === 'string')
+    (owner.tenant === null || typeof owner.tenant === 'string') && (s.now === undefined || typeof s.now === 'number')
 }

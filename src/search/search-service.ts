@@ -6,7 +6,7 @@ import type { EventsReader, Page } from '../store/events/events-read.ts'
 import { buildQuery } from '../query/build-query.ts'
 import { openedBy, type CursorCodec, type CursorState } from './cursor.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS } from '../query/fields.ts'
-import { SearchRequest, type SearchResponse } from '../query/search-request.ts'
+import { MAX_CURSOR_CHARS, SearchRequest, type SearchResponse } from '../query/search-request.ts'
 import type { ReadScope } from '../auth/read-scope.ts'
 import { tenantClauses } from '../query/tenant-scope.ts'
 import { maskEvent, maskText } from '../auth/masking.ts'
@@ -33,7 +33,9 @@ export class SearchService {
     const resumed = req.cursor === undefined ? undefined : this.resume(req, scope)
     const request = resumed?.request ?? req
     const errors: FieldError[] = []
-    const query = buildQuery(request, scope, errors)
+    // Every page resolves the search's date math at the first page's instant: `now-24h` must not move between pages.
+    const now = resumed === undefined ? Date.now() : resumed.now
+    const query = buildQuery(request, scope, errors, now)
     const sort = compileSort(request.sort, errors, scope.masked)
     const source = checkProjection(request.fields, EVENT_FIELDS.keys(), errors)
     if (errors.length > 0) throw new ValidationError(errors, 'the search is invalid')
@@ -59,7 +61,7 @@ export class SearchService {
     // The last page's point in time is closed without the caller waiting: one round trip less for every search
     // that fits on one page. If the close fails, the point in time expires after its keep-alive (2 minutes).
     if (page.hits.length < size || last === undefined) this.reader.closePit(page.pit).catch(() => {})
-    else cursor = this.cursors.encode({ owner: { keyId: scope.keyId, tenant: scope.tenant, masked: scope.masked }, request: withoutCursor(request), pit: page.pit, after: last.sort, total })
+    else cursor = this.cursorFor({ owner: { keyId: scope.keyId, tenant: scope.tenant, masked: scope.masked }, request: withoutCursor(request), ...(now === undefined ? {} : { now }), pit: page.pit, after: last.sort, total }, page.pit)
     return {
       total,
       events: page.hits.map(h => scope.masked ? maskHit(h) : { id: h.id, event: h.source, ...(h.highlight === undefined ? {} : { highlight: h.highlight }) }),
@@ -74,6 +76,17 @@ export class SearchService {
     const found = await this.reader.byId(id, tenantClauses(scope))
     if (found === undefined) throw new NotFoundError(`no event with id "${id}"`)
     return scope.masked ? maskEvent(found) : found
+  }
+
+  /**
+   * The next page's cursor. One the routes would refuse (longer than they take: a request with long lists of
+   * values over many partitions) is refused now, before the caller holds a first page it could not continue.
+   */
+  private cursorFor (state: CursorState, pit: string): string {
+    const cursor = this.cursors.encode(state)
+    if (cursor.length <= MAX_CURSOR_CHARS) return cursor
+    this.reader.closePit(pit).catch(() => {})
+    throw new ValidationError([{ index: 0, path: '/', message: `is too large to page through: its cursor would hold ${cursor.length} characters, more than the ${MAX_CURSOR_CHARS} a request takes; shorten its lists of values or its query, or narrow its period` }], 'the search is invalid')
   }
 
   private resume (req: SearchRequest, scope: ReadScope): CursorState {

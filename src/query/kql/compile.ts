@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch'
 import { isIP } from 'node:net'
 import { LEVELS } from '../../events/schema.ts'
-import { isDateMath, isTimeZone } from '../date-math.ts'
+import { anchored, isDateMath, isTimeZone } from '../date-math.ts'
 import { EVENT_FIELDS, FREE_TEXT_FIELDS, lookupField, type FieldInfo } from '../fields.ts'
 import { isIpOrCidr } from '../ip-match.ts'
 import { hasWildcard, type Clause, type Expr, type KqlNode, type Literal, type RangeOp } from './ast.ts'
@@ -12,6 +12,8 @@ type Query = estypes.QueryDslQueryContainer
 export interface CompileOptions {
   /** Zone for dates and date math (`Europe/Paris`, `+02:00`); Elasticsearch uses UTC without it. */
   timeZone?: string
+  /** The instant `now` stands for in date math (see `anchored`); the clock's when absent. */
+  now?: number
 }
 
 /** A compiled clause; `scoring` when it ranks hits (full-text), `term` when it is a plain term query. */
@@ -96,7 +98,7 @@ function value (field: FieldInfo, fieldPosition: number, literal: Literal, optio
       return term(f, number(field, literal, text))
     case 'date':
       date(field, literal, text)
-      return { query: { range: { [f]: { gte: text, lte: text, ...zone(options) } } }, scoring: false }
+      return { query: { range: { [f]: { gte: anchored(text, options.now ?? Date.now()), lte: anchored(text, options.now ?? Date.now()), ...zone(options) } } }, scoring: false }
   }
 }
 
@@ -115,7 +117,7 @@ function range (field: FieldInfo, fieldPosition: number, op: RangeOp, literal: L
   if (field.type === 'ip' && (isIP(text) === 0 || text.includes('%'))) throw expected('an IP address', field, literal, text)
   if (field.type === 'date') {
     date(field, literal, text)
-    return { query: { range: { [f]: { ...bound(op, text), ...zone(options) } } }, scoring: false }
+    return { query: { range: { [f]: { ...bound(op, anchored(text, options.now ?? Date.now())), ...zone(options) } } }, scoring: false }
   }
   return { query: { range: { [f]: bound(op, text) } }, scoring: false }
 }

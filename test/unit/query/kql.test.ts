@@ -57,7 +57,7 @@ t.test('existence and wildcards', async t => {
 t.test('ranges', async t => {
   t.same(q('source.port >= 1024'), { range: { 'source.port': { gte: 1024 } } })
   t.same(q('audit.money.amount<10'), { range: { 'audit.money.amount': { lt: 10 } } })
-  t.same(q('@timestamp > now-1d/d', { timeZone: '+02:00' }), { range: { '@timestamp': { gt: 'now-1d/d', time_zone: '+02:00' } } })
+  t.same(q('@timestamp > now-1d/d', { timeZone: '+02:00', now: Date.parse('2026-12-04T17:40:00Z') }), { range: { '@timestamp': { gt: '2026-12-04T17:40:00.000Z||-1d/d', time_zone: '+02:00' } } }, 'now as the instant given')
   t.same(q('@timestamp <= "2026-11-01T08:30:00Z"'), { range: { '@timestamp': { lte: '2026-11-01T08:30:00Z' } } })
   t.same(q('source.ip > 10.0.0.1'), { range: { 'source.ip': { gt: '10.0.0.1' } } })
   t.same(q('user.name >= m'), { range: { 'user.name': { gte: 'm' } } })

@@ -26,14 +26,14 @@ t.test('filters compile to exact clauses', async t => {
   const c = compileFilters({
     category: ['money'], action: ['deposit', 'withdrawal'], ip: ['10.0.0.0/8'], operatorId: ['op-1'],
     period: { from: 'now-7d/d', to: 'now', timeZone: 'Europe/Paris' }, importance: { min: 'high' }, amount: { gte: 10 }
-  })
+  }, Date.parse('2026-12-04T17:40:00Z'))
   t.same(c.filter, [
     { term: { 'audit.category': 'money' } },
     { terms: { 'event.action': ['deposit', 'withdrawal'] } },
     { term: { 'audit.actor.type': 'operator' } },
     { term: { 'audit.actor.id': 'op-1' } },
     { term: { 'source.ip': '10.0.0.0/8' } },
-    { range: { '@timestamp': { gte: 'now-7d/d', lte: 'now', time_zone: 'Europe/Paris' } } },
+    { range: { '@timestamp': { gte: '2026-12-04T17:40:00.000Z||-7d/d', lte: '2026-12-04T17:40:00.000Z', time_zone: 'Europe/Paris' } } },
     { terms: { 'audit.importance.level': ['high', 'critical'] } },
     { range: { 'audit.money.amount': { gte: 10 } } }
   ])
