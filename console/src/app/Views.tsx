@@ -15,7 +15,8 @@ import { useEffect } from 'react'
 /** The view for the address: each feature owns the paths below its name. */
 export function Views (): ReactNode {
   const { path } = useRoute()
-  const [, section, id] = path.split('/').map(decodeURIComponent)
+  // A malformed escape in the address (`/users/100%`) names no one: it is not found, not a blank page.
+  const [, section, id] = path.split('/').map(part => { try { return decodeURIComponent(part) } catch { return '\u0000' } })
   useEffect(() => { if (section === undefined || section === '') navigate('/discover', true) }, [section])
   switch (section) {
     case 'users': return id === undefined ? null : <UserView id={id} />

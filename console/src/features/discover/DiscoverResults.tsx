@@ -65,9 +65,10 @@ export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: P
   return (
     <>
       <div className="results-bar">
-        {/* A failed search has no total: the alert below says why, and "0 events" would say something else. */}
+        {/* A failed search, or one not answered yet, has no total: "0 events" would say something else. */}
         <p role="status" aria-live="polite">
-          {results.error === null && <strong>{t('results.total', { count: results.total })}</strong>}
+          {results.error === null && !(results.loading && results.tookMs === null) && <strong>{t('results.total', { count: results.total })}</strong>}
+          {results.loading && results.tookMs === null && <span className="muted">{t('common.loading')}</span>}
           {results.tookMs !== null && <span className="muted"> {t('common.took', { ms: results.tookMs })}</span>}
           {results.failedShards > 0 && <> <span className="warning">{t('results.partial', { count: results.failedShards })}</span></>}
         </p>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import { useRef, useState, type FormEvent, type ReactNode } from 'react'
 import { api } from '../../api/client.ts'
 import { href } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
@@ -14,13 +14,18 @@ export function ProofCheck ({ tenant }: { tenant: string }): ReactNode {
   const [id, setId] = useState('')
   const [proof, setProof] = useState<{ proof: Proof, root: string | null } | null>(null)
   const [error, setError] = useState<Error | null>(null)
+  const [busy, setBusy] = useState(false)
+  // The check asked last: a slower answer to an earlier one must not be shown as this event's.
+  const latest = useRef(0)
   const check = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    setError(null); setProof(null)
+    const asked = ++latest.current
+    setError(null); setProof(null); setBusy(true)
     try {
       const p = await api<Proof>(`/v1/integrity/proof/${encodeURIComponent(id.trim())}?tenant=${encodeURIComponent(tenant)}`)
-      setProof({ proof: p, root: await rootFromPath(p.seq, p.treeSize, p.leaf, p.auditPath) })
-    } catch (err) { setError(err as Error) }
+      const root = await rootFromPath(p.seq, p.treeSize, p.leaf, p.auditPath)
+      if (asked === latest.current) setProof({ proof: p, root })
+    } catch (err) { if (asked === latest.current) setError(err as Error) } finally { if (asked === latest.current) setBusy(false) }
   }
   const leads = proof !== null && proof.root === proof.proof.root && proof.root === proof.proof.checkpoint.root
   return (
@@ -30,7 +35,7 @@ export function ProofCheck ({ tenant }: { tenant: string }): ReactNode {
       <form className="form-row" onSubmit={e => { void check(e) }}>
         <label htmlFor="proof-event">{t('integrity.eventId')}</label>
         <input id="proof-event" value={id} onChange={e => setId(e.target.value)} maxLength={128} required spellCheck={false} />
-        <button type="submit" disabled={id.trim() === ''}>{t('integrity.check')}</button>
+        <button type="submit" disabled={id.trim() === '' || busy} aria-busy={busy}>{t('integrity.check')}</button>
       </form>
       {error !== null && <ErrorBox error={error} />}
       {proof !== null && (
@@ -40,6 +45,7 @@ export function ProofCheck ({ tenant }: { tenant: string }): ReactNode {
             {t('integrity.position', { seq: proof.proof.seq, size: proof.proof.treeSize, steps: proof.proof.auditPath.length })}
           </p>
           <dl className="facts">
+            <div className="wide"><dt>{t('integrity.eventId')}</dt><dd><code>{proof.proof.eventId}</code></dd></div>
             <div className="wide"><dt>{t('integrity.partition')}</dt><dd><code>{proof.proof.eventIndex}</code></dd></div>
             <div className="wide"><dt>{t('integrity.leaf')}</dt><dd><code>{proof.proof.leaf}</code></dd></div>
           </dl>
