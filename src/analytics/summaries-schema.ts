@@ -79,11 +79,17 @@ const periodFields = {
 export const PeriodSummary = Type.Object(periodFields, { $id: 'PeriodSummary' })
 export type PeriodSummary = Static<typeof PeriodSummary>
 
+const TenantParam = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,39}$', description: 'The tenant whose user (or session) it is: a platform key reads that tenant only, as two tenants may use the same id; a tenant\'s key may name its own' })
+
 export const UserSummaryParams = Type.Object({
   from: Type.Optional(Type.String({ maxLength: 64, default: 'now-30d', description: 'ISO time or date math' })),
   to: Type.Optional(Type.String({ maxLength: 64, default: 'now' })),
-  tz: Type.Optional(Type.String({ maxLength: 64, description: 'Zone for rounding and dates without offset' }))
+  tz: Type.Optional(Type.String({ maxLength: 64, description: 'Zone for rounding and dates without offset' })),
+  tenant: Type.Optional(TenantParam)
 }, { additionalProperties: false })
+
+/** The tenant a summary of a user or session reads: ids are unique within a tenant only. */
+export const SummaryTenant = Type.Object({ tenant: Type.Optional(TenantParam) }, { additionalProperties: false })
 export type UserSummaryParams = Static<typeof UserSummaryParams>
 
 export const UserSummary = Type.Object({

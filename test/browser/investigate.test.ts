@@ -25,13 +25,22 @@ const long = Array.from({ length: LONG }, (_, i) => ({
   audit: { session: { id: 's-long' } }
 }))
 
+// Another tenant's user with the same id as one of the default tenant's: 40 days ago, in the user's 90-day timeline but
+// out of the 30-day searches of the other tests.
+const twin = Array.from({ length: 3 }, (_, i) => ({
+  '@timestamp': new Date(Date.now() - (40 * 24 + i) * 3600_000).toISOString(),
+  event: { id: `twin-${i}`, action: 'login', outcome: 'success' },
+  user: { id: 'u-8' },
+  audit: { session: { id: 's-twin' } }
+}))
+
 let s: BrowserStack
 t.before(async () => {
   // Checkpoints every second, so that evidence packs soon carry a proof for every event.
   s = await startBrowserStack(t, { SILLAGE_EXPORT_SYNC_MAX: String(SYNC_MAX), SILLAGE_CHECKPOINT_MS: '1000' })
   await s.ingest(seeded.map(e => e.body))
-  await s.ingest(long, KEYS.aIngest)
-  if (await s.waitForCount(N + LONG) !== N + LONG) throw new Error('seed not indexed')
+  await s.ingest([...long, ...twin], KEYS.aIngest)
+  if (await s.waitForCount(N + LONG + twin.length) !== N + LONG + twin.length) throw new Error('seed not indexed')
 })
 
 t.test('following a user: summary, operators\' manual actions, timeline by day and session', async t => {
@@ -41,9 +50,14 @@ t.test('following a user: summary, operators\' manual actions, timeline by day a
   await signIn(page, KEYS.admin, '/console/discover?from=now-30d&to=now&user=u-8')
   await page.getByRole('link', { name: user }).first().click()
   await page.getByRole('heading', { name: `User ${user}` }).waitFor()
+  t.equal(new URL(page.url()).searchParams.get('tenant'), 'default', 'the link names the user\'s tenant: brand-a has a u-8 too')
+  await page.getByText('Tenant: default').waitFor()
   const timeline = page.getByRole('region', { name: 'Timeline' })
   await timeline.getByRole('listitem').first().waitFor()
-  t.equal(await timeline.getByRole('listitem').count(), mine.length, 'every event of the user in the timeline')
+  t.equal(await timeline.getByRole('listitem').count(), mine.length, 'every event of the user in the timeline, none of the other tenant\'s u-8')
+  const summary = page.getByRole('region', { name: 'Summary (last 30 days)' })
+  await summary.locator('dt', { hasText: /events$/ }).waitFor()
+  t.equal(await summary.locator('dt', { hasText: /events$/ }).textContent(), `${mine.length} events`, 'the summary counts that user alone')
   const operatorActions = mine.filter(e => e.operator !== undefined)
   const manual = page.getByRole('region', { name: 'Manual actions by operators' })
   for (const op of new Set(operatorActions.map(e => e.operator))) await manual.getByText(`operator ${op as string}`).first().waitFor()

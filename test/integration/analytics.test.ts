@@ -245,6 +245,13 @@ t.test('session summary', async t => {
   t.equal(s.operatorActions.total, fs.filter(f => f.operator !== undefined).length)
   t.equal((await call('/v1/sessions/none-such/summary')).status, 404)
   t.equal((await call(`/v1/sessions/${id}/summary`, undefined, KEYS.aRead)).status, fs.some(f => f.tenant === 'brand-a') ? 200 : 404)
+  for (const tenant of ['brand-a', 'default']) {
+    const theirs = fs.filter(f => f.tenant === tenant)
+    const one = await call(`/v1/sessions/${id}/summary?tenant=${tenant}`)
+    t.equal(one.status, theirs.length === 0 ? 404 : 200, `the session in ${tenant}`)
+    if (theirs.length > 0) t.equal(one.json.total, theirs.length, `${tenant}'s events of the session only`)
+  }
+  t.equal((await call(`/v1/sessions/${id}/summary?tenant=default`, undefined, KEYS.aRead)).status, 403)
 })
 
 t.test('period summary against the previous period', async t => {
@@ -306,6 +313,17 @@ t.test('user summary', async t => {
   const inOut = (c: string, d: string): number => cur.filter(f => f.currency === c && f.direction === d).reduce((n, f) => n + (f.amount as number), 0)
   for (const m of s.money) t.same([m.in, m.out], [inOut(m.currency, 'in'), inOut(m.currency, 'out')], `money in ${m.currency}`)
   t.equal((await call('/v1/users/nobody/summary')).status, 404)
+  // Two tenants may use the same user id: a platform key names the tenant it means, a tenant key its own only.
+  const period = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`
+  t.ok(new Set(mine.map(f => f.tenant)).size === 2, 'u-4 is a user of both tenants')
+  for (const tenant of ['brand-a', 'default']) {
+    const theirs = mine.filter(f => f.tenant === tenant)
+    const one = await ok(`/v1/users/u-4/summary?${period}&tenant=${tenant}`)
+    t.equal(one.total, cur.filter(f => f.tenant === tenant).length, `${tenant}'s u-4 only`)
+    t.equal(one.firstSeen, new Date(Math.min(...theirs.map(f => f.time))).toISOString())
+  }
+  t.same(await ok(`/v1/users/u-4/summary?${period}&tenant=brand-a`, undefined, KEYS.aRead), await ok(`/v1/users/u-4/summary?${period}`, undefined, KEYS.aRead), 'a tenant key may name its own tenant')
+  t.equal((await call(`/v1/users/u-4/summary?${period}&tenant=default`, undefined, KEYS.aRead)).status, 403, 'and no other')
   const bad = await call('/v1/users/u-4/summary?from=yesterday&tz=Mars/Base')
   t.equal(bad.status, 400)
   t.equal(bad.json.errors[0].path, '/querystring/tz')

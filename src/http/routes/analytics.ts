@@ -5,9 +5,9 @@ import type { SummariesService } from '../../analytics/summaries-service.ts'
 import type { RankingService } from '../../analytics/ranking-service.ts'
 import type { RulesService } from '../../analytics/rules-service.ts'
 import { AggregateRequest, AggregateResponse } from '../../analytics/aggregate-schema.ts'
-import { PeriodSummary, PeriodSummaryRequest, SessionSummary, UserSummary, UserSummaryParams } from '../../analytics/summaries-schema.ts'
+import { PeriodSummary, PeriodSummaryRequest, SessionSummary, SummaryTenant, UserSummary, UserSummaryParams } from '../../analytics/summaries-schema.ts'
 import { RiskyUsersRequest, RiskyUsersResponse, TopEventsRequest, TopEventsResponse } from '../../analytics/ranking-schema.ts'
-import type { ReadScope } from '../../auth/read-scope.ts'
+import { withinTenant, type ReadScope } from '../../auth/read-scope.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
 import { bodyCheckedByService } from '../route-validation.ts'
@@ -85,9 +85,10 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ services: AnalyticsSer
       tags: ['analytics'],
       summary: 'One session: start, end, events by category and outcome, addresses, countries, devices, money in and out, highest importance, operator actions',
       params: Type.Object({ id: Id }),
+      querystring: SummaryTenant,
       response: { 200: SessionSummary, ...errors, ...notFound }
     }
-  }, async request => await services.summaries.session(request.params.id, readScopeOf(request)))
+  }, async request => await services.summaries.session(request.params.id, withinTenant(readScopeOf(request), request.query.tenant)))
 
   app.get('/v1/users/:id/summary', {
     config: { scope: 'read' },
@@ -98,5 +99,5 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ services: AnalyticsSer
       querystring: UserSummaryParams,
       response: { 200: UserSummary, ...errors, ...notFound }
     }
-  }, async request => await services.summaries.user(request.params.id, request.query, readScopeOf(request)))
+  }, async request => await services.summaries.user(request.params.id, request.query, withinTenant(readScopeOf(request), request.query.tenant)))
 }

@@ -6,6 +6,7 @@ import { useApi } from '../../api/useApi.ts'
 import { FieldName } from '../../components/FieldName.tsx'
 import { Flyout } from '../../components/Flyout.tsx'
 import { Link } from '../../components/Link.tsx'
+import { sessionHref, userHref } from '../users/links.ts'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import { href } from '../../app/router.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
@@ -61,8 +62,8 @@ function EventLinks ({ event }: { event: StoredEvent }): ReactNode {
   }
   return (
     <>
-      {typeof user === 'string' && <Link to={href(`/users/${encodeURIComponent(user)}`)}>{t('flyout.user')}</Link>}
-      {typeof sessionId === 'string' && <Link to={href(`/sessions/${encodeURIComponent(sessionId)}`)}>{t('flyout.session')}</Link>}
+      {typeof user === 'string' && <Link to={userHref(user, valueAt(event, 'audit.tenant'))}>{t('flyout.user')}</Link>}
+      {typeof sessionId === 'string' && <Link to={sessionHref(sessionId, valueAt(event, 'audit.tenant'))}>{t('flyout.session')}</Link>}
       {actor?.type === 'operator' && actor.id !== undefined && <Link to={href('/discover', { operator: actor.id, from: 'now-90d', to: 'now' })}>{t('flyout.operator')}</Link>}
       <button type="button" onClick={() => { void copy() }}>{copied ? t('flyout.copied') : t('flyout.copy')}</button>
     </>

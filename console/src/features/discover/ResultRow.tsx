@@ -1,8 +1,8 @@
 import { memo, type ReactNode } from 'react'
 import type { Hit } from '../../api/types.ts'
-import { href } from '../../app/router.ts'
 import { ImportanceBadge, OperatorBadge } from '../../components/Badges.tsx'
 import { Link } from '../../components/Link.tsx'
+import { userHref } from '../users/links.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { display, valueAt } from '../../api/values.ts'
 
@@ -25,7 +25,7 @@ function cell (hit: Hit, column: string, dateTime: (iso: string) => string): Rea
   const v = valueAt(hit.event, column)
   if (column === '@timestamp') return dateTime(String(v))
   if (column === 'audit.importance.level') return <ImportanceBadge level={v} />
-  if (column === 'user.id' && typeof v === 'string') return <Link to={href(`/users/${encodeURIComponent(v)}`)}>{v}</Link>
+  if (column === 'user.id' && typeof v === 'string') return <Link to={userHref(v, valueAt(hit.event, 'audit.tenant'))}>{v}</Link>
   if (column === 'event.action') {
     // Read leaf by leaf: a row holds its fields flat (see useSearch).
     const operator = valueAt(hit.event, 'audit.actor.type') === 'operator' ? valueAt(hit.event, 'audit.actor.id') : undefined

@@ -2,7 +2,8 @@ import type { ReactNode } from 'react'
 import { api } from '../../api/client.ts'
 import { useApi } from '../../api/useApi.ts'
 import { useSearch } from '../../api/useSearch.ts'
-import { href } from '../../app/router.ts'
+import { useRoute } from '../../app/router.ts'
+import { userHref } from './links.ts'
 import { ImportanceBadge } from '../../components/Badges.tsx'
 import { Link } from '../../components/Link.tsx'
 import { PagedList } from '../../components/PagedList.tsx'
@@ -24,9 +25,11 @@ const duration = (ms: number): string => {
 export function SessionView ({ id }: { id: string }): ReactNode {
   const { t } = useI18n()
   const path = encodeURIComponent(id)
-  const summary = useApi(id, signal => api<SessionSummary>(`/v1/sessions/${path}/summary`, { signal }))
+  // The session of one tenant where the link named it (ids are unique within a tenant only).
+  const tenant = useRoute().params.get('tenant') ?? undefined
+  const summary = useApi(`${id}|${tenant ?? ''}`, signal => api<SessionSummary>(`/v1/sessions/${path}/summary${tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`}`, { signal }))
   // GET /v1/sessions/:id/events as a search (in order), so that its cursor pages the same way as Discover's.
-  const events = useSearch({ filters: { sessionId: [id] }, sort: [{ field: 'time', order: 'asc' }], size: PAGE })
+  const events = useSearch({ filters: { sessionId: [id], ...(tenant === undefined ? {} : { tenant: [tenant] }) }, sort: [{ field: 'time', order: 'asc' }], size: PAGE })
   return (
     <div className="session-view">
       <h1>{t('session.title', { id })}</h1>
@@ -35,7 +38,7 @@ export function SessionView ({ id }: { id: string }): ReactNode {
           <section aria-label={t('session.title', { id })}>
             <Facts items={[
               [t('session.duration'), duration(s.durationMs)],
-              [t('session.users'), <>{s.users.map(u => <Link key={u} to={href(`/users/${encodeURIComponent(u)}`)}>{u}</Link>)}</>],
+              [t('session.users'), <>{s.users.map(u => <Link key={u} to={userHref(u, tenant)}>{u}</Link>)}</>],
               [t('session.categories'), counts(s.byCategory)],
               [t('session.failures'), String(s.byOutcome.failure ?? 0)],
               [t('session.countries'), s.countries.values.join(', ')],

@@ -3,7 +3,9 @@ import { api } from '../../api/client.ts'
 import type { Hit } from '../../api/types.ts'
 import { useApi } from '../../api/useApi.ts'
 import { useSearch } from '../../api/useSearch.ts'
-import { href } from '../../app/router.ts'
+import { href, useRoute } from '../../app/router.ts'
+import { kqlPhrase } from '../../api/kql.ts'
+import { sessionHref } from './links.ts'
 import { Link } from '../../components/Link.tsx'
 import { PagedList } from '../../components/PagedList.tsx'
 import { Status } from '../../components/Status.tsx'
@@ -36,15 +38,19 @@ function byDayAndSession (hits: Hit[], day: (iso: string) => string): Array<{ da
 export function UserView ({ id }: { id: string }): ReactNode {
   const { t, timeZone, dateTime, locale } = useI18n()
   const path = encodeURIComponent(id)
-  const summary = useApi(`${id}|${timeZone}`, signal => api<UserSummary>(`/v1/users/${path}/summary?from=now-30d&to=now&tz=${encodeURIComponent(timeZone)}`, { signal }))
+  // The user of one tenant where the link named it (ids are unique within a tenant only).
+  const tenant = useRoute().params.get('tenant') ?? undefined
+  const within = tenant === undefined ? {} : { tenant: [tenant] }
+  const summary = useApi(`${id}|${timeZone}|${tenant ?? ''}`, signal => api<UserSummary>(`/v1/users/${path}/summary?from=now-30d&to=now&tz=${encodeURIComponent(timeZone)}${tenant === undefined ? '' : `&tenant=${encodeURIComponent(tenant)}`}`, { signal }))
   // GET /v1/users/:id/timeline as a search (newest first), so that its cursor pages the same way as Discover's.
-  const timeline = useSearch({ filters: { userId: [id], period: { from: 'now-90d', to: 'now' } }, size: PAGE })
-  const operators = useSearch({ filters: { userId: [id], actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: PAGE })
+  const timeline = useSearch({ filters: { userId: [id], ...within, period: { from: 'now-90d', to: 'now' } }, size: PAGE })
+  const operators = useSearch({ filters: { userId: [id], ...within, actorType: ['operator'], period: { from: 'now-1y', to: 'now' } }, size: PAGE })
   const dayOf = (iso: string): string => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'full' }).format(new Date(iso))
   return (
     <div className="user-view">
       <h1>{t('user.title', { id })}</h1>
-      <p><Link to={href('/discover', { user: id, from: 'now-90d', to: 'now' })}>{t('nav.discover')}</Link></p>
+      {tenant !== undefined && <p className="muted">{t('me.tenant', { tenant })}</p>}
+      <p><Link to={href('/discover', { user: id, from: 'now-90d', to: 'now', q: tenant === undefined ? undefined : `audit.tenant:${kqlPhrase(tenant)}` })}>{t('nav.discover')}</Link></p>
       <section aria-labelledby="user-summary">
         <h2 id="user-summary">{t('user.summary')}</h2>
         <Status value={summary}>
@@ -75,7 +81,7 @@ export function UserView ({ id }: { id: string }): ReactNode {
               <h3>{d.day}</h3>
               {d.sessions.map(s => (
                 <div key={s.id ?? '-'} className="session-group">
-                  <h4>{s.id === null ? t('user.noSession') : <Link to={href(`/sessions/${encodeURIComponent(s.id)}`)}>{t('user.sessionGroup', { id: s.id })}</Link>}</h4>
+                  <h4>{s.id === null ? t('user.noSession') : <Link to={sessionHref(s.id, tenant)}>{t('user.sessionGroup', { id: s.id })}</Link>}</h4>
                   <EventList hits={s.hits} label={s.id ?? t('user.noSession')} />
                 </div>
               ))}
