@@ -36,9 +36,14 @@ export class NotReadyError extends Error {
   readonly statusCode = 409
 }
 
-const fileOf = (id: string, data: ExportJobData): string => `${id}.${formatOf(data)}`
+/**
+ * A run's files: named by the job and the run (`attempt`), so that two runs of one job (a worker that lost its lock
+ * and a second one given the job meanwhile) never write the same file. The job's result names the files of the run
+ * that completed it; the other run's are swept with the expired ones. Jobs of earlier versions have no `attempt`.
+ */
+const fileOf = (id: string, data: ExportJobData, attempt?: string): string => attempt === undefined ? `${id}.${formatOf(data)}` : `${id}.${attempt}.${formatOf(data)}`
 // A background pack's manifest is kept beside it, so that it can be read without downloading the pack.
-const manifestOf = (id: string): string => `${id}.manifest.json`
+const manifestOf = (id: string, attempt?: string): string => attempt === undefined ? `${id}.manifest.json` : `${id}.${attempt}.manifest.json`
 const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 // A byte stream, not an object stream: it reads ahead one chunk (one page of events), not sixteen.
@@ -115,7 +120,7 @@ export class ExportService {
     if (record.data.kind !== 'evidence-pack') throw new NotFoundError(`export ${id} is a ${view.format} export, not an evidence pack: it has no manifest`)
     if (view.status === 'expired') throw new GoneError(`export ${id} expired at ${view.expires_at}`)
     if (record.state !== 'completed') throw new NotReadyError(`export ${id} is ${view.status}; its manifest is written when its status is completed`)
-    const file = await this.deps.files.open(manifestOf(id))
+    const file = await this.deps.files.open(record.result?.manifest ?? manifestOf(id))
     if (file === undefined) throw new GoneError(`the manifest of export ${id} is not kept apart (the pack holds it as manifest.json)`)
     return { body: file.stream, bytes: file.bytes }
   }
@@ -130,14 +135,16 @@ export class ExportService {
       progress(0, total)
       const summary: Summary | undefined = needsSummary(plan) ? await summarise(snapshot, plan, total) : undefined
       const outcome: RunOutcome = { rows: 0, bytes: 0, sha256: '' }
-      const file = fileOf(id, data)
+      const attempt = randomUUID().slice(0, 8)
+      const file = fileOf(id, data, attempt)
       await this.deps.files.write(file, produce({
         snapshot, plan, requester: data.owner, exportedAt: data.createdAt, onRows: rows => progress(rows, total),
         ...(summary === undefined ? {} : { summary }), ...(this.deps.proofs === undefined ? {} : { proofs: this.deps.proofs })
       }, outcome))
       const manifest = outcome.manifest
-      if (manifest !== undefined) await this.deps.files.write(manifestOf(id), one(Buffer.from(manifestText(manifest))))
-      return { file, rows: outcome.rows, bytes: outcome.bytes, sha256: outcome.sha256, ...(outcome.eventsSha256 === undefined ? {} : { eventsSha256: outcome.eventsSha256 }), completedAt: new Date(this.now()).toISOString() }
+      const manifestFile = manifest === undefined ? undefined : manifestOf(id, attempt)
+      if (manifest !== undefined && manifestFile !== undefined) await this.deps.files.write(manifestFile, one(Buffer.from(manifestText(manifest))))
+      return { file, ...(manifestFile === undefined ? {} : { manifest: manifestFile }), rows: outcome.rows, bytes: outcome.bytes, sha256: outcome.sha256, ...(outcome.eventsSha256 === undefined ? {} : { eventsSha256: outcome.eventsSha256 }), completedAt: new Date(this.now()).toISOString() }
     } finally {
       await snapshot.close()
     }
@@ -149,8 +156,8 @@ export class ExportService {
     let jobs = 0
     for (const record of await this.deps.jobs.finished()) {
       if (Date.parse(record.data.expiresAt) > now) continue
-      await this.deps.files.remove(fileOf(record.id, record.data))
-      if (record.data.kind === 'evidence-pack') await this.deps.files.remove(manifestOf(record.id))
+      await this.deps.files.remove(record.result?.file ?? fileOf(record.id, record.data))
+      if (record.data.kind === 'evidence-pack') await this.deps.files.remove(record.result?.manifest ?? manifestOf(record.id))
       await this.deps.jobs.remove(record.id)
       jobs++
     }

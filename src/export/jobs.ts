@@ -11,6 +11,8 @@ export type ExportJobData =
 /** What a finished job leaves: the file and how to check it. */
 export interface ExportJobResult {
   file: string
+  /** An evidence pack's manifest, kept beside it (absent for packs of earlier versions: `<id>.manifest.json`). */
+  manifest?: string
   rows: number
   bytes: number
   sha256: string

@@ -1,6 +1,6 @@
 import { t } from '../helpers/file-test.ts'
 import { createHash, createPublicKey, verify } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -225,9 +225,11 @@ t.test('a large export runs as a background job with progress, and equals the st
   try {
     const later = new ExportService({ open: async () => { throw new Error('unused') }, files: new ExportFiles(dir), jobs: new BullExportJobs(queue), now: () => Date.now() + 25 * 3600_000 }, { syncMax: 0, reportMax: 1, ttlHours: 24 })
     t.equal((await get(`/v1/exports/${job.id}`, KEYS.aRead, small)).json().status, 'completed')
+    t.equal(filesOf(dir, job.id as string).length, 1)
+    t.match(filesOf(dir, job.id as string), [/^[0-9a-f-]{36}\.[0-9a-f]{8}\.csv$/], 'one file, named by the job and its run')
     const swept = await later.cleanup()
     t.ok(swept.jobs >= 1)
-    t.notOk(existsSync(join(dir, `${job.id}.csv`)), 'the file is deleted')
+    t.same(filesOf(dir, job.id as string), [], 'the file is deleted')
     t.equal((await get(`/v1/exports/${job.id}`, KEYS.aRead, small)).statusCode, 404, 'and the job')
   } finally {
     await queue.close()
@@ -350,10 +352,10 @@ t.test('evidence packs: events, summary, report, proofs and a manifest of digest
   const queue = createExportsQueue<ExportJobData, ExportJobResult>(redis, stack.config.queuePrefix)
   try {
     const later = new ExportService({ open: async () => { throw new Error('unused') }, files: new ExportFiles(dir), jobs: new BullExportJobs(queue), now: () => Date.now() + 25 * 3600_000 }, { syncMax: 0, reportMax: 1, ttlHours: 24 })
-    t.ok(existsSync(join(dir, `${status.id as string}.manifest.json`)))
+    t.equal(filesOf(dir, status.id as string).length, 2)
+    t.match(filesOf(dir, status.id as string).sort(), [/^[0-9a-f-]{36}\.[0-9a-f]{8}\.manifest\.json$/, /^[0-9a-f-]{36}\.[0-9a-f]{8}\.zip$/], 'the pack and its manifest')
     await later.cleanup()
-    t.notOk(existsSync(join(dir, `${status.id as string}.manifest.json`)), 'the manifest is deleted with its pack')
-    t.notOk(existsSync(join(dir, `${status.id as string}.zip`)))
+    t.same(filesOf(dir, status.id as string), [], 'the manifest is deleted with its pack')
   } finally {
     await queue.close()
     redis.disconnect()
@@ -410,3 +412,8 @@ t.test('limits, validation and access', async t => {
   t.match(mine, { status: 200, results: FORMULAS.length }, 'exports are in the access log with their count')
   t.ok(entries.some(e => e.route === '/v1/exports/:id/download' && e.results === TENANT_A), 'downloads too')
 })
+
+/** The files a job's runs wrote in the export directory. */
+function filesOf (dir: string, id: string): string[] {
+  return readdirSync(dir).filter(name => name.startsWith(`${id}.`))
+}

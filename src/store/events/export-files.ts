@@ -26,7 +26,8 @@ export class ExportFiles {
     const target = this.path(name)
     await mkdir(this.dir, { recursive: true })
     const part = target + PART
-    const out = createWriteStream(part)
+    // A file of its own: a name already taken is a second writer, which must not share it (the names are per run).
+    const out = createWriteStream(part, { flags: 'wx' })
     try {
       await pipeline(Readable.from(chunks, { objectMode: false }), out)
     } catch (err) {
