@@ -37,6 +37,7 @@ const es = createEs(config.elasticsearchUrl)
 
 const noJobs: ExportJobs = {
   enqueue: async () => { throw new Error('the benchmark streams every export') },
+  unfinishedOf: async () => 0,
   get: async () => undefined,
   finished: async () => [],
   remove: async () => undefined

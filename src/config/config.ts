@@ -109,6 +109,10 @@ export interface ExportConfig {
   ttlHours: number
   /** Most events in a PDF report or an evidence pack. */
   reportMax: number
+  /** Most background exports one tenant may have queued or running. */
+  pendingMax: number
+  /** Most exports one tenant may stream at once from one API process. */
+  streamMax: number
   /** Background exports a worker runs at once. */
   concurrency: number
   cleanupMs: number
@@ -180,6 +184,8 @@ export function loadConfig (env: Env = process.env): Config {
       dir: read.string('SILLAGE_EXPORT_DIR', '.local/exports'),
       ttlHours: read.int('SILLAGE_EXPORT_TTL_HOURS', 24, 1, 24 * 365),
       reportMax: read.int('SILLAGE_EXPORT_REPORT_MAX', 100_000, 1, 1_000_000),
+      pendingMax: read.int('SILLAGE_EXPORT_PENDING_MAX', 10, 1, 10_000),
+      streamMax: read.int('SILLAGE_EXPORT_STREAM_MAX', 4, 1, 1000),
       concurrency: read.int('SILLAGE_EXPORT_CONCURRENCY', 2, 1, 64),
       cleanupMs: read.int('SILLAGE_EXPORT_CLEANUP_MS', 600_000, 1000, 24 * 3600_000)
     },

@@ -34,6 +34,12 @@ export class BullExportJobs implements ExportJobs {
     await this.queue.add(EXPORT_JOB, data, { jobId: id })
   }
 
+  async unfinishedOf (tenant: string | null): Promise<number> {
+    // Bounded by the limit on each tenant's unfinished jobs: a few hundred at most across tenants.
+    const jobs = await this.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized'], 0, 9999)
+    return jobs.filter(j => j.name === EXPORT_JOB && (j.data as ExportJobData | undefined)?.owner.tenant === tenant).length
+  }
+
   async get (id: string): Promise<ExportJobRecord | undefined> {
     const state = await this.queue.getJobState(id)
     const job = await Job.fromId<ExportJobData, ExportJobResult, string>(this.queue, id)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { GoneError, NotFoundError, ValidationError } from '../errors.ts'
+import { BackpressureError, GoneError, NotFoundError, ValidationError } from '../errors.ts'
 import type { ExportFiles } from '../store/events/export-files.ts'
 import { manifestText } from './evidence-pack.ts'
 import { needsSummary, produce, summarise, type RunOutcome, type Snapshot } from './export-run.ts'
@@ -16,6 +16,10 @@ export interface ExportLimits {
   /** Reports (PDF, evidence packs) hold at most this many events. */
   reportMax: number
   ttlHours: number
+  /** Background exports one tenant may have queued or running at once (others wait their turn, 429). */
+  pendingMax?: number
+  /** Exports one tenant may stream at once from this process: each holds a point in time open while it is read. */
+  streamMax?: number
 }
 
 export interface ExportDeps {
@@ -52,6 +56,8 @@ const BYTES = { objectMode: false }
 /** Exports and evidence packs: validation, the choice between streaming and a background job, downloads, expiry. */
 export class ExportService {
   private readonly now: () => number
+  /** Exports being streamed from this process, by tenant (`*` for platform keys). */
+  private readonly streaming = new Map<string, number>()
 
   constructor (private readonly deps: ExportDeps, private readonly limits: ExportLimits) {
     this.now = deps.now ?? Date.now
@@ -73,19 +79,38 @@ export class ExportService {
       this.checkReportSize(plan, total)
       const exportedAt = new Date(this.now()).toISOString()
       if (total > this.limits.syncMax) {
+        const pending = await this.deps.jobs.unfinishedOf(who.tenant)
+        if (pending >= (this.limits.pendingMax ?? Infinity)) {
+          throw new BackpressureError(30, pending, `${who.tenant === null ? 'platform keys have' : `tenant "${who.tenant}" has`} ${pending} background exports queued or running, the most at once; retry once one has finished`)
+        }
         const data = { kind: plan.kind, request, owner: who, createdAt: exportedAt, expiresAt: new Date(this.now() + this.limits.ttlHours * 3600_000).toISOString(), estimated: total } as ExportJobData
         const id = randomUUID()
         await this.deps.jobs.enqueue(id, data)
         return { mode: 'job', total, job: this.view({ id, data, state: 'queued', progress: { rows: 0, total } }) }
       }
+      const streamer = who.tenant ?? '*'
+      const streams = this.streaming.get(streamer) ?? 0
+      if (streams >= (this.limits.streamMax ?? Infinity)) {
+        throw new BackpressureError(5, streams, `${streams} exports of ${who.tenant === null ? 'platform keys' : `tenant "${who.tenant}"`} are being downloaded from this server, the most at once; retry once one has finished`)
+      }
       const summary = needsSummary(plan) ? await summarise(snapshot, plan, total) : undefined
       const outcome: RunOutcome = { rows: 0, bytes: 0, sha256: '' }
       const chunks = produce({ snapshot, plan, requester: who, exportedAt, ...(summary === undefined ? {} : { summary }), ...(this.deps.proofs === undefined ? {} : { proofs: this.deps.proofs }) }, outcome)
-      handedOver = true
-      return {
-        mode: 'stream', total, contentType: CONTENT_TYPES[plan.format], filename: downloadName(plan.kind, plan.format, exportedAt),
-        body: Readable.from(closing(chunks, snapshot), BYTES)
+      this.streaming.set(streamer, streams + 1)
+      let released = false
+      // Once, however the reading ends: to the end, failed, or dropped (even before its first chunk was asked for).
+      const release = async (): Promise<void> => {
+        if (released) return
+        released = true
+        const n = (this.streaming.get(streamer) ?? 1) - 1
+        if (n > 0) this.streaming.set(streamer, n)
+        else this.streaming.delete(streamer)
+        await snapshot.close()
       }
+      const body = Readable.from(closing(chunks, release), BYTES)
+      body.once('close', () => { release().catch(() => {}) })
+      handedOver = true
+      return { mode: 'stream', total, contentType: CONTENT_TYPES[plan.format], filename: downloadName(plan.kind, plan.format, exportedAt), body }
     } finally {
       if (!handedOver) await snapshot.close()
     }
@@ -202,10 +227,11 @@ async function * one (buf: Buffer): AsyncGenerator<Buffer> {
   yield buf
 }
 
-async function * closing (chunks: AsyncGenerator<Buffer>, snapshot: Snapshot): AsyncGenerator<Buffer> {
+/** The chunks, then `release` (closing the snapshot) once they are read or their reading stops. */
+async function * closing (chunks: AsyncGenerator<Buffer>, release: () => Promise<void>): AsyncGenerator<Buffer> {
   try {
     yield * chunks
   } finally {
-    await snapshot.close()
+    await release()
   }
 }

@@ -32,6 +32,8 @@ export interface ExportJobRecord {
 /** The job ledger (a queue): the API adds and reads jobs, the worker runs them and removes expired ones. */
 export interface ExportJobs {
   enqueue: (id: string, data: ExportJobData) => Promise<void>
+  /** How many of a tenant's jobs (null: platform keys') are queued or running. */
+  unfinishedOf: (tenant: string | null) => Promise<number>
   get: (id: string) => Promise<ExportJobRecord | undefined>
   /** Jobs that finished (completed or failed for good), for the expiry sweep. */
   finished: () => Promise<ExportJobRecord[]>

@@ -27,7 +27,8 @@ const file = (types: string[], description: string): object => ({
 const EXPORT_TYPES = ['text/csv', 'application/x-ndjson', 'application/json', 'application/pdf']
 const errors = {
   400: Type.Ref(ErrorResponse, { description: 'Invalid filters, KQL, columns or sort, each with its path; or a report above its size limit' }),
-  ...authErrors
+  ...authErrors,
+  429: Type.Ref(ErrorResponse, { description: 'The tenant has its most background exports queued or running (SILLAGE_EXPORT_PENDING_MAX), or streams its most at once from this server (SILLAGE_EXPORT_STREAM_MAX), or the key\'s rate: retry after Retry-After' })
 }
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 const accepted = { ...ExportJobView, description: 'Too large to stream: a background job was queued; follow it at /v1/exports/{id}' }

@@ -26,6 +26,7 @@ function snapshotOf (log: string[]): Snapshot {
 class MemoryJobs implements ExportJobs {
   readonly jobs = new Map<string, ExportJobRecord>()
   async enqueue (id: string, data: ExportJobData): Promise<void> { this.jobs.set(id, { id, data, state: 'queued', progress: { rows: 0, total: data.estimated } }) }
+  async unfinishedOf (tenant: string | null): Promise<number> { return [...this.jobs.values()].filter(j => (j.state === 'queued' || j.state === 'running') && j.data.owner.tenant === tenant).length }
   async get (id: string): Promise<ExportJobRecord | undefined> { return this.jobs.get(id) }
   async finished (): Promise<ExportJobRecord[]> { return [...this.jobs.values()].filter(j => j.state === 'completed' || j.state === 'failed') }
   async remove (id: string): Promise<void> { this.jobs.delete(id) }
@@ -75,7 +76,7 @@ t.test('large exports become jobs, visible to their tenant only, downloadable on
   const progress: number[] = []
   const result = await service.runJob(id, record.data, rows => progress.push(rows))
   t.same(progress, [0, 4, 7])
-  t.match(result, { file: `${id}.csv`, rows: 7, completedAt: '2026-11-26T15:00:00.000Z' })
+  t.match(result, { file: new RegExp(`^${id}\\.[0-9a-f]{8}\\.csv$`), rows: 7, completedAt: '2026-11-26T15:00:00.000Z' })
   jobs.jobs.set(id, { ...record, state: 'completed', progress: { rows: 7, total: 7 }, result })
   const view = await service.status(id, owner)
   t.match(view, { status: 'completed', rows: 7, sha256: result.sha256, download_url: `/v1/exports/${id}/download` })
@@ -97,4 +98,29 @@ t.test('reports are bounded', async t => {
   t.equal(await statusOf(small.startPack({ userId: 'u-1' }, owner)), 400)
   t.same(log, ['closed', 'closed'])
   t.equal(await statusOf(service.startExport({ format: 'csv', columns: ['nope'] }, owner)), 400)
+})
+
+t.test('a tenant may have so many background exports unfinished, and stream so many at once; then 429, and others go on', async t => {
+  const log: string[] = []
+  const jobs = new MemoryJobs()
+  const service = (syncMax: number): ExportService => new ExportService({ open: async () => snapshotOf(log), files: new ExportFiles(dir), jobs, now: () => now }, { syncMax, reportMax: 100, ttlHours: 24, pendingMax: 2, streamMax: 1 })
+  const background = service(0)
+  for (let i = 0; i < 2; i++) t.match(await background.startExport({ format: 'csv' }, owner), { mode: 'job' })
+  await t.rejects(background.startExport({ format: 'csv' }, owner), { statusCode: 429, retryAfterSeconds: 30, message: /tenant "brand-a" has 2 background exports queued or running/ })
+  t.match(await background.startExport({ format: 'csv' }, { ...owner, tenant: 'brand-b' }), { mode: 'job' }, 'another tenant is not held up')
+  for (const job of jobs.jobs.values()) if (job.data.owner.tenant === 'brand-a') { job.state = 'completed'; break }
+  t.match(await background.startExport({ format: 'csv' }, owner), { mode: 'job' }, 'one finished: one more')
+
+  const streams = service(10)
+  const first = await streams.startExport({ format: 'ndjson' }, owner)
+  if (first.mode !== 'stream') throw new Error('expected a stream')
+  await t.rejects(streams.startExport({ format: 'ndjson' }, owner), { statusCode: 429, message: /1 exports of tenant "brand-a" are being downloaded/ })
+  t.match(await streams.startExport({ format: 'ndjson' }, { ...owner, tenant: 'brand-b' }), { mode: 'stream' })
+  await read(first.body)
+  t.match(await streams.startExport({ format: 'ndjson' }, owner), { mode: 'stream' }, 'once read, the next one streams')
+  const dropped = await streams.startExport({ format: 'ndjson' }, { ...owner, tenant: 'brand-c' })
+  if (dropped.mode !== 'stream') throw new Error('expected a stream')
+  dropped.body.destroy()
+  await new Promise(resolve => setImmediate(resolve))
+  t.match(await streams.startExport({ format: 'ndjson' }, { ...owner, tenant: 'brand-c' }), { mode: 'stream' }, 'a download dropped before its end frees its place')
 })
