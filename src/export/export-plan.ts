@@ -91,7 +91,8 @@ export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'mask
   // A pack tells what happened in order: oldest first.
   const sort = withTieBreaker([{ '@timestamp': { order: 'asc' } }], scope.tenant === null)
   const title = req.title ?? (req.userId !== undefined ? `Evidence pack: user ${req.userId}` : req.sessionId !== undefined ? `Evidence pack: session ${req.sessionId}` : 'Evidence pack')
-  const filters = { ...(req.userId === undefined ? {} : { userId: req.userId }), ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }), ...(req.filters ?? {}) }
+  // The subject last: it narrows any list of users or sessions the filters name, and the manifest says so.
+  const filters = { ...(req.filters ?? {}), ...(req.userId === undefined ? {} : { userId: req.userId }), ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }) }
   return {
     kind: 'evidence-pack',
     format: 'zip',

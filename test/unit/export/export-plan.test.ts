@@ -37,6 +37,7 @@ t.test('an evidence pack names its subject; it reads oldest first', async t => {
   t.same(plan.sort, [{ '@timestamp': { order: 'asc' } }, { 'event.id': { order: 'asc' } }])
   t.equal(plan.title, 'Evidence pack: user u-1')
   t.same(plan.selection, { filters: { userId: 'u-1', sessionId: 's-1', outcome: ['failure'] } })
+  t.same(planPack({ userId: 'u-1', filters: { userId: ['u-1', 'u-2'] } }, scope).selection, { filters: { userId: 'u-1' } }, 'the subject, not the wider list it narrows, is what the pack selected')
   t.equal(planPack({ sessionId: 's-9', title: 'Case 7' }, scope).title, 'Case 7')
   t.same(errorsOf(() => planPack({}, scope)).map(e => e.path), ['/'])
   t.same(errorsOf(() => planPack({ query: '  ' }, scope)).map(e => e.path), ['/'])
