@@ -10,7 +10,7 @@ import { PagedList } from '../../components/PagedList.tsx'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { EventList } from './EventList.tsx'
-import { counts, Facts, MoneyTable } from '../../components/Facts.tsx'
+import { counts, Facts, Listed, MoneyTable } from '../../components/Facts.tsx'
 import type { SessionSummary } from './types.ts'
 
 // Events of the session read at once; the rest page by page, on request.
@@ -41,14 +41,15 @@ export function SessionView ({ id }: { id: string }): ReactNode {
               [t('session.users'), <>{s.users.map(u => <Link key={u} to={userHref(u, tenant)}>{u}</Link>)}</>],
               [t('session.categories'), counts(s.byCategory)],
               [t('session.failures'), String(s.byOutcome.failure ?? 0)],
-              [t('session.countries'), s.countries.values.join(', ')],
-              [t('session.ips'), s.ips.values.join(', ')],
+              [t('session.countries'), <Listed values={s.countries.values} count={s.countries.count} />],
+              [t('session.ips'), <Listed values={s.ips.values} count={s.ips.count} />],
               [t('session.devices'), counts(s.devices.types)],
               [t('session.highest'), s.highestImportance === null ? '—' : <><ImportanceBadge level={s.highestImportance.level} /> {s.highestImportance.rule}</>]
             ]} />
             <MoneyTable rows={s.money} />
             <h2>{t('user.operatorActions')}</h2>
             {s.operatorActions.events.length === 0 ? <p className="muted">{t('common.none')}</p> : <EventList hits={s.operatorActions.events} label={t('user.operatorActions')} />}
+            {s.operatorActions.total > s.operatorActions.events.length && <p className="muted">{t('results.shown', { shown: s.operatorActions.events.length, total: s.operatorActions.total })}</p>}
           </section>
         )}
       </Status>

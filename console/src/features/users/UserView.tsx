@@ -12,7 +12,7 @@ import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { valueAt } from '../../api/values.ts'
 import { EventList } from './EventList.tsx'
-import { Facts, MoneyTable } from '../../components/Facts.tsx'
+import { Facts, Listed, MoneyTable } from '../../components/Facts.tsx'
 import type { UserSummary } from './types.ts'
 
 // Events of a list read at once; the rest page by page, on request.
@@ -60,8 +60,8 @@ export function UserView ({ id }: { id: string }): ReactNode {
                 [t('user.firstSeen'), s.firstSeen === null ? '—' : dateTime(s.firstSeen)],
                 [t('user.lastSeen'), s.lastSeen === null ? '—' : dateTime(s.lastSeen)],
                 [t('common.events', { count: s.total }), s.byCategory.map(c => `${c.key} ${c.current}`).join(', ')],
-                [t('session.countries'), s.countries.values.join(', ')],
-                [t('session.ips'), s.ips.values.slice(0, 10).join(', ')],
+                [t('session.countries'), <Listed values={s.countries.values} count={s.countries.count} />],
+                [t('session.ips'), <Listed values={s.ips.values} count={s.ips.count} shown={10} />],
                 [t('session.devices'), Object.entries(s.devices.types).map(([k, v]) => `${k} ${v}`).join(', ')]
               ]} />
               <MoneyTable rows={s.money} />
