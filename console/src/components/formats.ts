@@ -14,7 +14,8 @@ export interface Formats {
   decimal: (n: number, digits?: number) => string
 }
 
-const UNITS: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]]
+// French writes a day `j` (jour); the other units are the same in both languages.
+const UNITS: Array<[{ en: string, fr: string }, number]> = [[{ en: 'd', fr: 'j' }, 86_400_000], [{ en: 'h', fr: 'h' }, 3_600_000], [{ en: 'min', fr: 'min' }, 60_000], [{ en: 's', fr: 's' }, 1000]]
 
 /** Number and duration formats of the chosen locale, for the analytics views. */
 export function useFormats (): Formats {
@@ -36,7 +37,7 @@ export function useFormats (): Formats {
         let rest = ms
         for (const [unit, size] of UNITS) {
           const n = Math.floor(rest / size)
-          if (n > 0 || parts.length > 0) parts.push(`${dec(0).format(n)} ${unit}`)
+          if (n > 0 || parts.length > 0) parts.push(`${dec(0).format(n)} ${unit[locale]}`)
           rest -= n * size
           if (parts.length === 2) break
         }

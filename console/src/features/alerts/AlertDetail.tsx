@@ -63,7 +63,7 @@ function AlertBody ({ alert: a, onChanged, onStart }: { alert: Alert } & Changes
         [t('alerts.severity'), <ImportanceBadge key="s" level={a.severity} />],
         [t('alerts.status'), t(`alerts.status.${a.status}` as MessageKey)],
         [t('alerts.source'), sourceOf(a, t)],
-        [t('alerts.kind'), a.kind],
+        [t('alerts.kind'), a.kind === 'system' ? t('alerts.kind.system') : t(`watch.kind.${a.kind}` as MessageKey)],
         [t('alerts.group'), a.group === null ? '—' : `${a.group_field ?? ''} ${a.group}`],
         [t('alerts.firstEvent'), a.first_event_at === null ? '—' : dateTime(a.first_event_at)],
         [t('alerts.lastEvent'), a.last_event_at === null ? '—' : dateTime(a.last_event_at)],

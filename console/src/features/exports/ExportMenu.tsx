@@ -81,7 +81,7 @@ export function ExportMenu ({ search, columns }: { search: SearchRequest, column
       {done !== null && <p role="status">{t('export.downloaded', { name: done.name })} <code>{t('export.digest', { digest: done.sha256 })}</code></p>}
       {job !== null && (
         <div role="status" className="export-job">
-          <p>{t('export.queued', { id: job.id, status: job.status })}</p>
+          <p>{t('export.queued', { id: job.id, status: t(`export.status.${job.status}` as MessageKey) })}</p>
           <progress aria-label={t('export.progress')} max={Math.max(1, job.progress.total)} value={job.progress.rows} />
           {job.error !== undefined && <p className="error">{job.error}</p>}
           {job.status === 'completed' && (
