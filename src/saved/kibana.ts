@@ -23,17 +23,23 @@ export interface KibanaSearchObject {
 }
 
 export const INDEX_PATTERN_REF = 'kibanaSavedObjectMeta.searchSourceJSON.index'
+const EPOCH = '1970-01-01T00:00:00.000Z'
 const SORT_NAMES: Record<string, string> = { time: '@timestamp', importance: 'audit.importance.score', amount: 'audit.money.amount' }
 
-/** A saved search as a Kibana `search` object: every filter travels inside the KQL query, the period as a time range. */
+/**
+ * A saved search as a Kibana `search` object: every filter travels inside the KQL query, the period as a time range
+ * (from the beginning of time when it has only an end). A tenant's search names its tenant in the query: the data
+ * view is every tenant's events.
+ */
 export function toKibana (s: SavedSearch, dataViewId: string): { object: KibanaSearchObject, notes: string[] } {
   const { kql, notes } = s.filters === undefined ? { kql: '', notes: [] } : filtersToKql(s.filters)
   const period = s.filters?.period
-  const timeRange = s.timeRange ?? (period?.from === undefined ? undefined : { from: period.from, to: period.to ?? 'now' })
+  const timeRange = s.timeRange ?? (period?.from === undefined && period?.to === undefined ? undefined : { from: period.from ?? EPOCH, to: period.to ?? 'now' })
+  const tenant = s.tenant === null ? undefined : `audit.tenant:${kqlValue(s.tenant)}`
   if (s.grouping !== undefined) notes.push('the grouping has no place in a Kibana search and was left out')
   if (s.timeRange?.timeZone !== undefined || period?.timeZone !== undefined) notes.push('Kibana takes the time zone from the browser, not from the search')
   const searchSource = {
-    query: { query: andKql(s.query, kql), language: 'kuery' },
+    query: { query: andKql(tenant, s.query, kql), language: 'kuery' },
     filter: [],
     indexRefName: INDEX_PATTERN_REF
   }

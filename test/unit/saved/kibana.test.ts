@@ -23,6 +23,13 @@ const saved: SavedSearch = {
   shared: true, owner: 'k', tenant: null, created_at: '', updated_at: '', version: '0.1'
 }
 
+t.test('a tenant\'s search names its tenant in Kibana; a period with only an end runs from the beginning', async t => {
+  const { object } = toKibana({ ...saved, tenant: 'brand-a', timeRange: undefined, filters: { period: { to: '2026-01-01T00:00:00Z' } } }, 'dv')
+  t.equal(JSON.parse(object.attributes.kibanaSavedObjectMeta.searchSourceJSON).query.query, '(audit.tenant:"brand-a") and (event.action:withdrawal)')
+  t.same(object.attributes.timeRange, { from: '1970-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00Z' })
+  t.equal(object.attributes.timeRestore, true)
+})
+
 t.test('to Kibana and back keeps the meaning', async t => {
   const { object } = toKibana(saved, 'dv')
   t.equal(object.type, 'search')
