@@ -480,3 +480,15 @@ t.test('the French interface formats dates and numbers in French', async t => {
   await page.getByRole('link', { name: 'Discover' }).waitFor()
   await page.context().close()
 })
+
+t.test('searching again with the same query and period runs it again: new events appear', async t => {
+  const page = await s.page()
+  await signIn(page, KEYS.read, '/console/discover?q=event.action%3Arefresh_probe&from=now-15m&to=now')
+  await page.getByText(totalText(0)).waitFor()
+  await s.ingest([{ event: { id: 'refresh-probe-1', action: 'refresh_probe', outcome: 'success' }, user: { id: 'u-probe' } }])
+  if (await s.waitForCount(N + tenantA.length + 1) !== N + tenantA.length + 1) throw new Error('the new event was not indexed')
+  await page.getByRole('button', { name: 'Search', exact: true }).click()
+  await page.getByText(totalText(1)).waitFor()
+  t.pass('the same address, searched again, shows the event that arrived since')
+  await page.context().close()
+})

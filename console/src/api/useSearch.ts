@@ -20,9 +20,9 @@ const EMPTY: State = { rows: [], total: 0, cursor: null, loading: true, error: n
  * as the person scrolls, Load more under a timeline). A page is appended to the same hits (the rows already
  * drawn keep their objects, so they are not drawn again). With a projection, each hit keeps its fields as one
  * flat object: thousands of them stay in memory while the person scrolls, and the nested objects of the answer
- * would cost several times as much.
+ * would cost several times as much. A new `refresh` runs the same search again (the person searched again).
  */
-export function useSearch (request: SearchRequest): Results {
+export function useSearch (request: SearchRequest, refresh = 0): Results {
   const key = JSON.stringify(request)
   const fields = request.fields
   const kept = (hits: Hit[]): Hit[] => fields === undefined ? hits : hits.map(h => ({ id: h.id, event: pick(h.event, fields) }))
@@ -40,7 +40,7 @@ export function useSearch (request: SearchRequest): Results {
       (error: Error) => { if (g === generation.current && !controller.signal.aborted) setState(s => ({ ...s, loading: false, error })) }
     )
     return () => controller.abort()
-  }, [key, run])
+  }, [key, run, refresh])
   const next = useCallback((afterError: boolean) => {
     const cursor = state.cursor
     // After a failed page, only the person asks again: the table would otherwise ask at once, without end.

@@ -21,17 +21,23 @@ export function Discover (): ReactNode {
   const search = useMemo(() => toSearch(readState(new URLSearchParams(address)), timeZone), [address, timeZone])
   const [open, setOpen] = useState<Hit | null>(null)
   const [queryError, setQueryError] = useState<number | undefined>(undefined)
+  // Searching again with the same query and period runs it again: `now-15m` then means the last 15 minutes again.
+  const [refresh, setRefresh] = useState(0)
+  const submit = (patch: Partial<DiscoverState>): void => {
+    if (writeState({ ...state, ...patch }).toString() === writeState(state).toString()) setRefresh(r => r + 1)
+    else set(patch)
+  }
 
   return (
     <div className="discover">
       <div className="toolbar">
-        <QueryBar value={state.query} period={{ from: state.from, to: state.to, ...(state.zone === undefined ? {} : { zone: state.zone }) }} errorAt={queryError} onSubmit={query => set({ query })} />
+        <QueryBar value={state.query} period={{ from: state.from, to: state.to, ...(state.zone === undefined ? {} : { zone: state.zone }) }} errorAt={queryError} onSubmit={query => submit({ query })} />
         {/* A period the person picks is read in their zone, not in the one a saved search came with. */}
-        <TimePicker from={state.from} to={state.to} zone={state.zone} onChange={(from, to) => set({ from, to, zone: undefined })} />
+        <TimePicker from={state.from} to={state.to} zone={state.zone} onChange={(from, to) => submit({ from, to, zone: undefined })} />
       </div>
       <FilterChips filters={state.filters} onChange={filters => set({ filters })} />
-      <Histogram state={state} onZoom={(from, to) => set({ from, to, zone: undefined })} />
-      <DiscoverResults search={search} state={state} set={set} onOpen={setOpen} onQueryError={setQueryError} />
+      <Histogram state={state} refresh={refresh} onZoom={(from, to) => set({ from, to, zone: undefined })} />
+      <DiscoverResults search={search} state={state} set={set} onOpen={setOpen} onQueryError={setQueryError} refresh={refresh} />
       {open !== null && (
         <EventFlyout
           hit={open} onClose={() => setOpen(null)}

@@ -26,6 +26,8 @@ interface Props {
   onOpen: (hit: Hit) => void
   /** Where the API found a syntax error in the query, for the query bar. */
   onQueryError: (position: number | undefined) => void
+  /** Bumped when the person runs the same search again. */
+  refresh: number
 }
 
 /** Columns, saving and exporting: they depend on the search, not on its pages, so arriving pages skip them. */
@@ -46,13 +48,13 @@ const ResultsTools = memo(function ResultsTools ({ state, set, search }: Pick<Pr
  * The search's results: total, tools and table. A component of its own so that the pages arriving as the
  * person scrolls re-render only these, not the query bar, filters and histogram above them.
  */
-export function DiscoverResults ({ search, state, set, onOpen, onQueryError }: Props): ReactNode {
+export function DiscoverResults ({ search, state, set, onOpen, onQueryError, refresh }: Props): ReactNode {
   const { t } = useI18n()
   const columnList = state.columns.join(',')
   // A stable list, so rows already drawn are not drawn again while scrolling.
   const columns = useMemo(() => columnList.split(','), [columnList])
   // The rows hold only what they draw; other columns are a new search.
-  const results = useSearch(useMemo(() => tableSearch(search, columns), [search, columns]))
+  const results = useSearch(useMemo(() => tableSearch(search, columns), [search, columns]), refresh)
   const [types, setTypes] = useState<FieldInfo[]>([])
   useEffect(() => { fields().then(setTypes, () => setTypes([])) }, [])
   const sortable = useCallback((field: string): boolean => field === 'time' || types.some(f => f.name === field && !f.masked && SORTABLE.has(f.type)), [types])

@@ -9,7 +9,7 @@ import { histogramInterval } from '../../app/period.ts'
 import { toFilters, type DiscoverState } from '../../app/discover-state.ts'
 
 /** Matching events over the period; clicking a bar or dragging across bars narrows the period to them. */
-export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (from: string, to: string) => void }): ReactNode {
+export function Histogram ({ state, onZoom, refresh = 0 }: { state: DiscoverState, onZoom: (from: string, to: string) => void, refresh?: number }): ReactNode {
   const { t, timeZone, dateTime } = useI18n()
   const interval = histogramInterval(state.from, state.to)
   const body = {
@@ -18,7 +18,7 @@ export function Histogram ({ state, onZoom }: { state: DiscoverState, onZoom: (f
     timeZone,
     groupBy: [{ field: 'date', interval: interval.name }]
   }
-  const value = useApi(JSON.stringify(body), signal => api<AggregateResponse>('/v1/events/aggregate', { body, signal }))
+  const value = useApi(`${refresh}|${JSON.stringify(body)}`, signal => api<AggregateResponse>('/v1/events/aggregate', { body, signal }))
   // A query or filters refused (400) are reported once, above the table, as the search is refused them too; any
   // other failure, such as too many bars, is the histogram's own.
   const refused = value.state === 'error' && value.error instanceof ApiError && value.error.status === 400 && !value.error.errors.some(e => e.path.startsWith('/groupBy'))
