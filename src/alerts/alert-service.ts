@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Principal } from '../auth/api-keys.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts'
 import { seesMasked } from '../auth/scopes.ts'
+import { TEXT_MASKED_ROOTS } from '../query/masked-access.ts'
 import { MASKED_FIELDS } from '../events/personal-fields.ts'
 import type { Level } from '../events/schema.ts'
 import { AlertsStore, StaleAlert, type AlertFilter } from '../store/system/alerts-store.ts'
@@ -121,7 +122,7 @@ export class AlertService {
       ...(q.ruleId === undefined ? {} : { ruleId: q.ruleId }), ...(q.system === undefined ? {} : { system: q.system }),
       // A reader of masked data filters groups of fields it sees in clear only: on a masked field's groups
       // the filter would confirm or refute a guessed clear value.
-      ...(q.group === undefined ? {} : { group: q.group, ...(seesMasked(who.scopes) ? { groupFieldNotIn: [...MASKED_FIELDS] } : {}) }), ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to })
+      ...(q.group === undefined ? {} : { group: q.group, ...(seesMasked(who.scopes) ? { groupFieldNotIn: [...MASKED_FIELDS], groupFieldNotUnder: [...TEXT_MASKED_ROOTS] } : {}) }), ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to })
     }
     const after = q.after === undefined ? undefined : decodeAfter(q.after)
     const r = await this.alerts.search(filter, q.size ?? 50, after)

@@ -14,6 +14,8 @@ import { KqlError } from './kql/kql-error.ts'
  */
 
 const FREE_TEXT_ROOTS = ['message', 'event.reason']
+/** Fields masked as free text for a reader of masked data (emails and addresses in them hidden), under these roots. */
+export const TEXT_MASKED_ROOTS: readonly string[] = [...FREE_TEXT_ROOTS, 'audit.details']
 const ADDRESS_FIELDS = new Set(['source.ip', 'related.ip'])
 
 /** The masked form keeps 3 of 4 IPv4 bytes (`a.b.c.x`) and 3 of 8 IPv6 groups (`a:b:c::x`). */

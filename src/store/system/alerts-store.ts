@@ -29,6 +29,8 @@ export interface AlertFilter {
   groupField?: string
   /** Alerts grouped by none of these fields (a group filter from a reader who sees them masked). */
   groupFieldNotIn?: string[]
+  /** Groups of fields under none of these roots (free text, the client's details). */
+  groupFieldNotUnder?: string[]
   from?: string
   to?: string
 }
@@ -109,6 +111,7 @@ function filterOf (f: AlertFilter): estypes.QueryDslQueryContainer[] {
   if (f.group !== undefined) out.push({ term: { group: f.group } })
   if (f.groupField !== undefined) out.push({ term: { group_field: f.groupField } })
   if (f.groupFieldNotIn !== undefined) out.push({ bool: { must_not: [{ terms: { group_field: f.groupFieldNotIn } }] } })
+  if (f.groupFieldNotUnder !== undefined) out.push({ bool: { must_not: f.groupFieldNotUnder.flatMap(root => [{ term: { group_field: root } }, { prefix: { group_field: `${root}.` } }]) } })
   if (f.from !== undefined || f.to !== undefined) out.push({ range: { created_at: { ...(f.from === undefined ? {} : { gte: f.from }), ...(f.to === undefined ? {} : { lte: f.to }) } } })
   return out
 }

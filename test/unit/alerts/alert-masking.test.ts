@@ -40,3 +40,21 @@ t.test('a new-value alert merged with a later value: the title says the latest, 
   const a = maskAlert({ group: 'u-1', group_field: 'user.id', title: 'new operator: new audit.actor.name John Smith for user u-1', figure })
   t.notMatch(JSON.stringify(a), /Jane Doe|John Smith|Ann Lee/)
 })
+
+t.test('groups and new values of fields masked as free text (event.reason, audit.details.*) and the rule\'s name are masked', async t => {
+  const byDetail = maskAlert({
+    group: '81.2.69.142', group_field: 'audit.details.login_ip', title: 'velocity: 6 events within 1h for audit.details.login_ip 81.2.69.142',
+    rule_name: 'Logins of alice@example.com', figure: { metric: 'events', value: 6 }
+  })
+  t.equal(byDetail.group, '81.2.69.x')
+  t.notMatch(byDetail.title ?? '', /81\.2\.69\.142/)
+  t.equal(byDetail.rule_name, 'Logins of a***@example.com')
+  const byReason = maskAlert({ group: 'refund asked by bob@example.com', group_field: 'event.reason.keyword', figure: {} })
+  t.equal(byReason.group, 'refund asked by b***@example.com')
+  const newDetail = maskAlert({
+    group: 'u-1', group_field: 'user.id', title: 'new audit.details.new_email carol@example.com for user u-1',
+    figure: { field: 'audit.details.new_email', value: 'carol@example.com', previous: ['dan@example.com'], reported: ['carol@example.com'] }
+  })
+  t.notMatch(JSON.stringify(newDetail), /carol@|dan@/, 'the figure\'s values and the title')
+  t.equal(newDetail.group, 'u-1')
+})
