@@ -14,7 +14,7 @@ export const GROUPS: readonly (readonly string[])[] = [
   ['auth-throttle', 'behaviour', 'cross-tenant', 'entities-updates', 'event-identity', 'ingest', 'integrity-store', 'oidc',
     'samples', 'shared-keys', 'signals', 'verify-pack', 'webhooks', 'whole-answers', 'worker-crash'],
   ['analytics', 'dead-letters', 'es-nodes', 'exports', 'integrity-checkpoints', 'integrity', 'mapping-upgrade', 'masked-reads', 'monitoring',
-    'openapi', 'partition-start', 'risk', 'rules', 'seal-turn', 'streams']
+    'openapi', 'partition-start', 'periodic-queue', 'risk', 'rules', 'seal-turn', 'streams']
 ]
 
 /** Runs group `n` (from 1): each file in a subtest of its own, which the file's `t` is while it runs. */
