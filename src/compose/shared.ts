@@ -14,6 +14,7 @@ import { BullExportJobs, type ExportJobsQueue } from '../export/bull-export-jobs
 import { createExportsQueue } from '../queue/exports-queue.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
 import { StoredSecrets } from '../store/system/stored-secrets.ts'
+import { Retirements } from '../store/events/retirements.ts'
 
 /** The pieces the API and the worker build alike, built in one place so both see the same ones. */
 
@@ -33,7 +34,10 @@ export async function trustedKeysFor (config: Config, log?: Warn, signingKey?: K
 }
 
 export function integrityServiceFor (config: Config, es: Es, keys: TrustedKeys): IntegrityService {
-  return new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), keys, { prefix: config.indexPrefix, days: config.retentionDays })
+  const retirements = new Retirements(es, config.indexPrefix)
+  return new IntegrityService(new IntegrityStore(es, config.indexPrefix), new CheckpointFile(config.checkpointFile, config.indexPrefix), keys, {
+    among: async (indices, now) => await retirements.among(indices, config.retentionDays, now)
+  })
 }
 
 /** Exports read through their own point-in-time reader and hand large jobs to the `exports` queue. */

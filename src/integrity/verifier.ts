@@ -10,6 +10,21 @@ import type { Problem, VerifyReport } from './schemas.ts'
 import { loadFrontier, spanHashes } from './tree-reader.ts'
 import { checkCheckpoints, classifyMismatches, compareContents, insertions, SequenceCheck, type Mismatch } from './verify-diff.ts'
 
+/** What a verification learnt of retired partitions, so that each is asked about once. */
+class RetiredCache {
+  private readonly known = new Map<string, boolean>()
+  constructor (private readonly ask: VerifyDeps['retired']) {}
+
+  async learn (indices: readonly string[]): Promise<void> {
+    const unknown = [...new Set(indices)].filter(i => !this.known.has(i))
+    if (unknown.length === 0) return
+    const retired = await this.ask(unknown)
+    for (const i of unknown) this.known.set(i, retired.has(i))
+  }
+
+  has (index: string): boolean { return this.known.get(index) === true }
+}
+
 /** Most leaves one verification rehashes; longer logs are verified in ranges. */
 export const MAX_VERIFY_RANGE = 1_000_000
 const MAX_LISTED = 1000
@@ -30,8 +45,8 @@ export interface VerifyDeps {
   store: VerifyReads
   file: CheckpointFile
   keys: TrustedKeys
-  /** Partitions retention has removed (their events are expected to be gone). */
-  retired: (index: string) => boolean
+  /** Of these partitions (holding missing events), those retention removed: their events are expected to be gone. */
+  retired: (indices: readonly string[]) => Promise<Set<string>>
 }
 
 export interface VerifyRange {
@@ -72,6 +87,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: Verify
     }
   }
   const mismatches: Mismatch[] = []
+  const retired = new RetiredCache(deps.retired)
   let count = 0
   let expired = 0
   let omitted = 0
@@ -81,7 +97,9 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: Verify
     const leaves = page.filter(leaf => sequence.accept(leaf))
     const events = await store.events(leaves.map(l => ({ index: l.eventIndex, tenant: l.tenant, id: l.eventId })))
     const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
-    const diff = compareContents(leaves, stored, deps.retired)
+    // Asked once the events were read: a partition the sweep deletes meanwhile is then seen gone.
+    await retired.learn(leaves.filter((_, i) => stored[i] === undefined).map(l => l.eventIndex))
+    const diff = compareContents(leaves, stored, index => retired.has(index))
     problems.push(...diff.deleted)
     mismatches.push(...diff.mismatches.slice(0, Math.max(0, 10 * MAX_LISTED - mismatches.length)))
     omitted += Math.max(0, diff.mismatches.length - (10 * MAX_LISTED - mismatches.length))

@@ -11,18 +11,15 @@ import { verifyLog } from '../integrity/verifier.ts'
 import { verifySince } from '../integrity/verify-since.ts'
 import { consistencyProof, IntegrityConflictError, latestCheckpoint, listCheckpoints, noteText, witnessRequest } from '../integrity/checkpoint-service.ts'
 import type { CheckpointList, ConsistencyProof, LatestCheckpoint, VerifyOutcome } from '../integrity/log-schemas.ts'
-import { parsePartition } from '../store/events/index-names.ts'
-import { expiredPartitions } from '../store/events/retention.ts'
-import type { RetentionClass } from '../events/retention-classes.ts'
 
-/** Where events live and how long each class is kept: an event removed by retention is not a deletion. */
-export interface Retention { prefix: string, days: Record<RetentionClass, number> }
+/** Which partitions retention removed: an event removed with one is not a deletion. */
+export interface RetiredPartitions { among: (indices: readonly string[], now: number) => Promise<Set<string>> }
 
 export { IntegrityConflictError }
 
 /** Proofs and verification of the per-tenant logs, for the API, the CLI and evidence exports. */
 export class IntegrityService {
-  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, private readonly keys: TrustedKeys, private readonly retention?: Retention, private readonly clock: { now: () => number } = Date) {}
+  constructor (private readonly store: IntegrityStore, private readonly file: CheckpointFile, private readonly keys: TrustedKeys, private readonly retirements?: RetiredPartitions, private readonly clock: { now: () => number } = Date) {}
 
   /** The key new checkpoints are signed with, and every key whose checkpoints verify here. */
   publicKey (): PublicKey {
@@ -130,11 +127,8 @@ export class IntegrityService {
       throw new ValidationError([{ index: 0, path: '/querystring/since', message: 'verifies from a checkpoint to the latest: give since, or from and to, not both' }], 'the verification request is invalid')
     }
     const now = this.clock.now()
-    const retention = this.retention
-    const retired = (index: string): boolean => {
-      const partition = retention === undefined ? undefined : parsePartition(retention.prefix, index)
-      return partition !== undefined && retention !== undefined && expiredPartitions([partition], retention.days, now).length > 0
-    }
+    const retirements = this.retirements
+    const retired = async (indices: readonly string[]): Promise<Set<string>> => retirements === undefined ? new Set() : await retirements.among(indices, now)
     const deps = { store: this.store, file: this.file, keys: this.keys, retired }
     if (range.since !== undefined) return await verifySince(deps, target, range.since)
     return { ...await verifyLog(deps, target, { ...(range.from === undefined ? {} : { from: range.from }), ...(range.to === undefined ? {} : { to: range.to }) }), mode: 'full' }

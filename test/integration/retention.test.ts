@@ -1,9 +1,17 @@
 import { t } from '../helpers/file-test.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { startStack } from '../helpers/stack.ts'
 import { sweepRetention } from '../../src/store/events/retention-sweep.ts'
 import { installTemplates } from '../../src/store/templates.ts'
 import { eventsAlias } from '../../src/store/events/index-names.ts'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { auth, KEYS, startStack } from '../helpers/stack.ts'
+import { makeEvent } from '../helpers/events.ts'
+import { eventDocId } from '../../src/store/events/event-doc-id.ts'
+import { integrityServiceFor, trustedKeysFor } from '../../src/compose/shared.ts'
+import { PLATFORM_SCOPE } from '../../src/auth/read-scope.ts'
 
 const monthName = (d: Date) => `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.01`
 const monthsAgo = (n: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)) }
@@ -53,4 +61,40 @@ t.test('the worker runs the sweep on its schedule', async t => {
     exists = await stack.es.indices.exists({ index: expired })
   }
   t.notOk(exists, 'expired partition removed by the scheduled job')
+})
+
+t.test('verification counts what the sweep deleted as expired, whatever the retention says later, and a kept partition\'s missing event as deleted', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'sillage-retention-'))
+  t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+  const stack = await startStack(t, { env: { SILLAGE_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson'), SILLAGE_CHECKPOINT_MS: '3600000', SILLAGE_SIGNING_KEY: randomBytes(32).toString('base64') } })
+  const p = stack.config.indexPrefix
+  // Sign-ins (security class) four months, two months and a few minutes ago: three partitions.
+  const at = (months: number) => new Date(Date.UTC(monthsAgo(months).getUTCFullYear(), monthsAgo(months).getUTCMonth(), 10))
+  const groups = { swept: at(4), kept: at(2), young: new Date() }
+  const events = Object.entries(groups).flatMap(([name, when]) => Array.from({ length: 3 }, (_, i) => makeEvent(`ret-${name}`, i * 11, when)))
+  t.ok(events.every(e => (e.event as { action: string }).action === 'login'))
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })
+  t.equal(res.statusCode, 202, res.body)
+  await stack.waitForCount(events.length)
+  const partition = (when: Date) => `${p}-events-security-${monthName(when)}`
+  for (let i = 0; i < 100 && (await stack.indexer?.sealing?.checkpointNow())?.length !== 1; i++) await sleep(100)
+  const days = (security: number) => ({ ...stack.config.retentionDays, security })
+
+  // A sweep under a 60-day retention deletes the four-month-old partition only.
+  const swept = await sweepRetention(stack.es, p, days(60), Date.now())
+  t.same(swept.deleted, [partition(groups.swept)])
+  // Someone deletes one event of the two-month-old partition, and the whole young partition.
+  await stack.es.delete({ index: partition(groups.kept), id: eventDocId('default', 'ret-kept-11'), refresh: true })
+  await stack.es.indices.delete({ index: partition(groups.young) })
+
+  const verify = async (security: number) => {
+    const config = { ...stack.config, retentionDays: days(security) }
+    const service = integrityServiceFor(config, stack.es, await trustedKeysFor(config))
+    const report = await service.verify('default', {}, PLATFORM_SCOPE)
+    return { ok: report.ok, expired: report.expired, deleted: report.problems.map(x => `${x.kind} ${(x as { eventId?: string }).eventId}`).sort() }
+  }
+  const expected = { ok: false, expired: 3, deleted: ['deleted ret-kept-11', 'deleted ret-young-0', 'deleted ret-young-11', 'deleted ret-young-22'] }
+  t.same(await verify(60), expected, 'under the retention the sweep applied')
+  t.same(await verify(400), expected, 'retention raised since: the swept partition\'s events are still expired, not deleted')
+  t.same(await verify(1), expected, 'retention lowered, not swept yet: an event missing from a partition still there was deleted')
 })
