@@ -21,6 +21,7 @@ import { loadConfigOrExit } from '../compose/runtime.ts'
 import { createEs } from '../store/elasticsearch.ts'
 import { detectCapabilities } from '../store/capabilities.ts'
 import { sweepRetention } from '../store/events/retention-sweep.ts'
+import { sweepRecords } from '../store/system/records-retention.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsQueue, retryFailedJobs } from '../queue/events-queue.ts'
 import { KeysStore } from '../store/system/keys-store.ts'
@@ -134,8 +135,9 @@ const commands: Record<string, () => Promise<void>> = {
   }),
   'retention-sweep': () => withEs(async es => {
     const caps = await detectCapabilities(es)
-    if (caps.ilm) { console.log('this cluster has ILM: its lifecycle policies enforce retention'); return }
-    console.log(JSON.stringify(await sweepRetention(es, config.indexPrefix, config.retentionDays, Date.now()), null, 2))
+    const now = Date.now()
+    const partitions = caps.ilm ? { skipped: 'this cluster has ILM: its lifecycle policies delete expired partitions' } : await sweepRetention(es, config.indexPrefix, config.retentionDays, now)
+    console.log(JSON.stringify({ ...partitions, records: await sweepRecords(es, config.indexPrefix, config.retentionDays, now) }, null, 2))
   }),
   capabilities: () => withEs(async es => { console.log(JSON.stringify(await detectCapabilities(es), null, 2)) }),
   'entities-rebuild': () => withEs(async es => {

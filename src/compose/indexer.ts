@@ -14,6 +14,7 @@ import { eventDocId } from '../store/events/event-doc-id.ts'
 import { ConflictMarks } from '../queue/conflict-marks.ts'
 import { clientFingerprint } from '../events/same-event.ts'
 import { sweepRetention } from '../store/events/retention-sweep.ts'
+import { sweepRecords } from '../store/system/records-retention.ts'
 import { IntegrityStore } from '../store/integrity/integrity-store.ts'
 import { SealingBatcher } from '../indexer/sealer-batcher.ts'
 import { Sealer } from '../sealing/sealer.ts'
@@ -107,10 +108,12 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, async () => {
     const swept = caps.ilm ? { skipped: 'ILM manages retention' } : await sweepRetention(es, prefix, config.retentionDays, Date.now())
     if ('deleted' in swept && swept.deleted.length > 0) log.info(swept, 'retention sweep deleted expired partitions')
-    if (!config.entities) return swept
+    const records = await sweepRecords(es, prefix, config.retentionDays, Date.now())
+    if (records.accessRecords + records.deadLetters > 0) log.info(records, 'retention sweep deleted expired access records and dead letters')
+    if (!config.entities) return { ...swept, records }
     const forgot = await forgetExpired(es, redis, config.queuePrefix, prefix, entities, line => { log.info(line) })
     if (forgot.report !== undefined) log.info({ gone: forgot.gone, forgotten: forgot.report.forgotten, seconds: forgot.report.seconds }, 'entity store rebuilt without the expired partitions')
-    return { ...swept, forgot: forgot.gone }
+    return { ...swept, records, forgot: forgot.gone }
   })
   // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, proofs)

@@ -12,6 +12,9 @@ import { makeEvent } from '../helpers/events.ts'
 import { eventDocId } from '../../src/store/events/event-doc-id.ts'
 import { integrityServiceFor, trustedKeysFor } from '../../src/compose/shared.ts'
 import { PLATFORM_SCOPE } from '../../src/auth/read-scope.ts'
+import { AccessLog, accessIndex } from '../../src/store/system/access-log.ts'
+import { deadLetterIndex, writeDeadLetters } from '../../src/store/system/dead-letters.ts'
+import { sweepRecords } from '../../src/store/system/records-retention.ts'
 
 const monthName = (d: Date) => `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.01`
 const monthsAgo = (n: number) => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1)) }
@@ -55,12 +58,17 @@ t.test('the worker runs the sweep on its schedule', async t => {
   const stack = await startStack(t, { env: { SILLAGE_RETENTION_DAYS: 'interaction=30', SILLAGE_RETENTION_SWEEP_MS: '1000' } })
   const expired = `${stack.config.indexPrefix}-events-interaction-${monthName(monthsAgo(4))}`
   await stack.es.indices.create({ index: expired })
+  const access = accessIndex(stack.config.indexPrefix)
+  await stack.es.index({ index: access, document: { '@timestamp': '2000-01-01T00:00:00.000Z', key_id: 'old', tenant: null, method: 'GET', route: '/v1/events', url: '/v1/events', status: 200, took_ms: 1 }, refresh: true })
   let exists = true
-  for (let i = 0; i < 100 && exists; i++) {
+  let records = 1
+  for (let i = 0; i < 100 && (exists || records > 0); i++) {
     await sleep(200)
     exists = await stack.es.indices.exists({ index: expired })
+    records = (await stack.es.count({ index: access })).count
   }
   t.notOk(exists, 'expired partition removed by the scheduled job')
+  t.equal(records, 0, 'and the access record past its retention')
 })
 
 t.test('verification counts what the sweep deleted as expired, whatever the retention says later, and a kept partition\'s missing event as deleted', async t => {
@@ -97,4 +105,30 @@ t.test('verification counts what the sweep deleted as expired, whatever the rete
   t.same(await verify(60), expected, 'under the retention the sweep applied')
   t.same(await verify(400), expected, 'retention raised since: the swept partition\'s events are still expired, not deleted')
   t.same(await verify(1), expected, 'retention lowered, not swept yet: an event missing from a partition still there was deleted')
+})
+
+t.test('access records past the security retention and dead letters bound for expired partitions are deleted', async t => {
+  const stack = await startStack(t, { worker: false, env: { SILLAGE_RETENTION_DAYS: 'interaction=30,security=90' } })
+  const p = stack.config.indexPrefix
+  const log = new AccessLog(stack.es, p, err => { throw err })
+  const record = (daysAgo: number, keyId: string) => ({ '@timestamp': new Date(Date.now() - daysAgo * 86_400_000).toISOString(), key_id: keyId, tenant: null, method: 'GET', route: '/v1/events', url: '/v1/events', status: 200, took_ms: 1 })
+  log.record(record(120, 'old'))
+  log.record(record(60, 'recent'))
+  await log.flush()
+  const letter = (id: string, index: string) => ({
+    event: { id, tenant: 'default', index, json: JSON.stringify({ ...makeEvent('letters', 0), event: { id }, audit: { tenant: 'default' } }) },
+    status: 400, errorType: 'mapper_parsing_exception', reason: 'refused'
+  })
+  await writeDeadLetters(stack.es, p, [
+    letter('bound-for-expired', `${p}-events-interaction-${monthName(monthsAgo(4))}`),
+    letter('bound-for-kept', `${p}-events-security-${monthName(monthsAgo(2))}`),
+    letter('bound-for-current', `${p}-events-interaction-${monthName(monthsAgo(0))}`)
+  ])
+  await stack.es.indices.refresh({ index: [deadLetterIndex(p), accessIndex(p)] })
+
+  t.same(await sweepRecords(stack.es, p, stack.config.retentionDays, Date.now()), { accessRecords: 1, deadLetters: 1 })
+  t.same((await log.search({ tenant: null, size: 10 })).map(r => r.key_id), ['recent'])
+  const left = await stack.es.search<{ event_id: string }>({ index: deadLetterIndex(p), size: 10 })
+  t.same(left.hits.hits.map(h => h._source?.event_id).sort(), ['bound-for-current', 'bound-for-kept'])
+  t.same(await sweepRecords(stack.es, p, stack.config.retentionDays, Date.now()), { accessRecords: 0, deadLetters: 0 }, 'nothing more the second time')
 })
