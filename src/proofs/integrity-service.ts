@@ -95,10 +95,12 @@ export class IntegrityService {
   }
 
   async checkpoints (tenant: string | undefined, page: { from?: number, limit: number }, scope: ReadScope): Promise<CheckpointList> {
+    clearReadersOnly(scope, 'checkpoints')
     return await listCheckpoints({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'checkpoint list'), page.from, page.limit)
   }
 
   async latestCheckpoint (tenant: string | undefined, scope: ReadScope): Promise<LatestCheckpoint> {
+    clearReadersOnly(scope, 'checkpoints')
     return await latestCheckpoint({ store: this.store, keys: this.keys }, this.tenantFor(tenant, scope, 'checkpoint'))
   }
 
@@ -138,7 +140,9 @@ export class IntegrityService {
 /**
  * A proof's hashes commit to the clear events: a leaf, or a sibling or a subtree of one event, is the digest of
  * the whole stored event, against which every guess of a masked value (an address's last byte, an email) can be
- * checked. Keys that see personal data masked get none; they cannot check a proof without the clear events anyway.
+ * checked. So is a checkpoint's root (and its signature, which checks a guessed root): the root of a log of one
+ * event is that event's leaf, and the root of 2^k + 1 events hashes the last event's leaf with the root before it.
+ * Keys that see personal data masked get none; they cannot check a proof without the clear events anyway.
  */
 function clearReadersOnly (scope: ReadScope, what: string): void {
   if (scope.masked) throw new ForbiddenError(`${what} are for keys that read clear data: their hashes commit to the clear events, and would let masked values be guessed`)

@@ -135,7 +135,9 @@ t.test('masked keys cannot query, filter, sort or group on masked fields in clea
 })
 
 t.test('no integrity proof reaches a masked key: its hashes commit to the clear event, a guess of a masked value could be checked against them', async t => {
-  for (const url of ['/v1/integrity/proof/a-1', '/v1/integrity/consistency?from=1&to=2', '/v1/integrity/consistency?from=1&format=witness']) {
+  const urls = ['/v1/integrity/proof/a-1', '/v1/integrity/consistency?from=1&to=2', '/v1/integrity/consistency?from=1&format=witness',
+    '/v1/integrity/checkpoint', '/v1/integrity/checkpoint?format=note', '/v1/integrity/checkpoints']
+  for (const url of urls) {
     const res = await call(KEYS.aMasked, 'GET', url)
     t.equal(res.statusCode, 403, url)
     t.match(res.json().message, /for keys that read clear data/)

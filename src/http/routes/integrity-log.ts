@@ -11,6 +11,8 @@ const tenantErrors = {
 }
 const conflict = (what: string): object => ({ 409: Type.Ref(ErrorResponse, { description: `${what} does not verify with a trusted key, or the stored log does not lead to it (run a verification)` }) })
 const TEXT = 'text/plain; charset=utf-8'
+/** A root commits to the clear events, so it would check guesses of masked values (IntegrityService). */
+const FOR_CLEAR_READERS = 'Keys that read personal data masked are refused (403): a root commits to the clear events.'
 
 /** Signed checkpoints as JSON and as C2SP signed notes, and consistency proofs between them. */
 export const integrityLogRoutes: FastifyPluginAsyncTypebox<{ integrity: IntegrityService }> = async (app, { integrity }) => {
@@ -19,7 +21,7 @@ export const integrityLogRoutes: FastifyPluginAsyncTypebox<{ integrity: Integrit
     schema: {
       tags: ['integrity'],
       summary: 'A tenant\'s signed checkpoints, newest first, a page at a time',
-      description: 'Page on with `from` = the `next` of the previous page. Each checkpoint says whether its signatures verify with a key trusted here.',
+      description: 'Page on with `from` = the `next` of the previous page. Each checkpoint says whether its signatures verify with a key trusted here. ' + FOR_CLEAR_READERS,
       querystring: CheckpointsQuery,
       response: { 200: CheckpointList, ...tenantErrors }
     }
@@ -33,7 +35,7 @@ export const integrityLogRoutes: FastifyPluginAsyncTypebox<{ integrity: Integrit
     schema: {
       tags: ['integrity'],
       summary: 'A tenant\'s latest signed checkpoint, as JSON or as a C2SP tlog-checkpoint signed note',
-      description: 'With `format=note`, the checkpoint as a signed note (text/plain): origin, tree size and base64 root, a blank line, and `— <origin> <base64(key id || Ed25519 signature)>`, the form witnesses cosign.',
+      description: 'With `format=note`, the checkpoint as a signed note (text/plain): origin, tree size and base64 root, a blank line, and `— <origin> <base64(key id || Ed25519 signature)>`, the form witnesses cosign. ' + FOR_CLEAR_READERS,
       querystring: LatestQuery,
       response: {
         200: {
