@@ -35,7 +35,7 @@ export async function workerStreams (config: Config, es: Es, redis: Redis, regis
   const observe = async (): Promise<Observation['streams']> => {
     const all = (await store.list(null)).filter(s => s.doc.enabled)
     const positions = await store.positionsOf(all.map(s => s.id))
-    return all.map(s => ({ id: s.id, tenant: s.doc.tenant, name: s.doc.name, failingSince: positions.get(s.id)?.failingSince ?? null, lastError: positions.get(s.id)?.lastError?.message ?? null }))
+    return all.map(s => ({ id: s.id, tenant: s.doc.tenant, name: s.doc.name, failingSince: positions.get(s.id)?.failingSince ?? null }))
   }
   if (!config.streams.deliver) return { observe, close: async () => {} }
   const queue = createEventsQueue(redis, config.queuePrefix)

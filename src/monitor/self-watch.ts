@@ -9,7 +9,7 @@ export interface Observation {
   seal?: { oldestWaitingAt: number | null, lastCheckpointAt: number | null, checkpointMs: number }
   /** Dead letters stored in all. */
   deadLetters: number
-  streams: Array<{ id: string, tenant: string, name: string, failingSince: number | null, lastError: string | null }>
+  streams: Array<{ id: string, tenant: string, name: string, failingSince: number | null }>
 }
 
 /** What the watch remembers between runs (kept in Redis: runs go to any worker). */
@@ -69,7 +69,9 @@ export function watch (previous: WatchState | undefined, obs: Observation, bound
 
   for (const s of obs.streams) {
     const failing = s.failingSince === null ? 0 : at - s.failingSince
-    lasting(`stream_failing:${s.id}`, 'stream_failing', failing > bounds.streamFailingMs, () => ({ severity: 'high', tenant: s.tenant, summary: `log stream "${s.name}" of tenant ${s.tenant} has failed to deliver for ${seconds(failing)} s: ${s.lastError ?? 'unknown error'}`, details: { stream: s.id, failing_seconds: seconds(failing), error: s.lastError } }))
+    // No error text: the tenant's alerts reach its read keys, and the error names the receiver (admins read it in
+    // the stream's status, operators in the worker's log).
+    lasting(`stream_failing:${s.id}`, 'stream_failing', failing > bounds.streamFailingMs, () => ({ severity: 'high', tenant: s.tenant, summary: `log stream "${s.name}" of tenant ${s.tenant} has failed to deliver for ${seconds(failing)} s; its status (GET /v1/streams/${s.id}) says why`, details: { stream: s.id, failing_seconds: seconds(failing) } }))
   }
 
   const resolved = (previous?.firing ?? []).filter(key => !state.firing.includes(key))

@@ -64,11 +64,11 @@ t.test('the sealer and the checkpoints falling behind', async t => {
 })
 
 t.test('a stream failing for longer than the bound, per stream, with its tenant', async t => {
-  const s = (failingSince: number | null): Observation['streams'] => [{ id: 's1', tenant: 'brand-a', name: 'siem', failingSince, lastError: 'connect ECONNREFUSED' }, { id: 's2', tenant: 'brand-b', name: 'ok', failingSince: null, lastError: null }]
+  const s = (failingSince: number | null): Observation['streams'] => [{ id: 's1', tenant: 'brand-a', name: 'siem', failingSince }, { id: 's2', tenant: 'brand-b', name: 'ok', failingSince: null }]
   const r = run([obs(T0, { streams: s(T0) }), obs(T0 + 301_000, { streams: s(T0) }), obs(T0 + 320_000, { streams: s(null) })])
   t.same(r.raised, [[], ['stream_failing:s1'], []])
   t.same(r.resolved[2], ['stream_failing:s1'])
   const alert = watch(undefined, obs(T0 + 301_000, { streams: s(T0) }), BOUNDS).raised[0]
   t.equal(alert?.tenant, 'brand-a')
-  t.match(alert?.summary, /ECONNREFUSED/)
+  t.match(alert?.summary, /"siem" of tenant brand-a has failed to deliver for 301 s; its status \(GET \/v1\/streams\/s1\)/)
 })
