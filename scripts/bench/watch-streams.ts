@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED } from '../../src/validation/receiver-address.ts'
 /**
  * Log streams' delivery rate: a backlog of the data set's events delivered by the stream runner as the worker runs
  * it (pages from Elasticsearch by ingest time, one send per batch, the position saved after each, at most 20
@@ -74,7 +75,7 @@ export async function streamDelivery (es: Es, redis: Redis, config: Config, data
   const store = new StreamsStore(es, config.indexPrefix)
   await store.install(0)
   const queue = createEventsQueue(redis, config.queuePrefix)
-  const send = createSender(config.streams.timeoutMs, new StoredSecrets(config.secretsKey), true)
+  const send = createSender(config.streams.timeoutMs, new StoredSecrets(config.secretsKey), LOOPBACK_ALLOWED)
   console.log(`\nLog streams: a backlog of ${f0(events)} events delivered to a loopback receiver, against the raw rate of the same receiver (the same bytes sent by a plain loop)`)
   console.log('| Destination | batch | delivered | raw loop (baseline) | ratio | time in pages / sends / the rest | a page, first → last |')
   console.log('|---|--:|--:|--:|--:|---|---|')

@@ -31,7 +31,7 @@ import type { RuleRun } from '../watch/run-schema.ts'
 import type { StoredAlert } from '../alerts/alert-schema.ts'
 import type { Delivery, StoredWebhook } from '../notify/webhook-schema.ts'
 import type { StoredSavedSearch } from '../saved/schema.ts'
-import { storedSecretsFor } from './shared.ts'
+import { storedSecretsFor, webhookReceivers } from './shared.ts'
 
 /** Run logs and delivery logs are kept this long (the last successful run of each rule always stays). */
 export const LOG_RETENTION_DAYS = 30
@@ -81,7 +81,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
       return { runs: await runs.prune(before), deliveries: await deliveries.prune(before) }
     }
     const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
-    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs, config.watch.webhookAllowLoopback), secrets, allowLoopback: config.watch.webhookAllowLoopback }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
+    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs, webhookReceivers(config)), secrets, receivers: webhookReceivers(config) }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
     for (const w of [rulesWorker.worker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))
       w.on('failed', (job, err) => workerLog.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))
@@ -92,7 +92,7 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
   return {
     rules: new WatchRuleService(rulesStore, runs, schedule, async id => await saved.get(id)),
     alerts,
-    webhooks: new WebhookService(hooks, deliveries, secrets, { allowLoopback: config.watch.webhookAllowLoopback }),
+    webhooks: new WebhookService(hooks, deliveries, secrets, { receivers: webhookReceivers(config) }),
     risk: new RiskService(signals, new EventsAggregator(es, prefix), alertsStore),
     runner,
     startWorkers,

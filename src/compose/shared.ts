@@ -15,6 +15,7 @@ import { createExportsQueue } from '../queue/exports-queue.ts'
 import type { ExportJobData, ExportJobResult } from '../export/jobs.ts'
 import { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { Retirements } from '../store/events/retirements.ts'
+import type { ReceiverRules } from '../validation/receiver-address.ts'
 
 /** The pieces the API and the worker build alike, built in one place so both see the same ones. */
 
@@ -50,3 +51,9 @@ export function exportServiceFor (config: Config, es: Es, redis: Redis, proofs?:
 
 /** The keys that seal and open the secrets the service keeps (webhook secrets, stream tokens). */
 export const storedSecretsFor = (config: Config): StoredSecrets => new StoredSecrets(config.secretsKey, config.secretsKeyPrevious)
+
+/** Receivers inside the service's own networks that webhooks may target, as the operator allows. */
+export const webhookReceivers = (config: Config): ReceiverRules => ({ loopback: config.watch.webhookAllowLoopback, private: config.receiversAllowPrivate })
+
+/** Receivers inside the service's own networks that log streams may target, as the operator allows. */
+export const streamReceivers = (config: Config): ReceiverRules => ({ loopback: config.streams.allowLoopback, private: config.receiversAllowPrivate })

@@ -13,13 +13,13 @@ import { oldestPendingIngest } from '../queue/watermark.ts'
 import { StreamMetrics } from '../metrics/stream-metrics.ts'
 import { startStreamRunner } from '../indexer/stream-runner.ts'
 import type { Observation } from '../monitor/self-watch.ts'
-import { storedSecretsFor } from './shared.ts'
+import { storedSecretsFor, streamReceivers } from './shared.ts'
 
 /** The API's side of log streams: their definitions and state. */
 export async function streamServiceFor (config: Config, es: Es): Promise<StreamService> {
   const store = new StreamsStore(es, config.indexPrefix)
   await store.install(config.indexReplicas)
-  return new StreamService(store, { allowLoopback: config.streams.allowLoopback, batchMax: config.streams.batchMax }, storedSecretsFor(config))
+  return new StreamService(store, { receivers: streamReceivers(config), batchMax: config.streams.batchMax }, storedSecretsFor(config))
 }
 
 export interface WorkerStreams {
@@ -43,7 +43,7 @@ export async function workerStreams (config: Config, es: Es, redis: Redis, regis
     store,
     // A lease outlives the longest delivery, so a slow receiver does not hand its stream to a second worker.
     leases: new Leases(redis, config.queuePrefix, 2 * config.streams.timeoutMs + 10_000),
-    send: createSender(config.streams.timeoutMs, storedSecretsFor(config), config.streams.allowLoopback),
+    send: createSender(config.streams.timeoutMs, storedSecretsFor(config), streamReceivers(config)),
     page: async (stream, after, before, size) => await streamPage(es, config.indexPrefix, streamQuery(stream.doc), after, before, size),
     oldestPending: async now => await oldestPendingIngest(redis, queue, now),
     metrics: new StreamMetrics(registry),

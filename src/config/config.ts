@@ -57,6 +57,8 @@ export interface Config {
   exports: ExportConfig
   /** Watch rules, alerts and webhooks (docs/alerts.md). */
   watch: WatchConfig
+  /** Webhooks and log streams may target private network addresses (an internal SIEM); off by default. */
+  receiversAllowPrivate: boolean
   /** The integrity chain (sealing and checkpoints); off only to measure what it costs. */
   integrity: boolean
   /** The entity store (per user, device and address), maintained by the worker; off only to measure what it costs. */
@@ -196,6 +198,7 @@ export function loadConfig (env: Env = process.env): Config {
       webhookBackoffMs: read.int('SILLAGE_WEBHOOK_BACKOFF_MS', 5000, 10, 3_600_000),
       webhookAllowLoopback: read.oneOf('SILLAGE_WEBHOOKS_ALLOW_LOOPBACK', 'off', ['off', 'on']) === 'on'
     },
+    receiversAllowPrivate: read.oneOf('SILLAGE_RECEIVERS_ALLOW_PRIVATE', 'off', ['off', 'on']) === 'on',
     integrity: read.oneOf('SILLAGE_INTEGRITY', 'on', ['on', 'off']) === 'on',
     entities: read.oneOf('SILLAGE_ENTITIES', 'on', ['on', 'off']) === 'on',
     checkpointMs: read.int('SILLAGE_CHECKPOINT_MS', 60_000, 1000, 24 * 3600_000),

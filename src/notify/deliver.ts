@@ -7,6 +7,7 @@ import { HEADERS, sign } from './signature.ts'
 import { webhookRecord, type Attempt, type Delivery, type StoredWebhook } from './webhook-schema.ts'
 import type { DeliveryRequest } from './webhook-notifier.ts'
 import { webhookUrlProblem } from './webhook-url.ts'
+import type { ReceiverRules } from '../validation/receiver-address.ts'
 
 /** Sends one request; resolves with the status, rejects when no answer came. */
 export type Post = (url: string, headers: Record<string, string>, body: string) => Promise<number>
@@ -18,8 +19,8 @@ export interface DeliverDeps {
   post: Post
   /** Opens the signing secrets as the store keeps them (sealed with SILLAGE_SECRETS_KEY). */
   secrets: StoredSecrets
-  /** SILLAGE_WEBHOOKS_ALLOW_LOOPBACK: checked again at each attempt, for webhooks made before it was turned off. */
-  allowLoopback: boolean
+  /** SILLAGE_WEBHOOKS_ALLOW_LOOPBACK and SILLAGE_RECEIVERS_ALLOW_PRIVATE: checked again at each attempt, for webhooks made before one was turned off. */
+  receivers: ReceiverRules
   clock?: { now: () => number }
 }
 
@@ -63,7 +64,7 @@ export async function deliverOnce (req: DeliveryRequest, attempt: number, final:
   let status: number | null = null
   let error: string | null = null
   try {
-    const refused = webhookUrlProblem(hook.url, deps.allowLoopback)
+    const refused = webhookUrlProblem(hook.url, deps.receivers)
     if (refused !== undefined) throw new Error(`the webhook's URL ${refused}`)
     status = await deps.post(hook.url, {
       'content-type': 'application/json',

@@ -7,6 +7,7 @@ import type { DeliveriesStore } from '../store/system/deliveries-store.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { newSecret } from './signature.ts'
 import { webhookUrlProblem } from './webhook-url.ts'
+import type { ReceiverRules } from '../validation/receiver-address.ts'
 import { WebhookInput, webhookRecord, type Delivery, type StoredWebhook, type Webhook } from './webhook-schema.ts'
 
 const checkShape = compileChecker(WebhookInput)
@@ -23,7 +24,7 @@ export class WebhookService {
     private readonly store: VersionedDocs<StoredWebhook>,
     private readonly deliveryLog: DeliveriesStore<Delivery>,
     private readonly secrets: StoredSecrets,
-    private readonly options: { allowLoopback: boolean },
+    private readonly options: { receivers: ReceiverRules },
     private readonly clock: { now: () => number } = Date
   ) {}
 
@@ -80,7 +81,7 @@ export class WebhookService {
   private validate (input: unknown): Required<WebhookInput> {
     const errors = checkShape(input, 0)
     const w = input as WebhookInput
-    const problem = errors.length > 0 ? undefined : webhookUrlProblem(w.url, this.options.allowLoopback)
+    const problem = errors.length > 0 ? undefined : webhookUrlProblem(w.url, this.options.receivers)
     if (problem !== undefined) errors.push({ index: 0, path: '/url', message: problem })
     if (errors.length > 0) throw new ValidationError(errors, 'the webhook is invalid')
     return { name: w.name, url: w.url, enabled: w.enabled ?? true, minSeverity: w.minSeverity ?? 'low' }

@@ -1,11 +1,11 @@
-import { isLinkLocalHost, isLoopbackHost } from '../validation/receiver-address.ts'
+import { isLoopbackHost, refusedHost, type ReceiverRules } from '../validation/receiver-address.ts'
 
 /**
  * Why a webhook URL is refused, or undefined: HTTPS, or HTTP to a loopback address only; no credentials in it.
- * Loopback receivers only where the operator allows them (`allowLoopback`: tests, a local relay): otherwise a
- * tenant's admin could have the worker post to services listening on its own host.
+ * Loopback and private network receivers only where the operator allows them (`rules`): otherwise a tenant's
+ * admin could have the worker post to services listening on its own host or network.
  */
-export function webhookUrlProblem (text: string, allowLoopback: boolean): string | undefined {
+export function webhookUrlProblem (text: string, rules: ReceiverRules): string | undefined {
   let url: URL
   try {
     url = new URL(text)
@@ -14,8 +14,10 @@ export function webhookUrlProblem (text: string, allowLoopback: boolean): string
   }
   if (url.username !== '' || url.password !== '') return 'must not hold credentials: the signature authenticates the requests'
   if (url.hash !== '') return 'must not have a fragment'
-  if (isLinkLocalHost(url.hostname)) return 'must not be a link-local or instance metadata address (169.254.0.0/16, fe80::/10…)'
-  if (isLoopbackHost(url.hostname) && !allowLoopback) return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
+  const refused = refusedHost(url.hostname, rules)
+  if (refused === 'link-local') return 'must not be a link-local or instance metadata address (169.254.0.0/16, fe80::/10…)'
+  if (refused === 'loopback') return 'must not be a loopback address: loopback receivers are not allowed on this service (SILLAGE_WEBHOOKS_ALLOW_LOOPBACK)'
+  if (refused === 'private') return 'must not be a private network address: private receivers are not allowed on this service (SILLAGE_RECEIVERS_ALLOW_PRIVATE)'
   if (url.protocol === 'https:') return undefined
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined
   if (url.protocol === 'http:') return 'must use https (plain http is accepted only for a loopback address such as 127.0.0.1)'

@@ -1,14 +1,20 @@
 import type { FieldError } from '../errors.ts'
-import { isLinkLocalHost, isLoopbackHost } from '../validation/receiver-address.ts'
+import { isLoopbackHost, refusedHost, type ReceiverRules } from '../validation/receiver-address.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import type { Stream, StreamDestination } from './schema.ts'
 
+const REFUSED = {
+  'link-local': 'link-local and instance metadata receivers (169.254.0.0/16, fe80::/10…) are not allowed',
+  loopback: 'loopback receivers are not allowed on this service (SILLAGE_STREAMS_ALLOW_LOOPBACK)',
+  private: 'private network receivers (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) are not allowed on this service (SILLAGE_RECEIVERS_ALLOW_PRIVATE)'
+}
+
 /**
- * A destination is accepted when it is encrypted (https, syslog over TLS) and not a loopback address; plain http
- * and plain TCP only towards loopback receivers, and loopback receivers only where the operator allows them; never
+ * A destination is accepted when it is encrypted (https, syslog over TLS); plain http and plain TCP only towards
+ * loopback receivers; loopback and private network receivers only where the operator allows them (`rules`); never
  * a link-local address. Names are checked once resolved, as each connection is made (`receiverLookup`).
  */
-export function destinationProblems (d: StreamDestination, allowLoopback: boolean): FieldError[] {
+export function destinationProblems (d: StreamDestination, rules: ReceiverRules): FieldError[] {
   const problem = (path: string, message: string): FieldError[] => [{ index: 0, path: `/destination/${path}`, message }]
   if (d.type === 'http') {
     let url: URL
@@ -18,15 +24,15 @@ export function destinationProblems (d: StreamDestination, allowLoopback: boolea
       return problem('url', 'must be an absolute URL')
     }
     if (url.username !== '' || url.password !== '') return problem('url', 'must not carry credentials: send a token instead')
-    if (isLinkLocalHost(url.hostname)) return problem('url', 'link-local and instance metadata receivers (169.254.0.0/16, fe80::/10…) are not allowed')
+    const refused = refusedHost(url.hostname, rules)
+    if (refused !== undefined) return problem('url', REFUSED[refused])
     const loopback = isLoopbackHost(url.hostname)
-    if (loopback && !allowLoopback) return problem('url', 'loopback receivers are not allowed on this service')
     if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return []
     return problem('url', 'must be https:// (plain http only towards loopback receivers where allowed)')
   }
-  if (isLinkLocalHost(d.host)) return problem('host', 'link-local and instance metadata receivers (169.254.0.0/16, fe80::/10…) are not allowed')
+  const refused = refusedHost(d.host, rules)
+  if (refused !== undefined) return problem('host', REFUSED[refused])
   const loopback = isLoopbackHost(d.host)
-  if (loopback && !allowLoopback) return problem('host', 'loopback receivers are not allowed on this service')
   if (d.tls === false && !loopback) return problem('tls', 'syslog leaves the service over TLS only (plain TCP only towards loopback receivers where allowed)')
   if (d.ca !== undefined && !/-----BEGIN CERTIFICATE-----/.test(d.ca)) return problem('ca', 'must be PEM certificates')
   return []

@@ -1,6 +1,6 @@
 import { connect as tcpConnect, isIP, type LookupFunction, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { receiverLookup } from '../validation/receiver-address.ts'
+import { receiverLookup, type ReceiverRules } from '../validation/receiver-address.ts'
 import { receiverPoster, type ReceiverPost } from '../validation/receiver-agent.ts'
 import type { StreamDestination } from './schema.ts'
 import { frame, syslogMessage } from './syslog.ts'
@@ -12,15 +12,15 @@ export type SendBatch = (destination: StreamDestination, events: ReadonlyArray<R
 
 /**
  * `secrets` opens HTTP tokens as stored: at each send, so that one that does not open fails its stream alone, with
- * the reason. Receivers' names are resolved through `receiverLookup`: one that leads to this host (unless
- * allowed) or to a link-local address fails the batch.
+ * the reason. Receivers' names are resolved through `receiverLookup`: one that leads to this host or a private
+ * network (unless allowed) or to a link-local address fails the batch.
  */
-export function createSender (timeoutMs: number, secrets: StoredSecrets, allowLoopback: boolean): SendBatch {
-  const post = receiverPoster(allowLoopback)
-  const lookup = receiverLookup(allowLoopback)
+export function createSender (timeoutMs: number, secrets: StoredSecrets, rules: ReceiverRules): SendBatch {
+  const post = receiverPoster(rules)
+  const lookup = receiverLookup(rules)
   return async (destination, events, meta) => {
-    // As stored: a stream saved before a change of rules or of SILLAGE_STREAMS_ALLOW_LOOPBACK is checked again.
-    const problem = destinationProblems(destination, allowLoopback)[0]
+    // As stored: a stream saved before a change of rules or of SILLAGE_STREAMS_ALLOW_LOOPBACK or SILLAGE_RECEIVERS_ALLOW_PRIVATE is checked again.
+    const problem = destinationProblems(destination, rules)[0]
     if (problem !== undefined) throw new Error(`receiver refused: ${problem.path.slice('/destination/'.length)} ${problem.message}`)
     if (destination.type === 'http') await sendHttp(destination.token === undefined ? destination : { ...destination, token: secrets.open(destination.token, streamRecord(meta.streamId)) }, events, meta.streamId, timeoutMs, post)
     else await sendSyslog(destination, events, timeoutMs, lookup)

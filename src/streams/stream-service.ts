@@ -8,12 +8,13 @@ import { buildQuery } from '../query/build-query.ts'
 import { StreamVersionConflict, type StreamsStore, type VersionedStream } from '../store/system/streams-store.ts'
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { destinationProblems, keepSecrets, publicDestination, sealedDestination } from './destination.ts'
+import type { ReceiverRules } from '../validation/receiver-address.ts'
 import { FRESH_POSITION, MAX_STREAMS_PER_TENANT, StreamInput, type StoredPosition, type StoredStream, type Stream } from './schema.ts'
 import { publicState } from './delivery-state.ts'
 
 const checkInput = compileChecker(StreamInput)
 
-export interface StreamOptions { allowLoopback: boolean, batchMax: number }
+export interface StreamOptions { receivers: ReceiverRules, batchMax: number }
 
 /** The query a stream's events are selected by: its filters and KQL, confined to its tenant. */
 export function streamQuery (s: Pick<StoredStream, 'tenant' | 'filters' | 'query' | 'timeZone'>, errors: FieldError[] = []): estypes.QueryDslQueryContainer {
@@ -102,7 +103,7 @@ export class StreamService {
     const errors = checkInput(input, 0)
     if (errors.length > 0) throw new ValidationError(errors, 'invalid stream')
     const valid = input as StreamInput
-    errors.push(...destinationProblems(valid.destination, this.options.allowLoopback))
+    errors.push(...destinationProblems(valid.destination, this.options.receivers))
     if (valid.filters?.period !== undefined) errors.push({ index: 0, path: '/filters/period', message: 'a stream follows new events as they come: it takes no period' })
     streamQuery({ tenant: 'check', ...valid }, errors)
     if (valid.batchSize !== undefined && valid.batchSize > this.options.batchMax) errors.push({ index: 0, path: '/batchSize', message: `must be at most ${this.options.batchMax} on this service` })

@@ -16,6 +16,23 @@ LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6')
 LINK_LOCAL.addAddress('fd00:ec2::254', 'ipv6')
 LINK_LOCAL.addAddress('100.100.100.200', 'ipv4')
 
+// Private networks (RFC 1918, the carriers' shared 100.64.0.0/10, IPv6 unique local fc00::/7): where a service's
+// internal systems listen, so a tenant's admin could reach them from the worker unless the operator allows them.
+const PRIVATE = new BlockList()
+PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4')
+PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4')
+PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4')
+PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4')
+PRIVATE.addSubnet('fc00::', 7, 'ipv6')
+
+/**
+ * Which receivers inside the service's own networks the operator allows: this host (`loopback`: tests, a local
+ * relay) and private networks (`private`: an internal SIEM, on a deployment whose tenants are one organisation).
+ */
+export interface ReceiverRules { loopback: boolean, private: boolean }
+export const NOTHING_INTERNAL: ReceiverRules = { loopback: false, private: false }
+export const LOOPBACK_ALLOWED: ReceiverRules = { loopback: true, private: false }
+
 const inList = (list: BlockList, address: string): boolean => {
   const kind = isIP(address)
   return kind !== 0 && list.check(address, kind === 4 ? 'ipv4' : 'ipv6')
@@ -39,24 +56,39 @@ export function isLinkLocalHost (host: string): boolean {
   return h !== undefined && inList(LINK_LOCAL, h)
 }
 
+/** Whether a host is an address of a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), in any notation the resolver takes. */
+export function isPrivateHost (host: string): boolean {
+  const h = canonicalHost(host)
+  return h !== undefined && inList(PRIVATE, h)
+}
+
+/** Why a receiver's host, as written, may not receive (the kind of address, for the caller's message), or undefined. */
+export function refusedHost (host: string, rules: ReceiverRules): 'link-local' | 'loopback' | 'private' | undefined {
+  if (isLinkLocalHost(host)) return 'link-local'
+  if (!rules.loopback && isLoopbackHost(host)) return 'loopback'
+  if (!rules.private && isPrivateHost(host)) return 'private'
+  return undefined
+}
+
 /** Why a resolved address may not receive, or undefined. */
-export function refusedAddress (address: string, allowLoopback: boolean): string | undefined {
+export function refusedAddress (address: string, rules: ReceiverRules): string | undefined {
   if (inList(LINK_LOCAL, address)) return `${address} is link-local or a cloud's instance metadata address`
-  if (!allowLoopback && inList(LOOPBACK, address)) return `${address} is a loopback address, not allowed as a receiver on this service`
+  if (!rules.loopback && inList(LOOPBACK, address)) return `${address} is a loopback address, not allowed as a receiver on this service`
+  if (!rules.private && inList(PRIVATE, address)) return `${address} is a private network address, not allowed as a receiver on this service (SILLAGE_RECEIVERS_ALLOW_PRIVATE)`
   return undefined
 }
 
 /**
  * The resolver for connections to receivers: a name that resolves to an address a receiver may not have is
  * refused as the connection is made, so that no DNS answer (rebinding included) leads a send to this host's
- * services or to the cloud's instance metadata. Node does not resolve an address written as such: senders check
+ * services, to the private network's (unless allowed) or to the cloud's instance metadata. Node does not resolve an address written as such: senders check
  * those themselves (`destinationProblems`, `webhookUrlProblem`) at each send.
  */
-export function receiverLookup (allowLoopback: boolean): LookupFunction {
+export function receiverLookup (rules: ReceiverRules): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, options, (err, address: string | LookupAddress[], family?: number) => {
       if (err !== null) { callback(err, '', 0); return }
-      const refused = (Array.isArray(address) ? address.map(a => a.address) : [address]).map(a => refusedAddress(a, allowLoopback)).find(r => r !== undefined)
+      const refused = (Array.isArray(address) ? address.map(a => a.address) : [address]).map(a => refusedAddress(a, rules)).find(r => r !== undefined)
       if (refused !== undefined) { callback(Object.assign(new Error(`receiver ${hostname} refused: ${refused}`), { code: 'ERECEIVERADDRESS' }), '', 0); return }
       callback(null, address, family)
     })

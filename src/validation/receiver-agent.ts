@@ -1,5 +1,5 @@
 import { Agent, fetch } from 'undici'
-import { receiverLookup } from './receiver-address.ts'
+import { receiverLookup, type ReceiverRules } from './receiver-address.ts'
 
 export interface ReceiverPost { headers: Record<string, string>, body: string, timeoutMs: number, /** Webhooks see a redirect's status; streams fail on one. */ redirect: 'manual' | 'error' }
 
@@ -8,8 +8,8 @@ export interface ReceiverPost { headers: Record<string, string>, body: string, t
  * Resolves to the status; the answer's body is dropped unread (a receiver could send gigabytes of it). A failure
  * says why: fetch's own error says only "fetch failed", the reason is its cause.
  */
-export function receiverPoster (allowLoopback: boolean): (url: string, post: ReceiverPost) => Promise<number> {
-  const dispatcher = new Agent({ connect: { lookup: receiverLookup(allowLoopback) } })
+export function receiverPoster (rules: ReceiverRules): (url: string, post: ReceiverPost) => Promise<number> {
+  const dispatcher = new Agent({ connect: { lookup: receiverLookup(rules) } })
   return async (url, { headers, body, timeoutMs, redirect }) => {
     const res = await fetch(url, { method: 'POST', headers, body, redirect, signal: AbortSignal.timeout(timeoutMs), dispatcher }).catch(err => { throw withCause(err) })
     await res.body?.cancel().catch(() => undefined)

@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../src/validation/receiver-address.ts'
 import { t } from '../helpers/file-test.ts'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -88,7 +89,7 @@ t.test('an alert is delivered signed, retried after two failures, and accepted o
   t.match(log[0]?.attempts[0], { attempt: 1, error: /500/ })
 
   // A retry after success (a worker that died between the answer and the job's end) sends nothing.
-  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), secrets: new StoredSecrets(stack.config.secretsKey), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix), allowLoopback: true }
+  const io = { webhooks: webhooksStore<StoredWebhook>(stack.es, stack.config.indexPrefix), secrets: new StoredSecrets(stack.config.secretsKey), alerts: new AlertsStore<StoredAlert>(stack.es, stack.config.indexPrefix), deliveries: new DeliveriesStore<Delivery>(stack.es, stack.config.indexPrefix), receivers: LOOPBACK_ALLOWED }
   const post = async (): Promise<number> => { throw new Error('must not send') }
   t.equal(await deliverOnce({ deliveryId: [...ids][0] as string, webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 4, false, { ...io, post }), 'succeeded')
   // A worker with another SILLAGE_SECRETS_KEY: the attempt fails, saying why, and nothing is sent.
@@ -96,7 +97,7 @@ t.test('an alert is delivered signed, retried after two failures, and accepted o
   await t.rejects(deliverOnce({ deliveryId: 'other-key', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, elsewhere), /sealed with key [0-9a-f]{12}, and SILLAGE_SECRETS_KEY is key [0-9a-f]{12}/)
   t.match((await io.deliveries.get('other-key'))?.attempts[0], { attempt: 1, httpStatus: null, error: /sealed with key/ })
   // A webhook made while loopback receivers were allowed, attempted once they no longer are: refused, saying why.
-  await t.rejects(deliverOnce({ deliveryId: 'no-loopback', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, { ...io, post, allowLoopback: false }), /must not be a loopback address/)
+  await t.rejects(deliverOnce({ deliveryId: 'no-loopback', webhookId: hook.id, alertId: alert.id, tenant: 'brand-a' }, 1, true, { ...io, post, receivers: NOTHING_INTERNAL }), /must not be a loopback address/)
   // A second finding (two more withdrawals) joins the open alert: no second delivery.
   await plant(stack, KEYS.aIngest, [4, 5].map(k => ({ id: `wh-${k}`, user: 'wh-u', at: now - k * M, action: 'withdrawal', amount: 50 })), 5)
   t.match(await runRule(stack, rule.id, 'brand-a'), { raised: 0, merged: 1 })

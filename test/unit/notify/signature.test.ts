@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 import t from 'tap'
 import { createHmac } from 'node:crypto'
 import { deliveryId, newSecret, sign, verify } from '../../../src/notify/signature.ts'
@@ -28,25 +29,25 @@ t.test('secrets and delivery ids', async t => {
 })
 
 t.test('HTTPS, or HTTP to a loopback address only, and loopback only where allowed', async t => {
-  t.equal(webhookUrlProblem('https://hooks.example.com/x', true), undefined)
-  t.equal(webhookUrlProblem('http://127.0.0.1:8080/x', true), undefined)
-  t.equal(webhookUrlProblem('http://[::1]:8080/x', true), undefined)
-  t.equal(webhookUrlProblem('http://localhost/x', true), undefined)
-  t.match(webhookUrlProblem('http://hooks.example.com/x', true), /https/)
-  t.match(webhookUrlProblem('http://10.0.0.1/x', true), /https/)
-  t.match(webhookUrlProblem('http://127.0.0.1.nip.io/x', true), /https/)
-  t.match(webhookUrlProblem('ftp://example.com/x', true), /https/)
-  t.match(webhookUrlProblem('https://user:pw@example.com/x', true), /credentials/)
-  t.match(webhookUrlProblem('not a url', true), /absolute URL/)
+  t.equal(webhookUrlProblem('https://hooks.example.com/x', LOOPBACK_ALLOWED), undefined)
+  t.equal(webhookUrlProblem('http://127.0.0.1:8080/x', LOOPBACK_ALLOWED), undefined)
+  t.equal(webhookUrlProblem('http://[::1]:8080/x', LOOPBACK_ALLOWED), undefined)
+  t.equal(webhookUrlProblem('http://localhost/x', LOOPBACK_ALLOWED), undefined)
+  t.match(webhookUrlProblem('http://hooks.example.com/x', LOOPBACK_ALLOWED), /https/)
+  t.match(webhookUrlProblem('http://203.0.113.9/x', LOOPBACK_ALLOWED), /https/)
+  t.match(webhookUrlProblem('http://127.0.0.1.nip.io/x', LOOPBACK_ALLOWED), /https/)
+  t.match(webhookUrlProblem('ftp://example.com/x', LOOPBACK_ALLOWED), /https/)
+  t.match(webhookUrlProblem('https://user:pw@example.com/x', LOOPBACK_ALLOWED), /credentials/)
+  t.match(webhookUrlProblem('not a url', LOOPBACK_ALLOWED), /absolute URL/)
   for (const url of ['http://127.0.0.1:9200/x', 'https://localhost/x', 'http://[::1]:8080/x', 'https://127.1.2.3/x', 'http://0.0.0.0:9200/x', 'http://[::]:9200/x', 'https://api.localhost/x', 'http://localhost.:9200/x']) {
-    t.match(webhookUrlProblem(url, false), /loopback receivers are not allowed on this service/, `${url}: refused unless the operator allows loopback`)
+    t.match(webhookUrlProblem(url, NOTHING_INTERNAL), /loopback receivers are not allowed on this service/, `${url}: refused unless the operator allows loopback`)
   }
-  t.equal(webhookUrlProblem('https://hooks.example.com/x', false), undefined)
+  t.equal(webhookUrlProblem('https://hooks.example.com/x', NOTHING_INTERNAL), undefined)
   t.ok(isLoopback('127.8.9.10'))
   t.notOk(isLoopback('128.0.0.1'))
   // The same addresses written the other ways the URL parser and the resolver take them.
   for (const url of ['https://[::ffff:127.0.0.1]/x', 'https://[0:0:0:0:0:ffff:127.0.0.1]/x', 'https://[::127.0.0.1]/x', 'https://[0:0::1]/x', 'https://127.1/x', 'https://2130706433/x', 'https://0x7f000001/x', 'https://0177.0.0.1/x', 'https://0/x']) {
-    t.match(webhookUrlProblem(url, false), /loopback receivers are not allowed on this service/, `${url}: refused`)
+    t.match(webhookUrlProblem(url, NOTHING_INTERNAL), /loopback receivers are not allowed on this service/, `${url}: refused`)
   }
-  t.equal(webhookUrlProblem('https://[::ffff:10.0.0.1]/x', false), undefined, 'a mapped address elsewhere is no loopback')
+  t.equal(webhookUrlProblem('https://[::ffff:203.0.113.9]/x', NOTHING_INTERNAL), undefined, 'a mapped address elsewhere is no loopback')
 })

@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED } from '../../../src/validation/receiver-address.ts'
 import t, { type Test } from 'tap'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
@@ -36,10 +37,10 @@ async function flooding (t: Test): Promise<{ url: string, written: () => Promise
 
 t.test('a receiver answering with an endless body: the answer is dropped unread, the send ends at once', async t => {
   const stream = await flooding(t)
-  await createSender(20_000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), true)({ type: 'http', url: stream.url }, [{ event: { id: 'e-1' } }], { streamId: 's1' })
+  await createSender(20_000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), LOOPBACK_ALLOWED)({ type: 'http', url: stream.url }, [{ event: { id: 'e-1' } }], { streamId: 's1' })
   t.ok(await stream.written() < 32 * 1024 * 1024, 'the stream sender left before the receiver wrote 32 MB')
   const hook = await flooding(t)
-  t.equal(await httpPost(20_000, true)(hook.url, { 'content-type': 'application/json' }, '{}'), 200)
+  t.equal(await httpPost(20_000, LOOPBACK_ALLOWED)(hook.url, { 'content-type': 'application/json' }, '{}'), 200)
   t.ok(await hook.written() < 32 * 1024 * 1024, 'the webhook sender too')
 })
 
@@ -56,7 +57,7 @@ t.test('a syslog receiver that never reads but keeps the connection busy: the ba
   const port = (server.address() as AddressInfo).port
   // 10 MB: more than the kernel's buffers take for a reader that does not read.
   const events = Array.from({ length: 1000 }, (_, i) => ({ event: { id: `e-${i}`, action: 'login' }, message: 'x'.repeat(10_000) }))
-  const send = createSender(1000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), true)({ type: 'syslog', host: '127.0.0.1', port, tls: false }, events, { streamId: 's1' })
+  const send = createSender(1000, new StoredSecrets('stored-secrets-key-for-tests-0123456789'), LOOPBACK_ALLOWED)({ type: 'syslog', host: '127.0.0.1', port, tls: false }, events, { streamId: 's1' })
   const outcome = await Promise.race([send.then(() => 'sent', (err: Error) => err.message), sleep(5000, undefined, { ref: false }).then(() => 'still sending after 5 s')])
   t.match(outcome, /did not take the batch within 1000 ms/)
 })

@@ -1,3 +1,4 @@
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 import t from 'tap'
 import { frame, syslogMessage } from '../../../src/streams/syslog.ts'
 import { destinationProblems, keepSecrets, publicDestination } from '../../../src/streams/destination.ts'
@@ -33,19 +34,25 @@ t.test('octet counting counts bytes, not characters', async t => {
 
 t.test('destinations: encrypted and not loopback, unless the operator allows loopback receivers', async t => {
   t.ok(isLoopbackHost('127.0.0.1') && isLoopbackHost('[::1]') && isLoopbackHost('localhost') && !isLoopbackHost('10.0.0.1') && !isLoopbackHost('siem.example.com'))
-  const paths = (d: Parameters<typeof destinationProblems>[0], allow = false): string[] => destinationProblems(d, allow).map(p => p.path)
+  const paths = (d: Parameters<typeof destinationProblems>[0], allow = NOTHING_INTERNAL): string[] => destinationProblems(d, allow).map(p => p.path)
   t.same(paths({ type: 'http', url: 'https://siem.example.com/in' }), [])
   t.same(paths({ type: 'http', url: 'http://siem.example.com/in' }), ['/destination/url'])
   t.same(paths({ type: 'http', url: 'https://user:pw@siem.example.com/in' }), ['/destination/url'])
   t.same(paths({ type: 'http', url: 'http://127.0.0.1:9000/in' }), ['/destination/url'], 'loopback refused by default')
-  t.same(paths({ type: 'http', url: 'http://127.0.0.1:9000/in' }, true), [])
+  t.same(paths({ type: 'http', url: 'http://127.0.0.1:9000/in' }, LOOPBACK_ALLOWED), [])
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 6514 }), [])
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 514, tls: false }), ['/destination/tls'])
-  t.same(paths({ type: 'syslog', host: '127.0.0.1', port: 514, tls: false }, true), [])
+  t.same(paths({ type: 'syslog', host: '127.0.0.1', port: 514, tls: false }, LOOPBACK_ALLOWED), [])
   for (const host of ['127.1', '2130706433', '0x7f000001', '0177.0.0.1', '0', '0:0::1', '::0:1', '::ffff:7f00:1', '::ffff:127.0.0.1', 'LOCALHOST.']) {
     t.same(paths({ type: 'syslog', host, port: 6514 }), ['/destination/host'], `${host}: a loopback address however written`)
   }
   t.same(paths({ type: 'http', url: 'https://[::ffff:127.0.0.1]:9000/in' }), ['/destination/url'])
+  for (const host of ['10.0.0.5', '172.16.0.1', '172.31.255.255', '192.168.1.10', '100.64.0.1', 'fd12:3456::1', '::ffff:10.1.2.3', '10.1', '167772161']) {
+    t.same(paths({ type: 'syslog', host, port: 6514 }), ['/destination/host'], `${host}: a private network address however written`)
+    t.same(paths({ type: 'syslog', host, port: 6514 }, { loopback: false, private: true }), [], `${host}: where the operator allows private receivers`)
+  }
+  t.match(destinationProblems({ type: 'http', url: 'https://192.168.1.10/in' }, NOTHING_INTERNAL), [{ path: '/destination/url', message: /private network receivers .*SILLAGE_RECEIVERS_ALLOW_PRIVATE/ }])
+  t.same(paths({ type: 'syslog', host: '172.32.0.1', port: 6514 }), [], 'outside 172.16.0.0/12')
   t.same(paths({ type: 'syslog', host: 'siem.example.com', port: 6514, ca: 'not a pem' }), ['/destination/ca'])
   t.same(publicDestination({ type: 'http', url: 'https://x', token: 'secret-token' }), { type: 'http', url: 'https://x', hasToken: true })
   t.same(keepSecrets({ type: 'http', url: 'https://x' }, { type: 'http', url: 'https://x', token: 'secret-token' }), { type: 'http', url: 'https://x', token: 'secret-token' })
