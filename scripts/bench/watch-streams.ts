@@ -1,4 +1,3 @@
-import { LOOPBACK_ALLOWED } from '../../src/validation/receiver-address.ts'
 /**
  * Log streams' delivery rate: a backlog of the data set's events delivered by the stream runner as the worker runs
  * it (pages from Elasticsearch by ingest time, one send per batch, the position saved after each, at most 20
@@ -25,6 +24,7 @@ import { oldestPendingIngest } from '../../src/queue/watermark.ts'
 import { startStreamRunner } from '../../src/indexer/stream-runner.ts'
 import { NdjsonReceiver, octetFrames, TcpReceiver } from '../../test/helpers/receivers.ts'
 import { median } from './watch-runs.ts'
+import { LOOPBACK_ALLOWED } from '../../src/validation/receiver-address.ts'
 
 const TENANT = 'default'
 const CASES: Array<['http' | 'syslog', number]> = [['http', 500], ['http', 5000], ['syslog', 500], ['syslog', 5000]]

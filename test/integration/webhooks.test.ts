@@ -1,4 +1,3 @@
-import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../src/validation/receiver-address.ts'
 import { t } from '../helpers/file-test.ts'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +13,7 @@ import { AlertsStore } from '../../src/store/system/alerts-store.ts'
 import { DeliveriesStore } from '../../src/store/system/deliveries-store.ts'
 import type { StoredAlert } from '../../src/alerts/alert-schema.ts'
 import type { Delivery, StoredWebhook } from '../../src/notify/webhook-schema.ts'
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../src/validation/receiver-address.ts'
 
 let stack: Stack
 const admin = KEYS.aAdmin

@@ -1,9 +1,9 @@
-import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 import t from 'tap'
 import { createHmac } from 'node:crypto'
 import { deliveryId, newSecret, sign, verify } from '../../../src/notify/signature.ts'
 import { webhookUrlProblem } from '../../../src/notify/webhook-url.ts'
 import { isLoopbackHost as isLoopback } from '../../../src/validation/receiver-address.ts'
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 
 t.test('HMAC-SHA256 over <timestamp>.<body>', async t => {
   const secret = 'whsec_test'

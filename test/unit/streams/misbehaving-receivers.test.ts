@@ -1,4 +1,3 @@
-import { LOOPBACK_ALLOWED } from '../../../src/validation/receiver-address.ts'
 import t, { type Test } from 'tap'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
@@ -6,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { httpPost } from '../../../src/notify/http-post.ts'
 import { createSender } from '../../../src/streams/senders.ts'
 import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
+import { LOOPBACK_ALLOWED } from '../../../src/validation/receiver-address.ts'
 
 const CAP = 256 * 1024 * 1024
 const CHUNK = Buffer.alloc(64 * 1024, 120)

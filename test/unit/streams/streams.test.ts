@@ -1,4 +1,3 @@
-import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 import t from 'tap'
 import { frame, syslogMessage } from '../../../src/streams/syslog.ts'
 import { destinationProblems, keepSecrets, publicDestination } from '../../../src/streams/destination.ts'
@@ -6,6 +5,7 @@ import { isLoopbackHost } from '../../../src/validation/receiver-address.ts'
 import { caughtUp, delivered, failed, horizon, pruneSnapshots, publicState, retryDelay } from '../../../src/streams/delivery-state.ts'
 import { FRESH_POSITION } from '../../../src/streams/schema.ts'
 import { octetFrames } from '../../helpers/receivers.ts'
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 
 const EVENT = {
   '@timestamp': '2026-11-26T14:03:00.000Z',

@@ -1,4 +1,3 @@
-import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 import t from 'tap'
 import { createServer, type Server } from 'node:http'
 import { createServer as createTcpServer, type AddressInfo } from 'node:net'
@@ -9,6 +8,7 @@ import { destinationProblems } from '../../../src/streams/destination.ts'
 import { httpPost } from '../../../src/notify/http-post.ts'
 import { createSender } from '../../../src/streams/senders.ts'
 import { StoredSecrets } from '../../../src/store/system/stored-secrets.ts'
+import { LOOPBACK_ALLOWED, NOTHING_INTERNAL } from '../../../src/validation/receiver-address.ts'
 
 t.test('link-local addresses, in any notation, are never receivers', async t => {
   for (const host of ['169.254.169.254', '169.254.0.1', '2851995649', '[fe80::1]', 'fe80::abcd', '[::ffff:169.254.169.254]', '[fd00:ec2::254]', '100.100.100.200']) t.ok(isLinkLocalHost(host), host)
