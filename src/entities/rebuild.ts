@@ -33,7 +33,8 @@ export interface RebuildReport { tenants: string[], entities: Record<Kind, numbe
 export async function rebuildEntities (es: Es, prefix: string, store: EntitiesStore, scanner: EventsScanner, options: RebuildOptions): Promise<RebuildReport> {
   const t0 = performance.now()
   const now = options.now ?? Date.now
-  const tenants = options.tenant === undefined ? await listTenants(es, prefix) : [options.tenant]
+  // Forgetting visits the tenants the store holds too: one whose events have all gone has entities to forget.
+  const tenants = options.tenant !== undefined ? [options.tenant] : options.forget === true ? [...new Set([...await listTenants(es, prefix), ...await store.tenants()])].sort() : await listTenants(es, prefix)
   const report: RebuildReport = { tenants, entities: { user: 0, device: 0, ip: 0 }, forgotten: { user: 0, device: 0, ip: 0 }, events: 0, conflicts: 0, seconds: 0 }
   for (const tenant of tenants) {
     for (const kind of ['user', 'device', 'ip'] as const) {

@@ -148,7 +148,17 @@ t.test('the maintenance run forgets what partitions that have gone taught the st
   t.teardown(() => { redis.disconnect() })
   const prefix = stack.config.indexPrefix
   const run = async () => await forgetExpired(stack.es, redis, stack.config.queuePrefix, prefix, store, () => {})
-  t.same(await run(), { gone: [] }, 'the first run only notes the partitions')
+  // A tenant whose events have all gone: entities left in the store, no event anywhere.
+  const orphan = entityId('brand-gone', 'user', 'u-left')
+  const [model] = await store.read([entityId('brand-a', 'user', (await store.search({ query: { bool: { filter: [{ term: { tenant: 'brand-a' } }, { term: { kind: 'user' } }] } }, size: 1, _source: ['key'] })).hits.hits[0]?._source?.key as string)])
+  t.ok(await store.write([{ id: orphan, doc: { ...model?.source, tenant: 'brand-gone', key: 'u-left' } }], true).then(r => r[0]?.ok))
+  await redis.del(`${stack.config.queuePrefix}:entities:partitions`)
+  const first = await run()
+  t.match(first, { gone: [], lost: true, report: { forgotten: { user: 1 } } }, 'the record of the partitions seen lost (Redis emptied) while the store holds entities: it is rebuilt once, forgetting what no event says')
+  t.ok(first.report?.tenants.includes('brand-gone'), 'the tenant without events was visited')
+  await store.refresh()
+  t.same(await store.read([orphan]), [undefined], 'and its entities forgotten')
+  t.same(await run(), { gone: [] }, 'the next run only notes the partitions')
   const partitions = (await stack.es.cat.indices({ index: `${prefix}-events-*`, format: 'json', h: 'index,docs.count' })).sort((a, b) => Number(a['docs.count']) - Number(b['docs.count']))
   const expired = partitions.find(p => Number(p['docs.count']) > 0)?.index as string
   await stack.es.indices.delete({ index: expired })

@@ -70,6 +70,23 @@ export class EntitiesStore {
     }
   }
 
+  /** The tenants the store holds entities of. */
+  async tenants (): Promise<string[]> {
+    const tenants: string[] = []
+    let after: Record<string, estypes.FieldValue> | undefined
+    for (;;) {
+      const r = await this.es.search({
+        index: this.index, size: 0, query: { bool: { must_not: [{ term: { kind: 'meta' } }] } },
+        aggs: { t: { composite: { size: 1000, sources: [{ t: { terms: { field: 'tenant' } } }], ...(after === undefined ? {} : { after }) } } }
+      })
+      const agg = r.aggregations?.t as estypes.AggregationsCompositeAggregate | undefined
+      const buckets = (agg?.buckets ?? []) as estypes.AggregationsCompositeBucket[]
+      tenants.push(...buckets.map(b => String(b.key.t)))
+      if (buckets.length < 1000 || agg?.after_key === undefined) return tenants
+      after = agg.after_key as Record<string, estypes.FieldValue>
+    }
+  }
+
   /** Documents by id, in real time (what was written, refreshed or not). */
   async read (ids: readonly string[]): Promise<Array<Versioned | undefined>> {
     if (ids.length === 0) return []
