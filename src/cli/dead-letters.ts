@@ -18,7 +18,7 @@ export async function deadLettersCommand (config: Config, es: Es, argv: string[]
   await connectRedis(redis, config.redis)
   const queue = createEventsQueue(redis, config.queuePrefix)
   const durable = config.durableAck ? await DurableAck.open(redis, { timeoutMs: config.durableAckTimeoutMs }) : undefined
-  const service = new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue, durable === undefined ? {} : { durable })
+  const service = new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue, { retentionDays: config.retentionDays, ...(durable === undefined ? {} : { durable }) })
   const operator = { keyId: 'cli', tenant: null }
   const filter = {
     ...(option('tenant') === undefined ? {} : { tenant: option('tenant') as string }),

@@ -91,7 +91,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const monitoring = await apiMonitoring(config, redis, health)
   const streams = await streamServiceFor(config, es)
   const alerting = await composeAlerting(config, es, redis, log)
-  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, profiles: new ProfileService(entities), keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, deadLetters: new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue, { ...(durable === undefined ? {} : { durable }), admit: async queued => { await ingest.admit(queued) } }), saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
+  const app = await buildApp(config, { ingest, search, analytics, behaviour, signals, profiles: new ProfileService(entities), keys, rateLimiter, ...(authThrottle === undefined ? {} : { authThrottle }), accessLog, deadLetters: new DeadLetterService(new DeadLetterStore(es, config.indexPrefix), queue, { ...(durable === undefined ? {} : { durable }), admit: async queued => { await ingest.admit(queued) }, retentionDays: config.retentionDays }), saved, kibana, exports, health, monitoring, streams, alerting, ...(integrity === undefined ? {} : { integrity }), ...(sso === undefined ? {} : { sso }) }, log)
   return {
     app,
     close: async () => {

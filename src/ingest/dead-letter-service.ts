@@ -2,6 +2,7 @@ import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/d
 import type { DurableAck } from '../queue/durable-ack.ts'
 import { receivedAgain, type EventsQueue, type QueuedEvent } from '../queue/events-queue.ts'
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
+import type { RetentionClass } from '../events/retention-classes.ts'
 
 /** A dead letter as the API shows it; the refused event itself (`raw`) comes with a single letter only. */
 export interface LetterView {
@@ -23,6 +24,7 @@ export interface Actor { keyId: string, tenant: string | null }
 export interface ReplayResult { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
 
 const REPLAY_MAX = 1000
+const DAY_MS = 86_400_000
 
 /**
  * Dead letters for administrators: listed (pending ones by default), read whole, and replayed once the cause
@@ -34,12 +36,13 @@ const REPLAY_MAX = 1000
 export class DeadLetterService {
   /**
    * As ingest: `durable`, a replay is answered once its job is on the queue's disk (SILLAGE_DURABLE_ACK); `admit`,
-   * a replay is refused (429) while the queue is past its bounds.
+   * a replay is refused (429) while the queue is past its bounds; `retentionDays`, an event older than its class's
+   * retention is not replayed (ingest refuses it, and its partition may be gone: a replay would make it again).
    */
   constructor (
     private readonly store: DeadLetterStore,
     private readonly queue: EventsQueue,
-    private readonly options: { durable?: Pick<DurableAck, 'ready' | 'confirm'>, admit?: (queued: readonly QueuedEvent[]) => Promise<void> } = {}
+    private readonly options: { durable?: Pick<DurableAck, 'ready' | 'confirm'>, admit?: (queued: readonly QueuedEvent[]) => Promise<void>, retentionDays?: Record<RetentionClass, number>, now?: () => number } = {}
   ) {}
 
   async list (actor: Actor, q: { tenant?: string, errorType?: string, eventId?: string, state?: LetterState, size?: number, cursor?: string }): Promise<{ total: number, letters: LetterView[], cursor?: string }> {
@@ -65,7 +68,7 @@ export class DeadLetterService {
   async replayOne (actor: Actor, id: string): Promise<ReplayResult> {
     const ref = await this.store.get(id, actor.tenant)
     if (ref === undefined) throw new NotFoundError(`no dead letter ${id}`)
-    const problem = unreplayable(ref.letter)
+    const problem = this.unreplayable(ref.letter)
     if (problem !== undefined) throw new ConflictError(problem)
     return await this.replay(actor, [ref])
   }
@@ -89,12 +92,21 @@ export class DeadLetterService {
       refs.push(...page.letters)
     }
     const replayable = refs.filter(r => {
-      const problem = unreplayable(r.letter)
+      const problem = this.unreplayable(r.letter)
       if (problem !== undefined) skipped.push({ id: idOf(r), reason: problem })
       return problem === undefined
     })
     const result = await this.replay(actor, replayable)
     return { queued: result.queued, skipped: [...skipped, ...result.skipped] }
+  }
+
+  private unreplayable (letter: StoredLetter): string | undefined {
+    if (letter.error_type === 'id_conflict') return `event id "${letter.event_id}" is stored with other content: a replay would be refused again; send the event under a new id`
+    const cls = letter.raw.audit.retention
+    const days = this.options.retentionDays?.[cls]
+    const time = Date.parse(letter.raw['@timestamp'])
+    if (days !== undefined && time < (this.options.now ?? Date.now)() - days * DAY_MS) return `event "${letter.event_id}" is older than the ${days}-day retention of ${cls} events: it would be deleted, not stored`
+    return undefined
   }
 
   private async replay (actor: Actor, refs: LetterRef[]): Promise<ReplayResult> {
@@ -118,11 +130,6 @@ export class DeadLetterService {
   }
 }
 
-function unreplayable (letter: StoredLetter): string | undefined {
-  return letter.error_type === 'id_conflict'
-    ? `event id "${letter.event_id}" is stored with other content: a replay would be refused again; send the event under a new id`
-    : undefined
-}
 
 const idOf = (r: LetterRef): string => r.letter.letter_id ?? r.docId
 

@@ -52,3 +52,21 @@ t.test('a replayed event is received again: its event.ingested is the replay\'s 
   t.ok(Date.parse(doc.event.ingested) >= before)
   t.same({ ...doc, event: { ...doc.event, ingested: 'x' } }, { '@timestamp': '2026-11-26T10:00:00.000Z', event: { id: 'e-1', ingested: 'x' }, audit: { tenant: 'brand-a' } })
 })
+
+t.test('an event older than its class retention is not replayed: ingest refuses it, and its partition may be gone', async t => {
+  const now = Date.parse('2026-12-04T12:00:00.000Z')
+  const old = { ...ref, letter: { ...ref.letter, raw: { '@timestamp': '2026-10-01T10:00:00.000Z', event: { id: 'e-1' }, audit: { tenant: 'brand-a', retention: 'interaction' } } as never } }
+  const recent = { ...ref, docId: 'brand-a/e-2#fedcba9876543210', letter: { ...ref.letter, letter_id: 'fedcba9876543210', event_id: 'e-2', raw: { '@timestamp': '2026-11-20T10:00:00.000Z', event: { id: 'e-2' }, audit: { tenant: 'brand-a', retention: 'interaction' } } as never } }
+  const added: Array<{ events: Array<{ id: string }> }> = []
+  const store = {
+    get: async () => old,
+    getMany: async () => new Map([['0123456789abcdef', old], ['fedcba9876543210', recent]]),
+    markReplayed: async () => {}
+  } as unknown as DeadLetterStore
+  const queue = { add: async (_name: string, data: never) => { added.push(data) } } as unknown as EventsQueue
+  const service = new DeadLetterService(store, queue, { retentionDays: { financial: 1825, security: 730, activity: 365, interaction: 30 }, now: () => now })
+  await t.rejects(service.replayOne({ keyId: 'k', tenant: null }, '0123456789abcdef'), { statusCode: 409, message: 'event "e-1" is older than the 30-day retention of interaction events: it would be deleted, not stored' })
+  const many = await service.replayMany({ keyId: 'k', tenant: null }, { ids: ['0123456789abcdef', 'fedcba9876543210'] })
+  t.same(many, { queued: [{ id: 'fedcba9876543210', event_id: 'e-2' }], skipped: [{ id: '0123456789abcdef', reason: 'event "e-1" is older than the 30-day retention of interaction events: it would be deleted, not stored' }] })
+  t.same(added.map(a => a.events.map(e => e.id)), [['e-2']])
+})
