@@ -72,6 +72,8 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const authThrottle = config.authFailuresPerMinute === 0 ? undefined : new AuthFailureThrottle(new RateLimiter(redis, `${config.queuePrefix}:auth-failures`, config.authFailuresPerMinute))
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install(config.indexReplicas)
+  // In the background: a large log of an earlier version must not hold the start up.
+  void accessLog.backfillIds().then(n => { if (n > 0) log?.info({ records: n }, 'access records of an earlier version given their id') }, err => log?.error({ err }, 'access records not given their id; retried at the next start'))
   const savedStore = new SavedSearchesStore<StoredSavedSearch>(es, config.indexPrefix)
   await savedStore.install(config.indexReplicas)
   const entitiesStore = new EntitiesStore(es, config.indexPrefix)

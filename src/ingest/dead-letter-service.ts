@@ -1,8 +1,9 @@
 import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/dead-letters.ts'
 import type { DurableAck } from '../queue/durable-ack.ts'
 import { receivedAgain, type EventsQueue, type QueuedEvent } from '../queue/events-queue.ts'
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.ts'
+import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts'
 import type { RetentionClass } from '../events/retention-classes.ts'
+import { decodeSortCursor, encodeSortCursor } from '../store/sort-cursor.ts'
 
 /** A dead letter as the API shows it; the refused event itself (`raw`) comes with a single letter only. */
 export interface LetterView {
@@ -52,10 +53,10 @@ export class DeadLetterService {
       size: q.size ?? 100,
       ...(q.errorType === undefined ? {} : { errorType: q.errorType }),
       ...(q.eventId === undefined ? {} : { eventId: q.eventId }),
-      ...(q.cursor === undefined ? {} : { after: parseCursor(q.cursor) })
+      ...(q.cursor === undefined ? {} : { after: decodeSortCursor(q.cursor, { min: 2, max: 3 }) })
     })
     const letters = page.letters.map(view)
-    return { total: page.total, letters, ...(page.next === undefined ? {} : { cursor: Buffer.from(JSON.stringify(page.next)).toString('base64url') }) }
+    return { total: page.total, letters, ...(page.next === undefined ? {} : { cursor: encodeSortCursor(page.next) }) }
   }
 
   async get (actor: Actor, id: string): Promise<LetterView & { raw: Record<string, unknown> }> {
@@ -150,10 +151,3 @@ function view (r: LetterRef): LetterView {
   }
 }
 
-function parseCursor (cursor: string): Array<string | number> {
-  try {
-    const sort = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(sort) && sort.length >= 2 && sort.length <= 3 && sort.every(v => typeof v === 'string' || typeof v === 'number')) return sort
-  } catch { /* reported below */ }
-  throw new ValidationError([{ index: 0, path: '/querystring/cursor', message: 'is not a cursor this service issued' }], 'the request is invalid')
-}

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core'
 import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack } from '../helpers/browser.ts'
 import { seedEvents } from '../helpers/seed.ts'
 import { auth, KEYS } from '../helpers/stack.ts'
+import { accessIndex } from '../../src/store/system/access-log.ts'
 
 const N = 200
 const seeded = seedEvents('adm', N, Date.now() - 60_000)
@@ -234,6 +235,22 @@ t.test('the access log lists the searches just made, filtered by key', async t =
   t.equal(await page.getByRole('row').filter({ hasText: await keyIdOf(KEYS.admin) }).count(), 0, 'only that key')
   await noSeriousViolation(t, page, 'the access log')
   await s.screenshot(page, 'admin-access-log')
+  await page.context().close()
+})
+
+t.test('the access log reads on past its first page', async t => {
+  // 230 reads by one key, older than anything else, beyond the first page of 200.
+  const at = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString()
+  const operations = Array.from({ length: 230 }, (_, i) => [{ create: { _index: accessIndex(s.config.indexPrefix) } }, { '@timestamp': at(i), id: `pager-${i}`, key_id: 'pager', tenant: null, method: 'GET', route: '/v1/events', url: `/v1/events?n=${i}`, status: 200, took_ms: 1 }]).flat()
+  await s.es.bulk({ operations, refresh: true })
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/admin/access-log?key=pager')
+  await page.getByRole('table', { name: 'Reads by key pager, newest first (200 shown)' }).waitFor()
+  await page.getByRole('button', { name: 'Load more' }).click()
+  await page.getByRole('table', { name: 'Reads by key pager, newest first (230 shown)' }).waitFor()
+  t.equal(await page.getByRole('row').filter({ hasText: '/v1/events?n=' }).count(), 230, 'every read once')
+  t.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no more to load after the last page')
+  t.ok(await page.getByRole('row').last().textContent().then(text => text?.includes('/v1/events?n=0')), 'the oldest last')
   await page.context().close()
 })
 

@@ -38,5 +38,5 @@ t.test('a bulk sent again after an answer that was lost does not record a read t
   t.equal(errors.length, 1, 'records an earlier attempt wrote are not reported as refused')
   await es.indices.refresh({ index })
   t.equal((await es.count({ index })).count, 5, 'each read recorded once')
-  t.same((await log.search({ tenant: 'brand-a', size: 10 })).map(r => r.url).sort(), [0, 1, 2, 3, 4].map(i => `/v1/events?page=${i}`))
+  t.same((await log.search({ tenant: 'brand-a', size: 10 })).entries.map(r => r.url).sort(), [0, 1, 2, 3, 4].map(i => `/v1/events?page=${i}`))
 })

@@ -127,7 +127,7 @@ t.test('access records past the security retention and dead letters bound for ex
   await stack.es.indices.refresh({ index: [deadLetterIndex(p), accessIndex(p)] })
 
   t.same(await sweepRecords(stack.es, p, stack.config.retentionDays, Date.now()), { accessRecords: 1, deadLetters: 1 })
-  t.same((await log.search({ tenant: null, size: 10 })).map(r => r.key_id), ['recent'])
+  t.same((await log.search({ tenant: null, size: 10 })).entries.map(r => r.key_id), ['recent'])
   const left = await stack.es.search<{ event_id: string }>({ index: deadLetterIndex(p), size: 10 })
   t.same(left.hits.hits.map(h => h._source?.event_id).sort(), ['bound-for-current', 'bound-for-kept'])
   t.same(await sweepRecords(stack.es, p, stack.config.retentionDays, Date.now()), { accessRecords: 0, deadLetters: 0 }, 'nothing more the second time')

@@ -3,6 +3,7 @@ import { auth, KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { earlyInAMinute } from '../helpers/minute.ts'
 import { IPS } from '../helpers/events.ts'
 import { keysIndex } from '../../src/store/system/keys-store.ts'
+import { AccessLog, accessIndex } from '../../src/store/system/access-log.ts'
 
 let stack: Stack
 const post = async (key: string, payload: object) => await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(key), payload })
@@ -147,6 +148,44 @@ t.test('every read is recorded in the access log', async t => {
   const all = (await get(KEYS.admin, '/v1/access-log?size=1000')).json().entries as typeof entries
   t.ok(all.some(e => e.tenant === 'brand-b' && e.request?.includes('logout')), 'the platform admin sees all')
   t.notOk(all.some(e => e.route === '/v1/events' && e.status === 202), 'writes are not reads')
+})
+
+t.test('the access log reads page after page, each record once, those of earlier versions (no id) included', async t => {
+  const p = stack.config.indexPrefix
+  const at = '2001-02-03T04:05:06.789Z'
+  // Records of one millisecond (the page boundary falls among them), and two written before records had an id.
+  const operations = Array.from({ length: 7 }, (_, i) => [{ create: { _index: accessIndex(p), _id: `page-${i}` } }, { '@timestamp': at, ...(i < 5 ? { id: `page-${i}` } : {}), key_id: 'pager', tenant: null, method: 'GET', route: '/v1/events', url: `/v1/events?n=${i}`, status: 200, took_ms: 1 }]).flat()
+  await stack.es.bulk({ operations, refresh: true })
+  const urls: string[] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const res = await get(KEYS.admin, `/v1/access-log?key=pager&size=3${cursor === null ? '' : `&cursor=${cursor}`}`)
+    t.equal(res.statusCode, 200, res.body)
+    const page = res.json() as { entries: Array<{ url: string, id?: string }>, next: string | null }
+    urls.push(...page.entries.map(e => e.url))
+    cursor = page.next
+    pages++
+  } while (cursor !== null && pages < 10)
+  t.same(urls.slice(0, 5), [4, 3, 2, 1, 0].map(i => `/v1/events?n=${i}`), 'newest first, records of one millisecond by id')
+  t.equal(urls.length, 6, 'a page ending among records without an id skips the rest of them')
+  // What each start does: records of an earlier version are given their document id.
+  const log = new AccessLog(stack.es, p, err => { throw err })
+  t.equal(await log.backfillIds(), 2)
+  urls.length = 0
+  cursor = null
+  pages = 0
+  do {
+    const page = (await get(KEYS.admin, `/v1/access-log?key=pager&size=3${cursor === null ? '' : `&cursor=${cursor}`}`)).json() as { entries: Array<{ url: string }>, next: string | null }
+    urls.push(...page.entries.map(e => e.url))
+    cursor = page.next
+    pages++
+  } while (cursor !== null && pages < 10)
+  t.same(urls, [6, 5, 4, 3, 2, 1, 0].map(i => `/v1/events?n=${i}`), 'then every record once, in order')
+  t.equal(await log.backfillIds(), 0, 'and once only')
+  const bad = await get(KEYS.admin, '/v1/access-log?cursor=bm90IGEgY3Vyc29y')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json(), { message: 'the request is invalid', errors: [{ path: '/querystring/cursor', message: 'is not a cursor this service issued' }] })
 })
 
 t.test('rate limits per key', async t => {

@@ -5,9 +5,11 @@ import { authErrors } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
 import { dateMathProblem } from '../../query/date-math.ts'
 import { ValidationError } from '../../errors.ts'
+import { decodeSortCursor, encodeSortCursor } from '../../store/sort-cursor.ts'
 
 const Entry = Type.Object({
   '@timestamp': Type.String(),
+  id: Type.Optional(Type.String({ description: 'The record\'s id (absent on records of earlier versions)' })),
   key_id: Type.String({ description: 'Key id, or person:<issuer digest>:<subject> for a person signed in through single sign-on' }),
   person: Type.Optional(Type.String({ description: 'Display name of that person' })),
   tenant: Type.Union([Type.String(), Type.Null()]),
@@ -27,14 +29,18 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
     config: { scope: 'admin' },
     schema: {
       tags: ['keys'],
-      summary: 'Who read the audit trail: every search, aggregation, export and saved-search run, newest first',
+      summary: 'Who read the audit trail: every search, aggregation, export and saved-search run, newest first, a page at a time',
       querystring: Type.Object({
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         key: Type.Optional(Type.String({ maxLength: 320, description: 'Only this key id (or person:… id)' })),
-        size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 }))
+        size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'The `next` of the previous page, with the same filters' }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ entries: Type.Array(Entry) }), ...authErrors }
+      response: {
+        200: Type.Object({ entries: Type.Array(Entry), next: Type.Union([Type.String(), Type.Null()], { description: 'Hand back as `cursor` for the page after; null after the last page' }) }),
+        ...authErrors
+      }
     }
   }, async request => {
     const q = request.query
@@ -44,11 +50,11 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
       return problem === undefined ? [] : [{ index: 0, path: `/querystring/${k}`, message: problem }]
     })
     if (problems.length > 0) throw new ValidationError(problems, 'the request is invalid')
-    return {
-      entries: await accessLog.search({
-        tenant: readScopeOf(request).tenant, size: q.size ?? 100,
-        ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }), ...(q.key === undefined ? {} : { keyId: q.key })
-      })
-    }
+    const page = await accessLog.search({
+      tenant: readScopeOf(request).tenant, size: q.size ?? 100,
+      ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }), ...(q.key === undefined ? {} : { keyId: q.key }),
+      ...(q.cursor === undefined ? {} : { after: decodeSortCursor(q.cursor, { min: 2, max: 2 }) })
+    })
+    return { entries: page.entries, next: page.next === undefined ? null : encodeSortCursor(page.next) }
   })
 }

@@ -1,6 +1,6 @@
 import type { Es } from '../elasticsearch.ts'
 import type { RetentionClass } from '../../events/retention-classes.ts'
-import { ensureIndex } from '../system/system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { parsePartition, type Partition } from './index-names.ts'
 import { expiredPartitions } from './retention.ts'
 

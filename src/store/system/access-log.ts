@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
+import type { SortValues } from '../sort-cursor.ts'
 
 /** One read of the audit trail: who, what, with which filters, how many results. */
 export interface AccessRecord {
   '@timestamp': string
+  /** The record's document id, which orders records of one millisecond for paging (absent on records of earlier versions). */
+  id?: string
   key_id: string
   /** Display name of the person, for reads made in a single sign-on session (key_id is then `person:…`). */
   person?: string
@@ -26,6 +29,7 @@ const MAPPING = {
   dynamic: 'strict' as const,
   properties: {
     '@timestamp': { type: 'date' as const },
+    id: { type: 'keyword' as const },
     key_id: { type: 'keyword' as const },
     person: { type: 'keyword' as const, ignore_above: 256 },
     tenant: { type: 'keyword' as const },
@@ -61,12 +65,29 @@ export class AccessLog {
 
   async install (replicas: number): Promise<void> {
     await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
-    // Fields added since the index was made (person) join its strict mapping; adding fields is always allowed.
+    // Fields added since the index was made (person, id) join its strict mapping; adding fields is always allowed.
     await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
   }
 
+  /**
+   * Gives records written before they had an `id` their document id, which pages need to order records of one
+   * millisecond (records without one sort last, and a page ending among them would skip the rest). Runs after each
+   * start; once done, it finds nothing to do. Returns how many it gave an id.
+   */
+  async backfillIds (): Promise<number> {
+    let done = 0
+    for (;;) {
+      const r = await this.es.search({ index: this.index, size: 1000, _source: false, query: { bool: { must_not: [{ exists: { field: 'id' } }] } } })
+      if (r.hits.hits.length === 0) return done
+      const operations = r.hits.hits.flatMap(h => [{ update: { _index: this.index, _id: h._id as string } }, { doc: { id: h._id } }])
+      await this.es.bulk({ operations, refresh: 'wait_for' })
+      done += r.hits.hits.length
+    }
+  }
+
   record (r: AccessRecord): void {
-    this.buffer.push({ id: randomUUID(), doc: r })
+    const id = randomUUID()
+    this.buffer.push({ id, doc: { ...r, id } })
     if (this.buffer.length >= 500) void this.flush()
     else this.timer ??= setTimeout(() => { void this.flush() }, 1000)
   }
@@ -100,7 +121,8 @@ export class AccessLog {
     await this.flushing
   }
 
-  async search (q: { tenant: string | null, from?: string, to?: string, keyId?: string, size: number }): Promise<AccessRecord[]> {
+  /** Newest first, a page at a time: `after` is the `next` of the page before (absent after the last page). */
+  async search (q: { tenant: string | null, from?: string, to?: string, keyId?: string, size: number, after?: SortValues }): Promise<{ entries: AccessRecord[], next?: SortValues }> {
     await this.flush()
     await this.es.indices.refresh({ index: this.index })
     const filter = [
@@ -108,7 +130,12 @@ export class AccessLog {
       ...(q.keyId === undefined ? [] : [{ term: { key_id: q.keyId } }]),
       ...(q.from === undefined && q.to === undefined ? [] : [{ range: { '@timestamp': { ...(q.from === undefined ? {} : { gte: q.from }), ...(q.to === undefined ? {} : { lte: q.to }) } } }])
     ]
-    const r = await this.es.search<AccessRecord>({ index: this.index, size: q.size, sort: [{ '@timestamp': 'desc' }], query: { bool: { filter } } })
-    return r.hits.hits.map(h => h._source as AccessRecord)
+    const r = await this.es.search<AccessRecord>({
+      index: this.index, size: q.size, query: { bool: { filter } },
+      sort: [{ '@timestamp': 'desc' }, { id: { order: 'desc', missing: '_last' } }], ...(q.after === undefined ? {} : { search_after: q.after })
+    })
+    const hits = r.hits.hits
+    const last = hits.length === q.size ? hits[hits.length - 1]?.sort : undefined
+    return { entries: hits.map(h => h._source as AccessRecord), ...(last === undefined ? {} : { next: last as SortValues }) }
   }
 }

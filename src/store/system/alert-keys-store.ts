@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 
 export const alertKeysIndex = (prefix: string): string => `${prefix}-system-alert-keys`
 

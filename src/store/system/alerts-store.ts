@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
 import { searchPage } from '../search-pages.ts'
 

@@ -6,6 +6,7 @@ import { bulkCreate } from '../bulk.ts'
 import { searchPage } from '../search-pages.ts'
 import { eventDocId } from '../events/event-doc-id.ts'
 import { canonicalize } from '../../integrity/canonical.ts'
+import type { SortValues } from '../sort-cursor.ts'
 import type { StoredCopy } from '../events/event-copies.ts'
 
 /** The one index of dead letters (events Elasticsearch refused), beside the event partitions. */
@@ -115,7 +116,7 @@ export interface LetterQuery {
   state: 'pending' | 'replayed' | 'all'
   size: number
   /** Sort values of the last letter of the previous page. */
-  after?: Array<string | number>
+  after?: SortValues
 }
 
 /** Reads and marks dead letters; tenants see only their own. */
@@ -127,7 +128,7 @@ export class DeadLetterStore {
   }
 
   /** Newest refusals first; `next` continues after the last one. */
-  async list (q: LetterQuery): Promise<{ total: number, letters: LetterRef[], next?: Array<string | number> }> {
+  async list (q: LetterQuery): Promise<{ total: number, letters: LetterRef[], next?: SortValues }> {
     const filter: estypes.QueryDslQueryContainer[] = []
     if (q.tenant !== null) filter.push({ term: { tenant: q.tenant } })
     if (q.errorType !== undefined) filter.push({ term: { error_type: q.errorType } })
@@ -142,7 +143,7 @@ export class DeadLetterStore {
       sort: [{ '@timestamp': 'desc' }, { event_id: 'asc' }, { letter_id: { order: 'asc', missing: '_last' } }]
     }, q.after === undefined ? {} : { after: q.after })
     const total = typeof r.hits.total === 'number' ? r.hits.total : r.hits.total?.value ?? 0
-    return { total, letters: hits.map(refOf), ...(next === undefined ? {} : { next: next as Array<string | number> }) }
+    return { total, letters: hits.map(refOf), ...(next === undefined ? {} : { next: next as SortValues }) }
   }
 
   /** One letter by its API id (letters of earlier versions: by their document id); undefined if not the tenant's. */

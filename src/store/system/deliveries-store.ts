@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
 
 export const deliveriesIndex = (prefix: string): string => `${prefix}-system-webhook-deliveries`

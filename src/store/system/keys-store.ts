@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 
 /** A managed API key as stored: never the key itself, only its SHA-256. `Scope`: the scopes auth grants. */
 export interface KeyRecord<Scope extends string> {

@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
 
 export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-runs`

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { estypes } from '@elastic/elasticsearch'
 import { fileURLToPath } from 'node:url'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import type { ImportanceRule } from '../../events/importance-rules.ts'
 
 export const rulesIndex = (prefix: string): string => `${prefix}-system-rules`

@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { isVersion, type Versioned } from './versioned-docs.ts'
 
 export const savedIndex = (prefix: string): string => `${prefix}-system-saved-searches`

@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 import { FRESH_POSITION, type StoredPosition, type StoredStream } from './stream-records.ts'
 
 export const streamsIndex = (prefix: string): string => `${prefix}-system-streams`

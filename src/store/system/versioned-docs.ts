@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from './system-index.ts'
+import { ensureIndex } from '../system-index.ts'
 
 /** Thrown when a compare-and-set write finds the document changed since the version given. */
 export class StaleVersion extends Error {}

@@ -29,6 +29,7 @@ export interface RulesTable { version: number, updatedAt: string | null, updated
 
 export interface AccessEntry {
   '@timestamp': string
+  id?: string
   key_id: string
   tenant: string | null
   method: string

@@ -46,15 +46,15 @@ function AlertList (): ReactNode {
           {SEVERITIES.map(s => <option key={s} value={s}>{t(`alerts.severity.${s}` as MessageKey)}</option>)}
         </select></label>
         {state.rule !== undefined && (
-          <p className="rule-filter">{t('alerts.ofRule', { name: list.alerts[0]?.rule_name ?? state.rule })} <button type="button" className="link" onClick={() => set({ rule: undefined, id: undefined })}>{t('alerts.everyRule')}</button></p>
+          <p className="rule-filter">{t('alerts.ofRule', { name: list.items[0]?.rule_name ?? state.rule })} <button type="button" className="link" onClick={() => set({ rule: undefined, id: undefined })}>{t('alerts.everyRule')}</button></p>
         )}
       </div>
       {list.error !== null && <><ErrorBox error={list.error} /><p><button type="button" onClick={list.retry}>{t('app.retry')}</button></p></>}
-      {list.loading && list.alerts.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
-      {!list.loading && list.error === null && list.alerts.length === 0 && <p className="muted">{t('alerts.none')}</p>}
-      {list.alerts.length > 0 && (
+      {list.loading && list.items.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
+      {!list.loading && list.error === null && list.items.length === 0 && <p className="muted">{t('alerts.none')}</p>}
+      {list.items.length > 0 && (
         <table className="data wide alerts">
-          <caption>{t('alerts.caption', { shown: list.alerts.length, total: list.total })}</caption>
+          <caption>{t('alerts.caption', { shown: list.items.length, total: list.total ?? list.items.length })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('alerts.raised')}</th>
@@ -68,7 +68,7 @@ function AlertList (): ReactNode {
             </tr>
           </thead>
           <tbody>
-            {list.alerts.map(a => (
+            {list.items.map(a => (
               <tr key={a.id} aria-current={a.id === id ? 'true' : undefined}>
                 <td>{dateTime(a.created_at)}</td>
                 <td><ImportanceBadge level={a.severity} /></td>

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch'
-import type { Es } from '../elasticsearch.ts'
+import type { Es } from './elasticsearch.ts'
 
 /**
  * Creates one of the service's own indices (keys, saved searches, rules, access log…) with its mapping and the
