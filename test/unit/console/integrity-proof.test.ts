@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
-import { rootFromPath, signatureValid } from '../../../console/src/features/integrity/proof.ts'
-import { rawPublicKey, signCheckpoint } from '../../../src/integrity/checkpoint.ts'
+import { checkSignature, rootFromPath, signatureValid } from '../../../console/src/features/integrity/proof.ts'
+import { keyIdOf, rawPublicKey, signCheckpoint } from '../../../src/integrity/checkpoint.ts'
 import { auditPathSpans, leafHash, treeHash } from '../../../src/integrity/merkle.ts'
 
 const leaves = Array.from({ length: 40 }, (_, i) => leafHash(`event ${i}`))
@@ -39,4 +39,16 @@ t.test('the console checks a checkpoint signature as the service makes it', asyn
   t.equal(await signatureValid({ ...checkpoint, size: 14 }, key), false, 'a changed size')
   const other = rawPublicKey(generateKeyPairSync('ed25519').publicKey).toString('base64')
   t.equal(await signatureValid(checkpoint, other), false, 'another key')
+})
+
+t.test('a checkpoint is checked with the trusted key of the id it names, never with a key sent beside it', async t => {
+  const service = generateKeyPairSync('ed25519')
+  const forger = generateKeyPairSync('ed25519')
+  const trusted = [{ keyId: keyIdOf(service.publicKey), publicKey: rawPublicKey(service.publicKey).toString('base64') }]
+  const fields = { tenant: 'brand-a', size: 13, root: treeHash(leaves, 0, 13).toString('hex'), time: '2026-11-26T15:26:23.796Z' }
+  t.equal(await checkSignature(signCheckpoint(fields, service.privateKey), trusted), 'valid')
+  const forged = signCheckpoint(fields, forger.privateKey)
+  t.equal(await signatureValid(forged, rawPublicKey(forger.publicKey).toString('base64')), true, 'it verifies with the key an answer could carry')
+  t.equal(await checkSignature(forged, trusted), 'untrusted', 'but that key is not trusted')
+  t.equal(await checkSignature({ ...forged, keyId: trusted[0]?.keyId as string }, trusted), 'invalid', 'nor does naming the trusted key help')
 })

@@ -1,18 +1,18 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { signatureValid } from './proof.ts'
-import type { Checkpoint } from './types.ts'
+import { checkSignature, type SignatureCheck } from './proof.ts'
+import type { Checkpoint, TrustedKeys } from './types.ts'
 
-/** A signed checkpoint: tenant, size, time, root, key and signature; with a public key, its signature checked here. */
-export function CheckpointFacts ({ checkpoint: c, publicKey }: { checkpoint: Checkpoint, publicKey?: string }): ReactNode {
+/** A signed checkpoint: tenant, size, time, root, key and signature; once the trusted keys are known, its signature checked here. */
+export function CheckpointFacts ({ checkpoint: c, trusted }: { checkpoint: Checkpoint, trusted?: TrustedKeys }): ReactNode {
   const { t, dateTime, number } = useI18n()
-  const [valid, setValid] = useState<boolean | null | undefined>(undefined)
+  const [check, setCheck] = useState<SignatureCheck | undefined>(undefined)
   useEffect(() => {
-    if (publicKey === undefined) return
+    if (trusted === undefined) return
     let live = true
-    signatureValid(c, publicKey).then(v => { if (live) setValid(v) }, () => { if (live) setValid(null) })
+    checkSignature(c, trusted).then(v => { if (live) setCheck(v) }, () => { if (live) setCheck('unknown') })
     return () => { live = false }
-  }, [c, publicKey])
+  }, [c, trusted])
   return (
     <dl className="facts">
       <div><dt>{t('integrity.tenant')}</dt><dd>{c.tenant}</dd></div>
@@ -21,10 +21,12 @@ export function CheckpointFacts ({ checkpoint: c, publicKey }: { checkpoint: Che
       <div><dt>{t('integrity.keyId')}</dt><dd><code>{c.keyId}</code></dd></div>
       <div className="wide"><dt>{t('integrity.root')}</dt><dd><code>{c.root}</code></dd></div>
       <div className="wide"><dt>{t('integrity.signature')}</dt><dd><code>{c.signature}</code></dd></div>
-      {valid !== undefined && (
+      {check !== undefined && (
         <div className="wide">
           <dt>{t('integrity.signatureHere')}</dt>
-          <dd className={valid === false ? 'error' : undefined}>{valid === null ? t('integrity.cannotCheck') : valid ? t('integrity.signatureOk') : t('integrity.signatureBad')}</dd>
+          <dd className={check === 'invalid' || check === 'untrusted' ? 'error' : undefined}>
+            {check === 'unknown' ? t('integrity.cannotCheck') : check === 'valid' ? t('integrity.signatureOk') : check === 'invalid' ? t('integrity.signatureBad') : t('integrity.signatureUntrusted', { keyId: c.keyId })}
+          </dd>
         </div>
       )}
     </dl>

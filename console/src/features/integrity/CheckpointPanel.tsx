@@ -4,7 +4,7 @@ import { useApi } from '../../api/useApi.ts'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { CheckpointFacts } from './CheckpointFacts.tsx'
-import type { LatestCheckpoint } from './types.ts'
+import type { LatestCheckpoint, TrustedKeys } from './types.ts'
 
 type Latest = { kind: 'pending' } | { kind: 'found', checkpoint: LatestCheckpoint }
 
@@ -18,7 +18,7 @@ async function latestCheckpoint (tenant: string, signal: AbortSignal): Promise<L
   }
 }
 
-export function CheckpointPanel ({ tenant }: { tenant: string }): ReactNode {
+export function CheckpointPanel ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys }): ReactNode {
   const { t } = useI18n()
   const latest = useApi(`checkpoint|${tenant}`, signal => latestCheckpoint(tenant, signal))
   return (
@@ -27,7 +27,7 @@ export function CheckpointPanel ({ tenant }: { tenant: string }): ReactNode {
       <Status value={latest}>
         {l => l.kind === 'pending'
           ? <p className="muted">{t('integrity.notSealed')}</p>
-          : <CheckpointFacts checkpoint={l.checkpoint} publicKey={l.checkpoint.publicKey} />}
+          : <CheckpointFacts checkpoint={l.checkpoint} {...(trusted === undefined ? {} : { trusted })} />}
       </Status>
     </section>
   )

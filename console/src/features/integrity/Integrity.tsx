@@ -9,6 +9,7 @@ import { CheckpointPanel } from './CheckpointPanel.tsx'
 import { ProofCheck } from './ProofCheck.tsx'
 import { PublicKeyPanel } from './PublicKeyPanel.tsx'
 import { VerifyPanel } from './VerifyPanel.tsx'
+import type { PublicKey } from './types.ts'
 
 /**
  * The signing key, the tenant's latest signed checkpoint, a verification of its log (admin keys) and the check
@@ -19,18 +20,21 @@ export function Integrity (): ReactNode {
   const me = useMe()
   const { params } = useRoute()
   const tenant = me.tenant ?? params.get('tenant') ?? ''
+  // Signatures are checked with these keys, never with a key an answer carries beside its checkpoint.
+  const key = useApi('public-key', signal => api<PublicKey>('/v1/integrity/public-key', { signal }))
+  const trusted = key.state === 'done' ? { trusted: key.data.trusted } : {}
   return (
     <div className="integrity-view">
       <h1>{t('nav.integrity')}</h1>
       <p className="muted intro">{t('integrity.intro')}</p>
-      <PublicKeyPanel />
+      <PublicKeyPanel value={key} />
       {me.tenant === null && <TenantPicker value={tenant} />}
       {tenant !== '' && (
         <>
-          <CheckpointPanel tenant={tenant} />
+          <CheckpointPanel tenant={tenant} {...trusted} />
           {can(me, 'admin') && <VerifyPanel key={tenant} tenant={tenant} />}
           {/* A proof's hashes commit to the clear event: the API refuses it to keys that see it masked. */}
-          {!me.masked && <ProofCheck key={`proof-${tenant}`} tenant={tenant} />}
+          {!me.masked && <ProofCheck key={`proof-${tenant}`} tenant={tenant} {...trusted} />}
         </>
       )}
     </div>

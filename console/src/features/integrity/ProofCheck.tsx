@@ -6,10 +6,10 @@ import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { CheckpointFacts } from './CheckpointFacts.tsx'
 import { rootFromPath } from './proof.ts'
-import type { Proof } from './types.ts'
+import type { Proof, TrustedKeys } from './types.ts'
 
 /** One event's inclusion proof, fetched from the API and its audit path recomputed in the browser up to the signed root. */
-export function ProofCheck ({ tenant }: { tenant: string }): ReactNode {
+export function ProofCheck ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys }): ReactNode {
   const { t } = useI18n()
   const [id, setId] = useState('')
   const [proof, setProof] = useState<{ proof: Proof, root: string | null } | null>(null)
@@ -50,7 +50,7 @@ export function ProofCheck ({ tenant }: { tenant: string }): ReactNode {
             <div className="wide"><dt>{t('integrity.leaf')}</dt><dd><code>{proof.proof.leaf}</code></dd></div>
           </dl>
           <h3>{t('integrity.checkpointOfProof')}</h3>
-          <CheckpointFacts checkpoint={proof.proof.checkpoint} publicKey={proof.proof.checkpoint.publicKey} />
+          <CheckpointFacts checkpoint={proof.proof.checkpoint} {...(trusted === undefined ? {} : { trusted })} />
         </div>
       )}
     </section>

@@ -1,14 +1,12 @@
 import type { ReactNode } from 'react'
-import { api } from '../../api/client.ts'
-import { useApi } from '../../api/useApi.ts'
+import type { Loadable } from '../../api/useApi.ts'
 import { Status } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { PublicKey } from './types.ts'
 
 /** The Ed25519 key that signs checkpoints, and every key whose checkpoints verify here. */
-export function PublicKeyPanel (): ReactNode {
+export function PublicKeyPanel ({ value: key }: { value: Loadable<PublicKey> }): ReactNode {
   const { t } = useI18n()
-  const key = useApi('public-key', signal => api<PublicKey>('/v1/integrity/public-key', { signal }))
   return (
     <section aria-labelledby="integrity-key">
       <h2 id="integrity-key">{t('integrity.key')}</h2>

@@ -44,3 +44,16 @@ export async function signatureValid (c: Checkpoint, publicKey: string): Promise
   try { key = await crypto.subtle.importKey('raw', base64Bytes(publicKey), { name: 'Ed25519' }, false, ['verify']) } catch { return null }
   return await crypto.subtle.verify({ name: 'Ed25519' }, key, base64Bytes(c.signature), signedBytes(c))
 }
+
+export type SignatureCheck = 'valid' | 'invalid' | 'untrusted' | 'unknown'
+
+/**
+ * A checkpoint's signature checked with the trusted key of the id it names (the service's list), never with a key
+ * sent beside it: a checkpoint signed by any other key is `untrusted`, whatever key an answer carries.
+ */
+export async function checkSignature (c: Checkpoint, trusted: ReadonlyArray<{ keyId: string, publicKey: string }>): Promise<SignatureCheck> {
+  const key = trusted.find(k => k.keyId === c.keyId)
+  if (key === undefined) return 'untrusted'
+  const valid = await signatureValid(c, key.publicKey)
+  return valid === null ? 'unknown' : valid ? 'valid' : 'invalid'
+}

@@ -1,5 +1,6 @@
 /** Shapes of the integrity routes (src/integrity/schemas.ts). */
-export interface PublicKey { algorithm: 'Ed25519', keyId: string, publicKey: string, pem: string, trusted: Array<{ keyId: string, publicKey: string }> }
+export type TrustedKeys = ReadonlyArray<{ keyId: string, publicKey: string }>
+export interface PublicKey { algorithm: 'Ed25519', keyId: string, publicKey: string, pem: string, trusted: TrustedKeys }
 
 export interface Checkpoint { tenant: string, size: number, root: string, time: string, keyId: string, signature: string }
 
