@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { Filters } from './filters.ts'
+import { ValidationError } from '../errors.ts'
 import { MAX_CURSOR_CHARS, type SearchRequest } from './search-request.ts'
 
 const s = (description: string) => Type.Optional(Type.String({ maxLength: 2000, description }))
@@ -45,7 +46,12 @@ const csv = (v: string | undefined): string[] | undefined => {
 
 /** Translates query parameters into the search request the POST form takes; the same checks then apply. */
 export function paramsToRequest (p: SearchParams, fixed: Partial<Filters> = {}): SearchRequest {
-  if (p.cursor !== undefined) return { cursor: p.cursor }
+  if (p.cursor !== undefined) {
+    // As the POST form: a parameter beside a cursor would be silently ignored, the search being inside the cursor.
+    const others = Object.entries(p).flatMap(([k, v]) => k === 'cursor' || v === undefined ? [] : [k])
+    if (others.length > 0) throw new ValidationError(others.map(k => ({ index: 0, path: `/querystring/${k}`, message: 'must not be sent with a cursor: the search it continues is inside the cursor' })), 'the search is invalid')
+    return { cursor: p.cursor }
+  }
   const filters: Record<string, unknown> = {
     tenant: csv(p.tenant),
     category: csv(p.category),

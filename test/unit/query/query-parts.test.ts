@@ -50,7 +50,8 @@ t.test('query parameters become a search request', async t => {
     filters: { action: ['login', 'logout'], period: { from: 'now-1d', timeZone: 'UTC' }, importance: { min: 'high' }, amount: { gte: 5 } },
     query: 'a:b', timeZone: 'UTC', sort: [{ field: 'time', order: 'desc' }, { field: 'importance', order: 'asc' }], size: 10
   })
-  t.same(paramsToRequest({ cursor: 'abc', action: 'x' }), { cursor: 'abc' }, 'a cursor is sent alone')
+  t.same(paramsToRequest({ cursor: 'abc' }), { cursor: 'abc' }, 'a cursor is sent alone')
+  t.throws(() => paramsToRequest({ cursor: 'abc', action: 'x', size: 5 }), { statusCode: 400, errors: [{ path: '/querystring/action', message: /must not be sent with a cursor/ }, { path: '/querystring/size' }] }, 'not with parameters it would ignore')
   t.same(paramsToRequest({ user: 'evil' }, { userId: ['u-1'] }).filters, { userId: ['u-1'] }, 'route filters win over parameters')
 })
 
