@@ -23,7 +23,8 @@ export interface Column { header: string, path: string[] }
 /**
  * Expands requested fields into leaf columns with dotted headers: an object path (`source.geo`) becomes one
  * column per field of the mapping under it, a geo point two (`.lat`, `.lon`). `audit.details` (free keys) is
- * one column holding its JSON; one key of it is `audit.details.<key>`. Unknown fields are errors.
+ * one column holding its JSON; one key of it is `audit.details.<key>`; a multi-field is the column of its field.
+ * Unknown fields are errors.
  */
 export function expandColumns (fields: readonly string[], errors: FieldError[], pointer = '/columns'): Column[] {
   const out: Column[] = []
@@ -33,7 +34,9 @@ export function expandColumns (fields: readonly string[], errors: FieldError[], 
     seen.add(name)
     out.push({ header: name, path: name.split('.') })
   }
-  fields.forEach((f, i) => {
+  fields.forEach((asked, i) => {
+    // A multi-field (`event.reason.keyword`, as Kibana's columns name them) holds its field's value.
+    const f = EVENT_FIELDS.get(asked)?.multiFieldOf ?? asked
     const leaves = isLeaf(f) ? [f] : SOURCE_FIELDS.filter(s => s.startsWith(`${f}.`))
     if (leaves.length === 0) {
       errors.push({ index: 0, path: `${pointer}/${i}`, message: `unknown field "${f}"; use a stored field such as event.action, or an object such as source.geo` })

@@ -17,8 +17,17 @@ t.test('fields and objects expand to the stored leaves of the mapping', async t 
 
 t.test('unknown fields are errors with their position', async t => {
   const errors: FieldError[] = []
-  expandColumns(['event.action', 'nope', 'user.name.text', 'audit.details.Bad'], errors)
+  expandColumns(['event.action', 'nope', 'user.name.txt', 'audit.details.Bad'], errors)
   t.same(errors.map(e => e.path), ['/columns/1', '/columns/2', '/columns/3'])
+})
+
+t.test('a multi-field (as Kibana\'s saved searches name columns) is the column of its field', async t => {
+  const errors: FieldError[] = []
+  t.same(expandColumns(['event.reason.keyword', 'user.name.text', 'user.name'], errors), [
+    { header: 'event.reason', path: ['event', 'reason'] },
+    { header: 'user.name', path: ['user', 'name'] }
+  ])
+  t.same(errors, [])
 })
 
 t.test('the default columns are all known', async t => {
