@@ -92,7 +92,7 @@ export function compileFilters (f: Filters, now = Date.now()): { filter: Query[]
   const must: Query[] = f.text === undefined
     ? []
     : [{ bool: { should: [
-        { multi_match: { query: f.text, fields: [...FREE_TEXT_FIELDS], type: 'best_fields', operator: 'and' } },
+        { multi_match: { query: f.text, fields: [...FREE_TEXT_FIELDS], type: 'cross_fields', operator: 'and' } },
         { term: { 'audit.details': f.text } }
       ], minimum_should_match: 1 } }]
   return { filter, must }

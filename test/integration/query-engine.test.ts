@@ -59,3 +59,22 @@ t.test('compiled filters are accepted by Elasticsearch', async t => {
   t.ok(queries.length > 150, `${queries.length} compiled filter sets searched`)
   t.same(await refused(queries), [], 'no engine error')
 })
+
+t.test('free text matches when each word is in one of the text fields, not only when all are in one', async t => {
+  const at = new Date(Date.now() - 30_000).toISOString()
+  const events = [
+    { '@timestamp': at, event: { id: 'ft-across', action: 'withdrawal', outcome: 'failure', reason: 'flagged for alice review' }, message: 'chargeback opened', user: { id: 'u-ft' }, audit: { money: { amount: 5, currency: 'EUR' } } },
+    { '@timestamp': at, event: { id: 'ft-one', action: 'withdrawal', outcome: 'failure', reason: 'limit' }, message: 'chargeback opened', user: { id: 'u-ft' }, audit: { money: { amount: 5, currency: 'EUR' } } }
+  ]
+  const res = await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events } })
+  t.equal(res.statusCode, 202, res.body)
+  await stack.waitForCount(32)
+  const ids = async (body: object): Promise<string[]> => {
+    const r = await stack.api.app.inject({ method: 'POST', url: '/v1/events/search', headers: auth(KEYS.read), payload: body })
+    return (r.json() as { events: Array<{ id: string }> }).events.map(e => e.id)
+  }
+  t.same(await ids({ query: 'chargeback alice' }), ['ft-across'], 'KQL: "chargeback" in the message, "alice" in the reason')
+  t.same(await ids({ filters: { text: 'chargeback alice' } }), ['ft-across'], 'the text filter too')
+  t.same((await ids({ query: 'chargeback' })).sort(), ['ft-across', 'ft-one'])
+  t.same(await ids({ query: 'chargeback nobody' }), [], 'every word must be found')
+})

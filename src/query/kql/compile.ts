@@ -73,7 +73,7 @@ function freeText (literal: Literal): Compiled {
   const query = checkLength(literal)
   const fields = [...FREE_TEXT_FIELDS]
   return {
-    query: { multi_match: literal.quoted ? { query, fields, type: 'phrase' } : { query, fields, type: 'best_fields', operator: 'and' } },
+    query: { multi_match: literal.quoted ? { query, fields, type: 'phrase' } : { query, fields, type: 'cross_fields', operator: 'and' } },
     scoring: true
   }
 }

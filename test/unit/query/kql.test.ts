@@ -3,7 +3,7 @@ import { kqlToQuery, KqlError, parseKql, type CompileOptions } from '../../../sr
 
 const q = (input: string, options: CompileOptions = {}) => kqlToQuery(input, options)
 const FREE = ['message', 'event.reason']
-const free = (query: string) => ({ multi_match: { query, fields: FREE, type: 'best_fields', operator: 'and' } })
+const free = (query: string) => ({ multi_match: { query, fields: FREE, type: 'cross_fields', operator: 'and' } })
 const term = (field: string, value: string | number) => ({ term: { [field]: value } })
 
 /** The query must fail with a KqlError at `position` whose message matches `message`. */
