@@ -72,11 +72,15 @@ export class Lexer {
       if (i >= input.length) throw new KqlError('unterminated quoted string: a closing " is missing', start)
       const c = input[i] as string
       if (c === '"') break
-      // Only \" and \\ are escapes inside quotes; any other backslash is literal, as in Kibana (C:\temp).
+      // As in Kibana: \" and \\, and \t \r \n and \uXXXX, are escapes inside quotes; any other backslash is literal (C:\xyz).
       const next = input[i + 1]
+      const special = c === '\\' ? charEscape(input, i) : undefined
       if (c === '\\' && (next === '"' || next === '\\')) {
         value += next
         i += 2
+      } else if (special !== undefined) {
+        value += special.char
+        i += special.length
       } else {
         value += c
         i++
@@ -120,6 +124,11 @@ export class Lexer {
       append(next)
       return 2
     }
+    const special = charEscape(this.input, at)
+    if (special !== undefined) {
+      append(special.char)
+      return special.length
+    }
     // `\and`, `\or`, `\not`: the word itself, not the operator.
     for (const keyword of KEYWORDS) {
       const text = this.input.slice(at + 1, at + 1 + keyword.length)
@@ -128,6 +137,18 @@ export class Lexer {
         return 1 + keyword.length
       }
     }
-    throw new KqlError(`unknown escape ${quote(`\\${next}`)}: only \\ ( ) : < > " * { } and keywords can be escaped (write "\\\\" for a backslash)`, at)
+    throw new KqlError(`unknown escape ${quote(`\\${next}`)}: only \\ ( ) : < > " * { }, keywords, \\t \\r \\n and \\uXXXX can be escaped (write "\\\\" for a backslash)`, at)
   }
+}
+
+const WHITESPACE_ESCAPES: Record<string, string> = { t: '\t', r: '\r', n: '\n' }
+
+/** `\t`, `\r`, `\n` or `\uXXXX` (four hex digits) at `at`, as Kibana reads them in and out of quotes. */
+function charEscape (input: string, at: number): { char: string, length: number } | undefined {
+  const next = input[at + 1]
+  if (next === undefined) return undefined
+  const space = WHITESPACE_ESCAPES[next]
+  if (space !== undefined) return { char: space, length: 2 }
+  const hex = next === 'u' ? /^[0-9a-fA-F]{4}/.exec(input.slice(at + 2, at + 6))?.[0] : undefined
+  return hex === undefined ? undefined : { char: String.fromCharCode(parseInt(hex, 16)), length: 6 }
 }

@@ -74,6 +74,16 @@ t.test('free text', async t => {
   t.same(q('\\(draft\\)'), free('(draft)'))
 })
 
+t.test('escapes as Kibana reads them: \\t \\r \\n and \\uXXXX in and out of quotes, other backslashes literal in quotes', async t => {
+  t.same(q('message:"a\\tb\\nc\\rd"'), { match_phrase: { message: 'a\tb\nc\rd' } })
+  t.same(q('user.name:"J\\u00e9r\\u00F4me"'), { term: { 'user.name': 'Jérôme' } })
+  t.same(q('user.name:J\\u00e9r\\u00f4me'), { term: { 'user.name': 'Jérôme' } }, 'unquoted too')
+  t.same(q('user.name:a\\tb'), { term: { 'user.name': 'a\tb' } })
+  t.same(q('user.name:"C:\\xyz \\u12"'), { term: { 'user.name': 'C:\\xyz \\u12' } }, 'a backslash before anything else, or \\u without four hex digits, stays in quotes')
+  t.same(q('user.name:"a\\\\tb"'), { term: { 'user.name': 'a\\tb' } }, 'an escaped backslash before t is a backslash and a t')
+  fails(t, 'user.name:a\\u12', 11, /unknown escape "\\u"/)
+})
+
 t.test('boolean operators, precedence and flattening', async t => {
   const a = term('event.action', 'a')
   const b = term('event.outcome', 'b')
