@@ -3,6 +3,7 @@ import { andKql, filtersToKql, kqlValue } from './filters-to-kql.ts'
 import { isObject, readSearchObject, SOURCE, type ObjectProblem, type Pill } from './kibana-object.ts'
 import { lookupField } from '../query/fields.ts'
 import { parseKql } from '../query/kql/parser.ts'
+import { levelRangesAsLists } from './kql-levels.ts'
 
 /** Kibana's saved object of type `search`, as its saved objects API exchanges it (NDJSON, one per line). */
 export interface KibanaSearchObject {
@@ -38,8 +39,10 @@ export function toKibana (s: SavedSearch, dataViewId: string): { object: KibanaS
   const tenant = s.tenant === null ? undefined : `audit.tenant:${kqlValue(s.tenant)}`
   if (s.grouping !== undefined) notes.push('the grouping has no place in a Kibana search and was left out')
   if (s.timeRange?.timeZone !== undefined || period?.timeZone !== undefined) notes.push('Kibana takes the time zone from the browser, not from the search')
+  const query = s.query === undefined ? undefined : levelRangesAsLists(s.query)
+  if (query !== s.query) notes.push('ranges on audit.importance.level are written as the levels they keep: Kibana would compare levels as text')
   const searchSource = {
-    query: { query: andKql(tenant, s.query, kql), language: 'kuery' },
+    query: { query: andKql(tenant, query, kql), language: 'kuery' },
     filter: [],
     indexRefName: INDEX_PATTERN_REF
   }
@@ -117,6 +120,7 @@ export function fromKibana (o: unknown): { input?: SavedSearchInput, problems: O
       problems.push({ path: `${SOURCE}/query/query`, message: `is not valid KQL on its own: ${(err as Error).message}` })
     }
   }
+  if (language === 'kuery' && levelRangesAsLists(text) !== text) notes.push('ranges on audit.importance.level compare levels in their order here (low < medium < high < critical), as text in Kibana: check that the search keeps what was meant')
   const clauses = [language === 'kuery' ? text : '', ...search.pills.map(p => pillToKql(p, problems))]
   if (problems.length > 0) return { problems, notes }
   if (search.timeRange === undefined) notes.push('no time range saved: runs cover all time unless a range is given')

@@ -18,6 +18,8 @@ export interface Literal {
   chunks: string[]
   quoted: boolean
   position: number
+  /** The offset just after the value as typed (its closing quote included). */
+  end: number
 }
 
 /** `field:value` or `field:(a or b)`; `field:*` is a literal of empty chunks. */

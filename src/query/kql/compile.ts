@@ -21,7 +21,7 @@ interface Compiled { query: Query, scoring: boolean, term?: string | number }
 
 export const MAX_VALUE_LENGTH = 256
 export const MAX_WILDCARDS = 3
-const LEVEL_FIELD = 'audit.importance.level'
+export const LEVEL_FIELD = 'audit.importance.level'
 
 /** Compiles a KQL tree to a bool query. Nothing typed reaches a script, a regexp or a query_string. */
 export function compileKql (node: KqlNode, options: CompileOptions): Query {
@@ -109,9 +109,7 @@ function range (field: FieldInfo, fieldPosition: number, op: RangeOp, literal: L
   if (hasWildcard(literal)) throw new KqlError('a range bound cannot contain wildcards', literal.position)
   const text = checkLength(literal)
   if (f === LEVEL_FIELD) {
-    const at = level(text, literal)
-    const keep = LEVELS.filter((_, i) => op === 'gt' ? i > at : op === 'gte' ? i >= at : op === 'lt' ? i < at : i <= at)
-    return { query: { terms: { [f]: keep } }, scoring: false }
+    return { query: { terms: { [f]: levelsInRange(op, level(text, literal)) } }, scoring: false }
   }
   if (field.type === 'number') return { query: { range: { [f]: bound(op, number(field, literal, text)) } }, scoring: false }
   if (field.type === 'ip' && (isIP(text) === 0 || text.includes('%'))) throw expected('an IP address', field, literal, text)
@@ -146,6 +144,10 @@ function bound<V> (op: RangeOp, v: V): Partial<Record<RangeOp, V>> {
   out[op] = v
   return out
 }
+
+/** The importance levels a range keeps: levels compare in their order (low < medium < high < critical), not as text. */
+export const levelsInRange = (op: RangeOp, at: number): Array<typeof LEVELS[number]> =>
+  LEVELS.filter((_, i) => op === 'gt' ? i > at : op === 'gte' ? i >= at : op === 'lt' ? i < at : i <= at)
 
 function checkLength (literal: Literal): string {
   const text = literal.chunks.join('*')

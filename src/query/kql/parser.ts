@@ -89,7 +89,7 @@ class Parser {
       this.lexer.next()
       const next = this.lexer.peek()
       if (next.type === 'colon' || next.type === 'range') return this.fieldClause(first.value, first.start)
-      return { kind: 'free_text', value: this.count({ kind: 'literal', chunks: [first.value], quoted: true, position: first.start }) }
+      return { kind: 'free_text', value: this.count({ kind: 'literal', chunks: [first.value], quoted: true, position: first.start, end: first.end }) }
     }
     if (!isValueWord(first)) throw this.expected(`a field, a value or "("${afterText(after)}`, first)
     const words = this.words()
@@ -118,7 +118,7 @@ class Parser {
     const token = this.lexer.peek()
     if (token.type === 'string') {
       this.lexer.next()
-      return this.count({ kind: 'literal', chunks: [token.value], quoted: true, position: token.start })
+      return this.count({ kind: 'literal', chunks: [token.value], quoted: true, position: token.start, end: token.end })
     }
     if (token.type !== 'word') throw this.expected(`a value${afterText(after)}`, token)
     if (token.keyword !== undefined) throw this.expected(`a value${afterText(after)}`, token, ` (quote it to search for the word: "${token.keyword}")`)
@@ -156,7 +156,7 @@ class Parser {
       }
       end = word.end
     }
-    return { kind: 'literal', chunks, quoted: false, position: (words[0] as Word).start }
+    return { kind: 'literal', chunks, quoted: false, position: (words[0] as Word).start, end: (words[words.length - 1] as Word).end }
   }
 
   private count (literal: Literal): Literal {

@@ -45,6 +45,17 @@ t.test('to Kibana and back keeps the meaning', async t => {
   t.same(back.input?.columns, ['user.id', 'audit.money.amount'])
 })
 
+t.test('ranges on the importance level travel to Kibana as the levels they keep: Kibana would compare them as text', async t => {
+  const query = 'audit.importance.level >= high and not (audit.importance.level < medium or user.id:"a >= b") or audit.importance.level>low or audit.importance.level < low'
+  const { object, notes } = toKibana({ ...saved, query, filters: undefined }, 'dv')
+  const sent = JSON.parse(object.attributes.kibanaSavedObjectMeta.searchSourceJSON).query.query as string
+  t.equal(sent, 'audit.importance.level:(high or critical) and not (audit.importance.level:(low) or user.id:"a >= b") or audit.importance.level:(medium or high or critical) or (not audit.importance.level:*)')
+  t.match(notes, [/compare levels as text/])
+  t.same(toKibana({ ...saved, query: 'user.id:x', filters: undefined }, 'dv').notes, [], 'nothing said when there is none')
+  const imported = fromKibana(kibanaObject({ query: { query: 'audit.importance.level >= high', language: 'kuery' } }))
+  t.match(imported.notes, [/in their order here .* as text in Kibana/])
+})
+
 const kibanaObject = (source: object, extra: object = {}): KibanaSearchObject => ({
   id: 'k1', type: 'search', references: [],
   attributes: { title: 'T', kibanaSavedObjectMeta: { searchSourceJSON: JSON.stringify(source) }, ...extra }
