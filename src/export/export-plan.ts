@@ -51,12 +51,13 @@ function fail (errors: FieldError[], what: string): never {
   throw new ValidationError(errors, `the ${what} request is invalid`)
 }
 
-export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>): ExportPlan {
+/** `now`: the instant relative dates (`now-24h`) are read at; a background job reads them at its request's time. */
+export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>, now = Date.now()): ExportPlan {
   const shape = checkExport(body ?? {}, 0)
   if (shape.length > 0) fail(shape, 'export')
   const req = body as ExportRequest
   const errors: FieldError[] = []
-  const query = buildQuery(req, scope, errors)
+  const query = buildQuery(req, scope, errors, now)
   const sort = withTieBreaker(compileSort(req.sort, errors, scope.masked), scope.tenant === null)
   const columns = req.format === 'csv' ? expandColumns(req.columns ?? DEFAULT_COLUMNS, errors) : undefined
   if (errors.length > 0) fail(errors, 'export')
@@ -73,7 +74,7 @@ export function planExport (body: unknown, scope: Pick<ReadScope, 'tenant' | 'ma
   }
 }
 
-export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>): ExportPlan {
+export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'masked'>, now = Date.now()): ExportPlan {
   const shape = checkPack(body ?? {}, 0)
   if (shape.length > 0) fail(shape, 'evidence pack')
   const req = (body ?? {}) as EvidencePackRequest
@@ -82,7 +83,7 @@ export function planPack (body: unknown, scope: Pick<ReadScope, 'tenant' | 'mask
     fail([{ index: 0, path: '/', message: 'name a user (userId), a session (sessionId), filters or a query' }], 'evidence pack')
   }
   const errors: FieldError[] = []
-  const base = buildQuery(req, scope, errors)
+  const base = buildQuery(req, scope, errors, now)
   if (errors.length > 0) fail(errors, 'evidence pack')
   const subject: estypes.QueryDslQueryContainer[] = [
     ...(req.userId === undefined ? [] : [{ term: { 'user.id': req.userId } }]),

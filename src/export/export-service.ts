@@ -64,26 +64,29 @@ export class ExportService {
   }
 
   async startExport (body: unknown, who: Requester): Promise<Started> {
-    return await this.start(planExport(body, who), body as ExportJobData['request'], who)
+    const now = this.now()
+    return await this.start(planExport(body, who, now), body as ExportJobData['request'], who, now)
   }
 
   async startPack (body: unknown, who: Requester): Promise<Started> {
-    return await this.start(planPack(body, who), body as ExportJobData['request'], who)
+    const now = this.now()
+    return await this.start(planPack(body, who, now), body as ExportJobData['request'], who, now)
   }
 
-  private async start (plan: ExportPlan, request: ExportJobData['request'], who: Requester): Promise<Started> {
+  /** `now`: the request's time, at which its relative dates were read and which its report states. */
+  private async start (plan: ExportPlan, request: ExportJobData['request'], who: Requester, now: number): Promise<Started> {
     const snapshot = await this.deps.open()
     let handedOver = false
     try {
       const total = await snapshot.count(plan.query)
       this.checkReportSize(plan, total)
-      const exportedAt = new Date(this.now()).toISOString()
+      const exportedAt = new Date(now).toISOString()
       if (total > this.limits.syncMax) {
         const pending = await this.deps.jobs.unfinishedOf(who.tenant)
         if (pending >= (this.limits.pendingMax ?? Infinity)) {
           throw new BackpressureError(30, pending, `${who.tenant === null ? 'platform keys have' : `tenant "${who.tenant}" has`} ${pending} background exports queued or running, the most at once; retry once one has finished`)
         }
-        const data = { kind: plan.kind, request, owner: who, createdAt: exportedAt, expiresAt: new Date(this.now() + this.limits.ttlHours * 3600_000).toISOString(), estimated: total } as ExportJobData
+        const data = { kind: plan.kind, request, owner: who, createdAt: exportedAt, expiresAt: new Date(now + this.limits.ttlHours * 3600_000).toISOString(), estimated: total } as ExportJobData
         const id = randomUUID()
         await this.deps.jobs.enqueue(id, data)
         return { mode: 'job', total, job: this.view({ id, data, state: 'queued', progress: { rows: 0, total } }) }
@@ -152,7 +155,9 @@ export class ExportService {
 
   /** Runs a background job (in the worker) with its owner's tenant and masking, writing the file. */
   async runJob (id: string, data: ExportJobData, progress: (rows: number, total: number) => void): Promise<ExportJobResult> {
-    const plan = data.kind === 'export' ? planExport(data.request, data.owner) : planPack(data.request, data.owner)
+    // Relative dates are read at the request's time, which the report states: a job queued a while selects what was asked.
+    const requested = Date.parse(data.createdAt)
+    const plan = data.kind === 'export' ? planExport(data.request, data.owner, requested) : planPack(data.request, data.owner, requested)
     const snapshot = await this.deps.open()
     try {
       const total = await snapshot.count(plan.query)

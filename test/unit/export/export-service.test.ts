@@ -124,3 +124,18 @@ t.test('a tenant may have so many background exports unfinished, and stream so m
   await new Promise(resolve => setImmediate(resolve))
   t.match(await streams.startExport({ format: 'ndjson' }, { ...owner, tenant: 'brand-c' }), { mode: 'stream' }, 'a download dropped before its end frees its place')
 })
+
+t.test('a background job reads relative dates at its request\'s time, which its report states, however long it waited', async t => {
+  const queries: string[] = []
+  const jobs = new MemoryJobs()
+  const open = async (): Promise<Snapshot> => ({ ...snapshotOf([]), count: async (query: unknown) => { queries.push(JSON.stringify(query)); return events.length } })
+  const requestedAt = Date.parse('2026-11-26T15:00:00Z')
+  let clock = requestedAt
+  const service = new ExportService({ open, files: new ExportFiles(dir), jobs, now: () => clock }, { syncMax: 5, reportMax: 100, ttlHours: 24 })
+  const started = await service.startExport({ format: 'ndjson', filters: { period: { from: 'now-24h' } } }, owner)
+  if (started.mode !== 'job') throw new Error('expected a job')
+  clock += 2 * 3600_000
+  await service.runJob(started.job.id, (jobs.jobs.get(started.job.id) as ExportJobRecord).data, () => {})
+  t.equal(queries.length, 2)
+  t.ok(queries.every(q => q.includes('"gte":"2026-11-26T15:00:00.000Z||-24h"')), 'the request and the run select the same period')
+})
