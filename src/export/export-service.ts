@@ -180,18 +180,25 @@ export class ExportService {
     }
   }
 
-  /** Deletes expired jobs with their files, and files no job accounts for any more (older than the expiry). */
+  /**
+   * Deletes expired jobs with their files, and files no job accounts for any more (older than the expiry). A file of a
+   * job not expired yet stays, whatever its age: the job's expiry was set where it was requested, maybe longer.
+   */
   async cleanup (): Promise<{ jobs: number, files: number }> {
     const now = this.now()
     let jobs = 0
+    const kept = new Set<string>()
     for (const record of await this.deps.jobs.finished()) {
-      if (Date.parse(record.data.expiresAt) > now) continue
+      if (Date.parse(record.data.expiresAt) > now) {
+        for (const file of [record.result?.file, record.result?.manifest]) if (file !== undefined) kept.add(file)
+        continue
+      }
       await this.deps.files.remove(record.result?.file ?? fileOf(record.id, record.data))
       if (record.data.kind === 'evidence-pack') await this.deps.files.remove(record.result?.manifest ?? manifestOf(record.id))
       await this.deps.jobs.remove(record.id)
       jobs++
     }
-    const files = await this.deps.files.sweep(now - this.limits.ttlHours * 3600_000)
+    const files = await this.deps.files.sweep(now - this.limits.ttlHours * 3600_000, kept)
     return { jobs, files: files.length }
   }
 

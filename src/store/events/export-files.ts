@@ -54,8 +54,8 @@ export class ExportFiles {
     await rm(this.path(name) + PART, { force: true })
   }
 
-  /** Deletes files (finished or abandoned halves) last written before `before`; returns their names. */
-  async sweep (before: number): Promise<string[]> {
+  /** Deletes files (finished or abandoned halves) last written before `before`, but those in `keep`; returns their names. */
+  async sweep (before: number, keep: ReadonlySet<string> = new Set()): Promise<string[]> {
     let names: string[]
     try {
       names = await readdir(this.dir)
@@ -66,7 +66,7 @@ export class ExportFiles {
     const removed: string[] = []
     for (const name of names) {
       const base = name.endsWith(PART) ? name.slice(0, -PART.length) : name
-      if (!SAFE_NAME.test(base)) continue
+      if (!SAFE_NAME.test(base) || keep.has(name)) continue
       const path = join(this.dir, name)
       const info = await stat(path).catch(() => undefined)
       if (info?.isFile() === true && info.mtimeMs < before) {

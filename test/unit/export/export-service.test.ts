@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ExportService } from '../../../src/export/export-service.ts'
@@ -138,4 +138,21 @@ t.test('a background job reads relative dates at its request\'s time, which its 
   await service.runJob(started.job.id, (jobs.jobs.get(started.job.id) as ExportJobRecord).data, () => {})
   t.equal(queries.length, 2)
   t.ok(queries.every(q => q.includes('"gte":"2026-11-26T15:00:00.000Z||-24h"')), 'the request and the run select the same period')
+})
+
+t.test('the sweep keeps the file of a job not expired yet, however old, when the worker\'s expiry is shorter than the request\'s', async t => {
+  const jobs = new MemoryJobs()
+  let clock = Date.parse('2026-11-26T15:00:00Z')
+  const api = new ExportService({ open: async () => snapshotOf([]), files: new ExportFiles(dir), jobs, now: () => clock }, { syncMax: 5, reportMax: 100, ttlHours: 48 })
+  const worker = new ExportService({ open: async () => snapshotOf([]), files: new ExportFiles(dir), jobs, now: () => clock }, { syncMax: 5, reportMax: 100, ttlHours: 1 })
+  const started = await api.startExport({ format: 'ndjson' }, owner)
+  if (started.mode !== 'job') throw new Error('expected a job')
+  const record = jobs.jobs.get(started.job.id) as ExportJobRecord
+  const result = await worker.runJob(started.job.id, record.data, () => {})
+  jobs.jobs.set(started.job.id, { ...record, state: 'completed', progress: { rows: 7, total: 7 }, result })
+  const old = new Date(clock - 3 * 3600_000)
+  utimesSync(join(dir, result.file), old, old)
+  clock += 2 * 3600_000
+  t.same(await worker.cleanup(), { jobs: 0, files: 0 }, 'its job expires in 48 hours: the file stays')
+  t.equal((await read((await api.download(started.job.id, owner)).body)).split('\n').length, 8)
 })
