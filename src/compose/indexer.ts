@@ -5,7 +5,6 @@ import type { Capabilities } from '../store/capabilities.ts'
 import { connectRedis, createRedis } from '../queue/redis.ts'
 import { createEventsWorker } from '../indexer/events-worker.ts'
 import { startMaintenance } from '../indexer/maintenance-worker.ts'
-import { forgetExpired } from '../indexer/entity-retention.ts'
 import { BulkBatcher, type BatcherIo, type BatcherOptions } from '../indexer/bulk-batcher.ts'
 import { bulkCreate } from '../store/bulk.ts'
 import { writeDeadLetters } from '../store/system/dead-letters.ts'
@@ -13,8 +12,6 @@ import { findCopies, getDocs } from '../store/events/event-copies.ts'
 import { eventDocId } from '../store/events/event-doc-id.ts'
 import { ConflictMarks } from '../queue/conflict-marks.ts'
 import { clientFingerprint } from '../events/same-event.ts'
-import { sweepRetention } from '../store/events/retention-sweep.ts'
-import { sweepRecords } from '../store/system/records-retention.ts'
 import { IntegrityStore } from '../store/integrity/integrity-store.ts'
 import { SealingBatcher } from '../indexer/sealer-batcher.ts'
 import { Sealer } from '../sealing/sealer.ts'
@@ -24,6 +21,7 @@ import { CheckpointFile } from '../integrity/checkpoint-file.ts'
 import type { IntegrityService } from '../proofs/integrity-service.ts'
 import { exportServiceFor, integrityServiceFor, loadSigningKey, trustedKeysFor } from './shared.ts'
 import { countJobs, instrumentedIo, startWorkerWatch, type WorkerWatch } from './worker-monitoring.ts'
+import { maintenanceTask } from './maintenance.ts'
 import { QUEUES } from '../queue/policy.ts'
 import { CLEANUP_JOB } from '../queue/exports-queue.ts'
 import { workerStreams, type WorkerStreams } from './streams.ts'
@@ -105,16 +103,7 @@ export async function composeIndexer (config: Config, es: Es, caps: Capabilities
   countJobs(worker, QUEUES.events.name, watch.metrics)
   worker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed, will retry'))
 
-  const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, async () => {
-    const swept = caps.ilm ? { skipped: 'ILM manages retention' } : await sweepRetention(es, prefix, config.retentionDays, Date.now())
-    if ('deleted' in swept && swept.deleted.length > 0) log.info(swept, 'retention sweep deleted expired partitions')
-    const records = await sweepRecords(es, prefix, config.retentionDays, Date.now())
-    if (records.accessRecords + records.deadLetters > 0) log.info(records, 'retention sweep deleted expired access records and dead letters')
-    if (!config.entities) return { ...swept, records }
-    const forgot = await forgetExpired(es, redis, config.queuePrefix, prefix, entities, line => { log.info(line) })
-    if (forgot.report !== undefined) log.info({ gone: forgot.gone, forgotten: forgot.report.forgotten, seconds: forgot.report.seconds }, 'entity store rebuilt without the expired partitions')
-    return { ...swept, records, forgot: forgot.gone }
-  })
+  const maintenance = await startMaintenance(redis, config.queuePrefix, config.retentionSweepMs, maintenanceTask(config, es, redis, caps, entities, log))
   // Background exports and evidence packs; packs carry inclusion proofs when the integrity chain is on.
   const { exports, queue: exportsQueue } = exportServiceFor(config, es, redis, proofs)
   const exportWorker = await startExportWorker(redis, exportsQueue, exports, { log, prefix: config.queuePrefix, concurrency: config.exports.concurrency, lockMs: config.workerLockMs, cleanupMs: config.exports.cleanupMs })

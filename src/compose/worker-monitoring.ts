@@ -93,6 +93,9 @@ export interface WatchSources {
   forward?: RaiseSystemAlert
 }
 
+/** Redis counter of the dead letters retention deleted (the maintenance run adds to it). */
+export const retiredLettersKey = (queuePrefix: string): string => `${queuePrefix}:deadletters:retired`
+
 /** The worker's metrics, heartbeat, self-watch and listener. */
 export async function startWorkerWatch (config: Config, redis: Redis, sources: WatchSources, log: Logger): Promise<WorkerWatch> {
   const { registry, stats, beats } = await workerMonitoring(config, redis)
@@ -101,7 +104,9 @@ export async function startWorkerWatch (config: Config, redis: Redis, sources: W
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`
   const beating = startBeating(beats, id, config.monitoring.heartbeatMs, err => log.warn({ err: err.message }, 'worker heartbeat not written'))
   const observe = async (): Promise<Observation> => {
-    const [pipeline, deadLetters, streams] = await Promise.all([stats.read(), countDeadLetters(sources.es, config.indexPrefix), sources.streams?.() ?? []])
+    const [pipeline, stored, retired, streams] = await Promise.all([stats.read(), countDeadLetters(sources.es, config.indexPrefix), redis.get(retiredLettersKey(config.queuePrefix)), sources.streams?.() ?? []])
+    // Letters retention deleted still count: new letters are the growth of this sum, which deletions do not lower.
+    const deadLetters = stored + Number(retired ?? 0)
     const byName = new Map(pipeline.queues.map(q => [q.queue, q]))
     const events = byName.get(QUEUES.events.name)
     const seal = byName.get(QUEUES.seal.name)

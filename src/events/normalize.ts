@@ -2,7 +2,7 @@ import type { EventInput, StoredEvent } from './schema.ts'
 import type { FieldError } from './validate.ts'
 import type { ImportanceRule } from './importance-rules.ts'
 import type { DeviceDescription, Enrichment } from './enrichment.ts'
-import type { RetentionClass } from './retention-classes.ts'
+import { olderThanRetention, type RetentionClass } from './retention-classes.ts'
 import { classify, RETENTION_OF } from './taxonomy.ts'
 import { rateImportance } from './importance.ts'
 import { uuidv7 } from './event-id.ts'
@@ -15,7 +15,6 @@ export interface NormalizeContext {
   rules: readonly ImportanceRule[]
 }
 
-const DAY_MS = 86_400_000
 // Names under which a value would be a credential; such values are refused, never stored.
 const SECRET_NAME = /pass(word)?|pwd|secret|token|otp|pin$|^pin|cvv|cvc|card_?number|private_?key|seed/i
 const SECRET_ACTIONS = new Set(['password_changed', 'password_reset_completed'])
@@ -35,7 +34,7 @@ export function normalizeEvent (input: EventInput, index: number, ctx: Normalize
     fail('/@timestamp', `is ${Math.round((time - ctx.now) / 1000)} s in the future; at most ${ctx.maxFutureSkewMs / 1000} s of clock skew is accepted`)
   }
   const maxAgeDays = ctx.retentionDays[retention]
-  if (time < ctx.now - maxAgeDays * DAY_MS) {
+  if (olderThanRetention(time, maxAgeDays, ctx.now)) {
     fail('/@timestamp', `is older than the ${maxAgeDays}-day retention of ${category} events`)
   }
 

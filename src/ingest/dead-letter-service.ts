@@ -2,7 +2,7 @@ import type { DeadLetterStore, LetterRef, StoredLetter } from '../store/system/d
 import type { DurableAck } from '../queue/durable-ack.ts'
 import { receivedAgain, type EventsQueue, type QueuedEvent } from '../queue/events-queue.ts'
 import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts'
-import type { RetentionClass } from '../events/retention-classes.ts'
+import { olderThanRetention, type RetentionClass } from '../events/retention-classes.ts'
 import { decodeSortCursor, encodeSortCursor } from '../store/sort-cursor.ts'
 
 /** A dead letter as the API shows it; the refused event itself (`raw`) comes with a single letter only. */
@@ -25,7 +25,6 @@ export interface Actor { keyId: string, tenant: string | null }
 export interface ReplayResult { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
 
 const REPLAY_MAX = 1000
-const DAY_MS = 86_400_000
 
 /**
  * Dead letters for administrators: listed (pending ones by default), read whole, and replayed once the cause
@@ -103,10 +102,10 @@ export class DeadLetterService {
 
   private unreplayable (letter: StoredLetter): string | undefined {
     if (letter.error_type === 'id_conflict') return `event id "${letter.event_id}" is stored with other content: a replay would be refused again; send the event under a new id`
-    const cls = letter.raw.audit.retention
-    const days = this.options.retentionDays?.[cls]
-    const time = Date.parse(letter.raw['@timestamp'])
-    if (days !== undefined && time < (this.options.now ?? Date.now)() - days * DAY_MS) return `event "${letter.event_id}" is older than the ${days}-day retention of ${cls} events: it would be deleted, not stored`
+    // Letters of earlier versions may lack the class: those are not held back.
+    const cls = letter.raw.audit?.retention as RetentionClass | undefined
+    const days = cls === undefined ? undefined : this.options.retentionDays?.[cls]
+    if (days !== undefined && olderThanRetention(Date.parse(letter.raw['@timestamp']), days, (this.options.now ?? Date.now)())) return `event "${letter.event_id}" is older than the ${days}-day retention of ${cls} events: it would be deleted, not stored`
     return undefined
   }
 

@@ -12,17 +12,24 @@ import { checkCheckpoints, classifyMismatches, compareContents, insertions, Sequ
 
 /** What a verification learnt of retired partitions, so that each is asked about once. */
 class RetiredCache {
-  private readonly known = new Map<string, boolean>()
+  private readonly known = new Map<string, { retired: false } | { retired: true, at?: string }>()
   constructor (private readonly ask: VerifyDeps['retired']) {}
 
   async learn (indices: readonly string[]): Promise<void> {
     const unknown = [...new Set(indices)].filter(i => !this.known.has(i))
     if (unknown.length === 0) return
     const retired = await this.ask(unknown)
-    for (const i of unknown) this.known.set(i, retired.has(i))
+    for (const i of unknown) {
+      const at = retired.get(i)
+      this.known.set(i, retired.has(i) ? { retired: true, ...(at === undefined ? {} : { at }) } : { retired: false })
+    }
   }
 
-  has (index: string): boolean { return this.known.get(index) === true }
+  /** Whether retention removed the leaf's event: its partition went, and (when recorded) after the event was sealed. */
+  removed (leaf: LeafRecord): boolean {
+    const p = this.known.get(leaf.eventIndex)
+    return p?.retired === true && (p.at === undefined || leaf.sealedAt <= p.at)
+  }
 }
 
 /** Most leaves one verification rehashes; longer logs are verified in ranges. */
@@ -45,8 +52,11 @@ export interface VerifyDeps {
   store: VerifyReads
   file: CheckpointFile
   keys: TrustedKeys
-  /** Of these partitions (holding missing events), those retention removed: their events are expected to be gone. */
-  retired: (indices: readonly string[]) => Promise<Set<string>>
+  /**
+   * Of these partitions (holding missing events), those retention removed, each with when (when recorded): events
+   * sealed before are expected to be gone; one sealed after (in the partition made again) was deleted otherwise.
+   */
+  retired: (indices: readonly string[]) => Promise<ReadonlyMap<string, string | undefined>>
 }
 
 export interface VerifyRange {
@@ -99,7 +109,7 @@ export async function verifyLog (deps: VerifyDeps, tenant: string, range: Verify
     const stored = events.map(e => e === undefined ? undefined : eventLeaf(e).toString('hex'))
     // Asked once the events were read: a partition the sweep deletes meanwhile is then seen gone.
     await retired.learn(leaves.filter((_, i) => stored[i] === undefined).map(l => l.eventIndex))
-    const diff = compareContents(leaves, stored, index => retired.has(index))
+    const diff = compareContents(leaves, stored, leaf => retired.removed(leaf))
     problems.push(...diff.deleted)
     mismatches.push(...diff.mismatches.slice(0, Math.max(0, 10 * MAX_LISTED - mismatches.length)))
     omitted += Math.max(0, diff.mismatches.length - (10 * MAX_LISTED - mismatches.length))

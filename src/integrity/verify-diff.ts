@@ -8,15 +8,15 @@ export interface Mismatch { seq: number, eventId: string, index: string, found: 
 
 /**
  * Compares each leaf with the leaf hash of what is stored under its event id (undefined: nothing is). An event
- * whose partition retention has removed is expected to be gone: it is counted, not reported.
+ * retention removed with its partition is expected to be gone: it is counted, not reported.
  */
-export function compareContents (leaves: readonly LeafRecord[], stored: ReadonlyArray<string | undefined>, retired: (index: string) => boolean = () => false): { deleted: Problem[], mismatches: Mismatch[], expired: number } {
+export function compareContents (leaves: readonly LeafRecord[], stored: ReadonlyArray<string | undefined>, retired: (leaf: LeafRecord) => boolean = () => false): { deleted: Problem[], mismatches: Mismatch[], expired: number } {
   const deleted: Problem[] = []
   const mismatches: Mismatch[] = []
   let expired = 0
   leaves.forEach((leaf, i) => {
     const found = stored[i]
-    if (found === undefined && retired(leaf.eventIndex)) {
+    if (found === undefined && retired(leaf)) {
       expired++
     } else if (found === undefined) {
       deleted.push({ kind: 'deleted', seq: leaf.seq, eventId: leaf.eventId, index: leaf.eventIndex, detail: `event ${leaf.eventId} (seq ${leaf.seq}) is no longer in ${leaf.eventIndex}` })

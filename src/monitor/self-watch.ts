@@ -7,7 +7,7 @@ export interface Observation {
   events: { depth: number, oldestWaitingAt: number | null, failed: number }
   /** Absent when the integrity chain is off. */
   seal?: { oldestWaitingAt: number | null, lastCheckpointAt: number | null, checkpointMs: number }
-  /** Dead letters stored in all. */
+  /** Dead letters ever stored: those stored now and those retention has deleted. */
   deadLetters: number
   streams: Array<{ id: string, tenant: string, name: string, failingSince: number | null }>
 }
@@ -35,7 +35,9 @@ const seconds = (ms: number): number => Math.round(ms / 100) / 10
 export function watch (previous: WatchState | undefined, obs: Observation, bounds: WatchBounds): WatchResult {
   const at = obs.at
   const iso = new Date(at).toISOString()
-  const state: WatchState = { since: previous?.since ?? at, deadLetters: obs.deadLetters, failedJobs: obs.events.failed, growth: nextGrowth(previous?.growth ?? null, obs.events.depth, at), firing: [] }
+  // The most letters seen: a sum that dips (letters deleted by retention before the counter of deleted letters grows) and comes back is not new.
+  const seenLetters = previous === undefined ? null : previous.deadLetters
+  const state: WatchState = { since: previous?.since ?? at, deadLetters: seenLetters === null ? obs.deadLetters : Math.max(seenLetters, obs.deadLetters), failedJobs: obs.events.failed, growth: nextGrowth(previous?.growth ?? null, obs.events.depth, at), firing: [] }
   const raised: SystemAlert[] = []
   const lasting = (key: string, kind: SystemAlertKind, on: boolean, make: () => Omit<SystemAlert, 'key' | 'kind' | 'at'>): void => {
     if (!on) return
@@ -43,7 +45,7 @@ export function watch (previous: WatchState | undefined, obs: Observation, bound
     if (!(previous?.firing ?? []).includes(key)) raised.push({ key, kind, at: iso, ...make() })
   }
 
-  const newLetters = previous?.deadLetters === null || previous === undefined ? 0 : obs.deadLetters - previous.deadLetters
+  const newLetters = seenLetters === null ? 0 : obs.deadLetters - seenLetters
   if (newLetters > 0) {
     raised.push({ key: 'dead_letters', kind: 'dead_letters', severity: 'critical', at: iso, summary: `${newLetters} event(s) dead-lettered: refused by Elasticsearch or clashing with a stored id; they are not in the trail until handled`, details: { new: newLetters, total: obs.deadLetters } })
   }

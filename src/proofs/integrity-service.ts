@@ -13,7 +13,7 @@ import { consistencyProof, IntegrityConflictError, latestCheckpoint, listCheckpo
 import type { CheckpointList, ConsistencyProof, LatestCheckpoint, VerifyOutcome } from '../integrity/log-schemas.ts'
 
 /** Which partitions retention removed: an event removed with one is not a deletion. */
-export interface RetiredPartitions { among: (indices: readonly string[], now: number) => Promise<Set<string>> }
+export interface RetiredPartitions { among: (indices: readonly string[], now: number) => Promise<ReadonlyMap<string, string | undefined>> }
 
 export { IntegrityConflictError }
 
@@ -130,7 +130,7 @@ export class IntegrityService {
     }
     const now = this.clock.now()
     const retirements = this.retirements
-    const retired = async (indices: readonly string[]): Promise<Set<string>> => retirements === undefined ? new Set() : await retirements.among(indices, now)
+    const retired = async (indices: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> => retirements === undefined ? new Map() : await retirements.among(indices, now)
     const deps = { store: this.store, file: this.file, keys: this.keys, retired }
     if (range.since !== undefined) return await verifySince(deps, target, range.since)
     return { ...await verifyLog(deps, target, { ...(range.from === undefined ? {} : { from: range.from }), ...(range.to === undefined ? {} : { to: range.to }) }), mode: 'full' }

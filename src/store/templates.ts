@@ -8,6 +8,7 @@ import { classAlias, classPattern, eventsAlias } from './events/index-names.ts'
 import { backfillLetterIds, deadLetterIndex } from './system/dead-letters.ts'
 import { deleteAfterDays } from './events/retention.ts'
 import { eventIndices } from './events/retention-sweep.ts'
+import { Retirements } from './events/retirements.ts'
 import { installIntegrityIndices } from './integrity/integrity-indices.ts'
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url))
@@ -78,6 +79,7 @@ export async function installTemplates (es: Es, layout: StoreLayout, caps: Capab
     await backfillLetterIds(es, layout.prefix)
   }
   await installIntegrityIndices(es, layout.prefix, layout.replicas)
+  await new Retirements(es, layout.prefix).install(layout.replicas)
   return { refused: await extendPartitionMappings(es, layout.prefix) }
 }
 

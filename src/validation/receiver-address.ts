@@ -33,9 +33,45 @@ export interface ReceiverRules { loopback: boolean, private: boolean }
 export const NOTHING_INTERNAL: ReceiverRules = { loopback: false, private: false }
 export const LOOPBACK_ALLOWED: ReceiverRules = { loopback: true, private: false }
 
+/** Whether an address, or the IPv4 address an IPv6 one carries (NAT64, 6to4, IPv4-compatible), is in the list. */
 const inList = (list: BlockList, address: string): boolean => {
   const kind = isIP(address)
-  return kind !== 0 && list.check(address, kind === 4 ? 'ipv4' : 'ipv6')
+  if (kind === 0) return false
+  if (list.check(address, kind === 4 ? 'ipv4' : 'ipv6')) return true
+  const carried = kind === 6 ? embeddedIPv4(address) : undefined
+  return carried !== undefined && list.check(carried, 'ipv4')
+}
+
+/**
+ * The IPv4 address an IPv6 address reaches through a translator or a tunnel: NAT64 (64:ff9b::/96, RFC 6052), 6to4
+ * (2002::/16, RFC 3056) and the IPv4-compatible and IPv4-mapped forms (::/96, ::ffff:0:0/96).
+ */
+export function embeddedIPv4 (address: string): string | undefined {
+  const w = ipv6Words(address)
+  if (w === undefined) return undefined
+  const quad = (hi: number, lo: number): string => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+  const zero = (from: number, to: number): boolean => w.slice(from, to).every(x => x === 0)
+  if (w[0] === 0x64 && w[1] === 0xff9b && zero(2, 6)) return quad(w[6] as number, w[7] as number)
+  if (zero(0, 5) && (w[5] === 0 || w[5] === 0xffff)) return quad(w[6] as number, w[7] as number)
+  if (w[0] === 0x2002) return quad(w[1] as number, w[2] as number)
+  return undefined
+}
+
+/** The eight 16-bit words of an IPv6 address (`::` and a trailing dotted quad expanded), or undefined. */
+function ipv6Words (address: string): number[] | undefined {
+  if (isIP(address) !== 6) return undefined
+  let text = address.toLowerCase()
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (dotted !== null) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number]
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head = '', tail] = text.split('::')
+  const part = (s: string): number[] => s === '' ? [] : s.split(':').map(x => parseInt(x, 16))
+  const left = part(head)
+  const right = tail === undefined ? [] : part(tail)
+  const words = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right]
+  return words.length === 8 ? words : undefined
 }
 
 /**

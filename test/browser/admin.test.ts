@@ -239,8 +239,10 @@ t.test('the access log lists the searches just made, filtered by key', async t =
 })
 
 t.test('the access log reads on past its first page', async t => {
-  // 230 reads by one key, older than anything else, beyond the first page of 200.
-  const at = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString()
+  // 230 reads by one key, a second apart, beyond the first page of 200 (recent: the worker's maintenance run deletes
+  // records past the security retention).
+  const start = Date.now() - 86_400_000
+  const at = (i: number) => new Date(start + i * 1000).toISOString()
   const operations = Array.from({ length: 230 }, (_, i) => [{ create: { _index: accessIndex(s.config.indexPrefix) } }, { '@timestamp': at(i), id: `pager-${i}`, key_id: 'pager', tenant: null, method: 'GET', route: '/v1/events', url: `/v1/events?n=${i}`, status: 200, took_ms: 1 }]).flat()
   await s.es.bulk({ operations, refresh: true })
   const page = await s.page()
@@ -310,6 +312,14 @@ t.test('the integrity page shows the key id, the latest checkpoint, a verificati
   await tenantPage.getByText(/^No signed checkpoint covers this tenant’s events yet/).waitFor()
   t.equal(await tenantPage.getByRole('button', { name: 'Verify now' }).count(), 0, 'verification is for admin keys')
   await tenantPage.context().close()
+
+  const maskedPage = await s.page()
+  await signIn(maskedPage, KEYS.aMasked, '/console/integrity')
+  await maskedPage.getByText(key.keyId).first().waitFor()
+  await maskedPage.getByText(/^Checkpoints and proofs are for keys that read clear data/).waitFor()
+  t.equal(await maskedPage.getByRole('alert').count(), 0, 'a masked reader is told why, not shown the API\'s refusal')
+  t.equal(await maskedPage.getByRole('region', { name: 'Latest signed checkpoint' }).count(), 0)
+  await maskedPage.context().close()
 })
 
 t.test('the API reference (/docs) renders under its own policy: this origin only, never framed', async t => {

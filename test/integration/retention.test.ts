@@ -105,6 +105,18 @@ t.test('verification counts what the sweep deleted as expired, whatever the rete
   t.same(await verify(60), expected, 'under the retention the sweep applied')
   t.same(await verify(400), expected, 'retention raised since: the swept partition\'s events are still expired, not deleted')
   t.same(await verify(1), expected, 'retention lowered, not swept yet: an event missing from a partition still there was deleted')
+
+  // A late event makes the swept partition again; then that partition, and the two-month-old one, are deleted by hand.
+  const late = makeEvent('ret-late', 0, groups.swept)
+  t.equal((await stack.api.app.inject({ method: 'POST', url: '/v1/events', headers: auth(KEYS.ingest), payload: { events: [late] } })).statusCode, 202)
+  await stack.waitForCount(events.length - 3 - 1 - 3 + 1)
+  for (let i = 0; i < 100 && (await stack.indexer?.sealing?.checkpointNow())?.length !== 1; i++) await sleep(100)
+  await stack.es.indices.delete({ index: [partition(groups.swept), partition(groups.kept)] })
+  t.same(await verify(1), {
+    ok: false,
+    expired: 3,
+    deleted: ['deleted ret-kept-0', 'deleted ret-kept-11', 'deleted ret-kept-22', 'deleted ret-late-0', 'deleted ret-young-0', 'deleted ret-young-11', 'deleted ret-young-22']
+  }, 'without ILM, a partition gone unrecorded was deleted however old; an event sealed after the recorded sweep was deleted since')
 })
 
 t.test('access records past the security retention and dead letters bound for expired partitions are deleted', async t => {

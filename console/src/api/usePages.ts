@@ -51,7 +51,8 @@ export function usePages<T> (key: string, read: (after: string | undefined, sign
   const next = current.next
   const retry = (): void => setCursor(c => ({ ...c, attempt: (c.attempt ?? 0) + 1 }))
   return {
-    items: current.items, ...('total' in current && current.total !== undefined ? { total: current.total } : {}), loading, error, retry,
+    // Loading too while the pages shown are another key's, before the effect has asked for the new first page.
+    items: current.items, ...('total' in current && current.total !== undefined ? { total: current.total } : {}), loading: loading || pages.key !== key, error, retry,
     ...(next === null || error !== null ? {} : { more: () => setCursor({ key, after: next }) })
   }
 }

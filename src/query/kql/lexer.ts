@@ -124,18 +124,18 @@ export class Lexer {
       append(next)
       return 2
     }
-    const special = charEscape(this.input, at)
-    if (special !== undefined) {
-      append(special.char)
-      return special.length
-    }
-    // `\and`, `\or`, `\not`: the word itself, not the operator.
+    // `\and`, `\or`, `\not`: the word itself, not the operator (before `\n`, which `\not` starts with).
     for (const keyword of KEYWORDS) {
       const text = this.input.slice(at + 1, at + 1 + keyword.length)
       if (text.toLowerCase() === keyword) {
         append(text)
         return 1 + keyword.length
       }
+    }
+    const special = charEscape(this.input, at)
+    if (special !== undefined) {
+      append(special.char)
+      return special.length
     }
     throw new KqlError(`unknown escape ${quote(`\\${next}`)}: only \\ ( ) : < > " * { }, keywords, \\t \\r \\n and \\uXXXX can be escaped (write "\\\\" for a backslash)`, at)
   }

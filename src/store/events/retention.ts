@@ -1,7 +1,6 @@
-import type { RetentionClass } from '../../events/retention-classes.ts'
+import { DAY_MS, type RetentionClass } from '../../events/retention-classes.ts'
 import type { Partition } from './index-names.ts'
 
-const DAY_MS = 86_400_000
 
 /**
  * Age, counted from the partition start, at which a partition may go: the retention plus the longest month,

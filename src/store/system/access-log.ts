@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Es } from '../elasticsearch.ts'
 import { ensureIndex } from '../system-index.ts'
+import { backfillField } from './backfill.ts'
 import type { SortValues } from '../sort-cursor.ts'
 
 /** One read of the audit trail: who, what, with which filters, how many results. */
@@ -75,14 +76,7 @@ export class AccessLog {
    * start; once done, it finds nothing to do. Returns how many it gave an id.
    */
   async backfillIds (): Promise<number> {
-    let done = 0
-    for (;;) {
-      const r = await this.es.search({ index: this.index, size: 1000, _source: false, query: { bool: { must_not: [{ exists: { field: 'id' } }] } } })
-      if (r.hits.hits.length === 0) return done
-      const operations = r.hits.hits.flatMap(h => [{ update: { _index: this.index, _id: h._id as string } }, { doc: { id: h._id } }])
-      await this.es.bulk({ operations, refresh: 'wait_for' })
-      done += r.hits.hits.length
-    }
+    return await backfillField(this.es, this.index, 'id', h => h._id as string)
   }
 
   record (r: AccessRecord): void {

@@ -6,6 +6,7 @@ import { bulkCreate } from '../bulk.ts'
 import { searchPage } from '../search-pages.ts'
 import { eventDocId } from '../events/event-doc-id.ts'
 import { canonicalize } from '../../integrity/canonical.ts'
+import { backfillField } from './backfill.ts'
 import type { SortValues } from '../sort-cursor.ts'
 import type { StoredCopy } from '../events/event-copies.ts'
 
@@ -93,19 +94,10 @@ function contentId (json: string): string {
  * letter by it. Runs at each start; once done, it finds nothing to do.
  */
 export async function backfillLetterIds (es: Es, prefix: string): Promise<number> {
-  const index = deadLetterIndex(prefix)
-  let done = 0
-  for (;;) {
-    const r = await es.search<StoredLetter>({ index, size: 1000, query: { bool: { must_not: [{ exists: { field: 'letter_id' } }] } } })
-    if (r.hits.hits.length === 0) return done
-    const operations = r.hits.hits.flatMap(h => {
-      const id = h._id as string
-      const letterId = id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : sha16(canonicalize(h._source?.raw))
-      return [{ update: { _index: index, _id: id } }, { doc: { letter_id: letterId } }]
-    })
-    await es.bulk({ operations, refresh: 'wait_for' })
-    done += r.hits.hits.length
-  }
+  return await backfillField<StoredLetter>(es, deadLetterIndex(prefix), 'letter_id', h => {
+    const id = h._id as string
+    return id.includes('#') ? id.slice(id.lastIndexOf('#') + 1) : sha16(canonicalize(h._source?.raw))
+  }, ['raw'])
 }
 
 export interface LetterQuery {

@@ -1,12 +1,10 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
-import type { RetentionClass } from '../../events/retention-classes.ts'
+import { DAY_MS, type RetentionClass } from '../../events/retention-classes.ts'
 import { parsePartition, type Partition } from '../events/index-names.ts'
 import { expiredPartitions } from '../events/retention.ts'
 import { accessIndex } from './access-log.ts'
 import { deadLetterIndex } from './dead-letters.ts'
-
-const DAY_MS = 86_400_000
 
 export interface RecordsSwept { accessRecords: number, deadLetters: number }
 

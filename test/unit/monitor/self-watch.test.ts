@@ -31,6 +31,12 @@ t.test('dead letters: nothing at the first look, an alert at each increase', asy
   t.same(a?.details, { new: 1, total: 7 })
 })
 
+t.test('dead letters deleted by retention raise nothing, whether seen before or after their count is added back; a letter new meanwhile is raised', async t => {
+  // 10 letters; retention deletes 3 (the sum dips to 7 until the counter of deleted letters grows by 3), one arrives.
+  const r = run([obs(T0, { deadLetters: 10 }), obs(T0 + 15_000, { deadLetters: 7 }), obs(T0 + 30_000, { deadLetters: 8 }), obs(T0 + 45_000, { deadLetters: 11 }), obs(T0 + 60_000, { deadLetters: 11 })])
+  t.same(r.raised, [[], [], [], ['dead_letters'], []])
+})
+
 t.test('failed ingest jobs are raised when their count grows', async t => {
   const e = (failed: number): Observation['events'] => ({ depth: 0, oldestWaitingAt: null, failed })
   t.same(run([obs(T0, { events: e(0) }), obs(T0 + 1, { events: e(2) })]).raised, [[], ['jobs_failed']])

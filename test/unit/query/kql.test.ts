@@ -79,6 +79,8 @@ t.test('escapes as Kibana reads them: \\t \\r \\n and \\uXXXX in and out of quot
   t.same(q('user.name:"J\\u00e9r\\u00F4me"'), { term: { 'user.name': 'Jérôme' } })
   t.same(q('user.name:J\\u00e9r\\u00f4me'), { term: { 'user.name': 'Jérôme' } }, 'unquoted too')
   t.same(q('user.name:a\\tb'), { term: { 'user.name': 'a\tb' } })
+  t.same(q('user.name:\\not'), { term: { 'user.name': 'not' } }, 'an escaped keyword stays a word, though it starts with n')
+  t.same(q('user.name:\\nobody'), { term: { 'user.name': '\nobody' } })
   t.same(q('user.name:"C:\\xyz \\u12"'), { term: { 'user.name': 'C:\\xyz \\u12' } }, 'a backslash before anything else, or \\u without four hex digits, stays in quotes')
   t.same(q('user.name:"a\\\\tb"'), { term: { 'user.name': 'a\\tb' } }, 'an escaped backslash before t is a backslash and a t')
   fails(t, 'user.name:a\\u12', 11, /unknown escape "\\u"/)

@@ -37,6 +37,17 @@ t.test('private network receivers are refused unless the operator allows them', 
   t.ok(await promisify(receiverLookup({ loopback: false, private: true }))('10.0.0.5', {}))
 })
 
+t.test('an IPv6 address that carries an IPv4 one (NAT64, 6to4, IPv4-compatible) is judged by that address too', async t => {
+  for (const address of ['64:ff9b::a00:1', '64:ff9b::10.0.0.1', '::a00:1', '2002:a00:1::', '2002:c0a8:101::1']) {
+    t.match(refusedAddress(address, NOTHING_INTERNAL), /private network address/, address)
+  }
+  t.match(refusedAddress('64:ff9b::a9fe:a9fe', { loopback: true, private: true }), /link-local/, 'the instance metadata address through NAT64, always')
+  t.match(refusedAddress('64:ff9b::7f00:1', NOTHING_INTERNAL), /loopback/)
+  t.equal(refusedAddress('64:ff9b::808:808', NOTHING_INTERNAL), undefined, 'a public address through NAT64 is a receiver')
+  t.equal(refusedAddress('2001:db8::a00:1', NOTHING_INTERNAL), undefined, 'other IPv6 addresses carry none')
+  t.match(destinationProblems({ type: 'syslog', host: '64:ff9b::c0a8:1', port: 6514 }, NOTHING_INTERNAL), [{ path: '/destination/host', message: /private network/ }], 'written as the host too')
+})
+
 t.test('a name is checked once resolved: loopback refused unless allowed, link-local always', async t => {
   const lookup = promisify(receiverLookup(NOTHING_INTERNAL)) as unknown as (host: string, options: object) => Promise<unknown>
   await t.rejects(lookup('localhost', {}), /receiver localhost refused: .* is a loopback address/)

@@ -31,9 +31,11 @@ export function Integrity (): ReactNode {
       {me.tenant === null && <TenantPicker value={tenant} />}
       {tenant !== '' && (
         <>
-          <CheckpointPanel tenant={tenant} {...trusted} />
+          {/* A checkpoint's root and a proof's hashes commit to the clear events: the API refuses them to keys that see them masked. */}
+          {me.masked
+            ? <p className="muted">{t('integrity.maskedReader')}</p>
+            : <CheckpointPanel tenant={tenant} {...trusted} />}
           {can(me, 'admin') && <VerifyPanel key={tenant} tenant={tenant} />}
-          {/* A proof's hashes commit to the clear event: the API refuses it to keys that see it masked. */}
           {!me.masked && <ProofCheck key={`proof-${tenant}`} tenant={tenant} {...trusted} />}
         </>
       )}
