@@ -3,7 +3,7 @@ import { api } from '../../api/client.ts'
 import { usePages } from '../../api/usePages.ts'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
-import { ErrorBox } from '../../components/Status.tsx'
+import { Paged } from '../../components/Paged.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { AccessEntry } from './types.ts'
 
@@ -24,7 +24,6 @@ export function AccessLog (): ReactNode {
     const page = await api<{ entries: AccessEntry[], next: string | null }>(`/v1/access-log?${q.toString()}`, { signal })
     return { items: page.entries, next: page.next }
   })
-  const entries = log.items
   const filter = (e: FormEvent): void => { e.preventDefault(); navigate(href('/admin/access-log', { key: text.trim() })) }
   return (
     <>
@@ -35,35 +34,33 @@ export function AccessLog (): ReactNode {
         {key !== '' && <button type="button" onClick={() => { setText(''); navigate(href('/admin/access-log')) }}>{t('access.clear')}</button>}
         <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('access.refresh')}</button>
       </form>
-      {log.error !== null && <><ErrorBox error={log.error} /><p><button type="button" onClick={log.retry}>{t('app.retry')}</button></p></>}
-      {log.loading && entries.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
-      {!log.loading && log.error === null && entries.length === 0 && <p className="muted">{t('access.none')}</p>}
-      {entries.length > 0 && (
-        <table className="data wide access">
-          <caption>{key === '' ? t('access.caption', { count: entries.length }) : t('access.captionKey', { count: entries.length, key })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('access.time')}</th><th scope="col">{t('access.key')}</th><th scope="col">{t('access.route')}</th>
-              <th scope="col" className="num">{t('access.status')}</th><th scope="col" className="num">{t('access.results')}</th>
-              <th scope="col" className="num">{t('access.took')}</th><th scope="col">{t('access.request')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e, i) => (
-              <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
-                <th scope="row">{dateTime(e['@timestamp'])}</th>
-                <td><Link to={href('/admin/access-log', { key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
-                <td><code>{e.method} {e.route}</code></td>
-                <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
-                <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>
-                <td className="num">{number(Math.round(e.took_ms))}</td>
-                <td><Request text={e.request ?? e.url} /></td>
+      <Paged pages={log} none={t('access.none')} more={t('access.more')}>
+        {entries => (
+          <table className="data wide access">
+            <caption>{key === '' ? t('access.caption', { count: entries.length }) : t('access.captionKey', { count: entries.length, key })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('access.time')}</th><th scope="col">{t('access.key')}</th><th scope="col">{t('access.route')}</th>
+                <th scope="col" className="num">{t('access.status')}</th><th scope="col" className="num">{t('access.results')}</th>
+                <th scope="col" className="num">{t('access.took')}</th><th scope="col">{t('access.request')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {log.more !== undefined && <p><button type="button" onClick={log.more} disabled={log.loading} aria-busy={log.loading}>{t('access.more')}</button></p>}
+            </thead>
+            <tbody>
+              {entries.map((e, i) => (
+                <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
+                  <th scope="row">{dateTime(e['@timestamp'])}</th>
+                  <td><Link to={href('/admin/access-log', { key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                  <td><code>{e.method} {e.route}</code></td>
+                  <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
+                  <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>
+                  <td className="num">{number(Math.round(e.took_ms))}</td>
+                  <td><Request text={e.request ?? e.url} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Paged>
     </>
   )
 }

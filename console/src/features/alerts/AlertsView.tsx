@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { ImportanceBadge } from '../../components/Badges.tsx'
-import { ErrorBox } from '../../components/Status.tsx'
+import { Paged } from '../../components/Paged.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { AlertDetail, sourceOf } from './AlertDetail.tsx'
@@ -49,41 +49,39 @@ function AlertList (): ReactNode {
           <p className="rule-filter">{t('alerts.ofRule', { name: list.items[0]?.rule_name ?? state.rule })} <button type="button" className="link" onClick={() => set({ rule: undefined, id: undefined })}>{t('alerts.everyRule')}</button></p>
         )}
       </div>
-      {list.error !== null && <><ErrorBox error={list.error} /><p><button type="button" onClick={list.retry}>{t('app.retry')}</button></p></>}
-      {list.loading && list.items.length === 0 && <p className="muted" role="status">{t('common.loading')}</p>}
-      {!list.loading && list.error === null && list.items.length === 0 && <p className="muted">{t('alerts.none')}</p>}
-      {list.items.length > 0 && (
-        <table className="data wide alerts">
-          <caption>{t('alerts.caption', { shown: list.items.length, total: list.total ?? list.items.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('alerts.raised')}</th>
-              <th scope="col">{t('alerts.severity')}</th>
-              <th scope="col">{t('alerts.alert')}</th>
-              <th scope="col">{t('alerts.source')}</th>
-              <th scope="col">{t('alerts.group')}</th>
-              <th scope="col">{t('alerts.status')}</th>
-              <th scope="col" className="num">{t('alerts.repeats')}</th>
-              <th scope="col">{t('alerts.lastSeen')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map(a => (
-              <tr key={a.id} aria-current={a.id === id ? 'true' : undefined}>
-                <td>{dateTime(a.created_at)}</td>
-                <td><ImportanceBadge level={a.severity} /></td>
-                <th scope="row"><button type="button" className="link" onClick={() => set({ id: a.id })}>{a.title}</button></th>
-                <td>{sourceOf(a, t)}</td>
-                <td>{a.group === null ? '—' : <><code>{a.group_field}</code> {a.group}</>}</td>
-                <td><span className={`badge status-${a.status}`}>{t(`alerts.status.${a.status}` as MessageKey)}</span></td>
-                <td className="num">{number(a.repeats)}</td>
-                <td>{dateTime(a.last_seen_at)}</td>
+      <Paged pages={list} none={t('alerts.none')} more={t('alerts.more')}>
+        {alerts => (
+          <table className="data wide alerts">
+            <caption>{t('alerts.caption', { shown: alerts.length, total: list.total ?? alerts.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('alerts.raised')}</th>
+                <th scope="col">{t('alerts.severity')}</th>
+                <th scope="col">{t('alerts.alert')}</th>
+                <th scope="col">{t('alerts.source')}</th>
+                <th scope="col">{t('alerts.group')}</th>
+                <th scope="col">{t('alerts.status')}</th>
+                <th scope="col" className="num">{t('alerts.repeats')}</th>
+                <th scope="col">{t('alerts.lastSeen')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list.more !== undefined && <p><button type="button" onClick={list.more} disabled={list.loading} aria-busy={list.loading}>{t('alerts.more')}</button></p>}
+            </thead>
+            <tbody>
+              {alerts.map(a => (
+                <tr key={a.id} aria-current={a.id === id ? 'true' : undefined}>
+                  <td>{dateTime(a.created_at)}</td>
+                  <td><ImportanceBadge level={a.severity} /></td>
+                  <th scope="row"><button type="button" className="link" onClick={() => set({ id: a.id })}>{a.title}</button></th>
+                  <td>{sourceOf(a, t)}</td>
+                  <td>{a.group === null ? '—' : <><code>{a.group_field}</code> {a.group}</>}</td>
+                  <td><span className={`badge status-${a.status}`}>{t(`alerts.status.${a.status}` as MessageKey)}</span></td>
+                  <td className="num">{number(a.repeats)}</td>
+                  <td>{dateTime(a.last_seen_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Paged>
       {id !== undefined && <AlertDetail id={id} onClose={close} onChanged={() => setReload(r => r + 1)} />}
     </>
   )
