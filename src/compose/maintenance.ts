@@ -8,11 +8,12 @@ import type { MaintenanceTask } from '../indexer/maintenance-worker.ts'
 import { forgetExpired } from '../indexer/entity-retention.ts'
 import { sweepRetention } from '../store/events/retention-sweep.ts'
 import { sweepRecords } from '../store/system/records-retention.ts'
+import { AccessLog } from '../store/system/access-log.ts'
 import { retiredLettersKey } from './worker-monitoring.ts'
 
 /**
- * One maintenance run: expired partitions (where ILM does not delete them), expired dead letters and access records,
- * and what expired events taught the entity store. Each step runs whatever the others did, so that one failing (a
+ * One maintenance run: expired partitions (where ILM does not delete them), access records without their id, expired
+ * dead letters and access records, and what expired events taught the entity store. Each step runs whatever the others did, so that one failing (a
  * record it cannot write) does not hold the others back; the run then fails naming it, and the next run tries again.
  */
 export function maintenanceTask (config: Config, es: Es, redis: Redis, caps: Capabilities, entities: EntitiesStore, log: Logger): MaintenanceTask {
@@ -34,6 +35,8 @@ export function maintenanceTask (config: Config, es: Es, redis: Redis, caps: Cap
       if (swept.deleted.length > 0) log.info(swept, 'retention sweep deleted expired partitions')
       return swept
     })
+    // Records an API process of an earlier version wrote during a rolling upgrade: pages need their id.
+    await step('access ids', async () => await new AccessLog(es, prefix, err => { throw err }).backfillIds())
     await step('records', async () => {
       const records = await sweepRecords(es, prefix, config.retentionDays, Date.now())
       // After the deletion: the self-watch counts letters ever stored as those stored plus these.

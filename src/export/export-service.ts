@@ -155,9 +155,11 @@ export class ExportService {
 
   /** Runs a background job (in the worker) with its owner's tenant and masking, writing the file. */
   async runJob (id: string, data: ExportJobData, progress: (rows: number, total: number) => void): Promise<ExportJobResult> {
-    // Relative dates are read at the request's time, which the report states: a job queued a while selects what was asked.
+    // Read as at the request's time, which the report states: relative dates at that instant, and no event dated
+    // after it, so that a job that waited in the queue holds what was asked, not what arrived meanwhile.
     const requested = Date.parse(data.createdAt)
-    const plan = data.kind === 'export' ? planExport(data.request, data.owner, requested) : planPack(data.request, data.owner, requested)
+    const asked = data.kind === 'export' ? planExport(data.request, data.owner, requested) : planPack(data.request, data.owner, requested)
+    const plan = { ...asked, query: { bool: { filter: [asked.query, { range: { '@timestamp': { lte: data.createdAt } } }] } } }
     const snapshot = await this.deps.open()
     try {
       const total = await snapshot.count(plan.query)

@@ -138,6 +138,7 @@ t.test('a background job reads relative dates at its request\'s time, which its 
   await service.runJob(started.job.id, (jobs.jobs.get(started.job.id) as ExportJobRecord).data, () => {})
   t.equal(queries.length, 2)
   t.ok(queries.every(q => q.includes('"gte":"2026-11-26T15:00:00.000Z||-24h"')), 'the request and the run select the same period')
+  t.ok(queries[1]?.includes('{"range":{"@timestamp":{"lte":"2026-11-26T15:00:00.000Z"}}}'), 'and the run no event dated after the request')
 })
 
 t.test('the sweep keeps the file of a job not expired yet, however old, when the worker\'s expiry is shorter than the request\'s', async t => {
