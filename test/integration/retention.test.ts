@@ -59,16 +59,22 @@ t.test('the worker runs the sweep on its schedule', async t => {
   const expired = `${stack.config.indexPrefix}-events-interaction-${monthName(monthsAgo(4))}`
   await stack.es.indices.create({ index: expired })
   const access = accessIndex(stack.config.indexPrefix)
-  await stack.es.index({ index: access, document: { '@timestamp': '2000-01-01T00:00:00.000Z', key_id: 'old', tenant: null, method: 'GET', route: '/v1/events', url: '/v1/events', status: 200, took_ms: 1 }, refresh: true })
+  const record = { key_id: 'old', tenant: null, method: 'GET', route: '/v1/events', url: '/v1/events', status: 200, took_ms: 1 }
+  await stack.es.index({ index: access, document: { '@timestamp': '2000-01-01T00:00:00.000Z', ...record }, refresh: true })
+  // A recent record written by an earlier version: no id.
+  await stack.es.index({ index: access, id: 'earlier-version', document: { '@timestamp': new Date().toISOString(), ...record }, refresh: true })
   let exists = true
-  let records = 1
-  for (let i = 0; i < 100 && (exists || records > 0); i++) {
+  let records = 2
+  let id: unknown
+  for (let i = 0; i < 100 && (exists || records > 1 || id === undefined); i++) {
     await sleep(200)
     exists = await stack.es.indices.exists({ index: expired })
     records = (await stack.es.count({ index: access })).count
+    id = (await stack.es.get<{ id?: string }>({ index: access, id: 'earlier-version' }))._source?.id
   }
   t.notOk(exists, 'expired partition removed by the scheduled job')
-  t.equal(records, 0, 'and the access record past its retention')
+  t.equal(records, 1, 'and the access record past its retention')
+  t.equal(id, 'earlier-version', 'a record without an id is given its document id')
 })
 
 t.test('verification counts what the sweep deleted as expired, whatever the retention says later, and a kept partition\'s missing event as deleted', async t => {
