@@ -225,7 +225,7 @@ t.test('Signals: a planted burst is found, ranked, and its evidence opens in Dis
   await card.getByRole('link', { name: /^Open evidence in Discover/ }).click()
   await page.waitForURL(/\/console\/discover\?/)
   const q = new URL(page.url()).searchParams.get('q') ?? ''
-  t.equal(q, `event.id:(${planted.slice(0, 6).map(p => `"${p.id}"`).join(' or ')})`)
+  t.equal(q, `audit.tenant:"default" and event.id:(${planted.slice(0, 6).map(p => `"${p.id}"`).join(' or ')})`, 'the evidence by tenant and id (ids are unique within a tenant only)')
   await page.getByText(/^6 events$/).first().waitFor()
   t.equal(await page.getByRole('combobox', { name: 'Search (KQL)' }).inputValue(), q)
   await s.screenshot(page, 'signals-evidence-in-discover')

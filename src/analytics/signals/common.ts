@@ -10,6 +10,7 @@ export const signalsSize = Type.Optional(Type.Integer({ minimum: 1, maximum: 100
 
 export const Evidence = Type.Object({
   id: Type.String({ description: 'Event id' }),
+  tenant: Type.Optional(Type.String({ description: 'The event\'s tenant (event ids are unique within a tenant only)' })),
   '@timestamp': Type.String(),
   action: Type.String(),
   outcome: Type.Optional(Type.String()),
@@ -22,6 +23,7 @@ export const Evidence = Type.Object({
 })
 export interface Evidence {
   id: string
+  tenant?: string
   '@timestamp': string
   action: string
   outcome?: string
@@ -50,11 +52,12 @@ export const signalsResponse = (signal: TSchema, id: string): TSchema => Type.Ob
 export interface Signal<F> { key: string, users: string[], figure: F, evidence: Evidence[] }
 
 /** The fields evidence is made of. */
-export const EVIDENCE_FIELDS = ['event.action', 'event.outcome', 'user.id', 'source.ip', 'source.geo.country_iso_code', 'source.geo.city_name', 'audit.money.amount', 'audit.money.currency']
+export const EVIDENCE_FIELDS = ['audit.tenant', 'event.action', 'event.outcome', 'user.id', 'source.ip', 'source.geo.country_iso_code', 'source.geo.city_name', 'audit.money.amount', 'audit.money.currency']
 
 export function evidenceOf (id: string, time: number, fields: Record<string, unknown>): Evidence {
   const e: Evidence = { id, '@timestamp': new Date(time).toISOString(), action: str(fields['event.action']) ?? '' }
   const put = (k: keyof Evidence, v: unknown): void => { if (v !== undefined) (e as unknown as Record<string, unknown>)[k] = v }
+  put('tenant', str(fields['audit.tenant']))
   put('outcome', str(fields['event.outcome']))
   put('userId', str(fields['user.id']))
   put('ip', str(fields['source.ip']))

@@ -1,7 +1,7 @@
 import type { ReadScope } from '../../auth/read-scope.ts'
 import type { FieldError } from '../../errors.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
-import type { Bounds, EventsScanner } from '../../store/events/events-scan.ts'
+import type { Bounds, EventsScanner, Sample } from '../../store/events/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'
 import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
 import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS, type BurstFigure } from './failed-logins.ts'
@@ -46,10 +46,13 @@ export class SignalsService {
     const ids = [...new Set(signals.flatMap(s => s.evidence.map(e => e.id)))]
     const requests = []
     for (let i = 0; i < ids.length; i += ID_BATCH) requests.push({ query: and(query, { terms: { 'event.id': ids.slice(i, i + ID_BATCH) } }), size: ID_BATCH })
-    const found = new Map((await this.scanner.samples(requests, EVIDENCE_FIELDS)).flat().map(h => [h.id, h]))
+    // Event ids are unique within a tenant: a key reading several tenants may find one id in two of them.
+    const found = new Map<string, Sample[]>()
+    for (const h of (await this.scanner.samples(requests, EVIDENCE_FIELDS)).flat()) found.set(h.id, [...(found.get(h.id) ?? []), h])
     for (const s of signals) {
       s.evidence = s.evidence.map(e => {
-        const h = found.get(e.id)
+        const candidates = (found.get(e.id) ?? []).filter(h => e.tenant === undefined || h.fields['audit.tenant'] === e.tenant)
+        const h = candidates.length === 1 ? candidates[0] : undefined
         return h === undefined ? e : evidenceOf(h.id, h.time, h.fields)
       })
     }

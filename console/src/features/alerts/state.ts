@@ -1,4 +1,4 @@
-import { kqlOneOf, kqlPhrase } from '../../api/kql.ts'
+import { kqlEvents } from '../../api/kql.ts'
 import { readState, toFilters, writeState, type DiscoverState } from '../../app/discover-state.ts'
 import type { RuleStart } from './rule-draft.ts'
 import type { Alert, AlertStatus } from './types.ts'
@@ -53,8 +53,7 @@ export const nextStatuses = (status: AlertStatus): Array<'acknowledged' | 'close
  */
 export function evidenceParams (a: Alert): Record<string, string> | undefined {
   if (a.evidence.length === 0) return undefined
-  const ids = kqlOneOf('event.id', a.evidence)
-  const q = a.tenant === null ? ids : `audit.tenant:${kqlPhrase(a.tenant)} and ${ids}`
+  const q = kqlEvents(a.evidence.map(id => a.tenant === null ? { id } : { id, tenant: a.tenant }))
   const first = Date.parse(a.first_event_at ?? a.created_at)
   const last = Date.parse(a.last_event_at ?? a.last_seen_at)
   return { q, from: new Date(first - 60_000).toISOString(), to: new Date(last + 60_000).toISOString() }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { href } from '../../app/router.ts'
-import { kqlOneOf } from '../../api/kql.ts'
+import { kqlEvents } from '../../api/kql.ts'
 import { Link } from '../../components/Link.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { Facts } from '../../components/Facts.tsx'
@@ -12,8 +12,8 @@ const SHOWN_USERS = 20
 
 const userLink = (id: string): ReactNode => <Link key={id} to={href(`/users/${encodeURIComponent(id)}`)}>{id}</Link>
 
-/** A KQL query matching the evidence events by id, with quotes and backslashes escaped. */
-export const evidenceQuery = (s: Signal): string => kqlOneOf('event.id', s.evidence.map(e => e.id))
+/** A KQL query matching exactly the evidence events (by tenant and id), with quotes and backslashes escaped. */
+export const evidenceQuery = (s: Signal): string => kqlEvents(s.evidence)
 
 /** Discover on exactly the evidence: its ids, over a period from the first to the last of them. */
 export function evidenceHref (s: Signal): string {

@@ -1,6 +1,6 @@
 /** Shapes of the signal answers (src/analytics/signals/*.ts hold the schemas). */
 export interface Evidence {
-  id: string, '@timestamp': string, action: string, outcome?: string, userId?: string, ip?: string
+  id: string, tenant?: string, '@timestamp': string, action: string, outcome?: string, userId?: string, ip?: string
   country?: string, city?: string, amount?: number, currency?: string
 }
 export type Figure = Record<string, unknown>
