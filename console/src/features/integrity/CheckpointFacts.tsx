@@ -3,12 +3,16 @@ import { useI18n } from '../../i18n/i18n.tsx'
 import { checkSignature, type SignatureCheck } from './proof.ts'
 import type { Checkpoint, TrustedKeys } from './types.ts'
 
-/** A signed checkpoint: tenant, size, time, root, key and signature; once the trusted keys are known, its signature checked here. */
-export function CheckpointFacts ({ checkpoint: c, trusted }: { checkpoint: Checkpoint, trusted?: TrustedKeys }): ReactNode {
+/**
+ * A signed checkpoint: tenant, size, time, root, key and signature; once the trusted keys are known, its signature
+ * checked here (`null`: they could not be read, so it cannot be).
+ */
+export function CheckpointFacts ({ checkpoint: c, trusted }: { checkpoint: Checkpoint, trusted?: TrustedKeys | null }): ReactNode {
   const { t, dateTime, number } = useI18n()
   const [check, setCheck] = useState<SignatureCheck | undefined>(undefined)
   useEffect(() => {
     if (trusted === undefined) return
+    if (trusted === null) { setCheck('unknown'); return }
     let live = true
     checkSignature(c, trusted).then(v => { if (live) setCheck(v) }, () => { if (live) setCheck('unknown') })
     return () => { live = false }

@@ -18,7 +18,7 @@ async function latestCheckpoint (tenant: string, signal: AbortSignal): Promise<L
   }
 }
 
-export function CheckpointPanel ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys }): ReactNode {
+export function CheckpointPanel ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys | null }): ReactNode {
   const { t } = useI18n()
   const latest = useApi(`checkpoint|${tenant}`, signal => latestCheckpoint(tenant, signal))
   return (

@@ -22,7 +22,8 @@ export function Integrity (): ReactNode {
   const tenant = me.tenant ?? params.get('tenant') ?? ''
   // Signatures are checked with these keys, never with a key an answer carries beside its checkpoint.
   const key = useApi('public-key', signal => api<PublicKey>('/v1/integrity/public-key', { signal }))
-  const trusted = key.state === 'done' ? { trusted: key.data.trusted } : {}
+  // null: the list could not be read, so no signature can be checked here.
+  const trusted = key.state === 'done' ? { trusted: key.data.trusted } : key.state === 'error' ? { trusted: null } : {}
   return (
     <div className="integrity-view">
       <h1>{t('nav.integrity')}</h1>

@@ -9,7 +9,7 @@ import { rootFromPath } from './proof.ts'
 import type { Proof, TrustedKeys } from './types.ts'
 
 /** One event's inclusion proof, fetched from the API and its audit path recomputed in the browser up to the signed root. */
-export function ProofCheck ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys }): ReactNode {
+export function ProofCheck ({ tenant, trusted }: { tenant: string, trusted?: TrustedKeys | null }): ReactNode {
   const { t } = useI18n()
   const [id, setId] = useState('')
   const [proof, setProof] = useState<{ proof: Proof, root: string | null } | null>(null)
