@@ -81,7 +81,8 @@ export async function composeAlerting (config: Config, es: Es, redis: Redis, log
       return { runs: await runs.prune(before), deliveries: await deliveries.prune(before) }
     }
     const rulesWorker = startRulesWorker(redis, runner, housekeeping, { prefix: config.queuePrefix, concurrency: config.watch.concurrency })
-    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs, webhookReceivers(config)), secrets, receivers: webhookReceivers(config) }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
+    const receivers = webhookReceivers(config)
+    const hooksWorker = startWebhooksWorker(redis, { webhooks: hooks, alerts: alertsStore, deliveries, post: httpPost(config.watch.webhookTimeoutMs, receivers), secrets, receivers }, { prefix: config.queuePrefix, concurrency: config.watch.webhookConcurrency })
     for (const w of [rulesWorker.worker, hooksWorker] as Array<Pick<Worker, 'on' | 'name'>>) {
       w.on('error', err => workerLog.error({ err, queue: w.name }, 'worker error'))
       w.on('failed', (job, err) => workerLog.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'))

@@ -21,7 +21,7 @@ import type { Scope } from '../auth/scopes.ts'
 import { KeyService } from '../auth/key-service.ts'
 import { AuthFailureThrottle, RateLimiter } from '../auth/rate-limiter.ts'
 import { EagerRateLimiter } from '../auth/eager-rate-limiter.ts'
-import { AccessLog } from '../store/system/access-log.ts'
+import { AccessLog, backfillAccessIds } from '../store/system/access-log.ts'
 import { SavedSearchesStore } from '../store/system/saved-searches-store.ts'
 import type { StoredSavedSearch } from '../saved/schema.ts'
 import { SavedSearchService } from '../saved/saved-search-service.ts'
@@ -73,7 +73,7 @@ export async function composeApi (config: Config, es: Es, log?: Logger): Promise
   const accessLog = new AccessLog(es, config.indexPrefix, err => log?.error({ err }, 'access log write failed'))
   await accessLog.install(config.indexReplicas)
   // In the background: a large log of an earlier version must not hold the start up.
-  void accessLog.backfillIds().then(n => { if (n > 0) log?.info({ records: n }, 'access records of an earlier version given their id') }, err => log?.error({ err }, 'access records not given their id; retried at the next start'))
+  void backfillAccessIds(es, config.indexPrefix).then(n => { if (n > 0) log?.info({ records: n }, 'access records of an earlier version given their id') }, err => log?.error({ err }, 'access records not given their id; retried at the next start'))
   const savedStore = new SavedSearchesStore<StoredSavedSearch>(es, config.indexPrefix)
   await savedStore.install(config.indexReplicas)
   const entitiesStore = new EntitiesStore(es, config.indexPrefix)

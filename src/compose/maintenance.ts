@@ -8,7 +8,7 @@ import type { MaintenanceTask } from '../indexer/maintenance-worker.ts'
 import { forgetExpired } from '../indexer/entity-retention.ts'
 import { sweepRetention } from '../store/events/retention-sweep.ts'
 import { sweepRecords } from '../store/system/records-retention.ts'
-import { AccessLog } from '../store/system/access-log.ts'
+import { backfillAccessIds } from '../store/system/access-log.ts'
 import { retiredLettersKey } from './worker-monitoring.ts'
 
 /**
@@ -36,7 +36,7 @@ export function maintenanceTask (config: Config, es: Es, redis: Redis, caps: Cap
       return swept
     })
     // Records an API process of an earlier version wrote during a rolling upgrade: pages need their id.
-    await step('access ids', async () => await new AccessLog(es, prefix, err => { throw err }).backfillIds())
+    await step('access ids', async () => await backfillAccessIds(es, prefix))
     await step('records', async () => {
       const records = await sweepRecords(es, prefix, config.retentionDays, Date.now())
       // After the deletion: the self-watch counts letters ever stored as those stored plus these.

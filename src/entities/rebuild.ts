@@ -33,8 +33,7 @@ export interface RebuildReport { tenants: string[], entities: Record<Kind, numbe
 export async function rebuildEntities (es: Es, prefix: string, store: EntitiesStore, scanner: EventsScanner, options: RebuildOptions): Promise<RebuildReport> {
   const t0 = performance.now()
   const now = options.now ?? Date.now
-  // Forgetting visits the tenants the store holds too: one whose events have all gone has entities to forget.
-  const tenants = options.tenant !== undefined ? [options.tenant] : options.forget === true ? [...new Set([...await listTenants(es, prefix), ...await store.tenants()])].sort() : await listTenants(es, prefix)
+  const tenants = options.tenant !== undefined ? [options.tenant] : await tenantsToRebuild(es, prefix, store, options.forget === true)
   const report: RebuildReport = { tenants, entities: { user: 0, device: 0, ip: 0 }, forgotten: { user: 0, device: 0, ip: 0 }, events: 0, conflicts: 0, seconds: 0 }
   for (const tenant of tenants) {
     for (const kind of ['user', 'device', 'ip'] as const) {
@@ -128,6 +127,12 @@ async function forgetOrphans (es: Es, prefix: string, store: EntitiesStore, tena
     }))
   }
   return deleted
+}
+
+/** The tenants with events; when forgetting, those the store holds too (one whose events have all gone has entities to forget). */
+async function tenantsToRebuild (es: Es, prefix: string, store: EntitiesStore, forget: boolean): Promise<string[]> {
+  const withEvents = await listTenants(es, prefix)
+  return forget ? [...new Set([...withEvents, ...await store.tenants()])].sort() : withEvents
 }
 
 async function listTenants (es: Es, prefix: string): Promise<string[]> {

@@ -49,6 +49,15 @@ const MAPPING = {
 export const accessIndex = (prefix: string): string => `${prefix}-access`
 
 /**
+ * Gives records written before they had an `id` their document id, which pages need to order records of one
+ * millisecond (records without one sort last, and a page ending among them would skip the rest). Runs after each
+ * API start and in each maintenance run; once done, it finds nothing to do. Returns how many it gave an id.
+ */
+export async function backfillAccessIds (es: Es, prefix: string): Promise<number> {
+  return await backfillField(es, accessIndex(prefix), 'id', h => h._id as string)
+}
+
+/**
  * The access log, its own index. Records are buffered and written in bulk every second (or every 500), so
  * auditing a read costs the read nothing; close() flushes what waits. Each record gets its id when it is made:
  * a bulk sent again (after a timeout, or by the client's own retry) finds the records it already wrote (409)
@@ -68,15 +77,6 @@ export class AccessLog {
     await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
     // Fields added since the index was made (person, id) join its strict mapping; adding fields is always allowed.
     await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
-  }
-
-  /**
-   * Gives records written before they had an `id` their document id, which pages need to order records of one
-   * millisecond (records without one sort last, and a page ending among them would skip the rest). Runs after each
-   * start; once done, it finds nothing to do. Returns how many it gave an id.
-   */
-  async backfillIds (): Promise<number> {
-    return await backfillField(this.es, this.index, 'id', h => h._id as string)
   }
 
   record (r: AccessRecord): void {
