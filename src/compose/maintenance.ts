@@ -13,8 +13,9 @@ import { retiredLettersKey } from './worker-monitoring.ts'
 
 /**
  * One maintenance run: expired partitions (where ILM does not delete them), access records without their id, expired
- * dead letters and access records, and what expired events taught the entity store. Each step runs whatever the others did, so that one failing (a
- * record it cannot write) does not hold the others back; the run then fails naming it, and the next run tries again.
+ * dead letters and access records, and what expired events taught the entity store. Each step runs whatever the
+ * others did, so that one failing (a record it cannot write) does not hold the others back; the run then fails
+ * naming it, and the next run tries again.
  */
 export function maintenanceTask (config: Config, es: Es, redis: Redis, caps: Capabilities, entities: EntitiesStore, log: Logger): MaintenanceTask {
   const prefix = config.indexPrefix

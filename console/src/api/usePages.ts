@@ -47,12 +47,12 @@ export function usePages<T> (key: string, read: (after: string | undefined, sign
     return () => controller.abort()
     // The request changes with the key and the page asked for, or is asked again.
   }, [key, after, attempt])
-  const current = pages.key === key ? pages : { items: [], next: null }
-  const next = current.next
+  // Undefined while the pages held are another key's, before the effect has asked for the new first page: loading.
+  const current = pages.key === key ? pages : undefined
+  const next = current?.next ?? null
   const retry = (): void => setCursor(c => ({ ...c, attempt: (c.attempt ?? 0) + 1 }))
   return {
-    // Loading too while the pages shown are another key's, before the effect has asked for the new first page.
-    items: current.items, ...('total' in current && current.total !== undefined ? { total: current.total } : {}), loading: loading || pages.key !== key, error, retry,
+    items: current?.items ?? [], ...(current?.total === undefined ? {} : { total: current.total }), loading: loading || current === undefined, error, retry,
     ...(next === null || error !== null ? {} : { more: () => setCursor({ key, after: next }) })
   }
 }

@@ -3,8 +3,8 @@ import type { Es } from '../elasticsearch.ts'
 
 /**
  * Gives each document of `index` that lacks `field` the value `valueOf` makes of it, a thousand at a time, until none
- * lacks it (none when the index does not exist yet); returns how many it gave one. Stops with an error on a document the store refuses to update (a read-only
- * index, say), rather than finding the same documents again and again.
+ * lacks it (none when the index does not exist yet); returns how many it gave one. Stops with an error on a document
+ * the store refuses to update (a read-only index, say), rather than finding the same documents again and again.
  */
 export async function backfillField<T> (es: Es, index: string, field: string, valueOf: (hit: estypes.SearchHit<T>) => string, source: string[] | false = false): Promise<number> {
   let done = 0
