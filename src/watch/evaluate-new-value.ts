@@ -15,9 +15,9 @@ const DAY_MS = 86_400_000
 export async function evaluateNewValue (reads: WatchReads, name: string, c: NewValueCondition, selection: Query, tenantOnly: Query, span: RunSpan, statesOf: StatesOf): Promise<Evaluation> {
   const field = groupField(c.field) as string
   const days = c.days ?? 30
-  const fresh = await reads.newKeys({ query: and(selection, { exists: { field: 'user.id' } }), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: ['user.id', field], cap: RUN_LIMITS.groups, samples: SAMPLES })
+  const fresh = await reads.newKeys({ query: and(selection, { exists: { field: 'user.id' } }), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: ['user.id', field], cap: RUN_LIMITS.groups, samples: SAMPLES, ...(span.after === undefined ? {} : { after: span.after }) })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
-  const pairs = fresh.keys.map(k => ({ user: k.values[0] as string, value: k.values[1] as string, firstTime: k.minTime, lastTime: k.maxTime, count: k.count, sample: k.sample }))
+  const pairs = fresh.keys.map(k => ({ user: k.values[0] as string, value: k.values[1] as string, at: k.at, firstTime: k.minTime, lastTime: k.maxTime, count: k.count, sample: k.sample }))
   const history = await reads.history(tenantOnly, field, pairs.map(p => ({ user: p.user, value: p.value, before: p.firstTime })), days)
   const states = await statesOf([...new Set(pairs.map(p => p.user))])
   const found = newValues(pairs, history, c.requireHistory ?? true, days * DAY_MS, user => states.get(user))
@@ -26,10 +26,11 @@ export async function evaluateNewValue (reads: WatchReads, name: string, c: NewV
       group: p.user, groupField: 'user.id',
       title: `${name}: new ${field} ${p.value} for user ${p.user}`,
       figure: { field, value: p.value, days, previous: p.previous, firstSeenAt: isoOf(p.firstTime), newEvents: p.count },
-      evidence: p.sample, firstTime: p.firstTime, lastTime: p.lastTime, coveredTo: p.lastTime, coveredValues: { [p.value]: p.lastTime }
+      evidence: p.sample, firstTime: p.firstTime, lastTime: p.lastTime, coveredTo: p.lastTime, coveredValues: { [p.value]: p.lastTime }, at: p.at
     })),
     scanned: fresh.keys.reduce((s, k) => s + k.count, 0),
     groups: pairs.length,
-    truncated: fresh.truncated
+    truncated: fresh.truncated,
+    stoppedAt: fresh.truncated ? pairs.at(-1)?.at : undefined
   }
 }

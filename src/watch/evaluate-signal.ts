@@ -79,7 +79,7 @@ function lastTimeOf (s: Signal<Record<string, unknown>>): number {
  */
 export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsService }, name: string, c: SignalCondition, selection: Query, span: RunSpan, statesOf: StatesOf): Promise<Evaluation> {
   const plan = planOf(io.signals, c)
-  const fresh = await io.reads.newKeys({ query: and(selection, ...plan.relevant), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: [plan.keyField], cap: RUN_LIMITS.groups })
+  const fresh = await io.reads.newKeys({ query: and(selection, ...plan.relevant), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: [plan.keyField], cap: RUN_LIMITS.groups, ...(span.after === undefined ? {} : { after: span.after }) })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
   const firstNew = new Map(fresh.keys.map(k => [k.values[0] as string, k.minTime]))
   const minTime = Math.min(...firstNew.values())
@@ -104,6 +104,8 @@ export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsS
       ...(c.signal === 'shared-device' ? { mark: Number(s.figure.users) } : {})
     })
   }
-  // More findings than the detector keeps (its strongest RUN_LIMITS.signals): the others are not examined by this run.
-  return { findings, scanned: found.bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || found.bounds.truncated || found.found > found.signals.length }
+  // More findings than the detector keeps (its strongest RUN_LIMITS.signals): the others are not examined by this
+  // run nor by a later one; more keys than the groups bound: the next run goes on after the last one.
+  const truncated = fresh.truncated || found.bounds.truncated || found.found > found.signals.length
+  return { findings, scanned: found.bounds.scanned, groups: fresh.keys.length, truncated, stoppedAt: fresh.truncated ? fresh.keys.at(-1)?.at : undefined }
 }

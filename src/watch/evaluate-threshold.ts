@@ -21,7 +21,7 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   const keyFields = [field ?? 'audit.tenant', ...(metric === 'amount' ? [CURRENCY] : [])]
   const needs: Query[] = metric === 'amount' ? [{ exists: { field: 'audit.money.amount' } }] : metric === 'users' ? [{ exists: { field: 'user.id' } }] : []
   const query = and(selection, ...needs)
-  const fresh = await io.reads.newKeys({ query, ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: keyFields, cap: RUN_LIMITS.groups })
+  const fresh = await io.reads.newKeys({ query, ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: keyFields, cap: RUN_LIMITS.groups, ...(span.after === undefined ? {} : { after: span.after }) })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
 
   // Ungrouped rules count all the tenant's events together; a platform rule without a group counts per tenant.
@@ -31,6 +31,9 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   const minTime = Math.min(...fresh.keys.map(k => k.minTime))
   const maxTime = Math.max(...fresh.keys.map(k => k.maxTime))
   const values = [...new Set(fresh.keys.map(k => k.values[0] as string))]
+  // The scan meets the groups in the order they were listed: each group it has left behind was examined whole.
+  const listed = new Map(fresh.keys.map((k, i) => [detectorKey(k.values), i]))
+  let lastWhole = -1
 
   const found: Array<ThresholdFinding & { values: Array<string | null> }> = []
   let current: Array<string | null> = []
@@ -41,7 +44,11 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   }, events => {
     for (const e of events) {
       const key = detectorKey(e.keys)
-      if (key !== detectorKey(current)) { detector.finish(); current = e.keys }
+      if (key !== detectorKey(current)) {
+        detector.finish()
+        lastWhole = listed.get(detectorKey(current)) ?? lastWhole
+        current = e.keys
+      }
       const ingested = Date.parse(String(e.fields['event.ingested']))
       const amount = e.fields['audit.money.amount']
       detector.push(key, {
@@ -51,8 +58,13 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
     }
   })
   detector.finish()
-  const findings = found.map(f => findingOf(name, c, field, metric, windowMs, f, labelOf(f.values), metric === 'amount' ? f.values[1] ?? null : null))
-  return { findings, scanned: bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || bounds.truncated }
+  const findings = found.map(f => ({
+    ...findingOf(name, c, field, metric, windowMs, f, labelOf(f.values), metric === 'amount' ? f.values[1] ?? null : null),
+    at: fresh.keys[listed.get(detectorKey(f.values)) ?? -1]?.at
+  }))
+  // Stopped by the scan bound: after the last group read whole (or past the first, for a group larger than the bound).
+  const stopped = bounds.truncated ? fresh.keys[Math.max(lastWhole, 0)] : fresh.truncated ? fresh.keys.at(-1) : undefined
+  return { findings, scanned: bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || bounds.truncated, stoppedAt: stopped?.at }
 }
 
 function findingOf (name: string, c: ThresholdCondition, field: string | undefined, metric: keyof typeof METRIC_TEXT, windowMs: number, f: ThresholdFinding, group: string | null, currency: string | null): Finding {

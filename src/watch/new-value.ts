@@ -11,8 +11,8 @@ export interface PairHistory { seen: boolean, known: boolean, previous: string[]
  * the field at all then (a brand-new user has nothing to differ from), and not a value the user's earlier
  * alerts of this rule reported within `days` of the pair (a run's look-back reads reported events again).
  */
-export function newValues (pairs: readonly NewPair[], history: readonly PairHistory[], requireHistory: boolean, daysMs: number, keyOf: (user: string) => KeyState | undefined): Array<NewPair & { previous: string[] }> {
-  const out: Array<NewPair & { previous: string[] }> = []
+export function newValues<P extends NewPair> (pairs: readonly P[], history: readonly PairHistory[], requireHistory: boolean, daysMs: number, keyOf: (user: string) => KeyState | undefined): Array<P & { previous: string[] }> {
+  const out: Array<P & { previous: string[] }> = []
   pairs.forEach((p, i) => {
     const h = history[i]
     if (h === undefined || h.seen || (requireHistory && !h.known) || reported(p, keyOf(p.user), daysMs)) return

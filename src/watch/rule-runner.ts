@@ -14,6 +14,8 @@ import type { RuleScheduler } from './rule-service.ts'
 import type { StoredWatchRule } from './rule-schema.ts'
 import type { RuleRun } from './run-schema.ts'
 import { RUN_LIMITS, type Evaluation, type RunSpan, type StatesOf } from './evaluation.ts'
+import { progressOf, startOf, type Progress } from './run-progress.ts'
+import type { GroupPosition } from '../store/events/watch-reads.ts'
 import { evaluateThreshold } from './evaluate-threshold.ts'
 import { evaluateSignal } from './evaluate-signal.ts'
 import { evaluateNewValue } from './evaluate-new-value.ts'
@@ -47,10 +49,12 @@ type Counts = Pick<RuleRun, 'scanned' | 'groups' | 'findings' | 'raised' | 'merg
 const LOCK_WAIT_MS = 30_000
 const LOCK_POLL_MS = 250
 const NOTHING: Counts = { scanned: 0, groups: 0, findings: 0, raised: 0, merged: 0, cooling_down: 0, truncated: false }
+const NO_PROGRESS: Progress = { examined_to: null, resume: null }
 
 /**
- * Runs one rule once: from the end of its last successful run (less its look-back) to now, by `event.ingested`;
- * raises what it finds; writes the run log. One run of a rule at a time (a lock in Redis); a failed run is
+ * Runs one rule once: from where its last successful run left every group examined (less its look-back) to
+ * now, by `event.ingested`, going on after the last group examined when a bound stopped that run; raises what
+ * it finds; writes the run log. One run of a rule at a time (a lock in Redis); a failed run is
  * logged with its error and thrown, for the queue to retry it.
  */
 export class RuleRunner {
@@ -64,11 +68,11 @@ export class RuleRunner {
     // Reset once the run holds the rule's lock: a run waiting for another one begins when that one ends.
     let started = this.clock.now()
     const base = { id: randomUUID(), rule_id: job.ruleId, tenant: job.tenant, job_id: job.jobId, attempt: job.attempt }
-    const finish = async (status: RuleRun['status'], reason: string | null, span: RunSpan | undefined, counts: Counts, willRetry = false): Promise<RuleRun> => {
+    const finish = async (status: RuleRun['status'], reason: string | null, span: RunSpan | undefined, counts: Counts, willRetry = false, progress = NO_PROGRESS): Promise<RuleRun> => {
       const end = this.clock.now()
       const run: RuleRun = {
         ...base, started_at: new Date(started).toISOString(), status, reason, will_retry: willRetry, finished_at: new Date(end).toISOString(), duration_ms: end - started,
-        since: span === undefined ? null : new Date(span.since).toISOString(), until: span === undefined ? null : new Date(span.until).toISOString(), ...counts
+        since: span === undefined ? null : new Date(span.since).toISOString(), until: span === undefined ? null : new Date(span.until).toISOString(), ...counts, ...progress
       }
       await this.deps.runs.record(run)
       return run
@@ -89,13 +93,13 @@ export class RuleRunner {
         await this.stopSchedule(job.ruleId)
         return await finish('skipped', rule === undefined ? 'the rule was deleted' : 'the rule is disabled', undefined, NOTHING)
       }
-      const last = await this.deps.runs.lastSucceeded(rule.id)
+      const start = startOf(await this.deps.runs.lastSucceeded(rule.id), rule)
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
-      span = { since: Date.parse(last?.until ?? rule.created_at) - lookBackMs, until: started }
+      span = { since: start.from - lookBackMs, until: started, after: start.resume?.after }
       const evaluation = await this.evaluate(rule, span)
       stopIfAborted(job.signal)
-      await this.raiseAll(rule, evaluation, cooldownMs, job.signal, counts)
-      return await finish('succeeded', null, span, counts)
+      const stoppedAt = await this.raiseAll(rule, evaluation, cooldownMs, job.signal, counts)
+      return await finish('succeeded', null, span, counts, false, progressOf(start, started, stoppedAt, rule.version))
     } catch (err) {
       this.deps.log?.warn({ err, rule: job.ruleId, attempt: job.attempt }, 'watch rule run failed')
       await finish('failed', (err as Error).message.slice(0, 2000), span, counts, job.willRetry).catch(() => undefined)
@@ -146,8 +150,10 @@ export class RuleRunner {
     return await evaluateNewValue(this.deps.reads, rule.name, c, selection, tenantOnly, span, statesOf)
   }
 
-  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined, counts: Counts): Promise<void> {
-    Object.assign(counts, { scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || e.findings.length > RUN_LIMITS.alerts })
+  /** Raises the findings up to the alerts bound; returns where the run stopped, if a bound stopped it. */
+  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined, counts: Counts): Promise<GroupPosition | undefined> {
+    const capped = e.findings.length > RUN_LIMITS.alerts
+    Object.assign(counts, { scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || capped })
     for (const f of e.findings.slice(0, RUN_LIMITS.alerts)) {
       // Alerts raised before a stop are kept (their keys say what they covered): the retried run raises the rest.
       if (signal?.aborted === true) {
@@ -165,6 +171,8 @@ export class RuleRunner {
     }
     // One refresh for the run's alerts: when its log says it is done, they are listed.
     if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
+    // Findings come in key order where groups have one: the groups after the last one raised are left for the next run.
+    return capped ? e.findings[RUN_LIMITS.alerts - 1]?.at ?? e.stoppedAt : e.stoppedAt
   }
 }
 

@@ -20,7 +20,15 @@ export const RuleRun = Type.Object({
   raised: Type.Integer({ description: 'New alerts' }),
   merged: Type.Integer({ description: 'Findings that joined an open alert of the same group' }),
   cooling_down: Type.Integer({ description: 'Findings held back by the rule\'s cool-down' }),
-  truncated: Type.Boolean({ description: 'A per-run bound stopped the reading: some groups were not examined' })
+  truncated: Type.Boolean({ description: 'A per-run bound stopped the reading: some groups were not examined by this run' }),
+  examined_to: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'Successful runs: every group was examined for events ingested up to this, and the next run reads from here (less the look-back). `until`, unless a bound stopped this run or one it went on from'
+  })),
+  resume: Type.Optional(Type.Union([Type.Object({
+    after: Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'The key of the last group examined (values of the group fields, in key order)' }),
+    through: Type.String({ format: 'date-time', description: 'The groups up to it were examined for events ingested up to this' }),
+    rule_version: Type.String({ description: 'The rule as this run read it: a rule changed since has its groups examined again from the start' })
+  }), Type.Null()], { description: 'A bound stopped this run: the next run goes on with the groups after `after`' }))
 }, { $id: 'RuleRun' })
 export type RuleRun = Static<typeof RuleRun>
 

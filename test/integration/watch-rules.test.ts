@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { t } from '../helpers/file-test.ts'
 import { KEYS, startStack, type Stack } from '../helpers/stack.ts'
 import { pino } from 'pino'
@@ -6,6 +7,7 @@ import { composeAlerting } from '../../src/compose/alerting.ts'
 import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 import { RuleRunsStore } from '../../src/store/system/rule-runs-store.ts'
 import { RuleLocks } from '../../src/queue/rules-queue.ts'
+import { RUN_LIMITS } from '../../src/watch/evaluation.ts'
 
 let stack: Stack
 let count = 0
@@ -233,4 +235,25 @@ t.test('a stopping worker does not wait out a run: a run waiting for the lock is
   const again = await locks.acquire(rule.id as string)
   t.ok(again !== undefined, 'the lock is free for the next run')
   if (again !== undefined) await locks.release(rule.id as string, again)
+})
+
+t.test('a run stopped by the groups bound is gone on from: the groups after its stop by the next run, then the earlier groups\' newer events', async t => {
+  const rule = await createRule({ name: 'Busy bettors', interval: '1d', lookBack: '1s', condition: { kind: 'threshold', filters: { action: ['bet'] }, window: '1h', groupBy: 'user.id', bound: { op: 'gt', value: 2 } } })
+  const pad = (i: number): string => String(i).padStart(5, '0')
+  // One bet for as many users as a run examines, then three bets for each of five users after them in key order.
+  const single = Array.from({ length: RUN_LIMITS.groups }, (_v, i) => ({ id: `gb-${pad(i)}`, user: `gb-a-${pad(i)}`, at: now - H, action: 'bet' }))
+  const busy = [0, 1, 2, 3, 4].flatMap(u => [0, 1, 2].map(k => ({ id: `gb-z-${u}-${k}`, user: `gb-z-${u}`, at: now - H + k * M, action: 'bet' })))
+  const all = [...single, ...busy]
+  for (let i = 0; i < all.length; i += 1000) await put(all.slice(i, i + 1000))
+  await sleep(1100) // past the look-back: the third run does not read these again
+
+  const first = await runRule(stack, rule.id, tenant)
+  t.match(first, { status: 'succeeded', truncated: true, groups: RUN_LIMITS.groups, raised: 0, resume: { after: [`gb-a-${pad(RUN_LIMITS.groups - 1)}`], through: first.until } })
+  // A user before the stop bets three more times: the next run does not look back at it, the one after does.
+  await put([0, 1, 2].map(k => ({ id: `gb-late-${k}`, user: 'gb-a-00000', at: now - H + (k + 1) * M, action: 'bet' })))
+  const second = await runRule(stack, rule.id, tenant)
+  t.match(second, { status: 'succeeded', truncated: false, groups: 5, raised: 5, resume: null, examined_to: first.until })
+  const third = await runRule(stack, rule.id, tenant)
+  t.match(third, { status: 'succeeded', truncated: false, groups: 1, raised: 1, examined_to: third.until })
+  t.same((await alertsOf(rule.id)).map(a => a.group).sort(), ['gb-a-00000', ...busy.filter((_e, k) => k % 3 === 0).map(e => e.user)])
 })

@@ -5,8 +5,14 @@ import { WHOLE } from '../search-pages.ts'
 
 type Query = estypes.QueryDslQueryContainer
 
-/** Values of the key fields among new events, with how many, their first and last time, and a few event ids. */
-export interface NewKey { values: string[], count: number, minTime: number, maxTime: number, sample: string[] }
+/** Where a group stands in key order: its key values as the engine orders and returns them. */
+export type GroupPosition = Array<string | number>
+
+/**
+ * Values of the key fields among new events (as text, and as a position to go on after), with how many,
+ * their first and last time, and a few event ids.
+ */
+export interface NewKey { values: string[], at: GroupPosition, count: number, minTime: number, maxTime: number, sample: string[] }
 
 export interface NewKeysOptions {
   query: Query
@@ -17,6 +23,8 @@ export interface NewKeysOptions {
   cap: number
   /** Event ids kept per key, oldest first. */
   samples?: number
+  /** Only keys after this one (a position of the same fields; another is ignored). */
+  after?: GroupPosition
 }
 
 const PAGE = 2000
@@ -31,7 +39,7 @@ export class WatchReads {
   async newKeys (o: NewKeysOptions): Promise<{ keys: NewKey[], truncated: boolean }> {
     const query: Query = { bool: { filter: [o.query, { range: { 'event.ingested': { gt: o.ingested.from, lte: o.ingested.to } } }] } }
     const keys: NewKey[] = []
-    let after: Record<string, estypes.FieldValue> | undefined
+    let after: Record<string, estypes.FieldValue> | undefined = o.after?.length === o.fields.length ? Object.fromEntries(o.after.map((v, i) => [`f${i}`, v])) : undefined
     for (;;) {
       const size = Math.min(PAGE, o.cap - keys.length + 1)
       const r = await this.es.search({
@@ -52,7 +60,7 @@ export class WatchReads {
       for (const b of buckets) {
         if (keys.length === o.cap) return { keys, truncated: true }
         keys.push({
-          values: o.fields.map((_f, i) => String(b.key[`f${i}`])), count: b.doc_count, minTime: b.min.value, maxTime: b.max.value,
+          values: o.fields.map((_f, i) => String(b.key[`f${i}`])), at: o.fields.map((_f, i) => b.key[`f${i}`] as string | number), count: b.doc_count, minTime: b.min.value, maxTime: b.max.value,
           sample: (b.sample?.hits.hits ?? []).map(h => String(h.fields?.['event.id']?.[0]))
         })
       }

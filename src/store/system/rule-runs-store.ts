@@ -6,7 +6,7 @@ export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-
 
 /**
  * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
- * where a run learns where to start: the end (`until`) of the rule's last successful run.
+ * where a run learns where to start: from the rule's last successful run (the latest `until`).
  */
 export class RuleRunsStore<Run extends { id: string }> {
   private readonly index: string

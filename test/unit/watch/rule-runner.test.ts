@@ -64,3 +64,38 @@ t.test('a rule enabled again while its schedule was being stopped is scheduled a
   t.match(await new RuleRunner(deps).run({ ruleId: 'r1', tenant: 'brand-a', jobId: 'j', attempt: 1, willRetry: false }), { status: 'skipped', reason: 'the rule is disabled' })
   t.same(upserted, [{ id: 'r1', tenant: 'brand-a', enabled: true, intervalMs: 120_000 }], 'its schedule made again, as the update made it')
 })
+
+t.test('findings past the alerts bound are left for the next run, which goes on after the last group raised', async t => {
+  const users = Array.from({ length: 600 }, (_v, i) => `u-${String(i).padStart(3, '0')}`)
+  const asked: unknown[] = []
+  const runs: RuleRun[] = []
+  const deps = {
+    rules: { get: async () => ({ ...ruleDoc(true), condition: { kind: 'threshold', window: '1h', groupBy: 'user.id', bound: { op: 'gt', value: 2 } } }) },
+    runs: { lastSucceeded: async () => runs.at(-1), record: async (r: RuleRun) => { runs.push(r) } },
+    locks: { acquire: async () => 'token', release: async () => {} },
+    alerts: { keyStates: async () => new Map(), raise: async () => ({ outcome: 'raised' }), settle: async () => {} },
+    reads: {
+      newKeys: async (o: { after?: string[] }) => {
+        asked.push(o.after)
+        const after = o.after?.[0] ?? ''
+        return { keys: users.filter(u => u > after).map(u => ({ values: [u], at: [u], count: 3, minTime: T, maxTime: T + 2, sample: [] })), truncated: false }
+      }
+    },
+    scanner: {
+      scan: async (_o: unknown, onPage: (e: unknown[]) => void) => {
+        const after = (asked.at(-1) as string[] | undefined)?.[0] ?? ''
+        const events = users.filter(u => u > after).flatMap(u => [0, 1, 2].map(i => ({ id: `${u}-${i}`, keys: [u], time: T + i, fields: { 'event.ingested': new Date(T).toISOString() } })))
+        onPage(events)
+        return { scanned: events.length, limit: 500_000, truncated: false }
+      }
+    },
+    schedule: { upsert: async () => {}, remove: async () => {} },
+    clock: { now: () => T + 60_000 }
+  } as unknown as RunnerDeps
+  const runner = new RuleRunner(deps)
+  const first = await runner.run({ ruleId: 'r1', tenant: 'brand-a', jobId: 'j1', attempt: 1, willRetry: false })
+  t.match(first, { raised: 500, findings: 600, truncated: true, resume: { after: ['u-499'] } })
+  const second = await runner.run({ ruleId: 'r1', tenant: 'brand-a', jobId: 'j2', attempt: 1, willRetry: false })
+  t.same(asked, [undefined, ['u-499']])
+  t.match(second, { raised: 100, findings: 100, truncated: false, resume: null, examined_to: first.until })
+})
