@@ -89,6 +89,11 @@ export class WatchRuleService {
     await this.schedule.remove(id)
   }
 
+  /** The latest run of each of these rules (listed to the caller by `list`), by rule id. */
+  async lastRuns (rules: readonly WatchRule[], who: Principal): Promise<Record<string, RuleRun>> {
+    return Object.fromEntries(await this.runLog.latest(who.tenant, rules.map(r => r.id)))
+  }
+
   async runs (id: string, who: Principal, size: number, status?: string): Promise<RuleRun[]> {
     // As the rule itself: its runs' errors may quote it.
     await this.read(id, who)

@@ -305,6 +305,13 @@ t.test('Alerts: a watch rule\'s alert is opened, its evidence shown in Discover,
   await ruleRow.getByText('Running').waitFor()
   await noViolations(t, page, 'watch rules')
   await s.screenshot(page, 'alerts-rules')
+  await ruleRow.getByRole('button', { name: /^Runs of Failed sign-in bursts: Succeeded/ }).click()
+  const log = page.getByRole('dialog', { name: 'Runs of Failed sign-in bursts' })
+  await log.getByRole('table', { name: /^The latest \d runs/ }).getByRole('row').filter({ hasText: '1 new' }).waitFor()
+  t.equal(await log.getByRole('button', { name: 'Run now' }).count(), 0, 'a reader does not queue runs')
+  await noViolations(t, page, 'a rule\'s run log')
+  await s.screenshot(page, 'alerts-rule-runs')
+  await log.getByRole('button', { name: 'Close', exact: true }).click()
   await ruleRow.getByRole('link', { name: 'Alerts of Failed sign-in bursts' }).click()
   await page.getByText('Only the alerts of “Failed sign-in bursts”.').waitFor()
   t.same(Object.fromEntries(new URL(page.url()).searchParams), { shows: 'all', rule: ruleId })
@@ -382,6 +389,22 @@ t.test('Watch rules: made from a Discover search in the console, raising its ale
   await runRule(s, listed.id as string, null)
   const raised = await until('the alert', async () => ((await call(s, 'GET', `/v1/alerts?ruleId=${listed.id as string}`, KEYS.read)).body.alerts as Json[])[0])
   t.match(raised, { severity: 'high', group: 'burst-1', evidence: { length: 6 } }, 'the rule made in the console raises the burst')
+
+  // Its run log, where an administrator queues a run and sees it listed once the worker has done it.
+  await row.getByRole('button', { name: /^Runs of Bursts from the console/ }).click()
+  const log = page.getByRole('dialog', { name: 'Runs of Bursts from the console' })
+  const runs = log.getByRole('table', { name: /^The latest \d runs/ })
+  await runs.getByRole('row').filter({ hasText: '1 new' }).waitFor()
+  const before = await runs.getByRole('row').count()
+  await log.getByRole('button', { name: 'Run now' }).click()
+  await log.getByText('Run queued; it is listed here once done.').waitFor()
+  await until('the queued run in the log', async () => {
+    await log.getByRole('button', { name: 'Refresh' }).click()
+    await runs.waitFor()
+    return await runs.getByRole('row').count() > before ? true : undefined
+  })
+  await log.getByRole('button', { name: 'Close', exact: true }).click()
+  await row.getByRole('button', { name: /^Runs of Bursts from the console: Succeeded/ }).waitFor()
 
   await row.getByRole('button', { name: 'Change Bursts from the console' }).click()
   const change = page.getByRole('dialog', { name: 'Watch rule “Bursts from the console”' })

@@ -191,6 +191,11 @@ t.test('a failing run is logged with its error and retried, never skipped silent
   const queued = failed.filter(r => r.job_id.startsWith('now-'))
   t.same(queued.map(r => [r.attempt, r.will_retry]), [[3, false], [2, true], [1, true]], 'three attempts, the last one final')
   t.ok(queued.every(r => /no longer exists/.test(r.reason)))
+  // The rules list shows each rule's latest run: this one failed; another tenant's list holds none of its runs.
+  const list = (await call(stack, 'GET', '/v1/watch-rules', KEYS.aRead)).body
+  t.match(list.last_runs[rule.id], { status: 'failed', attempt: 3, will_retry: false, reason: /no longer exists/ })
+  t.ok(Object.keys(list.last_runs).every(id => list.rules.some((r: Json) => r.id === id)), 'runs of listed rules only')
+  t.same((await call(stack, 'GET', '/v1/watch-rules', KEYS.bRead)).body.last_runs, {})
 })
 
 t.test('rules are per tenant, with the version check', async t => {

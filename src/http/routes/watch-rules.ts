@@ -33,8 +33,14 @@ export const watchRuleRoutes: FastifyPluginAsyncTypebox<{ rules: WatchRuleServic
 
   app.get('/v1/watch-rules', {
     config: { scope: 'read' },
-    schema: { tags: ['alerts'], summary: 'The tenant\'s watch rules', response: { 200: Type.Object({ rules: Type.Array(WatchRule) }), ...authErrors } }
-  }, async request => ({ rules: await rules.list(who(request)) }))
+    schema: {
+      tags: ['alerts'], summary: 'The tenant\'s watch rules, with the latest run of each',
+      response: { 200: Type.Object({ rules: Type.Array(WatchRule), last_runs: Type.Record(Type.String(), RuleRun, { description: 'By rule id; a rule not run yet has none' }) }), ...authErrors }
+    }
+  }, async request => {
+    const list = await rules.list(who(request))
+    return { rules: list, last_runs: await rules.lastRuns(list, who(request)) }
+  })
 
   app.get('/v1/watch-rules/:id', {
     config: { scope: 'read' },

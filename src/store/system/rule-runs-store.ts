@@ -57,6 +57,18 @@ export class RuleRunsStore<Run extends { id: string }> {
     return buckets.flatMap(b => b.last.hits.hits.map(h => h._id as string))
   }
 
+  /** The latest run (of any status) of each of these rules that has one. */
+  async latest (tenant: string | null, ruleIds: readonly string[]): Promise<Map<string, Run>> {
+    if (ruleIds.length === 0) return new Map()
+    const r = await this.es.search({
+      index: this.index, size: 0,
+      query: { bool: { filter: [tenantFilter(tenant), { terms: { rule_id: [...ruleIds] } }] } },
+      aggs: { rules: { terms: { field: 'rule_id', size: ruleIds.length }, aggs: { last: { top_hits: { size: 1, sort: [{ started_at: 'desc' }, { finished_at: 'desc' }] } } } } }
+    })
+    const buckets = (r.aggregations?.rules as { buckets?: Array<{ key: string, last: { hits: { hits: Array<{ _source?: Run }> } } }> } | undefined)?.buckets ?? []
+    return new Map(buckets.flatMap(b => { const run = b.last.hits.hits[0]?._source; return run === undefined ? [] : [[b.key, run]] }))
+  }
+
   /** A rule's runs, newest first. */
   async list (tenant: string | null, ruleId: string, size: number, status?: string): Promise<Run[]> {
     const r = await this.es.search<Run>({

@@ -9,13 +9,15 @@ import { Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { RuleEditor } from './RuleEditor.tsx'
+import { RuleRuns, runStatus } from './RuleRuns.tsx'
 import type { RuleStart } from './rule-draft.ts'
 import { alertsParams } from './state.ts'
-import type { WatchRule } from './types.ts'
+import type { RuleRun, WatchRule, WatchRuleList } from './types.ts'
 
 /**
- * The tenant's watch rules as they run, each with a link to its alerts. Administrators make, change and delete
- * them here (`start`: the search a new rule starts from, as Discover's "Watch this search" gives it).
+ * The tenant's watch rules as they run, each with its latest run (opening its run log) and a link to its
+ * alerts. Administrators make, change and delete them here (`start`: the search a new rule starts from, as
+ * Discover's "Watch this search" gives it).
  */
 export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
   const { t, dateTime } = useI18n()
@@ -24,7 +26,8 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
   const [notice, setNotice] = useState('')
   // The rule being made (null) or changed; a search given by Discover opens the form for a new rule.
   const [editing, setEditing] = useState<WatchRule | null | undefined>(admin && start !== undefined ? null : undefined)
-  const value = useApi(`watch-rules ${reload}`, async signal => (await api<{ rules: WatchRule[] }>('/v1/watch-rules', { signal })).rules)
+  const [runsOf, setRunsOf] = useState<WatchRule | undefined>(undefined)
+  const value = useApi(`watch-rules ${reload}`, async signal => await api<WatchRuleList>('/v1/watch-rules', { signal }))
   // Closed, the form leaves the search it started from out of the address, so a reload does not open it again.
   const close = (): void => { setEditing(undefined); if (start !== undefined) navigate(href('/alerts/rules'), true) }
   const done = (message: string): void => { close(); setNotice(message); setReload(r => r + 1) }
@@ -35,8 +38,9 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
       {editing !== undefined && (
         <RuleEditor {...(editing === null ? (start === undefined ? {} : { start }) : { rule: editing })} onClose={close} onDone={done} />
       )}
+      {runsOf !== undefined && <RuleRuns rule={runsOf} onClose={() => setRunsOf(undefined)} onRan={() => setReload(r => r + 1)} />}
       <Status value={value}>
-        {rules => rules.length === 0
+        {({ rules, last_runs: lastRuns }) => rules.length === 0
           ? <p className="muted">{t('watch.none')}</p>
           : (
             <table className="data wide">
@@ -48,6 +52,7 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
                   <th scope="col">{t('alerts.severity')}</th>
                   <th scope="col">{t('watch.interval')}</th>
                   <th scope="col">{t('watch.state')}</th>
+                  <th scope="col">{t('runs.last')}</th>
                   <th scope="col">{t('saved.updated')}</th>
                   <th scope="col">{t('watch.alerts')}</th>
                   {admin && <th scope="col"><span className="sr-only">{t('watch.change')}</span></th>}
@@ -61,6 +66,7 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
                     <td><ImportanceBadge level={r.severity ?? 'medium'} /></td>
                     <td>{r.interval ?? '5m'}</td>
                     <td>{r.enabled === false ? t('watch.disabled') : t('watch.enabled')}</td>
+                    <td><LastRun rule={r} run={lastRuns[r.id]} onOpen={() => setRunsOf(r)} /></td>
                     <td>{dateTime(r.updated_at)}</td>
                     <td><Link to={href('/alerts', alertsParams({ shows: 'all', severity: 'any', rule: r.id }))} label={t('watch.alertsOf', { name: r.name })}>{t('watch.alerts')}</Link></td>
                     {admin && <td><button type="button" onClick={() => { setNotice(''); setEditing(r) }} aria-label={t('watch.editOf', { name: r.name })}>{t('watch.change')}</button></td>}
@@ -71,5 +77,16 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
             )}
       </Status>
     </>
+  )
+}
+
+/** A rule's latest run in a few words, as a button opening its run log. */
+function LastRun ({ rule, run, onOpen }: { rule: WatchRule, run: RuleRun | undefined, onOpen: () => void }): ReactNode {
+  const { t, dateTime } = useI18n()
+  const status = run === undefined ? t('runs.never') : `${runStatus(run, t)}, ${dateTime(run.started_at)}`
+  return (
+    <button type="button" className={run?.status === 'failed' ? 'warning' : undefined} onClick={onOpen} aria-label={t('runs.openOf', { name: rule.name, status })}>
+      {status}
+    </button>
   )
 }

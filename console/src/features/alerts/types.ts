@@ -42,3 +42,25 @@ export interface WatchRule {
   /** Sent back in If-Match to change or delete it. */
   version: string
 }
+
+/** One run of a watch rule, as its run log holds it (src/watch/run-schema.ts). */
+export interface RuleRun {
+  id: string
+  attempt: number
+  status: 'succeeded' | 'failed' | 'skipped'
+  reason: string | null
+  will_retry: boolean
+  started_at: string
+  since: string | null
+  until: string | null
+  scanned: number
+  groups: number
+  findings: number
+  raised: number
+  merged: number
+  cooling_down: number
+  truncated: boolean
+  resume?: { after: Array<string | number>, through: string } | null
+}
+
+export interface WatchRuleList { rules: WatchRule[], last_runs: Record<string, RuleRun> }
