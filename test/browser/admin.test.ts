@@ -7,6 +7,8 @@ import { accessibilityViolations, signIn, startBrowserStack, type BrowserStack }
 import { seedEvents } from '../helpers/seed.ts'
 import { auth, KEYS } from '../helpers/stack.ts'
 import { accessIndex } from '../../src/store/system/access-log.ts'
+import { writeDeadLetters } from '../../src/store/system/dead-letters.ts'
+import { until } from '../helpers/watch.ts'
 
 const N = 200
 const seeded = seedEvents('adm', N, Date.now() - 60_000)
@@ -330,4 +332,47 @@ t.test('the API reference (/docs) renders under its own policy: this origin only
   t.notMatch(policy, /https:|upgrade-insecure-requests/, 'nothing from other sites; plain HTTP on loopback still works')
   await page.getByText('/v1/events/search', { exact: true }).first().waitFor()
   await s.screenshot(page, 'api-docs')
+})
+
+t.test('dead letters: listed, inspected whole, replayed into the store; an id conflict is not offered a replay', async t => {
+  const prefix = s.config.indexPrefix
+  // A stored event, copied under new ids, stands for events the store refused.
+  const hit = (await s.es.search<Record<string, unknown> & { event: Record<string, unknown> }>({ index: `${prefix}-events`, size: 1, query: { term: { 'audit.tenant': 'default' } } })).hits.hits[0]
+  if (hit?._source === undefined) throw new Error('no stored event to copy')
+  const copy = (id: string): string => JSON.stringify({ ...hit._source, event: { ...hit._source?.event, id } })
+  await writeDeadLetters(s.es, prefix, [
+    { event: { id: 'dead-1', tenant: 'default', index: hit._index, json: copy('dead-1') }, status: 400, errorType: 'document_parsing_exception', reason: 'failed to parse field [audit.reference] of type [keyword]' },
+    { event: { id: 'dead-2', tenant: 'default', index: hit._index, json: copy('dead-2') }, status: 409, errorType: 'id_conflict', reason: 'event id "dead-2" is stored with other content' }
+  ])
+  await s.es.indices.refresh({ index: `${prefix}-deadletter` })
+
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/admin/dead-letters')
+  const table = page.getByRole('table', { name: 'Dead letters, newest refusal first (2 of 2 shown)' })
+  await table.waitFor()
+  const conflict = table.getByRole('row').filter({ hasText: 'dead-2' })
+  t.ok(await conflict.getByText('stored with other content: not replayable').isVisible(), 'an id conflict says why it cannot be replayed')
+  t.equal(await conflict.getByRole('button', { name: /^Replay/ }).count(), 0)
+  await noSeriousViolation(t, page, 'dead letters')
+  await s.screenshot(page, 'admin-dead-letters')
+
+  await page.getByRole('button', { name: 'Show the dead letter of event dead-1' }).click()
+  const letter = page.getByRole('dialog', { name: 'Dead letter of event dead-1' })
+  await letter.getByText('"id": "dead-1"').waitFor()
+  t.ok(await letter.getByText('failed to parse field [audit.reference] of type [keyword]').isVisible(), 'the reason in full')
+  await noSeriousViolation(t, page, 'a dead letter')
+  await s.screenshot(page, 'admin-dead-letter')
+  await letter.getByRole('button', { name: 'Close', exact: true }).click()
+
+  await page.getByRole('button', { name: 'Replay event dead-1' }).click()
+  await page.getByText('1 queued again, 0 skipped.').waitFor()
+  await page.getByRole('table', { name: 'Dead letters, newest refusal first (1 of 1 shown)' }).waitFor()
+  await until('the replayed event stored', async () => {
+    await s.es.indices.refresh({ index: `${prefix}-events` })
+    return (await s.es.count({ index: `${prefix}-events`, query: { term: { 'event.id': 'dead-1' } } })).count === 1 ? true : undefined
+  })
+  await page.getByLabel('Show', { exact: true }).selectOption('replayed')
+  await page.getByRole('table', { name: 'Dead letters, newest refusal first (1 of 1 shown)' }).getByRole('row').filter({ hasText: 'dead-1' }).getByText(/^replayed /).waitFor()
+  t.equal(new URL(page.url()).searchParams.get('state'), 'replayed', 'the filter is in the address')
+  await page.context().close()
 })

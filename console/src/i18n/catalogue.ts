@@ -2,6 +2,7 @@ import { admin } from './messages/admin.ts'
 import { alerts } from './messages/alerts.ts'
 import { behaviour } from './messages/behaviour.ts'
 import { core } from './messages/core.ts'
+import { deadLetters } from './messages/dead-letters.ts'
 import { exports } from './messages/exports.ts'
 import { groups } from './messages/groups.ts'
 import { integrity } from './messages/integrity.ts'
@@ -11,7 +12,7 @@ import { signals } from './messages/signals.ts'
 import { watch } from './messages/watch.ts'
 
 /** Every string of the console, by locale: each feature's catalogue under i18n/messages/ is merged here. */
-const parts = [core, exports, groups, behaviour, signals, alerts, watch, ruleRuns, saved, integrity, admin] as const
+const parts = [core, exports, groups, behaviour, signals, alerts, watch, ruleRuns, saved, integrity, admin, deadLetters] as const
 
 type Union = typeof parts[number]['en']
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never

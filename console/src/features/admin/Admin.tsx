@@ -5,11 +5,12 @@ import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { AccessLog } from './AccessLog.tsx'
 import { ApiKeys } from './ApiKeys.tsx'
+import { DeadLetters } from './DeadLetters.tsx'
 import { Rules } from './Rules.tsx'
 
-const TABS: Array<[string, MessageKey]> = [['keys', 'admin.keys'], ['rules', 'admin.rules'], ['access-log', 'admin.accessLog']]
+const TABS: Array<[string, MessageKey]> = [['keys', 'admin.keys'], ['rules', 'admin.rules'], ['access-log', 'admin.accessLog'], ['dead-letters', 'admin.deadLetters']]
 
-/** Administration (admin keys): API keys, the importance rule table and the access log, one per address. */
+/** Administration (admin keys): API keys, the importance rule table, the access log and dead letters, one per address. */
 export function Admin ({ tab = 'keys' }: { tab?: string }): ReactNode {
   const { t } = useI18n()
   const me = useMe()
@@ -27,7 +28,7 @@ export function Admin ({ tab = 'keys' }: { tab?: string }): ReactNode {
           ))}
         </ul>
       </nav>
-      {tab === 'rules' ? <Rules /> : tab === 'access-log' ? <AccessLog /> : <ApiKeys />}
+      {tab === 'rules' ? <Rules /> : tab === 'access-log' ? <AccessLog /> : tab === 'dead-letters' ? <DeadLetters /> : <ApiKeys />}
     </div>
   )
 }

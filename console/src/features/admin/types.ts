@@ -41,3 +41,21 @@ export interface AccessEntry {
   results?: number
   took_ms: number
 }
+
+/** A dead letter as GET /v1/dead-letters lists it (src/http/routes/dead-letters.ts). */
+export interface DeadLetter {
+  id: string
+  event_id: string
+  tenant: string
+  target_index: string
+  status: number
+  error_type: string
+  reason: string
+  refused_at: string
+  replayed_at: string | null
+  replayed_by: string | null
+  replays: number
+}
+
+/** What a replay did: letters whose event is queued again, and those skipped with why. */
+export interface Replayed { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
