@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -8,7 +10,7 @@ import { seedEvents } from '../helpers/seed.ts'
 import { auth, KEYS } from '../helpers/stack.ts'
 import { accessIndex } from '../../src/store/system/access-log.ts'
 import { writeDeadLetters } from '../../src/store/system/dead-letters.ts'
-import { until } from '../helpers/watch.ts'
+import { runRule, until } from '../helpers/watch.ts'
 
 const N = 200
 const seeded = seedEvents('adm', N, Date.now() - 60_000)
@@ -18,7 +20,7 @@ let s: BrowserStack
 t.before(async () => {
   // Checkpoints every second, written to this file's own checkpoint file.
   const dir = mkdtempSync(join(tmpdir(), 'sillage-admin-'))
-  s = await startBrowserStack(t, { SILLAGE_CHECKPOINT_MS: '1000', SILLAGE_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson') })
+  s = await startBrowserStack(t, { SILLAGE_CHECKPOINT_MS: '1000', SILLAGE_CHECKPOINT_FILE: join(dir, 'checkpoints.ndjson'), SILLAGE_WEBHOOKS_ALLOW_LOOPBACK: 'on', SILLAGE_STREAMS_ALLOW_LOOPBACK: 'on' })
   await s.ingest(seeded.map(e => e.body))
   if (await s.waitForCount(N) !== N) throw new Error('seed not indexed')
 })
@@ -374,5 +376,75 @@ t.test('dead letters: listed, inspected whole, replayed into the store; an id co
   await page.getByLabel('Show', { exact: true }).selectOption('replayed')
   await page.getByRole('table', { name: 'Dead letters, newest refusal first (1 of 1 shown)' }).getByRole('row').filter({ hasText: 'dead-1' }).getByText(/^replayed /).waitFor()
   t.equal(new URL(page.url()).searchParams.get('state'), 'replayed', 'the filter is in the address')
+  await page.context().close()
+})
+
+t.test('notifications: a webhook made in the console receives an alert, its deliveries are listed, it is paused and deleted; streams show how they deliver', async t => {
+  const received: Array<{ signature: string | undefined, body: { alert?: { id: string } } }> = []
+  const receiver = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk: Buffer) => { body += chunk.toString() })
+    // Alerts come to /hook as JSON; the stream's NDJSON batches to /stream are only answered.
+    req.on('end', () => { if (req.url === '/hook') received.push({ signature: req.headers['sillage-signature'] as string | undefined, body: JSON.parse(body) }); res.writeHead(204).end() })
+  })
+  await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { receiver.close() })
+  const port = (receiver.address() as AddressInfo).port
+
+  const page = await s.page()
+  await signIn(page, KEYS.admin, '/console/admin/notifications')
+  await page.getByText('No webhook: alerts are only listed in the console and the API.').waitFor()
+  await page.getByLabel('Name', { exact: true }).fill('SOC')
+  await page.getByLabel('Address').fill('http://hooks.example.com/plain')
+  await page.getByRole('button', { name: 'Create the webhook' }).click()
+  await page.getByRole('alert').getByText(/https/).waitFor()
+  t.pass('an address the API refuses is said')
+  await page.getByLabel('Address').fill(`http://127.0.0.1:${port}/hook`)
+  await page.getByLabel('From severity').selectOption('low')
+  await page.getByRole('button', { name: 'Create the webhook' }).click()
+  const secret = await page.getByLabel('Signing secret of SOC').inputValue()
+  t.ok(secret.length >= 32, 'the signing secret shown once')
+  await noSeriousViolation(t, page, 'a new webhook')
+  await s.screenshot(page, 'admin-webhook-secret')
+  await page.getByRole('button', { name: 'I have given it to the receiver: hide it' }).click()
+  t.equal(await page.getByLabel('Signing secret of SOC').count(), 0, 'forgotten once hidden')
+
+  // An alert: the webhook receives it, signed.
+  const rule = await s.api.app.inject({ method: 'POST', url: '/v1/watch-rules', headers: auth(KEYS.admin), payload: { name: 'Any failed sign-in', interval: '1d', lookBack: '1h', condition: { kind: 'threshold', filters: { action: ['login'], outcome: ['failure'] }, window: '1d', bound: { op: 'gte', value: 1 } } } })
+  t.equal(rule.statusCode, 201, rule.body)
+  await runRule(s, rule.json().id as string, null)
+  await until('the delivery', async () => received.length > 0 ? true : undefined)
+  t.match(received[0], { signature: /\S/, body: { alert: { id: /\S/ } } })
+  const hookId = ((await inject('GET', '/v1/webhooks', KEYS.admin)).body as { webhooks: Array<{ id: string }> }).webhooks[0]?.id as string
+  // The log says delivered once the receiver's answer is recorded, just after it received the alert.
+  await until('the delivery logged', async () => ((await inject('GET', `/v1/webhooks/${hookId}/deliveries`, KEYS.admin)).body as { deliveries: Array<{ status: string }> }).deliveries[0]?.status === 'succeeded' ? true : undefined)
+  await page.getByRole('button', { name: 'Deliveries of SOC' }).click()
+  const log = page.getByRole('dialog', { name: 'Deliveries of SOC' })
+  await log.getByRole('row').filter({ hasText: received[0]?.body.alert?.id ?? '?' }).getByText('delivered').waitFor()
+  await noSeriousViolation(t, page, 'a webhook\'s deliveries')
+  await s.screenshot(page, 'admin-webhook-deliveries')
+  await log.getByRole('button', { name: 'Close', exact: true }).click()
+
+  await page.getByRole('button', { name: 'Pause SOC' }).click()
+  await page.getByText('Webhook “SOC” paused: alerts are not sent to it until it is resumed.').waitFor()
+  await page.getByRole('button', { name: 'Resume SOC' }).waitFor()
+  t.match((await inject('GET', '/v1/webhooks', KEYS.admin)).body, { webhooks: [{ name: 'SOC', enabled: false, minSeverity: 'low' }] }, 'paused, the rest kept')
+
+  // A stream to the same receiver, from the beginning: its state says what it delivered.
+  const stream = await s.api.app.inject({ method: 'POST', url: '/v1/streams', headers: auth(KEYS.admin), payload: { name: 'siem', tenant: 'default', from: 'beginning', destination: { type: 'http', url: `http://127.0.0.1:${port}/stream` } } })
+  t.equal(stream.statusCode, 201, stream.body)
+  const streams = page.getByRole('table', { name: 'Log streams (1)' })
+  await until('the stream delivering', async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    await streams.waitFor()
+    return await streams.getByRole('row').filter({ hasText: 'siem' }).getByText('delivering').count() > 0 && await streams.getByRole('cell', { name: '0', exact: true }).count() === 0 ? true : undefined
+  })
+  await noSeriousViolation(t, page, 'notifications')
+  await s.screenshot(page, 'admin-notifications')
+
+  await page.getByRole('button', { name: 'Delete SOC' }).click()
+  await page.getByRole('alertdialog', { name: 'Delete the webhook “SOC”?' }).getByRole('button', { name: 'Delete' }).click()
+  await page.getByText('Webhook “SOC” deleted.').waitFor()
+  await page.getByText('No webhook: alerts are only listed in the console and the API.').waitFor()
   await page.context().close()
 })

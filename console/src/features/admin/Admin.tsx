@@ -6,11 +6,19 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { AccessLog } from './AccessLog.tsx'
 import { ApiKeys } from './ApiKeys.tsx'
 import { DeadLetters } from './DeadLetters.tsx'
+import { StreamsStatus } from './StreamsStatus.tsx'
+import { Webhooks } from './Webhooks.tsx'
 import { Rules } from './Rules.tsx'
 
-const TABS: Array<[string, MessageKey]> = [['keys', 'admin.keys'], ['rules', 'admin.rules'], ['access-log', 'admin.accessLog'], ['dead-letters', 'admin.deadLetters']]
+const TABS: Array<[string, MessageKey, () => ReactNode]> = [
+  ['keys', 'admin.keys', () => <ApiKeys />],
+  ['rules', 'admin.rules', () => <Rules />],
+  ['notifications', 'admin.notifications', () => <><Webhooks /><StreamsStatus /></>],
+  ['access-log', 'admin.accessLog', () => <AccessLog />],
+  ['dead-letters', 'admin.deadLetters', () => <DeadLetters />]
+]
 
-/** Administration (admin keys): API keys, the importance rule table, the access log and dead letters, one per address. */
+/** Administration (admin keys): API keys, the importance rule table, notifications, the access log and dead letters, one per address. */
 export function Admin ({ tab = 'keys' }: { tab?: string }): ReactNode {
   const { t } = useI18n()
   const me = useMe()
@@ -28,7 +36,7 @@ export function Admin ({ tab = 'keys' }: { tab?: string }): ReactNode {
           ))}
         </ul>
       </nav>
-      {tab === 'rules' ? <Rules /> : tab === 'access-log' ? <AccessLog /> : tab === 'dead-letters' ? <DeadLetters /> : <ApiKeys />}
+      {(TABS.find(([id]) => id === tab) ?? TABS[0])?.[2]()}
     </div>
   )
 }

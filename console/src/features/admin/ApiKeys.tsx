@@ -47,7 +47,7 @@ export function ApiKeys (): ReactNode {
   }
   return (
     <>
-      {secret !== null && <SecretOnce created={secret.created} title={secret.title} note={secret.note} onDone={() => setSecret(null)} />}
+      {secret !== null && <SecretOnce secret={secret.created.key} texts={{ title: secret.title, warning: t('keys.onceWarning'), label: t('keys.secret', { name: secret.created.info.name }), copy: t('keys.copy'), done: t('keys.copiedDone'), note: secret.note }} onDone={() => setSecret(null)} />}
       <p role="status" className="notice">{notice}</p>
       {error !== null && <ErrorBox error={error} />}
       <Status value={keys}>

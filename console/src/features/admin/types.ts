@@ -59,3 +59,28 @@ export interface DeadLetter {
 
 /** What a replay did: letters whose event is queued again, and those skipped with why. */
 export interface Replayed { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical'
+
+/** A webhook as GET /v1/webhooks lists it (src/notify/webhook-schema.ts); its secret only at creation. */
+export interface Webhook { id: string, name: string, url: string, enabled: boolean, minSeverity: Severity, tenant: string | null, updated_at: string, version: string }
+export interface CreatedWebhook extends Webhook { secret: string }
+
+/** One alert's delivery to a webhook, with every attempt. */
+export interface Delivery {
+  id: string
+  alert_id: string
+  status: 'pending' | 'succeeded' | 'failed' | 'dropped'
+  created_at: string
+  attempts: Array<{ at: string, attempt: number, httpStatus: number | null, error: string | null, durationMs: number }>
+}
+
+/** A log stream and where its delivery stands (src/streams/schema.ts). */
+export interface Stream {
+  id: string
+  name: string
+  tenant: string
+  destination: { type: 'http', url: string } | { type: 'syslog', host: string, port: number, tls: boolean }
+  enabled: boolean
+  state: { deliveredAt: string | null, deliveredTotal: number, lagSeconds: number, failingSince: string | null, consecutiveFailures: number, lastError: { at: string, message: string } | null, nextAttemptAt: string | null }
+}
