@@ -23,6 +23,11 @@ function namesPersonalValues (r: WatchRule): boolean {
   return errors.length > 0
 }
 
+/** A run as the caller sees it: where a run stopped names a group (an address, a name): not to readers of masked data. */
+function shownTo (who: Principal, run: RuleRun): RuleRun {
+  return seesMasked(who.scopes) && run.resume != null ? { ...run, resume: { ...run.resume, after: [] } } : run
+}
+
 /** Watch rules of a tenant: managed by its admins, listed by its readers; updates are compare-and-set. */
 export class WatchRuleService {
   constructor (
@@ -91,13 +96,14 @@ export class WatchRuleService {
 
   /** The latest run of each of these rules (listed to the caller by `list`), by rule id. */
   async lastRuns (rules: readonly WatchRule[], who: Principal): Promise<Record<string, RuleRun>> {
-    return Object.fromEntries(await this.runLog.latest(who.tenant, rules.map(r => r.id)))
+    const latest = await this.runLog.latest(who.tenant, rules.map(r => r.id))
+    return Object.fromEntries([...latest].map(([id, run]) => [id, shownTo(who, run)]))
   }
 
   async runs (id: string, who: Principal, size: number, status?: string): Promise<RuleRun[]> {
     // As the rule itself: its runs' errors may quote it.
     await this.read(id, who)
-    return await this.runLog.list(who.tenant, id, size, status)
+    return (await this.runLog.list(who.tenant, id, size, status)).map(run => shownTo(who, run))
   }
 
   /** Queues a run now, besides the schedule. */

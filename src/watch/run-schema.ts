@@ -25,7 +25,7 @@ export const RuleRun = Type.Object({
     description: 'Successful runs: every group was examined for events ingested up to this, and the next run reads from here (less the look-back). `until`, unless a bound stopped this run or one it went on from'
   })),
   resume: Type.Optional(Type.Union([Type.Object({
-    after: Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'The key of the last group examined (values of the group fields, in key order)' }),
+    after: Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'The key of the last group examined (values of the group fields, in key order); empty for readers of masked data' }),
     through: Type.String({ format: 'date-time', description: 'The groups up to it were examined for events ingested up to this' }),
     rule_version: Type.String({ description: 'The rule as this run read it: a rule changed since has its groups examined again from the start' })
   }), Type.Null()], { description: 'A bound stopped this run: the next run goes on with the groups after `after`' }))

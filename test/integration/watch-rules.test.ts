@@ -254,6 +254,11 @@ t.test('a run stopped by the groups bound is gone on from: the groups after its 
 
   const first = await runRule(stack, rule.id, tenant)
   t.match(first, { status: 'succeeded', truncated: true, groups: RUN_LIMITS.groups, raised: 0, resume: { after: [`gb-a-${pad(RUN_LIMITS.groups - 1)}`], through: first.until } })
+  // Where it stopped names a group: not to a reader of masked data, in the run log or the rules list.
+  const masked = (await call(stack, 'GET', `/v1/watch-rules/${rule.id as string}/runs?size=1`, KEYS.aMasked)).body.runs[0]
+  t.match(masked, { id: first.id, truncated: true, resume: { after: [], through: first.until } })
+  t.same((await call(stack, 'GET', '/v1/watch-rules', KEYS.aMasked)).body.last_runs[rule.id].resume.after, [])
+  t.same((await call(stack, 'GET', '/v1/watch-rules', KEYS.aRead)).body.last_runs[rule.id].resume.after, first.resume.after, 'a clear reader is told')
   // A user before the stop bets three more times: the next run does not look back at it, the one after does.
   await put([0, 1, 2].map(k => ({ id: `gb-late-${k}`, user: 'gb-a-00000', at: now - H + (k + 1) * M, action: 'bet' })))
   const second = await runRule(stack, rule.id, tenant)

@@ -5,7 +5,7 @@ import { can, useMe } from '../../auth/me.tsx'
 import { Flyout } from '../../components/Flyout.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
-import { useI18n } from '../../i18n/i18n.tsx'
+import { useI18n, type I18n } from '../../i18n/i18n.tsx'
 import type { RuleRun, WatchRule } from './types.ts'
 
 const SHOWN = 20
@@ -50,6 +50,12 @@ export function RuleRuns ({ rule, onClose, onRan }: { rule: WatchRule, onClose: 
   )
 }
 
+/** Where a bound stopped a run: after which group the next run goes on (masked readers are not told the group). */
+function stopText (r: RuleRun, t: I18n['t']): string {
+  if (r.resume == null) return t('runs.stoppedLost')
+  return r.resume.after.length === 0 ? t('runs.stoppedHere') : t('runs.stopped', { after: r.resume.after.join(' · ') })
+}
+
 function RunsTable ({ runs }: { runs: RuleRun[] }): ReactNode {
   const { t, dateTime, number } = useI18n()
   return (
@@ -75,7 +81,7 @@ function RunsTable ({ runs }: { runs: RuleRun[] }): ReactNode {
               {r.attempt > 1 && <> #{r.attempt}</>}
               {r.will_retry && <> ({t('runs.willRetry')})</>}
               {r.reason !== null && <p className="muted">{r.reason}</p>}
-              {r.truncated && <p className="muted">{r.resume != null ? t('runs.stopped', { after: r.resume.after.join(' · ') }) : t('runs.stoppedLost')}</p>}
+              {r.truncated && <p className="muted">{stopText(r, t)}</p>}
             </td>
             <td>{r.since !== null && r.until !== null ? t('runs.readSpan', { since: dateTime(r.since), until: dateTime(r.until) }) : '—'}</td>
             <td>{number(r.scanned)}</td>

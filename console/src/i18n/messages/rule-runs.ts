@@ -23,6 +23,7 @@ export const ruleRuns = defineMessages({
   'runs.alertsFigures': '{raised} new, {merged} joined, {cooling} held back',
   'runs.stopped': 'A bound stopped this run: the next run goes on after {after}.',
   'runs.stoppedLost': 'A bound stopped this run: some findings were not examined.',
+  'runs.stoppedHere': 'A bound stopped this run: the next run goes on from where it stopped.',
   'runs.runNow': 'Run now',
   'runs.queued': 'Run queued; it is listed here once done.',
   'runs.refresh': 'Refresh'
@@ -48,6 +49,7 @@ export const ruleRuns = defineMessages({
   'runs.alertsFigures': '{raised} nouvelles, {merged} jointes, {cooling} retenues',
   'runs.stopped': 'Une limite a arrêté cette exécution : la suivante reprend après {after}.',
   'runs.stoppedLost': 'Une limite a arrêté cette exécution : certains résultats n’ont pas été examinés.',
+  'runs.stoppedHere': 'Une limite a arrêté cette exécution : la suivante reprend là où elle s’est arrêtée.',
   'runs.runNow': 'Exécuter maintenant',
   'runs.queued': 'Exécution mise en file ; elle apparaît ici une fois terminée.',
   'runs.refresh': 'Actualiser'
