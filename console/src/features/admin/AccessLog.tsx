@@ -32,7 +32,7 @@ export function AccessLog (): ReactNode {
         <input id="access-key" value={text} onChange={e => setText(e.target.value)} maxLength={64} spellCheck={false} />
         <button type="submit">{t('access.filter')}</button>
         {key !== '' && <button type="button" onClick={() => { setText(''); navigate(href('/admin/access-log')) }}>{t('access.clear')}</button>}
-        <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('access.refresh')}</button>
+        <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('common.refresh')}</button>
       </form>
       <Paged pages={log} none={t('access.none')} more={t('access.more')}>
         {entries => (

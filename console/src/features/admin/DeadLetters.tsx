@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { api } from '../../api/client.ts'
 import { usePages } from '../../api/usePages.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useMe } from '../../auth/me.tsx'
+import { Confirm } from '../../components/Confirm.tsx'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { Facts } from '../../components/Facts.tsx'
 import { Flyout } from '../../components/Flyout.tsx'
@@ -16,6 +18,8 @@ const STATES = ['pending', 'replayed', 'all'] as const
 type State = typeof STATES[number]
 /** A letter whose event id is stored with other content: a replay would be refused again. */
 const ID_CONFLICT = 'id_conflict'
+/** Most letters one replay takes (the API's bound). */
+const REPLAY_MAX = 1000
 
 /**
  * Events the store refused (or whose id it holds with other content), newest first, filtered in the address by
@@ -33,6 +37,12 @@ export function DeadLetters (): ReactNode {
   const [notice, setNotice] = useState('')
   const [failure, setFailure] = useState<Error | undefined>(undefined)
   const [shown, setShown] = useState<DeadLetter | undefined>(undefined)
+  const [skipped, setSkipped] = useState<string[]>([])
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const everyTenant = useMe().tenant === null
+  // Another filter (a link, back or forward): what was said or opened about the previous list goes.
+  useEffect(() => { setNotice(''); setSkipped([]); setShown(undefined); setFailure(undefined) }, [state, errorType])
   const letters = usePages(`${state}|${errorType}|${generation}`, async (after, signal) => {
     const q = new URLSearchParams({ size: String(PAGE), state })
     if (errorType !== '') q.set('error_type', errorType)
@@ -47,15 +57,20 @@ export function DeadLetters (): ReactNode {
   }
   const filter = (e: FormEvent): void => { e.preventDefault(); go({ errorType: text.trim() }) }
   const replay = async (path: string, body?: object): Promise<void> => {
+    setConfirming(false)
     setNotice('')
+    setSkipped([])
     setFailure(undefined)
+    setBusy(true)
     try {
       const r = await api<Replayed>(path, { method: 'POST', ...(body === undefined ? {} : { body }) })
-      const skipped = r.skipped.map(s => s.reason).filter((v, i, all) => all.indexOf(v) === i)
-      setNotice([t('dead.replayed', { queued: r.queued.length, skipped: r.skipped.length }), ...skipped].join(' '))
+      setNotice(t('dead.replayed', { queued: r.queued.length, skipped: r.skipped.length }))
+      setSkipped(r.skipped.map(s => s.reason))
       setGeneration(g => g + 1)
     } catch (err) {
       setFailure(err as Error)
+    } finally {
+      setBusy(false)
     }
   }
   return (
@@ -66,19 +81,33 @@ export function DeadLetters (): ReactNode {
           {STATES.map(s => <option key={s} value={s}>{t(`dead.state.${s}` as MessageKey)}</option>)}
         </select>
         <label htmlFor="dead-error">{t('dead.errorType')}</label>
-        <input id="dead-error" value={text} onChange={e => setText(e.target.value)} maxLength={100} spellCheck={false} placeholder="document_parsing_exception" />
+        <input id="dead-error" value={text} onChange={e => setText(e.target.value)} maxLength={100} pattern="[a-z_]+" title={t('dead.errorTypeHint')} spellCheck={false} placeholder="document_parsing_exception" />
         <button type="submit">{t('access.filter')}</button>
-        <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('access.refresh')}</button>
+        <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('common.refresh')}</button>
       </form>
       <p className="muted">{t('dead.intro')}</p>
       <p role="status" className="notice">{notice}</p>
+      {skipped.length > 0 && (
+        <details>
+          <summary>{t('dead.skippedList')}</summary>
+          <ul>{skipped.slice(0, 50).map((reason, i) => <li key={i}>{reason}</li>)}</ul>
+        </details>
+      )}
       {failure !== undefined && <ErrorBox error={failure} />}
-      {state !== 'replayed' && (letters.total ?? 0) > 0 && (
-        <p>
-          <button type="button" onClick={() => { void replay('/v1/dead-letters/replay', { ...(errorType === '' ? {} : { error_type: errorType }), limit: 1000 }) }}>
-            {t('dead.replayAll', { count: Math.min(letters.total ?? 0, 1000) })}
-          </button>
-        </p>
+      {state === 'pending' && (letters.total ?? 0) > 0 && (
+        <p><button type="button" onClick={() => setConfirming(true)} disabled={busy}>{t('dead.replayAll')}</button></p>
+      )}
+      {confirming && (
+        <Confirm
+          title={t('dead.replayAllTitle')}
+          message={<>
+            <p>{t('dead.replayAllMessage', { count: letters.total ?? 0, filter: errorType === '' ? '' : t('dead.replayAllFilter', { type: errorType }) })}</p>
+            {everyTenant && <p>{t('dead.replayAllTenants')}</p>}
+          </>}
+          action={t('dead.replay')} busy={busy}
+          onConfirm={() => { void replay('/v1/dead-letters/replay', { ...(errorType === '' ? {} : { error_type: errorType }), limit: REPLAY_MAX }) }}
+          onCancel={() => setConfirming(false)}
+        />
       )}
       {shown !== undefined && <LetterDetail letter={shown} onClose={() => setShown(undefined)} />}
       <Paged pages={letters} none={t(`dead.none.${state}` as MessageKey)} more={t('access.more')}>
@@ -88,7 +117,7 @@ export function DeadLetters (): ReactNode {
             <thead>
               <tr>
                 <th scope="col">{t('dead.refusedAt')}</th><th scope="col">{t('dead.event')}</th><th scope="col">{t('dead.error')}</th>
-                <th scope="col">{t('dead.reason')}</th><th scope="col">{t('dead.replays')}</th><th scope="col"><span className="sr-only">{t('dead.actions')}</span></th>
+                <th scope="col">{t('dead.reason')}</th><th scope="col">{t('dead.replays')}</th><th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
               </tr>
             </thead>
             <tbody>
@@ -100,11 +129,11 @@ export function DeadLetters (): ReactNode {
                   <td>{l.reason.length > 160 ? `${l.reason.slice(0, 160)}…` : l.reason}</td>
                   <td>{number(l.replays)}{l.replayed_at !== null && <span className="muted block">{t('dead.replayedAt', { at: dateTime(l.replayed_at) })}</span>}</td>
                   <td className="actions">
-                    <button type="button" onClick={() => setShown(l)} aria-label={t('dead.showOf', { id: l.event_id })}>{t('dead.show')}</button>
+                    <button type="button" onClick={() => setShown(l)} aria-label={t('dead.showOf', { id: l.event_id, tenant: l.tenant })}>{t('dead.show')}</button>
                     {' '}
                     {l.error_type === ID_CONFLICT
                       ? <span className="muted">{t('dead.conflict')}</span>
-                      : <button type="button" onClick={() => { void replay(`/v1/dead-letters/${encodeURIComponent(l.id)}/replay`) }} aria-label={t('dead.replayOf', { id: l.event_id })}>{t('dead.replay')}</button>}
+                      : <button type="button" onClick={() => { void replay(`/v1/dead-letters/${encodeURIComponent(l.id)}/replay`) }} disabled={busy} aria-label={t('dead.replayOf', { id: l.event_id, tenant: l.tenant })}>{t('dead.replay')}</button>}
                   </td>
                 </tr>
               ))}
@@ -134,7 +163,7 @@ function LetterDetail ({ letter, onClose }: { letter: DeadLetter, onClose: () =>
             <p>{l.reason}</p>
             <h3 id="dead-raw">{t('dead.raw')}</h3>
             {/* Focusable: a long event scrolls, and the keyboard must reach it. */}
-            <pre className="json" tabIndex={0} aria-labelledby="dead-raw">{JSON.stringify(l.raw, null, 2)}</pre>
+            <pre className="json" role="region" tabIndex={0} aria-labelledby="dead-raw">{JSON.stringify(l.raw, null, 2)}</pre>
           </>
         )}
       </Status>

@@ -14,7 +14,7 @@ export function StreamsStatus (): ReactNode {
     <section aria-labelledby="streams-title">
       <h2 id="streams-title">{t('streams.title')}</h2>
       <p className="muted">{t('streams.intro')}</p>
-      <p><button type="button" onClick={() => setReload(r => r + 1)}>{t('access.refresh')}</button></p>
+      <p><button type="button" onClick={() => setReload(r => r + 1)}>{t('common.refresh')}</button></p>
       <Status value={value}>
         {streams => streams.length === 0
           ? <p className="muted">{t('streams.none')}</p>
@@ -33,7 +33,7 @@ export function StreamsStatus (): ReactNode {
                   <tr key={s.id}>
                     <th scope="row">{s.name}<span className="muted block">{s.tenant}</span></th>
                     <td><code>{s.destination.type === 'http' ? s.destination.url : `syslog${s.destination.tls ? '+tls' : ''}://${s.destination.host}:${s.destination.port}`}</code></td>
-                    <td>{s.enabled ? t('hooks.enabled') : t('hooks.disabled')}</td>
+                    <td>{s.enabled ? t('streams.enabled') : t('streams.disabled')}</td>
                     <td className="num">{number(s.state.deliveredTotal)}</td>
                     <td>{s.state.deliveredAt === null ? '—' : dateTime(s.state.deliveredAt)}</td>
                     <td className="num">{t('streams.seconds', { n: Math.round(s.state.lagSeconds) })}</td>

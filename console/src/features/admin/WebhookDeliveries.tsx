@@ -16,7 +16,7 @@ export function WebhookDeliveries ({ webhook, onClose }: { webhook: Webhook, onC
   const value = useApi(`${webhook.id} ${reload}`, async signal => (await api<{ deliveries: Delivery[] }>(`/v1/webhooks/${encodeURIComponent(webhook.id)}/deliveries?size=${SHOWN}`, { signal })).deliveries)
   return (
     <Flyout title={t('hooks.deliveriesOf', { name: webhook.name })} onClose={onClose}>
-      <p><button type="button" onClick={() => setReload(r => r + 1)}>{t('access.refresh')}</button></p>
+      <p><button type="button" onClick={() => setReload(r => r + 1)}>{t('common.refresh')}</button></p>
       <Status value={value}>
         {deliveries => deliveries.length === 0
           ? <p className="muted">{t('hooks.noDelivery')}</p>

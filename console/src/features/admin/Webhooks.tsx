@@ -23,15 +23,20 @@ export function Webhooks (): ReactNode {
   const [created, setCreated] = useState<CreatedWebhook | undefined>(undefined)
   const [deleting, setDeleting] = useState<Webhook | undefined>(undefined)
   const [deliveriesOf, setDeliveriesOf] = useState<Webhook | undefined>(undefined)
+  // One change at a time: a second one sent before the list is read again would carry a stale version.
+  const [busy, setBusy] = useState(false)
   const value = useApi(`webhooks ${reload}`, async signal => (await api<{ webhooks: Webhook[] }>('/v1/webhooks', { signal })).webhooks)
   const act = async (work: () => Promise<unknown>, message: string): Promise<void> => {
     setNotice('')
     setFailure(undefined)
+    setBusy(true)
     try {
       await work()
       setNotice(message)
     } catch (err) {
       setFailure(err as Error)
+    } finally {
+      setBusy(false)
     }
     setReload(r => r + 1)
   }
@@ -48,7 +53,7 @@ export function Webhooks (): ReactNode {
     <section aria-labelledby="hooks-title">
       <h2 id="hooks-title">{t('hooks.title')}</h2>
       <p className="muted">{t('hooks.intro')}</p>
-      <NewWebhook onCreated={w => { setNotice(''); setCreated(w); setReload(r => r + 1) }} />
+      <NewWebhook onCreated={w => { setNotice(''); setFailure(undefined); setCreated(w); setReload(r => r + 1) }} />
       {created !== undefined && (
         <SecretOnce
           secret={created.secret}
@@ -71,7 +76,7 @@ export function Webhooks (): ReactNode {
               <thead>
                 <tr>
                   <th scope="col">{t('common.name')}</th><th scope="col">{t('hooks.url')}</th><th scope="col">{t('hooks.minSeverity')}</th>
-                  <th scope="col">{t('hooks.state')}</th><th scope="col"><span className="sr-only">{t('dead.actions')}</span></th>
+                  <th scope="col">{t('hooks.state')}</th><th scope="col"><span className="sr-only">{t('common.actions')}</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -79,12 +84,12 @@ export function Webhooks (): ReactNode {
                   <tr key={w.id}>
                     <th scope="row">{w.name}{w.tenant !== null && <span className="muted block">{w.tenant}</span>}</th>
                     <td><code>{w.url}</code></td>
-                    <td>{t(`hooks.severity.${w.minSeverity}` as MessageKey)}</td>
+                    <td>{t(`level.${w.minSeverity}` as MessageKey)}</td>
                     <td>{w.enabled ? t('hooks.enabled') : t('hooks.disabled')}</td>
                     <td className="actions">
                       <button type="button" onClick={() => setDeliveriesOf(w)} aria-label={t('hooks.deliveriesOf', { name: w.name })}>{t('hooks.deliveries')}</button>{' '}
-                      <button type="button" onClick={() => { void toggle(w) }} aria-label={t(w.enabled ? 'hooks.pauseOf' : 'hooks.resumeOf', { name: w.name })}>{t(w.enabled ? 'hooks.pause' : 'hooks.resume')}</button>{' '}
-                      <button type="button" onClick={() => setDeleting(w)} aria-label={t('hooks.deleteOf', { name: w.name })}>{t('common.delete')}</button>
+                      <button type="button" onClick={() => { void toggle(w) }} disabled={busy} aria-label={t(w.enabled ? 'hooks.pauseOf' : 'hooks.resumeOf', { name: w.name })}>{t(w.enabled ? 'hooks.pause' : 'hooks.resume')}</button>{' '}
+                      <button type="button" onClick={() => setDeleting(w)} disabled={busy} aria-label={t('hooks.deleteOf', { name: w.name })}>{t('common.delete')}</button>
                     </td>
                   </tr>
                 ))}
@@ -128,7 +133,7 @@ function NewWebhook ({ onCreated }: { onCreated: (w: CreatedWebhook) => void }):
         <input id="hook-url" type="url" value={url} onChange={e => setUrl(e.target.value)} maxLength={2048} required placeholder="https://hooks.example.com/sillage" spellCheck={false} />
         <label htmlFor="hook-severity">{t('hooks.minSeverity')}</label>
         <select id="hook-severity" value={minSeverity} onChange={e => setMinSeverity(e.target.value as Severity)}>
-          {SEVERITIES.map(s => <option key={s} value={s}>{t(`hooks.severity.${s}` as MessageKey)}</option>)}
+          {SEVERITIES.map(s => <option key={s} value={s}>{t(`level.${s}` as MessageKey)}</option>)}
         </select>
         <button type="submit" className="primary" disabled={busy}>{t('hooks.create')}</button>
       </div>

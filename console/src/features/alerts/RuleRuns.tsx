@@ -23,23 +23,27 @@ export function RuleRuns ({ rule, onClose, onRan }: { rule: WatchRule, onClose: 
   const [reload, setReload] = useState(0)
   const [notice, setNotice] = useState('')
   const [failure, setFailure] = useState<Error | undefined>(undefined)
+  const [queueing, setQueueing] = useState(false)
   const value = useApi(`${rule.id} ${reload}`, async signal => (await api<{ runs: RuleRun[] }>(`/v1/watch-rules/${encodeURIComponent(rule.id)}/runs?size=${SHOWN}`, { signal })).runs)
-  const refresh = (): void => { setNotice(''); setReload(r => r + 1); onRan() }
+  const refresh = (): void => { setNotice(''); setFailure(undefined); setReload(r => r + 1); onRan() }
   const runNow = async (): Promise<void> => {
     setNotice('')
     setFailure(undefined)
+    setQueueing(true)
     try {
       await api(`/v1/watch-rules/${encodeURIComponent(rule.id)}/run`, { method: 'POST' })
       setNotice(t('runs.queued'))
     } catch (err) {
       setFailure(err as Error)
+    } finally {
+      setQueueing(false)
     }
   }
   return (
     <Flyout title={t('runs.of', { name: rule.name })} onClose={onClose}>
       <p>
-        <button type="button" onClick={refresh}>{t('runs.refresh')}</button>
-        {admin && <button type="button" onClick={() => { void runNow() }}>{t('runs.runNow')}</button>}
+        <button type="button" onClick={refresh}>{t('common.refresh')}</button>
+        {admin && <>{' '}<button type="button" onClick={() => { void runNow() }} disabled={queueing} aria-busy={queueing}>{queueing ? t('runs.queueing') : t('runs.runNow')}</button></>}
       </p>
       <p role="status" className="notice">{notice}</p>
       {failure !== undefined && <ErrorBox error={failure} />}

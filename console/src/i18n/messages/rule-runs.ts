@@ -13,7 +13,7 @@ export const ruleRuns = defineMessages({
   'runs.status.succeeded': 'Succeeded',
   'runs.status.failed': 'Failed',
   'runs.status.skipped': 'Skipped',
-  'runs.willRetry': 'tried again',
+  'runs.willRetry': 'to be tried again',
   'runs.read': 'Events ingested',
   'runs.readSpan': 'from {since} to {until}',
   'runs.scanned': 'Events read',
@@ -26,7 +26,7 @@ export const ruleRuns = defineMessages({
   'runs.stoppedHere': 'A bound stopped this run: the next run goes on from where it stopped.',
   'runs.runNow': 'Run now',
   'runs.queued': 'Run queued; it is listed here once done.',
-  'runs.refresh': 'Refresh'
+  'runs.queueing': 'Queueing…'
 }, {
   'runs.last': 'Dernière exécution',
   'runs.never': 'Pas encore exécutée',
@@ -38,19 +38,19 @@ export const ruleRuns = defineMessages({
   'runs.status': 'Résultat',
   'runs.status.succeeded': 'Réussie',
   'runs.status.failed': 'Échouée',
-  'runs.status.skipped': 'Sautée',
+  'runs.status.skipped': 'Ignorée',
   'runs.willRetry': 'sera retentée',
   'runs.read': 'Événements ingérés',
   'runs.readSpan': 'du {since} au {until}',
   'runs.scanned': 'Événements lus',
   'runs.groups': 'Groupes',
-  'runs.found': 'Trouvé',
+  'runs.found': 'Constats',
   'runs.alerts': 'Alertes',
-  'runs.alertsFigures': '{raised} nouvelles, {merged} jointes, {cooling} retenues',
+  'runs.alertsFigures': '{raised} nouvelles, {merged} rattachées, {cooling} retenues',
   'runs.stopped': 'Une limite a arrêté cette exécution : la suivante reprend après {after}.',
   'runs.stoppedLost': 'Une limite a arrêté cette exécution : certains résultats n’ont pas été examinés.',
   'runs.stoppedHere': 'Une limite a arrêté cette exécution : la suivante reprend là où elle s’est arrêtée.',
   'runs.runNow': 'Exécuter maintenant',
   'runs.queued': 'Exécution mise en file ; elle apparaît ici une fois terminée.',
-  'runs.refresh': 'Actualiser'
+  'runs.queueing': 'Mise en file…'
 })
