@@ -2,7 +2,7 @@ import type { WatchReads } from '../store/events/watch-reads.ts'
 import { groupField } from './rule-check.ts'
 import type { NewValueCondition } from './rule-schema.ts'
 import { newValues } from './new-value.ts'
-import { and, isoOf, RUN_LIMITS, type Evaluation, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
+import { and, isoOf, sliceOf, RUN_LIMITS, type Evaluation, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
 
 const SAMPLES = 5
 const DAY_MS = 86_400_000
@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000
 export async function evaluateNewValue (reads: WatchReads, name: string, c: NewValueCondition, selection: Query, tenantOnly: Query, span: RunSpan, statesOf: StatesOf): Promise<Evaluation> {
   const field = groupField(c.field) as string
   const days = c.days ?? 30
-  const fresh = await reads.newKeys({ query: and(selection, { exists: { field: 'user.id' } }), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: ['user.id', field], cap: RUN_LIMITS.groups, samples: SAMPLES, ...(span.after === undefined ? {} : { after: span.after }) })
+  const fresh = await reads.newKeys({ query: and(selection, { exists: { field: 'user.id' } }), ...sliceOf(span), fields: ['user.id', field], cap: RUN_LIMITS.groups, samples: SAMPLES })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
   const pairs = fresh.keys.map(k => ({ user: k.values[0] as string, value: k.values[1] as string, at: k.at, firstTime: k.minTime, lastTime: k.maxTime, count: k.count, sample: k.sample }))
   const history = await reads.history(tenantOnly, field, pairs.map(p => ({ user: p.user, value: p.value, before: p.firstTime })), days)

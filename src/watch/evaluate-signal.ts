@@ -8,7 +8,7 @@ import { parseDuration } from '../analytics/behaviour/request.ts'
 import { PLATFORM_SCOPE } from '../auth/read-scope.ts'
 import type { WatchReads } from '../store/events/watch-reads.ts'
 import type { SignalCondition } from './rule-schema.ts'
-import { and, isoOf, RUN_LIMITS, type Evaluation, type Finding, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
+import { and, isoOf, sliceOf, RUN_LIMITS, type Evaluation, type Finding, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
 
 const H = 3_600_000
 const D = 24 * H
@@ -79,7 +79,7 @@ function lastTimeOf (s: Signal<Record<string, unknown>>): number {
  */
 export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsService }, name: string, c: SignalCondition, selection: Query, span: RunSpan, statesOf: StatesOf): Promise<Evaluation> {
   const plan = planOf(io.signals, c)
-  const fresh = await io.reads.newKeys({ query: and(selection, ...plan.relevant), ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: [plan.keyField], cap: RUN_LIMITS.groups, ...(span.after === undefined ? {} : { after: span.after }) })
+  const fresh = await io.reads.newKeys({ query: and(selection, ...plan.relevant), ...sliceOf(span), fields: [plan.keyField], cap: RUN_LIMITS.groups })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
   const firstNew = new Map(fresh.keys.map(k => [k.values[0] as string, k.minTime]))
   const minTime = Math.min(...firstNew.values())

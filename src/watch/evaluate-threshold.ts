@@ -4,7 +4,7 @@ import { parseDuration } from '../analytics/behaviour/request.ts'
 import { groupField } from './rule-check.ts'
 import type { ThresholdCondition } from './rule-schema.ts'
 import { ThresholdDetector, type ThresholdFinding } from './threshold.ts'
-import { and, isoOf, RUN_LIMITS, type Evaluation, type Finding, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
+import { and, isoOf, sliceOf, RUN_LIMITS, type Evaluation, type Finding, type Query, type RunSpan, type StatesOf } from './evaluation.ts'
 
 const CURRENCY = 'audit.money.currency'
 const METRIC_TEXT = { count: 'events', amount: 'amount', users: 'distinct users' } as const
@@ -21,7 +21,7 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   const keyFields = [field ?? 'audit.tenant', ...(metric === 'amount' ? [CURRENCY] : [])]
   const needs: Query[] = metric === 'amount' ? [{ exists: { field: 'audit.money.amount' } }] : metric === 'users' ? [{ exists: { field: 'user.id' } }] : []
   const query = and(selection, ...needs)
-  const fresh = await io.reads.newKeys({ query, ingested: { from: isoOf(span.since), to: isoOf(span.until) }, fields: keyFields, cap: RUN_LIMITS.groups, ...(span.after === undefined ? {} : { after: span.after }) })
+  const fresh = await io.reads.newKeys({ query, ...sliceOf(span), fields: keyFields, cap: RUN_LIMITS.groups })
   if (fresh.keys.length === 0) return { findings: [], scanned: 0, groups: 0, truncated: fresh.truncated }
 
   // Ungrouped rules count all the tenant's events together; a platform rule without a group counts per tenant.

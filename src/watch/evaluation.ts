@@ -46,5 +46,8 @@ export interface RunSpan { since: number, until: number, after?: GroupPosition }
 /** The state of the rule's deduplication keys for these groups (what earlier alerts covered). */
 export type StatesOf = (groups: ReadonlyArray<string | null>) => Promise<Map<string | null, KeyState>>
 
+/** The newKeys options that select the run's slice: ingested in its span, after the group it goes on from. */
+export const sliceOf = (span: RunSpan): { ingested: { from: string, to: string }, after?: GroupPosition } => ({ ingested: { from: isoOf(span.since), to: isoOf(span.until) }, after: span.after })
+
 export const and = (...q: Query[]): Query => ({ bool: { filter: q } })
 export const isoOf = (ms: number): string => new Date(ms).toISOString()
