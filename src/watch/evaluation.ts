@@ -10,7 +10,13 @@ export type Query = estypes.QueryDslQueryContainer
  * that reaches one says so (`truncated` in its run log) and, where groups are examined in key order, where it
  * stopped: the next runs go on from there (`resume`).
  */
-export const RUN_LIMITS = { groups: 10_000, scan: 500_000, alerts: 500, signals: 1000 }
+export const RUN_LIMITS = {
+  groups: 10_000,
+  scan: 500_000,
+  alerts: 500,
+  /** Keys a signal rule's detector reads at a time (each gives one finding at most). */
+  signals: 1000
+}
 
 /** What a rule found: one per group at most (more findings of a group join its alert). */
 export interface Finding {

@@ -267,3 +267,25 @@ t.test('a run stopped by the groups bound is gone on from: the groups after its 
   t.match(third, { status: 'succeeded', truncated: false, groups: 1, raised: 1, examined_to: third.until })
   t.same((await alertsOf(rule.id)).map(a => a.group).sort(), ['gb-a-00000', ...busy.filter((_e, k) => k % 3 === 0).map(e => e.user)])
 })
+
+t.test('a signal rule with more findings than a run keeps or raises gives every user its alert over the next runs', async t => {
+  const rule = await createRule({ name: 'Changed then withdrew', interval: '1d', lookBack: '1s', condition: { kind: 'signal', signal: 'change-then-withdraw', params: { window: '1h' } } })
+  const pad = (i: number): string => String(i).padStart(5, '0')
+  // More users than a detector keeps findings for, each with a change then a withdrawal.
+  const users = Array.from({ length: RUN_LIMITS.signals + 50 }, (_v, i) => `sb-${pad(i)}`)
+  const all = users.flatMap((user, i) => [
+    { id: `sb-c-${i}`, user, at: now - 2 * H, action: 'email_changed' },
+    { id: `sb-w-${i}`, user, at: now - 2 * H + 10 * M, action: 'withdrawal', amount: 100 }
+  ])
+  for (let i = 0; i < all.length; i += 1000) await put(all.slice(i, i + 1000))
+  await sleep(1100) // past the look-back
+
+  const first = await runRule(stack, rule.id, tenant)
+  t.match(first, { status: 'succeeded', truncated: true, groups: users.length, findings: users.length, raised: RUN_LIMITS.alerts, resume: { after: [users[RUN_LIMITS.alerts - 1]] } })
+  const second = await runRule(stack, rule.id, tenant)
+  t.match(second, { status: 'succeeded', truncated: true, raised: RUN_LIMITS.alerts, resume: { after: [users[2 * RUN_LIMITS.alerts - 1]] } })
+  const third = await runRule(stack, rule.id, tenant)
+  t.match(third, { status: 'succeeded', truncated: false, raised: users.length - 2 * RUN_LIMITS.alerts, resume: null })
+  t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 }, 'nothing twice')
+  t.equal((await call(stack, 'GET', `/v1/alerts?ruleId=${rule.id as string}&size=1`, KEYS.aRead)).body.total, users.length, 'one alert per user')
+})

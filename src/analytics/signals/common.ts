@@ -80,8 +80,15 @@ export function maskSignal<F> (s: Signal<F>, keyIsIp: boolean): Signal<F> {
   }
 }
 
+/** Where a detector puts what it finds, with a score (higher ranks first); `found` counts what it was given. */
+export interface Collector<T> {
+  found: number
+  add: (item: T, score: number) => void
+  list: () => T[]
+}
+
 /** Keeps the `size` highest-scored items seen (earlier first among equals) and counts every item. */
-export class TopN<T> {
+export class TopN<T> implements Collector<T> {
   private items: Array<{ score: number, seq: number, item: T }> = []
   found = 0
 

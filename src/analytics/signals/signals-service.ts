@@ -3,7 +3,7 @@ import type { FieldError } from '../../errors.ts'
 import { maskedFieldProblem } from '../../query/masked-access.ts'
 import type { Bounds, EventsScanner, Sample } from '../../store/events/events-scan.ts'
 import { and, DEFAULT_SCAN_LIMIT, durationOf, requestChecker, str, type Query } from '../behaviour/request.ts'
-import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Signal } from './common.ts'
+import { EVIDENCE_FIELDS, evidenceOf, evidenceOfScanned, MAX_EVIDENCE, maskSignal, TopN, type Collector, type Signal } from './common.ts'
 import { BurstDetector, FAILED_SIGN_IN, FailedLoginsRequest, MAX_BURST_WINDOW_MS, type BurstFigure } from './failed-logins.ts'
 import { ImpossibleTravelRequest, LOCATED_SIGN_IN, pointOf, TravelDetector, type TravelFigure } from './impossible-travel.ts'
 import { candidateKeys, KEYS_PER_LIST, SHARED_FIELDS, SharedKeysRequest, sharedKeysAggs, sharedSignals, userListAggs, userLists, type SharedFigure } from './shared-keys.ts'
@@ -41,7 +41,7 @@ export class SignalsService {
    * The answer, with the evidence completed: scans read only the fields their rule needs, and the few events
    * shown as evidence (at most size × 20) are read in full afterwards.
    */
-  private async answer<F> (query: Query, top: TopN<Signal<F>>, bounds: Bounds, scope: ReadScope, keyIsIp = false): Promise<Signals<F>> {
+  private async answer<F> (query: Query, top: Collector<Signal<F>>, bounds: Bounds, scope: ReadScope, keyIsIp = false): Promise<Signals<F>> {
     const signals = top.list()
     const ids = [...new Set(signals.flatMap(s => s.evidence.map(e => e.id)))]
     const requests = []
@@ -71,11 +71,11 @@ export class SignalsService {
   /**
    * Failed sign-in bursts over a selection already compiled and confined (the request's, or a watch rule's).
    * `after`: per key, a time up to which its events are left out (what a rule's earlier alerts covered), so that
-   * a new burst is not hidden behind a denser one already alerted.
+   * a new burst is not hidden behind a denser one already alerted. `top`: where findings go (by default the
+   * `size` strongest are kept), as for the other detectors.
    */
-  async findFailedLogins (query: Query, req: Omit<FailedLoginsRequest, 'filters' | 'query' | 'timeZone'>, windowMs: number, scope: ReadScope, after?: ReadonlyMap<string, number>): Promise<Signals<BurstFigure>> {
+  async findFailedLogins (query: Query, req: Omit<FailedLoginsRequest, 'filters' | 'query' | 'timeZone'>, windowMs: number, scope: ReadScope, after?: ReadonlyMap<string, number>, top: Collector<Signal<BurstFigure>> = new TopN(req.size ?? 100)): Promise<Signals<BurstFigure>> {
     const byIp = req.by === 'ip'
-    const top = new TopN<Signal<BurstFigure>>(req.size ?? 100)
     const detector = new BurstDetector(req.threshold ?? 5, windowMs, s => top.add(s, s.figure.failures))
     const bounds = await this.scanner.scan({
       query: and(query, FAILED_SIGN_IN, ...(byIp ? [{ exists: { field: 'source.ip' } }] : [])),
@@ -105,8 +105,7 @@ export class SignalsService {
     return scanned(await this.findImpossibleTravel(query, req, scope))
   }
 
-  async findImpossibleTravel (query: Query, req: Omit<ImpossibleTravelRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope): Promise<Signals<TravelFigure>> {
-    const top = new TopN<Signal<TravelFigure>>(req.size ?? 100)
+  async findImpossibleTravel (query: Query, req: Omit<ImpossibleTravelRequest, 'filters' | 'query' | 'timeZone'>, scope: ReadScope, top: Collector<Signal<TravelFigure>> = new TopN(req.size ?? 100)): Promise<Signals<TravelFigure>> {
     const detector = new TravelDetector(req.maxSpeedKmh ?? 1000, req.minDistanceKm ?? 100, (s, speed) => top.add(s, speed))
     const bounds = await this.scanner.scan({
       query: and(query, ...LOCATED_SIGN_IN), keys: ['user.id'], fields: ['source.geo.location'], limit: req.scanLimit ?? DEFAULT_SCAN_LIMIT
@@ -160,8 +159,7 @@ export class SignalsService {
     return await this.findChangeThenWithdraw(query, req, windowMs, scope)
   }
 
-  async findChangeThenWithdraw (query: Query, req: Omit<ChangeWithdrawRequest, 'filters' | 'query' | 'timeZone' | 'window'>, windowMs: number, scope: ReadScope): Promise<Signals<ChangeWithdrawFigure>> {
-    const top = new TopN<Signal<ChangeWithdrawFigure>>(req.size ?? 100)
+  async findChangeThenWithdraw (query: Query, req: Omit<ChangeWithdrawRequest, 'filters' | 'query' | 'timeZone' | 'window'>, windowMs: number, scope: ReadScope, top: Collector<Signal<ChangeWithdrawFigure>> = new TopN(req.size ?? 100)): Promise<Signals<ChangeWithdrawFigure>> {
     // The quickest withdrawals after a change rank first.
     const detector = new ChangeWithdrawDetector(windowMs, (s, elapsed) => top.add(s, -elapsed))
     const bounds = await this.scanner.scan({

@@ -8,8 +8,11 @@ import { waitingForShards } from '../shard-wait.ts'
 type Query = estypes.QueryDslQueryContainer
 type Agg = estypes.AggregationsAggregationContainer
 
-/** What a bounded walk read: `truncated` says the limit stopped it before the end of the data. */
-export interface Bounds { scanned: number, limit: number, truncated: boolean, source?: 'scan' | 'entities' }
+/**
+ * What a bounded walk read: `truncated` says the limit stopped it before the end of the data; a scan so stopped
+ * gives the first key of the last event it read (`lastKey`): the keys before it were read whole.
+ */
+export interface Bounds { scanned: number, limit: number, truncated: boolean, source?: 'scan' | 'entities', lastKey?: string | null }
 
 /** One event of a scan: its keys (the sort fields before the time), time, id and the requested fields' values. */
 export interface ScannedEvent {
@@ -82,8 +85,13 @@ export class EventsScanner {
    */
   async scan (opts: ScanOptions, onPage: (events: ScannedEvent[]) => void): Promise<Bounds> {
     const pageSize = opts.pageSize ?? SCAN_PAGE
-    return await this.planned(opts.query, opts.keys[0] as string, pageSize, opts.limit,
-      async (pit, range, remaining) => await this.scanRange(pit, opts, range, pageSize, remaining, onPage))
+    let lastKey: string | null | undefined
+    const bounds = await this.planned(opts.query, opts.keys[0] as string, pageSize, opts.limit,
+      async (pit, range, remaining) => await this.scanRange(pit, opts, range, pageSize, remaining, events => {
+        lastKey = events.at(-1)?.keys[0]
+        onPage(events)
+      }))
+    return bounds.truncated && lastKey !== undefined ? { ...bounds, lastKey } : bounds
   }
 
   /**
