@@ -52,6 +52,12 @@ t.test('status changes: acknowledged, then closed, with notes, audited; a closed
   t.equal(changes.length, 2, 'each change is in the access log as an audited action')
   t.match(changes.find(e => e.request.includes('Bot traffic')), { method: 'POST', route: '/v1/alerts/:id/status', params: { id }, tenant: 'brand-a' })
   t.ok(log.some(e => e.action === 'watch_rule.created'), 'rule changes are audited actions too')
+  // A compliance reader lists the changes alone, or one kind of change.
+  const changed = (await call(stack, 'GET', '/v1/access-log?changes=true&size=200', KEYS.aAdmin)).body.entries as Json[]
+  t.ok(changed.length >= 3 && changed.every(e => typeof e.action === 'string'), 'changes only')
+  t.ok(log.some(e => e.action === undefined) && changed.length < log.length, 'the reads are left out')
+  t.same((await call(stack, 'GET', '/v1/access-log?action=alert.status_changed&size=200', KEYS.aAdmin)).body.entries.map((e: Json) => e.status).sort(), [200, 200, 400, 409], 'one action, refused attempts included')
+  t.match((await call(stack, 'GET', '/v1/access-log?action=alert', KEYS.aAdmin)).body, { statusCode: 400, errors: [{ path: '/querystring/action' }] })
 
   // Closed: the same address bursting again raises a new alert.
   await plant(stack, KEYS.aIngest, burst(2, now - 20 * M), 6)
@@ -80,4 +86,21 @@ t.test('listing: filters and pages', async t => {
   t.same((await call(stack, 'GET', '/v1/alerts?status=acknowledged', KEYS.aRead)).body.alerts, [])
   t.equal((await call(stack, 'GET', '/v1/alerts?severity=critical', KEYS.aRead)).body.total, 0)
   t.same((await call(stack, 'GET', '/v1/alerts', KEYS.bRead)).body.alerts, [], 'per tenant')
+})
+
+t.test('every operation that changes something names the action its access record carries', async t => {
+  const doc = (await stack.api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Json>> }
+  // Changes made with a read key: saved searches are each reader's own, and alert statuses are a reader's work.
+  const readChanges = new Set(['/v1/saved-searches', '/v1/saved-searches/kibana', '/v1/alerts/{id}/status'])
+  const unnamed: string[] = []
+  let named = 0
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const changes = ['put', 'patch', 'delete'].includes(method) || (method === 'post' && (op['x-required-scope'] === 'admin' || readChanges.has(path)))
+      if (op['x-audit-action'] !== undefined) named++
+      else if (changes) unnamed.push(`${method.toUpperCase()} ${path}`)
+    }
+  }
+  t.same(unnamed, [], 'no change without its action')
+  t.ok(named >= 20, `${named} operations name their action`)
 })

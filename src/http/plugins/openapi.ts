@@ -50,11 +50,13 @@ export async function installOpenApi (app: FastifyInstance, version: string): Pr
     },
     // Each operation states the scope it needs, from the same route config the access check reads.
     transform: ({ schema, url, route }) => {
-      const config = (route as { config?: { scope?: string, public?: boolean } }).config
+      const config = (route as { config?: { scope?: string, public?: boolean, audit?: string } }).config
       const access = config?.public === true ? 'Public.' : config?.scope === undefined ? undefined : `Scope: \`${config.scope}\`.`
       if (access === undefined || schema === undefined) return { schema, url }
       const description = (schema as { description?: string }).description
-      const documented = { ...schema, description: description === undefined ? access : `${access} ${description}`, 'x-required-scope': config?.scope ?? 'public' } as typeof schema
+      // The action its access record carries: the changes a compliance reader lists with `GET /v1/access-log?changes=true`.
+      const audit: Record<string, string> = config?.audit === undefined ? {} : { 'x-audit-action': config.audit }
+      const documented = { ...schema, description: description === undefined ? access : `${access} ${description}`, 'x-required-scope': config?.scope ?? 'public', ...audit } as typeof schema
       return { schema: withTransportStatuses(documented, config?.scope !== undefined), url }
     }
   })

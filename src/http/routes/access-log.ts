@@ -29,11 +29,13 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
     config: { scope: 'admin' },
     schema: {
       tags: ['keys'],
-      summary: 'Who read the audit trail: every search, aggregation, export and saved-search run, newest first, a page at a time',
+      summary: 'Who read the audit trail and who changed what: every search, aggregation, export and saved-search run, and every change, newest first, a page at a time',
       querystring: Type.Object({
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         key: Type.Optional(Type.String({ maxLength: 320, description: 'Only this key id (or person:… id)' })),
+        changes: Type.Optional(Type.Boolean({ description: 'Only the records of changes (keys, rules, webhooks, streams, saved searches, replays, alert statuses…): those with an `action`' })),
+        action: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}\\.[a-z_]{1,40}$', description: 'Only this action (`api_key.created`…; each operation\'s `x-audit-action` in this document)' })),
         size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
         cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'The `next` of the previous page, with the same filters' }))
       }, { additionalProperties: false }),
@@ -53,6 +55,7 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
     const page = await accessLog.search({
       tenant: readScopeOf(request).tenant, size: q.size ?? 100,
       ...(q.from === undefined ? {} : { from: q.from }), ...(q.to === undefined ? {} : { to: q.to }), ...(q.key === undefined ? {} : { keyId: q.key }),
+      ...(q.changes === undefined ? {} : { changes: q.changes }), ...(q.action === undefined ? {} : { action: q.action }),
       ...(q.cursor === undefined ? {} : { after: decodeSortCursor(q.cursor, { min: 2, max: 2 }) })
     })
     return { entries: page.entries, next: page.next === undefined ? null : encodeSortCursor(page.next) }

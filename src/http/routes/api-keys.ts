@@ -30,7 +30,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
   const actor = (request: { principal?: unknown }) => request.principal as Parameters<KeyService['list']>[0]
 
   app.post('/v1/api-keys', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'api_key.created' },
     schema: {
       tags: ['keys'], summary: 'Create an API key (the key is in the answer, once)',
       body: { ...NewKey, examples: [{ name: 'fraud team', scopes: ['read', 'export'] }] },
@@ -44,12 +44,12 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
   }, async request => ({ keys: await keys.list(actor(request)) }))
 
   app.delete('/v1/api-keys/:id', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'api_key.revoked' },
     schema: { tags: ['keys'], summary: 'Revoke an API key (one already revoked is left as it was)', params: Id, response: { 200: KeyInfo, ...errors } }
   }, async request => await keys.revoke(request.params.id, actor(request)))
 
   app.post('/v1/api-keys/:id/rotate', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'api_key.rotated' },
     schema: { tags: ['keys'], summary: 'Replace an API key by a new one with the same scopes; the old one is revoked (409 when another rotation or revocation of it came first)', params: Id, response: { 201: Created, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => reply.code(201).send(await keys.rotate(request.params.id, actor(request))))
 }

@@ -71,7 +71,7 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLett
   }, async request => await deadLetters.get(actor(request), request.params.id))
 
   app.post('/v1/dead-letters/:id/replay', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'dead_letter.replayed' },
     schema: {
       tags: ['dead letters'],
       summary: 'Queue the refused event again, once its cause is fixed',
@@ -82,7 +82,7 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLett
   }, async (request, reply) => reply.code(202).send(await deadLetters.replayOne(actor(request), request.params.id)))
 
   app.post('/v1/dead-letters/replay', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'dead_letters.replayed' },
     schema: {
       tags: ['dead letters'],
       summary: 'Replay several dead letters: by id, or every pending one matching a filter (up to 1,000 per call)',

@@ -17,7 +17,7 @@ export const rulesRoutes: FastifyPluginAsyncTypebox<{ rules: RulesService }> = a
   }, async () => await rules.get())
 
   app.put('/v1/importance-rules', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'importance_rules.updated' },
     // The service checks the body, so that schema problems and repeated ids come back together.
     ...bodyCheckedByService,
     schema: {

@@ -40,7 +40,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
 
   app.post('/v1/saved-searches', {
     // The service checks the body, so that schema, filter and KQL problems come back in one answer.
-    config: { scope: 'read' }, ...bodyCheckedByService,
+    config: { scope: 'read', audit: 'saved_search.created' }, ...bodyCheckedByService,
     schema: { tags: ['saved searches'], summary: 'Save a search', body: { ...SavedSearchInput, examples: [example] }, response: { 201: SavedSearch, ...errors } }
   }, async (request, reply) => {
     const s = await saved.create(request.body, who(request))
@@ -62,7 +62,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
 
   app.put('/v1/saved-searches/:id', {
     // The service checks the body, so that schema, filter and KQL problems come back in one answer.
-    config: { scope: 'read' }, ...bodyCheckedByService,
+    config: { scope: 'read', audit: 'saved_search.updated' }, ...bodyCheckedByService,
     schema: {
       tags: ['saved searches'], summary: 'Replace a saved search; If-Match must carry the version read (409 if it changed since)',
       params: Id, headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
@@ -74,7 +74,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
   })
 
   app.delete('/v1/saved-searches/:id', {
-    config: { scope: 'read' },
+    config: { scope: 'read', audit: 'saved_search.deleted' },
     schema: { tags: ['saved searches'], summary: 'Delete a saved search (If-Match optional)', params: Id, response: { 204: Type.Null(), ...errors, 403: Type.Ref(ErrorResponse), 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
     await saved.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))
@@ -111,7 +111,7 @@ export const savedSearchRoutes: FastifyPluginAsyncTypebox<{ saved: SavedSearchSe
 
   app.post('/v1/saved-searches/kibana', {
     // The exchange reads the NDJSON itself, so that every line's problems come back in one answer, by line.
-    config: { scope: 'read' }, ...bodyCheckedByService,
+    config: { scope: 'read', audit: 'saved_searches.imported' }, ...bodyCheckedByService,
     schema: {
       tags: ['saved searches'], summary: 'Import Kibana saved objects (NDJSON of its saved objects export): every search, or none',
       description: `At most ${MAX_OBJECTS} objects. Every line is checked before anything is saved: if one search cannot be imported as it is ` +

@@ -28,7 +28,7 @@ function versionOf (header: string | undefined, required: boolean): string | und
 export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }> = async (app, { streams }) => {
   app.post('/v1/streams', {
     // The service checks the body, so that schema and destination problems come back in one answer.
-    config: { scope: 'admin' }, ...bodyCheckedByService,
+    config: { scope: 'admin', audit: 'stream.created' }, ...bodyCheckedByService,
     schema: { tags: ['streams'], summary: 'Create a log stream', body: { ...StreamInput, examples: [example] }, response: { 201: Stream, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
     const s = await streams.create(request.body, who(request))
@@ -50,7 +50,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
 
   app.put('/v1/streams/:id', {
     // The service checks the body, so that schema and destination problems come back in one answer.
-    config: { scope: 'admin' }, ...bodyCheckedByService,
+    config: { scope: 'admin', audit: 'stream.updated' }, ...bodyCheckedByService,
     schema: {
       tags: ['streams'], summary: 'Replace a stream (If-Match: the version read); a token or CA left out is kept', params: Id,
       headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }), body: StreamInput, response: { 200: Stream, ...errors, 409: Type.Ref(ErrorResponse) }
@@ -61,7 +61,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
   })
 
   app.delete('/v1/streams/:id', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'stream.deleted' },
     schema: { tags: ['streams'], summary: 'Delete a stream (If-Match optional)', params: Id, response: { 204: Type.Null(), ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
     await streams.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))
@@ -69,7 +69,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
   })
 
   app.post('/v1/streams/:id/position', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', audit: 'stream.position_moved' },
     schema: {
       tags: ['streams'], summary: 'Move where delivery resumes: back (deliver again, say after a replay of failed jobs) or ahead (skip)', params: Id,
       body: Type.Object({ from: Type.String({ maxLength: 64, description: '`now`, `beginning`, or an ISO time: events ingested from then on are delivered (again)' }) }, { additionalProperties: false }),

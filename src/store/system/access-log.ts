@@ -115,13 +115,18 @@ export class AccessLog {
     await this.flushing
   }
 
-  /** Newest first, a page at a time: `after` is the `next` of the page before (absent after the last page). */
-  async search (q: { tenant: string | null, from?: string, to?: string, keyId?: string, size: number, after?: SortValues }): Promise<{ entries: AccessRecord[], next?: SortValues }> {
+  /**
+   * Newest first, a page at a time: `after` is the `next` of the page before (absent after the last page).
+   * `changes`: only the records of changes (those with an action); `action`: only that action.
+   */
+  async search (q: { tenant: string | null, from?: string, to?: string, keyId?: string, changes?: boolean, action?: string, size: number, after?: SortValues }): Promise<{ entries: AccessRecord[], next?: SortValues }> {
     await this.flush()
     await this.es.indices.refresh({ index: this.index })
     const filter = [
       ...(q.tenant === null ? [] : [{ term: { tenant: q.tenant } }]),
       ...(q.keyId === undefined ? [] : [{ term: { key_id: q.keyId } }]),
+      ...(q.changes === true ? [{ exists: { field: 'action' } }] : []),
+      ...(q.action === undefined ? [] : [{ term: { action: q.action } }]),
       ...(q.from === undefined && q.to === undefined ? [] : [{ range: { '@timestamp': { ...(q.from === undefined ? {} : { gte: q.from }), ...(q.to === undefined ? {} : { lte: q.to }) } } }])
     ]
     const r = await this.es.search<AccessRecord>({

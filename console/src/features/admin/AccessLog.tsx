@@ -9,38 +9,46 @@ import type { AccessEntry } from './types.ts'
 
 const PAGE = 200
 
-/** Who read the audit trail: key, route, status, results and time, newest first, page after page; filtered by key id in the address. */
+/**
+ * Who read the audit trail and who changed what: key, change, route, status, results and time, newest first, page
+ * after page; filtered by key id, and to changes only, in the address.
+ */
 export function AccessLog (): ReactNode {
   const { t, dateTime, number } = useI18n()
   const { params } = useRoute()
   const key = params.get('key') ?? ''
+  const changes = params.get('changes') === '1'
+  const at = (next: { key?: string, changes?: boolean }): string => href('/admin/access-log', { key: next.key ?? key, changes: (next.changes ?? changes) ? '1' : undefined })
   const [text, setText] = useState(key)
   useEffect(() => { setText(key) }, [key])
   const [generation, setGeneration] = useState(0)
-  const log = usePages(`${key}|${generation}`, async (after, signal) => {
+  const log = usePages(`${key}|${String(changes)}|${generation}`, async (after, signal) => {
     const q = new URLSearchParams({ size: String(PAGE) })
     if (key !== '') q.set('key', key)
+    if (changes) q.set('changes', 'true')
     if (after !== undefined) q.set('cursor', after)
     const page = await api<{ entries: AccessEntry[], next: string | null }>(`/v1/access-log?${q.toString()}`, { signal })
     return { items: page.entries, next: page.next }
   })
-  const filter = (e: FormEvent): void => { e.preventDefault(); navigate(href('/admin/access-log', { key: text.trim() })) }
+  const filter = (e: FormEvent): void => { e.preventDefault(); navigate(at({ key: text.trim() })) }
+  const caption = key === '' ? t(changes ? 'access.captionChanges' : 'access.caption', { count: log.items.length }) : t(changes ? 'access.captionKeyChanges' : 'access.captionKey', { count: log.items.length, key })
   return (
     <>
       <form className="form-row" role="search" onSubmit={filter}>
         <label htmlFor="access-key">{t('access.key')}</label>
         <input id="access-key" value={text} onChange={e => setText(e.target.value)} maxLength={64} spellCheck={false} />
         <button type="submit">{t('access.filter')}</button>
-        {key !== '' && <button type="button" onClick={() => { setText(''); navigate(href('/admin/access-log')) }}>{t('access.clear')}</button>}
+        {key !== '' && <button type="button" onClick={() => { setText(''); navigate(at({ key: '' })) }}>{t('access.clear')}</button>}
+        <label className="check"><input type="checkbox" checked={changes} onChange={e => navigate(at({ changes: e.target.checked }))} /> {t('access.changesOnly')}</label>
         <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('common.refresh')}</button>
       </form>
-      <Paged pages={log} none={t('access.none')} more={t('access.more')}>
+      <Paged pages={log} none={t(changes ? 'access.noneChanges' : 'access.none')} more={t('access.more')}>
         {entries => (
           <table className="data wide access">
-            <caption>{key === '' ? t('access.caption', { count: entries.length }) : t('access.captionKey', { count: entries.length, key })}</caption>
+            <caption>{caption}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('access.time')}</th><th scope="col">{t('access.key')}</th><th scope="col">{t('access.route')}</th>
+                <th scope="col">{t('access.time')}</th><th scope="col">{t('access.key')}</th><th scope="col">{t('access.change')}</th><th scope="col">{t('access.route')}</th>
                 <th scope="col" className="num">{t('access.status')}</th><th scope="col" className="num">{t('access.results')}</th>
                 <th scope="col" className="num">{t('access.took')}</th><th scope="col">{t('access.request')}</th>
               </tr>
@@ -49,7 +57,8 @@ export function AccessLog (): ReactNode {
               {entries.map((e, i) => (
                 <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
                   <th scope="row">{dateTime(e['@timestamp'])}</th>
-                  <td><Link to={href('/admin/access-log', { key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                  <td>{e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code>{e.action}</code>}</td>
                   <td><code>{e.method} {e.route}</code></td>
                   <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
                   <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>

@@ -32,6 +32,8 @@ export interface AccessEntry {
   id?: string
   key_id: string
   tenant: string | null
+  /** The change the request made (api_key.created…); absent on reads. */
+  action?: string
   method: string
   route: string
   url: string

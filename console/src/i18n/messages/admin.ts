@@ -76,8 +76,8 @@ export const admin = defineMessages({
   'access.filter': 'Filter',
   'access.clear': 'Show every key',
   'access.none': 'No read recorded.',
-  'access.caption': 'Reads of the audit trail, newest first ({count} shown)',
-  'access.captionKey': 'Reads by key {key}, newest first ({count} shown)',
+  'access.caption': 'Reads of the audit trail and changes, newest first ({count} shown)',
+  'access.captionKey': 'Reads and changes by key {key}, newest first ({count} shown)',
   'access.more': 'Load more',
   'access.onlyKey': 'Show only key {key}',
   'access.time': 'Time',
@@ -85,7 +85,13 @@ export const admin = defineMessages({
   'access.status': 'Status',
   'access.results': 'Results',
   'access.took': 'ms',
-  'access.request': 'Request'
+  'access.request': 'Request',
+  'access.changesOnly': 'Changes only',
+  'access.change': 'Change',
+  'access.read': 'read',
+  'access.noneChanges': 'No change recorded.',
+  'access.captionChanges': 'Changes made (keys, rules, webhooks, streams, saved searches, replays, alert statuses), newest first ({count} shown)',
+  'access.captionKeyChanges': 'Changes made by key {key}, newest first ({count} shown)'
 }, {
   'admin.sections': 'Rubriques d’administration',
   'admin.keys': 'Clés d’API',
@@ -161,8 +167,8 @@ export const admin = defineMessages({
   'access.filter': 'Filtrer',
   'access.clear': 'Toutes les clés',
   'access.none': 'Aucune lecture enregistrée.',
-  'access.caption': 'Lectures de la piste d’audit, les plus récentes d’abord ({count} affichées)',
-  'access.captionKey': 'Lectures par la clé {key}, les plus récentes d’abord ({count} affichées)',
+  'access.caption': 'Lectures de la piste d’audit et modifications, les plus récentes d’abord ({count} affichées)',
+  'access.captionKey': 'Lectures et modifications par la clé {key}, les plus récentes d’abord ({count} affichées)',
   'access.more': 'Charger la suite',
   'access.onlyKey': 'Afficher seulement la clé {key}',
   'access.time': 'Heure',
@@ -170,5 +176,11 @@ export const admin = defineMessages({
   'access.status': 'Statut',
   'access.results': 'Résultats',
   'access.took': 'ms',
-  'access.request': 'Requête'
+  'access.request': 'Requête',
+  'access.changesOnly': 'Modifications seulement',
+  'access.change': 'Modification',
+  'access.read': 'lecture',
+  'access.noneChanges': 'Aucune modification enregistrée.',
+  'access.captionChanges': 'Modifications faites (clés, règles, webhooks, flux, recherches enregistrées, rejeux, statuts d’alerte), les plus récentes d’abord ({count} affichées)',
+  'access.captionKeyChanges': 'Modifications faites par la clé {key}, les plus récentes d’abord ({count} affichées)'
 })
