@@ -23,16 +23,20 @@ const REPLAY_MAX = 1000
 
 /**
  * Events the store refused (or whose id it holds with other content), newest first, filtered in the address by
- * state and error type: each inspected whole, and replayed once its cause is fixed, one by one or all those the
- * filter shows.
+ * state, error type and (for a platform key) tenant: each inspected whole, and replayed once its cause is fixed,
+ * one by one or all those the filter shows.
  */
 export function DeadLetters (): ReactNode {
   const { t, dateTime, number } = useI18n()
   const { params } = useRoute()
   const state: State = STATES.find(s => s === params.get('state')) ?? 'pending'
   const errorType = params.get('error_type') ?? ''
+  const everyTenant = useMe().tenant === null
+  const tenant = everyTenant ? params.get('tenant') ?? '' : ''
   const [text, setText] = useState(errorType)
+  const [tenantText, setTenantText] = useState(tenant)
   useEffect(() => { setText(errorType) }, [errorType])
+  useEffect(() => { setTenantText(tenant) }, [tenant])
   const [generation, setGeneration] = useState(0)
   const [notice, setNotice] = useState('')
   const [failure, setFailure] = useState<Error | undefined>(undefined)
@@ -40,22 +44,21 @@ export function DeadLetters (): ReactNode {
   const [skipped, setSkipped] = useState<string[]>([])
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
-  const everyTenant = useMe().tenant === null
   // Another filter (a link, back or forward): what was said or opened about the previous list goes.
-  useEffect(() => { setNotice(''); setSkipped([]); setShown(undefined); setFailure(undefined) }, [state, errorType])
-  const letters = usePages(`${state}|${errorType}|${generation}`, async (after, signal) => {
+  useEffect(() => { setNotice(''); setSkipped([]); setShown(undefined); setFailure(undefined) }, [state, errorType, tenant])
+  const letters = usePages(`${state}|${errorType}|${tenant}|${generation}`, async (after, signal) => {
     const q = new URLSearchParams({ size: String(PAGE), state })
     if (errorType !== '') q.set('error_type', errorType)
+    if (tenant !== '') q.set('tenant', tenant)
     if (after !== undefined) q.set('cursor', after)
     const page = await api<{ total: number, letters: DeadLetter[], cursor?: string }>(`/v1/dead-letters?${q.toString()}`, { signal })
     return { items: page.letters, total: page.total, next: page.cursor ?? null }
   })
-  const go = (next: { state?: State, errorType?: string }): void => {
+  const go = (next: { state?: State, errorType?: string, tenant?: string }): void => {
     const s = next.state ?? state
-    const e = next.errorType ?? errorType
-    navigate(href('/admin/dead-letters', { ...(s === 'pending' ? {} : { state: s }), ...(e === '' ? {} : { error_type: e }) }))
+    navigate(href('/admin/dead-letters', { state: s === 'pending' ? undefined : s, error_type: next.errorType ?? errorType, tenant: next.tenant ?? tenant }))
   }
-  const filter = (e: FormEvent): void => { e.preventDefault(); go({ errorType: text.trim() }) }
+  const filter = (e: FormEvent): void => { e.preventDefault(); go({ errorType: text.trim(), tenant: tenantText.trim() }) }
   const replay = async (path: string, body?: object): Promise<void> => {
     setConfirming(false)
     setNotice('')
@@ -82,6 +85,10 @@ export function DeadLetters (): ReactNode {
         </select>
         <label htmlFor="dead-error">{t('dead.errorType')}</label>
         <input id="dead-error" value={text} onChange={e => setText(e.target.value)} maxLength={100} pattern="[a-z_]+" title={t('dead.errorTypeHint')} spellCheck={false} placeholder="document_parsing_exception" />
+        {everyTenant && <>
+          <label htmlFor="dead-tenant">{t('dead.tenant')}</label>
+          <input id="dead-tenant" value={tenantText} onChange={e => setTenantText(e.target.value)} maxLength={40} pattern="[a-z0-9][a-z0-9_\-]*" title={t('dead.tenantHint')} spellCheck={false} placeholder={t('dead.tenantAll')} />
+        </>}
         <button type="submit">{t('access.filter')}</button>
         <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('common.refresh')}</button>
       </form>
@@ -101,11 +108,11 @@ export function DeadLetters (): ReactNode {
         <Confirm
           title={t('dead.replayAllTitle')}
           message={<>
-            <p>{t('dead.replayAllMessage', { count: letters.total ?? 0, filter: errorType === '' ? '' : t('dead.replayAllFilter', { type: errorType }) })}</p>
-            {everyTenant && <p>{t('dead.replayAllTenants')}</p>}
+            <p>{t('dead.replayAllMessage', { count: letters.total ?? 0, filter: `${errorType === '' ? '' : t('dead.replayAllFilter', { type: errorType })}${tenant === '' ? '' : t('dead.replayAllTenant', { tenant })}` })}</p>
+            {everyTenant && tenant === '' && <p>{t('dead.replayAllTenants')}</p>}
           </>}
           action={t('dead.replay')} busy={busy}
-          onConfirm={() => { void replay('/v1/dead-letters/replay', { ...(errorType === '' ? {} : { error_type: errorType }), limit: REPLAY_MAX }) }}
+          onConfirm={() => { void replay('/v1/dead-letters/replay', { ...(errorType === '' ? {} : { error_type: errorType }), ...(tenant === '' ? {} : { tenant }), limit: REPLAY_MAX }) }}
           onCancel={() => setConfirming(false)}
         />
       )}
