@@ -417,13 +417,18 @@ t.test('dead letters: listed, inspected whole, replayed into the store; an id co
   await page.context().close()
 })
 
-t.test('notifications: a webhook made in the console receives an alert, its deliveries are listed, it is paused and deleted; streams show how they deliver', async t => {
+t.test('notifications: a webhook made in the console receives an alert, its deliveries are listed, it is paused and deleted; a stream made there delivers, is paused, delivers again from the start and is deleted', async t => {
   const received: Array<{ signature: string | undefined, body: { alert?: { id: string } } }> = []
+  let streamed = 0
   const receiver = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk: Buffer) => { body += chunk.toString() })
-    // Alerts come to /hook as JSON; the stream's NDJSON batches to /stream are only answered.
-    req.on('end', () => { if (req.url === '/hook') received.push({ signature: req.headers['sillage-signature'] as string | undefined, body: JSON.parse(body) }); res.writeHead(204).end() })
+    // Alerts come to /hook as JSON; the stream's NDJSON batches to /stream are counted by line.
+    req.on('end', () => {
+      if (req.url === '/hook') received.push({ signature: req.headers['sillage-signature'] as string | undefined, body: JSON.parse(body) })
+      else streamed += body.split('\n').filter(line => line !== '').length
+      res.writeHead(204).end()
+    })
   })
   await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
   t.teardown(() => { receiver.close() })
@@ -432,13 +437,14 @@ t.test('notifications: a webhook made in the console receives an alert, its deli
   const page = await s.page()
   await signIn(page, KEYS.admin, '/console/admin/notifications')
   await page.getByText('No webhook: alerts are only listed in the console and the API.').waitFor()
-  await page.getByLabel('Name', { exact: true }).fill('SOC')
-  await page.getByLabel('Address').fill('http://hooks.example.com/plain')
+  const newHook = page.getByRole('form', { name: 'New webhook' })
+  await newHook.getByLabel('Name', { exact: true }).fill('SOC')
+  await newHook.getByLabel('Address').fill('http://hooks.example.com/plain')
   await page.getByRole('button', { name: 'Create the webhook' }).click()
   await page.getByRole('alert').getByText(/https/).waitFor()
   t.pass('an address the API refuses is said')
-  await page.getByLabel('Address').fill(`http://127.0.0.1:${port}/hook`)
-  await page.getByLabel('From severity').selectOption('low')
+  await newHook.getByLabel('Address').fill(`http://127.0.0.1:${port}/hook`)
+  await newHook.getByLabel('From severity').selectOption('low')
   await page.getByRole('button', { name: 'Create the webhook' }).click()
   const secret = await page.getByLabel('Signing secret of SOC').inputValue()
   t.ok(secret.length >= 32, 'the signing secret shown once')
@@ -468,17 +474,54 @@ t.test('notifications: a webhook made in the console receives an alert, its deli
   await page.getByRole('button', { name: 'Resume SOC' }).waitFor()
   t.match((await inject('GET', '/v1/webhooks', KEYS.admin)).body, { webhooks: [{ name: 'SOC', enabled: false, minSeverity: 'low' }] }, 'paused, the rest kept')
 
-  // A stream to the same receiver, from the beginning: its state says what it delivered.
-  const stream = await s.api.app.inject({ method: 'POST', url: '/v1/streams', headers: auth(KEYS.admin), payload: { name: 'siem', tenant: 'default', from: 'beginning', destination: { type: 'http', url: `http://127.0.0.1:${port}/stream` } } })
-  t.equal(stream.statusCode, 201, stream.body)
+  // A stream made in the console to the same receiver, from the beginning: its state says what it delivered.
+  const newStream = page.getByRole('form', { name: 'New log stream' })
+  await newStream.getByLabel('Name', { exact: true }).fill('siem')
+  await newStream.getByLabel('Tenant').fill('default')
+  await newStream.getByLabel('Address').fill(`http://127.0.0.1:${port}/stream`)
+  await newStream.getByLabel('Bearer token').fill('siem-token-1234')
+  await newStream.getByLabel(/^Only events matching/).fill('event.action:(')
+  await newStream.getByLabel('Start with').selectOption('beginning')
+  await page.getByRole('button', { name: 'Create the stream' }).click()
+  await newStream.getByRole('alert').getByText(/query/).waitFor()
+  t.pass('KQL the API refuses is said, by its field')
+  await newStream.getByLabel(/^Only events matching/).fill('')
+  await page.getByRole('button', { name: 'Create the stream' }).click()
+  await page.getByText('Stream “siem” created.').waitFor()
+  const made = ((await inject('GET', '/v1/streams', KEYS.admin)).body as { streams: Array<{ id: string, destination: { url: string, hasToken: boolean } }> }).streams
+  t.match(made, [{ destination: { url: `http://127.0.0.1:${port}/stream`, hasToken: true } }], 'made with its token, which is not shown')
   const streams = page.getByRole('table', { name: 'Log streams (1)' })
+  const siem = streams.getByRole('row').filter({ hasText: 'siem' })
+  const delivered = async (): Promise<number> => Number((await siem.getByRole('cell').nth(3).textContent() ?? '0').replace(/\D/g, ''))
   await until('the stream delivering', async () => {
     await page.getByRole('button', { name: 'Refresh' }).click()
     await streams.waitFor()
-    return await streams.getByRole('row').filter({ hasText: 'siem' }).getByText('delivering', { exact: true }).count() > 0 && await streams.getByRole('cell', { name: '0', exact: true }).count() === 0 ? true : undefined
+    return await siem.getByText('delivering', { exact: true }).count() > 0 && await delivered() > 0 ? true : undefined
   })
   await noSeriousViolation(t, page, 'notifications')
   await s.screenshot(page, 'admin-notifications')
+
+  await page.getByRole('button', { name: 'Pause the stream siem' }).click()
+  await page.getByText('Stream “siem” paused: its events wait, and are delivered once it is resumed.').waitFor()
+  t.match((await inject('GET', '/v1/streams', KEYS.admin)).body, { streams: [{ name: 'siem', enabled: false, destination: { hasToken: true } }] }, 'paused, its token kept')
+  await page.getByRole('button', { name: 'Resume the stream siem' }).click()
+  await page.getByText('Stream “siem” resumed.').waitFor()
+  // Delivered again from the start: the receiver gets every event a second time.
+  await until('every event delivered', async () => ((await inject('GET', '/v1/streams', KEYS.admin)).body as { streams: Array<{ state: { lagSeconds: number } }> }).streams[0]?.state.lagSeconds === 0 ? true : undefined)
+  const once = streamed
+  await page.getByRole('button', { name: 'Choose where the stream siem delivers from' }).click()
+  const move = page.getByRole('alertdialog', { name: 'Where should “siem” deliver from?' })
+  await move.getByLabel('Deliver', { exact: true }).selectOption('beginning')
+  await s.screenshot(page, 'admin-stream-move')
+  await move.getByRole('button', { name: 'Move delivery' }).click()
+  await page.getByText('Stream “siem” delivers every stored event again.').waitFor()
+  await until('the events delivered again', async () => streamed >= 2 * once ? true : undefined)
+  t.ok(once > 0 && streamed >= 2 * once, `delivered again (${once}, then ${streamed - once})`)
+
+  await page.getByRole('button', { name: 'Delete the stream siem' }).click()
+  await page.getByRole('alertdialog', { name: 'Delete the stream “siem”?' }).getByRole('button', { name: 'Delete' }).click()
+  await page.getByText('Stream “siem” deleted.').waitFor()
+  await page.getByText('No log stream.').waitFor()
 
   await page.getByRole('button', { name: 'Delete SOC' }).click()
   await page.getByRole('alertdialog', { name: 'Delete the webhook “SOC”?' }).getByRole('button', { name: 'Delete' }).click()

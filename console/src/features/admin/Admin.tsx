@@ -6,14 +6,14 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { AccessLog } from './AccessLog.tsx'
 import { ApiKeys } from './ApiKeys.tsx'
 import { DeadLetters } from './DeadLetters.tsx'
-import { StreamsStatus } from './StreamsStatus.tsx'
+import { Streams } from './Streams.tsx'
 import { Webhooks } from './Webhooks.tsx'
 import { Rules } from './Rules.tsx'
 
 const TABS: Array<[string, MessageKey, () => ReactNode]> = [
   ['keys', 'admin.keys', () => <ApiKeys />],
   ['rules', 'admin.rules', () => <Rules />],
-  ['notifications', 'admin.notifications', () => <><Webhooks /><StreamsStatus /></>],
+  ['notifications', 'admin.notifications', () => <><Webhooks /><Streams /></>],
   ['access-log', 'admin.accessLog', () => <AccessLog />],
   ['dead-letters', 'admin.deadLetters', () => <DeadLetters />]
 ]

@@ -78,11 +78,20 @@ export interface Delivery {
 }
 
 /** A log stream and where its delivery stands (src/streams/schema.ts). */
+export type StreamDestination =
+  | { type: 'http', url: string, hasToken: boolean }
+  | { type: 'syslog', host: string, port: number, tls: boolean, hasCa: boolean, facility: number, hostname: string }
+
 export interface Stream {
   id: string
   name: string
   tenant: string
-  destination: { type: 'http', url: string } | { type: 'syslog', host: string, port: number, tls: boolean }
+  destination: StreamDestination
+  filters?: Record<string, unknown>
+  query?: string
+  timeZone?: string
+  batchSize: number
   enabled: boolean
+  version: string
   state: { deliveredAt: string | null, deliveredTotal: number, lagSeconds: number, failingSince: string | null, consecutiveFailures: number, lastError: { at: string, message: string } | null, nextAttemptAt: string | null }
 }
