@@ -429,6 +429,8 @@ t.test('Watch rules: made from a Discover search in the console, raising its ale
   await change.getByRole('button', { name: 'Delete the rule' }).click()
   await page.getByRole('alertdialog', { name: 'Delete the watch rule “Bursts from the console”?' }).getByRole('button', { name: 'Delete the rule' }).click()
   await page.getByText('Watch rule “Bursts from the console” deleted; its alerts stay.').waitFor()
+  // The list read again replaces the one shown meanwhile.
+  await row.waitFor({ state: 'detached' })
   t.equal(await row.count(), 0, 'gone from the list')
   t.equal((await call(s, 'GET', `/v1/watch-rules/${listed.id as string}`, KEYS.read)).status, 404)
   t.equal((await call(s, 'GET', `/v1/alerts/${raised.id as string}`, KEYS.read)).status, 200, 'its alert stays')

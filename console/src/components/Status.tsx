@@ -17,10 +17,10 @@ export function ErrorBox ({ error }: { error: Error }): ReactNode {
   )
 }
 
-/** Shows a loading line or the error, else renders the data. */
+/** Shows a loading line (or, while the same data is read again, the last answer) or the error, else renders the data. */
 export function Status<T> ({ value, children }: { value: Loadable<T>, children: (data: T) => ReactNode }): ReactNode {
   const { t } = useI18n()
-  if (value.state === 'loading') return <p className="muted" role="status">{t('common.loading')}</p>
+  if (value.state === 'loading') return value.previous === undefined ? <p className="muted" role="status">{t('common.loading')}</p> : children(value.previous)
   if (value.state === 'error') return <ErrorBox error={value.error} />
   return children(value.data)
 }

@@ -21,7 +21,7 @@ export function ApiKeys (): ReactNode {
   const me = useMe()
   const switchKey = useSwitchKey()
   const [generation, setGeneration] = useState(0)
-  const keys = useApi(`keys|${generation}`, signal => api<{ keys: KeyInfo[] }>('/v1/api-keys', { signal }))
+  const keys = useApi('keys', signal => api<{ keys: KeyInfo[] }>('/v1/api-keys', { signal }), generation)
   const [secret, setSecret] = useState<{ created: CreatedKey, title: string, note?: string } | null>(null)
   const [pending, setPending] = useState<Pending | null>(null)
   const [notice, setNotice] = useState('')

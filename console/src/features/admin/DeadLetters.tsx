@@ -12,6 +12,7 @@ import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { DeadLetter, Replayed } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 const PAGE = 100
 const STATES = ['pending', 'replayed', 'all'] as const
@@ -102,7 +103,7 @@ export function DeadLetters (): ReactNode {
       )}
       {failure !== undefined && <ErrorBox error={failure} />}
       {state === 'pending' && (letters.total ?? 0) > 0 && (
-        <p><button type="button" onClick={() => setConfirming(true)} disabled={busy}>{t('dead.replayAll')}</button></p>
+        <p><BusyButton onClick={() => setConfirming(true)} busy={busy}>{t('dead.replayAll')}</BusyButton></p>
       )}
       {confirming && (
         <Confirm
@@ -140,7 +141,7 @@ export function DeadLetters (): ReactNode {
                     {' '}
                     {l.error_type === ID_CONFLICT
                       ? <span className="muted">{t('dead.conflict')}</span>
-                      : <button type="button" onClick={() => { void replay(`/v1/dead-letters/${encodeURIComponent(l.id)}/replay`) }} disabled={busy} aria-label={t('dead.replayOf', { id: l.event_id, tenant: l.tenant })}>{t('dead.replay')}</button>}
+                      : <BusyButton onClick={() => { void replay(`/v1/dead-letters/${encodeURIComponent(l.id)}/replay`) }} busy={busy} aria-label={t('dead.replayOf', { id: l.event_id, tenant: l.tenant })}>{t('dead.replay')}</BusyButton>}
                   </td>
                 </tr>
               ))}

@@ -4,6 +4,7 @@ import { useMe } from '../../auth/me.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { Stream } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 type Kind = 'http' | 'syslog'
 
@@ -104,7 +105,7 @@ export function NewStream ({ onCreated }: { onCreated: (s: Stream) => void }): R
           <option value="now">{t('streams.from.now')}</option>
           <option value="beginning">{t('streams.from.beginning')}</option>
         </select>
-        <button type="submit" className="primary" disabled={busy}>{t('streams.create')}</button>
+        <BusyButton type="submit" className="primary" busy={busy}>{t('streams.create')}</BusyButton>
       </div>
       {failure !== undefined && <ErrorBox error={failure} />}
     </form>

@@ -15,7 +15,7 @@ export function Rules (): ReactNode {
   const [generation, setGeneration] = useState(0)
   const [editing, setEditing] = useState(false)
   const [notice, setNotice] = useState('')
-  const table = useApi(`rules|${generation}`, signal => api<RulesTable>('/v1/importance-rules', { signal }))
+  const table = useApi('rules', signal => api<RulesTable>('/v1/importance-rules', { signal }), generation)
   const when = (w: Rule['when']): string => [
     w.categories === undefined ? '' : t('rules.categories', { list: w.categories.join(', ') }),
     w.actions === undefined ? '' : t('rules.actions', { list: w.actions.join(', ') }),

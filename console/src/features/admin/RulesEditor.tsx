@@ -3,6 +3,7 @@ import { api, ApiError } from '../../api/client.ts'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { RulesTable } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 interface Props { table: RulesTable, onSaved: (t: RulesTable) => void, onCancel: () => void, onReload: () => void }
 
@@ -39,7 +40,7 @@ export function RulesEditor ({ table, onSaved, onCancel, onReload }: Props): Rea
           )
         : error !== null && <ErrorBox error={error} />}
       <div className="form-row">
-        <button type="submit" disabled={busy}>{t('rules.save')}</button>
+        <BusyButton type="submit" busy={busy}>{t('rules.save')}</BusyButton>
         <button type="button" onClick={onCancel}>{t('common.cancel')}</button>
       </div>
     </form>

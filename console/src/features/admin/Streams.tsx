@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { NewStream } from './NewStream.tsx'
 import type { Stream, StreamDestination } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 const H = 3_600_000
 /** Where delivery can be moved to: again from the start, from some time back, or on from now (skipping the rest). */
@@ -44,7 +45,7 @@ export function Streams (): ReactNode {
   const [position, setPosition] = useState<Position>('24h')
   // One change at a time: a second one sent before the list is read again would carry a stale version.
   const [busy, setBusy] = useState(false)
-  const value = useApi(`streams ${reload}`, async signal => (await api<{ streams: Stream[] }>('/v1/streams', { signal })).streams)
+  const value = useApi('streams', async signal => (await api<{ streams: Stream[] }>('/v1/streams', { signal })).streams, reload)
   const act = async (work: () => Promise<unknown>, message: string): Promise<void> => {
     setNotice('')
     setFailure(undefined)
@@ -128,9 +129,9 @@ export function Streams (): ReactNode {
                         : <>{t('streams.failingSince', { at: dateTime(s.state.failingSince), count: s.state.consecutiveFailures })}{s.state.lastError !== null && <span className="block">{s.state.lastError.message}</span>}</>}
                     </td>
                     <td className="actions">
-                      <button type="button" onClick={() => { void toggle(s) }} disabled={busy} aria-label={t(s.enabled ? 'streams.pauseOf' : 'streams.resumeOf', { name: s.name })}>{t(s.enabled ? 'hooks.pause' : 'hooks.resume')}</button>{' '}
-                      <button type="button" onClick={() => setMoving(s)} disabled={busy} aria-label={t('streams.moveOf', { name: s.name })}>{t('streams.move')}</button>{' '}
-                      <button type="button" onClick={() => setDeleting(s)} disabled={busy} aria-label={t('streams.deleteOf', { name: s.name })}>{t('common.delete')}</button>
+                      <BusyButton onClick={() => { void toggle(s) }} busy={busy} aria-label={t(s.enabled ? 'streams.pauseOf' : 'streams.resumeOf', { name: s.name })}>{t(s.enabled ? 'hooks.pause' : 'hooks.resume')}</BusyButton>{' '}
+                      <BusyButton onClick={() => setMoving(s)} busy={busy} aria-label={t('streams.moveOf', { name: s.name })}>{t('streams.move')}</BusyButton>{' '}
+                      <BusyButton onClick={() => setDeleting(s)} busy={busy} aria-label={t('streams.deleteOf', { name: s.name })}>{t('common.delete')}</BusyButton>
                     </td>
                   </tr>
                 ))}

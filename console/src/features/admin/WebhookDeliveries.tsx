@@ -13,7 +13,7 @@ const SHOWN = 50
 export function WebhookDeliveries ({ webhook, onClose }: { webhook: Webhook, onClose: () => void }): ReactNode {
   const { t, dateTime, number } = useI18n()
   const [reload, setReload] = useState(0)
-  const value = useApi(`${webhook.id} ${reload}`, async signal => (await api<{ deliveries: Delivery[] }>(`/v1/webhooks/${encodeURIComponent(webhook.id)}/deliveries?size=${SHOWN}`, { signal })).deliveries)
+  const value = useApi(webhook.id, async signal => (await api<{ deliveries: Delivery[] }>(`/v1/webhooks/${encodeURIComponent(webhook.id)}/deliveries?size=${SHOWN}`, { signal })).deliveries, reload)
   return (
     <Flyout title={t('hooks.deliveriesOf', { name: webhook.name })} onClose={onClose}>
       <p><button type="button" onClick={() => setReload(r => r + 1)}>{t('common.refresh')}</button></p>

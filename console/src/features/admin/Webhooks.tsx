@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.tsx'
 import { SecretOnce } from './SecretOnce.tsx'
 import type { CreatedWebhook, Severity, Webhook } from './types.ts'
 import { WebhookDeliveries } from './WebhookDeliveries.tsx'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
 
@@ -25,7 +26,7 @@ export function Webhooks (): ReactNode {
   const [deliveriesOf, setDeliveriesOf] = useState<Webhook | undefined>(undefined)
   // One change at a time: a second one sent before the list is read again would carry a stale version.
   const [busy, setBusy] = useState(false)
-  const value = useApi(`webhooks ${reload}`, async signal => (await api<{ webhooks: Webhook[] }>('/v1/webhooks', { signal })).webhooks)
+  const value = useApi('webhooks', async signal => (await api<{ webhooks: Webhook[] }>('/v1/webhooks', { signal })).webhooks, reload)
   const act = async (work: () => Promise<unknown>, message: string): Promise<void> => {
     setNotice('')
     setFailure(undefined)
@@ -88,8 +89,8 @@ export function Webhooks (): ReactNode {
                     <td>{w.enabled ? t('hooks.enabled') : t('hooks.disabled')}</td>
                     <td className="actions">
                       <button type="button" onClick={() => setDeliveriesOf(w)} aria-label={t('hooks.deliveriesOf', { name: w.name })}>{t('hooks.deliveries')}</button>{' '}
-                      <button type="button" onClick={() => { void toggle(w) }} disabled={busy} aria-label={t(w.enabled ? 'hooks.pauseOf' : 'hooks.resumeOf', { name: w.name })}>{t(w.enabled ? 'hooks.pause' : 'hooks.resume')}</button>{' '}
-                      <button type="button" onClick={() => setDeleting(w)} disabled={busy} aria-label={t('hooks.deleteOf', { name: w.name })}>{t('common.delete')}</button>
+                      <BusyButton onClick={() => { void toggle(w) }} busy={busy} aria-label={t(w.enabled ? 'hooks.pauseOf' : 'hooks.resumeOf', { name: w.name })}>{t(w.enabled ? 'hooks.pause' : 'hooks.resume')}</BusyButton>{' '}
+                      <BusyButton onClick={() => setDeleting(w)} busy={busy} aria-label={t('hooks.deleteOf', { name: w.name })}>{t('common.delete')}</BusyButton>
                     </td>
                   </tr>
                 ))}
@@ -135,7 +136,7 @@ function NewWebhook ({ onCreated }: { onCreated: (w: CreatedWebhook) => void }):
         <select id="hook-severity" value={minSeverity} onChange={e => setMinSeverity(e.target.value as Severity)}>
           {SEVERITIES.map(s => <option key={s} value={s}>{t(`level.${s}` as MessageKey)}</option>)}
         </select>
-        <button type="submit" className="primary" disabled={busy}>{t('hooks.create')}</button>
+        <BusyButton type="submit" className="primary" busy={busy}>{t('hooks.create')}</BusyButton>
       </div>
       {failure !== undefined && <ErrorBox error={failure} />}
     </form>

@@ -34,7 +34,7 @@ export function AlertDetail ({ id, onClose, onChanged }: { id: string, onClose: 
   // Kept here: the body is drawn again from the alert read anew after each change.
   const [notice, setNotice] = useState('')
   const noticeRef = useRef<HTMLParagraphElement>(null)
-  const value = useApi(`${id}|${version}`, signal => api<Alert>(`/v1/alerts/${encodeURIComponent(id)}`, { signal }))
+  const value = useApi(id, signal => api<Alert>(`/v1/alerts/${encodeURIComponent(id)}`, { signal }), version)
   // While it is read again, the alert as it was stays on screen (the form, and focus, do not vanish).
   const [last, setLast] = useState<Alert | undefined>(undefined)
   useEffect(() => { if (value.state === 'done') setLast(value.data) }, [value])

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { draftOf, METRICS, RULE_KINDS, RULE_SEVERITIES, ruleInput, SIGNAL_BY, SIGNAL_PARAMS, SIGNALS, type RuleDraft, type RuleStart } from './rule-draft.ts'
 import type { WatchRule } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 /** Fields a rule usually groups by or watches for a new value; any other field of the event model may be typed. */
 const GROUP_FIELDS = ['user.id', 'source.ip', 'audit.device.id', 'user.email', 'source.geo.country_iso_code', 'event.action', 'audit.money.currency']
@@ -154,7 +155,7 @@ export function RuleEditor ({ rule, start, onClose, onDone }: Props): ReactNode 
         </fieldset>
         {error !== null && <ErrorBox error={error} />}
         <div className="form-row end">
-          {rule !== undefined && <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={busy}>{t('watch.delete')}</button>}
+          {rule !== undefined && <BusyButton className="danger" onClick={() => setConfirming(true)} busy={busy}>{t('watch.delete')}</BusyButton>}
           <button type="button" onClick={onClose}>{t('common.cancel')}</button>
           <button type="submit" disabled={busy || draft.name.trim() === ''} aria-busy={busy}>{t(rule === undefined ? 'watch.create' : 'common.save')}</button>
         </div>

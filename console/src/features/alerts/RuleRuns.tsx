@@ -24,7 +24,7 @@ export function RuleRuns ({ rule, onClose, onRan }: { rule: WatchRule, onClose: 
   const [notice, setNotice] = useState('')
   const [failure, setFailure] = useState<Error | undefined>(undefined)
   const [queueing, setQueueing] = useState(false)
-  const value = useApi(`${rule.id} ${reload}`, async signal => (await api<{ runs: RuleRun[] }>(`/v1/watch-rules/${encodeURIComponent(rule.id)}/runs?size=${SHOWN}`, { signal })).runs)
+  const value = useApi(rule.id, async signal => (await api<{ runs: RuleRun[] }>(`/v1/watch-rules/${encodeURIComponent(rule.id)}/runs?size=${SHOWN}`, { signal })).runs, reload)
   const refresh = (): void => { setNotice(''); setFailure(undefined); setReload(r => r + 1); onRan() }
   const runNow = async (): Promise<void> => {
     setNotice('')

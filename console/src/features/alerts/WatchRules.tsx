@@ -27,7 +27,7 @@ export function WatchRules ({ start }: { start?: RuleStart }): ReactNode {
   // The rule being made (null) or changed; a search given by Discover opens the form for a new rule.
   const [editing, setEditing] = useState<WatchRule | null | undefined>(admin && start !== undefined ? null : undefined)
   const [runsOf, setRunsOf] = useState<WatchRule | undefined>(undefined)
-  const value = useApi(`watch-rules ${reload}`, async signal => await api<WatchRuleList>('/v1/watch-rules', { signal }))
+  const value = useApi('watch-rules', async signal => await api<WatchRuleList>('/v1/watch-rules', { signal }), reload)
   // Closed, the form leaves the search it started from out of the address, so a reload does not open it again.
   const close = (): void => { setEditing(undefined); if (start !== undefined) navigate(href('/alerts/rules'), true) }
   const done = (message: string): void => { close(); setNotice(message); setReload(r => r + 1) }

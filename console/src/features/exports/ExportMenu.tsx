@@ -8,6 +8,7 @@ import type { MessageKey } from '../../i18n/catalogue.ts'
 import { csvColumns } from './csv-columns.ts'
 import { manifestOfPack, parseManifest, type ManifestText } from './manifest.ts'
 import { PackManifestView } from './PackManifestView.tsx'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 const FORMATS = ['csv', 'ndjson', 'json', 'pdf', 'pack'] as const
 type Format = typeof FORMATS[number]
@@ -76,7 +77,7 @@ export function ExportMenu ({ search, columns }: { search: SearchRequest, column
       <select id="export-format" value={format} onChange={e => setFormat(e.target.value as Format)}>
         {FORMATS.map(f => <option key={f} value={f}>{t(`export.${f}` as MessageKey)}</option>)}
       </select>
-      <button type="button" onClick={() => { void start() }} disabled={busy}>{t('export.start')}</button>
+      <BusyButton onClick={() => { void start() }} busy={busy}>{t('export.start')}</BusyButton>
       {error !== null && <ErrorBox error={error} />}
       {done !== null && <p role="status">{t('export.downloaded', { name: done.name })} <code>{t('export.digest', { digest: done.sha256 })}</code></p>}
       {job !== null && (

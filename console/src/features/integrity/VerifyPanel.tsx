@@ -3,6 +3,7 @@ import { api } from '../../api/client.ts'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { VerifyReport } from './types.ts'
+import { BusyButton } from '../../components/BusyButton.tsx'
 
 /** Admin keys: recompute the tenant's whole log now (every event against its leaf, the root against the signature). */
 export function VerifyPanel ({ tenant }: { tenant: string }): ReactNode {
@@ -18,7 +19,7 @@ export function VerifyPanel ({ tenant }: { tenant: string }): ReactNode {
     <section aria-labelledby="integrity-verify">
       <h2 id="integrity-verify">{t('integrity.verify')}</h2>
       <p className="muted">{t('integrity.verifyIntro')}</p>
-      <button type="button" onClick={() => { void verify() }} disabled={busy}>{t('integrity.verifyNow')}</button>
+      <BusyButton onClick={() => { void verify() }} busy={busy}>{t('integrity.verifyNow')}</BusyButton>
       <div role="status" aria-live="polite">
         {busy && <p className="muted">{t('integrity.verifying')}</p>}
         {report !== null && (

@@ -11,7 +11,7 @@ export function SavedList (): ReactNode {
   const { t } = useI18n()
   const [generation, setGeneration] = useState(0)
   const [notice, setNotice] = useState('')
-  const list = useApi(`saved|${generation}`, signal => savedApi.list(signal))
+  const list = useApi('saved', signal => savedApi.list(signal), generation)
   const reload = (): void => setGeneration(g => g + 1)
   const done = (message: string): void => { setNotice(message); reload() }
   return (
