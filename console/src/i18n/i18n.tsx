@@ -1,5 +1,6 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react'
 import { CATALOGUES, type MessageKey } from './catalogue.ts'
+import { format } from './format.ts'
 
 export type Locale = 'en' | 'fr'
 const LOCALE_PREF = 'sillage.locale'
@@ -32,16 +33,13 @@ export function I18nProvider ({ children }: { children: ReactNode }): ReactNode 
     const messages = CATALOGUES[locale]
     const dtf = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'medium' })
     const nf = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB')
+    const formats = { plural: new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB'), number: nf }
     return {
       locale,
       timeZone,
       setLocale: l => { localStorage.setItem(LOCALE_PREF, l); document.documentElement.lang = l; setLocaleState(l) },
       setTimeZone: z => { localStorage.setItem(ZONE_PREF, z); setZoneState(z) },
-      t: (key, vars) => {
-        let s: string = (messages as Record<string, string>)[key] ?? key
-        if (vars !== undefined) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, typeof v === 'number' ? nf.format(v) : v)
-        return s
-      },
+      t: (key, vars) => format((messages as Record<string, string>)[key] ?? key, vars, formats),
       dateTime: iso => { const d = new Date(iso); return Number.isNaN(d.getTime()) ? String(iso) : dtf.format(d) },
       number: n => nf.format(n)
     }

@@ -94,7 +94,7 @@ export const notifications = defineMessages({
   'streams.enabled': 'Enabled',
   'streams.disabled': 'Paused',
   'streams.healthy': 'delivering',
-  'streams.failingSince': 'failing since {at} ({count} attempts)'
+  'streams.failingSince': 'failing since {at} ({count, plural, one {# attempt} other {# attempts}})'
 }, {
   'admin.notifications': 'Notifications',
   'hooks.title': 'Webhooks',
@@ -188,5 +188,5 @@ export const notifications = defineMessages({
   'streams.enabled': 'Activé',
   'streams.disabled': 'En pause',
   'streams.healthy': 'en service',
-  'streams.failingSince': 'en échec depuis {at} ({count} tentatives)'
+  'streams.failingSince': 'en échec depuis {at} ({count, plural, one {# tentative} other {# tentatives}})'
 })
