@@ -25,7 +25,7 @@ t.before(async () => {
   if (await s.waitForCount(N) !== N) throw new Error('seed not indexed')
 })
 
-const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} events$`)
+const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} ${n === 1 ? 'event' : 'events'}$`)
 const inject = async (method: 'GET' | 'PUT', url: string, key: string, payload?: object, headers: Record<string, string> = {}): Promise<{ status: number, body: unknown }> => {
   const res = await s.api.app.inject({ method, url, headers: { ...auth(key), ...headers }, ...(payload === undefined ? {} : { payload }) })
   return { status: res.statusCode, body: res.body === '' ? null : JSON.parse(res.body) }
@@ -299,6 +299,7 @@ t.test('the importance rules are shown and a change made meanwhile is explained'
   await page.getByLabel(/read at version 1/).fill(JSON.stringify(rules, null, 2))
   await page.getByRole('button', { name: 'Save the table' }).click()
   await page.getByText('Rule table saved: version 2.').waitFor()
+  await page.getByRole('table', { name: /Importance rules, version 2/ }).waitFor()
   t.match(await row(page, first.id).textContent(), /96/)
   await s.screenshot(page, 'admin-rules')
   await page.context().close()

@@ -20,7 +20,7 @@ t.before(async () => {
   if (await s.waitForCount(N + tenantA.length) !== N + tenantA.length) throw new Error('seed not indexed')
 })
 
-const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} events$`)
+const totalText = (n: number): RegExp => new RegExp(`^${n.toLocaleString('en-GB')} ${n === 1 ? 'event' : 'events'}$`)
 
 t.test('the console is served with a strict Content-Security-Policy and cache rules', async t => {
   const page = await s.page()

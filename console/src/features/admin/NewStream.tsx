@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { api } from '../../api/client.ts'
+import { useChange } from '../../api/useChange.ts'
 import { useMe } from '../../auth/me.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
@@ -33,28 +34,21 @@ export function NewStream ({ onCreated }: { onCreated: (s: Stream) => void }): R
   const [ca, setCa] = useState('')
   const [query, setQuery] = useState('')
   const [from, setFrom] = useState<'now' | 'beginning'>('now')
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<Error | undefined>(undefined)
+  const { busy, failure, run } = useChange()
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    setBusy(true)
-    setFailure(undefined)
-    try {
-      const body = {
-        name: name.trim(), ...(everyTenant ? { tenant: tenant.trim() } : {}), destination: destinationOf({ kind, url, token, host, port, tls, ca }),
-        ...(query.trim() === '' ? {} : { query: query.trim() }), from
-      }
+    const body = {
+      name: name.trim(), ...(everyTenant ? { tenant: tenant.trim() } : {}), destination: destinationOf({ kind, url, token, host, port, tls, ca }),
+      ...(query.trim() === '' ? {} : { query: query.trim() }), from
+    }
+    await run(async () => {
       onCreated(await api<Stream>('/v1/streams', { body }))
       setName('')
       setUrl('')
       setToken('')
       setCa('')
       setQuery('')
-    } catch (err) {
-      setFailure(err as Error)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form className="panel" aria-labelledby="new-stream-title" onSubmit={e => { void submit(e) }}>

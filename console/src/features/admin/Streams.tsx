@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react'
 import { api, request } from '../../api/client.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useChange } from '../../api/useChange.ts'
 import { Confirm } from '../../components/Confirm.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
@@ -38,28 +39,12 @@ const addressOf = (d: StreamDestination): string => d.type === 'http' ? d.url : 
 export function Streams (): ReactNode {
   const { t, dateTime, number } = useI18n()
   const [reload, setReload] = useState(0)
-  const [notice, setNotice] = useState('')
-  const [failure, setFailure] = useState<Error | undefined>(undefined)
   const [deleting, setDeleting] = useState<Stream | undefined>(undefined)
   const [moving, setMoving] = useState<Stream | undefined>(undefined)
   const [position, setPosition] = useState<Position>('24h')
-  // One change at a time: a second one sent before the list is read again would carry a stale version.
-  const [busy, setBusy] = useState(false)
+  const change = useChange(() => setReload(r => r + 1))
+  const { busy, notice, failure, run: act } = change
   const value = useApi('streams', async signal => (await api<{ streams: Stream[] }>('/v1/streams', { signal })).streams, reload)
-  const act = async (work: () => Promise<unknown>, message: string): Promise<void> => {
-    setNotice('')
-    setFailure(undefined)
-    setBusy(true)
-    try {
-      await work()
-      setNotice(message)
-    } catch (err) {
-      setFailure(err as Error)
-    } finally {
-      setBusy(false)
-    }
-    setReload(r => r + 1)
-  }
   const path = (s: Stream): string => `/v1/streams/${encodeURIComponent(s.id)}`
   const toggle = async (s: Stream): Promise<void> => {
     await act(async () => await api(path(s), { method: 'PUT', body: inputOf(s, !s.enabled), headers: { 'if-match': `"${s.version}"` } }),
@@ -77,7 +62,7 @@ export function Streams (): ReactNode {
     <section aria-labelledby="streams-title">
       <h2 id="streams-title">{t('streams.title')}</h2>
       <p className="muted">{t('streams.intro')}</p>
-      <NewStream onCreated={s => { setFailure(undefined); setNotice(t('streams.created', { name: s.name })); setReload(r => r + 1) }} />
+      <NewStream onCreated={s => { change.setFailure(undefined); change.setNotice(t('streams.created', { name: s.name })); setReload(r => r + 1) }} />
       <p role="status" className="notice">{notice}</p>
       {failure !== undefined && <ErrorBox error={failure} />}
       {deleting !== undefined && (

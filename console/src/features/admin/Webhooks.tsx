@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { api, request } from '../../api/client.ts'
 import { useApi } from '../../api/useApi.ts'
+import { useChange } from '../../api/useChange.ts'
 import { Confirm } from '../../components/Confirm.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
@@ -19,28 +20,12 @@ const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
 export function Webhooks (): ReactNode {
   const { t } = useI18n()
   const [reload, setReload] = useState(0)
-  const [notice, setNotice] = useState('')
-  const [failure, setFailure] = useState<Error | undefined>(undefined)
   const [created, setCreated] = useState<CreatedWebhook | undefined>(undefined)
   const [deleting, setDeleting] = useState<Webhook | undefined>(undefined)
   const [deliveriesOf, setDeliveriesOf] = useState<Webhook | undefined>(undefined)
-  // One change at a time: a second one sent before the list is read again would carry a stale version.
-  const [busy, setBusy] = useState(false)
+  const change = useChange(() => setReload(r => r + 1))
+  const { busy, notice, failure, run: act } = change
   const value = useApi('webhooks', async signal => (await api<{ webhooks: Webhook[] }>('/v1/webhooks', { signal })).webhooks, reload)
-  const act = async (work: () => Promise<unknown>, message: string): Promise<void> => {
-    setNotice('')
-    setFailure(undefined)
-    setBusy(true)
-    try {
-      await work()
-      setNotice(message)
-    } catch (err) {
-      setFailure(err as Error)
-    } finally {
-      setBusy(false)
-    }
-    setReload(r => r + 1)
-  }
   const toggle = async (w: Webhook): Promise<void> => {
     const body = { name: w.name, url: w.url, minSeverity: w.minSeverity, enabled: !w.enabled }
     await act(async () => await api(`/v1/webhooks/${encodeURIComponent(w.id)}`, { method: 'PUT', body, headers: { 'if-match': `"${w.version}"` } }),
@@ -54,7 +39,7 @@ export function Webhooks (): ReactNode {
     <section aria-labelledby="hooks-title">
       <h2 id="hooks-title">{t('hooks.title')}</h2>
       <p className="muted">{t('hooks.intro')}</p>
-      <NewWebhook onCreated={w => { setNotice(''); setFailure(undefined); setCreated(w); setReload(r => r + 1) }} />
+      <NewWebhook onCreated={w => { change.setNotice(''); change.setFailure(undefined); setCreated(w); setReload(r => r + 1) }} />
       {created !== undefined && (
         <SecretOnce
           secret={created.secret}
@@ -108,21 +93,14 @@ function NewWebhook ({ onCreated }: { onCreated: (w: CreatedWebhook) => void }):
   const [name, setName] = useState('')
   const [url, setUrl] = useState('')
   const [minSeverity, setMinSeverity] = useState<Severity>('medium')
-  const [busy, setBusy] = useState(false)
-  const [failure, setFailure] = useState<Error | undefined>(undefined)
+  const { busy, failure, run } = useChange()
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    setBusy(true)
-    setFailure(undefined)
-    try {
+    await run(async () => {
       onCreated(await api<CreatedWebhook>('/v1/webhooks', { body: { name: name.trim(), url: url.trim(), minSeverity } }))
       setName('')
       setUrl('')
-    } catch (err) {
-      setFailure(err as Error)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form className="panel" aria-labelledby="new-hook-title" onSubmit={e => { void submit(e) }}>
