@@ -4,6 +4,7 @@ import { usePages } from '../../api/usePages.ts'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
 import { Paged } from '../../components/Paged.tsx'
+import { useMe } from '../../auth/me.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { AccessEntry } from './types.ts'
 
@@ -15,6 +16,8 @@ const PAGE = 200
  */
 export function AccessLog (): ReactNode {
   const { t, dateTime, number } = useI18n()
+  // A tenant's administrator sees its own tenant only: naming it on every row says nothing.
+  const everyTenant = useMe().tenant === null
   const { params } = useRoute()
   const key = params.get('key') ?? ''
   const changes = params.get('changes') === '1'
@@ -57,7 +60,7 @@ export function AccessLog (): ReactNode {
               {entries.map((e, i) => (
                 <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
                   <th scope="row">{dateTime(e['@timestamp'])}</th>
-                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{everyTenant && e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
                   <td>{e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code>{e.action}</code>}</td>
                   <td><code>{e.method} {e.route}</code></td>
                   <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>

@@ -132,7 +132,7 @@ export function DeadLetters (): ReactNode {
               {items.map(l => (
                 <tr key={l.id}>
                   <th scope="row">{dateTime(l.refused_at)}</th>
-                  <td><code>{l.event_id}</code><span className="muted block">{l.tenant}</span></td>
+                  <td><code>{l.event_id}</code>{everyTenant && <span className="muted block">{l.tenant}</span>}</td>
                   <td><code>{l.error_type}</code> <span className="muted">{l.status}</span></td>
                   <td>{l.reason.length > 160 ? `${l.reason.slice(0, 160)}…` : l.reason}</td>
                   <td>{number(l.replays)}{l.replayed_at !== null && <span className="muted block">{t('dead.replayedAt', { at: dateTime(l.replayed_at) })}</span>}</td>

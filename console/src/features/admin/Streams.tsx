@@ -5,6 +5,7 @@ import { useChange } from '../../api/useChange.ts'
 import { Confirm } from '../../components/Confirm.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
+import { useMe } from '../../auth/me.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { NewStream } from './NewStream.tsx'
 import type { Stream, StreamDestination } from './types.ts'
@@ -38,6 +39,8 @@ const addressOf = (d: StreamDestination): string => d.type === 'http' ? d.url : 
  */
 export function Streams (): ReactNode {
   const { t, dateTime, number } = useI18n()
+  // A tenant's administrator sees its own tenant only: naming it on every row says nothing.
+  const everyTenant = useMe().tenant === null
   const [reload, setReload] = useState(0)
   const [deleting, setDeleting] = useState<Stream | undefined>(undefined)
   const [moving, setMoving] = useState<Stream | undefined>(undefined)
@@ -102,7 +105,7 @@ export function Streams (): ReactNode {
               <tbody>
                 {streams.map(s => (
                   <tr key={s.id}>
-                    <th scope="row">{s.name}<span className="muted block">{s.tenant}</span></th>
+                    <th scope="row">{s.name}{everyTenant && <span className="muted block">{s.tenant}</span>}</th>
                     <td><code>{addressOf(s.destination)}</code>{s.query !== undefined && <span className="muted block"><code>{s.query}</code></span>}</td>
                     <td>{s.enabled ? t('streams.enabled') : t('streams.disabled')}</td>
                     <td className="num">{number(s.state.deliveredTotal)}</td>

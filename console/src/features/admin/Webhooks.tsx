@@ -5,6 +5,7 @@ import { useChange } from '../../api/useChange.ts'
 import { Confirm } from '../../components/Confirm.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
+import { useMe } from '../../auth/me.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { SecretOnce } from './SecretOnce.tsx'
 import type { CreatedWebhook, Severity, Webhook } from './types.ts'
@@ -19,6 +20,8 @@ const SEVERITIES: Severity[] = ['low', 'medium', 'high', 'critical']
  */
 export function Webhooks (): ReactNode {
   const { t } = useI18n()
+  // A tenant's administrator sees its own tenant only: naming it on every row says nothing.
+  const everyTenant = useMe().tenant === null
   const [reload, setReload] = useState(0)
   const [created, setCreated] = useState<CreatedWebhook | undefined>(undefined)
   const [deleting, setDeleting] = useState<Webhook | undefined>(undefined)
@@ -68,7 +71,7 @@ export function Webhooks (): ReactNode {
               <tbody>
                 {hooks.map(w => (
                   <tr key={w.id}>
-                    <th scope="row">{w.name}{w.tenant !== null && <span className="muted block">{w.tenant}</span>}</th>
+                    <th scope="row">{w.name}{everyTenant && w.tenant !== null && <span className="muted block">{w.tenant}</span>}</th>
                     <td><code>{w.url}</code></td>
                     <td>{t(`level.${w.minSeverity}` as MessageKey)}</td>
                     <td>{w.enabled ? t('hooks.enabled') : t('hooks.disabled')}</td>
