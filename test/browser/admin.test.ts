@@ -421,7 +421,7 @@ t.test('dead letters: listed, inspected whole, replayed into the store; an id co
   await page.context().close()
 })
 
-t.test('notifications: a webhook made in the console receives an alert, its deliveries are listed, it is paused and deleted; a stream made there delivers, is paused, delivers again from the start and is deleted', async t => {
+t.test('notifications: a webhook made in the console receives an alert, its deliveries are listed, it is paused and deleted; a stream made there delivers, is paused, delivers again from the start, is changed and deleted', async t => {
   const received: Array<{ signature: string | undefined, body: { alert?: { id: string } } }> = []
   let streamed = 0
   const receiver = createServer((req, res) => {
@@ -525,6 +525,16 @@ t.test('notifications: a webhook made in the console receives an alert, its deli
   await page.getByText('Stream “siem” delivers every stored event again.').waitFor()
   await until('the events delivered again', async () => streamed >= 2 * once ? true : undefined)
   t.ok(once > 0 && streamed >= 2 * once, `delivered again (${once}, then ${streamed - once})`)
+
+  // Changed in its panel: a narrower selection, the token left empty and so kept.
+  await page.getByRole('button', { name: 'Change the stream siem' }).click()
+  const panel = page.getByRole('dialog', { name: 'Change the stream “siem”' })
+  t.equal(await panel.getByLabel('Address').inputValue(), `http://127.0.0.1:${port}/stream`, 'the form holds the stream as it is')
+  await panel.getByLabel(/^Only events matching/).fill('event.action:login')
+  await noSeriousViolation(t, page, 'a stream\'s change')
+  await panel.getByRole('button', { name: 'Save the stream' }).click()
+  await page.getByText('Stream “siem” saved.').waitFor()
+  t.match((await inject('GET', '/v1/streams', KEYS.admin)).body, { streams: [{ name: 'siem', query: 'event.action:login', enabled: true, destination: { hasToken: true } }] }, 'the selection changed, the token kept')
 
   await page.getByRole('button', { name: 'Delete the stream siem' }).click()
   await page.getByRole('alertdialog', { name: 'Delete the stream “siem”?' }).getByRole('button', { name: 'Delete' }).click()

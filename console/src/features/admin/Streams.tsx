@@ -2,14 +2,15 @@ import { useState, type ReactNode } from 'react'
 import { api, request } from '../../api/client.ts'
 import { useApi } from '../../api/useApi.ts'
 import { useChange } from '../../api/useChange.ts'
+import { useMe } from '../../auth/me.tsx'
+import { BusyButton } from '../../components/BusyButton.tsx'
 import { Confirm } from '../../components/Confirm.tsx'
+import { Flyout } from '../../components/Flyout.tsx'
 import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
-import { useMe } from '../../auth/me.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
-import { NewStream } from './NewStream.tsx'
+import { StreamForm } from './StreamForm.tsx'
 import type { Stream, StreamDestination } from './types.ts'
-import { BusyButton } from '../../components/BusyButton.tsx'
 
 const H = 3_600_000
 /** Where delivery can be moved to: again from the start, from some time back, or on from now (skipping the rest). */
@@ -44,6 +45,7 @@ export function Streams (): ReactNode {
   const [reload, setReload] = useState(0)
   const [deleting, setDeleting] = useState<Stream | undefined>(undefined)
   const [moving, setMoving] = useState<Stream | undefined>(undefined)
+  const [changing, setChanging] = useState<Stream | undefined>(undefined)
   const [position, setPosition] = useState<Position>('24h')
   const change = useChange(() => setReload(r => r + 1))
   const { busy, notice, failure, run: act } = change
@@ -65,7 +67,12 @@ export function Streams (): ReactNode {
     <section aria-labelledby="streams-title">
       <h2 id="streams-title">{t('streams.title')}</h2>
       <p className="muted">{t('streams.intro')}</p>
-      <NewStream onCreated={s => { change.setFailure(undefined); change.setNotice(t('streams.created', { name: s.name })); setReload(r => r + 1) }} />
+      <StreamForm onSaved={s => { change.setFailure(undefined); change.setNotice(t('streams.created', { name: s.name })); setReload(r => r + 1) }} />
+      {changing !== undefined && (
+        <Flyout title={t('streams.changeTitle', { name: changing.name })} onClose={() => setChanging(undefined)}>
+          <StreamForm stream={changing} onSaved={s => { setChanging(undefined); change.setFailure(undefined); change.setNotice(t('streams.saved', { name: s.name })); setReload(r => r + 1) }} />
+        </Flyout>
+      )}
       <p role="status" className="notice">{notice}</p>
       {failure !== undefined && <ErrorBox error={failure} />}
       {deleting !== undefined && (
@@ -118,6 +125,7 @@ export function Streams (): ReactNode {
                     </td>
                     <td className="actions">
                       <BusyButton onClick={() => { void toggle(s) }} busy={busy} aria-label={t(s.enabled ? 'streams.pauseOf' : 'streams.resumeOf', { name: s.name })}>{t(s.enabled ? 'hooks.pause' : 'hooks.resume')}</BusyButton>{' '}
+                      <BusyButton onClick={() => setChanging(s)} busy={busy} aria-label={t('streams.changeOf', { name: s.name })}>{t('streams.change')}</BusyButton>{' '}
                       <BusyButton onClick={() => setMoving(s)} busy={busy} aria-label={t('streams.moveOf', { name: s.name })}>{t('streams.move')}</BusyButton>{' '}
                       <BusyButton onClick={() => setDeleting(s)} busy={busy} aria-label={t('streams.deleteOf', { name: s.name })}>{t('common.delete')}</BusyButton>
                     </td>
