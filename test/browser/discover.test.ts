@@ -82,8 +82,10 @@ t.test('the KQL bar suggests field names, then the most frequent values of the f
   await page.getByText(totalText(counts.get(options[0]?.slice(1, -1) as string) as number)).waitFor()
   t.pass('the chosen value searches')
   await bar.fill('event.action:with')
-  await list.getByRole('option', { name: '"withdrawal"' }).waitFor()
-  t.same(await list.getByRole('option').allTextContents(), ['"withdrawal"'], 'values that continue what is typed')
+  // The list is drawn again as the suggestions for the new text come: read it once it holds them.
+  const continuing = async (): Promise<string[]> => await list.getByRole('option').allTextContents()
+  for (let i = 0; i < 50 && (await continuing()).join() !== '"withdrawal"'; i++) await page.waitForTimeout(100)
+  t.same(await continuing(), ['"withdrawal"'], 'values that continue what is typed')
   await page.context().close()
 })
 

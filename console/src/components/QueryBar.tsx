@@ -23,6 +23,8 @@ export function QueryBar ({ value, period, errorAt, onSubmit }: Props): ReactNod
   const input = useRef<HTMLInputElement>(null)
   // The suggestions being fetched: a newer keystroke cancels them, so a slow older answer never replaces newer ones.
   const pending = useRef<AbortController | null>(null)
+  // Leaving the field closes the list a moment later (a click on a suggestion lands first); coming back cancels it.
+  const closing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => setText(value), [value])
   useEffect(() => { fields().then(setAll, () => setAll([])) }, [])
 
@@ -61,7 +63,7 @@ export function QueryBar ({ value, period, errorAt, onSubmit }: Props): ReactNod
           aria-activedescendant={active >= 0 ? `kql-s-${active}` : undefined} aria-invalid={errorAt !== undefined}
           aria-describedby={errorAt !== undefined ? 'kql-error' : undefined}
           onChange={e => { setText(e.target.value); refresh(e.target.value, e.target.selectionStart ?? e.target.value.length) }}
-          onKeyDown={onKey} onBlur={() => setTimeout(() => setItems([]), 150)}
+          onKeyDown={onKey} onFocus={() => clearTimeout(closing.current)} onBlur={() => { closing.current = setTimeout(() => setItems([]), 150) }}
         />
         {items.length > 0 && (
           <ul id="kql-suggestions" role="listbox" aria-label={t('query.suggestions')} className="suggestions">

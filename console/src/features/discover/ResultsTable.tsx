@@ -60,8 +60,13 @@ export function ResultsTable ({ rows, total, columns, sort, sortable, hasMore, l
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN })
   const items = virtual.getVirtualItems()
   const last = items[items.length - 1]?.index ?? 0
-  const scrolled = (virtual.scrollOffset ?? 0) > 0
-  useEffect(() => { if (hasMore && !loading && scrolled && last >= rows.length - PREFETCH_ROWS) onMore() }, [last, scrolled, hasMore, loading, rows.length, onMore])
+  const offset = virtual.scrollOffset ?? 0
+  useEffect(() => {
+    // Whether the person has scrolled, from the element itself: the virtualizer learns of the scroll a new result
+    // set resets to the top one event later, and would fetch the next page of a search nobody scrolled yet.
+    const scrolled = (scroller.current?.scrollTop ?? 0) > 0
+    if (hasMore && !loading && scrolled && last >= rows.length - PREFETCH_ROWS) onMore()
+  }, [last, offset, hasMore, loading, rows.length, onMore])
   const template = useMemo(() => columns.map(c => c === 'message' ? 'minmax(16rem, 3fr)' : c === '@timestamp' ? '13rem' : 'minmax(7rem, 1fr)').join(' '), [columns])
 
   return (
