@@ -248,7 +248,8 @@ t.test('the access log lists the searches just made, filtered by key', async t =
   await page.getByLabel('Key id').fill(adminId)
   await page.getByRole('button', { name: 'Filter' }).click()
   await page.waitForURL(new RegExp(`key=${adminId}`))
-  await page.getByLabel('Changes only').check()
+  const shown = page.getByLabel('Show', { exact: true })
+  await shown.selectOption('changes')
   await page.waitForURL(/changes=1/)
   const changes = page.getByRole('table', { name: new RegExp(`^Changes made by key ${adminId}`) })
   await changes.waitFor()
@@ -257,6 +258,12 @@ t.test('the access log lists the searches just made, filtered by key', async t =
   t.ok(await rows.filter({ hasText: 'api_key.revoked' }).count() > 0, 'so is a key revoked')
   t.equal(await rows.filter({ hasText: 'GET /v1' }).count(), 0, 'no read among the changes')
   await s.screenshot(page, 'admin-access-log-changes')
+  // One kind of change, from the actions the API documents.
+  await shown.selectOption('api_key.revoked')
+  await page.waitForURL(/action=api_key.revoked/)
+  const revoked = page.getByRole('table', { name: new RegExp(`^Changes api_key.revoked by key ${adminId}`) })
+  await revoked.waitFor()
+  t.ok(await revoked.locator('tbody tr').count() > 0 && await revoked.locator('tbody tr').filter({ hasNotText: 'api_key.revoked' }).count() === 0, 'that change alone')
   await page.context().close()
 })
 

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { api } from '../../api/client.ts'
+import { useApi } from '../../api/useApi.ts'
 import { usePages } from '../../api/usePages.ts'
 import { href, navigate, useRoute } from '../../app/router.ts'
 import { Link } from '../../components/Link.tsx'
@@ -10,9 +11,16 @@ import type { AccessEntry } from './types.ts'
 
 const PAGE = 200
 
+/** The actions changes are recorded with, as the API documents them (`x-audit-action` of its operations). */
+async function auditActions (signal: AbortSignal): Promise<string[]> {
+  const doc = await api<{ paths: Record<string, Record<string, { 'x-audit-action'?: string }>> }>('/openapi.json', { signal })
+  const actions = Object.values(doc.paths).flatMap(ops => Object.values(ops).map(op => op['x-audit-action']))
+  return [...new Set(actions.filter((a): a is string => a !== undefined))].sort()
+}
+
 /**
  * Who read the audit trail and who changed what: key, change, route, status, results and time, newest first, page
- * after page; filtered by key id, and to changes only, in the address.
+ * after page; filtered in the address by key id, and to the changes or one kind of change.
  */
 export function AccessLog (): ReactNode {
   const { t, dateTime, number } = useI18n()
@@ -20,21 +28,31 @@ export function AccessLog (): ReactNode {
   const everyTenant = useMe().tenant === null
   const { params } = useRoute()
   const key = params.get('key') ?? ''
-  const changes = params.get('changes') === '1'
-  const at = (next: { key?: string, changes?: boolean }): string => href('/admin/access-log', { key: next.key ?? key, changes: (next.changes ?? changes) ? '1' : undefined })
+  const action = params.get('action') ?? ''
+  const changes = action === '' && params.get('changes') === '1'
+  /** `shown`: '' every request, `changes`, or one action. */
+  const at = (next: { key?: string, shown?: string }): string => {
+    const shown = next.shown ?? (changes ? 'changes' : action)
+    return href('/admin/access-log', { key: next.key ?? key, changes: shown === 'changes' ? '1' : undefined, action: shown === 'changes' ? undefined : shown })
+  }
+  const actions = useApi('audit-actions', auditActions)
   const [text, setText] = useState(key)
   useEffect(() => { setText(key) }, [key])
   const [generation, setGeneration] = useState(0)
-  const log = usePages(`${key}|${String(changes)}|${generation}`, async (after, signal) => {
+  const log = usePages(`${key}|${String(changes)}|${action}|${generation}`, async (after, signal) => {
     const q = new URLSearchParams({ size: String(PAGE) })
     if (key !== '') q.set('key', key)
     if (changes) q.set('changes', 'true')
+    if (action !== '') q.set('action', action)
     if (after !== undefined) q.set('cursor', after)
     const page = await api<{ entries: AccessEntry[], next: string | null }>(`/v1/access-log?${q.toString()}`, { signal })
     return { items: page.entries, next: page.next }
   })
   const filter = (e: FormEvent): void => { e.preventDefault(); navigate(at({ key: text.trim() })) }
-  const caption = key === '' ? t(changes ? 'access.captionChanges' : 'access.caption', { count: log.items.length }) : t(changes ? 'access.captionKeyChanges' : 'access.captionKey', { count: log.items.length, key })
+  const count = log.items.length
+  const caption = action !== ''
+    ? t(key === '' ? 'access.captionAction' : 'access.captionKeyAction', { count, key, action })
+    : key === '' ? t(changes ? 'access.captionChanges' : 'access.caption', { count }) : t(changes ? 'access.captionKeyChanges' : 'access.captionKey', { count, key })
   return (
     <>
       <form className="form-row" role="search" onSubmit={filter}>
@@ -42,10 +60,16 @@ export function AccessLog (): ReactNode {
         <input id="access-key" value={text} onChange={e => setText(e.target.value)} maxLength={64} spellCheck={false} />
         <button type="submit">{t('access.filter')}</button>
         {key !== '' && <button type="button" onClick={() => { setText(''); navigate(at({ key: '' })) }}>{t('access.clear')}</button>}
-        <label className="check"><input type="checkbox" checked={changes} onChange={e => navigate(at({ changes: e.target.checked }))} /> {t('access.changesOnly')}</label>
+        <label htmlFor="access-shown">{t('access.shown')}</label>
+        <select id="access-shown" value={changes ? 'changes' : action} onChange={e => navigate(at({ shown: e.target.value }))}>
+          <option value="">{t('access.everyRequest')}</option>
+          <option value="changes">{t('access.changesOnly')}</option>
+          {/* The action in the address is offered even before the document is read, or if it names none of its. */}
+          {[...new Set([...(actions.state === 'done' ? actions.data : []), ...(action === '' ? [] : [action])])].map(a => <option key={a} value={a}>{a}</option>)}
+        </select>
         <button type="button" onClick={() => setGeneration(g => g + 1)}>{t('common.refresh')}</button>
       </form>
-      <Paged pages={log} none={t(changes ? 'access.noneChanges' : 'access.none')} more={t('access.more')}>
+      <Paged pages={log} none={t(changes || action !== '' ? 'access.noneChanges' : 'access.none')} more={t('access.more')}>
         {entries => (
           <table className="data wide access">
             <caption>{caption}</caption>
