@@ -39,7 +39,7 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   let current: Array<string | null> = []
   const detector = new ThresholdDetector(metric, windowMs, { op: c.bound.op ?? 'gt', value: c.bound.value }, f => { found.push({ ...f, values: current }) })
   const bounds = await io.scanner.scan({
-    query: and(query, { terms: { [keyFields[0] as string]: values } }, { range: { '@timestamp': { gte: isoOf(minTime - windowMs), lte: isoOf(maxTime + windowMs) } } }),
+    query: and(query, { terms: { [keyFields[0] as string]: values } }, { range: { '@timestamp': { gte: isoOf(minTime - windowMs), lte: isoOf(maxTime + windowMs) } } }, ...notUpTo(keyFields, span.after)),
     keys: keyFields, fields: ['user.id', 'audit.money.amount', 'event.ingested'], limit: RUN_LIMITS.scan
   }, events => {
     for (const e of events) {
@@ -65,6 +65,16 @@ export async function evaluateThreshold (io: { reads: WatchReads, scanner: Event
   // Stopped by the scan bound: after the last group read whole (or past the first, for a group larger than the bound).
   const stopped = bounds.truncated ? fresh.keys[Math.max(lastWhole, 0)] : fresh.truncated ? fresh.keys.at(-1) : undefined
   return { findings, scanned: bounds.scanned, groups: fresh.keys.length, truncated: fresh.truncated || bounds.truncated, stoppedAt: stopped?.at }
+}
+
+/**
+ * Groups of two fields (a group and a currency) up to the one an earlier run stopped after: the terms on the first
+ * field keep its value, whose currencies up to the stop were examined by that run and are left to the next pass.
+ */
+function notUpTo (fields: readonly string[], after: RunSpan['after']): Query[] {
+  if (after?.length !== 2 || fields.length !== 2) return []
+  const [first, second] = fields as [string, string]
+  return [{ bool: { must_not: { bool: { filter: [{ term: { [first]: after[0] as string } }, { range: { [second]: { lte: after[1] as string } } }] } } } }]
 }
 
 function findingOf (name: string, c: ThresholdCondition, field: string | undefined, metric: keyof typeof METRIC_TEXT, windowMs: number, f: ThresholdFinding, group: string | null, currency: string | null): Finding {

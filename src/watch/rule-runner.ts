@@ -98,7 +98,7 @@ export class RuleRunner {
       span = { since: start.from - lookBackMs, until: started, after: start.resume?.after }
       const evaluation = await this.evaluate(rule, span)
       stopIfAborted(job.signal)
-      const stoppedAt = await this.raiseAll(rule, evaluation, cooldownMs, job.signal, counts)
+      const stoppedAt = await this.raiseAll(rule, evaluation, span.after, cooldownMs, job.signal, counts)
       return await finish('succeeded', null, span, counts, false, progressOf(start, started, stoppedAt, rule.version))
     } catch (err) {
       this.deps.log?.warn({ err, rule: job.ruleId, attempt: job.attempt }, 'watch rule run failed')
@@ -151,7 +151,7 @@ export class RuleRunner {
   }
 
   /** Raises the findings up to the alerts bound; returns where the run stopped, if a bound stopped it. */
-  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, cooldownMs: number, signal: AbortSignal | undefined, counts: Counts): Promise<GroupPosition | undefined> {
+  private async raiseAll (rule: Versioned<StoredWatchRule>, e: Evaluation, after: GroupPosition | undefined, cooldownMs: number, signal: AbortSignal | undefined, counts: Counts): Promise<GroupPosition | undefined> {
     const capped = e.findings.length > RUN_LIMITS.alerts
     Object.assign(counts, { scanned: e.scanned, groups: e.groups, findings: e.findings.length, truncated: e.truncated || capped })
     for (const f of e.findings.slice(0, RUN_LIMITS.alerts)) {
@@ -171,8 +171,12 @@ export class RuleRunner {
     }
     // One refresh for the run's alerts: when its log says it is done, they are listed.
     if (counts.raised + counts.merged > 0) await this.deps.alerts.settle()
-    // Findings come in key order where groups have one: the groups after the last one raised are left for the next run.
-    return capped ? e.findings[RUN_LIMITS.alerts - 1]?.at ?? e.stoppedAt : e.stoppedAt
+    // Findings come in key order where groups have one: the groups after the last one raised are left for the next
+    // run. A finding of a group the run did not list (an amount without a currency) has no place: the last one
+    // raised that has one, else where the run began.
+    if (!capped) return e.stoppedAt
+    const placed = e.findings.slice(0, RUN_LIMITS.alerts).filter(f => f.at !== undefined)
+    return placed.at(-1)?.at ?? after ?? e.stoppedAt
   }
 }
 

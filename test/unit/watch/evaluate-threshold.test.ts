@@ -34,3 +34,16 @@ t.test('a scan read to its end does not stop the run', async t => {
   t.equal(e.stoppedAt, undefined)
   t.equal(e.truncated, false)
 })
+
+t.test('an amount rule going on after a group and currency does not read that group\'s currencies up to it again', async t => {
+  const queries: unknown[] = []
+  const io = {
+    reads: { newKeys: async () => ({ keys: [{ values: ['u-1', 'USD'], at: ['u-1', 'USD'], count: 1, minTime: T, maxTime: T, sample: [] }], truncated: false }) } as unknown as WatchReads,
+    scanner: { scan: async (o: { query: unknown }) => { queries.push(o.query); return { scanned: 0, limit: 1, truncated: false } } } as unknown as EventsScanner
+  }
+  const amount = { ...condition, metric: 'amount' as const }
+  await evaluateThreshold(io, 'r', 'brand-a', amount, { match_all: {} }, { ...span, after: ['u-1', 'EUR'] }, async () => new Map())
+  t.match(JSON.stringify(queries[0]), /"must_not":\{"bool":\{"filter":\[\{"term":\{"user.id":"u-1"\}\},\{"range":\{"audit.money.currency":\{"lte":"EUR"\}\}\}\]/, 'u-1 in EUR and before is left out')
+  await evaluateThreshold(io, 'r', 'brand-a', condition, { match_all: {} }, { ...span, after: ['u-0'] }, async () => new Map())
+  t.notMatch(JSON.stringify(queries[1]), /must_not/, 'one field: the terms of the listed groups are enough')
+})
