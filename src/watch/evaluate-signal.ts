@@ -81,28 +81,30 @@ export async function evaluateSignal (io: { reads: WatchReads, signals: SignalsS
   const findings: Finding[] = []
   let scanned = 0
   let examined = 0
+  // A key passed over after the scan bound was read in part: the run says so even when no key is left after it.
+  let cut = false
   while (examined < fresh.keys.length && scanned < RUN_LIMITS.scan) {
     const keys = fresh.keys.slice(examined, examined + RUN_LIMITS.signals)
     const part = await examineKeys(io.signals, plan, name, c, selection, span, statesOf, keys, RUN_LIMITS.scan - scanned)
     scanned += part.scanned
+    cut ||= part.lastKey !== undefined
     const whole = part.lastKey === undefined ? keys.length : wholeKeys(keys, part.lastKey, examined === 0)
     for (const f of part.findings) if (f.index < whole) findings.push({ ...f.finding, at: keys[f.index]?.at })
     examined += whole
     if (whole < keys.length) break
   }
   const stopped = examined < fresh.keys.length || fresh.truncated
-  return { findings, scanned, groups: examined, truncated: stopped, stoppedAt: stopped ? fresh.keys[examined - 1]?.at : undefined }
+  return { findings, scanned, groups: examined, truncated: stopped || cut, stoppedAt: stopped ? fresh.keys[examined - 1]?.at : undefined }
 }
 
 /**
  * How many of the keys a scan stopped by its bound at `lastKey` read whole: those before it, or, when no key
- * of the run was examined yet (`first`), at least the first, passed over so that the runs move on.
+ * of the run was examined yet (`first`), the first alone, passed over so that the runs move on. A last key that
+ * is none of them (an event with several values of the key field is sorted by its smallest) proves nothing read.
  */
 function wholeKeys (keys: readonly NewKey[], lastKey: string | null, first: boolean): number {
   const at = keys.findIndex(k => k.values[0] === lastKey)
-  if (at > 0) return at
-  if (!first) return 0
-  return at === 0 ? 1 : keys.length
+  return at > 0 ? at : first ? 1 : 0
 }
 
 interface Examined {

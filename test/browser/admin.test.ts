@@ -524,7 +524,7 @@ t.test('notifications: a webhook made in the console receives an alert, its deli
   // Delivered again from the start: the receiver gets every event a second time.
   await until('every event delivered', async () => ((await inject('GET', '/v1/streams', KEYS.admin)).body as { streams: Array<{ state: { lagSeconds: number } }> }).streams[0]?.state.lagSeconds === 0 ? true : undefined)
   const once = streamed
-  await page.getByRole('button', { name: 'Choose where the stream siem delivers from' }).click()
+  await page.getByRole('button', { name: 'Move delivery of the stream siem' }).click()
   const move = page.getByRole('alertdialog', { name: 'Where should “siem” deliver from?' })
   await move.getByLabel('Deliver', { exact: true }).selectOption('beginning')
   await s.screenshot(page, 'admin-stream-move')

@@ -77,4 +77,8 @@ t.test('a first key with more events than the scan bound is passed over, so that
   const { evaluation } = await run(keys, (users, top) => { top.add(signal(users[0] as string, T), 1); return { truncated: true, lastKey: users[0] } })
   t.match(evaluation, { truncated: true, groups: 1, findings: [{ group: keys[0]?.values[0] }] })
   t.same(evaluation.stoppedAt, keys[0]?.at)
+  const alone = await run([keyOf(1)], (users, top) => { top.add(signal(users[0] as string, T), 1); return { truncated: true, lastKey: users[0] } })
+  t.match(alone.evaluation, { truncated: true, groups: 1, stoppedAt: undefined }, 'a key read in part says truncated, even with no key after it')
+  const elsewhere = await run([keyOf(1), keyOf(2)], () => ({ truncated: true, lastKey: 'another' }))
+  t.match(elsewhere.evaluation, { truncated: true, groups: 1 }, 'a last key among none of them: the first key alone is passed over')
 })

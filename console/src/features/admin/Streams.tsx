@@ -48,8 +48,10 @@ export function Streams (): ReactNode {
   const [changing, setChanging] = useState<Stream | undefined>(undefined)
   const [position, setPosition] = useState<Position>('24h')
   const change = useChange(() => setReload(r => r + 1))
-  const { busy, notice, failure, run: act } = change
+  const { notice, failure, run: act } = change
   const value = useApi('streams', async signal => (await api<{ streams: Stream[] }>('/v1/streams', { signal })).streams, reload)
+  // One change at a time, and none on rows still shown from before it: they carry the version read then.
+  const busy = change.busy || value.state === 'loading'
   const path = (s: Stream): string => `/v1/streams/${encodeURIComponent(s.id)}`
   const toggle = async (s: Stream): Promise<void> => {
     await act(async () => await api(path(s), { method: 'PUT', body: inputOf(s, !s.enabled), headers: { 'if-match': `"${s.version}"` } }),
@@ -90,7 +92,7 @@ export function Streams (): ReactNode {
               </select>
             </p>
           </>}
-          action={t('streams.moveAction')} busy={busy}
+          action={t('streams.move')} busy={busy}
           onConfirm={() => { void move(moving) }} onCancel={() => setMoving(undefined)}
         />
       )}

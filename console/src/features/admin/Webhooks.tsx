@@ -27,8 +27,10 @@ export function Webhooks (): ReactNode {
   const [deleting, setDeleting] = useState<Webhook | undefined>(undefined)
   const [deliveriesOf, setDeliveriesOf] = useState<Webhook | undefined>(undefined)
   const change = useChange(() => setReload(r => r + 1))
-  const { busy, notice, failure, run: act } = change
+  const { notice, failure, run: act } = change
   const value = useApi('webhooks', async signal => (await api<{ webhooks: Webhook[] }>('/v1/webhooks', { signal })).webhooks, reload)
+  // One change at a time, and none on rows still shown from before it: they carry the version read then.
+  const busy = change.busy || value.state === 'loading'
   const toggle = async (w: Webhook): Promise<void> => {
     const body = { name: w.name, url: w.url, minSeverity: w.minSeverity, enabled: !w.enabled }
     await act(async () => await api(`/v1/webhooks/${encodeURIComponent(w.id)}`, { method: 'PUT', body, headers: { 'if-match': `"${w.version}"` } }),
