@@ -5,6 +5,7 @@ import { useMe } from '../../auth/me.tsx'
 import { BusyButton } from '../../components/BusyButton.tsx'
 import { ErrorBox } from '../../components/Status.tsx'
 import { useI18n } from '../../i18n/i18n.tsx'
+import { inputOf } from './stream-input.ts'
 import type { Stream } from './types.ts'
 
 type Kind = 'http' | 'syslog'
@@ -23,9 +24,9 @@ function destinationOf (d: Fields, stream: Stream | undefined): object {
 /**
  * A log stream's form. New: a name, the tenant (a platform key names it), an HTTPS receiver of NDJSON (with its
  * bearer token) or a syslog receiver over TLS (with its private CA), an optional KQL selection, and where delivery
- * starts. A change (`stream`, sent with the version read): the same fields but the tenant and the start, a secret
- * left empty kept as stored, what the form does not show (filters, batch size) kept. The API checks the
- * destination and the KQL, and says which field is wrong.
+ * starts. A change (`stream`, sent with the version read): the same fields but the tenant and the start, over the
+ * stream as it stands (`inputOf`), a secret left empty kept as stored. The API checks the destination and the KQL,
+ * and says which field is wrong.
  */
 export function StreamForm ({ stream, onSaved }: { stream?: Stream, onSaved: (s: Stream) => void }): ReactNode {
   const { t } = useI18n()
@@ -46,16 +47,16 @@ export function StreamForm ({ stream, onSaved }: { stream?: Stream, onSaved: (s:
   const { busy, failure, run } = useChange()
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    const common = { name: name.trim(), destination: destinationOf({ kind, url, token, host, port, tls, ca }, stream), ...(query.trim() === '' ? {} : { query: query.trim() }) }
+    // An empty KQL is left out (JSON drops undefined): a change that empties it removes the selection.
+    const shown = { name: name.trim(), destination: destinationOf({ kind, url, token, host, port, tls, ca }, stream), query: query.trim() === '' ? undefined : query.trim() }
     await run(async () => {
       if (stream === undefined) {
-        onSaved(await api<Stream>('/v1/streams', { body: { ...common, ...(everyTenant ? { tenant: tenant.trim() } : {}), from } }))
+        onSaved(await api<Stream>('/v1/streams', { body: { ...shown, ...(everyTenant ? { tenant: tenant.trim() } : {}), from } }))
         setName('')
         setUrl('')
         setQuery('')
       } else {
-        const kept = { batchSize: stream.batchSize, enabled: stream.enabled, ...(stream.filters === undefined ? {} : { filters: stream.filters }), ...(stream.timeZone === undefined ? {} : { timeZone: stream.timeZone }) }
-        onSaved(await api<Stream>(`/v1/streams/${encodeURIComponent(stream.id)}`, { method: 'PUT', body: { ...common, ...kept }, headers: { 'if-match': `"${stream.version}"` } }))
+        onSaved(await api<Stream>(`/v1/streams/${encodeURIComponent(stream.id)}`, { method: 'PUT', body: { ...inputOf(stream), ...shown }, headers: { 'if-match': `"${stream.version}"` } }))
       }
       setToken('')
       setCa('')

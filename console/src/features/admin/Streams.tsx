@@ -10,6 +10,7 @@ import { ErrorBox, Status } from '../../components/Status.tsx'
 import type { MessageKey } from '../../i18n/catalogue.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { StreamForm } from './StreamForm.tsx'
+import { inputOf } from './stream-input.ts'
 import type { Stream, StreamDestination } from './types.ts'
 
 const H = 3_600_000
@@ -20,16 +21,6 @@ const BACK: Record<string, number> = { '1h': H, '24h': 24 * H, '7d': 7 * 24 * H 
 
 /** The `from` the API takes: a time back is sent as the ISO time it names, now. */
 const fromOf = (p: Position): string => BACK[p] === undefined ? p : new Date(Date.now() - (BACK[p] as number)).toISOString()
-
-/** A stream as the API takes it back: secrets (token, CA) left out are kept. */
-function inputOf (s: Stream, enabled: boolean): object {
-  const d = s.destination
-  const destination = d.type === 'http' ? { type: 'http', url: d.url } : { type: 'syslog', host: d.host, port: d.port, tls: d.tls, facility: d.facility, hostname: d.hostname }
-  return {
-    name: s.name, destination, batchSize: s.batchSize, enabled,
-    ...(s.filters === undefined ? {} : { filters: s.filters }), ...(s.query === undefined ? {} : { query: s.query }), ...(s.timeZone === undefined ? {} : { timeZone: s.timeZone })
-  }
-}
 
 const addressOf = (d: StreamDestination): string => d.type === 'http' ? d.url : `syslog${d.tls ? '+tls' : ''}://${d.host}:${d.port}`
 
@@ -54,7 +45,7 @@ export function Streams (): ReactNode {
   const busy = change.busy || value.state === 'loading'
   const path = (s: Stream): string => `/v1/streams/${encodeURIComponent(s.id)}`
   const toggle = async (s: Stream): Promise<void> => {
-    await act(async () => await api(path(s), { method: 'PUT', body: inputOf(s, !s.enabled), headers: { 'if-match': `"${s.version}"` } }),
+    await act(async () => await api(path(s), { method: 'PUT', body: { ...inputOf(s), enabled: !s.enabled }, headers: { 'if-match': `"${s.version}"` } }),
       t(s.enabled ? 'streams.paused' : 'streams.resumed', { name: s.name }))
   }
   const move = async (s: Stream): Promise<void> => {
