@@ -8,8 +8,8 @@ export interface Change {
   failure: Error | undefined
   /** Runs one change: says `message` when it succeeds, keeps the error when it fails, and calls `after` either way. */
   run: (work: () => Promise<unknown>, message?: string) => Promise<void>
-  setNotice: (notice: string) => void
-  setFailure: (failure: Error | undefined) => void
+  /** A change made elsewhere (a form of the page) succeeded: says `message`, forgets any error, calls `after`. */
+  done: (message: string) => void
 }
 
 /** The state of the changes a page makes (create, pause, delete…), one at a time; `after` reads the list again. */
@@ -31,5 +31,10 @@ export function useChange (after?: () => void): Change {
     }
     after?.()
   }
-  return { busy, notice, failure, run, setNotice, setFailure }
+  const done = (message: string): void => {
+    setFailure(undefined)
+    setNotice(message)
+    after?.()
+  }
+  return { busy, notice, failure, run, done }
 }

@@ -60,10 +60,10 @@ export function Streams (): ReactNode {
     <section aria-labelledby="streams-title">
       <h2 id="streams-title">{t('streams.title')}</h2>
       <p className="muted">{t('streams.intro')}</p>
-      <StreamForm onSaved={s => { change.setFailure(undefined); change.setNotice(t('streams.created', { name: s.name })); setReload(r => r + 1) }} />
+      <StreamForm onSaved={s => { change.done(t('streams.created', { name: s.name })) }} />
       {changing !== undefined && (
         <Flyout title={t('streams.changeTitle', { name: changing.name })} onClose={() => setChanging(undefined)}>
-          <StreamForm stream={changing} onSaved={s => { setChanging(undefined); change.setFailure(undefined); change.setNotice(t('streams.saved', { name: s.name })); setReload(r => r + 1) }} />
+          <StreamForm stream={changing} onSaved={s => { setChanging(undefined); change.done(t('streams.saved', { name: s.name })) }} />
         </Flyout>
       )}
       <p role="status" className="notice">{notice}</p>

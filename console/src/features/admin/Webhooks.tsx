@@ -44,7 +44,7 @@ export function Webhooks (): ReactNode {
     <section aria-labelledby="hooks-title">
       <h2 id="hooks-title">{t('hooks.title')}</h2>
       <p className="muted">{t('hooks.intro')}</p>
-      <NewWebhook onCreated={w => { change.setNotice(''); change.setFailure(undefined); setCreated(w); setReload(r => r + 1) }} />
+      <NewWebhook onCreated={w => { setCreated(w); change.done('') }} />
       {created !== undefined && (
         <SecretOnce
           secret={created.secret}
