@@ -11,11 +11,18 @@ import type { AccessEntry } from './types.ts'
 
 const PAGE = 200
 
-/** The actions changes are recorded with, as the API documents them (`x-audit-action` of its operations). */
-async function auditActions (signal: AbortSignal): Promise<string[]> {
-  const doc = await api<{ paths: Record<string, Record<string, { 'x-audit-action'?: string }>> }>('/openapi.json', { signal })
-  const actions = Object.values(doc.paths).flatMap(ops => Object.values(ops).map(op => op['x-audit-action']))
-  return [...new Set(actions.filter((a): a is string => a !== undefined))].sort()
+let actionsRead: Promise<string[]> | undefined
+
+/**
+ * The actions changes are recorded with, as the API documents them (`x-audit-action` of its operations): the whole
+ * document is read once per page load, not at each visit of the log.
+ */
+async function auditActions (): Promise<string[]> {
+  actionsRead ??= api<{ paths: Record<string, Record<string, { 'x-audit-action'?: string }>> }>('/openapi.json').then(doc => {
+    const actions = Object.values(doc.paths).flatMap(ops => Object.values(ops).map(op => op['x-audit-action']))
+    return [...new Set(actions.filter((a): a is string => a !== undefined))].sort()
+  }, (err: unknown) => { actionsRead = undefined; throw err })
+  return await actionsRead
 }
 
 /**
