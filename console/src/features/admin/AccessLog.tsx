@@ -91,8 +91,8 @@ export function AccessLog (): ReactNode {
               {entries.map((e, i) => (
                 <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
                   <th scope="row">{dateTime(e['@timestamp'])}</th>
-                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code>{e.key_id}</code></Link>{everyTenant && e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
-                  <td>{e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code>{e.action}</code>}</td>
+                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code className="id">{e.key_id}</code></Link>{everyTenant && e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
+                  <td>{e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code className="id">{e.action}</code>}</td>
                   <td><code>{e.method} {e.route}</code></td>
                   <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
                   <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>
