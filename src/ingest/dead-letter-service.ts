@@ -22,7 +22,7 @@ export interface LetterView {
 
 export type LetterState = 'pending' | 'replayed' | 'all'
 export interface Actor { keyId: string, tenant: string | null }
-export interface ReplayResult { queued: Array<{ id: string, event_id: string }>, skipped: Array<{ id: string, reason: string }> }
+export interface ReplayResult { queued: Array<{ id: string, event_id: string, tenant: string }>, skipped: Array<{ id: string, reason: string }> }
 
 const REPLAY_MAX = 1000
 
@@ -126,7 +126,7 @@ export class DeadLetterService {
     }
     // Marked after queueing (on disk where durable acknowledgement is on): if the worker refuses the event again first, the letter changed and stays pending.
     await this.store.markReplayed(refs, actor.keyId, now)
-    return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id })), skipped: [] }
+    return { queued: refs.map(r => ({ id: idOf(r), event_id: r.letter.event_id, tenant: r.letter.tenant })), skipped: [] }
   }
 }
 

@@ -62,9 +62,11 @@ export class StreamService {
     return this.view(saved, await this.store.position(id))
   }
 
-  async delete (id: string, version: string | undefined, who: Principal): Promise<void> {
-    await this.visible(id, who)
+  /** Returns the deleted stream's tenant. */
+  async delete (id: string, version: string | undefined, who: Principal): Promise<string> {
+    const s = await this.visible(id, who)
     await this.guard(async () => { await this.store.delete(id, version) })
+    return s.doc.tenant
   }
 
   /** Moves where delivery resumes: back to deliver again (after a replay of failed jobs), or ahead to skip. */

@@ -257,6 +257,7 @@ t.test('the access log lists the searches just made, filtered by key', async t =
   t.ok(await rows.filter({ hasText: 'api_key.created' }).count() > 0, 'a key made in the console is a change')
   t.ok(await rows.filter({ hasText: 'api_key.revoked' }).count() > 0, 'so is a key revoked')
   t.equal(await rows.filter({ hasText: 'GET /v1' }).count(), 0, 'no read among the changes')
+  t.ok(await rows.filter({ hasText: 'api_key.createdon brand-a' }).count() > 0, 'the key made for brand-a names the tenant it touched')
   await s.screenshot(page, 'admin-access-log-changes')
   // One kind of change, from the actions the API documents.
   await shown.selectOption('api_key.revoked')
@@ -265,6 +266,17 @@ t.test('the access log lists the searches just made, filtered by key', async t =
   await revoked.waitFor()
   t.ok(await revoked.locator('tbody tr').count() > 0 && await revoked.locator('tbody tr').filter({ hasNotText: 'api_key.revoked' }).count() === 0, 'that change alone')
   await page.context().close()
+
+  // brand-a's administrator sees the key the platform made for brand-a, marked as the platform's.
+  const tenantPage = await s.page()
+  await signIn(tenantPage, KEYS.aAdmin, '/console/admin/access-log?changes=1')
+  const tenantChanges = tenantPage.getByRole('table', { name: /^Changes/ })
+  await tenantChanges.waitFor()
+  const platformRows = tenantChanges.locator('tbody tr').filter({ hasText: adminId })
+  t.ok(await platformRows.filter({ hasText: 'platform key' }).filter({ hasText: 'api_key.created' }).count() > 0, 'the platform\'s change to brand-a is in brand-a\'s log')
+  t.equal(await tenantChanges.locator('tbody tr').filter({ hasText: 'on brand-a' }).count(), 0, 'a tenant\'s own log does not repeat its name')
+  await s.screenshot(tenantPage, 'admin-access-log-tenant')
+  await tenantPage.context().close()
 })
 
 t.test('the access log reads on past its first page', async t => {

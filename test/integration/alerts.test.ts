@@ -104,3 +104,24 @@ t.test('every operation that changes something names the action its access recor
   t.same(unnamed, [], 'no change without its action')
   t.ok(named >= 20, `${named} operations name their action`)
 })
+
+t.test('a platform key\'s changes to a tenant\'s objects are in that tenant\'s access log, and no other\'s', async t => {
+  const made = (await call(stack, 'POST', '/v1/api-keys', KEYS.admin, { name: 'a reader', scopes: ['read'], tenant: 'brand-a' })).body
+  const other = (await call(stack, 'POST', '/v1/api-keys', KEYS.admin, { name: 'b reader', scopes: ['read'], tenant: 'brand-b' })).body
+  const rotated = (await call(stack, 'POST', `/v1/api-keys/${made.info.key_id as string}/rotate`, KEYS.admin)).body
+  t.equal((await call(stack, 'DELETE', `/v1/api-keys/${rotated.info.key_id as string}`, KEYS.admin)).status, 200)
+
+  const aLog = (await call(stack, 'GET', '/v1/access-log?changes=true&size=200', KEYS.aAdmin)).body.entries as Json[]
+  const byPlatform = aLog.filter(e => e.key_id !== 'test-a-admin-key-00001' && e.tenant === null)
+  t.same(byPlatform.map(e => e.action).sort(), ['api_key.created', 'api_key.revoked', 'api_key.rotated'], 'brand-a sees the platform\'s three changes to its objects')
+  t.ok(byPlatform.every(e => JSON.stringify(e.target_tenants) === '["brand-a"]'), 'each naming brand-a as the tenant touched')
+  t.notOk(JSON.stringify(aLog).includes('b reader'), 'the platform\'s change to brand-b is not in brand-a\'s log')
+  const aAll = (await call(stack, 'GET', '/v1/access-log?size=1000', KEYS.aAdmin)).body.entries as Json[]
+  t.ok(aAll.some(e => e.action === undefined), 'brand-a\'s own reads are listed')
+  t.notOk(aAll.some(e => e.tenant === null && e.action === undefined), 'the platform\'s reads are not')
+
+  const platformLog = (await call(stack, 'GET', '/v1/access-log?action=api_key.created&size=200', KEYS.admin)).body.entries as Json[]
+  t.ok(platformLog.some(e => e.request?.includes('b reader') && JSON.stringify(e.target_tenants) === '["brand-b"]'), 'the platform\'s log says which tenant each change touched')
+  t.equal(other.info.tenant, 'brand-b')
+  t.ok(aLog.filter(e => e.tenant === 'brand-a').every(e => e.target_tenants === undefined), 'a tenant key\'s own changes name no target')
+})

@@ -140,5 +140,6 @@ t.test('a thousand letters replayed at once, by ids or by filter: one job, all m
   await sleep(300)
   const byFilter = await call(KEYS.admin, 'POST', '/v1/dead-letters/replay', { tenant: 'brand-b' })
   t.equal(byFilter.json().queued.length, 500)
+  t.ok(byFilter.json().queued.every((q: { tenant: string }) => q.tenant === 'brand-b'), 'each queued letter names its tenant')
   t.equal((await call(KEYS.admin, 'GET', '/v1/dead-letters?size=1')).json().total, 0, 'none pending')
 })

@@ -186,6 +186,11 @@ t.test('streams API: strict input, tenants kept apart, versions, moving the posi
   t.equal((await app.inject({ method: 'POST', url: `/v1/streams/${a.id as string}/position`, headers: auth(KEYS.aAdmin), payload: { from: 'tomorrow' } })).statusCode, 400)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 204)
   t.equal((await app.inject({ url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 404)
+  // The platform's changes to a tenant's streams are recorded with the tenant they touched (in that tenant's log too).
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${b.id as string}`, headers: auth(KEYS.admin) })).statusCode, 204)
+  const log = (await app.inject({ url: '/v1/access-log?changes=true&size=1000', headers: auth(KEYS.admin) })).json().entries as Array<{ action: string, tenant: string | null, status: number, target_tenants?: string[] }>
+  const platform = log.filter(e => e.tenant === null && e.action.startsWith('stream.') && e.status < 400)
+  t.same(platform.map(e => [e.action, e.target_tenants]).sort(), [['stream.created', ['brand-b']], ['stream.deleted', ['brand-b']]], 'each platform change names brand-b')
 })
 
 t.test('the stream horizon sees the oldest unfinished ingest job wherever it sits: a retried job goes back at the newest end of the wait list', async t => {

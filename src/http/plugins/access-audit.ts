@@ -5,6 +5,8 @@ import { redactedUrl } from './redacted-url.ts'
 declare module 'fastify' {
   interface FastifyRequest {
     resultCount?: number
+    /** The tenants whose objects a change touched, noted by the route: see noteChangedTenants. */
+    changedTenants?: string[]
   }
   interface FastifyContextConfig {
     /** Names the change a route makes (alert.status_changed…), recorded as the entry's action. */
@@ -29,12 +31,24 @@ export function loggedBody (value: unknown, depth = 0): unknown {
 }
 
 /**
+ * Notes whose objects a change touched (a key, a stream, dead letters), so that a platform key's
+ * change on a tenant's objects is in that tenant's access log too, not only in the platform's. A tenant key's
+ * changes stay within its tenant: for those, nothing needs noting.
+ */
+export function noteChangedTenants (request: FastifyRequest, tenants: Iterable<string | null>): void {
+  const list = request.changedTenants ?? []
+  for (const t of tenants) if (t !== null && !list.includes(t)) list.push(t)
+  request.changedTenants = list
+}
+
+/**
  * Every authenticated read of the trail (search, aggregation, export, saved-search run, key and log listing)
  * is itself recorded: who, which route, with which parameters and body, the status and how many results. An
  * answer the client stops reading (a streamed export cut off) is recorded too, with status 499.
  */
 export function installAccessAudit (app: FastifyInstance, log: AccessLog): void {
   app.decorateRequest('resultCount', undefined)
+  app.decorateRequest('changedTenants', undefined)
   const recorded = new WeakSet<FastifyRequest>()
   const record = (request: FastifyRequest, reply: FastifyReply, status: number): void => {
     const principal = request.principal
@@ -46,6 +60,7 @@ export function installAccessAudit (app: FastifyInstance, log: AccessLog): void 
       key_id: principal.keyId,
       ...(principal.person === undefined ? {} : { person: principal.person.name }),
       tenant: principal.tenant,
+      ...(principal.tenant === null && request.changedTenants !== undefined && request.changedTenants.length > 0 ? { target_tenants: request.changedTenants } : {}),
       ...(request.routeOptions.config.audit === undefined ? {} : { action: request.routeOptions.config.audit }),
       method: request.method,
       route: request.routeOptions.url ?? redactedUrl(request.url),

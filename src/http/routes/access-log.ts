@@ -12,7 +12,8 @@ const Entry = Type.Object({
   id: Type.Optional(Type.String({ description: 'The record\'s id (absent on records of earlier versions)' })),
   key_id: Type.String({ description: 'Key id, or person:<issuer digest>:<subject> for a person signed in through single sign-on' }),
   person: Type.Optional(Type.String({ description: 'Display name of that person' })),
-  tenant: Type.Union([Type.String(), Type.Null()]),
+  tenant: Type.Union([Type.String(), Type.Null()], { description: 'The tenant of the key that made the request; null for a platform key' }),
+  target_tenants: Type.Optional(Type.Array(Type.String(), { description: 'For a change a platform key made: the tenants whose objects it touched (keys, streams, dead letters). The record is in those tenants\' logs too.' })),
   action: Type.Optional(Type.String({ description: 'The change made, for routes that change something: alert.status_changed, watch_rule.created…' })),
   method: Type.String(),
   route: Type.String(),
@@ -30,6 +31,7 @@ export const accessLogRoutes: FastifyPluginAsyncTypebox<{ accessLog: AccessLog }
     schema: {
       tags: ['keys'],
       summary: 'Who read the audit trail and who changed what: every search, aggregation, export and saved-search run, and every change, newest first, a page at a time',
+      description: 'A tenant administrator sees the records of its tenant\'s keys and the changes platform keys made to its tenant\'s objects (`target_tenants`).',
       querystring: Type.Object({
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { KeyService } from '../../auth/key-service.ts'
 import { SCOPES } from '../../auth/scopes.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
+import { noteChangedTenants } from '../plugins/access-audit.ts'
 
 const KeyInfo = Type.Object({
   key_id: Type.String(),
@@ -36,7 +37,11 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
       body: { ...NewKey, examples: [{ name: 'fraud team', scopes: ['read', 'export'] }] },
       response: { 201: Created, ...errors }
     }
-  }, async (request, reply) => reply.code(201).send(await keys.create(request.body, actor(request))))
+  }, async (request, reply) => {
+    const created = await keys.create(request.body, actor(request))
+    noteChangedTenants(request, [created.info.tenant])
+    return reply.code(201).send(created)
+  })
 
   app.get('/v1/api-keys', {
     config: { scope: 'admin' },
@@ -46,10 +51,18 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
   app.delete('/v1/api-keys/:id', {
     config: { scope: 'admin', audit: 'api_key.revoked' },
     schema: { tags: ['keys'], summary: 'Revoke an API key (one already revoked is left as it was)', params: Id, response: { 200: KeyInfo, ...errors } }
-  }, async request => await keys.revoke(request.params.id, actor(request)))
+  }, async request => {
+    const revoked = await keys.revoke(request.params.id, actor(request))
+    noteChangedTenants(request, [revoked.tenant])
+    return revoked
+  })
 
   app.post('/v1/api-keys/:id/rotate', {
     config: { scope: 'admin', audit: 'api_key.rotated' },
     schema: { tags: ['keys'], summary: 'Replace an API key by a new one with the same scopes; the old one is revoked (409 when another rotation or revocation of it came first)', params: Id, response: { 201: Created, ...errors, 409: Type.Ref(ErrorResponse) } }
-  }, async (request, reply) => reply.code(201).send(await keys.rotate(request.params.id, actor(request))))
+  }, async (request, reply) => {
+    const rotated = await keys.rotate(request.params.id, actor(request))
+    noteChangedTenants(request, [rotated.info.tenant])
+    return reply.code(201).send(rotated)
+  })
 }

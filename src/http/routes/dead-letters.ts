@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { DeadLetterService } from '../../ingest/dead-letter-service.ts'
+import type { FastifyRequest } from 'fastify'
+import type { DeadLetterService, ReplayResult } from '../../ingest/dead-letter-service.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { readScopeOf } from '../plugins/auth.ts'
+import { noteChangedTenants } from '../plugins/access-audit.ts'
 
 const Tenant = Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9][a-z0-9_-]*$' })
 const EventId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' })
@@ -24,10 +26,14 @@ const Letter = Type.Object({
 })
 const LetterWithRaw = Type.Intersect([Letter, Type.Object({ raw: Type.Record(Type.String(), Type.Unknown(), { description: 'The refused event, whole, as it was queued' }) })])
 const Replayed = Type.Object({
-  queued: Type.Array(Type.Object({ id: Type.String(), event_id: Type.String() }), { description: 'Letters whose event is back in the ingest queue' }),
+  queued: Type.Array(Type.Object({ id: Type.String(), event_id: Type.String(), tenant: Type.String() }), { description: 'Letters whose event is back in the ingest queue' }),
   skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() }))
 })
 const Id = Type.Object({ id: LetterId })
+const replayed = (request: FastifyRequest, r: ReplayResult): ReplayResult => {
+  noteChangedTenants(request, r.queued.map(q => q.tenant))
+  return r
+}
 const errors = { 400: Type.Ref(ErrorResponse), ...authErrors, 404: Type.Ref(ErrorResponse, { description: 'No such dead letter (or another tenant\'s)' }) }
 const unavailable = {
   429: Type.Ref(ErrorResponse, { description: 'The ingest queue is past its bounds (as ingest would be told), or the key\'s rate: nothing was replayed; retry after Retry-After' }),
@@ -79,7 +85,7 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLett
       params: Id,
       response: { 202: Replayed, ...errors, 409: Type.Ref(ErrorResponse, { description: 'An id_conflict letter: a replay would be refused again' }), ...unavailable }
     }
-  }, async (request, reply) => reply.code(202).send(await deadLetters.replayOne(actor(request), request.params.id)))
+  }, async (request, reply) => reply.code(202).send(replayed(request, await deadLetters.replayOne(actor(request), request.params.id))))
 
   app.post('/v1/dead-letters/replay', {
     config: { scope: 'admin', audit: 'dead_letters.replayed' },
@@ -97,10 +103,10 @@ export const deadLetterRoutes: FastifyPluginAsyncTypebox<{ deadLetters: DeadLett
     }
   }, async (request, reply) => {
     const b = request.body
-    return reply.code(202).send(await deadLetters.replayMany(actor(request), {
+    return reply.code(202).send(replayed(request, await deadLetters.replayMany(actor(request), {
       ...(b.ids === undefined ? {} : { ids: b.ids }), ...(b.tenant === undefined ? {} : { tenant: b.tenant }),
       ...(b.error_type === undefined ? {} : { errorType: b.error_type }), ...(b.event_id === undefined ? {} : { eventId: b.event_id }),
       ...(b.limit === undefined ? {} : { limit: b.limit })
-    }))
+    })))
   })
 }

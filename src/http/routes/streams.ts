@@ -6,6 +6,7 @@ import { Stream, StreamInput } from '../../streams/schema.ts'
 import type { StreamService } from '../../streams/stream-service.ts'
 import { authErrors, ErrorResponse } from '../schemas.ts'
 import { bodyCheckedByService } from '../route-validation.ts'
+import { noteChangedTenants } from '../plugins/access-audit.ts'
 
 const Id = Type.Object({ id: Type.String({ maxLength: 64 }) })
 const errors = { 400: Type.Ref(ErrorResponse), ...authErrors, 404: Type.Ref(ErrorResponse) }
@@ -32,6 +33,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
     schema: { tags: ['streams'], summary: 'Create a log stream', body: { ...StreamInput, examples: [example] }, response: { 201: Stream, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
     const s = await streams.create(request.body, who(request))
+    noteChangedTenants(request, [s.tenant])
     return await reply.code(201).header('etag', `"${s.version}"`).send(s)
   })
 
@@ -57,6 +59,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
     }
   }, async (request, reply) => {
     const s = await streams.update(request.params.id, request.body, versionOf(request.headers['if-match'], true) as string, who(request))
+    noteChangedTenants(request, [s.tenant])
     return await reply.header('etag', `"${s.version}"`).send(s)
   })
 
@@ -64,7 +67,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
     config: { scope: 'admin', audit: 'stream.deleted' },
     schema: { tags: ['streams'], summary: 'Delete a stream (If-Match optional)', params: Id, response: { 204: Type.Null(), ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
-    await streams.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))
+    noteChangedTenants(request, [await streams.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))])
     return await reply.code(204).send(null)
   })
 
@@ -75,5 +78,9 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
       body: Type.Object({ from: Type.String({ maxLength: 64, description: '`now`, `beginning`, or an ISO time: events ingested from then on are delivered (again)' }) }, { additionalProperties: false }),
       response: { 200: Stream, ...errors }
     }
-  }, async request => await streams.move(request.params.id, request.body.from, who(request)))
+  }, async request => {
+    const s = await streams.move(request.params.id, request.body.from, who(request))
+    noteChangedTenants(request, [s.tenant])
+    return s
+  })
 }

@@ -13,6 +13,8 @@ export interface AccessRecord {
   /** Display name of the person, for reads made in a single sign-on session (key_id is then `person:…`). */
   person?: string
   tenant: string | null
+  /** The tenants whose objects a platform key's change touched (a key, a stream, dead letters): the record is in their logs too. */
+  target_tenants?: string[]
   /** The change made, for routes that change something (alert.status_changed, watch_rule.created…). */
   action?: string
   method: string
@@ -34,6 +36,7 @@ const MAPPING = {
     key_id: { type: 'keyword' as const },
     person: { type: 'keyword' as const, ignore_above: 256 },
     tenant: { type: 'keyword' as const },
+    target_tenants: { type: 'keyword' as const },
     action: { type: 'keyword' as const },
     method: { type: 'keyword' as const },
     route: { type: 'keyword' as const },
@@ -75,7 +78,7 @@ export class AccessLog {
 
   async install (replicas: number): Promise<void> {
     await ensureIndex(this.es, this.index, MAPPING, { replicas, hidden: false })
-    // Fields added since the index was made (person, id) join its strict mapping; adding fields is always allowed.
+    // Fields added since the index was made (person, id, target_tenants) join its strict mapping; adding fields is always allowed.
     await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
   }
 
@@ -123,7 +126,8 @@ export class AccessLog {
     await this.flush()
     await this.es.indices.refresh({ index: this.index })
     const filter = [
-      ...(q.tenant === null ? [] : [{ term: { tenant: q.tenant } }]),
+      // A tenant's log holds its own keys' records and the platform's changes to its objects.
+      ...(q.tenant === null ? [] : [{ bool: { should: [{ term: { tenant: q.tenant } }, { term: { target_tenants: q.tenant } }], minimum_should_match: 1 } }]),
       ...(q.keyId === undefined ? [] : [{ term: { key_id: q.keyId } }]),
       ...(q.changes === true ? [{ exists: { field: 'action' } }] : []),
       ...(q.action === undefined ? [] : [{ term: { action: q.action } }]),

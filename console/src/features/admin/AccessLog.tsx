@@ -91,8 +91,11 @@ export function AccessLog (): ReactNode {
               {entries.map((e, i) => (
                 <tr key={e.id ?? `${e['@timestamp']}-${i}`}>
                   <th scope="row">{dateTime(e['@timestamp'])}</th>
-                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code className="id">{e.key_id}</code></Link>{everyTenant && e.tenant !== null && <span className="muted block">{e.tenant}</span>}</td>
-                  <td>{e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code className="id">{e.action}</code>}</td>
+                  <td><Link to={at({ key: e.key_id })} label={t('access.onlyKey', { key: e.key_id })}><code className="id">{e.key_id}</code></Link>{everyTenant ? e.tenant !== null && <span className="muted block">{e.tenant}</span> : e.tenant === null && <span className="muted block">{t('access.platformKey')}</span>}</td>
+                  <td>
+                    {e.action === undefined ? <span className="muted">{t('access.read')}</span> : <code className="id">{e.action}</code>}
+                    {everyTenant && e.target_tenants !== undefined && <span className="muted block">{t('access.onTenants', { tenants: e.target_tenants.join(', ') })}</span>}
+                  </td>
                   <td><code>{e.method} {e.route}</code></td>
                   <td className={e.status >= 400 ? 'num error' : 'num'}>{e.status}</td>
                   <td className="num">{e.results === undefined ? '—' : number(e.results)}</td>

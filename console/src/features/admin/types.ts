@@ -32,6 +32,8 @@ export interface AccessEntry {
   id?: string
   key_id: string
   tenant: string | null
+  /** For a platform key's change: the tenants whose objects it touched. */
+  target_tenants?: string[]
   /** The change the request made (api_key.created…); absent on reads. */
   action?: string
   method: string

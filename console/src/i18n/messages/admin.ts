@@ -93,6 +93,8 @@ export const admin = defineMessages({
   'access.captionKeyAction': 'Changes {action} by key {key}, newest first ({count} shown)',
   'access.change': 'Change',
   'access.read': 'read',
+  'access.platformKey': 'platform key',
+  'access.onTenants': 'on {tenants}',
   'access.noneChanges': 'No change recorded.',
   'access.captionChanges': 'Changes made (keys, rules, webhooks, streams, saved searches, replays, alert statuses), newest first ({count} shown)',
   'access.captionKeyChanges': 'Changes made by key {key}, newest first ({count} shown)'
@@ -188,6 +190,8 @@ export const admin = defineMessages({
   'access.captionKeyAction': 'Modifications {action} par la clé {key}, les plus récentes d’abord ({count} affichées)',
   'access.change': 'Modification',
   'access.read': 'lecture',
+  'access.platformKey': 'clé de la plateforme',
+  'access.onTenants': 'sur {tenants}',
   'access.noneChanges': 'Aucune modification enregistrée.',
   'access.captionChanges': 'Modifications faites (clés, règles, webhooks, flux, recherches enregistrées, rejeux, statuts d’alerte), les plus récentes d’abord ({count} affichées)',
   'access.captionKeyChanges': 'Modifications faites par la clé {key}, les plus récentes d’abord ({count} affichées)'
