@@ -161,12 +161,12 @@ t.test('the access log names the person', async t => {
   await call(site, '/v1/events?q=user.id:u-a-1', { cookie: session })
   const log = await site.stack.api.app.inject({ method: 'GET', url: `/v1/access-log?size=1000&key=${encodeURIComponent(personId(site.provider.issuer, 'alice'))}`, headers: auth(KEYS.admin) })
   t.equal(log.statusCode, 200, log.body)
-  const entries = log.json().entries as Array<{ key_id: string, person?: string, tenant: string, route: string, url: string, status: number }>
+  const entries = log.json().entries as Array<{ key_id: string, person?: string, tenant: string, action?: string, route: string, url: string, status: number }>
   t.ok(entries.some(e => e.route === '/v1/events' && e.url.includes('u-a-1') && e.person === 'Alice Martin' && e.tenant === 'brand-a'), 'the read, by name')
   const signIns = entries.filter(e => e.route === '/v1/auth/oidc/callback' && e.status === 303)
-  t.ok(signIns.length > 0, 'the sign-in')
+  t.ok(signIns.length > 0 && signIns.every(e => e.action === 'person.signed_in'), 'the sign-in, named')
   t.ok(signIns.every(e => /[?&]code=\(redacted\)/.test(e.url) && /[?&]state=\(redacted\)/.test(e.url)), `its code and state are not kept (${signIns[0]?.url ?? ''})`)
-  t.ok(entries.some(e => e.route === '/v1/auth/logout' && e.status === 204), 'the sign-out')
+  t.ok(entries.some(e => e.route === '/v1/auth/logout' && e.status === 204 && e.action === 'person.signed_out'), 'the sign-out, named')
 })
 
 t.test('sessions end after their idle time and at their absolute end, however busy', async t => {

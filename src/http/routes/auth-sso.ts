@@ -76,7 +76,8 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = as
   })
 
   app.get('/v1/auth/oidc/callback', {
-    config: { public: true },
+    // Recorded once the person is known: a refused sign-in has no one to record it for (it is in the request log).
+    config: { public: true, audit: 'person.signed_in' },
     schema: {
       tags: ['auth'],
       summary: 'Where the identity provider sends the browser back: opens a session and redirects to the console',
@@ -108,7 +109,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ sso: Sso | undefined }> = as
   })
 
   app.post('/v1/auth/logout', {
-    config: { public: true },
+    config: { public: true, audit: 'person.signed_out' },
     schema: {
       tags: ['auth'],
       summary: 'Ends the single sign-on session of this browser (needs its X-CSRF-Token); nothing to do for API keys',
