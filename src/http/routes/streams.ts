@@ -32,8 +32,10 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
     config: { scope: 'admin', audit: 'stream.created' }, ...bodyCheckedByService,
     schema: { tags: ['streams'], summary: 'Create a log stream', body: { ...StreamInput, examples: [example] }, response: { 201: Stream, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
+    // Noted first: a refused attempt on a tenant's streams is in that tenant's log too.
+    const asked = (request.body as { tenant?: unknown } | null)?.tenant
+    if (typeof asked === 'string') noteChangedTenants(request, [asked])
     const s = await streams.create(request.body, who(request))
-    noteChangedTenants(request, [s.tenant])
     return await reply.code(201).header('etag', `"${s.version}"`).send(s)
   })
 
