@@ -9,7 +9,7 @@ import { StreamVersionConflict, type StreamsStore, type VersionedStream } from '
 import type { StoredSecrets } from '../store/system/stored-secrets.ts'
 import { destinationProblems, keepSecrets, publicDestination, sealedDestination } from './destination.ts'
 import type { ReceiverRules } from '../validation/receiver-address.ts'
-import { FRESH_POSITION, MAX_STREAMS_PER_TENANT, StreamInput, type StoredPosition, type StoredStream, type Stream } from './schema.ts'
+import { FRESH_POSITION, MAX_STREAMS_PER_TENANT, StreamInput, type StoredPosition, type StoredStream, type Stream, type StreamDestination } from './schema.ts'
 import { publicState } from './delivery-state.ts'
 
 const checkInput = compileChecker(StreamInput)
@@ -53,7 +53,7 @@ export class StreamService {
 
   async update (id: string, input: unknown, version: string, who: Principal): Promise<Stream> {
     const current = await this.visible(id, who)
-    const valid = this.validate(input)
+    const valid = this.validate(input, current.doc)
     if (valid.tenant !== undefined && valid.tenant !== current.doc.tenant) throw new ValidationError([{ index: 0, path: '/tenant', message: 'a stream stays with its tenant: create another one' }], 'invalid stream')
     if (valid.from !== undefined) throw new ValidationError([{ index: 0, path: '/from', message: 'is for creation only: move a stream with POST /v1/streams/{id}/position' }], 'invalid stream')
     const doc = { ...this.docOf(valid, current.doc.tenant, new Date(this.clock.now()).toISOString(), current.doc.createdBy), createdAt: current.doc.createdAt }
@@ -101,14 +101,20 @@ export class StreamService {
     return asked
   }
 
-  private validate (input: unknown): StreamInput {
+  /**
+   * `current`, for a change: the service's limits (receivers allowed, largest batch), which the operator may have
+   * tightened since the stream was saved, apply to what the change sets anew, so that a stream can always be paused
+   * or renamed. Delivery checks each receiver's address as it connects whatever was saved.
+   */
+  private validate (input: unknown, current?: StoredStream): StreamInput {
     const errors = checkInput(input, 0)
     if (errors.length > 0) throw new ValidationError(errors, 'invalid stream')
     const valid = input as StreamInput
-    errors.push(...destinationProblems(valid.destination, this.options.receivers))
+    const sameReceiver = current !== undefined && sameAddress(valid.destination, current.destination)
+    errors.push(...destinationProblems(valid.destination, this.options.receivers).filter(e => !sameReceiver || e.path === '/destination/ca'))
     if (valid.filters?.period !== undefined) errors.push({ index: 0, path: '/filters/period', message: 'a stream follows new events as they come: it takes no period' })
     streamQuery({ tenant: 'check', ...valid }, errors)
-    if (valid.batchSize !== undefined && valid.batchSize > this.options.batchMax) errors.push({ index: 0, path: '/batchSize', message: `must be at most ${this.options.batchMax} on this service` })
+    if (valid.batchSize !== undefined && valid.batchSize > this.options.batchMax && valid.batchSize !== current?.batchSize) errors.push({ index: 0, path: '/batchSize', message: `must be at most ${this.options.batchMax} on this service` })
     if (errors.length > 0) throw new ValidationError(errors, 'invalid stream')
     return valid
   }
@@ -142,4 +148,10 @@ export class StreamService {
       version: s.version, state: publicState(position, this.clock.now())
     }
   }
+}
+
+/** The same receiver: type, address and transport, whatever the token or certificates. */
+function sameAddress (a: StreamDestination, b: StreamDestination): boolean {
+  if (a.type === 'http') return b.type === 'http' && a.url === b.url
+  return b.type === 'syslog' && a.host === b.host && a.port === b.port && (a.tls !== false) === (b.tls !== false)
 }

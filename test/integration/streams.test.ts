@@ -196,6 +196,25 @@ t.test('streams API: strict input, tenants kept apart, versions, moving the posi
   ], 'each platform change names brand-b, the refused attempt for it too')
 })
 
+t.test('limits tightened after a stream was saved: it can still be paused and renamed; what a change sets anew meets them', async t => {
+  const loose = await startStack(t, { worker: false, env: { ...STREAM_ENV, SILLAGE_STREAM_BATCH_MAX: '40' } })
+  const receiver = { type: 'syslog', host: '127.0.0.1', port: 6514, tls: false }
+  const made = await loose.api.app.inject({ method: 'POST', url: '/v1/streams', headers: auth(KEYS.aAdmin), payload: { name: 'loopback', destination: receiver, batchSize: 40 } })
+  t.equal(made.statusCode, 201, made.body)
+  // The same indices, under an operator's tighter settings: no loopback receivers, batches of 20 at most.
+  const { SILLAGE_STREAMS_ALLOW_LOOPBACK: _, ...tight } = STREAM_ENV
+  const strict = await startStack(t, { worker: false, env: { ...tight, SILLAGE_STREAM_BATCH_MAX: '20', SILLAGE_INDEX_PREFIX: loose.config.indexPrefix, SILLAGE_QUEUE_PREFIX: loose.config.queuePrefix } })
+  const put = async (version: string, payload: object) => await strict.api.app.inject({ method: 'PUT', url: `/v1/streams/${made.json().id as string}`, headers: { ...auth(KEYS.aAdmin), 'if-match': `"${version}"` }, payload })
+  const paused = await put(made.json().version as string, { name: 'loopback, paused', destination: receiver, batchSize: 40, enabled: false })
+  t.equal(paused.statusCode, 200, paused.body)
+  t.match(paused.json(), { enabled: false, name: 'loopback, paused', batchSize: 40 })
+  const moved = await put(paused.json().version as string, { name: 'x', destination: { ...receiver, port: 6515 }, batchSize: 40, enabled: false })
+  t.equal(moved.statusCode, 400, 'a new receiver meets today\'s limits')
+  t.match(moved.json().errors, [{ path: '/destination/host' }])
+  const bigger = await put(paused.json().version as string, { name: 'x', destination: receiver, batchSize: 30, enabled: false })
+  t.match(bigger.json(), { statusCode: 400, errors: [{ path: '/batchSize' }] }, 'so does a new batch size')
+})
+
 t.test('the stream horizon sees the oldest unfinished ingest job wherever it sits: a retried job goes back at the newest end of the wait list', async t => {
   const config = loadConfig(testEnv())
   const redis = createRedis(config.redis, 'producer')
