@@ -67,6 +67,6 @@ t.test('an event older than its class retention is not replayed: ingest refuses 
   const service = new DeadLetterService(store, queue, { retentionDays: { financial: 1825, security: 730, activity: 365, interaction: 30 }, now: () => now })
   await t.rejects(service.replayOne({ keyId: 'k', tenant: null }, '0123456789abcdef'), { statusCode: 409, message: 'event "e-1" is older than the 30-day retention of interaction events: it would be deleted, not stored' })
   const many = await service.replayMany({ keyId: 'k', tenant: null }, { ids: ['0123456789abcdef', 'fedcba9876543210'] })
-  t.same(many, { queued: [{ id: 'fedcba9876543210', event_id: 'e-2' }], skipped: [{ id: '0123456789abcdef', reason: 'event "e-1" is older than the 30-day retention of interaction events: it would be deleted, not stored' }] })
+  t.same(many, { queued: [{ id: 'fedcba9876543210', event_id: 'e-2', tenant: 'brand-a' }], skipped: [{ id: '0123456789abcdef', reason: 'event "e-1" is older than the 30-day retention of interaction events: it would be deleted, not stored' }] })
   t.same(added.map(a => a.events.map(e => e.id)), [['e-2']])
 })
