@@ -96,7 +96,7 @@ export const admin = defineMessages({
   'access.platformKey': 'platform key',
   'access.onTenants': 'on {tenants}',
   'access.noneChanges': 'No change recorded.',
-  'access.captionChanges': 'Changes made (keys, rules, webhooks, streams, saved searches, replays, alert statuses), newest first ({count} shown)',
+  'access.captionChanges': 'Changes made (keys, rules, webhooks, streams, saved searches, replays, alert statuses, sign-ins), newest first ({count} shown)',
   'access.captionKeyChanges': 'Changes made by key {key}, newest first ({count} shown)'
 }, {
   'admin.sections': 'Rubriques d’administration',
@@ -193,6 +193,6 @@ export const admin = defineMessages({
   'access.platformKey': 'clé de la plateforme',
   'access.onTenants': 'sur {tenants}',
   'access.noneChanges': 'Aucune modification enregistrée.',
-  'access.captionChanges': 'Modifications faites (clés, règles, webhooks, flux, recherches enregistrées, rejeux, statuts d’alerte), les plus récentes d’abord ({count} affichées)',
+  'access.captionChanges': 'Modifications faites (clés, règles, webhooks, flux, recherches enregistrées, rejeux, statuts d’alerte, connexions), les plus récentes d’abord ({count} affichées)',
   'access.captionKeyChanges': 'Modifications faites par la clé {key}, les plus récentes d’abord ({count} affichées)'
 })
