@@ -95,7 +95,10 @@ export class RuleRunner {
       }
       const start = startOf(await this.deps.runs.lastSucceeded(rule.id), rule)
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
-      span = { since: start.from - lookBackMs, until: started, after: start.resume?.after }
+      // A run going on with a pass an earlier run stopped reads to where that pass ends, not to now: under load, a
+      // pass over many groups ends after a few runs instead of chasing the newest events.
+      const until = start.resume === null ? started : Math.min(started, Date.parse(start.resume.through))
+      span = { since: start.from - lookBackMs, until, after: start.resume?.after }
       const evaluation = await this.evaluate(rule, span)
       stopIfAborted(job.signal)
       const stoppedAt = await this.raiseAll(rule, evaluation, span.after, cooldownMs, job.signal, counts)

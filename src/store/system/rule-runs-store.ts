@@ -6,7 +6,7 @@ export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-
 
 /**
  * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
- * where a run learns where to start: from the rule's last successful run (the latest `until`).
+ * where a run learns where to start: from the rule's last successful run (the latest `until`; runs that went on with one pass share its end, and the latest started comes first).
  */
 export class RuleRunsStore<Run extends { id: string }> {
   private readonly index: string
@@ -32,7 +32,7 @@ export class RuleRunsStore<Run extends { id: string }> {
 
   async lastSucceeded (ruleId: string): Promise<Run | undefined> {
     const r = await this.es.search<Run>({
-      index: this.index, size: 1, sort: [{ until: 'desc' }],
+      index: this.index, size: 1, sort: [{ until: 'desc' }, { started_at: 'desc' }],
       query: { bool: { filter: [{ term: { rule_id: ruleId } }, { term: { status: 'succeeded' } }] } }
     })
     return r.hits.hits[0]?._source
@@ -51,7 +51,7 @@ export class RuleRunsStore<Run extends { id: string }> {
   private async latestSucceeded (): Promise<string[]> {
     const r = await this.es.search({
       index: this.index, size: 0, query: { term: { status: 'succeeded' } },
-      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: [{ until: 'desc' }], _source: false } } } } }
+      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: [{ until: 'desc' }, { started_at: 'desc' }], _source: false } } } } }
     })
     const buckets = (r.aggregations?.rules as { buckets?: Array<{ last: { hits: { hits: Array<{ _id?: string }> } } }> } | undefined)?.buckets ?? []
     return buckets.flatMap(b => b.last.hits.hits.map(h => h._id as string))

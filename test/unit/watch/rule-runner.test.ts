@@ -69,15 +69,18 @@ t.test('a rule enabled again while its schedule was being stopped is scheduled a
 function capped (unlisted: string[] = []) {
   const users = Array.from({ length: 600 }, (_v, i) => `u-${String(i).padStart(3, '0')}`)
   const asked: unknown[] = []
+  const readTo: string[] = []
   const runs: RuleRun[] = []
+  let now = T + 60_000
   const deps = {
     rules: { get: async () => ({ ...ruleDoc(true), condition: { kind: 'threshold', window: '1h', groupBy: 'user.id', bound: { op: 'gt', value: 2 } } }) },
     runs: { lastSucceeded: async () => runs.at(-1), record: async (r: RuleRun) => { runs.push(r) } },
     locks: { acquire: async () => 'token', release: async () => {} },
     alerts: { keyStates: async () => new Map(), raise: async () => ({ outcome: 'raised' }), settle: async () => {} },
     reads: {
-      newKeys: async (o: { after?: string[] }) => {
+      newKeys: async (o: { after?: string[], ingested: { to: string } }) => {
         asked.push(o.after)
+        readTo.push(o.ingested.to)
         const after = o.after?.[0] ?? ''
         return { keys: users.filter(u => u > after).map(u => ({ values: [u], at: [u], count: 3, minTime: T, maxTime: T + 2, sample: [] })), truncated: false }
       }
@@ -91,19 +94,26 @@ function capped (unlisted: string[] = []) {
       }
     },
     schedule: { upsert: async () => {}, remove: async () => {} },
-    clock: { now: () => T + 60_000 }
+    clock: { now: () => now }
   } as unknown as RunnerDeps
   const runner = new RuleRunner(deps)
-  return { asked, run: async (jobId: string) => await runner.run({ ruleId: 'r1', tenant: 'brand-a', jobId, attempt: 1, willRetry: false }) }
+  return { asked, readTo, later: (ms: number) => { now += ms }, run: async (jobId: string) => await runner.run({ ruleId: 'r1', tenant: 'brand-a', jobId, attempt: 1, willRetry: false }) }
 }
 
 t.test('findings past the alerts bound are left for the next run, which goes on after the last group raised', async t => {
-  const { asked, run } = capped()
+  const { asked, readTo, later, run } = capped()
   const first = await run('j1')
   t.match(first, { raised: 500, findings: 600, truncated: true, resume: { after: ['u-499'] } })
+  later(600_000)
   const second = await run('j2')
   t.same(asked, [undefined, ['u-499']])
   t.match(second, { raised: 100, findings: 100, truncated: false, resume: null, examined_to: first.until })
+  t.equal(second.until, first.until, 'the run that goes on with the pass reads to where the pass ends, not to its own start')
+  t.same(readTo, [first.until, first.until])
+  later(600_000)
+  const third = await run('j3')
+  t.equal(Date.parse(first.until as string) - Date.parse(third.since as string), 600_000, 'the next pass reads from there (less the look-back)')
+  t.equal(third.until, new Date(T + 1_260_000).toISOString(), 'to its own start')
 })
 
 t.test('a last raised finding of a group the run did not list leaves the place at the last group raised that has one', async t => {
