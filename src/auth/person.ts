@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto'
 import type { OidcConfig } from '../config/oidc-config.ts'
 import type { Principal } from './api-keys.ts'
 import type { Scope } from './scopes.ts'
+import { TENANT_NAME } from './tenant-name.ts'
 
 /** What a sign-in must yield: a principal like a key's, or the reason the person is refused. */
 export type PersonResult = { ok: true, principal: Principal } | { ok: false, reason: string }
 
 export type Claims = Record<string, unknown>
 type Mapping = Pick<OidcConfig, 'issuer' | 'tenantClaim' | 'platformTenant' | 'rolesClaim' | 'roles'>
-
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,39}$/
 
 /** A claim by its whole name first (`https://example.com/roles`), else by a dotted path (`realm_access.roles`). */
 export function claimAt (claims: Claims, name: string): unknown {
@@ -60,7 +59,7 @@ export function personFromClaims (claims: Claims, m: Mapping): PersonResult {
   let tenant: string | null
   if (m.platformTenant !== undefined && tenantClaim === m.platformTenant) {
     tenant = null
-  } else if (typeof tenantClaim === 'string' && TENANT.test(tenantClaim)) {
+  } else if (typeof tenantClaim === 'string' && TENANT_NAME.test(tenantClaim)) {
     tenant = tenantClaim
   } else {
     return { ok: false, reason: tenantClaim === undefined ? `your account names no tenant (claim "${m.tenantClaim}")` : `the tenant in claim "${m.tenantClaim}" is not a tenant name (1-40 lowercase letters, digits, "_" or "-")` }

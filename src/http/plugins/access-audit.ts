@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AccessLog } from '../../store/system/access-log.ts'
 import { redactedUrl } from './redacted-url.ts'
+import { TENANT_NAME } from '../../auth/tenant-name.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +22,6 @@ export const CLIENT_CLOSED = 499
 // Secrets a body may carry (stream tokens and CAs, webhook secrets): never kept in the log, whatever the route.
 const SECRET_KEYS = new Set(['token', 'ca', 'secret', 'password', 'client_secret'])
 const MAX_DEPTH = 32
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,39}$/
 
 /** A copy of a request body fit for the log: secrets replaced, nesting cut (a deep body must not stop the record). */
 export function loggedBody (value: unknown, depth = 0): unknown {
@@ -39,7 +39,7 @@ export function loggedBody (value: unknown, depth = 0): unknown {
 export function noteChangedTenants (request: FastifyRequest, tenants: Iterable<string | null>): void {
   const list = request.changedTenants ?? []
   // A name from a body not yet checked is noted only if it can be a tenant's.
-  for (const t of tenants) if (t !== null && TENANT.test(t) && !list.includes(t)) list.push(t)
+  for (const t of tenants) if (t !== null && TENANT_NAME.test(t) && !list.includes(t)) list.push(t)
   request.changedTenants = list
 }
 
