@@ -18,3 +18,10 @@ export async function ensureIndex (es: Es, index: string, mappings: estypes.Mapp
     if (!/resource_already_exists_exception/.test(String((err as { message?: string }).message))) throw err
   }
 }
+
+/**
+ * The refresh for a person's change to one of these indices (a key, a rule, a stream…), listed right after it:
+ * refreshing the one-shard index at once takes tens of milliseconds, where `wait_for` waited for the next periodic
+ * refresh, up to a second per change. These indices take a few writes a minute, so the small segments are cheap.
+ */
+export const VISIBLE_NOW = true

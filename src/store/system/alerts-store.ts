@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from '../system-index.ts'
+import { ensureIndex, VISIBLE_NOW } from '../system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
 import { searchPage } from '../search-pages.ts'
 
@@ -83,7 +83,7 @@ export class AlertsStore<Stored extends object> {
    */
   async replace (a: CasAlert<Stored>, doc: Stored, { searchable }: { searchable: boolean }): Promise<Stored & { id: string }> {
     try {
-      await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, ...(searchable ? { refresh: 'wait_for' as const } : {}) })
+      await this.es.index({ index: this.index, id: a.id, document: { ...doc, id: a.id }, if_seq_no: a.seq, if_primary_term: a.term, ...(searchable ? { refresh: VISIBLE_NOW } : {}) })
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) throw new StaleAlert('the alert changed meanwhile')
       throw err

@@ -7,6 +7,7 @@ import { searchPage } from '../search-pages.ts'
 import { eventDocId } from '../events/event-doc-id.ts'
 import { canonicalize } from '../../integrity/canonical.ts'
 import { backfillField } from './backfill.ts'
+import { VISIBLE_NOW } from '../system-index.ts'
 import type { SortValues } from '../sort-cursor.ts'
 import type { StoredCopy } from '../events/event-copies.ts'
 
@@ -169,7 +170,7 @@ export class DeadLetterStore {
   async markReplayed (refs: readonly LetterRef[], by: string, at: Date): Promise<void> {
     if (refs.length === 0) return
     const r = await this.es.bulk({
-      refresh: 'wait_for',
+      refresh: VISIBLE_NOW,
       operations: refs.flatMap(ref => [
         { update: { _index: this.index, _id: ref.docId, if_seq_no: ref.seqNo, if_primary_term: ref.primaryTerm } },
         { doc: { replayed_at: at.toISOString(), replayed_by: by, replays: (ref.letter.replays ?? 0) + 1 } }

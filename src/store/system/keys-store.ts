@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from '../system-index.ts'
+import { ensureIndex, VISIBLE_NOW } from '../system-index.ts'
 
 /** A managed API key as stored: never the key itself, only its SHA-256. `Scope`: the scopes auth grants. */
 export interface KeyRecord<Scope extends string> {
@@ -44,7 +44,7 @@ export class KeysStore<Scope extends string> {
   }
 
   async create (record: KeyRecord<Scope>): Promise<void> {
-    await this.es.create({ index: this.index, id: record.key_id, document: record, refresh: 'wait_for' })
+    await this.es.create({ index: this.index, id: record.key_id, document: record, refresh: VISIBLE_NOW })
   }
 
   async get (id: string): Promise<KeyRecord<Scope> | undefined> {
@@ -70,7 +70,7 @@ export class KeysStore<Scope extends string> {
     const r = await this.es.get<KeyRecord<Scope>>({ index: this.index, id }, { ignore: [404] })
     if (!r.found || r._source === undefined || r._source.revoked_at !== null) return false
     try {
-      await this.es.update({ index: this.index, id, doc: { revoked_at: at, replaced_by: replacedBy }, if_seq_no: r._seq_no as number, if_primary_term: r._primary_term as number, refresh: 'wait_for' })
+      await this.es.update({ index: this.index, id, doc: { revoked_at: at, replaced_by: replacedBy }, if_seq_no: r._seq_no as number, if_primary_term: r._primary_term as number, refresh: VISIBLE_NOW })
       return true
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) return false

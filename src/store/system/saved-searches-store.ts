@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from '../system-index.ts'
+import { ensureIndex, VISIBLE_NOW } from '../system-index.ts'
 import { isVersion, type Versioned } from './versioned-docs.ts'
 
 export const savedIndex = (prefix: string): string => `${prefix}-system-saved-searches`
@@ -39,7 +39,7 @@ export class SavedSearchesStore<Stored extends object> {
   }
 
   async create (id: string, doc: Stored): Promise<Versioned<Stored>> {
-    const r = await this.es.create({ index: this.index, id, document: doc, refresh: 'wait_for' })
+    const r = await this.es.create({ index: this.index, id, document: doc, refresh: VISIBLE_NOW })
     return { ...doc, id, version: version(r._seq_no, r._primary_term) }
   }
 
@@ -52,7 +52,7 @@ export class SavedSearchesStore<Stored extends object> {
     const cas = parseVersion(expected)
     if (cas === undefined) throw new VersionConflict(`version "${expected}" is not one this service issued`)
     try {
-      const r = await this.es.index({ index: this.index, id, document: doc, ...cas, refresh: 'wait_for' })
+      const r = await this.es.index({ index: this.index, id, document: doc, ...cas, refresh: VISIBLE_NOW })
       return { ...doc, id, version: version(r._seq_no, r._primary_term) }
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) throw new VersionConflict('the saved search changed since this version was read')
@@ -64,7 +64,7 @@ export class SavedSearchesStore<Stored extends object> {
     const cas = expected === undefined ? {} : parseVersion(expected)
     if (cas === undefined) throw new VersionConflict(`version "${expected}" is not one this service issued`)
     try {
-      await this.es.delete({ index: this.index, id, ...cas, refresh: 'wait_for' })
+      await this.es.delete({ index: this.index, id, ...cas, refresh: VISIBLE_NOW })
     } catch (err) {
       if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 409) throw new VersionConflict('the saved search changed since this version was read')
       throw err

@@ -1,5 +1,5 @@
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from '../system-index.ts'
+import { ensureIndex, VISIBLE_NOW } from '../system-index.ts'
 import { FRESH_POSITION, type StoredPosition, type StoredStream } from './stream-records.ts'
 
 export const streamsIndex = (prefix: string): string => `${prefix}-system-streams`
@@ -39,7 +39,7 @@ export class StreamsStore {
   /** The position first, so a stream is never seen without one. */
   async create (id: string, doc: StoredStream, position: StoredPosition): Promise<VersionedStream> {
     await this.savePosition(id, position)
-    const r = await this.es.create({ index: this.index, id, document: doc, refresh: 'wait_for' })
+    const r = await this.es.create({ index: this.index, id, document: doc, refresh: VISIBLE_NOW })
     return { id, doc, version: versionOf(r._seq_no, r._primary_term) }
   }
 
@@ -50,7 +50,7 @@ export class StreamsStore {
 
   async replace (id: string, doc: StoredStream, version: string): Promise<VersionedStream> {
     try {
-      const r = await this.es.index({ index: this.index, id, document: doc, ...cas(version), refresh: 'wait_for' })
+      const r = await this.es.index({ index: this.index, id, document: doc, ...cas(version), refresh: VISIBLE_NOW })
       return { id, doc, version: versionOf(r._seq_no, r._primary_term) }
     } catch (err) {
       if (is409(err)) throw new StreamVersionConflict('the stream changed since this version was read')
@@ -60,7 +60,7 @@ export class StreamsStore {
 
   async delete (id: string, version?: string): Promise<void> {
     try {
-      await this.es.delete({ index: this.index, id, ...(version === undefined ? {} : cas(version)), refresh: 'wait_for' })
+      await this.es.delete({ index: this.index, id, ...(version === undefined ? {} : cas(version)), refresh: VISIBLE_NOW })
     } catch (err) {
       if (is409(err)) throw new StreamVersionConflict('the stream changed since this version was read')
       throw err

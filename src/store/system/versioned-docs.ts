@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
-import { ensureIndex } from '../system-index.ts'
+import { ensureIndex, VISIBLE_NOW } from '../system-index.ts'
 
 /** Thrown when a compare-and-set write finds the document changed since the version given. */
 export class StaleVersion extends Error {}
@@ -41,7 +41,7 @@ export class VersionedDocs<T extends { tenant: string | null }> {
   }
 
   async create (id: string, doc: T): Promise<Versioned<T>> {
-    const r = await this.es.create({ index: this.index, id, document: doc, refresh: 'wait_for' })
+    const r = await this.es.create({ index: this.index, id, document: doc, refresh: VISIBLE_NOW })
     return { ...doc, id, version: versionOf(r._seq_no, r._primary_term) }
   }
 
@@ -54,7 +54,7 @@ export class VersionedDocs<T extends { tenant: string | null }> {
     const cas = casOf(expected)
     if (cas === undefined) throw new StaleVersion(`version "${expected}" is not one this service issued`)
     try {
-      const r = await this.es.index({ index: this.index, id, document: doc, ...cas, refresh: 'wait_for' })
+      const r = await this.es.index({ index: this.index, id, document: doc, ...cas, refresh: VISIBLE_NOW })
       return { ...doc, id, version: versionOf(r._seq_no, r._primary_term) }
     } catch (err) {
       if (isConflict(err)) throw new StaleVersion('it changed since this version was read')
@@ -66,7 +66,7 @@ export class VersionedDocs<T extends { tenant: string | null }> {
     const cas = expected === undefined ? {} : casOf(expected)
     if (cas === undefined) throw new StaleVersion(`version "${expected}" is not one this service issued`)
     try {
-      await this.es.delete({ index: this.index, id, ...cas, refresh: 'wait_for' }, { ignore: [404] })
+      await this.es.delete({ index: this.index, id, ...cas, refresh: VISIBLE_NOW }, { ignore: [404] })
     } catch (err) {
       if (isConflict(err)) throw new StaleVersion('it changed since this version was read')
       throw err
