@@ -97,7 +97,7 @@ export class RuleRunner {
       const { lookBackMs, cooldownMs } = ruleTimes(rule)
       // A run going on with a pass an earlier run stopped reads to where that pass ends, not to now: under load, a
       // pass over many groups ends after a few runs instead of chasing the newest events. Its `until` is the pass's
-      // exactly (even on a worker whose clock is behind), so the runs of a pass tie on it and the latest started wins.
+      // exactly, even on a worker whose clock is behind.
       const until = start.resume === null ? started : Date.parse(start.resume.through)
       span = { since: start.from - lookBackMs, until, after: start.resume?.after }
       const evaluation = await this.evaluate(rule, span)

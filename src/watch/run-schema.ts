@@ -24,6 +24,10 @@ export const RuleRun = Type.Object({
   examined_to: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
     description: 'Successful runs: every group was examined for events ingested up to this, and the next run reads from here (less the look-back). `until`, unless a bound stopped this run or one it went on from'
   })),
+  sequence: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'Successful runs: one more than the successful run this one started from (1 for a rule\'s first). Runs of a rule take turns under its lock, so this orders them whatever the clocks of the workers that ran them'
+  })),
   resume: Type.Optional(Type.Union([Type.Object({
     after: Type.Array(Type.Union([Type.String(), Type.Number()]), { description: 'The key of the last group examined (values of the group fields, in key order); empty for readers of masked data' }),
     through: Type.String({ format: 'date-time', description: 'The groups up to it were examined for events ingested up to this' }),

@@ -8,6 +8,7 @@ import { connectRedis, createRedis } from '../../src/queue/redis.ts'
 import { RuleRunsStore } from '../../src/store/system/rule-runs-store.ts'
 import { RuleLocks } from '../../src/queue/rules-queue.ts'
 import { RUN_LIMITS } from '../../src/watch/evaluation.ts'
+import { RuleRunner, type RunnerDeps } from '../../src/watch/rule-runner.ts'
 
 let stack: Stack
 let count = 0
@@ -282,10 +283,14 @@ t.test('a signal rule with more findings than a run keeps or raises gives every 
 
   const first = await runRule(stack, rule.id, tenant)
   t.match(first, { status: 'succeeded', truncated: true, groups: users.length, findings: users.length, raised: RUN_LIMITS.alerts, resume: { after: [users[RUN_LIMITS.alerts - 1]] } })
-  const second = await runRule(stack, rule.id, tenant)
-  t.match(second, { status: 'succeeded', truncated: true, raised: RUN_LIMITS.alerts, resume: { after: [users[2 * RUN_LIMITS.alerts - 1]] } })
+  // The second run on a worker whose clock is an hour behind: it is still the run the third goes on from.
+  const runner = stack.indexer?.alerting.runner as unknown as { deps: RunnerDeps }
+  const behind = new RuleRunner({ ...runner.deps, clock: { now: () => Date.now() - H } })
+  const second = await behind.run({ ruleId: rule.id, tenant, jobId: 'test-behind', attempt: 1, willRetry: false })
+  t.match(second, { status: 'succeeded', truncated: true, raised: RUN_LIMITS.alerts, resume: { after: [users[2 * RUN_LIMITS.alerts - 1]] }, until: first.until, sequence: first.sequence + 1 })
+  t.ok(Date.parse(second.started_at) < Date.parse(first.started_at), 'logged as started before the first')
   const third = await runRule(stack, rule.id, tenant)
-  t.match(third, { status: 'succeeded', truncated: false, raised: users.length - 2 * RUN_LIMITS.alerts, resume: null })
+  t.match(third, { status: 'succeeded', truncated: false, groups: users.length - 2 * RUN_LIMITS.alerts, raised: users.length - 2 * RUN_LIMITS.alerts, resume: null, sequence: second.sequence + 1 }, 'after the second run\'s stop, not the first\'s again')
   t.match(await runRule(stack, rule.id, tenant), { raised: 0, merged: 0 }, 'nothing twice')
   t.equal((await call(stack, 'GET', `/v1/alerts?ruleId=${rule.id as string}&size=1`, KEYS.aRead)).body.total, users.length, 'one alert per user')
 })

@@ -1,3 +1,4 @@
+import type { estypes } from '@elastic/elasticsearch'
 import type { Es } from '../elasticsearch.ts'
 import { ensureIndex } from '../system-index.ts'
 import { tenantFilter } from './versioned-docs.ts'
@@ -6,8 +7,21 @@ export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-
 
 /**
  * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
- * where a run learns where to start: from the rule's last successful run (the latest `until`; runs that went on with one pass share its end, and the latest started comes first).
+ * where a run learns where to start: from the rule's last successful run, the highest `sequence` (runs logged
+ * before it had one: the latest `until`, then the latest started).
  */
+const MAPPING = {
+  dynamic: false as const,
+  properties: {
+    rule_id: { type: 'keyword' as const }, tenant: { type: 'keyword' as const }, status: { type: 'keyword' as const }, job_id: { type: 'keyword' as const },
+    started_at: { type: 'date' as const }, finished_at: { type: 'date' as const }, until: { type: 'date' as const }, duration_ms: { type: 'long' as const },
+    sequence: { type: 'long' as const }
+  }
+}
+
+/** The last successful run first. */
+const LAST_FIRST: estypes.SortCombinations[] = [{ sequence: { order: 'desc', missing: '_last' } }, { until: 'desc' }, { started_at: 'desc' }]
+
 export class RuleRunsStore<Run extends { id: string }> {
   private readonly index: string
 
@@ -16,13 +30,9 @@ export class RuleRunsStore<Run extends { id: string }> {
   }
 
   async install (replicas: number): Promise<void> {
-    await ensureIndex(this.es, this.index, {
-      dynamic: false,
-      properties: {
-        rule_id: { type: 'keyword' }, tenant: { type: 'keyword' }, status: { type: 'keyword' }, job_id: { type: 'keyword' },
-        started_at: { type: 'date' }, finished_at: { type: 'date' }, until: { type: 'date' }, duration_ms: { type: 'long' }
-      }
-    }, { replicas })
+    await ensureIndex(this.es, this.index, MAPPING, { replicas })
+    // An index made before `sequence` was mapped gets it; new fields only, so this changes nothing else.
+    await this.es.indices.putMapping({ index: this.index, properties: MAPPING.properties })
   }
 
   /** Written with a refresh, so the next run (on any worker) finds it. */
@@ -32,7 +42,7 @@ export class RuleRunsStore<Run extends { id: string }> {
 
   async lastSucceeded (ruleId: string): Promise<Run | undefined> {
     const r = await this.es.search<Run>({
-      index: this.index, size: 1, sort: [{ until: 'desc' }, { started_at: 'desc' }],
+      index: this.index, size: 1, sort: LAST_FIRST,
       query: { bool: { filter: [{ term: { rule_id: ruleId } }, { term: { status: 'succeeded' } }] } }
     })
     return r.hits.hits[0]?._source
@@ -51,7 +61,7 @@ export class RuleRunsStore<Run extends { id: string }> {
   private async latestSucceeded (): Promise<string[]> {
     const r = await this.es.search({
       index: this.index, size: 0, query: { term: { status: 'succeeded' } },
-      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: [{ until: 'desc' }, { started_at: 'desc' }], _source: false } } } } }
+      aggs: { rules: { terms: { field: 'rule_id', size: 10_000 }, aggs: { last: { top_hits: { size: 1, sort: LAST_FIRST, _source: false } } } } }
     })
     const buckets = (r.aggregations?.rules as { buckets?: Array<{ last: { hits: { hits: Array<{ _id?: string }> } } }> } | undefined)?.buckets ?? []
     return buckets.flatMap(b => b.last.hits.hits.map(h => h._id as string))
