@@ -65,6 +65,14 @@ export class KeyService {
     return created
   }
 
+  /**
+   * The tenant of key `id`, read before a change to it so that a refused change (the key rotated meanwhile, or
+   * revoked) is attributed too; undefined when there is no such key. A tenant's key can only touch its own.
+   */
+  async tenantOf (id: string, actor: Principal): Promise<string | null | undefined> {
+    return actor.tenant ?? (await this.store.get(id))?.tenant
+  }
+
   /** The record behind a presented key id, cached briefly: authentication runs on every request. */
   async lookup (id: string): Promise<KeyRecord | undefined> {
     const hit = this.cache.get(id)

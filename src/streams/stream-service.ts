@@ -51,6 +51,14 @@ export class StreamService {
     return this.view(s, await this.store.position(id))
   }
 
+  /**
+   * The tenant of stream `id`, read before a change to it so that a refused change (a stale version, an invalid
+   * body) is attributed too; undefined when there is no such stream. A tenant's key can only touch its own.
+   */
+  async tenantOf (id: string, who: Principal): Promise<string | undefined> {
+    return who.tenant ?? (isStreamId(id) ? (await this.store.get(id))?.doc.tenant : undefined)
+  }
+
   async update (id: string, input: unknown, version: string, who: Principal): Promise<Stream> {
     const current = await this.visible(id, who)
     const valid = this.validate(input, current.doc)
@@ -62,11 +70,9 @@ export class StreamService {
     return this.view(saved, await this.store.position(id))
   }
 
-  /** Returns the deleted stream's tenant. */
-  async delete (id: string, version: string | undefined, who: Principal): Promise<string> {
-    const s = await this.visible(id, who)
+  async delete (id: string, version: string | undefined, who: Principal): Promise<void> {
+    await this.visible(id, who)
     await this.guard(async () => { await this.store.delete(id, version) })
-    return s.doc.tenant
   }
 
   /** Moves where delivery resumes: back to deliver again (after a replay of failed jobs), or ahead to skip. */
@@ -87,7 +93,7 @@ export class StreamService {
   }
 
   private async visible (id: string, who: Principal): Promise<VersionedStream> {
-    const s = /^[0-9a-f-]{36}$/.test(id) ? await this.store.get(id) : undefined
+    const s = isStreamId(id) ? await this.store.get(id) : undefined
     if (s === undefined || (who.tenant !== null && s.doc.tenant !== who.tenant)) throw new NotFoundError(`no stream ${id}`)
     return s
   }
@@ -155,3 +161,5 @@ function sameAddress (a: StreamDestination, b: StreamDestination): boolean {
   if (a.type === 'http') return b.type === 'http' && a.url === b.url
   return b.type === 'syslog' && a.host === b.host && a.port === b.port && (a.tls !== false) === (b.tls !== false)
 }
+
+const isStreamId = (id: string): boolean => /^[0-9a-f-]{36}$/.test(id)

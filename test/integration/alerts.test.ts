@@ -110,10 +110,11 @@ t.test('a platform key\'s changes to a tenant\'s objects are in that tenant\'s a
   const other = (await call(stack, 'POST', '/v1/api-keys', KEYS.admin, { name: 'b reader', scopes: ['read'], tenant: 'brand-b' })).body
   const rotated = (await call(stack, 'POST', `/v1/api-keys/${made.info.key_id as string}/rotate`, KEYS.admin)).body
   t.equal((await call(stack, 'DELETE', `/v1/api-keys/${rotated.info.key_id as string}`, KEYS.admin)).status, 200)
+  t.equal((await call(stack, 'POST', `/v1/api-keys/${made.info.key_id as string}/rotate`, KEYS.admin)).status, 403, 'a revoked key is not rotated')
 
   const aLog = (await call(stack, 'GET', '/v1/access-log?changes=true&size=200', KEYS.aAdmin)).body.entries as Json[]
   const byPlatform = aLog.filter(e => e.tenant === null)
-  t.same(byPlatform.map(e => e.action).sort(), ['api_key.created', 'api_key.revoked', 'api_key.rotated'], 'brand-a sees the platform\'s three changes to its objects')
+  t.same(byPlatform.map(e => `${e.action as string} ${e.status as number}`).sort(), ['api_key.created 201', 'api_key.revoked 200', 'api_key.rotated 201', 'api_key.rotated 403'], 'brand-a sees the platform\'s three changes to its objects and the refused one')
   t.ok(byPlatform.every(e => JSON.stringify(e.target_tenants) === '["brand-a"]'), 'each naming brand-a as the tenant touched')
   t.notOk(JSON.stringify(aLog).includes('b reader'), 'the platform\'s change to brand-b is not in brand-a\'s log')
   const aAll = (await call(stack, 'GET', '/v1/access-log?size=1000', KEYS.aAdmin)).body.entries as Json[]

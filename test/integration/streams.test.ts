@@ -187,13 +187,18 @@ t.test('streams API: strict input, tenants kept apart, versions, moving the posi
   t.equal((await app.inject({ method: 'POST', url: `/v1/streams/${a.id as string}/position`, headers: auth(KEYS.aAdmin), payload: { from: 'tomorrow' } })).statusCode, 400)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 204)
   t.equal((await app.inject({ url: `/v1/streams/${a.id as string}`, headers: auth(KEYS.aAdmin) })).statusCode, 404)
-  // The platform's changes to a tenant's streams are recorded with the tenant they touched (in that tenant's log too).
+  // The platform's changes to a tenant's streams are recorded with the tenant they touched (in that tenant's log too),
+  // refused ones as well.
+  const staleB = await app.inject({ method: 'PUT', url: `/v1/streams/${b.id as string}`, headers: { ...auth(KEYS.admin), 'if-match': '"999.1"' }, payload: { name: 'stale', destination: http } })
+  t.equal(staleB.statusCode, 409, staleB.body)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/streams/${b.id as string}/position`, headers: auth(KEYS.admin), payload: { from: 'tomorrow' } })).statusCode, 400)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/streams/${b.id as string}`, headers: auth(KEYS.admin) })).statusCode, 204)
   const log = (await app.inject({ url: '/v1/access-log?changes=true&size=1000', headers: auth(KEYS.admin) })).json().entries as Array<{ action: string, tenant: string | null, status: number, target_tenants?: string[] }>
   const platform = log.filter(e => e.tenant === null && e.action.startsWith('stream.'))
   t.same(platform.map(e => `${e.action} ${e.status} ${e.target_tenants?.join() ?? '-'}`).sort(), [
-    'stream.created 201 brand-b', 'stream.created 400 -', 'stream.created 400 brand-b', 'stream.deleted 204 brand-b'
-  ], 'each platform change names brand-b, the refused attempt for it too')
+    'stream.created 201 brand-b', 'stream.created 400 -', 'stream.created 400 brand-b', 'stream.deleted 204 brand-b',
+    'stream.position_moved 400 brand-b', 'stream.updated 409 brand-b'
+  ], 'each platform change names brand-b, the refused attempts on it too')
 })
 
 t.test('limits tightened after a stream was saved: it can still be paused and renamed; what a change sets anew meets them', async t => {

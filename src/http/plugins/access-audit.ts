@@ -36,10 +36,10 @@ export function loggedBody (value: unknown, depth = 0): unknown {
  * change on a tenant's objects is in that tenant's access log too, not only in the platform's. A tenant key's
  * changes stay within its tenant: for those, nothing needs noting.
  */
-export function noteChangedTenants (request: FastifyRequest, tenants: Iterable<string | null>): void {
+export function noteChangedTenants (request: FastifyRequest, tenants: Iterable<string | null | undefined>): void {
   const list = request.changedTenants ?? []
   // A name from a body not yet checked is noted only if it can be a tenant's.
-  for (const t of tenants) if (t !== null && TENANT_NAME.test(t) && !list.includes(t)) list.push(t)
+  for (const t of tenants) if (typeof t === 'string' && TENANT_NAME.test(t) && !list.includes(t)) list.push(t)
   request.changedTenants = list
 }
 

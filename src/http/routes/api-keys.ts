@@ -52,17 +52,16 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ keys: KeyService }> = asy
     config: { scope: 'admin', audit: 'api_key.revoked' },
     schema: { tags: ['keys'], summary: 'Revoke an API key (one already revoked is left as it was)', params: Id, response: { 200: KeyInfo, ...errors } }
   }, async request => {
-    const revoked = await keys.revoke(request.params.id, actor(request))
-    noteChangedTenants(request, [revoked.tenant])
-    return revoked
+    noteChangedTenants(request, [await keys.tenantOf(request.params.id, actor(request))])
+    return await keys.revoke(request.params.id, actor(request))
   })
 
   app.post('/v1/api-keys/:id/rotate', {
     config: { scope: 'admin', audit: 'api_key.rotated' },
     schema: { tags: ['keys'], summary: 'Replace an API key by a new one with the same scopes; the old one is revoked (409 when another rotation or revocation of it came first)', params: Id, response: { 201: Created, ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
-    const rotated = await keys.rotate(request.params.id, actor(request))
-    noteChangedTenants(request, [rotated.info.tenant])
-    return reply.code(201).send(rotated)
+    // Noted first: a refused rotation (of a revoked key, or one rotated meanwhile) is in the key's tenant's log too.
+    noteChangedTenants(request, [await keys.tenantOf(request.params.id, actor(request))])
+    return reply.code(201).send(await keys.rotate(request.params.id, actor(request)))
   })
 }

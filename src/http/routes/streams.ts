@@ -60,8 +60,9 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
       headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }), body: StreamInput, response: { 200: Stream, ...errors, 409: Type.Ref(ErrorResponse) }
     }
   }, async (request, reply) => {
+    // Noted first: a refused change to a tenant's stream (a stale version, an invalid body) is in its log too.
+    noteChangedTenants(request, [await streams.tenantOf(request.params.id, who(request))])
     const s = await streams.update(request.params.id, request.body, versionOf(request.headers['if-match'], true) as string, who(request))
-    noteChangedTenants(request, [s.tenant])
     return await reply.header('etag', `"${s.version}"`).send(s)
   })
 
@@ -69,7 +70,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
     config: { scope: 'admin', audit: 'stream.deleted' },
     schema: { tags: ['streams'], summary: 'Delete a stream (If-Match optional)', params: Id, response: { 204: Type.Null(), ...errors, 409: Type.Ref(ErrorResponse) } }
   }, async (request, reply) => {
-    noteChangedTenants(request, [await streams.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))])
+    noteChangedTenants(request, [await streams.tenantOf(request.params.id, who(request))])
+    await streams.delete(request.params.id, versionOf(request.headers['if-match'], false), who(request))
     return await reply.code(204).send(null)
   })
 
@@ -81,8 +83,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ streams: StreamService }>
       response: { 200: Stream, ...errors }
     }
   }, async request => {
-    const s = await streams.move(request.params.id, request.body.from, who(request))
-    noteChangedTenants(request, [s.tenant])
-    return s
+    noteChangedTenants(request, [await streams.tenantOf(request.params.id, who(request))])
+    return await streams.move(request.params.id, request.body.from, who(request))
   })
 }
