@@ -20,8 +20,9 @@ export async function ensureIndex (es: Es, index: string, mappings: estypes.Mapp
 }
 
 /**
- * The refresh for a person's change to one of these indices (a key, a rule, a stream…), listed right after it:
- * refreshing the one-shard index at once takes tens of milliseconds, where `wait_for` waited for the next periodic
- * refresh, up to a second per change. These indices take a few writes a minute, so the small segments are cheap.
+ * The refresh for a write to one of these indices that is read right after it (a person's change to a key, a rule,
+ * a stream…, listed at once; a rule run's log, where the next run starts): refreshing the one-shard index at once
+ * takes tens of milliseconds, where `wait_for` waited for the next periodic refresh, up to a second per write.
+ * These indices take a few writes a minute per person or rule, so the small segments they make are cheap to merge.
  */
 export const VISIBLE_NOW = true
