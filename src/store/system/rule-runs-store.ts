@@ -5,11 +5,6 @@ import { tenantFilter } from './versioned-docs.ts'
 
 export const ruleRunsIndex = (prefix: string): string => `${prefix}-system-rule-runs`
 
-/**
- * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
- * where a run learns where to start: from the rule's last successful run, the highest `sequence` (runs logged
- * before it had one: the latest `until`, then the latest started).
- */
 const MAPPING = {
   dynamic: false as const,
   properties: {
@@ -22,6 +17,11 @@ const MAPPING = {
 /** The last successful run first. */
 const LAST_FIRST: estypes.SortCombinations[] = [{ sequence: { order: 'desc', missing: '_last' } }, { until: 'desc' }, { started_at: 'desc' }]
 
+/**
+ * The run log of watch rules: one document per attempt (`Run`: as the rule runner records it). It is also
+ * where a run learns where to start: from the rule's last successful run, the highest `sequence` (runs logged
+ * before it had one: the latest `until`, then the latest started).
+ */
 export class RuleRunsStore<Run extends { id: string }> {
   private readonly index: string
 
