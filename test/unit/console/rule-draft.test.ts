@@ -24,6 +24,8 @@ t.test('only the chosen kind and the chosen signal\'s parameters are sent; empty
   t.same(ruleInput({ ...EMPTY_DRAFT, name: 'n', kind: 'new-value', days: '' }).condition, { kind: 'new-value', field: 'source.geo.country_iso_code', requireHistory: true })
   t.same(ruleInput({ ...EMPTY_DRAFT, name: 'n', value: '12,5', groupBy: '' }).condition, { kind: 'threshold', window: '10m', metric: 'count', bound: { op: 'gt', value: 12.5 } }, 'a decimal comma; no group')
   t.equal(JSON.stringify(ruleInput({ ...EMPTY_DRAFT, name: 'n', value: 'lots' }).condition), '{"kind":"threshold","window":"10m","groupBy":"user.id","metric":"count","bound":{"op":"gt","value":null}}', 'not a number: sent for the API to refuse by its field')
+  t.equal(JSON.stringify(ruleInput({ ...EMPTY_DRAFT, name: 'n', value: '1,500' }).condition), '{"kind":"threshold","window":"10m","groupBy":"user.id","metric":"count","bound":{"op":"gt","value":null}}', '"1,500" (thousands or decimals?) is not read as 1.5: refused by its field')
+  t.same(ruleInput({ ...EMPTY_DRAFT, name: 'n', value: '1500' }).condition, { kind: 'threshold', window: '10m', groupBy: 'user.id', metric: 'count', bound: { op: 'gt', value: 1500 } })
 })
 
 t.test('filters and a saved search the form does not edit are kept', async t => {

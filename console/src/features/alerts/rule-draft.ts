@@ -1,3 +1,4 @@
+import { ambiguousAmount } from '../../app/discover-state.ts'
 import type { WatchRule } from './types.ts'
 
 /**
@@ -114,10 +115,14 @@ export function draftOf (rule?: WatchRule, start?: RuleStart): RuleDraft {
   }
 }
 
-/** A number typed in a field: undefined when empty, NaN when it is not one (the API then says why). */
+/**
+ * A number typed in a field: undefined when empty, NaN when it is not one (the API then says why), or when its
+ * comma could group thousands as well as separate decimals ("1,500"): neither is assumed.
+ */
 function num (s: string): number | undefined {
   const t = s.trim()
-  return t === '' ? undefined : Number(t.replace(',', '.'))
+  if (t === '') return undefined
+  return ambiguousAmount(t) ? Number.NaN : Number(t.replace(',', '.'))
 }
 
 /** The drafted fields that are set, trimmed: empty ones are left to the API's defaults. */
